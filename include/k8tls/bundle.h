@@ -1,0 +1,69 @@
+/* The bundle: the list of named artifacts produced from a plan and its material (DESIGN.md).
+ * Preview (TUI), output directory and kubectl apply are three consumers of the same list.
+ * Owned by the bundle work (issue 4). */
+#ifndef K8TLS_BUNDLE_H
+#define K8TLS_BUNDLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include "k8tls/err.h"
+#include "k8tls/plan.h"
+#include "k8tls/pki.h"
+
+enum k8tls_artifact_kind {
+    K8TLS_ART_NAMESPACE,      /* a v1 Namespace manifest */
+    K8TLS_ART_SECRET,         /* a v1 Secret manifest */
+    K8TLS_ART_CLUSTER,        /* the K8ssandraCluster manifest */
+    K8TLS_ART_KUSTOMIZATION,
+    K8TLS_ART_CA_CERT, K8TLS_ART_CA_KEY,
+    K8TLS_ART_STORE,          /* raw keystore / truststore */
+    K8TLS_ART_PEM,            /* Medusa PEM files */
+    K8TLS_ART_ANSWERS,        /* the answers used (no clear passwords) */
+    K8TLS_ART_DOC,            /* NEXT-STEPS.md */
+    K8TLS_ART_PASSWORD,       /* a store password file (0600) */
+};
+
+struct k8tls_artifact {
+    char *path;               /* relative to the output directory, e.g. "secrets/server-encryption-stores.yaml" */
+    unsigned char *data;
+    size_t len;
+    mode_t mode;              /* 0600 for keys, stores, Secrets; 0644 otherwise */
+    enum k8tls_artifact_kind kind;
+    bool secret;              /* holds secret material: wiped on free, masked in previews */
+    char *k8s_kind;           /* "Secret", "K8ssandraCluster", "Namespace" or NULL */
+    char *k8s_name;
+    char *k8s_namespace;
+};
+
+/* What a merge changed, for the user. */
+struct k8tls_change {
+    enum { K8TLS_CHANGE_ADDED, K8TLS_CHANGE_REPLACED, K8TLS_CHANGE_MIGRATED, K8TLS_CHANGE_REMOVED } what;
+    char *path;               /* e.g. "spec.cassandra.serverEncryptionStores" */
+};
+
+struct k8tls_bundle {
+    struct k8tls_artifact *v;
+    size_t n;
+    struct k8tls_change *changes;
+    size_t n_changes;
+    struct k8tls_diags notes;      /* warnings to show (K12, K15, expiry...) */
+};
+
+/* plan + material -> bundle (Secrets, manifest or merged manifest, kustomization, files,
+ * NEXT-STEPS.md). Returns 0 or -1 with errors in d. */
+int k8tls_bundle_build(const struct k8tls_plan *p, const struct k8tls_material *m,
+                       struct k8tls_bundle **out, struct k8tls_diags *d);
+/* The whole pipeline: validate + resolve + pki_build + bundle_build. */
+int k8tls_bundle_from_plan(struct k8tls_plan *p, k8tls_progress_cb progress, void *ud,
+                           struct k8tls_bundle **out, struct k8tls_diags *d);
+void k8tls_bundle_free(struct k8tls_bundle *b);
+const struct k8tls_artifact *k8tls_bundle_find(const struct k8tls_bundle *b, const char *path);
+
+/* Text of an artifact for a preview: Secret data values and passwords replaced by a mask unless
+ * revealed. reveal(ud, key) says whether the Secret data key (or password artifact) is revealed.
+ * Returns a malloc'd NUL-terminated string. */
+char *k8tls_artifact_preview(const struct k8tls_artifact *a,
+                             bool (*reveal)(void *ud, const char *key), void *ud);
+
+#endif

@@ -1,0 +1,57 @@
+/* Errors and diagnostics shared by every core module. */
+#ifndef K8TLS_ERR_H
+#define K8TLS_ERR_H
+
+#include <stddef.h>
+
+/* A position in an input file; line/col are 1-based, 0 means unknown. */
+struct k8tls_pos {
+    int line;
+    int col;
+};
+
+/* One error: a message plus an optional file:line:column. Filled by a failing call.
+ * Functions return 0 on success and a negative value on failure. */
+struct k8tls_err {
+    char msg[1024];
+    char file[512];
+    int line;
+    int col;
+};
+
+void k8tls_err_clear(struct k8tls_err *e);
+/* printf-style; never fails; truncates. Passing NULL for e is allowed (no-op). */
+void k8tls_err_set(struct k8tls_err *e, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* "file:line:col: msg" (parts omitted when unknown) into buf. */
+const char *k8tls_err_format(const struct k8tls_err *e, char *buf, size_t len);
+
+enum k8tls_severity { K8TLS_SEV_ERROR = 0, K8TLS_SEV_WARNING = 1, K8TLS_SEV_NOTE = 2 };
+
+/* One problem found by a validation: file position, key path (e.g. "cluster.datacenters[1].name"),
+ * what is expected. */
+struct k8tls_diag {
+    enum k8tls_severity sev;
+    char *file;     /* may be NULL (defaults / TUI) */
+    int line, col;  /* 0 = unknown */
+    char *path;     /* dotted key path, may be NULL */
+    char *msg;      /* translated message */
+};
+
+struct k8tls_diags {
+    struct k8tls_diag *v;
+    size_t n, cap;
+};
+
+void k8tls_diags_init(struct k8tls_diags *d);
+void k8tls_diags_free(struct k8tls_diags *d);
+void k8tls_diags_add(struct k8tls_diags *d, enum k8tls_severity sev, const char *file, int line,
+                     int col, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+size_t k8tls_diags_count(const struct k8tls_diags *d, enum k8tls_severity sev);
+/* Formats one diag as "FILE:LINE:COL: error: PATH: MSG" (parts omitted when unknown). */
+const char *k8tls_diag_format(const struct k8tls_diag *g, char *buf, size_t len);
+/* Prints every diag, one per line, to the stream (FILE *). */
+void k8tls_diags_print(const struct k8tls_diags *d, void *stream);
+
+#endif

@@ -1,0 +1,155 @@
+/* The plan: every choice the user makes (SPEC §3). Plain data: no curses, no OpenSSL objects.
+ * Loaded from an answers file (answers.h), edited by the TUI, seeded by the defaults. */
+#ifndef K8TLS_PLAN_H
+#define K8TLS_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "k8tls/err.h"
+
+enum k8tls_server_type { K8TLS_SERVER_CASSANDRA, K8TLS_SERVER_DSE, K8TLS_SERVER_HCD };
+enum k8tls_internode_mode { K8TLS_INTERNODE_NONE, K8TLS_INTERNODE_DC, K8TLS_INTERNODE_RACK,
+                            K8TLS_INTERNODE_ALL };
+/* REUSE is valid for stores.client only: the client stores are the server stores' Secret. */
+enum k8tls_source { K8TLS_SOURCE_GENERATE, K8TLS_SOURCE_IMPORT, K8TLS_SOURCE_REUSE };
+enum k8tls_store_format { K8TLS_FORMAT_PKCS12, K8TLS_FORMAT_JKS };
+enum k8tls_p12_profile { K8TLS_P12_MODERN, K8TLS_P12_LEGACY };
+enum k8tls_key_alg { K8TLS_KEY_RSA, K8TLS_KEY_ECDSA };
+enum k8tls_curve { K8TLS_CURVE_P256, K8TLS_CURVE_P384 };
+
+/* A password as the user gave it. ref == NULL: generate one. Otherwise "env:NAME", "file:PATH"
+ * or a literal. 'value' is filled by k8tls_plan_resolve (wiped by k8tls_plan_free). */
+struct k8tls_password {
+    char *ref;
+    char *value;
+    struct k8tls_pos pos;
+};
+
+struct k8tls_key_spec {
+    bool set;                 /* for certificates.key: false = same as the CA's */
+    enum k8tls_key_alg alg;
+    int bits;                 /* rsa: 2048 | 3072 | 4096 */
+    enum k8tls_curve curve;   /* ecdsa */
+};
+
+struct k8tls_subject {
+    char *C, *ST, *L, *O, *OU, *CN, *emailAddress;   /* NULL or "" = absent */
+};
+
+struct k8tls_dc {
+    char *name;
+    int size;
+    char *k8s_context;        /* "" = the control-plane context */
+    struct k8tls_pos pos;
+};
+
+/* Secret keys (K2); defaults keystore, truststore, keystore-password, truststore-password. */
+struct k8tls_secret_keys {
+    char *keystore, *truststore, *keystore_password, *truststore_password;
+};
+
+struct k8tls_store_set {
+    char *secret_name;
+    enum k8tls_source source;
+    struct k8tls_secret_keys keys;
+    /* generate: passwords may be given (else generated); import: paths + passwords */
+    char *keystore_path;
+    struct k8tls_password keystore_password;
+    char *truststore_path;
+    struct k8tls_password truststore_password;
+};
+
+struct k8tls_plan {
+    /* where it came from: the answers file path (NULL for defaults); relative paths in the
+     * plan resolve against its directory */
+    char *source_file;
+
+    struct {
+        char *name, *namespace_, *manifest;
+        enum k8tls_server_type server_type;
+        char *server_version;
+        char *storage_class, *storage_size;
+        struct k8tls_dc *dcs;
+        size_t n_dcs;
+        struct { bool enabled; int size; } stargate;
+        struct { bool enabled; char *deployment_mode; } reaper;   /* SINGLE | PER_DC */
+        struct { bool enabled; char *storage_provider, *bucket_name, *storage_secret; } medusa;
+    } cluster;
+
+    struct {
+        struct { enum k8tls_internode_mode mode; bool require_client_auth;
+                 bool require_endpoint_verification; } internode;
+        struct { bool enabled, optional, require_client_auth; } client;
+        struct {
+            bool enabled;             /* Medusa client certificate (needs client encryption, K8) */
+            enum k8tls_source source; /* generate | import */
+            char *secret_name;
+            char *import_ca, *import_cert, *import_key;  /* import: PEM paths */
+        } medusa;
+    } encryption;
+
+    struct {
+        enum k8tls_store_format format;
+        enum k8tls_p12_profile p12_profile;
+        struct k8tls_store_set server, client;
+    } stores;
+
+    struct {
+        enum k8tls_source source;     /* generate | import */
+        struct k8tls_subject subject;
+        struct k8tls_key_spec key;
+        int validity_days;
+        char *import_cert, *import_key;
+        struct k8tls_password import_key_password;
+    } ca;
+
+    struct {
+        int validity_days;
+        char **extra_sans;
+        size_t n_extra_sans;
+        struct k8tls_key_spec key;    /* .set == false: the CA's algorithm and size */
+    } certificates;
+
+    struct {
+        char *directory;
+        bool create_namespace;
+    } output;
+
+    /* positions of keys as read from the answers file, for diagnostics: "cluster.name" -> pos */
+    struct k8tls_posmap *positions;
+};
+
+/* The built-in defaults (SPEC §3; the K8ssandra docs' example). Returns NULL on OOM. */
+struct k8tls_plan *k8tls_plan_new_defaults(void);
+struct k8tls_plan *k8tls_plan_dup(const struct k8tls_plan *p);
+void k8tls_plan_free(struct k8tls_plan *p);
+
+/* Position of a key path recorded by the loader ({0,0} if unknown). */
+struct k8tls_pos k8tls_plan_pos(const struct k8tls_plan *p, const char *path);
+void k8tls_plan_set_pos(struct k8tls_plan *p, const char *path, struct k8tls_pos pos);
+
+/* Pure validation, no crypto, no file reads: adds errors and warnings (K8, K10, K11, K12, K15,
+ * DNS-1123 names, sizes, enums already checked by the loader, serverVersion vs serverType).
+ * Returns the number of errors added. */
+size_t k8tls_plan_validate(const struct k8tls_plan *p, struct k8tls_diags *d);
+
+/* Resolves every env:/file: password reference into .value (K11 checks included); errors are
+ * added to d with the reference's position. Returns the number of errors added. */
+size_t k8tls_plan_resolve(struct k8tls_plan *p, struct k8tls_diags *d);
+
+/* Helpers for the enums: names as in the answers file ("cassandra", "all", "pkcs12", ...). */
+const char *k8tls_server_type_name(enum k8tls_server_type t);
+const char *k8tls_internode_mode_name(enum k8tls_internode_mode m);
+const char *k8tls_source_name(enum k8tls_source s);
+const char *k8tls_store_format_name(enum k8tls_store_format f);
+const char *k8tls_p12_profile_name(enum k8tls_p12_profile p);
+const char *k8tls_key_alg_name(enum k8tls_key_alg a);
+const char *k8tls_curve_name(enum k8tls_curve c);
+
+/* Does the plan produce client stores (client encryption on)? Server stores (internode != none)?
+ * Medusa certificates (medusa enabled && client encryption on)? */
+bool k8tls_plan_wants_server_stores(const struct k8tls_plan *p);
+bool k8tls_plan_wants_client_stores(const struct k8tls_plan *p);
+bool k8tls_plan_wants_medusa_certs(const struct k8tls_plan *p);
+
+#endif
