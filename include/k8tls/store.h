@@ -1,0 +1,79 @@
+/* Keystores and truststores: PKCS#12 (with Java's trust attribute) and JKS, written and read
+ * natively (SPEC S1-S4). Writers: issue 3 generation work (src/core/pkcs12.c, src/core/jks_write.c);
+ * readers and import validation: issue 3 import work (src/core/store_read.c, jks_read.c, import.c). */
+#ifndef K8TLS_STORE_H
+#define K8TLS_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include "k8tls/err.h"
+#include "k8tls/plan.h"
+#include "k8tls/pki.h"
+#include "k8tls/secure.h"
+
+/* ---- writing ---------------------------------------------------------------------------- */
+
+/* A keystore with one private-key entry: key + leaf + chain (CA certs), key password = store
+ * password, lowercase alias (S2). profile applies to PKCS#12 only. */
+int k8tls_store_write_keystore(enum k8tls_store_format fmt, enum k8tls_p12_profile profile,
+                               const char *alias, EVP_PKEY *key, X509 *leaf,
+                               STACK_OF(X509) *chain, const char *password,
+                               struct k8tls_secret **out, struct k8tls_err *e);
+/* A truststore of trusted-certificate entries, one per CA (aliases "ca", "ca-2", ...); PKCS#12
+ * bags carry the Java trust attribute (S1). */
+int k8tls_store_write_truststore(enum k8tls_store_format fmt, enum k8tls_p12_profile profile,
+                                 STACK_OF(X509) *cas, const char *password,
+                                 struct k8tls_secret **out, struct k8tls_err *e);
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+enum k8tls_entry_type { K8TLS_ENTRY_PRIVATE_KEY, K8TLS_ENTRY_TRUSTED_CERT };
+
+struct k8tls_store_entry {
+    char *alias;
+    enum k8tls_entry_type type;
+    EVP_PKEY *key;            /* private key entries */
+    X509 *cert;               /* the entry's certificate (leaf, or the trusted cert) */
+    STACK_OF(X509) *chain;    /* private key entries: the certificates after the leaf */
+    int64_t timestamp_ms;     /* JKS only, else 0 */
+};
+
+struct k8tls_store {
+    enum k8tls_store_format format;
+    struct k8tls_store_entry *v;
+    size_t n;
+};
+
+/* Reads a PKCS#12 or JKS store (detected from the bytes) with its password. Hostile input:
+ * bounded, never crashes; errors name 'name' (the file) and say what is wrong
+ * ("wrong password", "not a keystore", "truncated", ...). */
+int k8tls_store_read(const unsigned char *data, size_t len, const char *name,
+                     const char *password, struct k8tls_store **out, struct k8tls_err *e);
+int k8tls_store_read_file(const char *path, const char *password, struct k8tls_store **out,
+                          struct k8tls_err *e);
+void k8tls_store_free(struct k8tls_store *s);
+
+/* JKS codec (S3) used by the two functions above. */
+int k8tls_jks_encode(const struct k8tls_store *s, const char *password, struct k8tls_secret **out,
+                     struct k8tls_err *e);
+int k8tls_jks_decode(const unsigned char *data, size_t len, const char *name, const char *password,
+                     struct k8tls_store **out, struct k8tls_err *e);
+
+/* ---- import validation (S8), used by k8tls_pki_build for 'import' sources ----------------- */
+
+/* ca.source: import: reads the CA cert + key (encrypted with the password if given); checks it is
+ * a CA (basicConstraints CA:TRUE), the key matches, not expired. */
+int k8tls_import_ca(const struct k8tls_plan *p, X509 **cert, EVP_PKEY **key, struct k8tls_diags *d);
+/* stores.server / stores.client: import: opens both stores with their passwords, checks one key
+ * entry whose key matches its certificate, the chain reaches a CA in the truststore, expiry (warn
+ * < 30 days, refuse expired), missing SANs (warn). Fills out (bytes kept as they are). */
+int k8tls_import_store_pair(const struct k8tls_plan *p, const struct k8tls_store_set *set,
+                            const char *label, struct k8tls_store_pair *out, struct k8tls_diags *d);
+/* encryption.medusa: import: the CA, client cert and key PEMs; key matches, cert signed by the CA,
+ * and that CA is trusted by the client truststore (trusted may be NULL when unknown). */
+int k8tls_import_medusa(const struct k8tls_plan *p, STACK_OF(X509) *trusted,
+                        struct k8tls_material *m, struct k8tls_diags *d);
+
+#endif
