@@ -11,6 +11,17 @@
 #include "k8tls/plan.h"
 #include "k8tls/pki.h"
 
+/* The output directory layout (SPEC §4), shared by output, inspect, rotate and the TUI:
+ *   kustomization.yaml                   resources: the manifests below, in apply order
+ *   manifests/00-namespace.yaml          only with --create-namespace
+ *   manifests/10-secret-<name>.yaml      one per Secret (0600)
+ *   manifests/20-k8ssandracluster.yaml
+ *   ca/rootca.crt, ca/rootca.key         (key 0600, unencrypted PKCS#8)
+ *   stores/<secret-name>/keystore, truststore, keystore-password, truststore-password (0600)
+ *   medusa/rootca.crt, medusa/client.crt_signed, medusa/client.key (key 0600)
+ *   answers.yaml                         passwords only as env:/file: references
+ *   NEXT-STEPS.md
+ * `kubectl apply -k DIR` or `kubectl apply -f DIR/manifests` applies it. */
 enum k8tls_artifact_kind {
     K8TLS_ART_NAMESPACE,      /* a v1 Namespace manifest */
     K8TLS_ART_SECRET,         /* a v1 Secret manifest */
