@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include "k8tls/err.h"
 
+struct k8tls_posmap;   /* private to plan.c: key path -> position in the answers file */
+
 enum k8tls_server_type { K8TLS_SERVER_CASSANDRA, K8TLS_SERVER_DSE, K8TLS_SERVER_HCD };
 enum k8tls_internode_mode { K8TLS_INTERNODE_NONE, K8TLS_INTERNODE_DC, K8TLS_INTERNODE_RACK,
                             K8TLS_INTERNODE_ALL };
@@ -124,7 +126,15 @@ struct k8tls_plan *k8tls_plan_new_defaults(void);
 struct k8tls_plan *k8tls_plan_dup(const struct k8tls_plan *p);
 void k8tls_plan_free(struct k8tls_plan *p);
 
-/* Position of a key path recorded by the loader ({0,0} if unknown). */
+/* Replaces the datacenter list by n zeroed entries (n == 0: empty). Returns 0 or -1 (OOM). */
+int k8tls_plan_set_dcs(struct k8tls_plan *p, size_t n);
+
+/* The directory relative paths of the plan resolve against: the answers file's directory, or "."
+ * (defaults, stdin). Heap string. */
+char *k8tls_plan_base_dir(const struct k8tls_plan *p);
+
+/* Position of a key path recorded by the loader ({0,0} if unknown). Paths are dotted with
+ * indexes, as in diagnostics: "cluster.datacenters[1].name". */
 struct k8tls_pos k8tls_plan_pos(const struct k8tls_plan *p, const char *path);
 void k8tls_plan_set_pos(struct k8tls_plan *p, const char *path, struct k8tls_pos pos);
 
@@ -145,9 +155,19 @@ const char *k8tls_store_format_name(enum k8tls_store_format f);
 const char *k8tls_p12_profile_name(enum k8tls_p12_profile p);
 const char *k8tls_key_alg_name(enum k8tls_key_alg a);
 const char *k8tls_curve_name(enum k8tls_curve c);
+/* The reverse: the enum value for a name, or -1 when it is not one (names are case-sensitive). */
+int k8tls_server_type_parse(const char *s);
+int k8tls_internode_mode_parse(const char *s);
+int k8tls_source_parse(const char *s);
+int k8tls_store_format_parse(const char *s);
+int k8tls_p12_profile_parse(const char *s);
+int k8tls_key_alg_parse(const char *s);
+int k8tls_curve_parse(const char *s);
 
-/* Does the plan produce client stores (client encryption on)? Server stores (internode != none)?
- * Medusa certificates (medusa enabled && client encryption on)? */
+/* Does the plan produce client stores (client encryption on; with stores.client.source reuse the
+ * manifest's clientEncryptionStores point at the server stores' Secret and no new client stores
+ * are made)? Server stores (internode != none)? Medusa certificates (cluster.medusa.enabled &&
+ * client encryption on && encryption.medusa.enabled)? */
 bool k8tls_plan_wants_server_stores(const struct k8tls_plan *p);
 bool k8tls_plan_wants_client_stores(const struct k8tls_plan *p);
 bool k8tls_plan_wants_medusa_certs(const struct k8tls_plan *p);
