@@ -54,4 +54,73 @@ void k8tls_material_free(struct k8tls_material *m);
 char **k8tls_pki_node_sans(const struct k8tls_plan *p);
 void k8tls_strv_free(char **v);
 
+/* ---- building blocks (used by k8tls_pki_build; meant for rotation/renewal too) ------------- */
+
+/* One key to generate. label is not copied; spec.set is ignored (alg/bits/curve are used).
+ * Outputs: key (owned by the caller once filled), error (empty on success), and for diagnostics
+ * and tests the CLOCK_MONOTONIC start/finish times and the worker's thread. */
+struct k8tls_keygen_job {
+    const char *label;
+    struct k8tls_key_spec spec;
+    EVP_PKEY *key;
+    char error[256];
+    struct timespec started, finished;
+    unsigned long thread;                /* pthread_self() of the worker, as an integer */
+};
+
+/* Generates one key: RSA 2048/3072/4096 or ECDSA P-256/P-384 (OpenSSL's CSPRNG). NULL + e on
+ * failure (unsupported size, OpenSSL error). */
+EVP_PKEY *k8tls_pki_keygen(const struct k8tls_key_spec *spec, struct k8tls_err *e);
+
+/* Generates every job's key concurrently, one worker thread per job (a job whose thread cannot be
+ * created runs on the calling thread). progress (may be NULL) is called from the worker as each key
+ * finishes, not serialised: 'done' values can arrive slightly out of order, take the maximum.
+ * Returns 0 when every key was made; else -1, e names the first failed job, and every key that
+ * was made is freed (jobs[i].key = NULL). */
+int k8tls_pki_keygen_parallel(struct k8tls_keygen_job *jobs, size_t n, k8tls_progress_cb progress,
+                              void *ud, struct k8tls_err *e);
+
+/* The algorithm of an existing key as a key spec (set = true): for leaves that follow an
+ * imported CA's algorithm. Returns 0, or -1 for a key type the stores do not support. */
+int k8tls_pki_key_spec_of(EVP_PKEY *key, struct k8tls_key_spec *out);
+
+/* A self-signed root CA: X.509 v3, random positive 128-bit serial, subject from 'subject' (empty
+ * fields skipped; at least one needed), basicConstraints CA:TRUE critical, keyUsage
+ * keyCertSign+cRLSign critical, subject and authority key ids, notBefore now - 5 min, notAfter
+ * now + validity_days, SHA-256 signature. */
+X509 *k8tls_pki_make_ca(EVP_PKEY *key, const struct k8tls_subject *subject, int validity_days,
+                        struct k8tls_err *e);
+
+/* What a leaf certificate says. */
+struct k8tls_leaf_params {
+    const char *cn;              /* subject CN; O and OU are copied from the CA's subject */
+    char *const *sans;           /* NULL-terminated, may be NULL: IP literals become IP SANs */
+    bool server_auth;            /* EKU serverAuth */
+    bool client_auth;            /* EKU clientAuth */
+    int validity_days;           /* capped at the CA's notAfter */
+};
+
+/* A leaf signed by (ca_cert, ca_key): X.509 v3, random serial, basicConstraints CA:FALSE,
+ * keyUsage digitalSignature (+keyEncipherment for RSA keys), EKU as asked, SANs, key ids,
+ * SHA-256 signature. *capped (may be NULL) is set when notAfter was cut to the CA's. Works with
+ * any CA that has its key: a new one, an imported one, or the current CA during a rotation. */
+X509 *k8tls_pki_make_leaf(X509 *ca_cert, EVP_PKEY *ca_key, EVP_PKEY *leaf_key,
+                          const struct k8tls_leaf_params *lp, bool *capped, struct k8tls_err *e);
+
+/* Encodes a keystore (alias, key, leaf, chain) and a truststore ('trusted': one entry per CA,
+ * e.g. the old and the new CA during a rotation) into out, taking copies of the passwords and
+ * references to the certificates. Passwords must be non-empty. On failure out is cleared. */
+int k8tls_pki_make_store_pair(enum k8tls_store_format fmt, enum k8tls_p12_profile profile,
+                              const char *alias, EVP_PKEY *key, X509 *leaf, STACK_OF(X509) *chain,
+                              STACK_OF(X509) *trusted, const char *keystore_password,
+                              const char *truststore_password, struct k8tls_store_pair *out,
+                              struct k8tls_err *e);
+/* Frees and wipes what a store pair holds, leaving it zeroed (present = false). */
+void k8tls_store_pair_clear(struct k8tls_store_pair *sp);
+
+/* PEM text of a certificate (heap string), and of a private key as unencrypted PKCS#8
+ * ("BEGIN PRIVATE KEY", wiped on free). NULL + e on failure. */
+char *k8tls_pki_cert_pem(X509 *cert, struct k8tls_err *e);
+struct k8tls_secret *k8tls_pki_key_pem(EVP_PKEY *key, struct k8tls_err *e);
+
 #endif

@@ -1,14 +1,739 @@
-/* STUB: replaced by the PKI/stores work (issue 3). */
+/* The PKI of a plan: root CA, node and Medusa certificates, store pairs (SPEC S1-S6, §7). */
 #include "config.h"
-#include <stdlib.h>
 #include "k8tls/pki.h"
+#include "k8tls/store.h"
+#include "k8tls/i18n.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#define BACKDATE_SECONDS 300
+
+static void set_ossl_err(struct k8tls_err *e, const char *what)
+{
+    char why[256] = "";
+    unsigned long code = ERR_get_error();
+    if (code)
+        ERR_error_string_n(code, why, sizeof why);
+    ERR_clear_error();
+    if (why[0])
+        k8tls_err_set(e, NULL, 0, 0, "%s: %s", what, why);
+    else
+        k8tls_err_set(e, NULL, 0, 0, "%s", what);
+}
+
+/* ---- SANs (S5) -------------------------------------------------------------------------- */
+
+void k8tls_strv_free(char **v)
+{
+    if (!v)
+        return;
+    for (char **s = v; *s; s++)
+        free(*s);
+    free(v);
+}
+
+struct strv {
+    char **v;
+    size_t n, cap;
+    bool oom;
+};
+
+static void strv_add(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void strv_add(struct strv *sv, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    if (sv->oom)
+        return;
+    va_start(ap, fmt);
+    int len = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (len < 0 || (size_t)len >= sizeof buf || len == 0)
+        return;
+    for (size_t i = 0; i < sv->n; i++)
+        if (strcasecmp(sv->v[i], buf) == 0)
+            return;
+    if (sv->n + 2 > sv->cap) {
+        size_t cap = sv->cap ? sv->cap * 2 : 32;
+        char **nv = realloc(sv->v, cap * sizeof *nv);
+        if (!nv) {
+            sv->oom = true;
+            return;
+        }
+        sv->v = nv;
+        sv->cap = cap;
+    }
+    if (!(sv->v[sv->n] = strdup(buf))) {
+        sv->oom = true;
+        return;
+    }
+    sv->v[++sv->n] = NULL;
+}
+
+static bool nonempty(const char *s)
+{
+    return s && *s;
+}
+
+char **k8tls_pki_node_sans(const struct k8tls_plan *p)
+{
+    struct strv sv = { 0 };
+    const char *c = p->cluster.name, *ns = p->cluster.namespace_;
+    static const char *const suffixes[] = { "svc", "svc.cluster.local" };
+
+    strv_add(&sv, "localhost");
+    strv_add(&sv, "127.0.0.1");
+    if (nonempty(c) && nonempty(ns)) {
+        for (size_t i = 0; i < p->cluster.n_dcs; i++) {
+            const char *dc = p->cluster.dcs[i].name;
+            if (!nonempty(dc))
+                continue;
+            for (size_t s = 0; s < 2; s++) {
+                strv_add(&sv, "%s-%s-service.%s.%s", c, dc, ns, suffixes[s]);
+                strv_add(&sv, "%s-seed-service.%s.%s", c, ns, suffixes[s]);
+                strv_add(&sv, "%s-%s-all-pods-service.%s.%s", c, dc, ns, suffixes[s]);
+                strv_add(&sv, "*.%s-%s-all-pods-service.%s.%s", c, dc, ns, suffixes[s]);
+            }
+        }
+    }
+    for (size_t i = 0; i < p->certificates.n_extra_sans; i++)
+        if (nonempty(p->certificates.extra_sans[i]))
+            strv_add(&sv, "%s", p->certificates.extra_sans[i]);
+    if (sv.oom || !sv.v) {
+        k8tls_strv_free(sv.v);
+        return NULL;
+    }
+    return sv.v;
+}
+
+/* ---- certificates ----------------------------------------------------------------------- */
+
+static int set_random_serial(X509 *x, struct k8tls_err *e)
+{
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1) {
+        set_ossl_err(e, _("no randomness for a certificate serial number"));
+        return -1;
+    }
+    b[0] &= 0x7f;   /* positive */
+    b[0] |= 0x40;   /* always 16 octets: 127 significant bits, 126 of them random */
+    BIGNUM *bn = BN_bin2bn(b, sizeof b, NULL);
+    int ok = bn && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) != NULL;
+    BN_free(bn);
+    if (!ok) {
+        set_ossl_err(e, _("cannot set the certificate serial number"));
+        return -1;
+    }
+    return 0;
+}
+
+static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value, struct k8tls_err *e)
+{
+    X509V3_CTX ctx;
+    X509V3_set_ctx_nodb(&ctx);
+    X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
+    X509_EXTENSION *ex = X509V3_EXT_conf_nid(NULL, &ctx, nid, value);
+    int ok = ex && X509_add_ext(cert, ex, -1);
+    X509_EXTENSION_free(ex);
+    if (!ok) {
+        char what[256];
+        snprintf(what, sizeof what, _("cannot add the certificate extension %s"), OBJ_nid2sn(nid));
+        set_ossl_err(e, what);
+        return -1;
+    }
+    return 0;
+}
+
+static int name_add(X509_NAME *n, const char *field, const char *value, struct k8tls_err *e)
+{
+    if (!nonempty(value))
+        return 0;
+    if (!X509_NAME_add_entry_by_txt(n, field, MBSTRING_UTF8, (const unsigned char *)value, -1, -1,
+                                    0)) {
+        char what[256];
+        snprintf(what, sizeof what, _("invalid subject field %s '%s'"), field, value);
+        set_ossl_err(e, what);
+        return -1;
+    }
+    return 0;
+}
+
+static int set_validity(X509 *x, int days, struct k8tls_err *e)
+{
+    if (days < 1 || days > 36500) {
+        k8tls_err_set(e, NULL, 0, 0, _("validity of %d days is out of range (1 to 36500)"), days);
+        return -1;
+    }
+    if (!X509_gmtime_adj(X509_getm_notBefore(x), -BACKDATE_SECONDS)
+        || !X509_time_adj_ex(X509_getm_notAfter(x), days, 0, NULL)) {
+        set_ossl_err(e, _("cannot set the certificate validity"));
+        return -1;
+    }
+    return 0;
+}
+
+static int sign(X509 *x, EVP_PKEY *key, struct k8tls_err *e)
+{
+    if (X509_sign(x, key, EVP_sha256()) <= 0) {
+        set_ossl_err(e, _("cannot sign the certificate"));
+        return -1;
+    }
+    return 0;
+}
+
+X509 *k8tls_pki_make_ca(EVP_PKEY *key, const struct k8tls_subject *s, int validity_days,
+                        struct k8tls_err *e)
+{
+    X509 *x = X509_new();
+    X509_NAME *n = X509_NAME_new();
+    if (!x || !n) {
+        set_ossl_err(e, _("out of memory"));
+        goto fail;
+    }
+    if (name_add(n, "C", s->C, e) || name_add(n, "ST", s->ST, e) || name_add(n, "L", s->L, e)
+        || name_add(n, "O", s->O, e) || name_add(n, "OU", s->OU, e)
+        || name_add(n, "CN", s->CN, e) || name_add(n, "emailAddress", s->emailAddress, e))
+        goto fail;
+    if (X509_NAME_entry_count(n) == 0) {
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("the CA subject is empty"));
+        goto fail;
+    }
+    if (!X509_set_version(x, X509_VERSION_3) || !X509_set_subject_name(x, n)
+        || !X509_set_issuer_name(x, n) || !X509_set_pubkey(x, key)) {
+        set_ossl_err(e, _("cannot build the CA certificate"));
+        goto fail;
+    }
+    if (set_random_serial(x, e) || set_validity(x, validity_days, e)
+        || add_ext(x, x, NID_basic_constraints, "critical,CA:TRUE", e)
+        || add_ext(x, x, NID_key_usage, "critical,keyCertSign,cRLSign", e)
+        || add_ext(x, x, NID_subject_key_identifier, "hash", e)
+        || add_ext(x, x, NID_authority_key_identifier, "keyid:always", e) || sign(x, key, e))
+        goto fail;
+    X509_NAME_free(n);
+    return x;
+fail:
+    X509_NAME_free(n);
+    X509_free(x);
+    return NULL;
+}
+
+static int add_sans(X509 *x, char *const *sans, struct k8tls_err *e)
+{
+    GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
+    int rc = -1;
+    if (!gens)
+        goto oom;
+    for (char *const *s = sans; *s; s++) {
+        GENERAL_NAME *g;
+        ASN1_OCTET_STRING *ip = a2i_IPADDRESS(*s);
+        ERR_clear_error();
+        if (ip) {
+            g = GENERAL_NAME_new();
+            if (!g) {
+                ASN1_OCTET_STRING_free(ip);
+                goto oom;
+            }
+            GENERAL_NAME_set0_value(g, GEN_IPADD, ip);
+        } else {
+            ASN1_IA5STRING *dns = ASN1_IA5STRING_new();
+            if (!dns || !ASN1_STRING_set(dns, *s, -1)) {
+                ASN1_IA5STRING_free(dns);
+                goto oom;
+            }
+            g = GENERAL_NAME_new();
+            if (!g) {
+                ASN1_IA5STRING_free(dns);
+                goto oom;
+            }
+            GENERAL_NAME_set0_value(g, GEN_DNS, dns);
+        }
+        if (!sk_GENERAL_NAME_push(gens, g)) {
+            GENERAL_NAME_free(g);
+            goto oom;
+        }
+    }
+    if (sk_GENERAL_NAME_num(gens) == 0) {
+        rc = 0;
+        goto done;
+    }
+    if (X509_add1_ext_i2d(x, NID_subject_alt_name, gens, 0, X509V3_ADD_DEFAULT) != 1)
+        goto oom;
+    rc = 0;
+    goto done;
+oom:
+    set_ossl_err(e, _("cannot add the subject alternative names"));
+done:
+    GENERAL_NAMES_free(gens);
+    return rc;
+}
+
+static int copy_name_field(X509_NAME *to, const X509_NAME *from, int nid)
+{
+    int i = -1;
+    while ((i = X509_NAME_get_index_by_NID(from, nid, i)) >= 0) {
+        const X509_NAME_ENTRY *ne = X509_NAME_get_entry(from, i);
+        if (!X509_NAME_add_entry(to, ne, -1, 0))
+            return -1;
+    }
+    return 0;
+}
+
+X509 *k8tls_pki_make_leaf(X509 *ca_cert, EVP_PKEY *ca_key, EVP_PKEY *leaf_key,
+                          const struct k8tls_leaf_params *lp, bool *capped, struct k8tls_err *e)
+{
+    X509 *x = X509_new();
+    X509_NAME *n = X509_NAME_new();
+    char eku[64] = "";
+    if (capped)
+        *capped = false;
+    if (!x || !n) {
+        set_ossl_err(e, _("out of memory"));
+        goto fail;
+    }
+    if (!ca_key) {
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("the CA private key is needed to sign certificates"));
+        goto fail;
+    }
+    if (copy_name_field(n, X509_get_subject_name(ca_cert), NID_organizationName)
+        || copy_name_field(n, X509_get_subject_name(ca_cert), NID_organizationalUnitName)) {
+        set_ossl_err(e, _("cannot build the certificate subject"));
+        goto fail;
+    }
+    if (name_add(n, "CN", lp->cn, e))
+        goto fail;
+    if (!X509_set_version(x, X509_VERSION_3) || !X509_set_subject_name(x, n)
+        || !X509_set_issuer_name(x, X509_get_subject_name(ca_cert))
+        || !X509_set_pubkey(x, leaf_key)) {
+        set_ossl_err(e, _("cannot build the certificate"));
+        goto fail;
+    }
+    if (set_random_serial(x, e) || set_validity(x, lp->validity_days, e))
+        goto fail;
+    if (ASN1_TIME_compare(X509_get0_notAfter(x), X509_get0_notAfter(ca_cert)) > 0) {
+        if (!X509_set1_notAfter(x, X509_get0_notAfter(ca_cert))) {
+            set_ossl_err(e, _("cannot set the certificate validity"));
+            goto fail;
+        }
+        if (capped)
+            *capped = true;
+    }
+    if (lp->server_auth)
+        strcat(eku, "serverAuth");
+    if (lp->client_auth)
+        strcat(eku, eku[0] ? ",clientAuth" : "clientAuth");
+    if (add_ext(x, ca_cert, NID_basic_constraints, "critical,CA:FALSE", e)
+        || add_ext(x, ca_cert, NID_key_usage,
+                   EVP_PKEY_is_a(leaf_key, "RSA") ? "critical,digitalSignature,keyEncipherment"
+                                                  : "critical,digitalSignature", e)
+        || (eku[0] && add_ext(x, ca_cert, NID_ext_key_usage, eku, e))
+        || add_ext(x, ca_cert, NID_subject_key_identifier, "hash", e)
+        || add_ext(x, ca_cert, NID_authority_key_identifier, "keyid:always", e)
+        || (lp->sans && add_sans(x, lp->sans, e)) || sign(x, ca_key, e))
+        goto fail;
+    X509_NAME_free(n);
+    return x;
+fail:
+    X509_NAME_free(n);
+    X509_free(x);
+    return NULL;
+}
+
+/* ---- PEM -------------------------------------------------------------------------------- */
+
+char *k8tls_pki_cert_pem(X509 *cert, struct k8tls_err *e)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    char *out = NULL, *data;
+    long len;
+    if (b && PEM_write_bio_X509(b, cert) && (len = BIO_get_mem_data(b, &data)) > 0
+        && (out = malloc((size_t)len + 1))) {
+        memcpy(out, data, (size_t)len);
+        out[len] = '\0';
+    } else {
+        set_ossl_err(e, _("cannot encode the certificate as PEM"));
+    }
+    BIO_free(b);
+    return out;
+}
+
+struct k8tls_secret *k8tls_pki_key_pem(EVP_PKEY *key, struct k8tls_err *e)
+{
+    /* secure-heap BIO: its buffer is cleansed when freed */
+    BIO *b = BIO_new(BIO_s_secmem());
+    struct k8tls_secret *out = NULL;
+    char *data;
+    long len;
+    if (b && PEM_write_bio_PKCS8PrivateKey(b, key, NULL, NULL, 0, NULL, NULL)
+        && (len = BIO_get_mem_data(b, &data)) > 0)
+        out = k8tls_secret_new(data, (size_t)len);
+    if (!out)
+        set_ossl_err(e, _("cannot encode the private key as PEM"));
+    BIO_free(b);
+    return out;
+}
+
+/* ---- store pairs ------------------------------------------------------------------------ */
+
+static void free_cert_stack(STACK_OF(X509) *sk)
+{
+    sk_X509_pop_free(sk, X509_free);
+}
+
+void k8tls_store_pair_clear(struct k8tls_store_pair *sp)
+{
+    if (!sp)
+        return;
+    k8tls_secret_free(sp->keystore);
+    k8tls_secret_free(sp->truststore);
+    k8tls_secure_free_str(sp->keystore_password);
+    k8tls_secure_free_str(sp->truststore_password);
+    X509_free(sp->leaf);
+    free_cert_stack(sp->trusted);
+    memset(sp, 0, sizeof *sp);
+}
+
+int k8tls_pki_make_store_pair(enum k8tls_store_format fmt, enum k8tls_p12_profile profile,
+                              const char *alias, EVP_PKEY *key, X509 *leaf, STACK_OF(X509) *chain,
+                              STACK_OF(X509) *trusted, const char *keystore_password,
+                              const char *truststore_password, struct k8tls_store_pair *out,
+                              struct k8tls_err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (!nonempty(keystore_password) || !nonempty(truststore_password)) {
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("a store needs a password"));
+        return -1;
+    }
+    out->format = fmt;
+    if (k8tls_store_write_keystore(fmt, profile, alias, key, leaf, chain, keystore_password,
+                                   &out->keystore, e)
+        || k8tls_store_write_truststore(fmt, profile, trusted, truststore_password,
+                                        &out->truststore, e))
+        goto fail;
+    out->keystore_password = strdup(keystore_password);
+    out->truststore_password = strdup(truststore_password);
+    out->trusted = X509_chain_up_ref(trusted);
+    if (!out->keystore_password || !out->truststore_password || !out->trusted
+        || !X509_up_ref(leaf)) {
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        goto fail;
+    }
+    out->leaf = leaf;
+    out->present = true;
+    return 0;
+fail:
+    k8tls_store_pair_clear(out);
+    return -1;
+}
+
+/* ---- the plan's material ---------------------------------------------------------------- */
+
+void k8tls_material_free(struct k8tls_material *m)
+{
+    if (!m)
+        return;
+    X509_free(m->ca_cert);
+    EVP_PKEY_free(m->ca_key);
+    free(m->ca_cert_pem);
+    k8tls_secret_free(m->ca_key_pem);
+    k8tls_store_pair_clear(&m->server);
+    k8tls_store_pair_clear(&m->client);
+    free(m->medusa_ca_pem);
+    free(m->medusa_cert_pem);
+    k8tls_secret_free(m->medusa_key_pem);
+    X509_free(m->medusa_cert);
+    OPENSSL_cleanse(m, sizeof *m);
+    free(m);
+}
+
+static void diag_err(struct k8tls_diags *d, const char *path, const struct k8tls_err *e)
+{
+    k8tls_diags_add(d, K8TLS_SEV_ERROR, e->file[0] ? e->file : NULL, e->line, e->col, path, "%s",
+                    e->msg);
+}
+
+/* A store password: the resolved value, else the reference resolved now, else a generated one
+ * (K11). Heap string for k8tls_secure_free_str, or NULL with an error in d. */
+static char *store_password(const struct k8tls_plan *p, const struct k8tls_password *pw,
+                            const char *path, struct k8tls_diags *d)
+{
+    if (pw->value)
+        return strdup(pw->value);
+    if (pw->ref) {
+        struct k8tls_err e;
+        k8tls_err_clear(&e);
+        char *base = k8tls_plan_base_dir(p);
+        char *v = k8tls_password_resolve(pw->ref, base, &e);
+        free(base);
+        if (!v) {
+            k8tls_diags_add(d, K8TLS_SEV_ERROR, p->source_file, pw->pos.line, pw->pos.col, path,
+                            "%s", e.msg);
+            return NULL;
+        }
+        const char *why = k8tls_password_problem(v);
+        if (why) {
+            k8tls_diags_add(d, K8TLS_SEV_ERROR, p->source_file, pw->pos.line, pw->pos.col, path,
+                            "%s", why);
+            k8tls_secure_free_str(v);
+            return NULL;
+        }
+        return v;
+    }
+    char *v = k8tls_password_generate(K8TLS_PASSWORD_LEN);
+    if (!v)
+        k8tls_diags_add(d, K8TLS_SEV_ERROR, NULL, 0, 0, path, "%s",
+                        _("cannot generate a password (no randomness)"));
+    return v;
+}
+
+enum { JOB_CA, JOB_SERVER, JOB_CLIENT, JOB_MEDUSA, JOB_COUNT };
+
+struct build {
+    const struct k8tls_plan *p;
+    struct k8tls_material *m;
+    struct k8tls_diags *d;
+    EVP_PKEY *keys[JOB_COUNT];
+    char **sans;
+};
+
+static const char *cluster_name(const struct k8tls_plan *p)
+{
+    return nonempty(p->cluster.name) ? p->cluster.name : "k8ssandra";
+}
+
+static int generated_pair(struct build *b, int job, const struct k8tls_store_set *set,
+                          const char *alias, const char *cfg_path, struct k8tls_store_pair *out)
+{
+    const struct k8tls_plan *p = b->p;
+    char cn[300], path[128];
+    char *kspw = NULL, *tspw = NULL;
+    X509 *leaf = NULL;
+    STACK_OF(X509) *cas = sk_X509_new_null();
+    struct k8tls_err e;
+    bool capped = false;
+    int rc = -1;
+
+    k8tls_err_clear(&e);
+    snprintf(cn, sizeof cn, "%s-%s", cluster_name(p), alias);
+    struct k8tls_leaf_params lp = { .cn = cn, .sans = b->sans, .server_auth = true,
+                                    .client_auth = true,
+                                    .validity_days = p->certificates.validity_days };
+    snprintf(path, sizeof path, "%s.keystorePassword", cfg_path);
+    kspw = store_password(p, &set->keystore_password, path, b->d);
+    snprintf(path, sizeof path, "%s.truststorePassword", cfg_path);
+    tspw = store_password(p, &set->truststore_password, path, b->d);
+    if (!kspw || !tspw)
+        goto done;
+    if (!cas || !sk_X509_push(cas, b->m->ca_cert)) {
+        k8tls_err_set(&e, NULL, 0, 0, "%s", _("out of memory"));
+        goto err;
+    }
+    leaf = k8tls_pki_make_leaf(b->m->ca_cert, b->m->ca_key, b->keys[job], &lp, &capped, &e);
+    if (!leaf)
+        goto err;
+    if (capped)
+        k8tls_diags_add(b->d, K8TLS_SEV_NOTE, NULL, 0, 0, "certificates.validityDays",
+                        _("the %s certificate ends with the CA, before the %d days asked"),
+                        alias, p->certificates.validity_days);
+    if (k8tls_pki_make_store_pair(p->stores.format, p->stores.p12_profile, alias, b->keys[job],
+                                  leaf, cas, cas, kspw, tspw, out, &e))
+        goto err;
+    rc = 0;
+    goto done;
+err:
+    diag_err(b->d, cfg_path, &e);
+done:
+    X509_free(leaf);
+    sk_X509_free(cas);   /* the CA is borrowed */
+    k8tls_secure_free_str(kspw);
+    k8tls_secure_free_str(tspw);
+    return rc;
+}
+
+static int generated_medusa(struct build *b)
+{
+    struct k8tls_material *m = b->m;
+    struct k8tls_err e;
+    bool capped = false;
+    k8tls_err_clear(&e);
+    struct k8tls_leaf_params lp = { .cn = "client", .sans = NULL, .server_auth = false,
+                                    .client_auth = true,
+                                    .validity_days = b->p->certificates.validity_days };
+    m->medusa_cert = k8tls_pki_make_leaf(m->ca_cert, m->ca_key, b->keys[JOB_MEDUSA], &lp, &capped,
+                                         &e);
+    if (!m->medusa_cert || !(m->medusa_ca_pem = k8tls_pki_cert_pem(m->ca_cert, &e))
+        || !(m->medusa_cert_pem = k8tls_pki_cert_pem(m->medusa_cert, &e))
+        || !(m->medusa_key_pem = k8tls_pki_key_pem(b->keys[JOB_MEDUSA], &e))) {
+        diag_err(b->d, "encryption.medusa", &e);
+        return -1;
+    }
+    m->medusa_present = true;
+    return 0;
+}
+
+/* Is 'cert' signed by one of 'cas'? */
+static bool chains_to(X509 *cert, STACK_OF(X509) *cas)
+{
+    for (int i = 0; cas && i < sk_X509_num(cas); i++) {
+        X509 *ca = sk_X509_value(cas, i);
+        EVP_PKEY *pk = X509_get0_pubkey(ca);
+        if (X509_check_issued(ca, cert) == X509_V_OK && pk && X509_verify(cert, pk) == 1)
+            return true;
+    }
+    ERR_clear_error();
+    return false;
+}
+
 int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void *ud,
                     struct k8tls_material **out, struct k8tls_diags *d)
 {
-    (void)p; (void)progress; (void)ud; *out = NULL;
-    k8tls_diags_add(d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL, "key generation is not built yet");
+    struct build b = { .p = p, .d = d };
+    struct k8tls_keygen_job jobs[JOB_COUNT];
+    int job_of[JOB_COUNT];
+    size_t n_jobs = 0;
+    struct k8tls_err e;
+    struct k8tls_key_spec leaf_spec;
+    const bool want_server = k8tls_plan_wants_server_stores(p);
+    const bool want_client = k8tls_plan_wants_client_stores(p)
+                             && p->stores.client.source != K8TLS_SOURCE_REUSE;
+    const bool want_medusa = k8tls_plan_wants_medusa_certs(p);
+    const bool gen_server = want_server && p->stores.server.source == K8TLS_SOURCE_GENERATE;
+    const bool gen_client = want_client && p->stores.client.source == K8TLS_SOURCE_GENERATE;
+    const bool gen_medusa = want_medusa && p->encryption.medusa.source == K8TLS_SOURCE_GENERATE;
+    static const char *const labels[JOB_COUNT] = { "CA", "server", "client", "medusa" };
+
+    *out = NULL;
+    k8tls_err_clear(&e);
+    struct k8tls_material *m = b.m = calloc(1, sizeof *m);
+    if (!m) {
+        k8tls_diags_add(d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL, "%s", _("out of memory"));
+        return -1;
+    }
+
+    /* 1. an imported CA first: generated leaves follow its algorithm */
+    if (p->ca.source == K8TLS_SOURCE_IMPORT) {
+        if (k8tls_import_ca(p, &m->ca_cert, &m->ca_key, d) != 0 || !m->ca_cert)
+            goto fail;
+        if (!m->ca_key && (gen_server || gen_client || gen_medusa)) {
+            k8tls_diags_add(d, K8TLS_SEV_ERROR, p->source_file, 0, 0, "ca.import.key", "%s",
+                            _("the CA private key is needed to sign the generated certificates"));
+            goto fail;
+        }
+    }
+    if (p->certificates.key.set)
+        leaf_spec = p->certificates.key;
+    else if (m->ca_key) {
+        if (k8tls_pki_key_spec_of(m->ca_key, &leaf_spec) != 0) {
+            k8tls_diags_add(d, K8TLS_SEV_ERROR, p->source_file, 0, 0, "ca.import.key", "%s",
+                            _("the CA key is neither RSA nor ECDSA P-256/P-384: set certificates.key"));
+            goto fail;
+        }
+    } else
+        leaf_spec = p->ca.key;
+
+    /* 2. every key at once */
+    const bool wanted[JOB_COUNT] = { p->ca.source != K8TLS_SOURCE_IMPORT, gen_server, gen_client,
+                                     gen_medusa };
+    for (int j = 0; j < JOB_COUNT; j++) {
+        job_of[j] = -1;
+        if (!wanted[j])
+            continue;
+        memset(&jobs[n_jobs], 0, sizeof jobs[n_jobs]);
+        jobs[n_jobs].label = labels[j];
+        jobs[n_jobs].spec = j == JOB_CA ? p->ca.key : leaf_spec;
+        job_of[j] = (int)n_jobs++;
+    }
+    if (n_jobs && k8tls_pki_keygen_parallel(jobs, n_jobs, progress, ud, &e) != 0) {
+        diag_err(d, NULL, &e);
+        goto fail;
+    }
+    for (int j = 0; j < JOB_COUNT; j++)
+        if (job_of[j] >= 0)
+            b.keys[j] = jobs[job_of[j]].key;
+
+    /* 3. the CA */
+    if (p->ca.source != K8TLS_SOURCE_IMPORT) {
+        m->ca_key = b.keys[JOB_CA];
+        b.keys[JOB_CA] = NULL;
+        m->ca_cert = k8tls_pki_make_ca(m->ca_key, &p->ca.subject, p->ca.validity_days, &e);
+        if (!m->ca_cert) {
+            diag_err(d, "ca", &e);
+            goto fail;
+        }
+        if (p->ca.validity_days < 365)
+            k8tls_diags_add(d, K8TLS_SEV_WARNING, p->source_file, 0, 0, "ca.validityDays",
+                            _("the CA is valid for %d days only: every certificate must be "
+                              "replaced when it expires"), p->ca.validity_days);
+    }
+    if (!(m->ca_cert_pem = k8tls_pki_cert_pem(m->ca_cert, &e))) {
+        diag_err(d, "ca", &e);
+        goto fail;
+    }
+    if (m->ca_key && !(m->ca_key_pem = k8tls_pki_key_pem(m->ca_key, &e))) {
+        diag_err(d, "ca", &e);
+        goto fail;
+    }
+
+    /* 4. leaves and stores, or imports */
+    if (gen_server || gen_client)
+        if (!(b.sans = k8tls_pki_node_sans(p))) {
+            k8tls_diags_add(d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL, "%s", _("out of memory"));
+            goto fail;
+        }
+    if (gen_server) {
+        if (generated_pair(&b, JOB_SERVER, &p->stores.server, "server", "stores.server",
+                           &m->server))
+            goto fail;
+    } else if (want_server) {
+        if (k8tls_import_store_pair(p, &p->stores.server, "server", &m->server, d) != 0)
+            goto fail;
+    }
+    if (gen_client) {
+        if (generated_pair(&b, JOB_CLIENT, &p->stores.client, "client", "stores.client",
+                           &m->client))
+            goto fail;
+    } else if (want_client) {
+        if (k8tls_import_store_pair(p, &p->stores.client, "client", &m->client, d) != 0)
+            goto fail;
+    }
+    if (want_medusa) {
+        /* the truststore Cassandra uses for client connections */
+        STACK_OF(X509) *trusted = m->client.present ? m->client.trusted
+                                  : m->server.present ? m->server.trusted : NULL;
+        if (gen_medusa) {
+            if (generated_medusa(&b))
+                goto fail;
+            if (trusted && !chains_to(m->medusa_cert, trusted))
+                k8tls_diags_add(d, K8TLS_SEV_WARNING, NULL, 0, 0, "encryption.medusa",
+                                "%s", _("the client truststore does not trust the CA of the "
+                                        "Medusa certificate: Cassandra will refuse Medusa"));
+        } else if (k8tls_import_medusa(p, trusted, m, d) != 0)
+            goto fail;
+    }
+
+    for (int j = 0; j < JOB_COUNT; j++)
+        EVP_PKEY_free(b.keys[j]);
+    k8tls_strv_free(b.sans);
+    *out = m;
+    return 0;
+fail:
+    if (k8tls_diags_count(d, K8TLS_SEV_ERROR) == 0)
+        k8tls_diags_add(d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL, "%s",
+                        _("the certificates and stores could not be made"));
+    for (int j = 0; j < JOB_COUNT; j++)
+        EVP_PKEY_free(b.keys[j]);
+    k8tls_strv_free(b.sans);
+    k8tls_material_free(m);
     return -1;
 }
-void k8tls_material_free(struct k8tls_material *m) { (void)m; }
-char **k8tls_pki_node_sans(const struct k8tls_plan *p) { (void)p; return calloc(1, sizeof(char *)); }
-void k8tls_strv_free(char **v) { if (v) { for (char **s = v; *s; s++) free(*s); free(v); } }
