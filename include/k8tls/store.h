@@ -38,6 +38,9 @@ struct k8tls_store_entry {
     X509 *cert;               /* the entry's certificate (leaf, or the trusted cert) */
     STACK_OF(X509) *chain;    /* private key entries: the certificates after the leaf */
     int64_t timestamp_ms;     /* JKS only, else 0 */
+    /* PKCS#12 only, set by the reader: a certificate bag with no key and no Java trust attribute
+     * (S1). It is listed as a trusted-cert entry, but Java does not see it. */
+    bool p12_no_java_trust;
 };
 
 struct k8tls_store {
@@ -54,6 +57,37 @@ int k8tls_store_read(const unsigned char *data, size_t len, const char *name,
 int k8tls_store_read_file(const char *path, const char *password, struct k8tls_store **out,
                           struct k8tls_err *e);
 void k8tls_store_free(struct k8tls_store *s);
+
+/* What a buffer holds, from its first bytes (no password needed). */
+enum k8tls_sniff {
+    K8TLS_SNIFF_UNKNOWN,
+    K8TLS_SNIFF_JKS,          /* magic FEEDFEED */
+    K8TLS_SNIFF_JCEKS,        /* magic CECECECE (not supported) */
+    K8TLS_SNIFF_DER,          /* a DER SEQUENCE: PKCS#12, or a DER certificate */
+    K8TLS_SNIFF_PEM,          /* text with a "-----BEGIN " line */
+    K8TLS_SNIFF_TEXT,         /* other text (YAML, a password...) */
+};
+enum k8tls_sniff k8tls_store_sniff(const unsigned char *data, size_t len);
+
+/* Largest file the readers accept (stores, PEM, Secret YAML). */
+#define K8TLS_READ_MAX_BYTES ((size_t)16 << 20)
+/* Reads a whole file (at most max bytes, else an error naming the file) into a wiping buffer. */
+int k8tls_store_read_bytes(const char *path, size_t max, struct k8tls_secret **out,
+                           struct k8tls_err *e);
+
+/* PEM (or one DER certificate): every certificate of the buffer, in order. Blocks that are not
+ * certificates are skipped. Returns 0 with *out non-empty, or -1 with e naming 'name'
+ * ("holds no certificate", "certificate 2 is corrupted"). */
+int k8tls_pem_read_certs(const unsigned char *data, size_t len, const char *name,
+                         STACK_OF(X509) **out, struct k8tls_err *e);
+/* The (first) private key of a PEM buffer: PKCS#8, encrypted PKCS#8 or traditional, decrypted
+ * with password (NULL: none). Never asks on a terminal. *encrypted (may be NULL) says whether the
+ * PEM was encrypted. Returns 0, or -1 with e ("holds no private key", "wrong password", ...). */
+int k8tls_pem_read_key(const unsigned char *data, size_t len, const char *name,
+                       const char *password, EVP_PKEY **out, bool *encrypted,
+                       struct k8tls_err *e);
+/* "RSA 3072", "EC P-256", "Ed25519"... into buf. */
+const char *k8tls_pkey_describe(const EVP_PKEY *k, char *buf, size_t len);
 
 /* JKS codec (S3) used by the two functions above. */
 int k8tls_jks_encode(const struct k8tls_store *s, const char *password, struct k8tls_secret **out,

@@ -1,0 +1,858 @@
+/* Store readers (SPEC S1-S3, S8, X5): PKCS#12 through OpenSSL, walking the safes to keep each
+ * bag's friendlyName alias and Java's trust attribute; JKS through jks_read.c; PEM certificates
+ * and keys. Every input is hostile: sizes are capped, nothing prompts on a terminal, and each
+ * failure is one message naming the file and saying what is wrong. */
+#include "config.h"
+#include "k8tls/store.h"
+#include "k8tls/i18n.h"
+#include "store_int.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <openssl/asn1.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/provider.h>
+#include <openssl/x509v3.h>
+
+/* Java's trusted-key-usage attribute on PKCS#12 certificate bags (S1). */
+#define JAVA_TRUST_OID "2.16.840.1.113894.746875.1.1"
+#define P12_MAX_DEPTH 4
+#define PEM_MAX_BLOCKS 1024
+
+/* ---- store objects ---------------------------------------------------------------------- */
+
+struct k8tls_store *k8tls_store_new(enum k8tls_store_format f)
+{
+    struct k8tls_store *s = calloc(1, sizeof *s);
+    if (s)
+        s->format = f;
+    return s;
+}
+
+void k8tls_store_entry_clear(struct k8tls_store_entry *en)
+{
+    if (!en)
+        return;
+    free(en->alias);
+    EVP_PKEY_free(en->key);
+    X509_free(en->cert);
+    sk_X509_pop_free(en->chain, X509_free);
+    memset(en, 0, sizeof *en);
+}
+
+int k8tls_store_push(struct k8tls_store *s, struct k8tls_store_entry *en)
+{
+    if (s->n >= K8TLS_STORE_MAX_ENTRIES) {
+        k8tls_store_entry_clear(en);
+        return -1;
+    }
+    struct k8tls_store_entry *v = realloc(s->v, (s->n + 1) * sizeof *v);
+    if (!v) {
+        k8tls_store_entry_clear(en);
+        return -1;
+    }
+    s->v = v;
+    s->v[s->n++] = *en;
+    memset(en, 0, sizeof *en);
+    return 0;
+}
+
+void k8tls_store_free(struct k8tls_store *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        k8tls_store_entry_clear(&s->v[i]);
+    free(s->v);
+    free(s);
+}
+
+/* ---- files and sniffing ----------------------------------------------------------------- */
+
+int k8tls_store_read_bytes(const char *path, size_t max, struct k8tls_secret **out,
+                           struct k8tls_err *e)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        k8tls_err_set(e, path, 0, 0, _("cannot read: %s"), strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            fclose(f);
+            k8tls_err_set(e, path, 0, 0, "%s", _("is a directory, not a file"));
+            return -1;
+        }
+        if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > (uintmax_t)max) {
+            fclose(f);
+            k8tls_err_set(e, path, 0, 0, _("is too large (more than %zu bytes)"), max);
+            return -1;
+        }
+    }
+    size_t cap = 4096, n = 0;
+    unsigned char *buf = malloc(cap);
+    int err = 0;
+    while (buf) {
+        if (n == cap) {
+            if (cap > max) {
+                err = EFBIG;
+                break;
+            }
+            size_t ncap = cap * 2;
+            unsigned char *nb = malloc(ncap);
+            if (nb)
+                memcpy(nb, buf, n);
+            OPENSSL_cleanse(buf, cap);
+            free(buf);
+            buf = nb;
+            cap = ncap;
+            if (!buf)
+                break;
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0) {
+            if (ferror(f))
+                err = errno ? errno : EIO;
+            break;
+        }
+    }
+    fclose(f);
+    if (!buf) {
+        k8tls_err_set(e, path, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    if (!err && n > max)
+        err = EFBIG;
+    if (err) {
+        OPENSSL_cleanse(buf, cap);
+        free(buf);
+        if (err == EFBIG)
+            k8tls_err_set(e, path, 0, 0, _("is too large (more than %zu bytes)"), max);
+        else
+            k8tls_err_set(e, path, 0, 0, _("cannot read: %s"), strerror(err));
+        return -1;
+    }
+    *out = k8tls_secret_new(buf, n);
+    OPENSSL_cleanse(buf, cap);
+    free(buf);
+    if (!*out) {
+        k8tls_err_set(e, path, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    return 0;
+}
+
+enum k8tls_sniff k8tls_store_sniff(const unsigned char *data, size_t len)
+{
+    if (!data || len == 0)
+        return K8TLS_SNIFF_UNKNOWN;
+    if (len >= 4 && data[0] == 0xFE && data[1] == 0xED && data[2] == 0xFE && data[3] == 0xED)
+        return K8TLS_SNIFF_JKS;
+    if (len >= 4 && data[0] == 0xCE && data[1] == 0xCE && data[2] == 0xCE && data[3] == 0xCE)
+        return K8TLS_SNIFF_JCEKS;
+    if (len >= 2 && data[0] == 0x30) {
+        /* DER, unless it is text that starts with '0' */
+        size_t k = len < 64 ? len : 64;
+        for (size_t i = 0; i < k; i++)
+            if (data[i] < 0x09 || (data[i] > 0x0D && data[i] < 0x20) || data[i] >= 0x7F)
+                return K8TLS_SNIFF_DER;
+    }
+    size_t k = len < 65536 ? len : 65536;
+    if (memmem(data, k, "-----BEGIN ", 11))
+        return K8TLS_SNIFF_PEM;
+    for (size_t i = 0; i < k; i++)
+        if (data[i] == 0 || (data[i] < 0x09) || (data[i] > 0x0D && data[i] < 0x20) || data[i] == 0x7F)
+            return K8TLS_SNIFF_UNKNOWN;
+    return K8TLS_SNIFF_TEXT;
+}
+
+/* ---- descriptions and dates ------------------------------------------------------------- */
+
+const char *k8tls_pkey_describe(const EVP_PKEY *k, char *buf, size_t len)
+{
+    if (!k) {
+        snprintf(buf, len, "%s", _("no key"));
+        return buf;
+    }
+    int id = EVP_PKEY_get_base_id(k);
+    int bits = EVP_PKEY_get_bits(k);
+    switch (id) {
+    case EVP_PKEY_RSA:
+    case EVP_PKEY_RSA_PSS:
+        snprintf(buf, len, "RSA %d", bits);
+        break;
+    case EVP_PKEY_EC: {
+        char g[80] = "";
+        size_t gl = 0;
+        const char *nist = NULL;
+        if (EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, g, sizeof g, &gl)) {
+            int nid = OBJ_sn2nid(g);
+            if (nid == NID_undef)
+                nid = EC_curve_nist2nid(g);
+            nist = nid != NID_undef ? EC_curve_nid2nist(nid) : NULL;
+        }
+        ERR_clear_error();
+        snprintf(buf, len, "EC %s", nist ? nist : (*g ? g : "?"));
+        break;
+    }
+    case EVP_PKEY_ED25519:
+        snprintf(buf, len, "Ed25519");
+        break;
+    case EVP_PKEY_ED448:
+        snprintf(buf, len, "Ed448");
+        break;
+    case EVP_PKEY_DSA:
+        snprintf(buf, len, "DSA %d", bits);
+        break;
+    default: {
+        const char *t = EVP_PKEY_get0_type_name(k);
+        snprintf(buf, len, "%s %d", t ? t : "?", bits);
+    }
+    }
+    return buf;
+}
+
+long k8tls_days_until(const ASN1_TIME *t, int *ok)
+{
+    int day = 0, sec = 0;
+    if (!t || !ASN1_TIME_diff(&day, &sec, NULL, t)) {
+        ERR_clear_error();
+        if (ok)
+            *ok = 0;
+        return 0;
+    }
+    if (ok)
+        *ok = 1;
+    long d = day;
+    if (day <= 0 && sec < 0)
+        d -= 1;   /* floor: a few hours ago is -1, not 0 */
+    return d;
+}
+
+/* ---- PEM -------------------------------------------------------------------------------- */
+
+struct pem_block {
+    const char *label;   /* points into the data, not NUL-terminated */
+    size_t label_len;
+    const unsigned char *start;
+    size_t len;
+};
+
+/* Next "-----BEGIN X-----" ... "-----END X-----" block from *pos. Returns 1 when found, 0 at
+ * the end, -1 when a block has no end line. */
+static int pem_next(const unsigned char *data, size_t len, size_t *pos, struct pem_block *b)
+{
+    while (*pos < len) {
+        const unsigned char *beg = memmem(data + *pos, len - *pos, "-----BEGIN ", 11);
+        if (!beg)
+            return 0;
+        const unsigned char *lab = beg + 11;
+        size_t rest = len - (size_t)(lab - data);
+        size_t ll = 0;
+        while (ll < rest && ll < 80 && lab[ll] != '-' && lab[ll] != '\n' && lab[ll] != '\r')
+            ll++;
+        if (ll == 0 || ll >= rest || ll >= 80 || rest - ll < 5 || memcmp(lab + ll, "-----", 5) != 0) {
+            *pos = (size_t)(lab - data);
+            continue;
+        }
+        char endm[100];
+        int em = snprintf(endm, sizeof endm, "-----END %.*s-----", (int)ll, (const char *)lab);
+        const unsigned char *body = lab + ll + 5;
+        const unsigned char *end = memmem(body, len - (size_t)(body - data), endm, (size_t)em);
+        if (!end)
+            return -1;
+        b->label = (const char *)lab;
+        b->label_len = ll;
+        b->start = beg;
+        b->len = (size_t)(end + em - beg);
+        *pos = (size_t)(end + em - data);
+        return 1;
+    }
+    return 0;
+}
+
+static int label_is(const struct pem_block *b, const char *s)
+{
+    return b->label_len == strlen(s) && memcmp(b->label, s, b->label_len) == 0;
+}
+
+static int label_ends(const struct pem_block *b, const char *s)
+{
+    size_t n = strlen(s);
+    return b->label_len >= n && memcmp(b->label + b->label_len - n, s, n) == 0;
+}
+
+struct pwcb {
+    const char *pw;
+    int asked;
+};
+
+/* Never prompts: gives the password we have, or fails. */
+static int pem_pw_cb(char *buf, int size, int rwflag, void *u)
+{
+    (void)rwflag;
+    struct pwcb *c = u;
+    c->asked = 1;
+    if (!c->pw)
+        return -1;
+    size_t n = strlen(c->pw);
+    if (n > (size_t)size)
+        return -1;
+    memcpy(buf, c->pw, n);
+    return (int)n;
+}
+
+int k8tls_pem_read_certs(const unsigned char *data, size_t len, const char *name,
+                         STACK_OF(X509) **out, struct k8tls_err *e)
+{
+    *out = NULL;
+    if (len > K8TLS_READ_MAX_BYTES) {
+        k8tls_err_set(e, name, 0, 0, _("is too large (more than %zu bytes)"), K8TLS_READ_MAX_BYTES);
+        return -1;
+    }
+    STACK_OF(X509) *sk = sk_X509_new_null();
+    if (!sk) {
+        k8tls_err_set(e, name, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    enum k8tls_sniff kind = k8tls_store_sniff(data, len);
+    if (kind == K8TLS_SNIFF_DER) {
+        const unsigned char *q = data;
+        X509 *x = d2i_X509(NULL, &q, (long)len);
+        if (x && q == data + len && sk_X509_push(sk, x)) {
+            *out = sk;
+            return 0;
+        }
+        X509_free(x);
+        sk_X509_free(sk);
+        ERR_clear_error();
+        k8tls_err_set(e, name, 0, 0, "%s", _("is neither a PEM file nor a DER certificate"));
+        return -1;
+    }
+    size_t pos = 0, nblocks = 0;
+    struct pem_block b;
+    int r;
+    while ((r = pem_next(data, len, &pos, &b)) == 1) {
+        if (++nblocks > PEM_MAX_BLOCKS) {
+            k8tls_err_set(e, name, 0, 0, _("holds more than %d PEM blocks"), PEM_MAX_BLOCKS);
+            goto fail;
+        }
+        int trusted = label_is(&b, "TRUSTED CERTIFICATE");
+        if (!label_is(&b, "CERTIFICATE") && !label_is(&b, "X509 CERTIFICATE") && !trusted)
+            continue;
+        BIO *bio = BIO_new_mem_buf(b.start, (int)b.len);
+        struct pwcb cb = { NULL, 0 };
+        X509 *x = NULL;
+        if (bio)
+            x = trusted ? PEM_read_bio_X509_AUX(bio, NULL, pem_pw_cb, &cb)
+                        : PEM_read_bio_X509(bio, NULL, pem_pw_cb, &cb);
+        BIO_free(bio);
+        if (!x) {
+            ERR_clear_error();
+            k8tls_err_set(e, name, 0, 0, _("certificate %d is corrupted"), sk_X509_num(sk) + 1);
+            goto fail;
+        }
+        if (!sk_X509_push(sk, x)) {
+            X509_free(x);
+            k8tls_err_set(e, name, 0, 0, "%s", _("out of memory"));
+            goto fail;
+        }
+    }
+    if (r < 0) {
+        k8tls_err_set(e, name, 0, 0, "%s", _("truncated PEM: a BEGIN line has no END line"));
+        goto fail;
+    }
+    if (sk_X509_num(sk) == 0) {
+        k8tls_err_set(e, name, 0, 0, "%s", _("holds no certificate"));
+        goto fail;
+    }
+    *out = sk;
+    return 0;
+fail:
+    sk_X509_pop_free(sk, X509_free);
+    return -1;
+}
+
+int k8tls_pem_read_key(const unsigned char *data, size_t len, const char *name,
+                       const char *password, EVP_PKEY **out, bool *encrypted,
+                       struct k8tls_err *e)
+{
+    *out = NULL;
+    if (encrypted)
+        *encrypted = false;
+    if (len > K8TLS_READ_MAX_BYTES) {
+        k8tls_err_set(e, name, 0, 0, _("is too large (more than %zu bytes)"), K8TLS_READ_MAX_BYTES);
+        return -1;
+    }
+    size_t pos = 0, nblocks = 0;
+    struct pem_block b;
+    int r;
+    while ((r = pem_next(data, len, &pos, &b)) == 1) {
+        if (++nblocks > PEM_MAX_BLOCKS)
+            break;
+        if (!label_ends(&b, "PRIVATE KEY"))
+            continue;
+        bool enc = label_is(&b, "ENCRYPTED PRIVATE KEY")
+                   || memmem(b.start, b.len, "Proc-Type: 4,ENCRYPTED", 22) != NULL;
+        if (encrypted)
+            *encrypted = enc;
+        BIO *bio = BIO_new_mem_buf(b.start, (int)b.len);
+        struct pwcb cb = { password, 0 };
+        EVP_PKEY *k = bio ? PEM_read_bio_PrivateKey(bio, NULL, pem_pw_cb, &cb) : NULL;
+        BIO_free(bio);
+        ERR_clear_error();
+        if (k) {
+            *out = k;
+            return 0;
+        }
+        if (enc && !password)
+            k8tls_err_set(e, name, 0, 0, "%s",
+                          _("the private key is encrypted and no password was given"));
+        else if (enc)
+            k8tls_err_set(e, name, 0, 0, "%s",
+                          _("wrong password for the private key, or the key is corrupted"));
+        else
+            k8tls_err_set(e, name, 0, 0, "%s", _("the private key is corrupted"));
+        return -1;
+    }
+    if (r < 0)
+        k8tls_err_set(e, name, 0, 0, "%s", _("truncated PEM: a BEGIN line has no END line"));
+    else
+        k8tls_err_set(e, name, 0, 0, "%s", _("holds no private key"));
+    return -1;
+}
+
+/* ---- PKCS#12 ---------------------------------------------------------------------------- */
+
+static pthread_once_t legacy_once = PTHREAD_ONCE_INIT;
+static void load_legacy(void)
+{
+    /* Old stores (RC2-40 bags from Java 8 or old OpenSSL) need the legacy provider. */
+    OSSL_PROVIDER_try_load(NULL, "legacy", 1);
+    ERR_clear_error();
+}
+
+struct p12_bag {
+    EVP_PKEY *key;                 /* key bags */
+    X509 *cert;                    /* certificate bags */
+    char *fname;                   /* friendlyName, UTF-8 */
+    ASN1_OCTET_STRING *lkid;       /* localKeyID */
+    bool java_trust;
+    bool used;                     /* a key's leaf, or in a chain */
+};
+
+struct p12_ctx {
+    const char *name;
+    struct k8tls_err *e;
+    const char *pw;                /* the password that opened the MAC (may be NULL) */
+    struct p12_bag *v;
+    size_t n;
+    int failed;
+};
+
+static int p12_err(struct p12_ctx *c, const char *msg)
+{
+    if (!c->failed)
+        k8tls_err_set(c->e, c->name, 0, 0, "%s", msg);
+    c->failed = 1;
+    ERR_clear_error();
+    return -1;
+}
+
+static void bag_attrs(const PKCS12_SAFEBAG *bag, struct p12_bag *pb)
+{
+    char *fn = PKCS12_get_friendlyname((PKCS12_SAFEBAG *)bag);
+    if (fn) {
+        pb->fname = strdup(fn);
+        OPENSSL_free(fn);
+    }
+    const ASN1_TYPE *lk = PKCS12_SAFEBAG_get0_attr(bag, NID_localKeyID);
+    if (lk && lk->type == V_ASN1_OCTET_STRING)
+        pb->lkid = ASN1_OCTET_STRING_dup(lk->value.octet_string);
+    const STACK_OF(X509_ATTRIBUTE) *attrs = PKCS12_SAFEBAG_get0_attrs(bag);
+    for (int i = 0; i < sk_X509_ATTRIBUTE_num(attrs); i++) {
+        X509_ATTRIBUTE *a = sk_X509_ATTRIBUTE_value(attrs, i);
+        char txt[80];
+        if (OBJ_obj2txt(txt, sizeof txt, X509_ATTRIBUTE_get0_object(a), 1) > 0
+            && strcmp(txt, JAVA_TRUST_OID) == 0)
+            pb->java_trust = true;
+    }
+    ERR_clear_error();
+}
+
+static int push_bag(struct p12_ctx *c, struct p12_bag *pb)
+{
+    if (c->n >= 2 * K8TLS_STORE_MAX_ENTRIES) {
+        EVP_PKEY_free(pb->key);
+        X509_free(pb->cert);
+        free(pb->fname);
+        ASN1_OCTET_STRING_free(pb->lkid);
+        return p12_err(c, _("corrupted PKCS#12 keystore: too many bags"));
+    }
+    struct p12_bag *v = realloc(c->v, (c->n + 1) * sizeof *v);
+    if (!v) {
+        EVP_PKEY_free(pb->key);
+        X509_free(pb->cert);
+        free(pb->fname);
+        ASN1_OCTET_STRING_free(pb->lkid);
+        return p12_err(c, _("out of memory"));
+    }
+    c->v = v;
+    c->v[c->n++] = *pb;
+    return 0;
+}
+
+static int walk_bags(struct p12_ctx *c, const STACK_OF(PKCS12_SAFEBAG) *bags, int depth)
+{
+    if (depth > P12_MAX_DEPTH)
+        return p12_err(c, _("corrupted PKCS#12 keystore: bags nested too deep"));
+    for (int i = 0; i < sk_PKCS12_SAFEBAG_num(bags); i++) {
+        const PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value(bags, i);
+        struct p12_bag pb;
+        memset(&pb, 0, sizeof pb);
+        switch (PKCS12_SAFEBAG_get_nid(bag)) {
+        case NID_keyBag: {
+            const PKCS8_PRIV_KEY_INFO *p8 = PKCS12_SAFEBAG_get0_p8inf(bag);
+            pb.key = p8 ? EVP_PKCS82PKEY(p8) : NULL;
+            if (!pb.key)
+                return p12_err(c, _("corrupted PKCS#12 keystore: a private key cannot be decoded"));
+            break;
+        }
+        case NID_pkcs8ShroudedKeyBag: {
+            int pl = c->pw ? -1 : 0;
+            PKCS8_PRIV_KEY_INFO *p8 = PKCS12_decrypt_skey(bag, c->pw, pl);
+            if (!p8) {
+                ERR_clear_error();
+                pthread_once(&legacy_once, load_legacy);
+                p8 = PKCS12_decrypt_skey(bag, c->pw, pl);
+            }
+            if (!p8) {
+                char m[512];
+                char *fn = PKCS12_get_friendlyname((PKCS12_SAFEBAG *)bag);
+                snprintf(m, sizeof m,
+                         _("the private key '%s' cannot be decrypted with the store password "
+                           "(Cassandra needs the key password to equal the store password)"),
+                         fn ? fn : "?");
+                OPENSSL_free(fn);
+                return p12_err(c, m);
+            }
+            pb.key = EVP_PKCS82PKEY(p8);
+            PKCS8_PRIV_KEY_INFO_free(p8);
+            if (!pb.key)
+                return p12_err(c, _("corrupted PKCS#12 keystore: a private key cannot be decoded"));
+            break;
+        }
+        case NID_certBag:
+            if (PKCS12_SAFEBAG_get_bag_nid(bag) != NID_x509Certificate)
+                continue;
+            pb.cert = PKCS12_SAFEBAG_get1_cert(bag);
+            if (!pb.cert)
+                return p12_err(c, _("corrupted PKCS#12 keystore: a certificate cannot be decoded"));
+            break;
+        case NID_safeContentsBag:
+            if (walk_bags(c, PKCS12_SAFEBAG_get0_safes(bag), depth + 1))
+                return -1;
+            continue;
+        default:
+            continue;   /* CRL, secret and unknown bags are not entries we use */
+        }
+        bag_attrs(bag, &pb);
+        if (push_bag(c, &pb))
+            return -1;
+    }
+    return 0;
+}
+
+static int lkid_eq(const ASN1_OCTET_STRING *a, const ASN1_OCTET_STRING *b)
+{
+    return a && b && ASN1_STRING_cmp(a, b) == 0;
+}
+
+static int is_self_issued(X509 *x)
+{
+    return X509_check_issued(x, x) == X509_V_OK;
+}
+
+static int p12_build_store(struct p12_ctx *c, struct k8tls_store *s)
+{
+    /* private-key entries: leaf by localKeyID, else by public key; chain by issuer */
+    for (size_t i = 0; i < c->n; i++) {
+        struct p12_bag *kb = &c->v[i];
+        if (!kb->key)
+            continue;
+        struct p12_bag *leaf = NULL;
+        for (size_t j = 0; j < c->n && !leaf; j++)
+            if (c->v[j].cert && !c->v[j].used && lkid_eq(kb->lkid, c->v[j].lkid))
+                leaf = &c->v[j];
+        for (size_t j = 0; j < c->n && !leaf; j++)
+            if (c->v[j].cert && !c->v[j].used && EVP_PKEY_eq(kb->key, X509_get0_pubkey(c->v[j].cert)) == 1)
+                leaf = &c->v[j];
+        ERR_clear_error();
+        struct k8tls_store_entry en;
+        memset(&en, 0, sizeof en);
+        en.type = K8TLS_ENTRY_PRIVATE_KEY;
+        const char *fn = kb->fname ? kb->fname : (leaf && leaf->fname ? leaf->fname : NULL);
+        char gen[32];
+        snprintf(gen, sizeof gen, "%zu", s->n + 1);
+        en.alias = strdup(fn ? fn : gen);
+        en.key = kb->key;   /* moved */
+        kb->key = NULL;
+        en.chain = sk_X509_new_null();
+        if (!en.alias || !en.chain) {
+            k8tls_store_entry_clear(&en);
+            return p12_err(c, _("out of memory"));
+        }
+        if (leaf) {
+            leaf->used = true;
+            en.cert = leaf->cert;
+            X509_up_ref(en.cert);
+            X509 *cur = en.cert;
+            for (int depth = 0; depth < K8TLS_STORE_MAX_CHAIN && !is_self_issued(cur); depth++) {
+                X509 *next = NULL;
+                for (size_t j = 0; j < c->n && !next; j++) {
+                    struct p12_bag *cb = &c->v[j];
+                    if (!cb->cert || cb == leaf || cb->cert == cur)
+                        continue;
+                    int in_chain = 0;
+                    for (int k = 0; k < sk_X509_num(en.chain); k++)
+                        if (sk_X509_value(en.chain, k) == cb->cert)
+                            in_chain = 1;
+                    if (!in_chain && X509_check_issued(cb->cert, cur) == X509_V_OK) {
+                        next = cb->cert;
+                        cb->used = true;
+                    }
+                }
+                if (!next)
+                    break;
+                X509_up_ref(next);
+                if (!sk_X509_push(en.chain, next)) {
+                    X509_free(next);
+                    k8tls_store_entry_clear(&en);
+                    return p12_err(c, _("out of memory"));
+                }
+                cur = next;
+            }
+        }
+        if (k8tls_store_push(s, &en))
+            return p12_err(c, _("out of memory"));
+    }
+    /* trusted-certificate entries: bags with Java's trust attribute, and leftovers */
+    for (size_t i = 0; i < c->n; i++) {
+        struct p12_bag *cb = &c->v[i];
+        if (!cb->cert || (cb->used && !cb->java_trust))
+            continue;
+        struct k8tls_store_entry en;
+        memset(&en, 0, sizeof en);
+        en.type = K8TLS_ENTRY_TRUSTED_CERT;
+        char gen[32];
+        snprintf(gen, sizeof gen, "%zu", s->n + 1);
+        en.alias = strdup(cb->fname ? cb->fname : gen);
+        en.cert = cb->cert;
+        X509_up_ref(en.cert);
+        en.p12_no_java_trust = !cb->java_trust;
+        if (!en.alias) {
+            k8tls_store_entry_clear(&en);
+            return p12_err(c, _("out of memory"));
+        }
+        if (k8tls_store_push(s, &en))
+            return p12_err(c, _("out of memory"));
+    }
+    ERR_clear_error();
+    return 0;
+}
+
+static void p12_ctx_free(struct p12_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        EVP_PKEY_free(c->v[i].key);
+        X509_free(c->v[i].cert);
+        free(c->v[i].fname);
+        ASN1_OCTET_STRING_free(c->v[i].lkid);
+    }
+    free(c->v);
+}
+
+static int p12_read(const unsigned char *data, size_t len, const char *name, const char *password,
+                    struct k8tls_store **out, struct k8tls_err *e)
+{
+    /* The outer SEQUENCE says how long the store should be: tell truncation from corruption. */
+    const unsigned char *q = data;
+    long plen = 0;
+    int tag = 0, xclass = 0;
+    int ret = ASN1_get_object(&q, &plen, &tag, &xclass, (long)len);
+    ERR_clear_error();
+    if (ret == 0x80 && len < 8) {
+        k8tls_err_set(e, name, 0, 0, _("truncated keystore: only %zu bytes"), len);
+        return -1;
+    }
+    if (ret == 0x80 || tag != V_ASN1_SEQUENCE) {
+        k8tls_err_set(e, name, 0, 0, "%s", _("not a keystore (neither PKCS#12 nor JKS)"));
+        return -1;
+    }
+    if (!(ret & 0x01)) {   /* definite length */
+        size_t hdr = (size_t)(q - data);
+        if (plen < 0 || (size_t)plen > len - hdr) {
+            k8tls_err_set(e, name, 0, 0,
+                          _("truncated keystore: %zu of %zu bytes"), len, hdr + (size_t)plen);
+            return -1;
+        }
+        if (hdr + (size_t)plen < len) {
+            k8tls_err_set(e, name, 0, 0, _("corrupted keystore: %zu unexpected bytes at the end"),
+                          len - hdr - (size_t)plen);
+            return -1;
+        }
+    }
+    q = data;
+    PKCS12 *p12 = d2i_PKCS12(NULL, &q, (long)len);
+    if (!p12) {
+        ERR_clear_error();
+        q = data;
+        X509 *x = d2i_X509(NULL, &q, (long)len);
+        ERR_clear_error();
+        if (x) {
+            X509_free(x);
+            k8tls_err_set(e, name, 0, 0, "%s", _("a DER certificate, not a keystore"));
+        } else {
+            k8tls_err_set(e, name, 0, 0, "%s",
+                          _("corrupted keystore, or not a keystore (not valid PKCS#12)"));
+        }
+        return -1;
+    }
+    struct p12_ctx c = { .name = name, .e = e, .pw = password };
+    struct k8tls_store *s = NULL;
+    STACK_OF(PKCS7) *asafes = NULL;
+    if (PKCS12_mac_present(p12)) {
+        if (!password) {
+            p12_err(&c, _("a password is needed to open this keystore"));
+            goto fail;
+        }
+        int ok = PKCS12_verify_mac(p12, password, -1);
+        if (!ok && !*password && PKCS12_verify_mac(p12, NULL, 0)) {
+            ok = 1;
+            c.pw = NULL;
+        }
+        if (!ok) {
+            p12_err(&c, _("wrong password or corrupted store"));
+            goto fail;
+        }
+    }
+    asafes = PKCS12_unpack_authsafes(p12);
+    if (!asafes) {
+        p12_err(&c, _("corrupted PKCS#12 keystore: its contents cannot be decoded"));
+        goto fail;
+    }
+    if (sk_PKCS7_num(asafes) > K8TLS_STORE_MAX_ENTRIES) {
+        p12_err(&c, _("corrupted PKCS#12 keystore: too many parts"));
+        goto fail;
+    }
+    for (int i = 0; i < sk_PKCS7_num(asafes); i++) {
+        PKCS7 *p7 = sk_PKCS7_value(asafes, i);
+        STACK_OF(PKCS12_SAFEBAG) *bags = NULL;
+        int nid = OBJ_obj2nid(p7->type);
+        if (nid == NID_pkcs7_data) {
+            bags = PKCS12_unpack_p7data(p7);
+        } else if (nid == NID_pkcs7_encrypted) {
+            int pl = c.pw ? -1 : 0;
+            bags = PKCS12_unpack_p7encdata(p7, c.pw, pl);
+            if (!bags) {
+                ERR_clear_error();
+                pthread_once(&legacy_once, load_legacy);
+                bags = PKCS12_unpack_p7encdata(p7, c.pw, pl);
+            }
+            if (!bags && !PKCS12_mac_present(p12)) {
+                p12_err(&c, _("wrong password or corrupted store"));
+                goto fail;
+            }
+        } else {
+            continue;   /* enveloped data (public-key privacy mode): not used by Java */
+        }
+        if (!bags) {
+            p12_err(&c, _("corrupted PKCS#12 keystore, or encrypted with an unsupported algorithm"));
+            goto fail;
+        }
+        int rc = walk_bags(&c, bags, 0);
+        sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+        if (rc)
+            goto fail;
+    }
+    s = k8tls_store_new(K8TLS_FORMAT_PKCS12);
+    if (!s) {
+        p12_err(&c, _("out of memory"));
+        goto fail;
+    }
+    if (p12_build_store(&c, s))
+        goto fail;
+    sk_PKCS7_pop_free(asafes, PKCS7_free);
+    PKCS12_free(p12);
+    p12_ctx_free(&c);
+    ERR_clear_error();
+    *out = s;
+    return 0;
+fail:
+    k8tls_store_free(s);
+    sk_PKCS7_pop_free(asafes, PKCS7_free);
+    PKCS12_free(p12);
+    p12_ctx_free(&c);
+    ERR_clear_error();
+    return -1;
+}
+
+/* ---- entry points ----------------------------------------------------------------------- */
+
+int k8tls_store_read(const unsigned char *data, size_t len, const char *name,
+                     const char *password, struct k8tls_store **out, struct k8tls_err *e)
+{
+    *out = NULL;
+    if (!name)
+        name = "-";
+    if (!data || len == 0) {
+        k8tls_err_set(e, name, 0, 0, "%s", _("empty file, not a keystore"));
+        return -1;
+    }
+    if (len > K8TLS_READ_MAX_BYTES) {
+        k8tls_err_set(e, name, 0, 0, "%s", _("the file is too large for a keystore"));
+        return -1;
+    }
+    switch (k8tls_store_sniff(data, len)) {
+    case K8TLS_SNIFF_JKS:
+        return k8tls_jks_decode(data, len, name, password, out, e);
+    case K8TLS_SNIFF_JCEKS:
+        k8tls_err_set(e, name, 0, 0, "%s",
+                      _("a JCEKS keystore, which is not supported: convert it with "
+                        "keytool -importkeystore -deststoretype PKCS12"));
+        return -1;
+    case K8TLS_SNIFF_DER:
+        return p12_read(data, len, name, password, out, e);
+    case K8TLS_SNIFF_PEM:
+        k8tls_err_set(e, name, 0, 0, "%s", _("a PEM file, not a keystore"));
+        return -1;
+    default:
+        k8tls_err_set(e, name, 0, 0, "%s", _("not a keystore (neither PKCS#12 nor JKS)"));
+        return -1;
+    }
+}
+
+int k8tls_store_read_file(const char *path, const char *password, struct k8tls_store **out,
+                          struct k8tls_err *e)
+{
+    struct k8tls_secret *buf = NULL;
+    *out = NULL;
+    if (k8tls_store_read_bytes(path, K8TLS_READ_MAX_BYTES, &buf, e))
+        return -1;
+    int rc = k8tls_store_read(buf->data, buf->len, path, password, out, e);
+    k8tls_secret_free(buf);
+    return rc;
+}
