@@ -143,9 +143,22 @@ void k8tls_plan_set_pos(struct k8tls_plan *p, const char *path, struct k8tls_pos
  * Returns the number of errors added. */
 size_t k8tls_plan_validate(const struct k8tls_plan *p, struct k8tls_diags *d);
 
-/* Resolves every env:/file: password reference into .value (K11 checks included); errors are
- * added to d with the reference's position. Returns the number of errors added. */
+/* Resolves the password references the plan uses (store passwords of the stores it produces, the
+ * imported CA key's password) into .value: env:/file: references are read (relative files against
+ * k8tls_plan_base_dir) and checked against K11; literals are copied (k8tls_plan_validate checks
+ * them). Passwords without a reference keep .value NULL: generate them. Errors are added to d with
+ * the reference's position. Returns the number of errors added. */
 size_t k8tls_plan_resolve(struct k8tls_plan *p, struct k8tls_diags *d);
+
+/* Compares two plans field by field (meaning only: not source_file, positions or resolved
+ * password values; key fields that do not apply to the algorithm are ignored). Returns true when
+ * they are the same; otherwise what (if not NULL) receives the first differing key path. */
+bool k8tls_plan_same(const struct k8tls_plan *a, const struct k8tls_plan *b, char *what, size_t len);
+
+/* Kubernetes names: a DNS-1123 label (at most 63 of [a-z0-9-], alphanumeric at both ends) and a
+ * DNS-1123 subdomain (labels joined by '.', at most 253), as used by k8tls_plan_validate. */
+bool k8tls_dns1123_label(const char *s);
+bool k8tls_dns1123_subdomain(const char *s);
 
 /* Helpers for the enums: names as in the answers file ("cassandra", "all", "pkcs12", ...). */
 const char *k8tls_server_type_name(enum k8tls_server_type t);

@@ -3,6 +3,7 @@
 #include "k8tls/plan.h"
 #include "k8tls/secure.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -466,4 +467,162 @@ char *k8tls_plan_base_dir(const struct k8tls_plan *p)
     if (slash == p->source_file)
         return strdup("/");
     return strndup(p->source_file, (size_t)(slash - p->source_file));
+}
+
+/* ---- comparison ------------------------------------------------------------------------- */
+
+struct cmp {
+    char *what;
+    size_t len;
+    bool same;
+};
+
+static void differs(struct cmp *c, const char *path)
+{
+    if (c->same && c->what && c->len)
+        snprintf(c->what, c->len, "%s", path);
+    c->same = false;
+}
+
+static void cmp_str(struct cmp *c, const char *path, const char *a, const char *b)
+{
+    if (strcmp(a ? a : "", b ? b : "") != 0)
+        differs(c, path);
+}
+
+static void cmp_int(struct cmp *c, const char *path, long a, long b)
+{
+    if (a != b)
+        differs(c, path);
+}
+
+static void cmp_pw(struct cmp *c, const char *path, const struct k8tls_password *a,
+                   const struct k8tls_password *b)
+{
+    if ((a->ref == NULL) != (b->ref == NULL) || (a->ref && strcmp(a->ref, b->ref) != 0))
+        differs(c, path);
+}
+
+static void cmp_key(struct cmp *c, const char *path, const struct k8tls_key_spec *a,
+                    const struct k8tls_key_spec *b)
+{
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s.set", path);
+    cmp_int(c, sub, a->set, b->set);
+    if (!a->set || !b->set)
+        return;
+    snprintf(sub, sizeof sub, "%s.algorithm", path);
+    cmp_int(c, sub, a->alg, b->alg);
+    snprintf(sub, sizeof sub, "%s.size", path);
+    if (a->alg == K8TLS_KEY_RSA)
+        cmp_int(c, sub, a->bits, b->bits);
+    snprintf(sub, sizeof sub, "%s.curve", path);
+    if (a->alg == K8TLS_KEY_ECDSA)
+        cmp_int(c, sub, a->curve, b->curve);
+}
+
+static void cmp_set(struct cmp *c, const char *path, const struct k8tls_store_set *a,
+                    const struct k8tls_store_set *b)
+{
+    char sub[96];
+#define SUB(k) (snprintf(sub, sizeof sub, "%s.%s", path, k), sub)
+    cmp_str(c, SUB("secretName"), a->secret_name, b->secret_name);
+    cmp_int(c, SUB("source"), a->source, b->source);
+    cmp_str(c, SUB("keys.keystore"), a->keys.keystore, b->keys.keystore);
+    cmp_str(c, SUB("keys.truststore"), a->keys.truststore, b->keys.truststore);
+    cmp_str(c, SUB("keys.keystorePassword"), a->keys.keystore_password, b->keys.keystore_password);
+    cmp_str(c, SUB("keys.truststorePassword"), a->keys.truststore_password,
+            b->keys.truststore_password);
+    cmp_str(c, SUB("import.keystore"), a->keystore_path, b->keystore_path);
+    cmp_str(c, SUB("import.truststore"), a->truststore_path, b->truststore_path);
+    cmp_pw(c, SUB("keystorePassword"), &a->keystore_password, &b->keystore_password);
+    cmp_pw(c, SUB("truststorePassword"), &a->truststore_password, &b->truststore_password);
+#undef SUB
+}
+
+bool k8tls_plan_same(const struct k8tls_plan *a, const struct k8tls_plan *b, char *what, size_t len)
+{
+    struct cmp c = {what, len, true};
+    char sub[96];
+    if (what && len)
+        what[0] = '\0';
+    cmp_str(&c, "cluster.name", a->cluster.name, b->cluster.name);
+    cmp_str(&c, "cluster.namespace", a->cluster.namespace_, b->cluster.namespace_);
+    cmp_str(&c, "cluster.manifest", a->cluster.manifest, b->cluster.manifest);
+    cmp_int(&c, "cluster.serverType", a->cluster.server_type, b->cluster.server_type);
+    cmp_str(&c, "cluster.serverVersion", a->cluster.server_version, b->cluster.server_version);
+    cmp_str(&c, "cluster.storageClass", a->cluster.storage_class, b->cluster.storage_class);
+    cmp_str(&c, "cluster.storageSize", a->cluster.storage_size, b->cluster.storage_size);
+    cmp_int(&c, "cluster.datacenters", (long)a->cluster.n_dcs, (long)b->cluster.n_dcs);
+    for (size_t i = 0; c.same && i < a->cluster.n_dcs; i++) {
+        snprintf(sub, sizeof sub, "cluster.datacenters[%zu].name", i);
+        cmp_str(&c, sub, a->cluster.dcs[i].name, b->cluster.dcs[i].name);
+        snprintf(sub, sizeof sub, "cluster.datacenters[%zu].size", i);
+        cmp_int(&c, sub, a->cluster.dcs[i].size, b->cluster.dcs[i].size);
+        snprintf(sub, sizeof sub, "cluster.datacenters[%zu].k8sContext", i);
+        cmp_str(&c, sub, a->cluster.dcs[i].k8s_context, b->cluster.dcs[i].k8s_context);
+    }
+    cmp_int(&c, "cluster.stargate.enabled", a->cluster.stargate.enabled, b->cluster.stargate.enabled);
+    cmp_int(&c, "cluster.stargate.size", a->cluster.stargate.size, b->cluster.stargate.size);
+    cmp_int(&c, "cluster.reaper.enabled", a->cluster.reaper.enabled, b->cluster.reaper.enabled);
+    cmp_str(&c, "cluster.reaper.deploymentMode", a->cluster.reaper.deployment_mode,
+            b->cluster.reaper.deployment_mode);
+    cmp_int(&c, "cluster.medusa.enabled", a->cluster.medusa.enabled, b->cluster.medusa.enabled);
+    cmp_str(&c, "cluster.medusa.storageProvider", a->cluster.medusa.storage_provider,
+            b->cluster.medusa.storage_provider);
+    cmp_str(&c, "cluster.medusa.bucketName", a->cluster.medusa.bucket_name,
+            b->cluster.medusa.bucket_name);
+    cmp_str(&c, "cluster.medusa.storageSecret", a->cluster.medusa.storage_secret,
+            b->cluster.medusa.storage_secret);
+    cmp_int(&c, "encryption.internode.mode", a->encryption.internode.mode,
+            b->encryption.internode.mode);
+    cmp_int(&c, "encryption.internode.requireClientAuth",
+            a->encryption.internode.require_client_auth, b->encryption.internode.require_client_auth);
+    cmp_int(&c, "encryption.internode.requireEndpointVerification",
+            a->encryption.internode.require_endpoint_verification,
+            b->encryption.internode.require_endpoint_verification);
+    cmp_int(&c, "encryption.client.enabled", a->encryption.client.enabled, b->encryption.client.enabled);
+    cmp_int(&c, "encryption.client.optional", a->encryption.client.optional,
+            b->encryption.client.optional);
+    cmp_int(&c, "encryption.client.requireClientAuth", a->encryption.client.require_client_auth,
+            b->encryption.client.require_client_auth);
+    cmp_int(&c, "encryption.medusa.enabled", a->encryption.medusa.enabled, b->encryption.medusa.enabled);
+    cmp_int(&c, "encryption.medusa.source", a->encryption.medusa.source, b->encryption.medusa.source);
+    cmp_str(&c, "encryption.medusa.secretName", a->encryption.medusa.secret_name,
+            b->encryption.medusa.secret_name);
+    cmp_str(&c, "encryption.medusa.import.ca", a->encryption.medusa.import_ca,
+            b->encryption.medusa.import_ca);
+    cmp_str(&c, "encryption.medusa.import.cert", a->encryption.medusa.import_cert,
+            b->encryption.medusa.import_cert);
+    cmp_str(&c, "encryption.medusa.import.key", a->encryption.medusa.import_key,
+            b->encryption.medusa.import_key);
+    cmp_int(&c, "stores.format", a->stores.format, b->stores.format);
+    cmp_int(&c, "stores.pkcs12Profile", a->stores.p12_profile, b->stores.p12_profile);
+    cmp_set(&c, "stores.server", &a->stores.server, &b->stores.server);
+    cmp_set(&c, "stores.client", &a->stores.client, &b->stores.client);
+    cmp_int(&c, "ca.source", a->ca.source, b->ca.source);
+    cmp_str(&c, "ca.subject.C", a->ca.subject.C, b->ca.subject.C);
+    cmp_str(&c, "ca.subject.ST", a->ca.subject.ST, b->ca.subject.ST);
+    cmp_str(&c, "ca.subject.L", a->ca.subject.L, b->ca.subject.L);
+    cmp_str(&c, "ca.subject.O", a->ca.subject.O, b->ca.subject.O);
+    cmp_str(&c, "ca.subject.OU", a->ca.subject.OU, b->ca.subject.OU);
+    cmp_str(&c, "ca.subject.CN", a->ca.subject.CN, b->ca.subject.CN);
+    cmp_str(&c, "ca.subject.emailAddress", a->ca.subject.emailAddress, b->ca.subject.emailAddress);
+    cmp_key(&c, "ca.key", &a->ca.key, &b->ca.key);
+    cmp_int(&c, "ca.validityDays", a->ca.validity_days, b->ca.validity_days);
+    cmp_str(&c, "ca.import.cert", a->ca.import_cert, b->ca.import_cert);
+    cmp_str(&c, "ca.import.key", a->ca.import_key, b->ca.import_key);
+    cmp_pw(&c, "ca.import.keyPassword", &a->ca.import_key_password, &b->ca.import_key_password);
+    cmp_int(&c, "certificates.validityDays", a->certificates.validity_days,
+            b->certificates.validity_days);
+    cmp_int(&c, "certificates.extraSANs", (long)a->certificates.n_extra_sans,
+            (long)b->certificates.n_extra_sans);
+    for (size_t i = 0; c.same && i < a->certificates.n_extra_sans; i++) {
+        snprintf(sub, sizeof sub, "certificates.extraSANs[%zu]", i);
+        cmp_str(&c, sub, a->certificates.extra_sans[i], b->certificates.extra_sans[i]);
+    }
+    cmp_key(&c, "certificates.key", &a->certificates.key, &b->certificates.key);
+    cmp_str(&c, "output.directory", a->output.directory, b->output.directory);
+    cmp_int(&c, "output.createNamespace", a->output.create_namespace, b->output.create_namespace);
+    return c.same;
 }

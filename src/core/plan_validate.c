@@ -1,17 +1,572 @@
-/* Plan validation (pure, no crypto) and password resolution. */
+/* Plan validation (pure: no crypto, no file reads) and password resolution (SPEC §3, §5). */
 #include "config.h"
 #include "k8tls/plan.h"
 #include "k8tls/secure.h"
 #include "k8tls/i18n.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_VALIDITY_DAYS 36500
+
+struct vctx {
+    const struct k8tls_plan *p;
+    struct k8tls_diags *d;
+    size_t errors;
+};
+
+/* The position of path, or of its nearest parent the loader saw ({0,0} for defaults). */
+static struct k8tls_pos pos_of(const struct k8tls_plan *p, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path ? path : "");
+    for (;;) {
+        struct k8tls_pos at = k8tls_plan_pos(p, buf);
+        if (at.line > 0)
+            return at;
+        char *dot = strrchr(buf, '.');
+        char *br = strrchr(buf, '[');
+        char *cut = dot > br ? dot : br;
+        if (!cut)
+            return at;
+        *cut = '\0';
+    }
+}
+
+static void add(struct vctx *v, enum k8tls_severity sev, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void add(struct vctx *v, enum k8tls_severity sev, const char *path, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    struct k8tls_pos at = pos_of(v->p, path);
+    k8tls_diags_add(v->d, sev, v->p->source_file, at.line, at.col, path, "%s", msg);
+    if (sev == K8TLS_SEV_ERROR)
+        v->errors++;
+}
+
+#define ERR(v, path, ...) add(v, K8TLS_SEV_ERROR, path, __VA_ARGS__)
+#define WARN(v, path, ...) add(v, K8TLS_SEV_WARNING, path, __VA_ARGS__)
+
+static bool empty(const char *s)
+{
+    return !s || !*s;
+}
+
+/* ---- names ------------------------------------------------------------------------------ */
+
+static bool is_label(const char *s, size_t from, size_t to)
+{
+    if (to <= from || to - from > 63)
+        return false;
+    for (size_t i = from; i < to; i++) {
+        char c = s[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && !(c == '-' && i != from && i != to - 1))
+            return false;
+    }
+    return true;
+}
+
+bool k8tls_dns1123_label(const char *s)
+{
+    return s && is_label(s, 0, strlen(s));
+}
+
+bool k8tls_dns1123_subdomain(const char *s)
+{
+    if (!s)
+        return false;
+    size_t n = strlen(s), start = 0;
+    if (n == 0 || n > 253)
+        return false;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == '.') {
+            if (!is_label(s, start, i))
+                return false;
+            start = i + 1;
+        }
+    }
+    return true;
+}
+
+static void check_label(struct vctx *v, const char *path, const char *s)
+{
+    if (empty(s))
+        ERR(v, path, "%s", _("a name is required (a DNS-1123 label: lower-case letters, digits and '-')"));
+    else if (!k8tls_dns1123_label(s))
+        ERR(v, path, _("'%s' is not a DNS-1123 label: at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit"), s);
+}
+
+static void check_subdomain(struct vctx *v, const char *path, const char *s)
+{
+    if (empty(s))
+        ERR(v, path, "%s", _("a name is required (a DNS-1123 subdomain: lower-case letters, digits, '-' and '.')"));
+    else if (!k8tls_dns1123_subdomain(s))
+        ERR(v, path, _("'%s' is not a DNS-1123 subdomain: at most 253 lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit"), s);
+}
+
+static void check_secret_key(struct vctx *v, const char *path, const char *s)
+{
+    if (empty(s) || strlen(s) > 253 ||
+        strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") != strlen(s))
+        ERR(v, path, _("'%s' is not a valid Secret key: letters, digits, '-', '_' and '.' (at most 253)"),
+            s ? s : "");
+}
+
+static bool is_san(const char *s)
+{
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1)
+        return true;
+    const char *name = strncmp(s, "*.", 2) == 0 ? s + 2 : s;
+    size_t n = strlen(name), start = 0;
+    if (n == 0 || n > 253)
+        return false;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || name[i] == '.') {
+            if (i == start || i - start > 63 || name[start] == '-' || name[i - 1] == '-')
+                return false;
+            for (size_t j = start; j < i; j++)
+                if (!isalnum((unsigned char)name[j]) && name[j] != '-')
+                    return false;
+            start = i + 1;
+        }
+    }
+    return true;
+}
+
+/* ---- versions --------------------------------------------------------------------------- */
+
+/* "N.N.N" -> the three numbers; -1 when it is not that shape */
+static int parse_version(const char *s, long out[3])
+{
+    if (!s)
+        return -1;
+    for (int i = 0; i < 3; i++) {
+        if (!isdigit((unsigned char)*s))
+            return -1;
+        char *end;
+        out[i] = strtol(s, &end, 10);
+        if (end - s > 6)
+            return -1;
+        s = end;
+        if (i < 2) {
+            if (*s != '.')
+                return -1;
+            s++;
+        }
+    }
+    return *s ? -1 : 0;
+}
+
+static void check_version(struct vctx *v)
+{
+    const struct k8tls_plan *p = v->p;
+    const char *path = "cluster.serverVersion";
+    long n[3];
+    if (parse_version(p->cluster.server_version, n) < 0) {
+        ERR(v, path, _("'%s' is not a version of the form N.N.N (for example \"4.0.1\")"),
+            p->cluster.server_version ? p->cluster.server_version : "");
+        return;
+    }
+    bool ok;
+    const char *supported;
+    switch (p->cluster.server_type) {
+    case K8TLS_SERVER_DSE:
+        ok = (n[0] == 6 && (n[1] == 8 || n[1] == 9)) || n[0] == 7;
+        supported = _("dse supports 6.8.x, 6.9.x and 7.x.x");
+        break;
+    case K8TLS_SERVER_HCD:
+        ok = n[0] == 1;
+        supported = _("hcd supports 1.x.x");
+        break;
+    default:
+        ok = (n[0] == 3 && n[1] == 11) || n[0] == 4 || n[0] == 5;
+        supported = _("cassandra supports 3.11.x, 4.x.x and 5.x.x");
+        break;
+    }
+    if (!ok)
+        ERR(v, path, _("%s does not fit serverType %s: %s"), p->cluster.server_version,
+            k8tls_server_type_name(p->cluster.server_type), supported);
+}
+
+/* A Kubernetes quantity such as 5Gi, 500Mi, 1.5T */
+static bool is_quantity(const char *s)
+{
+    static const char *const suffixes[] = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "M", "G",
+                                           "T", "P", "E", NULL};
+    if (empty(s) || !isdigit((unsigned char)*s))
+        return false;
+    while (isdigit((unsigned char)*s))
+        s++;
+    if (*s == '.') {
+        s++;
+        if (!isdigit((unsigned char)*s))
+            return false;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    for (int i = 0; suffixes[i]; i++)
+        if (strcmp(s, suffixes[i]) == 0)
+            return true;
+    return false;
+}
+
+/* ---- passwords -------------------------------------------------------------------------- */
+
+static bool is_reference(const char *ref)
+{
+    return ref && (strncmp(ref, "env:", 4) == 0 || strncmp(ref, "file:", 5) == 0);
+}
+
+/* The key path under which a store password was given (at the set level or under import:). */
+static void pw_path(const struct k8tls_plan *p, char *out, size_t len, const char *set,
+                    const char *key)
+{
+    char imp[160];
+    snprintf(imp, sizeof imp, "%s.import.%s", set, key);
+    if (k8tls_plan_pos(p, imp).line > 0)
+        snprintf(out, len, "%s", imp);
+    else
+        snprintf(out, len, "%s.%s", set, key);
+}
+
+struct pwref {
+    struct k8tls_password *pw;
+    char path[160];
+    bool k11;   /* goes into cassandra-env.sh: K11 applies */
+};
+
+/* The password references the plan uses. Returns how many were written to out (max 5). */
+static size_t used_passwords(struct k8tls_plan *p, struct pwref out[5])
+{
+    size_t n = 0;
+    struct {
+        bool used;
+        struct k8tls_store_set *set;
+        const char *path;
+    } sets[2] = {
+        {k8tls_plan_wants_server_stores(p), &p->stores.server, "stores.server"},
+        {k8tls_plan_wants_client_stores(p) && p->stores.client.source != K8TLS_SOURCE_REUSE,
+         &p->stores.client, "stores.client"},
+    };
+    for (int i = 0; i < 2; i++) {
+        if (!sets[i].used)
+            continue;
+        out[n].pw = &sets[i].set->keystore_password;
+        out[n].k11 = true;
+        pw_path(p, out[n].path, sizeof out[n].path, sets[i].path, "keystorePassword");
+        n++;
+        out[n].pw = &sets[i].set->truststore_password;
+        out[n].k11 = true;
+        pw_path(p, out[n].path, sizeof out[n].path, sets[i].path, "truststorePassword");
+        n++;
+    }
+    if (p->ca.source == K8TLS_SOURCE_IMPORT) {
+        out[n].pw = &p->ca.import_key_password;
+        out[n].k11 = false;
+        snprintf(out[n].path, sizeof out[n].path, "ca.import.keyPassword");
+        n++;
+    }
+    return n;
+}
+
+/* ---- the rules -------------------------------------------------------------------------- */
+
+static void check_cluster(struct vctx *v)
+{
+    const struct k8tls_plan *p = v->p;
+    char path[128];
+    check_label(v, "cluster.name", p->cluster.name);
+    check_label(v, "cluster.namespace", p->cluster.namespace_);
+    check_version(v);
+    if (!empty(p->cluster.storage_class))
+        check_subdomain(v, "cluster.storageClass", p->cluster.storage_class);
+    if (!is_quantity(p->cluster.storage_size))
+        ERR(v, "cluster.storageSize", _("'%s' is not a storage size such as 5Gi or 500Mi"),
+            p->cluster.storage_size ? p->cluster.storage_size : "");
+    if (p->cluster.n_dcs == 0)
+        ERR(v, "cluster.datacenters", "%s", _("at least one datacenter is required"));
+    for (size_t i = 0; i < p->cluster.n_dcs; i++) {
+        const struct k8tls_dc *dc = &p->cluster.dcs[i];
+        snprintf(path, sizeof path, "cluster.datacenters[%zu].name", i);
+        check_label(v, path, dc->name);
+        for (size_t j = 0; j < i; j++)
+            if (dc->name && p->cluster.dcs[j].name && *dc->name &&
+                strcmp(dc->name, p->cluster.dcs[j].name) == 0) {
+                char first[128];
+                snprintf(first, sizeof first, "cluster.datacenters[%zu].name", j);
+                struct k8tls_pos at = pos_of(p, first);
+                if (at.line > 0)
+                    ERR(v, path, _("the datacenter name '%s' is used twice (first on line %d)"),
+                        dc->name, at.line);
+                else
+                    ERR(v, path, _("the datacenter name '%s' is used twice"), dc->name);
+                break;
+            }
+        snprintf(path, sizeof path, "cluster.datacenters[%zu].size", i);
+        if (dc->size < 1)
+            ERR(v, path, _("a datacenter needs at least 1 node, not %d"), dc->size);
+        /* the operator names a Service <cluster>-<dc>-all-pods-service: 63 characters at most */
+        if (p->cluster.name && dc->name && k8tls_dns1123_label(p->cluster.name) &&
+            k8tls_dns1123_label(dc->name) &&
+            strlen(p->cluster.name) + strlen(dc->name) + strlen("--all-pods-service") > 63) {
+            snprintf(path, sizeof path, "cluster.datacenters[%zu].name", i);
+            WARN(v, path, _("the Service name %s-%s-all-pods-service would be longer than 63 characters: use shorter cluster or datacenter names"),
+                 p->cluster.name, dc->name);
+        }
+    }
+    if (p->cluster.stargate.enabled) {
+        WARN(v, "cluster.stargate.enabled", "%s",
+             _("Stargate is DEPRECATED in the current K8ssandraCluster CRD; it still works and inherits the encryption settings"));
+        if (p->cluster.stargate.size < 1)
+            ERR(v, "cluster.stargate.size", _("Stargate needs at least 1 replica, not %d"),
+                p->cluster.stargate.size);
+    }
+    if (p->cluster.medusa.enabled) {
+        if (empty(p->cluster.medusa.bucket_name))
+            ERR(v, "cluster.medusa.bucketName", "%s", _("Medusa needs a bucket name"));
+        check_subdomain(v, "cluster.medusa.storageSecret", p->cluster.medusa.storage_secret);
+    }
+}
+
+static void check_store_set(struct vctx *v, const char *path, const struct k8tls_store_set *s)
+{
+    const struct k8tls_plan *p = v->p;
+    char sub[160];
+    snprintf(sub, sizeof sub, "%s.secretName", path);
+    check_subdomain(v, sub, s->secret_name);
+    snprintf(sub, sizeof sub, "%s.keys.keystore", path);
+    check_secret_key(v, sub, s->keys.keystore);
+    snprintf(sub, sizeof sub, "%s.keys.truststore", path);
+    check_secret_key(v, sub, s->keys.truststore);
+    snprintf(sub, sizeof sub, "%s.keys.keystorePassword", path);
+    check_secret_key(v, sub, s->keys.keystore_password);
+    snprintf(sub, sizeof sub, "%s.keys.truststorePassword", path);
+    check_secret_key(v, sub, s->keys.truststore_password);
+    const char *k[4] = {s->keys.keystore, s->keys.truststore, s->keys.keystore_password,
+                        s->keys.truststore_password};
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < i; j++)
+            if (k[i] && k[j] && strcmp(k[i], k[j]) == 0) {
+                snprintf(sub, sizeof sub, "%s.keys", path);
+                ERR(v, sub, _("the Secret key '%s' is used twice: the four keys must differ"), k[i]);
+            }
+    if (s->source == K8TLS_SOURCE_IMPORT) {
+        snprintf(sub, sizeof sub, "%s.import.keystore", path);
+        if (empty(s->keystore_path))
+            ERR(v, sub, "%s", _("an imported store needs the keystore's path"));
+        snprintf(sub, sizeof sub, "%s.import.truststore", path);
+        if (empty(s->truststore_path))
+            ERR(v, sub, "%s", _("an imported store needs the truststore's path"));
+        snprintf(sub, sizeof sub, "%s.import.keystorePassword", path);
+        if (!s->keystore_password.ref)
+            ERR(v, sub, "%s", _("an imported keystore needs its password (a literal, env:NAME or file:PATH)"));
+        snprintf(sub, sizeof sub, "%s.import.truststorePassword", path);
+        if (!s->truststore_password.ref)
+            ERR(v, sub, "%s", _("an imported truststore needs its password (a literal, env:NAME or file:PATH)"));
+    }
+    (void)p;
+}
+
+static void check_encryption(struct vctx *v)
+{
+    const struct k8tls_plan *p = v->p;
+    enum k8tls_internode_mode mode = p->encryption.internode.mode;
+    bool client = p->encryption.client.enabled;
+    if ((mode == K8TLS_INTERNODE_DC || mode == K8TLS_INTERNODE_RACK) &&
+        p->encryption.internode.require_client_auth)
+        WARN(v, "encryption.internode.mode",
+             _("with internode mode %s and requireClientAuth, Cassandra lets some connections bypass mutual TLS; mode all is advised"),
+             k8tls_internode_mode_name(mode));
+    if (mode == K8TLS_INTERNODE_NONE && !client)
+        WARN(v, "encryption", "%s",
+             _("nothing is encrypted: internode mode is none and client encryption is off"));
+
+    if (k8tls_plan_wants_server_stores(p)) {
+        if (p->stores.server.source == K8TLS_SOURCE_REUSE)
+            ERR(v, "stores.server.source", "%s", _("reuse is only for stores.client; expected generate or import"));
+        check_store_set(v, "stores.server", &p->stores.server);
+    }
+    if (client) {
+        if (p->stores.client.source == K8TLS_SOURCE_REUSE) {
+            if (!k8tls_plan_wants_server_stores(p))
+                ERR(v, "stores.client.source", "%s",
+                    _("reuse takes the server stores' Secret, but there are no server stores (internode mode is none): use generate or import"));
+        } else {
+            check_store_set(v, "stores.client", &p->stores.client);
+        }
+    }
+
+    /* Medusa (K8) */
+    if (p->cluster.medusa.enabled && client && !p->encryption.medusa.enabled)
+        ERR(v, "encryption.medusa.enabled", "%s",
+            _("the operator refuses Medusa with client encryption on and no client certificate: set encryption.medusa.enabled: true, or turn Medusa or client encryption off"));
+    if (p->cluster.medusa.enabled && !client && p->encryption.medusa.enabled)
+        ERR(v, "encryption.medusa.enabled", "%s",
+            _("Medusa's client certificate needs client encryption: set encryption.client.enabled: true, or encryption.medusa.enabled: false"));
+    if (k8tls_plan_wants_medusa_certs(p)) {
+        check_subdomain(v, "encryption.medusa.secretName", p->encryption.medusa.secret_name);
+        if (p->encryption.medusa.source == K8TLS_SOURCE_REUSE)
+            ERR(v, "encryption.medusa.source", "%s", _("expected generate or import"));
+        if (p->encryption.medusa.source == K8TLS_SOURCE_IMPORT) {
+            if (empty(p->encryption.medusa.import_ca))
+                ERR(v, "encryption.medusa.import.ca", "%s", _("an imported Medusa certificate needs the CA certificate's path (rootca.crt)"));
+            if (empty(p->encryption.medusa.import_cert))
+                ERR(v, "encryption.medusa.import.cert", "%s", _("an imported Medusa certificate needs the client certificate's path (client.crt_signed)"));
+            if (empty(p->encryption.medusa.import_key))
+                ERR(v, "encryption.medusa.import.key", "%s", _("an imported Medusa certificate needs the client key's path (client.key)"));
+        }
+    }
+
+    /* Secrets the wizard writes must not collide with each other or with Medusa's bucket key */
+    struct { bool used; const char *name, *path; } secrets[] = {
+        {k8tls_plan_wants_server_stores(p), p->stores.server.secret_name, "stores.server.secretName"},
+        {client && p->stores.client.source != K8TLS_SOURCE_REUSE, p->stores.client.secret_name,
+         "stores.client.secretName"},
+        {k8tls_plan_wants_medusa_certs(p), p->encryption.medusa.secret_name,
+         "encryption.medusa.secretName"},
+        {p->cluster.medusa.enabled, p->cluster.medusa.storage_secret, "cluster.medusa.storageSecret"},
+    };
+    size_t ns = sizeof secrets / sizeof secrets[0];
+    for (size_t i = 0; i < ns; i++)
+        for (size_t j = 0; j < i; j++)
+            if (secrets[i].used && secrets[j].used && !empty(secrets[i].name) &&
+                secrets[j].name && strcmp(secrets[i].name, secrets[j].name) == 0)
+                ERR(v, secrets[i].path, _("the Secret name '%s' is also %s: each Secret needs its own name"),
+                    secrets[i].name, secrets[j].path);
+}
+
+static void check_key_spec(struct vctx *v, const char *path, const struct k8tls_key_spec *k)
+{
+    if (k->alg == K8TLS_KEY_RSA && k->bits != 2048 && k->bits != 3072 && k->bits != 4096)
+        ERR(v, path, _("an RSA key size is 2048, 3072 or 4096, not %d"), k->bits);
+}
+
+static void check_subject_field(struct vctx *v, const char *key, const char *s, size_t max)
+{
+    char path[64];
+    snprintf(path, sizeof path, "ca.subject.%s", key);
+    if (s && strlen(s) > max)
+        ERR(v, path, _("at most %zu characters"), max);
+}
+
+static void check_ca(struct vctx *v)
+{
+    const struct k8tls_plan *p = v->p;
+    if (p->ca.source == K8TLS_SOURCE_REUSE)
+        ERR(v, "ca.source", "%s", _("expected generate or import"));
+    if (p->ca.source == K8TLS_SOURCE_IMPORT) {
+        if (empty(p->ca.import_cert))
+            ERR(v, "ca.import.cert", "%s", _("an imported CA needs the certificate's path"));
+        if (empty(p->ca.import_key))
+            ERR(v, "ca.import.key", "%s", _("an imported CA needs the private key's path"));
+    } else {
+        const struct k8tls_subject *s = &p->ca.subject;
+        if (empty(s->CN))
+            ERR(v, "ca.subject.CN", "%s", _("the CA needs a common name (CN)"));
+        if (!empty(s->C) && (strlen(s->C) != 2 || !isalpha((unsigned char)s->C[0]) ||
+                             !isalpha((unsigned char)s->C[1])))
+            ERR(v, "ca.subject.C", _("'%s' is not a two-letter country code (for example FR)"), s->C);
+        check_subject_field(v, "ST", s->ST, 128);
+        check_subject_field(v, "L", s->L, 128);
+        check_subject_field(v, "O", s->O, 64);
+        check_subject_field(v, "OU", s->OU, 64);
+        check_subject_field(v, "CN", s->CN, 64);
+        check_subject_field(v, "emailAddress", s->emailAddress, 128);
+        check_key_spec(v, "ca.key.size", &p->ca.key);
+        if (p->ca.validity_days < 1 || p->ca.validity_days > MAX_VALIDITY_DAYS)
+            ERR(v, "ca.validityDays", _("expected a number of days from 1 to %d, not %d"),
+                MAX_VALIDITY_DAYS, p->ca.validity_days);
+        else if (p->ca.validity_days < 365)
+            WARN(v, "ca.validityDays",
+                 _("the CA is valid for only %d days: every certificate must be rotated before then"),
+                 p->ca.validity_days);
+    }
+    if (p->certificates.key.set)
+        check_key_spec(v, "certificates.key.size", &p->certificates.key);
+    int cd = p->certificates.validity_days;
+    if (cd < 1 || cd > MAX_VALIDITY_DAYS)
+        ERR(v, "certificates.validityDays", _("expected a number of days from 1 to %d, not %d"),
+            MAX_VALIDITY_DAYS, cd);
+    else if (p->ca.source != K8TLS_SOURCE_IMPORT && p->ca.validity_days >= 1 &&
+             cd > p->ca.validity_days)
+        WARN(v, "certificates.validityDays",
+             _("the certificates (%d days) would outlive the CA (%d days): they stop being trusted when the CA expires"),
+             cd, p->ca.validity_days);
+    for (size_t i = 0; i < p->certificates.n_extra_sans; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "certificates.extraSANs[%zu]", i);
+        if (!is_san(p->certificates.extra_sans[i]))
+            ERR(v, path, _("'%s' is not a DNS name or an IP address"), p->certificates.extra_sans[i]);
+    }
+}
+
+static void check_passwords(struct vctx *v)
+{
+    struct pwref refs[5];
+    size_t n = used_passwords((struct k8tls_plan *)v->p, refs);
+    for (size_t i = 0; i < n; i++) {
+        const char *ref = refs[i].pw->ref;
+        if (!ref || is_reference(ref) || !refs[i].k11)
+            continue;
+        const char *why = k8tls_password_problem(ref);
+        if (why)
+            ERR(v, refs[i].path, _("this password cannot be used: %s"), why);
+    }
+}
+
 size_t k8tls_plan_validate(const struct k8tls_plan *p, struct k8tls_diags *d)
 {
-    (void)p; (void)d;   /* first cut: the rules land in the next commit */
-    return 0;
+    struct vctx v = {p, d, 0};
+    check_cluster(&v);
+    check_encryption(&v);
+    check_ca(&v);
+    check_passwords(&v);
+    if (empty(p->output.directory))
+        ERR(&v, "output.directory", "%s", _("an output directory is required"));
+    return v.errors;
 }
 
 size_t k8tls_plan_resolve(struct k8tls_plan *p, struct k8tls_diags *d)
 {
-    (void)p; (void)d;
-    return 0;
+    struct vctx v = {p, d, 0};
+    struct pwref refs[5];
+    size_t n = used_passwords(p, refs);
+    char *base = k8tls_plan_base_dir(p);
+    for (size_t i = 0; i < n; i++) {
+        struct k8tls_password *pw = refs[i].pw;
+        k8tls_secure_free_str(pw->value);
+        pw->value = NULL;
+        if (!pw->ref)
+            continue;   /* generated later */
+        if (!is_reference(pw->ref)) {
+            pw->value = strdup(pw->ref);   /* literal: K11 is checked by k8tls_plan_validate */
+            continue;
+        }
+        struct k8tls_err e;
+        k8tls_err_clear(&e);
+        char *val = k8tls_password_resolve(pw->ref, base, &e);
+        if (!val) {
+            ERR(&v, refs[i].path, _("%s does not resolve: %s"), pw->ref, e.msg);
+            continue;
+        }
+        const char *why = refs[i].k11 ? k8tls_password_problem(val) : NULL;
+        if (why) {
+            ERR(&v, refs[i].path, _("the password from %s cannot be used: %s"), pw->ref, why);
+            k8tls_secure_free_str(val);
+            continue;
+        }
+        pw->value = val;
+    }
+    free(base);
+    return v.errors;
 }
