@@ -1,8 +1,497 @@
-/* k8tls-wizard: the command line (placeholder until the foundation lands). */
+/* k8tls-wizard: the command line (SPEC §2). Parses the flags, dispatches the subcommands, runs
+ * the non-interactive pipeline (answers or defaults -> validate -> bundle -> output -> apply) or
+ * starts the TUI, and maps every outcome to the exit codes 0 ok, 1 validation, 2 usage,
+ * 3 environment. */
 #include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdbool.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+#include <yaml.h>
+#if defined(__has_include)
+#if __has_include(<cdk/cdk_version.h>)
+#include <cdk/cdk_version.h>
+#endif
+#endif
+
+#include "k8tls/i18n.h"
+#include "k8tls/err.h"
+#include "k8tls/plan.h"
+#include "k8tls/answers.h"
+#include "k8tls/bundle.h"
+#include "k8tls/output.h"
+#include "k8tls/kube.h"
+#include "k8tls/cli.h"
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
+
+enum {
+    OPT_PRINT_ANSWERS = 256, OPT_ANSWERS, OPT_DEFAULTS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT,
+    OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF, OPT_FORCE_CONFLICTS, OPT_CREATE_NAMESPACE, OPT_THEME,
+    OPT_NO_COLOR,
+};
+
+static const struct option long_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"print-answers", no_argument, NULL, OPT_PRINT_ANSWERS},
+    {"answers", required_argument, NULL, OPT_ANSWERS},
+    {"defaults", no_argument, NULL, OPT_DEFAULTS},
+    {"output", required_argument, NULL, 'o'},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"apply", no_argument, NULL, OPT_APPLY},
+    {"context", required_argument, NULL, OPT_CONTEXT},
+    {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
+    {"dry-run", required_argument, NULL, OPT_DRY_RUN},
+    {"diff", no_argument, NULL, OPT_DIFF},
+    {"force-conflicts", no_argument, NULL, OPT_FORCE_CONFLICTS},
+    {"create-namespace", no_argument, NULL, OPT_CREATE_NAMESPACE},
+    {"theme", required_argument, NULL, OPT_THEME},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {NULL, 0, NULL, 0},
+};
+
+struct opts {
+    bool help, version, print_answers, defaults, force, apply, dry_run_server, diff;
+    bool force_conflicts, create_namespace, no_color;
+    const char *answers, *output, *kubeconfig, *theme;
+    const char **contexts;
+    size_t n_contexts;
+};
+
+static const char *prog = PACKAGE;
+
+static void try_help(void)
 {
-    puts(PACKAGE_STRING);
-    return 0;
+    fprintf(stderr, _("Try '%s --help' for more information.\n"), prog);
+}
+
+static void usage_error(const char *msg)
+{
+    fprintf(stderr, "%s: %s\n", prog, msg);
+    try_help();
+}
+
+static void print_help(void)
+{
+    printf(_("Usage: %s [OPTION]...\n"
+             "  or:  %s inspect PATH...\n"
+             "  or:  %s rotate ...\n"), prog, prog, prog);
+    fputs(_("Set up encryption for a Cassandra cluster run by the K8ssandra operator: a root CA,\n"
+            "keystores, truststores, the Medusa client certificate, the Secrets and the\n"
+            "K8ssandraCluster manifest. On a terminal, without a mode option, it runs the\n"
+            "interactive wizard.\n"), stdout);
+    fputs("\n", stdout);
+    fputs(_("Modes:\n"
+            "      --answers FILE      run without questions from an answers file ('-': stdin)\n"
+            "      --defaults          run without questions from the built-in defaults\n"
+            "      --print-answers     print the answers (the defaults, or FILE as loaded) as a\n"
+            "                          commented answers file, write nothing and exit\n"), stdout);
+    fputs(_("Output:\n"
+            "  -o, --output DIR        write the output directory DIR (default, without --apply:\n"
+            "                          output.directory of the answers, relative to the answers\n"
+            "                          file's directory)\n"
+            "      --force             replace the files of an existing output directory\n"
+            "      --create-namespace  also write (and apply) the cluster's Namespace\n"), stdout);
+    fputs(_("Kubernetes:\n"
+            "      --apply             apply the Secrets and the cluster with kubectl server-side\n"
+            "                          apply (field manager k8tls-wizard)\n"
+            "      --context NAME      kube context to apply to (repeatable; default: the\n"
+            "                          current one)\n"
+            "      --kubeconfig PATH   kubeconfig file (default: KUBECONFIG, then ~/.kube/config)\n"
+            "      --dry-run=server    let the API server check everything without persisting it\n"
+            "      --diff              show what would change (Secret values masked)\n"
+            "      --force-conflicts   take over fields another manager owns\n"), stdout);
+    fputs(_("Interactive wizard:\n"
+            "      --theme NAME|PATH   colour theme (default, light, dark, high-contrast, mono,\n"
+            "                          or a theme file)\n"
+            "      --no-color          no colours (also when NO_COLOR is set)\n"), stdout);
+    fputs(_("  -h, --help              show this help and exit\n"
+            "  -V, --version           show the version and the linked libraries, and exit\n"),
+          stdout);
+    fputs("\n", stdout);
+    fputs(_("Exit status: 0 ok; 1 a validation or inspection problem (nothing written); 2 a usage\n"
+            "error; 3 an environment failure (kubectl missing, API refused, disk...).\n"), stdout);
+}
+
+static void print_version(void)
+{
+    printf("%s\n", PACKAGE_STRING);
+    printf(_("linked with %s\n"), OpenSSL_version(OPENSSL_VERSION));
+    printf(_("linked with libyaml %s\n"), yaml_get_version_string());
+#if defined(CDK_VERSION_MAJOR) && defined(CDK_VERSION_MINOR) && defined(CDK_VERSION_PATCH)
+    printf(_("built with CDK %s\n"), CDK_VERSION_MAJOR "." CDK_VERSION_MINOR "-" CDK_VERSION_PATCH);
+#endif
+}
+
+/* Returns -1 on success, or the exit code to leave with. */
+static int parse(int argc, char **argv, struct opts *o)
+{
+    int c;
+    opterr = 1;
+    while ((c = getopt_long(argc, argv, "hVo:", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'h': o->help = true; break;
+        case 'V': o->version = true; break;
+        case OPT_PRINT_ANSWERS: o->print_answers = true; break;
+        case OPT_ANSWERS:
+            if (o->answers) {
+                usage_error(_("--answers is given twice"));
+                return EXIT_USAGE;
+            }
+            o->answers = optarg;
+            break;
+        case OPT_DEFAULTS: o->defaults = true; break;
+        case 'o': o->output = optarg; break;
+        case OPT_FORCE: o->force = true; break;
+        case OPT_APPLY: o->apply = true; break;
+        case OPT_CONTEXT: {
+            const char **v = realloc(o->contexts, (o->n_contexts + 1) * sizeof *v);
+            if (!v) {
+                fprintf(stderr, "%s: %s\n", prog, _("out of memory"));
+                return EXIT_ENV;
+            }
+            o->contexts = v;
+            o->contexts[o->n_contexts++] = optarg;
+            break;
+        }
+        case OPT_KUBECONFIG: o->kubeconfig = optarg; break;
+        case OPT_DRY_RUN:
+            if (strcmp(optarg, "server") != 0) {
+                usage_error(_("only --dry-run=server is supported"));
+                return EXIT_USAGE;
+            }
+            o->dry_run_server = true;
+            break;
+        case OPT_DIFF: o->diff = true; break;
+        case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
+        case OPT_CREATE_NAMESPACE: o->create_namespace = true; break;
+        case OPT_THEME: o->theme = optarg; break;
+        case OPT_NO_COLOR: o->no_color = true; break;
+        default:
+            /* getopt_long has said what is wrong */
+            try_help();
+            return EXIT_USAGE;
+        }
+    }
+    if (o->help || o->version)
+        return -1;
+    if (optind < argc) {
+        char msg[512];
+        snprintf(msg, sizeof msg, _("unexpected argument '%s'"), argv[optind]);
+        usage_error(msg);
+        return EXIT_USAGE;
+    }
+    if (o->answers && o->defaults) {
+        usage_error(_("--answers and --defaults exclude each other"));
+        return EXIT_USAGE;
+    }
+    if (o->print_answers && (o->output || o->apply || o->force)) {
+        usage_error(_("--print-answers writes nothing: it cannot be combined with --output, --force or --apply"));
+        return EXIT_USAGE;
+    }
+    if (!o->apply && (o->n_contexts || o->kubeconfig || o->dry_run_server || o->diff ||
+                      o->force_conflicts)) {
+        usage_error(_("--context, --kubeconfig, --dry-run, --diff and --force-conflicts need --apply"));
+        return EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* ---- the non-interactive pipeline ------------------------------------------------------- */
+
+/* Prints diagnostics not printed before (the bundle re-runs the validation). */
+struct printed {
+    char **v;
+    size_t n;
+};
+
+static void print_diags(const struct k8tls_diags *d, struct printed *seen)
+{
+    char buf[4096];
+    for (size_t i = 0; i < d->n; i++) {
+        const char *line = k8tls_diag_format(&d->v[i], buf, sizeof buf);
+        bool dup = false;
+        for (size_t j = 0; seen && j < seen->n; j++)
+            if (strcmp(seen->v[j], line) == 0)
+                dup = true;
+        if (dup)
+            continue;
+        fprintf(stderr, "%s\n", line);
+        if (seen) {
+            char **nv = realloc(seen->v, (seen->n + 1) * sizeof *nv);
+            if (nv) {
+                seen->v = nv;
+                if ((seen->v[seen->n] = strdup(line)))
+                    seen->n++;
+            }
+        }
+    }
+}
+
+/* File order: by line, then column; diagnostics without a position keep their order, last. */
+static void sort_diags(struct k8tls_diags *d)
+{
+    for (size_t i = 1; i < d->n; i++) {
+        struct k8tls_diag g = d->v[i];
+        long key = g.line > 0 ? (long)g.line * 100000 + g.col : LONG_MAX;
+        size_t j = i;
+        while (j > 0) {
+            const struct k8tls_diag *h = &d->v[j - 1];
+            long hk = h->line > 0 ? (long)h->line * 100000 + h->col : LONG_MAX;
+            if (hk <= key)
+                break;
+            d->v[j] = d->v[j - 1];
+            j--;
+        }
+        d->v[j] = g;
+    }
+}
+
+static void printed_free(struct printed *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+}
+
+static void progress(void *ud, int done, int total, const char *label)
+{
+    (void)ud;
+    fprintf(stderr, _("%s: keys %d/%d (%s)\n"), prog, done, total, label ? label : "");
+}
+
+/* An existing directory with entries, or an existing non-directory: refuse without --force. */
+static bool occupied(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return false;
+    if (!S_ISDIR(st.st_mode))
+        return true;
+    DIR *d = opendir(dir);
+    if (!d)
+        return true;
+    bool any = false;
+    struct dirent *e;
+    while (!any && (e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
+            any = true;
+    closedir(d);
+    return any;
+}
+
+static char *output_dir_of(const struct k8tls_plan *p)
+{
+    const char *dir = p->output.directory;
+    if (!dir || !*dir)
+        return NULL;
+    if (dir[0] == '/')
+        return strdup(dir);
+    char *base = k8tls_plan_base_dir(p);
+    if (!base)
+        return NULL;
+    char *out = NULL;
+    if (strcmp(base, ".") == 0) {
+        out = strdup(dir);
+    } else {
+        size_t n = strlen(base) + strlen(dir) + 2;
+        out = malloc(n);
+        if (out)
+            snprintf(out, n, "%s/%s", base, dir);
+    }
+    free(base);
+    return out;
+}
+
+static int run_print_answers(const struct opts *o)
+{
+    struct k8tls_diags d;
+    struct k8tls_err e;
+    struct k8tls_plan *p;
+    k8tls_diags_init(&d);
+    k8tls_err_clear(&e);
+    p = o->answers ? k8tls_answers_load(o->answers, &d) : k8tls_plan_new_defaults();
+    if (!p || k8tls_diags_count(&d, K8TLS_SEV_ERROR)) {
+        print_diags(&d, NULL);
+        if (!p && !d.n)
+            fprintf(stderr, "%s: %s\n", prog, _("out of memory"));
+        k8tls_plan_free(p);
+        k8tls_diags_free(&d);
+        return EXIT_INVALID;
+    }
+    print_diags(&d, NULL);
+    k8tls_diags_free(&d);
+    if (o->create_namespace)
+        p->output.create_namespace = true;
+    int rc = k8tls_answers_emit(p, K8TLS_EMIT_COMMENTS, stdout, &e);
+    k8tls_plan_free(p);
+    if (rc < 0) {
+        fprintf(stderr, "%s: %s\n", prog, e.msg);
+        return EXIT_ENV;
+    }
+    return EXIT_OK;
+}
+
+static int run_pipeline(const struct opts *o)
+{
+    struct k8tls_diags d;
+    struct printed seen = {0};
+    struct k8tls_bundle *b = NULL;
+    struct k8tls_plan *p;
+    char *dir = NULL;
+    int rc = EXIT_OK;
+    k8tls_diags_init(&d);
+
+    if (o->answers)
+        fprintf(stderr, _("%s: reading %s\n"), prog,
+                strcmp(o->answers, "-") == 0 ? _("<stdin>") : o->answers);
+    p = o->answers ? k8tls_answers_load(o->answers, &d) : k8tls_plan_new_defaults();
+    if (!p) {
+        print_diags(&d, NULL);
+        if (!d.n)
+            fprintf(stderr, "%s: %s\n", prog, _("out of memory"));
+        k8tls_diags_free(&d);
+        return EXIT_INVALID;
+    }
+    if (o->create_namespace)
+        p->output.create_namespace = true;
+
+    /* every problem at once: the loader's, the plan rules', the password references' */
+    k8tls_plan_validate(p, &d);
+    k8tls_plan_resolve(p, &d);
+    sort_diags(&d);
+    print_diags(&d, &seen);
+    size_t nerr = k8tls_diags_count(&d, K8TLS_SEV_ERROR);
+    k8tls_diags_free(&d);
+    if (nerr) {
+        fprintf(stderr, _("%s: nothing was written: fix the errors above\n"), prog);
+        rc = EXIT_INVALID;
+        goto out;
+    }
+
+    if (o->output)
+        dir = strdup(o->output);
+    else if (!o->apply)
+        dir = output_dir_of(p);
+    if (dir && !o->force && occupied(dir)) {
+        fprintf(stderr, _("%s: %s already exists and is not empty: nothing was written (use --force to replace it)\n"),
+                prog, dir);
+        rc = EXIT_INVALID;
+        goto out;
+    }
+
+    fprintf(stderr, _("%s: generating the keys, stores, Secrets and manifest\n"), prog);
+    k8tls_diags_init(&d);
+    if (k8tls_bundle_from_plan(p, progress, NULL, &b, &d) < 0 || !b) {
+        print_diags(&d, &seen);
+        k8tls_diags_free(&d);
+        fprintf(stderr, _("%s: nothing was written\n"), prog);
+        rc = EXIT_INVALID;
+        goto out;
+    }
+    print_diags(&d, &seen);
+    k8tls_diags_free(&d);
+    print_diags(&b->notes, &seen);
+
+    if (dir) {
+        struct k8tls_err e;
+        k8tls_err_clear(&e);
+        if (k8tls_output_write(b, dir, o->force, &e) < 0) {
+            char buf[2048];
+            fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
+            fprintf(stderr, _("%s: %s was not written\n"), prog, dir);
+            rc = EXIT_ENV;
+            goto out;
+        }
+        fprintf(stderr, _("%s: wrote %s (%zu files); see %s/NEXT-STEPS.md\n"), prog, dir, b->n,
+                dir);
+    }
+
+    if (o->apply) {
+        struct k8tls_apply_opts ao = {
+            .kubeconfig = o->kubeconfig,
+            .contexts = o->contexts,
+            .n_contexts = o->n_contexts,
+            .dry_run_server = o->dry_run_server,
+            .diff = o->diff,
+            .force_conflicts = o->force_conflicts,
+            .create_namespace = o->create_namespace || p->output.create_namespace,
+        };
+        rc = k8tls_kube_apply(b, p, &ao);
+    }
+out:
+    k8tls_bundle_free(b);
+    k8tls_plan_free(p);
+    printed_free(&seen);
+    free(dir);
+    return rc;
+}
+
+static int finish(int rc)
+{
+    /* GNU: a failed write to stdout (full disk, closed pipe) is an error */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, _("%s: cannot write to standard output: %s\n"), prog, strerror(errno));
+        return rc ? rc : EXIT_ENV;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+#if ENABLE_NLS
+    const char *localedir = getenv("K8TLS_LOCALEDIR");
+    bindtextdomain(PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
+    textdomain(PACKAGE);
+#endif
+
+    if (argc > 1 && strcmp(argv[1], "inspect") == 0)
+        return finish(k8tls_cli_inspect(argc - 1, argv + 1));
+    if (argc > 1 && strcmp(argv[1], "rotate") == 0)
+        return finish(k8tls_cli_rotate(argc - 1, argv + 1));
+
+    struct opts o = {0};
+    int rc = parse(argc, argv, &o);
+    if (rc >= 0) {
+        free(o.contexts);
+        return rc;
+    }
+    if (o.help) {
+        print_help();
+        rc = EXIT_OK;
+    } else if (o.version) {
+        print_version();
+        rc = EXIT_OK;
+    } else if (o.print_answers) {
+        rc = run_print_answers(&o);
+    } else if (o.answers || o.defaults) {
+        rc = run_pipeline(&o);
+    } else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        fprintf(stderr, _("%s: no terminal on standard input and output: use --answers FILE or --defaults to run without questions (see --help)\n"),
+                prog);
+        rc = EXIT_USAGE;
+    } else {
+        const char *nc = getenv("NO_COLOR");
+        struct k8tls_tui_opts t = {
+            .theme = o.theme,
+            .no_color = o.no_color || (nc && *nc),
+            .answers = NULL,
+            .output = o.output,
+            .kubeconfig = o.kubeconfig,
+        };
+        rc = k8tls_tui_run(&t);
+    }
+    free(o.contexts);
+    return finish(rc);
 }

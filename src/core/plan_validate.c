@@ -19,22 +19,10 @@ struct vctx {
     size_t errors;
 };
 
-/* The position of path, or of its nearest parent the loader saw ({0,0} for defaults). */
+/* The position of path as the loader saw it ({0,0}: a default, not in the file). */
 static struct k8tls_pos pos_of(const struct k8tls_plan *p, const char *path)
 {
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", path ? path : "");
-    for (;;) {
-        struct k8tls_pos at = k8tls_plan_pos(p, buf);
-        if (at.line > 0)
-            return at;
-        char *dot = strrchr(buf, '.');
-        char *br = strrchr(buf, '[');
-        char *cut = dot > br ? dot : br;
-        if (!cut)
-            return at;
-        *cut = '\0';
-    }
+    return k8tls_plan_pos(p, path);
 }
 
 static void add(struct vctx *v, enum k8tls_severity sev, const char *path, const char *fmt, ...)
