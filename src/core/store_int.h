@@ -24,4 +24,31 @@ void k8tls_jks_pw_free(unsigned char *p, size_t len);
 /* Days from now to t (negative when in the past); 0 with *ok false when t is unusable. */
 long k8tls_days_until(const ASN1_TIME *t, int *ok);
 
+/* ---- certificate checks shared by import and inspect (certcheck.c) ---------------------- */
+
+#define K8TLS_EXPIRY_WARN_DAYS 30
+
+/* One-line RFC 2253 form of a name (heap string), "" on failure (never NULL unless OOM). */
+char *k8tls_x509_name(const X509_NAME *n);
+/* "DNS:name" / "IP:1.2.3.4" / "email:..." entries of the subjectAltName (NULL-terminated heap
+ * array, free with k8tls_strv_free; an empty array when there are none). */
+char **k8tls_x509_sans(X509 *x);
+/* basicConstraints CA:TRUE present. */
+bool k8tls_x509_is_ca(X509 *x);
+/* The extended key usage allows nid (NID_server_auth / NID_client_auth); true without EKU. */
+bool k8tls_x509_eku_allows(X509 *x, int nid);
+/* "2036-05-01 12:00:00 UTC" into buf. */
+const char *k8tls_x509_date(const ASN1_TIME *t, char *buf, size_t len);
+/* Does the chain from leaf (with untrusted intermediates) reach a certificate of trusted?
+ * Validity dates are not checked here (reported separately); a trusted intermediate is enough
+ * (as in Java). Returns 0 and *anchor (heap subject of the trusted certificate reached, may be
+ * NULL) or -1 and *why (a static OpenSSL reason). */
+int k8tls_x509_verify_chain(X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509) *trusted,
+                            char **anchor, const char **why);
+/* The names of expected (NULL-terminated) that the certificate's SANs do not cover (DNS names
+ * case-insensitively, wildcards one label deep, IP addresses). Heap strv, empty when all are. */
+char **k8tls_x509_missing_sans(X509 *x, char *const *expected);
+/* Joins up to max items of v with ", " (", ... (N more)") into a heap string. */
+char *k8tls_strv_join(char *const *v, size_t max);
+
 #endif

@@ -59,6 +59,9 @@ static inline X509 *fx_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKE
         X509_add_ext(x, ext, -1);
         X509_EXTENSION_free(ext);
     }
+    ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_key_identifier, "hash");
+    X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
     if (sans) {
         ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_subject_alt_name, sans);
         X509_add_ext(x, ext, -1);

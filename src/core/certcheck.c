@@ -1,0 +1,243 @@
+/* Certificate checks shared by import validation (S8) and inspect: names, SANs, CA flag, EKU,
+ * dates, chains against a set of trusted certificates, SAN coverage. */
+#include "config.h"
+#include "k8tls/store.h"
+#include "k8tls/i18n.h"
+#include "store_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <arpa/inet.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+char *k8tls_x509_name(const X509_NAME *n)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    char *out = NULL;
+    if (b && X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+        char *p;
+        long len = BIO_get_mem_data(b, &p);
+        out = malloc((size_t)len + 1);
+        if (out) {
+            memcpy(out, p, (size_t)len);
+            out[len] = '\0';
+        }
+    }
+    BIO_free(b);
+    ERR_clear_error();
+    return out ? out : strdup("");
+}
+
+struct sv {
+    char **v;
+    size_t n;
+    int oom;
+};
+
+static void sv_add(struct sv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sv_add(struct sv *s, const char *fmt, ...)
+{
+    if (s->oom)
+        return;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char **v = realloc(s->v, (s->n + 2) * sizeof *v);
+    if (!v) {
+        s->oom = 1;
+        return;
+    }
+    s->v = v;
+    if (!(s->v[s->n] = strdup(buf))) {
+        s->oom = 1;
+        s->v[s->n] = NULL;
+        return;
+    }
+    s->v[++s->n] = NULL;
+}
+
+static char **sv_done(struct sv *s)
+{
+    if (s->oom) {
+        k8tls_strv_free(s->v);
+        return NULL;
+    }
+    if (!s->v)
+        return calloc(1, sizeof(char *));
+    return s->v;
+}
+
+static void ip_text(const ASN1_OCTET_STRING *ip, char *buf, size_t len)
+{
+    const unsigned char *d = ASN1_STRING_get0_data(ip);
+    int n = ASN1_STRING_length(ip);
+    if (n == 4)
+        inet_ntop(AF_INET, d, buf, (socklen_t)len);
+    else if (n == 16)
+        inet_ntop(AF_INET6, d, buf, (socklen_t)len);
+    else
+        snprintf(buf, len, "?");
+}
+
+char **k8tls_x509_sans(X509 *x)
+{
+    struct sv s = { 0 };
+    GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+    for (int i = 0; i < sk_GENERAL_NAME_num(gens) && i < 1000; i++) {
+        const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+        char ip[64];
+        switch (g->type) {
+        case GEN_DNS:
+            sv_add(&s, "DNS:%.*s", ASN1_STRING_length(g->d.dNSName),
+                   (const char *)ASN1_STRING_get0_data(g->d.dNSName));
+            break;
+        case GEN_IPADD:
+            ip_text(g->d.iPAddress, ip, sizeof ip);
+            sv_add(&s, "IP:%s", ip);
+            break;
+        case GEN_EMAIL:
+            sv_add(&s, "email:%.*s", ASN1_STRING_length(g->d.rfc822Name),
+                   (const char *)ASN1_STRING_get0_data(g->d.rfc822Name));
+            break;
+        case GEN_URI:
+            sv_add(&s, "URI:%.*s", ASN1_STRING_length(g->d.uniformResourceIdentifier),
+                   (const char *)ASN1_STRING_get0_data(g->d.uniformResourceIdentifier));
+            break;
+        default:
+            sv_add(&s, "%s", "other");
+        }
+    }
+    GENERAL_NAMES_free(gens);
+    ERR_clear_error();
+    return sv_done(&s);
+}
+
+bool k8tls_x509_is_ca(X509 *x)
+{
+    uint32_t f = X509_get_extension_flags(x);
+    ERR_clear_error();
+    return (f & EXFLAG_BCONS) && (f & EXFLAG_CA);
+}
+
+bool k8tls_x509_eku_allows(X509 *x, int nid)
+{
+    uint32_t f = X509_get_extension_flags(x);
+    ERR_clear_error();
+    if (!(f & EXFLAG_XKUSAGE))
+        return true;
+    uint32_t xku = X509_get_extended_key_usage(x);
+    if (nid == NID_server_auth)
+        return (xku & XKU_SSL_SERVER) != 0;
+    if (nid == NID_client_auth)
+        return (xku & XKU_SSL_CLIENT) != 0;
+    return true;
+}
+
+const char *k8tls_x509_date(const ASN1_TIME *t, char *buf, size_t len)
+{
+    struct tm tm;
+    if (!t || !ASN1_TIME_to_tm(t, &tm)) {
+        ERR_clear_error();
+        snprintf(buf, len, "?");
+        return buf;
+    }
+    strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    return buf;
+}
+
+int k8tls_x509_verify_chain(X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509) *trusted,
+                            char **anchor, const char **why)
+{
+    if (anchor)
+        *anchor = NULL;
+    *why = _("no trusted certificate");
+    if (!leaf || !trusted || sk_X509_num(trusted) == 0)
+        return -1;
+    X509_STORE *st = X509_STORE_new();
+    X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+    int rc = -1;
+    if (!st || !ctx)
+        goto out;
+    for (int i = 0; i < sk_X509_num(trusted); i++)
+        X509_STORE_add_cert(st, sk_X509_value(trusted, i));   /* duplicates are ignored */
+    ERR_clear_error();
+    X509_STORE_set_flags(st, X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_NO_CHECK_TIME);
+    if (!X509_STORE_CTX_init(ctx, st, leaf, untrusted))
+        goto out;
+    if (X509_verify_cert(ctx) == 1) {
+        STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+        X509 *top = sk_X509_value(chain, sk_X509_num(chain) - 1);
+        if (anchor && top)
+            *anchor = k8tls_x509_name(X509_get_subject_name(top));
+        rc = 0;
+    } else {
+        *why = X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx));
+    }
+out:
+    X509_STORE_CTX_free(ctx);
+    X509_STORE_free(st);
+    ERR_clear_error();
+    return rc;
+}
+
+/* Does a DNS SAN (maybe a wildcard) cover name? */
+static bool dns_covers(const char *san, const char *name)
+{
+    if (strcasecmp(san, name) == 0)
+        return true;
+    if (san[0] == '*' && san[1] == '.' && name[0] != '*') {
+        const char *dot = strchr(name, '.');
+        return dot && dot != name && strcasecmp(dot + 1, san + 2) == 0;
+    }
+    return false;
+}
+
+char **k8tls_x509_missing_sans(X509 *x, char *const *expected)
+{
+    struct sv s = { 0 };
+    char **have = k8tls_x509_sans(x);
+    if (!have)
+        return NULL;
+    for (size_t i = 0; expected && expected[i]; i++) {
+        const char *want = expected[i];
+        unsigned char ipb[16];
+        bool is_ip = inet_pton(AF_INET, want, ipb) == 1 || inet_pton(AF_INET6, want, ipb) == 1;
+        bool found = false;
+        for (size_t j = 0; have[j] && !found; j++) {
+            if (is_ip && strncmp(have[j], "IP:", 3) == 0)
+                found = strcasecmp(have[j] + 3, want) == 0;
+            else if (!is_ip && strncmp(have[j], "DNS:", 4) == 0)
+                found = dns_covers(have[j] + 4, want);
+        }
+        if (!found)
+            sv_add(&s, "%s", want);
+    }
+    k8tls_strv_free(have);
+    return sv_done(&s);
+}
+
+char *k8tls_strv_join(char *const *v, size_t max)
+{
+    size_t n = 0, len = 1;
+    for (; v && v[n]; n++)
+        if (n < max)
+            len += strlen(v[n]) + 2;
+    len += 64;
+    char *out = malloc(len);
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    size_t o = 0;
+    for (size_t i = 0; i < n && i < max; i++)
+        o += (size_t)snprintf(out + o, len - o, "%s%s", i ? ", " : "", v[i]);
+    if (n > max)
+        snprintf(out + o, len - o, _(", ... (%zu more)"), n - max);
+    return out;
+}
