@@ -36,7 +36,7 @@ enum k8tls_artifact_kind {
 };
 
 struct k8tls_artifact {
-    char *path;               /* relative to the output directory, e.g. "secrets/server-encryption-stores.yaml" */
+    char *path;               /* relative to the output directory, e.g. "manifests/10-secret-server-encryption-stores.yaml" */
     unsigned char *data;
     size_t len;
     mode_t mode;              /* 0600 for keys, stores, Secrets; 0644 otherwise */
@@ -65,9 +65,17 @@ struct k8tls_bundle {
  * NEXT-STEPS.md). Returns 0 or -1 with errors in d. */
 int k8tls_bundle_build(const struct k8tls_plan *p, const struct k8tls_material *m,
                        struct k8tls_bundle **out, struct k8tls_diags *d);
-/* The whole pipeline: validate + resolve + pki_build + bundle_build. */
+/* The whole pipeline: adopt_manifest + validate + resolve + pki_build + bundle_build. On success
+ * the warnings of every step are in (*out)->notes; on failure everything is in d. */
 int k8tls_bundle_from_plan(struct k8tls_plan *p, k8tls_progress_cb progress, void *ud,
                            struct k8tls_bundle **out, struct k8tls_diags *d);
+/* Merge mode (plan->cluster.manifest set): reads the manifest and takes from it what shapes the
+ * certificates and the Secrets: metadata.name, metadata.namespace (when set), serverType,
+ * serverVersion, the datacenters (name, size, k8sContext) and whether Medusa, Stargate and
+ * Reaper are there. Each value that differs from the plan is reported as a note in d. Call it
+ * before k8tls_pki_build (k8tls_bundle_from_plan does). No-op without a manifest. Returns 0, or
+ * -1 with the reason in d (file:line:col; no K8ssandraCluster, several, not YAML...). */
+int k8tls_bundle_adopt_manifest(struct k8tls_plan *p, struct k8tls_diags *d);
 void k8tls_bundle_free(struct k8tls_bundle *b);
 const struct k8tls_artifact *k8tls_bundle_find(const struct k8tls_bundle *b, const char *path);
 

@@ -11,4 +11,9 @@
  * nothing is left behind and the previous state is untouched. Returns 0 or -1 (e filled). */
 int k8tls_output_write(const struct k8tls_bundle *b, const char *dir, bool force, struct k8tls_err *e);
 
+/* Test seams (for the failure-injection tests only; not user options):
+ *   K8TLS_TEST_FAIL_AFTER_WRITES=N     the Nth file written fails halfway with EIO
+ *   K8TLS_TEST_NO_RENAME_EXCHANGE=1    --force replaces by renaming the old directory aside
+ *                                      instead of renameat2(RENAME_EXCHANGE) */
+
 #endif

@@ -1,27 +1,607 @@
-/* STUB: replaced by the bundle work (issue 4). */
+/* The bundle: plan + material -> the list of artifacts (Secrets, K8ssandraCluster, Namespace,
+ * kustomization, CA, stores, Medusa PEMs, answers, NEXT-STEPS.md) that preview, output and apply
+ * consume (issue 4). Layout: the comment in include/k8tls/bundle.h. */
 #include "config.h"
+#include "bundle_int.h"
+#include "k8tls/answers.h"
+#include "k8tls/i18n.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "k8tls/bundle.h"
-#include "k8tls/output.h"
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+/* ---- artifacts -------------------------------------------------------------------------- */
+
+static void artifact_clear(struct k8tls_artifact *a)
+{
+    if (a->data) {
+        if (a->secret)
+            OPENSSL_cleanse(a->data, a->len);
+        free(a->data);
+    }
+    free(a->path);
+    free(a->k8s_kind);
+    free(a->k8s_name);
+    free(a->k8s_namespace);
+    memset(a, 0, sizeof *a);
+}
+
+void k8tls_bundle_free(struct k8tls_bundle *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n; i++)
+        artifact_clear(&b->v[i]);
+    free(b->v);
+    for (size_t i = 0; i < b->n_changes; i++)
+        free(b->changes[i].path);
+    free(b->changes);
+    k8tls_diags_free(&b->notes);
+    free(b);
+}
+
+const struct k8tls_artifact *k8tls_bundle_find(const struct k8tls_bundle *b, const char *path)
+{
+    if (!b || !path)
+        return NULL;
+    for (size_t i = 0; i < b->n; i++)
+        if (strcmp(b->v[i].path, path) == 0)
+            return &b->v[i];
+    return NULL;
+}
+
+int k8tls_bundle_add_change(struct k8tls_bundle *b, int what, const char *path)
+{
+    struct k8tls_change *nv = realloc(b->changes, (b->n_changes + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    b->changes = nv;
+    char *p = strdup(path);
+    if (!p)
+        return -1;
+    b->changes[b->n_changes].what = what;
+    b->changes[b->n_changes].path = p;
+    b->n_changes++;
+    return 0;
+}
+
+static char *dup0(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+/* Takes ownership of data (wiped and freed on failure when secret). */
+static int add_art(struct k8tls_bundle *b, const char *path, void *data, size_t len, mode_t mode,
+                   enum k8tls_artifact_kind kind, bool secret, const char *k8s_kind,
+                   const char *name, const char *ns)
+{
+    struct k8tls_artifact *nv = realloc(b->v, (b->n + 1) * sizeof *nv);
+    if (!nv)
+        goto fail;
+    b->v = nv;
+    struct k8tls_artifact *a = &b->v[b->n];
+    memset(a, 0, sizeof *a);
+    a->data = data;
+    a->len = len;
+    a->mode = mode;
+    a->kind = kind;
+    a->secret = secret;
+    a->path = strdup(path);
+    a->k8s_kind = dup0(k8s_kind);
+    a->k8s_name = dup0(name);
+    a->k8s_namespace = dup0(ns);
+    if (!a->path || (k8s_kind && !a->k8s_kind) || (name && !a->k8s_name) ||
+        (ns && !a->k8s_namespace)) {
+        artifact_clear(a);
+        return -1;
+    }
+    b->n++;
+    return 0;
+fail:
+    if (data && secret)
+        OPENSSL_cleanse(data, len);
+    free(data);
+    return -1;
+}
+
+/* A copy of bytes as a new artifact. */
+static int add_copy(struct k8tls_bundle *b, const char *path, const void *src, size_t len,
+                    mode_t mode, enum k8tls_artifact_kind kind, bool secret)
+{
+    unsigned char *d = malloc(len ? len : 1);
+    if (!d)
+        return -1;
+    if (len)
+        memcpy(d, src, len);
+    return add_art(b, path, d, len, mode, kind, secret, NULL, NULL, NULL);
+}
+
+/* ---- building --------------------------------------------------------------------------- */
+
+struct build {
+    const struct k8tls_plan *p;
+    const struct k8tls_material *m;
+    struct k8tls_bundle *b;
+    struct k8tls_diags *d;
+    struct k8tls_identity id;
+    char **resources;          /* kustomization entries, in apply order */
+    size_t n_resources;
+    char **secret_names;       /* to refuse two Secrets with one name */
+    size_t n_secret_names;
+};
+
+static void error(struct build *c, const char *path, const char *msg)
+{
+    k8tls_diags_add(c->d, K8TLS_SEV_ERROR, NULL, 0, 0, path, "%s", msg);
+}
+
+static void error_e(struct build *c, const struct k8tls_err *e)
+{
+    k8tls_diags_add(c->d, K8TLS_SEV_ERROR, e->file[0] ? e->file : NULL, e->line, e->col, NULL,
+                    "%s", e->msg);
+}
+
+static int oom(struct build *c)
+{
+    error(c, NULL, _("out of memory"));
+    return -1;
+}
+
+static int add_resource(struct build *c, const char *path)
+{
+    char **nv = realloc(c->resources, (c->n_resources + 1) * sizeof *nv);
+    if (!nv)
+        return -1;
+    c->resources = nv;
+    if (!(c->resources[c->n_resources] = strdup(path)))
+        return -1;
+    c->n_resources++;
+    return 0;
+}
+
+/* Names used in file paths: refuse anything that could leave the directory. */
+static bool safe_name(const char *s)
+{
+    return s && *s && s[0] != '.' && !strchr(s, '/') && strlen(s) <= 253;
+}
+
+static int add_secret(struct build *c, const char *plan_path, const char *name,
+                      const struct k8tls_kv *items, size_t n)
+{
+    struct k8tls_err e;
+    char *yaml = NULL, path[512];
+    size_t len = 0;
+    if (!safe_name(name)) {
+        error(c, plan_path, _("the Secret name is not a valid name"));
+        return -1;
+    }
+    for (size_t i = 0; i < c->n_secret_names; i++)
+        if (strcmp(c->secret_names[i], name) == 0) {
+            char msg[512];
+            snprintf(msg, sizeof msg, _("the Secret name %s is used twice"), name);
+            error(c, plan_path, msg);
+            return -1;
+        }
+    char **nv = realloc(c->secret_names, (c->n_secret_names + 1) * sizeof *nv);
+    if (!nv || !(nv[c->n_secret_names] = strdup(name))) {
+        if (nv)
+            c->secret_names = nv;
+        return oom(c);
+    }
+    c->secret_names = nv;
+    c->n_secret_names++;
+
+    k8tls_err_clear(&e);
+    if (k8tls_secret_manifest(name, c->id.namespace_, items, n, &yaml, &len, &e) < 0) {
+        error_e(c, &e);
+        return -1;
+    }
+    snprintf(path, sizeof path, "manifests/10-secret-%s.yaml", name);
+    if (add_art(c->b, path, yaml, len, 0600, K8TLS_ART_SECRET, true, "Secret", name,
+                c->id.namespace_) < 0 ||
+        add_resource(c, path) < 0)
+        return oom(c);
+    return 0;
+}
+
+static int store_secret(struct build *c, const char *plan_path, const struct k8tls_store_set *s,
+                        const struct k8tls_store_pair *sp)
+{
+    const struct k8tls_secret_keys *k = &s->keys;
+    if (!sp->present || !sp->keystore || !sp->truststore || !sp->keystore_password ||
+        !sp->truststore_password) {
+        error(c, plan_path, _("the stores were not generated"));
+        return -1;
+    }
+    /* K2 keys; passwords as their exact bytes, no trailing newline (K11). */
+    struct k8tls_kv items[4] = {
+        {k8tls_store_key(k->keystore, "keystore"), sp->keystore->data, sp->keystore->len},
+        {k8tls_store_key(k->truststore, "truststore"), sp->truststore->data,
+         sp->truststore->len},
+        {k8tls_store_key(k->keystore_password, "keystore-password"),
+         (const unsigned char *)sp->keystore_password, strlen(sp->keystore_password)},
+        {k8tls_store_key(k->truststore_password, "truststore-password"),
+         (const unsigned char *)sp->truststore_password, strlen(sp->truststore_password)},
+    };
+    if (add_secret(c, plan_path, s->secret_name, items, 4) < 0)
+        return -1;
+
+    /* The raw stores, for the operator's records. */
+    char path[512];
+    const char *names[4] = {"keystore", "truststore", "keystore-password", "truststore-password"};
+    enum k8tls_artifact_kind kinds[4] = {K8TLS_ART_STORE, K8TLS_ART_STORE, K8TLS_ART_PASSWORD,
+                                         K8TLS_ART_PASSWORD};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "stores/%s/%s", s->secret_name, names[i]);
+        if (add_copy(c->b, path, items[i].data, items[i].len, 0600, kinds[i], true) < 0)
+            return oom(c);
+    }
+    return 0;
+}
+
+static int medusa_secret(struct build *c)
+{
+    const struct k8tls_material *m = c->m;
+    const char *name = c->p->encryption.medusa.secret_name;
+    if (!m->medusa_present || !m->medusa_ca_pem || !m->medusa_cert_pem || !m->medusa_key_pem) {
+        error(c, "encryption.medusa", _("the Medusa certificate was not generated"));
+        return -1;
+    }
+    struct k8tls_kv items[3] = {
+        {K8TLS_MEDUSA_KEY_CA, (const unsigned char *)m->medusa_ca_pem, strlen(m->medusa_ca_pem)},
+        {K8TLS_MEDUSA_KEY_CERT, (const unsigned char *)m->medusa_cert_pem,
+         strlen(m->medusa_cert_pem)},
+        {K8TLS_MEDUSA_KEY_KEY, m->medusa_key_pem->data, m->medusa_key_pem->len},
+    };
+    if (add_secret(c, "encryption.medusa.secretName", name, items, 3) < 0)
+        return -1;
+    if (add_copy(c->b, "medusa/rootca.crt", items[0].data, items[0].len, 0644, K8TLS_ART_PEM,
+                 false) < 0 ||
+        add_copy(c->b, "medusa/client.crt_signed", items[1].data, items[1].len, 0644,
+                 K8TLS_ART_PEM, false) < 0 ||
+        add_copy(c->b, "medusa/client.key", items[2].data, items[2].len, 0600, K8TLS_ART_PEM,
+                 true) < 0)
+        return oom(c);
+    return 0;
+}
+
+static bool has_note_path(const struct k8tls_diags *d, const char *path)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].path && strcmp(d->v[i].path, path) == 0)
+            return true;
+    return false;
+}
+
+/* K12, K15, K8: warnings shown with the result. */
+static void plan_notes(struct build *c)
+{
+    const struct k8tls_plan *p = c->p;
+    struct k8tls_diags *n = &c->b->notes;
+    enum k8tls_internode_mode mode = p->encryption.internode.mode;
+    if (p->encryption.internode.require_client_auth &&
+        (mode == K8TLS_INTERNODE_DC || mode == K8TLS_INTERNODE_RACK) &&
+        !has_note_path(n, "encryption.internode.mode"))
+        k8tls_diags_add(n, K8TLS_SEV_WARNING, NULL, 0, 0, "encryption.internode.mode",
+                        _("with internode_encryption %s, Cassandra lets nodes in the same %s "
+                          "talk without TLS, bypassing require_client_auth; `all` is advised"),
+                        k8tls_internode_mode_name(mode),
+                        mode == K8TLS_INTERNODE_DC ? "datacenter" : "rack");
+    if (p->cluster.stargate.enabled && !has_note_path(n, "cluster.stargate.enabled"))
+        k8tls_diags_add(n, K8TLS_SEV_WARNING, NULL, 0, 0, "cluster.stargate.enabled", "%s",
+                        _("Stargate is marked DEPRECATED in the current K8ssandraCluster CRD; "
+                          "it inherits the encryption settings"));
+    bool merge = p->cluster.manifest && *p->cluster.manifest;
+    if (!merge && p->cluster.medusa.enabled && p->encryption.client.enabled &&
+        !k8tls_plan_wants_medusa_certs(p) && !has_note_path(n, "encryption.medusa"))
+        k8tls_diags_add(n, K8TLS_SEV_WARNING, NULL, 0, 0, "encryption.medusa", "%s",
+                        _("Medusa with client encryption needs a client certificate: the "
+                          "operator refuses the cluster without one"));
+}
+
+static int build(struct build *c)
+{
+    const struct k8tls_plan *p = c->p;
+    const struct k8tls_material *m = c->m;
+    struct k8tls_err e;
+    char *text = NULL;
+    size_t len = 0;
+    bool merge = p->cluster.manifest && *p->cluster.manifest;
+
+    /* The cluster manifest first: in merge mode it names the namespace of everything. */
+    k8tls_err_clear(&e);
+    if (merge) {
+        if (k8tls_manifest_merge(p, c->b, &text, &len, &c->id, &e) < 0) {
+            error_e(c, &e);
+            return -1;
+        }
+    } else {
+        c->id.name = dup0(p->cluster.name);
+        c->id.namespace_ = dup0(p->cluster.namespace_);
+        c->id.dse = p->cluster.server_type == K8TLS_SERVER_DSE;
+        if (!c->id.name || !c->id.namespace_)
+            return oom(c);
+        if (k8tls_manifest_new(p, &text, &len, &e) < 0) {
+            error_e(c, &e);
+            return -1;
+        }
+    }
+    char *cluster_yaml = text;
+    size_t cluster_len = len;
+    text = NULL;
+
+    if (p->output.create_namespace) {
+        if (k8tls_namespace_manifest(c->id.namespace_, &text, &len, &e) < 0) {
+            free(cluster_yaml);
+            error_e(c, &e);
+            return -1;
+        }
+        if (add_art(c->b, "manifests/00-namespace.yaml", text, len, 0644, K8TLS_ART_NAMESPACE,
+                    false, "Namespace", c->id.namespace_, NULL) < 0 ||
+            add_resource(c, "manifests/00-namespace.yaml") < 0) {
+            free(cluster_yaml);
+            return oom(c);
+        }
+    }
+
+    int rc = 0;
+    if (k8tls_plan_wants_server_stores(p))
+        rc |= store_secret(c, "stores.server", &p->stores.server, &m->server);
+    if (rc == 0 && k8tls_plan_wants_client_stores(p) &&
+        p->stores.client.source != K8TLS_SOURCE_REUSE)
+        rc |= store_secret(c, "stores.client", &p->stores.client, &m->client);
+    if (rc == 0 && k8tls_plan_wants_medusa_certs(p))
+        rc |= medusa_secret(c);
+    if (rc) {
+        free(cluster_yaml);
+        return -1;
+    }
+
+    if (add_art(c->b, "manifests/20-k8ssandracluster.yaml", cluster_yaml, cluster_len, 0644,
+                K8TLS_ART_CLUSTER, false, "K8ssandraCluster", c->id.name, c->id.namespace_) < 0 ||
+        add_resource(c, "manifests/20-k8ssandracluster.yaml") < 0)
+        return oom(c);
+
+    if (k8tls_kustomization((const char *const *)c->resources, c->n_resources, &text, &len,
+                            &e) < 0) {
+        error_e(c, &e);
+        return -1;
+    }
+    if (add_art(c->b, "kustomization.yaml", text, len, 0644, K8TLS_ART_KUSTOMIZATION, false,
+                NULL, NULL, NULL) < 0)
+        return oom(c);
+
+    if (m->ca_cert_pem &&
+        add_copy(c->b, "ca/rootca.crt", m->ca_cert_pem, strlen(m->ca_cert_pem), 0644,
+                 K8TLS_ART_CA_CERT, false) < 0)
+        return oom(c);
+    if (m->ca_key_pem &&
+        add_copy(c->b, "ca/rootca.key", m->ca_key_pem->data, m->ca_key_pem->len, 0600,
+                 K8TLS_ART_CA_KEY, true) < 0)
+        return oom(c);
+
+    /* The answers that produced it: literal passwords left out, env:/file: references kept. */
+    text = NULL;
+    if (k8tls_answers_emit_buf(p, K8TLS_EMIT_OMIT_LITERAL_PW, &text, &len, &e) < 0) {
+        error_e(c, &e);
+        return -1;
+    }
+    if (add_art(c->b, "answers.yaml", text, len, 0644, K8TLS_ART_ANSWERS, false, NULL, NULL,
+                NULL) < 0)
+        return oom(c);
+
+    plan_notes(c);
+
+    text = NULL;
+    if (k8tls_nextsteps_text(p, m, &c->id, c->b, &text, &len, &e) < 0) {
+        error_e(c, &e);
+        return -1;
+    }
+    if (add_art(c->b, "NEXT-STEPS.md", text, len, 0644, K8TLS_ART_DOC, false, NULL, NULL,
+                NULL) < 0)
+        return oom(c);
+    return 0;
+}
+
 int k8tls_bundle_build(const struct k8tls_plan *p, const struct k8tls_material *m,
                        struct k8tls_bundle **out, struct k8tls_diags *d)
 {
-    (void)p; (void)m; *out = NULL;
-    k8tls_diags_add(d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL, "the bundle is not built yet");
-    return -1;
+    struct build c = {.p = p, .m = m, .d = d};
+    *out = NULL;
+    if (!p || !m) {
+        k8tls_diags_add(d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL, "%s",
+                        _("nothing to build: the keys and certificates are missing"));
+        return -1;
+    }
+    c.b = calloc(1, sizeof *c.b);
+    if (!c.b)
+        return oom(&c);
+    k8tls_diags_init(&c.b->notes);
+    int rc = build(&c);
+    for (size_t i = 0; i < c.n_resources; i++)
+        free(c.resources[i]);
+    free(c.resources);
+    for (size_t i = 0; i < c.n_secret_names; i++)
+        free(c.secret_names[i]);
+    free(c.secret_names);
+    k8tls_identity_clear(&c.id);
+    if (rc < 0) {
+        k8tls_bundle_free(c.b);
+        return -1;
+    }
+    *out = c.b;
+    return 0;
 }
+
+/* Copies diags; dedupe: skip one whose path already has a diag of the same severity in to (the
+ * plan's validation and the bundle both know K12 and K15). */
+static void diags_copy(struct k8tls_diags *to, const struct k8tls_diags *from, bool errors_too,
+                       bool dedupe)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        const struct k8tls_diag *g = &from->v[i];
+        if (!errors_too && g->sev == K8TLS_SEV_ERROR)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; dedupe && g->path && j < to->n; j++)
+            if (to->v[j].path && to->v[j].sev == g->sev && strcmp(to->v[j].path, g->path) == 0)
+                dup = true;
+        if (!dup)
+            k8tls_diags_add(to, g->sev, g->file, g->line, g->col, g->path, "%s", g->msg);
+    }
+}
+
 int k8tls_bundle_from_plan(struct k8tls_plan *p, k8tls_progress_cb progress, void *ud,
                            struct k8tls_bundle **out, struct k8tls_diags *d)
 {
-    (void)progress; (void)ud;
-    return k8tls_bundle_build(p, NULL, out, d);
+    struct k8tls_diags pre, own;
+    struct k8tls_material *m = NULL;
+    int rc = -1;
+    *out = NULL;
+    k8tls_diags_init(&pre);
+    k8tls_diags_init(&own);
+    /* Merge mode: the manifest's name, namespace and datacenters shape the certificates. */
+    if (k8tls_bundle_adopt_manifest(p, &pre) < 0)
+        goto done;
+    if (k8tls_plan_validate(p, &pre) > 0 || k8tls_plan_resolve(p, &pre) > 0)
+        goto done;
+    if (k8tls_pki_build(p, progress, ud, &m, &pre) < 0)
+        goto done;
+    if (k8tls_bundle_build(p, m, out, &own) < 0)
+        goto done;
+    /* The notes: what the earlier steps warned about, then the bundle's own. */
+    struct k8tls_bundle *b = *out;
+    diags_copy(&pre, &b->notes, true, true);
+    k8tls_diags_free(&b->notes);
+    k8tls_diags_init(&b->notes);
+    diags_copy(&b->notes, &pre, false, false);
+    rc = 0;
+done:
+    if (rc < 0) {
+        diags_copy(d, &pre, true, false);
+        diags_copy(d, &own, true, false);
+    }
+    k8tls_material_free(m);
+    k8tls_diags_free(&pre);
+    k8tls_diags_free(&own);
+    return rc;
 }
-void k8tls_bundle_free(struct k8tls_bundle *b) { (void)b; }
-const struct k8tls_artifact *k8tls_bundle_find(const struct k8tls_bundle *b, const char *path)
-{ (void)b; (void)path; return NULL; }
+
+/* ---- preview ---------------------------------------------------------------------------- */
+
+#define MASK "********"
+
+static bool printable_text(const unsigned char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((s[i] < 0x20 && s[i] != '\n' && s[i] != '\t' && s[i] != '\r') || s[i] == 0x7f)
+            return false;
+    return true;
+}
+
+static const char *basename_of(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* A Secret with its data values masked, or decoded when revealed and text. */
+static char *preview_secret(const struct k8tls_artifact *a,
+                            bool (*reveal)(void *ud, const char *key), void *ud)
+{
+    yaml_parser_t parser;
+    struct ydoc y;
+    char *out = NULL;
+    size_t len = 0;
+    const char *why;
+    if (!yaml_parser_initialize(&parser))
+        return NULL;
+    memset(&y, 0, sizeof y);
+    yaml_parser_set_input_string(&parser, a->data, a->len);
+    int ok = yaml_parser_load(&parser, &y.doc);
+    yaml_parser_delete(&parser);
+    if (!ok || !ydoc_root(&y)) {
+        if (ok)
+            ydoc_free(&y);
+        return NULL;
+    }
+    int data = ydoc_map_get(&y, 1, "data");
+    yaml_node_t *n = ydoc_node(&y, data);
+    if (n && n->type == YAML_MAPPING_NODE) {
+        size_t count = ydoc_map_len(&y, data);
+        for (size_t i = 0; i < count; i++) {
+            n = ydoc_node(&y, data);
+            yaml_node_pair_t *pr = &n->data.mapping.pairs.start[i];
+            const char *key = ydoc_scalar(&y, pr->key);
+            const char *val = ydoc_scalar(&y, pr->value);
+            int nv;
+            if (!key || !val)
+                continue;
+            if (reveal && reveal(ud, key)) {
+                size_t vl = strlen(val);
+                unsigned char *dec = malloc(vl / 4 * 3 + 4);
+                int dl = dec ? EVP_DecodeBlock(dec, (const unsigned char *)val, (int)vl) : -1;
+                if (dl >= 0) {
+                    /* EVP_DecodeBlock counts the padding as zero bytes. */
+                    if (vl >= 1 && val[vl - 1] == '=')
+                        dl--;
+                    if (vl >= 2 && val[vl - 2] == '=')
+                        dl--;
+                }
+                if (dl >= 0 && printable_text(dec, (size_t)dl)) {
+                    dec[dl] = '\0';
+                    nv = yaml_document_add_scalar(&y.doc, NULL, dec, dl,
+                                                  memchr(dec, '\n', (size_t)dl)
+                                                      ? YAML_LITERAL_SCALAR_STYLE
+                                                      : YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+                } else {
+                    nv = 0;   /* binary: the base64 stays */
+                }
+                if (dec) {
+                    OPENSSL_cleanse(dec, vl / 4 * 3 + 4);
+                    free(dec);
+                }
+            } else {
+                nv = ydoc_str(&y, MASK);
+            }
+            if (nv) {
+                n = ydoc_node(&y, data);
+                n->data.mapping.pairs.start[i].value = nv;
+            }
+        }
+    }
+    if (ydoc_emit(&y, 1, &out, &len, &why) < 0)
+        return NULL;
+    return out;
+}
+
 char *k8tls_artifact_preview(const struct k8tls_artifact *a,
                              bool (*reveal)(void *ud, const char *key), void *ud)
-{ (void)a; (void)reveal; (void)ud; return strdup(""); }
-int k8tls_output_write(const struct k8tls_bundle *b, const char *dir, bool force, struct k8tls_err *e)
-{ (void)b; (void)dir; (void)force; k8tls_err_set(e, NULL, 0, 0, "output is not built yet"); return -1; }
+{
+    char buf[256];
+    if (!a)
+        return strdup("");
+    switch (a->kind) {
+    case K8TLS_ART_SECRET: {
+        char *s = preview_secret(a, reveal, ud);
+        return s ? s : strdup(MASK "\n");
+    }
+    case K8TLS_ART_STORE:
+        snprintf(buf, sizeof buf, _("(binary store, %zu bytes: see `k8tls-wizard inspect %s`)\n"),
+                 a->len, a->path);
+        return strdup(buf);
+    default:
+        break;
+    }
+    if (a->secret && !(reveal && reveal(ud, a->path)) &&
+        !(reveal && reveal(ud, basename_of(a->path))))
+        return strdup(MASK "\n");
+    char *s = malloc(a->len + 1);
+    if (!s)
+        return NULL;
+    memcpy(s, a->data, a->len);
+    s[a->len] = '\0';
+    return s;
+}

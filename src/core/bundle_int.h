@@ -1,0 +1,70 @@
+/* Internal interfaces between the bundle's source files (issue 4): secrets.c, manifest.c,
+ * merge.c, nextsteps.c, bundle.c. Not for other modules: use bundle.h / output.h. */
+#ifndef K8TLS_BUNDLE_INT_H
+#define K8TLS_BUNDLE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "k8tls/bundle.h"
+#include "ydoc.h"
+
+#define K8TLS_MANAGED_BY_LABEL "app.kubernetes.io/managed-by"
+#define K8TLS_MANAGED_BY_VALUE "k8tls-wizard"
+#define K8TLS_CLUSTER_API_VERSION "k8ssandra.io/v1alpha1"
+
+/* The Medusa Secret's fixed keys (K8; the names the docs' manual procedure uses). */
+#define K8TLS_MEDUSA_KEY_CA "rootca.crt"
+#define K8TLS_MEDUSA_KEY_CERT "client.crt_signed"
+#define K8TLS_MEDUSA_KEY_KEY "client.key"
+
+/* One Secret data entry: exact bytes (base64-encoded on output). */
+struct k8tls_kv {
+    const char *key;
+    const unsigned char *data;
+    size_t len;
+};
+
+/* secrets.c: a v1 Secret (type Opaque) with the managed-by label; data keys sorted as kubectl
+ * does. Returns 0 or -1 (e filled). *out is secret material (wipe it). */
+int k8tls_secret_manifest(const char *name, const char *ns, const struct k8tls_kv *items,
+                          size_t n, char **out, size_t *len, struct k8tls_err *e);
+/* secrets.c: a v1 Namespace with the managed-by label. */
+int k8tls_namespace_manifest(const char *ns, char **out, size_t *len, struct k8tls_err *e);
+/* secrets.c: kustomization.yaml listing resources in order. */
+int k8tls_kustomization(const char *const *resources, size_t n, char **out, size_t *len,
+                        struct k8tls_err *e);
+
+/* The names the bundle's objects use: the plan's, or in merge mode the manifest's. */
+struct k8tls_identity {
+    char *name;        /* K8ssandraCluster metadata.name */
+    char *namespace_;  /* where the cluster and every Secret live */
+    bool dse;          /* serverType dse: keystore_type / truststore_type (K5) */
+};
+void k8tls_identity_clear(struct k8tls_identity *id);
+
+/* manifest.c: the K8ssandraCluster for a new cluster. */
+int k8tls_manifest_new(const struct k8tls_plan *p, char **out, size_t *len, struct k8tls_err *e);
+/* manifest.c: sets or replaces the encryption parts (K1-K8, K10, K13) in the K8ssandraCluster
+ * mapping root of y. When track is given, what changed is added to track->changes and explained
+ * in track->notes; file names the manifest in messages (line:col of the offending node). */
+int k8tls_manifest_apply_encryption(struct ydoc *y, int root, const struct k8tls_plan *p,
+                                    bool dse, const char *file, struct k8tls_bundle *track,
+                                    struct k8tls_err *e);
+
+/* merge.c: reads plan->cluster.manifest, applies the encryption, emits the K8ssandraCluster.
+ * Fills id with the manifest's identity; changes and notes go to b. */
+int k8tls_manifest_merge(const struct k8tls_plan *p, struct k8tls_bundle *b, char **out,
+                         size_t *len, struct k8tls_identity *id, struct k8tls_err *e);
+
+/* bundle.c: records a change (path copied). Returns 0 or -1 (OOM). */
+int k8tls_bundle_add_change(struct k8tls_bundle *b, int what, const char *path);
+
+/* nextsteps.c: NEXT-STEPS.md for this plan and material. */
+int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material *m,
+                         const struct k8tls_identity *id, const struct k8tls_bundle *b,
+                         char **out, size_t *len, struct k8tls_err *e);
+
+/* The effective Secret key names of a store set (NULL or "" = the K2 default). */
+const char *k8tls_store_key(const char *k, const char *dflt);
+
+#endif

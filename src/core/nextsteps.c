@@ -1,0 +1,281 @@
+/* NEXT-STEPS.md: what to do with the output directory, nodetool over TLS (K7), the rolling
+ * restart, expiry dates and rotation (SPEC §4; issue 4). Markdown text; the one YAML snippet in
+ * it is emitted through libyaml. */
+#include "config.h"
+#include "bundle_int.h"
+#include "k8tls/i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <openssl/asn1.h>
+#include <openssl/x509.h>
+
+static void date_of(const X509 *c, char *buf, size_t len)
+{
+    struct tm tm;
+    const ASN1_TIME *t = c ? X509_get0_notAfter(c) : NULL;
+    if (!t || !ASN1_TIME_to_tm(t, &tm)) {
+        snprintf(buf, len, "?");
+        return;
+    }
+    strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm);
+}
+
+static void expiry_row(struct ybuf *b, const char *what, const char *where, const X509 *c)
+{
+    char d[64];
+    if (!c)
+        return;
+    date_of(c, d, sizeof d);
+    ybuf_printf(b, "| %s | `%s` | %s |\n", what, where, d);
+}
+
+/* The K8ssandraTask that restarts the cluster's pods, emitted through libyaml. */
+static char *restart_task_yaml(const struct k8tls_identity *id)
+{
+    struct ydoc yd, *y = &yd;
+    char *out = NULL, name[300];
+    size_t len = 0;
+    const char *why;
+    if (ydoc_init(y) < 0)
+        return NULL;
+    snprintf(name, sizeof name, "%s-rolling-restart", id->name);
+    int root = ydoc_map(y);
+    ydoc_map_add(y, root, "apiVersion", ydoc_str(y, "control.k8ssandra.io/v1alpha1"));
+    ydoc_map_add(y, root, "kind", ydoc_str(y, "K8ssandraTask"));
+    int md = ydoc_map_add(y, root, "metadata", ydoc_map(y));
+    ydoc_map_add(y, md, "name", ydoc_str(y, name));
+    ydoc_map_add(y, md, "namespace", ydoc_str(y, id->namespace_));
+    int spec = ydoc_map_add(y, root, "spec", ydoc_map(y));
+    int cl = ydoc_map_add(y, spec, "cluster", ydoc_map(y));
+    ydoc_map_add(y, cl, "name", ydoc_str(y, id->name));
+    int tpl = ydoc_map_add(y, spec, "template", ydoc_map(y));
+    int jobs = ydoc_map_add(y, tpl, "jobs", ydoc_seq(y));
+    int job = ydoc_seq_add(y, jobs, ydoc_map(y));
+    ydoc_map_add(y, job, "name", ydoc_str(y, "rolling-restart"));
+    ydoc_map_add(y, job, "command", ydoc_str(y, "restart"));
+    if (ydoc_emit(y, 1, &out, &len, &why) < 0)
+        return NULL;
+    return out;
+}
+
+static const char *fmt_name(enum k8tls_store_format f)
+{
+    return f == K8TLS_FORMAT_JKS ? "JKS" : "PKCS12";
+}
+
+int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material *m,
+                         const struct k8tls_identity *id, const struct k8tls_bundle *b,
+                         char **out, size_t *len, struct k8tls_err *e)
+{
+    struct ybuf t = {0};
+    const char *ns = id->namespace_;
+    bool merge = p->cluster.manifest && *p->cluster.manifest;
+    bool server = k8tls_plan_wants_server_stores(p), client = k8tls_plan_wants_client_stores(p);
+    const struct k8tls_store_set *cset =
+        p->stores.client.source == K8TLS_SOURCE_REUSE ? &p->stores.server : &p->stores.client;
+
+    ybuf_printf(&t, "# %s\n\n", _("Next steps"));
+    ybuf_printf(&t, _("Cluster `%s` in namespace `%s`: internode encryption `%s`, client "
+                      "encryption %s, stores %s."),
+                id->name, ns, k8tls_internode_mode_name(p->encryption.internode.mode),
+                client ? _("on") : _("off"), fmt_name(p->stores.format));
+    ybuf_puts(&t, "\n\n");
+
+    /* ---- 1. apply ---- */
+    ybuf_printf(&t, "## 1. %s\n\n", _("Apply"));
+    ybuf_printf(&t, "%s\n\n", _("From this directory, in the control-plane context (the Secrets "
+                                "first, then the cluster; kustomization.yaml lists them in that "
+                                "order):"));
+    ybuf_puts(&t, "```sh\nkubectl apply -k .\n```\n\n");
+    bool remote = false;
+    for (size_t i = 0; i < p->cluster.n_dcs; i++)
+        if (p->cluster.dcs[i].k8s_context && *p->cluster.dcs[i].k8s_context)
+            remote = true;
+    if (remote) {
+        ybuf_printf(&t, "%s\n\n", _("The operator copies no Secret between clusters: every "
+                                    "Kubernetes context that runs a datacenter needs the "
+                                    "Secrets too (and the namespace):"));
+        ybuf_puts(&t, "```sh\n");
+        for (size_t i = 0; i < p->cluster.n_dcs; i++) {
+            const char *ctx = p->cluster.dcs[i].k8s_context;
+            if (!ctx || !*ctx)
+                continue;
+            bool seen = false;
+            for (size_t j = 0; j < i; j++)
+                if (p->cluster.dcs[j].k8s_context &&
+                    strcmp(p->cluster.dcs[j].k8s_context, ctx) == 0)
+                    seen = true;
+            if (seen)
+                continue;
+            ybuf_printf(&t, "kubectl --context %s apply", ctx);
+            for (size_t k = 0; k < b->n; k++)
+                if (b->v[k].kind == K8TLS_ART_NAMESPACE || b->v[k].kind == K8TLS_ART_SECRET)
+                    ybuf_printf(&t, " -f %s", b->v[k].path);
+            ybuf_puts(&t, "\n");
+        }
+        ybuf_puts(&t, "```\n\n");
+        ybuf_printf(&t, "%s\n\n", _("The K8ssandraCluster itself is applied once, in the "
+                                    "control-plane context."));
+    }
+    if (p->output.create_namespace)
+        ybuf_printf(&t, "%s\n\n", _("manifests/00-namespace.yaml creates the namespace."));
+    else
+        ybuf_printf(&t, _("The namespace `%s` must exist (or run the wizard with "
+                          "--create-namespace)."),
+                    ns);
+    if (!p->output.create_namespace)
+        ybuf_puts(&t, "\n\n");
+
+    /* ---- 2. restart ---- */
+    ybuf_printf(&t, "## 2. %s\n\n", _("Rolling restart"));
+    if (merge)
+        ybuf_printf(&t, "%s\n\n",
+                    _("Applying the changed K8ssandraCluster makes the operator restart every "
+                      "Cassandra pod, one at a time."));
+    else
+        ybuf_printf(&t, "%s\n\n", _("A new cluster starts encrypted: no restart is needed."));
+    if (server)
+        ybuf_printf(&t, "%s\n\n",
+                    _("On a running cluster, switching internode encryption on in one step "
+                      "splits the cluster while the pods restart: restarted nodes refuse "
+                      "plain-text peers. With Cassandra 4.0 or later, first add "
+                      "`optional: true` to server_encryption_options and roll, then remove it "
+                      "and roll again."));
+    if (client)
+        ybuf_printf(&t, "%s\n\n",
+                    p->encryption.client.optional
+                        ? _("Client encryption is optional: clients may still connect without "
+                            "TLS. Once every client uses TLS, set `optional: false`.")
+                        : _("Client encryption is required: every CQL client (and cqlsh) needs "
+                            "TLS from the moment its node restarts; use `optional: true` first "
+                            "on a running cluster if clients must migrate gradually."));
+    ybuf_printf(&t, "%s\n\n", _("Changing only a Secret (same passwords) restarts nothing: the "
+                                "stores are read when Cassandra starts. Restart with a "
+                                "K8ssandraTask:"));
+    char *task = restart_task_yaml(id);
+    if (task) {
+        ybuf_printf(&t, "```yaml\n%s```\n\n", task);
+        free(task);
+    } else {
+        t.oom = true;
+    }
+
+    /* ---- 3. nodetool ---- */
+    if (client) {
+        const char *ft = fmt_name(p->stores.format);
+        const char *kpw = k8tls_store_key(cset->keys.keystore_password, "keystore-password");
+        const char *tpw = k8tls_store_key(cset->keys.truststore_password, "truststore-password");
+        char pod[512];
+        snprintf(pod, sizeof pod, "%s-%s-default-sts-0", id->name,
+                 p->cluster.n_dcs ? p->cluster.dcs[0].name : "dc1");
+        ybuf_printf(&t, "## 3. %s\n\n", _("nodetool over TLS"));
+        ybuf_printf(&t, "%s\n\n",
+                    _("Client encryption also turns on JMX over TLS with client-certificate "
+                      "authentication, using the client stores. nodetool then needs `--ssl` and "
+                      "a `~/.cassandra/nodetool-ssl.properties` that points at the stores the "
+                      "operator mounts in each Cassandra pod:"));
+        ybuf_printf(&t, "```properties\n"
+                        "-Djavax.net.ssl.keyStore=/mnt/client-keystore/keystore\n"
+                        "-Djavax.net.ssl.keyStorePassword=<%s>\n"
+                        "-Djavax.net.ssl.keyStoreType=%s\n"
+                        "-Djavax.net.ssl.trustStore=/mnt/client-truststore/truststore\n"
+                        "-Djavax.net.ssl.trustStorePassword=<%s>\n"
+                        "-Djavax.net.ssl.trustStoreType=%s\n"
+                        "```\n\n",
+                    kpw, ft, tpw, ft);
+        ybuf_printf(&t, _("To write it into a pod (here `%s`) without the passwords appearing on "
+                          "a command line, then run nodetool:"),
+                    pod);
+        ybuf_puts(&t, "\n\n```sh\n");
+        ybuf_printf(&t, "NS=%s POD=%s SECRET=%s\n", ns, pod, cset->secret_name);
+        ybuf_printf(&t,
+                    "{\n"
+                    "  echo -Djavax.net.ssl.keyStore=/mnt/client-keystore/keystore\n"
+                    "  printf -- '-Djavax.net.ssl.keyStorePassword=%%s\\n' \"$(kubectl -n \"$NS\" "
+                    "get secret \"$SECRET\" -o jsonpath='{.data.%s}' | base64 -d)\"\n"
+                    "  echo -Djavax.net.ssl.keyStoreType=%s\n"
+                    "  echo -Djavax.net.ssl.trustStore=/mnt/client-truststore/truststore\n"
+                    "  printf -- '-Djavax.net.ssl.trustStorePassword=%%s\\n' \"$(kubectl -n \"$NS\" "
+                    "get secret \"$SECRET\" -o jsonpath='{.data.%s}' | base64 -d)\"\n"
+                    "  echo -Djavax.net.ssl.trustStoreType=%s\n"
+                    "} | kubectl -n \"$NS\" exec -i \"$POD\" -c cassandra -- sh -c "
+                    "'umask 077; mkdir -p \"$HOME/.cassandra\" && "
+                    "cat > \"$HOME/.cassandra/nodetool-ssl.properties\"'\n"
+                    "kubectl -n \"$NS\" exec \"$POD\" -c cassandra -- nodetool --ssl status\n",
+                    kpw, ft, tpw, ft);
+        ybuf_puts(&t, "```\n\n");
+        ybuf_printf(&t, "%s\n\n", _("Add -u/-pw (or --password-file) when JMX authentication "
+                                    "is on. The client keystore's certificate must chain to a "
+                                    "CA in the client truststore, as the ones generated here "
+                                    "do."));
+    }
+
+    /* ---- 4. expiry ---- */
+    ybuf_printf(&t, "## %d. %s\n\n", client ? 4 : 3, _("Certificate expiry"));
+    ybuf_printf(&t, "| %s | %s | %s |\n|---|---|---|\n", _("certificate"), _("file"),
+                _("expires"));
+    if (m) {
+        expiry_row(&t, _("root CA"), "ca/rootca.crt", m->ca_cert);
+        if (m->server.present) {
+            char where[512];
+            snprintf(where, sizeof where, "stores/%s/keystore", p->stores.server.secret_name);
+            expiry_row(&t, _("internode (server) keystore"), where, m->server.leaf);
+        }
+        if (m->client.present) {
+            char where[512];
+            snprintf(where, sizeof where, "stores/%s/keystore", p->stores.client.secret_name);
+            expiry_row(&t, _("client keystore"), where, m->client.leaf);
+        }
+        if (m->medusa_present)
+            expiry_row(&t, _("Medusa client certificate"), "medusa/client.crt_signed",
+                       m->medusa_cert);
+    }
+    ybuf_puts(&t, "\n");
+
+    /* ---- 5. rotation ---- */
+    ybuf_printf(&t, "## %d. %s\n\n", client ? 5 : 4, _("Rotation"));
+    ybuf_printf(&t, "%s\n\n",
+                _("Keep ca/rootca.key offline and private: it signs every certificate of the "
+                  "cluster."));
+    ybuf_printf(&t, "- %s\n",
+                _("New node certificates from the same CA: run the wizard again with the same "
+                  "answers and `ca: {source: import, import: {cert: ca/rootca.crt, key: "
+                  "ca/rootca.key}}`, apply the new Secrets in every context, then restart "
+                  "(K8ssandraTask above). Old and new certificates trust each other during the "
+                  "roll because the CA is the same."));
+    ybuf_printf(&t, "- %s\n",
+                _("A new CA: first put both CAs in every truststore and roll; then switch the "
+                  "keystores to certificates of the new CA and roll; then remove the old CA "
+                  "from the truststores and roll. Changing the CA in one step cuts the nodes "
+                  "off from each other during the roll."));
+    if (m && m->medusa_present)
+        ybuf_printf(&t, "- %s\n",
+                    _("The Medusa certificate is signed by the same CA: renew it with the node "
+                      "certificates and update its Secret."));
+    ybuf_puts(&t, "\n");
+
+    /* ---- notes ---- */
+    if (b->notes.n) {
+        ybuf_printf(&t, "## %s\n\n", _("Warnings and notes"));
+        for (size_t i = 0; i < b->notes.n; i++) {
+            const struct k8tls_diag *g = &b->notes.v[i];
+            if (g->path)
+                ybuf_printf(&t, "- `%s`: %s\n", g->path, g->msg);
+            else
+                ybuf_printf(&t, "- %s\n", g->msg);
+        }
+        ybuf_puts(&t, "\n");
+    }
+
+    if (t.oom) {
+        ybuf_free(&t);
+        k8tls_err_set(e, NULL, 0, 0, _("out of memory"));
+        return -1;
+    }
+    *out = t.p;
+    *len = t.len;
+    return 0;
+}
