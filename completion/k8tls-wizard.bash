@@ -68,7 +68,7 @@ _k8tls_wizard()
     local opts
     opts=$(printf '%s\n' --answers --defaults --print-answers --output --force \
         --create-namespace --apply --context --kubeconfig --dry-run=server --diff \
-        --force-conflicts --theme --no-color --tui --help --version)
+        --force-conflicts --theme --no-color --help --version)
     local inspect_opts rotate_opts
     inspect_opts=$(printf '%s\n' --password --help)
     rotate_opts=$(printf '%s\n' --renew --rotate-ca --stage --days --force --output --help)
@@ -108,7 +108,7 @@ _k8tls_wizard()
         --answers | --kubeconfig)
             COMPREPLY=($(compgen -f -- "$cur"))
             return 0 ;;
-        --output)
+        --output | -o)
             COMPREPLY=($(compgen -d -- "$cur"))
             return 0 ;;
         --password)
