@@ -37,7 +37,7 @@ enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
 enum {
     OPT_PRINT_ANSWERS = 256, OPT_ANSWERS, OPT_DEFAULTS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT,
     OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF, OPT_FORCE_CONFLICTS, OPT_CREATE_NAMESPACE, OPT_THEME,
-    OPT_NO_COLOR,
+    OPT_NO_COLOR, OPT_TUI,
 };
 
 static const struct option long_options[] = {
@@ -57,12 +57,13 @@ static const struct option long_options[] = {
     {"create-namespace", no_argument, NULL, OPT_CREATE_NAMESPACE},
     {"theme", required_argument, NULL, OPT_THEME},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"tui", no_argument, NULL, OPT_TUI},
     {NULL, 0, NULL, 0},
 };
 
 struct opts {
     bool help, version, print_answers, defaults, force, apply, dry_run_server, diff;
-    bool force_conflicts, create_namespace, no_color;
+    bool force_conflicts, create_namespace, no_color, tui;
     const char *answers, *output, *kubeconfig, *theme;
     const char **contexts;
     size_t n_contexts;
@@ -177,6 +178,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case OPT_CREATE_NAMESPACE: o->create_namespace = true; break;
         case OPT_THEME: o->theme = optarg; break;
         case OPT_NO_COLOR: o->no_color = true; break;
+        case OPT_TUI: o->tui = true; break;
         default:
             /* getopt_long has said what is wrong */
             try_help();
@@ -475,7 +477,7 @@ int main(int argc, char **argv)
         rc = EXIT_OK;
     } else if (o.print_answers) {
         rc = run_print_answers(&o);
-    } else if (o.answers || o.defaults) {
+    } else if ((o.answers || o.defaults) && !o.tui) {
         rc = run_pipeline(&o);
     } else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, _("%s: no terminal on standard input and output: use --answers FILE or --defaults to run without questions (see --help)\n"),
@@ -486,7 +488,7 @@ int main(int argc, char **argv)
         struct k8tls_tui_opts t = {
             .theme = o.theme,
             .no_color = o.no_color || (nc && *nc),
-            .answers = NULL,
+            .answers = o.answers, /* --tui --answers FILE: the wizard starts from it */
             .output = o.output,
             .kubeconfig = o.kubeconfig,
         };

@@ -1,0 +1,70 @@
+/* The TUI's screen flow (SPEC §8), as pure data and rules: which screens exist, which ones a plan
+ * shows, where Next and Back lead, which screen and field a diagnostic belongs to, and when the
+ * background key generation must start again. No curses here: tests/unit/test_flow.c drives it.
+ * Owned by the TUI work (issue 5). */
+#ifndef K8TLS_FLOW_H
+#define K8TLS_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "k8tls/plan.h"
+
+enum k8tls_screen {
+    K8TLS_SCR_WELCOME,
+    K8TLS_SCR_CLUSTER,
+    K8TLS_SCR_ENCRYPTION,
+    K8TLS_SCR_CA,
+    K8TLS_SCR_SERVER_STORES,
+    K8TLS_SCR_CLIENT_STORES,
+    K8TLS_SCR_MEDUSA,
+    K8TLS_SCR_REVIEW,
+    K8TLS_SCR_OUTPUT,
+    K8TLS_SCR_RESULT,
+    K8TLS_SCR_COUNT            /* also "no screen": past the end / before the start */
+};
+
+/* A stable identifier ("welcome", "cluster", ..., "result"); NULL for an invalid screen. */
+const char *k8tls_flow_screen_id(enum k8tls_screen s);
+/* The screen's title as an untranslated message id (translate it with _()). */
+const char *k8tls_flow_screen_title(enum k8tls_screen s);
+
+/* Does the plan show this screen? The skip rules, as data:
+ *   CA            when the plan makes any store or the Medusa certificate;
+ *   server stores when internode encryption is on;
+ *   client stores when client encryption is on;
+ *   Medusa        when Medusa runs with client encryption and asks for its certificate;
+ *   every other screen always. */
+bool k8tls_flow_visible(const struct k8tls_plan *p, enum k8tls_screen s);
+
+/* The next / previous visible screen, or K8TLS_SCR_COUNT when there is none. */
+enum k8tls_screen k8tls_flow_next(const struct k8tls_plan *p, enum k8tls_screen s);
+enum k8tls_screen k8tls_flow_prev(const struct k8tls_plan *p, enum k8tls_screen s);
+
+/* "Step N of M" over the visible screens: returns N (1-based, 0 if s is not visible) and sets
+ * *total to M when total is not NULL. */
+int k8tls_flow_step(const struct k8tls_plan *p, enum k8tls_screen s, int *total);
+
+/* The screen that edits a diagnostic's key path ("cluster.datacenters[1].size" -> cluster,
+ * "stores.client.keystorePassword" -> client stores, "encryption.medusa.import.key" -> Medusa),
+ * K8TLS_SCR_COUNT when no screen owns it (NULL, empty, unknown section). */
+enum k8tls_screen k8tls_flow_screen_of_path(const char *path);
+
+/* Does a field edited at field_path own the diagnostic at diag_path? True when they are equal or
+ * diag_path continues field_path at a '.' or '[' boundary ("cluster.datacenters" owns
+ * "cluster.datacenters[0].name" but "cluster.name" does not own "cluster.namespace"). */
+bool k8tls_flow_path_owns(const char *field_path, const char *diag_path);
+
+/* Among n field paths (NULL entries skipped), the index of the one that owns diag_path most
+ * precisely (the longest owner), or -1. */
+int k8tls_flow_field_for_path(const char *const *field_paths, size_t n, const char *diag_path);
+
+/* A text that changes whenever a plan change would change what k8tls_pki_build produces (keys,
+ * certificates, stores, passwords, SANs, imports), and stays the same for changes that do not
+ * (the output directory). The TUI restarts its background key generation when it changes.
+ * Holds password references: free it with k8tls_secure_free_str. NULL on OOM. */
+char *k8tls_flow_pki_fingerprint(const struct k8tls_plan *p);
+
+/* Does the plan need any key material at all (a store or the Medusa certificate)? */
+bool k8tls_flow_needs_pki(const struct k8tls_plan *p);
+
+#endif

@@ -1,0 +1,319 @@
+/* The TUI's screen flow: the screen table, skip rules, diagnostic-to-screen mapping and the key
+ * generation fingerprint. Pure (no curses): tests/unit/test_flow.c. */
+#include "config.h"
+#include "k8tls/flow.h"
+#include "k8tls/i18n.h"
+#include "k8tls/secure.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct {
+    const char *id;
+    const char *title;
+} screens[K8TLS_SCR_COUNT] = {
+    [K8TLS_SCR_WELCOME] = {"welcome", N_("Welcome")},
+    [K8TLS_SCR_CLUSTER] = {"cluster", N_("Cluster")},
+    [K8TLS_SCR_ENCRYPTION] = {"encryption", N_("Encryption")},
+    [K8TLS_SCR_CA] = {"ca", N_("Certificate authority")},
+    [K8TLS_SCR_SERVER_STORES] = {"server-stores", N_("Server stores")},
+    [K8TLS_SCR_CLIENT_STORES] = {"client-stores", N_("Client stores")},
+    [K8TLS_SCR_MEDUSA] = {"medusa", N_("Medusa certificate")},
+    [K8TLS_SCR_REVIEW] = {"review", N_("Review")},
+    [K8TLS_SCR_OUTPUT] = {"output", N_("Output")},
+    [K8TLS_SCR_RESULT] = {"result", N_("Result")},
+};
+
+static bool valid(enum k8tls_screen s)
+{
+    return (int)s >= 0 && s < K8TLS_SCR_COUNT;
+}
+
+const char *k8tls_flow_screen_id(enum k8tls_screen s)
+{
+    return valid(s) ? screens[s].id : NULL;
+}
+
+const char *k8tls_flow_screen_title(enum k8tls_screen s)
+{
+    return valid(s) ? screens[s].title : NULL;
+}
+
+bool k8tls_flow_needs_pki(const struct k8tls_plan *p)
+{
+    return k8tls_plan_wants_server_stores(p) || k8tls_plan_wants_client_stores(p) ||
+           k8tls_plan_wants_medusa_certs(p);
+}
+
+bool k8tls_flow_visible(const struct k8tls_plan *p, enum k8tls_screen s)
+{
+    if (!valid(s) || !p)
+        return false;
+    switch (s) {
+    case K8TLS_SCR_CA:
+        return k8tls_flow_needs_pki(p);
+    case K8TLS_SCR_SERVER_STORES:
+        return k8tls_plan_wants_server_stores(p);
+    case K8TLS_SCR_CLIENT_STORES:
+        return k8tls_plan_wants_client_stores(p);
+    case K8TLS_SCR_MEDUSA:
+        return k8tls_plan_wants_medusa_certs(p);
+    default:
+        return true;
+    }
+}
+
+enum k8tls_screen k8tls_flow_next(const struct k8tls_plan *p, enum k8tls_screen s)
+{
+    if (!valid(s))
+        return K8TLS_SCR_COUNT;
+    for (int i = (int)s + 1; i < K8TLS_SCR_COUNT; i++)
+        if (k8tls_flow_visible(p, (enum k8tls_screen)i))
+            return (enum k8tls_screen)i;
+    return K8TLS_SCR_COUNT;
+}
+
+enum k8tls_screen k8tls_flow_prev(const struct k8tls_plan *p, enum k8tls_screen s)
+{
+    if (!valid(s))
+        return K8TLS_SCR_COUNT;
+    for (int i = (int)s - 1; i >= 0; i--)
+        if (k8tls_flow_visible(p, (enum k8tls_screen)i))
+            return (enum k8tls_screen)i;
+    return K8TLS_SCR_COUNT;
+}
+
+int k8tls_flow_step(const struct k8tls_plan *p, enum k8tls_screen s, int *total)
+{
+    int n = 0, step = 0;
+    for (int i = 0; i < K8TLS_SCR_COUNT; i++) {
+        if (!k8tls_flow_visible(p, (enum k8tls_screen)i))
+            continue;
+        n++;
+        if (i == (int)s)
+            step = n;
+    }
+    if (total)
+        *total = n;
+    return step;
+}
+
+bool k8tls_flow_path_owns(const char *field_path, const char *diag_path)
+{
+    if (!field_path || !diag_path || !*field_path)
+        return false;
+    size_t n = strlen(field_path);
+    if (strncmp(field_path, diag_path, n) != 0)
+        return false;
+    return diag_path[n] == '\0' || diag_path[n] == '.' || diag_path[n] == '[';
+}
+
+int k8tls_flow_field_for_path(const char *const *field_paths, size_t n, const char *diag_path)
+{
+    int best = -1;
+    size_t best_len = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!field_paths[i] || !k8tls_flow_path_owns(field_paths[i], diag_path))
+            continue;
+        size_t len = strlen(field_paths[i]);
+        if (best < 0 || len > best_len) {
+            best = (int)i;
+            best_len = len;
+        }
+    }
+    return best;
+}
+
+/* Most specific prefixes first: the first owner wins. */
+static const struct {
+    const char *prefix;
+    enum k8tls_screen screen;
+} path_screens[] = {
+    {"apiVersion", K8TLS_SCR_WELCOME},
+    {"cluster.manifest", K8TLS_SCR_WELCOME},
+    {"cluster", K8TLS_SCR_CLUSTER},
+    {"encryption.medusa.enabled", K8TLS_SCR_ENCRYPTION},
+    {"encryption.medusa.source", K8TLS_SCR_MEDUSA},
+    {"encryption.medusa.secretName", K8TLS_SCR_MEDUSA},
+    {"encryption.medusa.import", K8TLS_SCR_MEDUSA},
+    {"encryption", K8TLS_SCR_ENCRYPTION},
+    {"stores.server", K8TLS_SCR_SERVER_STORES},
+    {"stores.client", K8TLS_SCR_CLIENT_STORES},
+    {"stores", K8TLS_SCR_ENCRYPTION},
+    {"ca", K8TLS_SCR_CA},
+    {"certificates", K8TLS_SCR_CA},
+    {"output", K8TLS_SCR_OUTPUT},
+};
+
+enum k8tls_screen k8tls_flow_screen_of_path(const char *path)
+{
+    if (!path || !*path)
+        return K8TLS_SCR_COUNT;
+    for (size_t i = 0; i < sizeof path_screens / sizeof path_screens[0]; i++)
+        if (k8tls_flow_path_owns(path_screens[i].prefix, path))
+            return path_screens[i].screen;
+    return K8TLS_SCR_COUNT;
+}
+
+/* ---- fingerprint ------------------------------------------------------------------------ */
+
+struct sb {
+    char *s;
+    size_t n, cap;
+    int oom;
+};
+
+static void sb_grow(struct sb *b, size_t add)
+{
+    if (b->oom || b->n + add + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 512;
+    while (cap < b->n + add + 1)
+        cap *= 2;
+    char *s = malloc(cap);
+    if (!s) {
+        b->oom = 1;
+        return;
+    }
+    if (b->s) {
+        memcpy(s, b->s, b->n);
+        /* the old buffer may hold password references */
+        k8tls_secure_wipe_str(b->s);
+        free(b->s);
+    }
+    b->s = s;
+    b->cap = cap;
+    b->s[b->n] = '\0';
+}
+
+/* Appends "key=<len>:value;" so that no value can fake another field. */
+static void sb_kv(struct sb *b, const char *key, const char *val)
+{
+    char head[160];
+    size_t vl = val ? strlen(val) : 0;
+    int hl = val ? snprintf(head, sizeof head, "%s=%zu:", key, vl)
+                 : snprintf(head, sizeof head, "%s=-", key);
+    if (hl < 0)
+        hl = 0;
+    if ((size_t)hl >= sizeof head)
+        hl = (int)sizeof head - 1;
+    sb_grow(b, (size_t)hl + vl + 1);
+    if (b->oom)
+        return;
+    memcpy(b->s + b->n, head, (size_t)hl);
+    b->n += (size_t)hl;
+    if (vl) {
+        memcpy(b->s + b->n, val, vl);
+        b->n += vl;
+    }
+    b->s[b->n++] = ';';
+    b->s[b->n] = '\0';
+}
+
+static void sb_int(struct sb *b, const char *key, long v)
+{
+    char num[32];
+    snprintf(num, sizeof num, "%ld", v);
+    sb_kv(b, key, num);
+}
+
+static void fp_password(struct sb *b, const char *key, const struct k8tls_password *pw)
+{
+    sb_kv(b, key, pw->ref);
+}
+
+static void fp_keyspec(struct sb *b, const char *key, const struct k8tls_key_spec *k)
+{
+    char name[64];
+    snprintf(name, sizeof name, "%s.set", key);
+    sb_int(b, name, k->set);
+    snprintf(name, sizeof name, "%s.alg", key);
+    sb_int(b, name, k->alg);
+    snprintf(name, sizeof name, "%s.bits", key);
+    sb_int(b, name, k->bits);
+    snprintf(name, sizeof name, "%s.curve", key);
+    sb_int(b, name, k->curve);
+}
+
+static void fp_store_set(struct sb *b, const char *key, const struct k8tls_store_set *s)
+{
+    char name[64];
+#define FP_S(field, val)                                                                      \
+    do {                                                                                      \
+        snprintf(name, sizeof name, "%s.%s", key, field);                                    \
+        sb_kv(b, name, val);                                                                  \
+    } while (0)
+    FP_S("secretName", s->secret_name);
+    snprintf(name, sizeof name, "%s.source", key);
+    sb_int(b, name, s->source);
+    FP_S("keys.keystore", s->keys.keystore);
+    FP_S("keys.truststore", s->keys.truststore);
+    FP_S("keys.keystorePassword", s->keys.keystore_password);
+    FP_S("keys.truststorePassword", s->keys.truststore_password);
+    FP_S("keystore", s->keystore_path);
+    FP_S("truststore", s->truststore_path);
+#undef FP_S
+    snprintf(name, sizeof name, "%s.keystorePassword", key);
+    fp_password(b, name, &s->keystore_password);
+    snprintf(name, sizeof name, "%s.truststorePassword", key);
+    fp_password(b, name, &s->truststore_password);
+}
+
+char *k8tls_flow_pki_fingerprint(const struct k8tls_plan *p)
+{
+    struct sb b = {0};
+    if (!p)
+        return NULL;
+    sb_kv(&b, "source", p->source_file);
+    sb_kv(&b, "cluster.name", p->cluster.name);
+    sb_kv(&b, "cluster.namespace", p->cluster.namespace_);
+    sb_kv(&b, "cluster.manifest", p->cluster.manifest);
+    sb_int(&b, "cluster.serverType", p->cluster.server_type);
+    sb_int(&b, "cluster.dcs", (long)p->cluster.n_dcs);
+    for (size_t i = 0; i < p->cluster.n_dcs; i++) {
+        sb_kv(&b, "dc.name", p->cluster.dcs[i].name);
+        sb_kv(&b, "dc.context", p->cluster.dcs[i].k8s_context);
+    }
+    sb_int(&b, "cluster.medusa.enabled", p->cluster.medusa.enabled);
+    sb_int(&b, "internode.mode", p->encryption.internode.mode);
+    sb_int(&b, "client.enabled", p->encryption.client.enabled);
+    sb_int(&b, "medusa.enabled", p->encryption.medusa.enabled);
+    sb_int(&b, "medusa.source", p->encryption.medusa.source);
+    sb_kv(&b, "medusa.secretName", p->encryption.medusa.secret_name);
+    sb_kv(&b, "medusa.ca", p->encryption.medusa.import_ca);
+    sb_kv(&b, "medusa.cert", p->encryption.medusa.import_cert);
+    sb_kv(&b, "medusa.key", p->encryption.medusa.import_key);
+    sb_int(&b, "stores.format", p->stores.format);
+    sb_int(&b, "stores.profile", p->stores.p12_profile);
+    fp_store_set(&b, "stores.server", &p->stores.server);
+    fp_store_set(&b, "stores.client", &p->stores.client);
+    sb_int(&b, "ca.source", p->ca.source);
+    const struct k8tls_subject *sj = &p->ca.subject;
+    sb_kv(&b, "ca.C", sj->C);
+    sb_kv(&b, "ca.ST", sj->ST);
+    sb_kv(&b, "ca.L", sj->L);
+    sb_kv(&b, "ca.O", sj->O);
+    sb_kv(&b, "ca.OU", sj->OU);
+    sb_kv(&b, "ca.CN", sj->CN);
+    sb_kv(&b, "ca.emailAddress", sj->emailAddress);
+    fp_keyspec(&b, "ca.key", &p->ca.key);
+    sb_int(&b, "ca.validityDays", p->ca.validity_days);
+    sb_kv(&b, "ca.cert", p->ca.import_cert);
+    sb_kv(&b, "ca.keyFile", p->ca.import_key);
+    fp_password(&b, "ca.keyPassword", &p->ca.import_key_password);
+    sb_int(&b, "certificates.validityDays", p->certificates.validity_days);
+    fp_keyspec(&b, "certificates.key", &p->certificates.key);
+    sb_int(&b, "certificates.extraSANs", (long)p->certificates.n_extra_sans);
+    for (size_t i = 0; i < p->certificates.n_extra_sans; i++)
+        sb_kv(&b, "san", p->certificates.extra_sans[i]);
+    if (b.oom) {
+        if (b.s) {
+            k8tls_secure_wipe_str(b.s);
+            free(b.s);
+        }
+        return NULL;
+    }
+    return b.s;
+}

@@ -1,0 +1,1344 @@
+/* The page engine on CDK: builds a screen's widgets from its form, runs the key loop (our own, so
+ * that Esc, F1, F10, Ctrl-C, resize and the progress line work everywhere), modal dialogs. */
+#include "config.h"
+#include "tui_int.h"
+#include "k8tls/i18n.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MIN_COLS 80
+#define MIN_LINES 24
+#define KEY_CTRL_C 3
+#define KEY_ESCAPE 27
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+char *tui_fmt(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    return s ? s : strdup("");
+}
+
+void tui_set_str(char **dst, const char *v)
+{
+    char *n = v ? strdup(v) : NULL;
+    free(*dst);
+    *dst = n;
+}
+
+char *tui_escape(const char *s)
+{
+    if (!s)
+        return strdup("");
+    /* CDK reads "\\<" as a literal '<' but then skips one more character: give it a
+     * sacrificial one ("\\< " shows "<"). */
+    size_t n = 0;
+    for (const char *c = s; *c; c++)
+        n += (*c == '<') ? 3 : 1;
+    char *o = malloc(n + 1);
+    if (!o)
+        return NULL;
+    size_t j = 0;
+    for (const char *c = s; *c; c++) {
+        unsigned char u = (unsigned char)*c;
+        if (*c == '<') {
+            o[j++] = '\\';
+            o[j++] = '<';
+            o[j++] = ' ';
+            continue;
+        }
+        /* control characters would move the cursor: show them as '?' */
+        o[j++] = (u < 0x20 && u != '\t') || u == 0x7f ? '?' : *c;
+    }
+    o[j] = '\0';
+    return o;
+}
+
+void tui_set_status(struct tui *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = NULL;
+    if (vasprintf(&s, fmt, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    free(t->status);
+    t->status = s;
+}
+
+/* Splits text at newlines and wraps each paragraph at width. Returns the number of lines put
+ * in out (at most max); each out[i] is heap. */
+static int wrap_text(const char *text, int width, char **out, int max)
+{
+    int n = 0;
+    if (width < 10)
+        width = 10;
+    const char *p = text ? text : "";
+    while (n < max) {
+        const char *nl = strchr(p, '\n');
+        size_t plen = nl ? (size_t)(nl - p) : strlen(p);
+        const char *q = p, *end = p + plen;
+        if (plen == 0)
+            out[n++] = strdup("");
+        while (q < end && n < max) {
+            size_t left = (size_t)(end - q);
+            size_t take = left;
+            if (left > (size_t)width) {
+                take = (size_t)width;
+                size_t sp = take;
+                while (sp > 0 && q[sp] != ' ')
+                    sp--;
+                if (sp > 0)
+                    take = sp;
+            }
+            out[n++] = strndup(q, take);
+            q += take;
+            while (q < end && *q == ' ')
+                q++;
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    for (int i = 0; i < n; i++)
+        if (!out[i])
+            out[i] = strdup("");
+    return n;
+}
+
+static void free_lines(char **v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(v[i]);
+}
+
+/* A copy of s padded with spaces or cut to exactly w columns (plain text, before escaping). */
+static char *fit(const char *s, int w)
+{
+    if (w < 0)
+        w = 0;
+    char *o = malloc((size_t)w + 1);
+    if (!o)
+        return strdup("");
+    size_t l = strlen(s);
+    if (l > (size_t)w) {
+        memcpy(o, s, (size_t)w);
+        if (w > 3)
+            memcpy(o + w - 3, "...", 3);
+    } else {
+        memcpy(o, s, l);
+        memset(o + l, ' ', (size_t)w - l);
+    }
+    o[w] = '\0';
+    return o;
+}
+
+/* role markup around escaped plain text */
+static char *styled(enum k8tls_role r, const char *plain)
+{
+    char *e = tui_escape(plain);
+    char *s = tui_fmt("%s%s%s", tui_mk(r), e ? e : "", tui_mk_end(r));
+    free(e);
+    return s;
+}
+
+/* ---- items ------------------------------------------------------------------------------ */
+
+static int add_item(struct tui *t, enum item_kind k, CDKOBJS *obj, bool focusable)
+{
+    struct page *pg = &t->pg;
+    if (!obj || pg->n >= TUI_MAX_ITEMS) {
+        if (obj)
+            _destroyCDKObject(obj);
+        return -1;
+    }
+    struct item *it = &pg->it[pg->n];
+    memset(it, 0, sizeof *it);
+    it->kind = k;
+    it->obj = obj;
+    it->focusable = focusable;
+    it->field = -1;
+    SetBackAttrObj(obj, tui_attr(K8TLS_ROLE_TEXT));
+    return pg->n++;
+}
+
+static void destroy_items_from(struct tui *t, int from)
+{
+    struct page *pg = &t->pg;
+    for (int i = pg->n - 1; i >= from; i--) {
+        if (pg->it[i].obj)
+            _destroyCDKObject(pg->it[i].obj);
+        free(pg->it[i].text);
+        memset(&pg->it[i], 0, sizeof pg->it[i]);
+    }
+    if (pg->n > from)
+        pg->n = from;
+    if (pg->focus >= pg->n)
+        pg->focus = -1;
+}
+
+void tui_page_clear(struct tui *t)
+{
+    destroy_items_from(t, 0);
+    t->pg.n = 0;
+    t->pg.focus = -1;
+    t->pg.notes_item = -1;
+    t->pg.progress_item = -1;
+    t->pg.next_item = -1;
+    t->pg.small = false;
+    for (int s = 0; s < K8TLS_SCR_COUNT; s++)
+        for (int i = 0; i < t->forms[s].n; i++)
+            t->forms[s].f[i].item = t->forms[s].f[i].label_item = -1;
+}
+
+int tui_add_label(struct tui *t, int x, int y, int width, int rows, const char *const *lines,
+                  int n, enum k8tls_role role)
+{
+    if (rows < 1)
+        rows = 1;
+    char **mk = calloc((size_t)rows, sizeof *mk);
+    if (!mk)
+        return -1;
+    for (int i = 0; i < rows; i++) {
+        char *f = fit(i < n && lines[i] ? lines[i] : "", width);
+        mk[i] = styled(role, f);
+        free(f);
+    }
+    CDKLABEL *l = newCDKLabel(t->cdk, x, y, (CDK_CSTRING2)mk, rows, FALSE, FALSE);
+    free_lines(mk, rows);
+    free(mk);
+    int id = add_item(t, IT_LABEL, l ? ObjOf(l) : NULL, false);
+    if (id >= 0) {
+        t->pg.it[id].width = width;
+        t->pg.it[id].rows = rows;
+    }
+    return id;
+}
+
+/* Replaces a label's text; lines already carry markup when role < 0. */
+static void set_label_markup(struct tui *t, int item, char **mk, int n)
+{
+    if (item < 0)
+        return;
+    struct item *it = &t->pg.it[item];
+    setCDKLabelMessage((CDKLABEL *)it->obj, (CDK_CSTRING2)mk, n);
+}
+
+void tui_set_label(struct tui *t, int item, const char *const *lines, int n, enum k8tls_role role)
+{
+    if (item < 0)
+        return;
+    struct item *it = &t->pg.it[item];
+    char **mk = calloc((size_t)it->rows, sizeof *mk);
+    if (!mk)
+        return;
+    for (int i = 0; i < it->rows; i++) {
+        char *f = fit(i < n && lines[i] ? lines[i] : "", it->width);
+        mk[i] = styled(role, f);
+        free(f);
+    }
+    set_label_markup(t, item, mk, it->rows);
+    free_lines(mk, it->rows);
+    free(mk);
+}
+
+static void draw_button(struct tui *t, int item)
+{
+    struct item *it = &t->pg.it[item];
+    bool focused = t->pg.focus == item;
+    char *plain = focused ? tui_fmt("[>%s<]", it->text) : tui_fmt("[ %s ]", it->text);
+    char *mk = styled(focused ? K8TLS_ROLE_FOCUSED_BUTTON : K8TLS_ROLE_BUTTON, plain);
+    char *v[1] = {mk};
+    set_label_markup(t, item, v, 1);
+    free(mk);
+    free(plain);
+}
+
+int tui_add_button(struct tui *t, int x, int y, const char *caption, enum action a)
+{
+    char *plain = tui_fmt("[ %s ]", caption);
+    char *mk = styled(K8TLS_ROLE_BUTTON, plain);
+    const char *v[1] = {mk};
+    CDKLABEL *l = newCDKLabel(t->cdk, x, y, (CDK_CSTRING2)v, 1, FALSE, FALSE);
+    free(mk);
+    int w = (int)strlen(plain);
+    free(plain);
+    int id = add_item(t, IT_BUTTON, l ? ObjOf(l) : NULL, true);
+    if (id >= 0) {
+        t->pg.it[id].action = a;
+        t->pg.it[id].text = strdup(caption);
+        t->pg.it[id].width = w;
+        t->pg.it[id].rows = 1;
+    }
+    return id;
+}
+
+int tui_add_list(struct tui *t, int x, int y, int w, int h, const char *title,
+                 const char *const *rows, int n)
+{
+    const char *empty[1] = {""};
+    if (n <= 0) {
+        rows = empty;
+        n = 1;
+    }
+    char *ti = title ? styled(K8TLS_ROLE_TITLE, title) : NULL;
+    CDKSCROLL *s = newCDKScroll(t->cdk, x, y, NONE, h, w, ti, (CDK_CSTRING2)rows, n, FALSE,
+                                tui_attr(K8TLS_ROLE_FOCUSED_FIELD) | A_REVERSE, TRUE, FALSE);
+    free(ti);
+    int id = add_item(t, IT_LIST, s ? ObjOf(s) : NULL, true);
+    if (id >= 0) {
+        t->pg.it[id].width = w;
+        t->pg.it[id].rows = h;
+    }
+    return id;
+}
+
+/* ---- focus ------------------------------------------------------------------------------ */
+
+static struct form *cur_form(struct tui *t)
+{
+    return &t->forms[t->cur];
+}
+
+static void draw_field_label(struct tui *t, int fi)
+{
+    struct form *f = cur_form(t);
+    struct field *fd = &f->f[fi];
+    if (fd->label_item < 0)
+        return;
+    bool focused = t->pg.focus >= 0 && t->pg.it[t->pg.focus].field == fi &&
+                   t->pg.it[t->pg.focus].kind != IT_BUTTON;
+    char *text = tui_fmt("%s:", _(fd->label));
+    char *body = fit(text, t->pg.label_w - 2);
+    char *e_body = tui_escape(body);
+    char *mk = tui_fmt("%s%s%s%s%s%s%s", focused ? tui_mk(K8TLS_ROLE_FOCUSED_FIELD) : "",
+                       focused ? ">" : " ", focused ? tui_mk_end(K8TLS_ROLE_FOCUSED_FIELD) : "",
+                       fd->error ? tui_mk(K8TLS_ROLE_ERROR) : "", fd->error ? "!" : " ",
+                       fd->error ? tui_mk_end(K8TLS_ROLE_ERROR) : "", "");
+    char *all = tui_fmt("%s%s%s%s", mk,
+                        focused ? tui_mk(K8TLS_ROLE_FOCUSED_FIELD) : tui_mk(K8TLS_ROLE_TEXT),
+                        e_body,
+                        focused ? tui_mk_end(K8TLS_ROLE_FOCUSED_FIELD) : tui_mk_end(K8TLS_ROLE_TEXT));
+    char *v[1] = {all};
+    set_label_markup(t, fd->label_item, v, 1);
+    free(all);
+    free(mk);
+    free(e_body);
+    free(body);
+    free(text);
+}
+
+static void update_notes(struct tui *t);
+
+void tui_focus(struct tui *t, int item)
+{
+    struct page *pg = &t->pg;
+    int old = pg->focus;
+    if (old >= 0 && old < pg->n) {
+        struct item *o = &pg->it[old];
+        o->obj->hasFocus = FALSE;
+        if (o->kind == IT_BUTTON) {
+            pg->focus = -1;
+            draw_button(t, old);
+        } else if (o->kind != IT_LABEL) {
+            UnfocusObj(o->obj);
+        }
+    }
+    pg->focus = item;
+    if (item < 0 || item >= pg->n)
+        return;
+    struct item *it = &pg->it[item];
+    it->obj->hasFocus = TRUE;
+    if (old >= 0 && old < pg->n && pg->it[old].field >= 0 && pg->it[old].kind != IT_BUTTON)
+        draw_field_label(t, pg->it[old].field);
+    if (it->kind == IT_BUTTON)
+        draw_button(t, item);
+    else
+        FocusObj(it->obj);
+    if (it->field >= 0 && it->kind != IT_BUTTON) {
+        draw_field_label(t, it->field);
+        cur_form(t)->focus_field = it->field;
+    }
+    curs_set(it->kind == IT_ENTRY ? 1 : 0);
+    update_notes(t);
+}
+
+static int focus_step(struct tui *t, int from, int dir, int lo, int hi)
+{
+    int n = hi - lo;
+    if (n <= 0)
+        return -1;
+    int i = from < lo || from >= hi ? (dir > 0 ? hi - 1 : lo) : from;
+    for (int k = 0; k < n; k++) {
+        i = lo + ((i - lo + dir) % n + n) % n;
+        if (t->pg.it[i].focusable)
+            return i;
+    }
+    return -1;
+}
+
+/* ---- the notes line(s) and the progress line -------------------------------------------- */
+
+char *tui_progress_text(struct tui *t)
+{
+    int done = 0, total = 0;
+    char label[32];
+    enum kg_state st = tui_keygen_state(t->kg, &done, &total, label, sizeof label);
+    switch (st) {
+    case KG_RUNNING:
+        if (total > 0)
+            return tui_fmt(_("Keys: generating in the background (%d of %d done%s%s)..."), done,
+                           total, *label ? ", " : "", label);
+        return tui_fmt("%s", _("Keys: generating in the background..."));
+    case KG_READY:
+        return tui_fmt("%s", _("Keys: ready"));
+    case KG_FAILED:
+        return tui_fmt("%s", _("Keys: failed (the Review step lists the problems)"));
+    default:
+        return strdup("");
+    }
+}
+
+static void update_progress(struct tui *t)
+{
+    if (t->pg.progress_item < 0)
+        return;
+    char *s = tui_progress_text(t);
+    const char *v[1] = {s};
+    tui_set_label(t, t->pg.progress_item, v, 1, K8TLS_ROLE_TEXT);
+    free(s);
+}
+
+static void update_notes(struct tui *t)
+{
+    struct page *pg = &t->pg;
+    if (pg->notes_item < 0)
+        return;
+    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    struct form *f = cur_form(t);
+    int rows = pg->it[pg->notes_item].rows;
+    int width = pg->it[pg->notes_item].width;
+    char *plain[32];
+    enum k8tls_role roles[32];
+    int n = 0;
+    char *wrapped[8];
+#define PUSH(role, text)                                                                       \
+    do {                                                                                       \
+        int w_ = wrap_text((text), width, wrapped, 8);                                         \
+        for (int k_ = 0; k_ < w_; k_++) {                                                      \
+            if (n < 32) {                                                                      \
+                roles[n] = (role);                                                             \
+                plain[n++] = wrapped[k_];                                                      \
+            } else                                                                             \
+                free(wrapped[k_]);                                                             \
+        }                                                                                      \
+    } while (0)
+    if (t->status && *t->status)
+        PUSH(K8TLS_ROLE_WARNING, t->status);
+    if (f->general_error) {
+        char *s = tui_fmt(_("Error: %s"), f->general_error);
+        PUSH(K8TLS_ROLE_ERROR, s);
+        free(s);
+    }
+    /* the focused field's error in full, then the other fields' errors */
+    int ff = pg->focus >= 0 ? pg->it[pg->focus].field : -1;
+    if (ff >= 0 && ff < f->n && f->f[ff].error) {
+        char *s = tui_fmt(_("Error: %s: %s"), _(f->f[ff].label), f->f[ff].error);
+        PUSH(K8TLS_ROLE_ERROR, s);
+        free(s);
+    }
+    for (int i = 0; i < f->n; i++) {
+        if (i == ff || !f->f[i].error || f->f[i].hidden)
+            continue;
+        char *s = tui_fmt(_("Error: %s: %s"), _(f->f[i].label), f->f[i].error);
+        PUSH(K8TLS_ROLE_ERROR, s);
+        free(s);
+    }
+    if (ops && ops->notes) {
+        char *extra[16];
+        int m = 0;
+        ops->notes(t, f, extra, 16, &m);
+        for (int i = 0; i < m; i++) {
+            enum k8tls_role r = K8TLS_ROLE_TEXT;
+            if (strncmp(extra[i], "!W", 2) == 0)
+                r = K8TLS_ROLE_WARNING;
+            else if (strncmp(extra[i], "!E", 2) == 0)
+                r = K8TLS_ROLE_ERROR;
+            PUSH(r, extra[i] + (extra[i][0] == '!' ? 2 : 0));
+            free(extra[i]);
+        }
+    }
+    if (ff >= 0 && ff < f->n && f->f[ff].hint)
+        PUSH(K8TLS_ROLE_TEXT, _(f->f[ff].hint));
+#undef PUSH
+    char **mk = calloc((size_t)rows, sizeof *mk);
+    if (mk) {
+        for (int i = 0; i < rows; i++) {
+            char *ft = fit(i < n ? plain[i] : "", width);
+            mk[i] = styled(i < n ? roles[i] : K8TLS_ROLE_TEXT, ft);
+            free(ft);
+        }
+        set_label_markup(t, pg->notes_item, mk, rows);
+        free_lines(mk, rows);
+        free(mk);
+    }
+    free_lines(plain, n);
+}
+
+/* ---- building a page -------------------------------------------------------------------- */
+
+static void add_title_and_bars(struct tui *t, bool with_progress)
+{
+    int total = 0;
+    int step = k8tls_flow_step(t->plan, t->cur, &total);
+    char *title = tui_fmt(_(" k8tls-wizard  -  step %d of %d: %s"), step, total,
+                          _(k8tls_flow_screen_title(t->cur)));
+    const char *v[1] = {title};
+    tui_add_label(t, 0, 0, COLS, 1, v, 1, K8TLS_ROLE_TITLE);
+    free(title);
+    const char *help = _(" Tab/S-Tab: move  Enter: select  Esc: back  F1/?: help  F10: next  "
+                         "Ctrl-C: cancel");
+    const char *h[1] = {help};
+    tui_add_label(t, 0, LINES - 1, COLS, 1, h, 1, K8TLS_ROLE_HELP_BAR);
+    if (with_progress) {
+        const char *e[1] = {""};
+        t->pg.progress_item = tui_add_label(t, 1, LINES - 2, COLS - 2, 1, e, 1, K8TLS_ROLE_TEXT);
+        update_progress(t);
+    }
+}
+
+static void add_buttons(struct tui *t, const struct screen_ops *ops)
+{
+    const char *next = ops && ops->next_label ? _(ops->next_label) : _("Next");
+    const char *caps[3] = {_("Back"), next, _("Cancel")};
+    enum action acts[3] = {ACT_BACK, ACT_NEXT, ACT_CANCEL};
+    bool show[3] = {!(ops && ops->no_back) && k8tls_flow_prev(t->plan, t->cur) != K8TLS_SCR_COUNT,
+                    true, !(ops && ops->no_cancel)};
+    int w = 0;
+    for (int i = 0; i < 3; i++)
+        if (show[i])
+            w += (int)strlen(caps[i]) + 4 + 2;
+    int x = COLS - w - 1;
+    if (x < 1)
+        x = 1;
+    for (int i = 0; i < 3; i++) {
+        if (!show[i])
+            continue;
+        int id = tui_add_button(t, x, LINES - 3, caps[i], acts[i]);
+        if (acts[i] == ACT_NEXT)
+            t->pg.next_item = id;
+        x += (int)strlen(caps[i]) + 4 + 2;
+    }
+}
+
+static void build_small(struct tui *t)
+{
+    werase(stdscr);
+    const char *msg = _("The terminal is %dx%d; k8tls-wizard needs at least %dx%d.");
+    char *a = tui_fmt(msg, COLS, LINES, MIN_COLS, MIN_LINES);
+    char *lines[12];
+    int n = wrap_text(a, COLS > 4 ? COLS - 2 : 2, lines, 6);
+    n += wrap_text(_("Enlarge the terminal to continue (Ctrl-C leaves)."),
+                   COLS > 4 ? COLS - 2 : 2, lines + n, 6);
+    for (int i = 0; i < n && i < LINES; i++) {
+        mvwaddnstr(stdscr, i, 0, lines[i], COLS);
+    }
+    free_lines(lines, n);
+    free(a);
+    wrefresh(stdscr);
+    t->pg.small = true;
+}
+
+static void build_form(struct tui *t, const struct screen_ops *ops)
+{
+    struct form *f = cur_form(t);
+    if (ops->sync)
+        ops->sync(t, f);
+    int top = 2;
+    int bottom = LINES - 4; /* first row that fields may not use (notes need >= 1 row) */
+    int visible = 0, errs = 0, lw = 0;
+    for (int i = 0; i < f->n; i++) {
+        if (f->f[i].hidden)
+            continue;
+        visible++;
+        errs += f->f[i].error != NULL;
+        int l = (int)strlen(_(f->f[i].label)) + 1;
+        if (l > lw)
+            lw = l;
+    }
+    lw += 3;
+    if (lw > COLS / 2)
+        lw = COLS / 2;
+    t->pg.label_w = lw;
+    bool intro = ops->intro && visible + errs + 2 <= bottom - top - 1;
+    if (intro) {
+        char *lines[3];
+        int n = wrap_text(_(ops->intro), COLS - 4, lines, 2);
+        tui_add_label(t, 2, top, COLS - 4, n, (const char *const *)lines, n, K8TLS_ROLE_TEXT);
+        top += n + 1;
+        free_lines(lines, n);
+    }
+    bool err_rows = visible + errs <= bottom - top;
+    int y = top;
+    int ex = 2 + lw;
+    int ew = COLS - ex - 2;
+    if (ew > 56)
+        ew = 56;
+    for (int i = 0; i < f->n; i++) {
+        struct field *fd = &f->f[i];
+        if (fd->hidden || y >= bottom)
+            continue;
+        const char *e[1] = {""};
+        fd->label_item = tui_add_label(t, 2, y, lw, 1, e, 1, K8TLS_ROLE_TEXT);
+        int id = -1;
+        if (fd->kind == F_CHOICE) {
+            char *items[16];
+            int n = fd->n_choices < 16 ? fd->n_choices : 16;
+            int wmax = 0;
+            for (int c = 0; c < n; c++) {
+                int l = (int)strlen(_(fd->choices[c]));
+                if (l > wmax)
+                    wmax = l;
+            }
+            for (int c = 0; c < n; c++) {
+                char *padded = fit(_(fd->choices[c]), wmax);
+                char *esc = tui_escape(padded);
+                items[c] = tui_fmt("< %s >", esc);
+                free(esc);
+                free(padded);
+            }
+            int ch = fd->choice >= 0 && fd->choice < n ? fd->choice : 0;
+            CDKITEMLIST *il = newCDKItemlist(t->cdk, ex, y, NULL, NULL, (CDK_CSTRING2)items, n,
+                                             ch, FALSE, FALSE);
+            free_lines(items, n);
+            id = add_item(t, IT_CHOICE, il ? ObjOf(il) : NULL, true);
+        } else {
+            int w = ew;
+            if (fd->kind == F_PATH)
+                w -= (int)strlen(_("Browse")) + 5;
+            if (w < 8)
+                w = 8;
+            EDisplayType dt = vMIXED;
+            if (fd->kind == F_PASSWORD && !(fd->value && (strncmp(fd->value, "env:", 4) == 0 ||
+                                                          strncmp(fd->value, "file:", 5) == 0)))
+                dt = vHMIXED;
+            chtype fa = tui_attr(K8TLS_ROLE_FIELD);
+            CDKENTRY *en = newCDKEntry(t->cdk, ex, y, NULL, NULL, fa, ' ' | fa, dt, w, 0, 1024,
+                                       FALSE, FALSE);
+            if (en) {
+                setCDKEntryHiddenChar(en, '*' | fa);
+                setCDKEntryValue(en, fd->value ? fd->value : "");
+            }
+            id = add_item(t, IT_ENTRY, en ? ObjOf(en) : NULL, true);
+            if (id >= 0 && fd->kind == F_PATH) {
+                int b = tui_add_button(t, ex + w + 2, y, _("Browse"), ACT_BROWSE);
+                if (b >= 0)
+                    t->pg.it[b].field = i;
+            }
+        }
+        if (id >= 0) {
+            t->pg.it[id].field = i;
+            fd->item = id;
+        }
+        y++;
+        if (fd->error && err_rows && y < bottom) {
+            char *msg = tui_fmt("! %s", fd->error);
+            const char *v[1] = {msg};
+            tui_add_label(t, ex, y, COLS - ex - 2, 1, v, 1, K8TLS_ROLE_ERROR);
+            free(msg);
+            y++;
+        }
+    }
+    int notes_top = y + 1 < LINES - 4 ? y + 1 : LINES - 4;
+    int rows = LINES - 3 - notes_top;
+    if (rows < 1)
+        rows = 1;
+    const char *e[1] = {""};
+    t->pg.notes_item = tui_add_label(t, 2, notes_top, COLS - 4, rows, e, 1, K8TLS_ROLE_TEXT);
+}
+
+static void build_page(struct tui *t)
+{
+    tui_page_clear(t);
+    wbkgdset(stdscr, tui_attr(K8TLS_ROLE_TEXT));
+    werase(stdscr);
+    wnoutrefresh(stdscr);
+    if (COLS < MIN_COLS || LINES < MIN_LINES) {
+        build_small(t);
+        return;
+    }
+    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    tui_form_ensure(t, t->cur);
+    add_title_and_bars(t, true);
+    if (ops->build) {
+        ops->build(t, &t->pg, 2, LINES - 4);
+        if (t->pg.notes_item < 0) {
+            const char *e[1] = {""};
+            t->pg.notes_item = tui_add_label(t, 2, LINES - 4, COLS - 4, 1, e, 1, K8TLS_ROLE_TEXT);
+        }
+    } else {
+        build_form(t, ops);
+    }
+    add_buttons(t, ops);
+    refreshCDKScreen(t->cdk);
+    for (int i = 0; i < t->pg.n; i++)
+        if (t->pg.it[i].kind == IT_BUTTON)
+            draw_button(t, i);
+    /* initial focus: the first field with an error, the remembered field, the custom widget,
+     * else the Next button */
+    struct form *f = cur_form(t);
+    int want = -1;
+    for (int i = 0; i < f->n && want < 0; i++)
+        if (f->f[i].error && f->f[i].item >= 0)
+            want = f->f[i].item;
+    if (want < 0 && f->focus_field >= 0 && f->focus_field < f->n && f->f[f->focus_field].item >= 0)
+        want = f->f[f->focus_field].item;
+    if (want < 0 && ops->build) {
+        for (int i = 0; i < t->pg.n && want < 0; i++)
+            if (t->pg.it[i].kind == IT_LIST)
+                want = i;
+    }
+    if (want < 0 && f->n > 0)
+        for (int i = 0; i < f->n && want < 0; i++)
+            if (f->f[i].item >= 0)
+                want = f->f[i].item;
+    if (want < 0)
+        want = t->pg.next_item;
+    for (int i = 0; i < f->n; i++)
+        if (f->f[i].label_item >= 0)
+            draw_field_label(t, i);
+    tui_focus(t, want);
+    update_notes(t);
+    doupdate();
+}
+
+/* ---- values from the widgets ------------------------------------------------------------ */
+
+/* Reads the focused widget's value into its field; returns true when it changed. */
+static bool read_field(struct tui *t, int item)
+{
+    struct item *it = &t->pg.it[item];
+    if (it->field < 0 || it->kind == IT_BUTTON)
+        return false;
+    struct field *fd = &cur_form(t)->f[it->field];
+    if (it->kind == IT_ENTRY) {
+        const char *v = getCDKEntryValue((CDKENTRY *)it->obj);
+        if (!v)
+            v = "";
+        if (fd->value && strcmp(fd->value, v) == 0)
+            return false;
+        if (fd->kind == F_PASSWORD && fd->value)
+            memset(fd->value, 0, strlen(fd->value));
+        tui_set_str(&fd->value, v);
+        return true;
+    }
+    if (it->kind == IT_CHOICE) {
+        int c = getCDKItemlistCurrentItem((CDKITEMLIST *)it->obj);
+        if (c == fd->choice)
+            return false;
+        fd->choice = c;
+        return true;
+    }
+    return false;
+}
+
+static void field_changed(struct tui *t, int item)
+{
+    if (!read_field(t, item))
+        return;
+    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    struct form *f = cur_form(t);
+    int fi = t->pg.it[item].field;
+    struct field *fd = &f->f[fi];
+    /* the error beside a field goes once the user edits it */
+    if (fd->error) {
+        free(fd->error);
+        fd->error = NULL;
+        draw_field_label(t, fi);
+    }
+    free(t->status);
+    t->status = NULL;
+    if (ops->store)
+        ops->store(t, f, false);
+    if (fd->relayout) {
+        f->focus_field = fi;
+        t->rebuild = true;
+        return;
+    }
+    if (fd->kind == F_PASSWORD) {
+        CDKENTRY *en = (CDKENTRY *)t->pg.it[item].obj;
+        bool ref = fd->value && (strncmp(fd->value, "env:", 4) == 0 ||
+                                 strncmp(fd->value, "file:", 5) == 0);
+        EDisplayType want = ref ? vMIXED : vHMIXED;
+        if (en->dispType != want) {
+            en->dispType = want;
+            drawCDKEntry(en, FALSE);
+            FocusObj(ObjOf(en));
+        }
+    }
+    update_notes(t);
+}
+
+/* ---- modal dialogs ---------------------------------------------------------------------- */
+
+static void tick(struct tui *t);
+
+/* Runs a modal over the page: items from base on; returns the chosen button's index among the
+ * modal's buttons (0..), or -1 (Esc, Ctrl-C, resize). */
+static int modal_run(struct tui *t, int base, int first_focus, bool any_key_closes)
+{
+    int saved_focus = t->pg.focus;
+    t->pg.focus = -1;
+    refreshCDKScreen(t->cdk);
+    for (int i = 0; i < t->pg.n; i++)
+        if (t->pg.it[i].kind == IT_BUTTON && i != first_focus)
+            draw_button(t, i);
+    tui_focus(t, first_focus);
+    int result = -2;
+    while (result == -2) {
+        WINDOW *w = InputWindowOf(t->pg.it[t->pg.focus].obj);
+        wtimeout(w, 100);
+        int k = wgetch(w);
+        if (k == ERR) {
+            tick(t);
+            continue;
+        }
+        if (k == KEY_RESIZE) {
+            t->rebuild = true;
+            result = -1;
+            break;
+        }
+        if (any_key_closes) {
+            result = -1;
+            break;
+        }
+        switch (k) {
+        case KEY_CTRL_C:
+        case KEY_ESCAPE:
+            result = -1;
+            break;
+        case '\t':
+        case KEY_RIGHT:
+        case KEY_DOWN:
+            tui_focus(t, focus_step(t, t->pg.focus, 1, base, t->pg.n));
+            break;
+        case KEY_BTAB:
+        case KEY_LEFT:
+        case KEY_UP:
+            tui_focus(t, focus_step(t, t->pg.focus, -1, base, t->pg.n));
+            break;
+        case '\r':
+        case '\n':
+        case KEY_ENTER:
+        case ' ': {
+            int idx = 0;
+            for (int i = base; i < t->pg.focus; i++)
+                idx += t->pg.it[i].kind == IT_BUTTON;
+            result = idx;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    t->pg.focus = -1;
+    destroy_items_from(t, base);
+    if (!t->rebuild) {
+        wbkgdset(stdscr, tui_attr(K8TLS_ROLE_TEXT));
+        werase(stdscr);
+        wnoutrefresh(stdscr);
+        refreshCDKScreen(t->cdk);
+        for (int i = 0; i < t->pg.n; i++)
+            if (t->pg.it[i].kind == IT_BUTTON)
+                draw_button(t, i);
+        for (int i = 0; i < cur_form(t)->n; i++)
+            if (cur_form(t)->f[i].label_item >= 0)
+                draw_field_label(t, i);
+        tui_focus(t, saved_focus);
+        doupdate();
+    }
+    return result;
+}
+
+/* A boxed text in the middle of the screen; returns the first item index of the modal. */
+static int modal_box(struct tui *t, const char *title, const char *text, int extra_rows,
+                     int *inner_x, int *inner_y, int *inner_w)
+{
+    int w = COLS - 8 < 72 ? COLS - 8 : 72;
+    char *lines[40];
+    int maxrows = LINES - 6 - extra_rows;
+    if (maxrows > 40)
+        maxrows = 40;
+    if (maxrows < 1)
+        maxrows = 1;
+    int n = wrap_text(text, w - 4, lines, maxrows);
+    int rows = n + extra_rows + 2; /* title + blank line */
+    char **mk = calloc((size_t)rows, sizeof *mk);
+    int base = t->pg.n;
+    if (!mk) {
+        free_lines(lines, n);
+        return base;
+    }
+    char *ti = fit(title, w - 4);
+    mk[0] = styled(K8TLS_ROLE_TITLE, ti);
+    free(ti);
+    mk[1] = strdup("");
+    for (int i = 0; i < n; i++) {
+        char *ft = fit(lines[i], w - 4);
+        mk[i + 2] = styled(K8TLS_ROLE_TEXT, ft);
+        free(ft);
+    }
+    for (int i = n + 2; i < rows; i++) {
+        char *ft = fit("", w - 4);
+        mk[i] = styled(K8TLS_ROLE_TEXT, ft);
+        free(ft);
+    }
+    int x = (COLS - w) / 2, y = (LINES - rows - 2) / 2;
+    CDKLABEL *l = newCDKLabel(t->cdk, x, y, (CDK_CSTRING2)mk, rows, TRUE, FALSE);
+    free_lines(mk, rows);
+    free(mk);
+    free_lines(lines, n);
+    add_item(t, IT_LABEL, l ? ObjOf(l) : NULL, false);
+    *inner_x = x + 2;
+    *inner_y = y + 1 + n + 2;
+    *inner_w = w - 4;
+    return base;
+}
+
+bool tui_confirm(struct tui *t, const char *title, const char *text, const char *yes,
+                 const char *no)
+{
+    int ix, iy, iw;
+    int base = modal_box(t, title, text, 2, &ix, &iy, &iw);
+    int wn = (int)strlen(no) + 4, wy = (int)strlen(yes) + 4;
+    int x = ix + iw - wn - wy - 2;
+    if (x < ix)
+        x = ix;
+    int bno = tui_add_button(t, x, iy + 1, no, ACT_NONE);
+    tui_add_button(t, x + wn + 2, iy + 1, yes, ACT_NONE);
+    int r = modal_run(t, base, bno, false);
+    return r == 1;
+}
+
+void tui_message(struct tui *t, const char *title, const char *text)
+{
+    int ix, iy, iw;
+    int base = modal_box(t, title, text, 2, &ix, &iy, &iw);
+    int ok = tui_add_button(t, ix + iw - (int)strlen(_("OK")) - 4, iy + 1, _("OK"), ACT_NONE);
+    modal_run(t, base, ok, false);
+}
+
+char *tui_choose_file(struct tui *t, const char *title, const char *start)
+{
+    /* the chooser changes the working directory while browsing: come back to it */
+    int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char *ti = styled(K8TLS_ROLE_TITLE, title);
+    chtype fa = tui_attr(K8TLS_ROLE_FIELD);
+    CDKFSELECT *fs = newCDKFselect(t->cdk, CENTER, CENTER, LINES - 4, COLS - 8 < 76 ? COLS - 8 : 76,
+                                   ti, _("File: "), fa, ' ' | fa, A_REVERSE, "</B>", "", "", "",
+                                   TRUE, FALSE);
+    free(ti);
+    char *res = NULL;
+    if (fs) {
+        if (start && *start) {
+            char *dir = strdup(start);
+            char *slash = dir ? strrchr(dir, '/') : NULL;
+            if (slash && slash != dir) {
+                *slash = '\0';
+                setCDKFselectDirectory(fs, dir);
+            }
+            free(dir);
+        }
+        curs_set(1);
+        char *r = activateCDKFselect(fs, NULL);
+        if (r && fs->exitType == vNORMAL)
+            res = strdup(r);
+        destroyCDKFselect(fs);
+    }
+    if (cwd >= 0) {
+        if (fchdir(cwd) != 0) {
+            /* nothing better to do: the paths typed stay as typed */
+        }
+        close(cwd);
+    }
+    t->rebuild = true;
+    return res;
+}
+
+/* ---- navigation --------------------------------------------------------------------------- */
+
+void tui_form_clear_errors(struct form *f)
+{
+    for (int i = 0; i < f->n; i++) {
+        free(f->f[i].error);
+        f->f[i].error = NULL;
+    }
+    free(f->general_error);
+    f->general_error = NULL;
+}
+
+void tui_field_error(struct form *f, int i, const char *msg)
+{
+    if (i < 0 || i >= f->n) {
+        if (f->general_error) {
+            char *s = tui_fmt("%s; %s", f->general_error, msg);
+            free(f->general_error);
+            f->general_error = s;
+        } else {
+            f->general_error = strdup(msg);
+        }
+        return;
+    }
+    if (!f->f[i].error)
+        f->f[i].error = strdup(msg);
+}
+
+int tui_attach_diags(struct tui *t, enum k8tls_screen s, const struct k8tls_diags *d,
+                     bool all_to_screen)
+{
+    struct form *f = &t->forms[s];
+    const char *paths[TUI_MAX_FIELDS];
+    for (int i = 0; i < f->n; i++)
+        paths[i] = f->f[i].hidden ? NULL : f->f[i].path;
+    int errs = 0;
+    for (size_t k = 0; d && k < d->n; k++) {
+        const struct k8tls_diag *g = &d->v[k];
+        if (g->sev != K8TLS_SEV_ERROR)
+            continue;
+        if (!all_to_screen && k8tls_flow_screen_of_path(g->path) != s)
+            continue;
+        int fi = k8tls_flow_field_for_path(paths, (size_t)f->n, g->path);
+        char *msg;
+        if (fi < 0 && g->file && g->line > 0)
+            msg = tui_fmt("%s:%d: %s", g->file, g->line, g->msg);
+        else
+            msg = tui_fmt("%s", g->msg);
+        tui_field_error(f, fi, msg);
+        free(msg);
+        errs++;
+    }
+    return errs;
+}
+
+int tui_validate_screen(struct tui *t, enum k8tls_screen s)
+{
+    struct k8tls_diags d;
+    k8tls_diags_init(&d);
+    k8tls_plan_validate(t->plan, &d);
+    int errs = tui_attach_diags(t, s, &d, false);
+    k8tls_diags_free(&d);
+    return errs;
+}
+
+static void go_next(struct tui *t)
+{
+    enum k8tls_screen s = t->cur;
+    const struct screen_ops *ops = tui_screen_ops(s);
+    struct form *f = cur_form(t);
+    if (t->pg.focus >= 0)
+        read_field(t, t->pg.focus);
+    free(t->status);
+    t->status = NULL;
+    tui_form_clear_errors(f);
+    int errs = 0;
+    if (ops->store)
+        errs += ops->store(t, f, true);
+    if (!ops->build)
+        errs += tui_validate_screen(t, s);
+    if (errs == 0 && ops->check)
+        errs += ops->check(t, f);
+    if (t->quit)
+        return;
+    if (errs) {
+        f->focus_field = -1;
+        t->rebuild = true;
+        return;
+    }
+    /* the key parameters are known from the CA step on: generate in the background now */
+    if (s >= K8TLS_SCR_CA && s < K8TLS_SCR_REVIEW)
+        tui_keygen_ensure(t->kg, t->plan);
+    enum k8tls_screen n = k8tls_flow_next(t->plan, s);
+    if (n == K8TLS_SCR_COUNT) {
+        t->quit = true;
+        return;
+    }
+    t->cur = n;
+    t->rebuild = true;
+}
+
+static void go_back(struct tui *t)
+{
+    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    if (ops->no_back)
+        return;
+    if (t->pg.focus >= 0)
+        read_field(t, t->pg.focus);
+    if (ops->store)
+        ops->store(t, cur_form(t), false);
+    enum k8tls_screen p = k8tls_flow_prev(t->plan, t->cur);
+    if (p == K8TLS_SCR_COUNT)
+        return;
+    free(t->status);
+    t->status = NULL;
+    t->cur = p;
+    t->rebuild = true;
+}
+
+static void do_cancel(struct tui *t)
+{
+    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    if (ops->no_cancel) {
+        t->quit = true;
+        return;
+    }
+    if (tui_confirm(t, _("Cancel"),
+                    _("Leave the wizard? Nothing has been written and nothing will be."),
+                    _("Leave"), _("Stay"))) {
+        t->quit = true;
+        t->exit_code = 1;
+    }
+}
+
+static void show_help(struct tui *t)
+{
+    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    char *title = tui_fmt(_("Help: %s"), _(k8tls_flow_screen_title(t->cur)));
+    char *text = tui_fmt("%s\n\n%s", ops->help ? _(ops->help) : "",
+                         _("Keys: Tab and Shift-Tab move between fields, Left/Right or Space "
+                           "change a choice, Enter selects a button, Esc goes back, F10 goes to "
+                           "the next step, Ctrl-C cancels."));
+    tui_message(t, title, text);
+    free(text);
+    free(title);
+}
+
+static void do_browse(struct tui *t, int button)
+{
+    int fi = t->pg.it[button].field;
+    struct form *f = cur_form(t);
+    if (fi < 0)
+        return;
+    struct field *fd = &f->f[fi];
+    char *title = tui_fmt(_("Choose a file: %s"), _(fd->label));
+    char *p = tui_choose_file(t, title, fd->value);
+    free(title);
+    if (p) {
+        tui_set_str(&fd->value, p);
+        free(p);
+        const struct screen_ops *ops = tui_screen_ops(t->cur);
+        if (ops->store)
+            ops->store(t, f, false);
+    }
+    f->focus_field = fi;
+    t->rebuild = true;
+}
+
+static void do_action(struct tui *t, enum action a, int item)
+{
+    switch (a) {
+    case ACT_NEXT:
+        go_next(t);
+        break;
+    case ACT_BACK:
+        go_back(t);
+        break;
+    case ACT_CANCEL:
+        do_cancel(t);
+        break;
+    case ACT_HELP:
+        show_help(t);
+        break;
+    case ACT_BROWSE:
+        do_browse(t, item);
+        break;
+    case ACT_QUIT:
+        t->quit = true;
+        break;
+    default:
+        break;
+    }
+}
+
+/* the focusable item after the current field, or the Next button after the last field */
+static int after_field(struct tui *t)
+{
+    int i = t->pg.focus;
+    for (int k = i + 1; k < t->pg.n; k++) {
+        struct item *it = &t->pg.it[k];
+        if (it->focusable && it->kind != IT_BUTTON && it->field >= 0)
+            return k;
+    }
+    return t->pg.next_item >= 0 ? t->pg.next_item : focus_step(t, i, 1, 0, t->pg.n);
+}
+
+/* like Tab but only over the fields' widgets (Up/Down) */
+static int field_step(struct tui *t, int dir)
+{
+    int i = t->pg.focus;
+    for (int k = i + dir; k >= 0 && k < t->pg.n; k += dir) {
+        struct item *it = &t->pg.it[k];
+        if (it->focusable && it->kind != IT_BUTTON)
+            return k;
+    }
+    return dir > 0 ? (t->pg.next_item >= 0 ? t->pg.next_item : i) : i;
+}
+
+static void tick(struct tui *t)
+{
+    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    update_progress(t);
+    if (ops->tick && !t->pg.small)
+        ops->tick(t, &t->pg);
+    doupdate();
+}
+
+static void handle_key(struct tui *t, int k)
+{
+    struct page *pg = &t->pg;
+    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    switch (k) {
+    case '\r':
+    case '\n':
+        k = KEY_ENTER;
+        break;
+    case '\t':
+        k = KEY_TAB;
+        break;
+    case 0x7f:
+    case 8:
+        k = KEY_BACKSPACE;
+        break;
+    default:
+        break;
+    }
+    switch (k) {
+    case KEY_CTRL_C:
+        do_action(t, ACT_CANCEL, -1);
+        return;
+    case KEY_F(10):
+        do_action(t, ACT_NEXT, -1);
+        return;
+    case KEY_ESCAPE:
+        do_action(t, ACT_BACK, -1);
+        return;
+    case KEY_F(1):
+        do_action(t, ACT_HELP, -1);
+        return;
+    case KEY_TAB:
+        tui_focus(t, focus_step(t, pg->focus, 1, 0, pg->n));
+        return;
+    case KEY_BTAB:
+        tui_focus(t, focus_step(t, pg->focus, -1, 0, pg->n));
+        return;
+    default:
+        break;
+    }
+    if (ops->key && ops->key(t, pg, k))
+        return;
+    if (pg->focus < 0) {
+        if (k == '?')
+            do_action(t, ACT_HELP, -1);
+        return;
+    }
+    struct item *it = &pg->it[pg->focus];
+    switch (it->kind) {
+    case IT_BUTTON:
+        if (k == KEY_ENTER || k == ' ')
+            do_action(t, it->action, pg->focus);
+        else if (k == KEY_LEFT || k == KEY_UP)
+            tui_focus(t, focus_step(t, pg->focus, -1, 0, pg->n));
+        else if (k == KEY_RIGHT || k == KEY_DOWN)
+            tui_focus(t, focus_step(t, pg->focus, 1, 0, pg->n));
+        else if (k == '?')
+            do_action(t, ACT_HELP, -1);
+        return;
+    case IT_ENTRY:
+        if (k == KEY_ENTER) {
+            field_changed(t, pg->focus);
+            if (!t->rebuild)
+                tui_focus(t, after_field(t));
+        } else if (k == KEY_UP) {
+            tui_focus(t, field_step(t, -1));
+        } else if (k == KEY_DOWN) {
+            tui_focus(t, field_step(t, 1));
+        } else if (k < KEY_MAX) {
+            InjectObj(it->obj, (chtype)k);
+            field_changed(t, pg->focus);
+        }
+        return;
+    case IT_CHOICE:
+        if (k == KEY_ENTER) {
+            tui_focus(t, after_field(t));
+        } else if (k == KEY_UP) {
+            tui_focus(t, field_step(t, -1));
+        } else if (k == KEY_DOWN) {
+            tui_focus(t, field_step(t, 1));
+        } else if (k == '?') {
+            do_action(t, ACT_HELP, -1);
+        } else if (k == KEY_LEFT || k == KEY_RIGHT || k == ' ' || k == '+' || k == '-') {
+            InjectObj(it->obj, (chtype)k);
+            field_changed(t, pg->focus);
+        }
+        return;
+    case IT_LIST:
+        if (k == KEY_ENTER)
+            tui_focus(t, pg->next_item >= 0 ? pg->next_item : pg->focus);
+        else if (k == '?')
+            do_action(t, ACT_HELP, -1);
+        else if (k < KEY_MAX)
+            InjectObj(it->obj, (chtype)k);
+        return;
+    default:
+        return;
+    }
+}
+
+int tui_loop(struct tui *t)
+{
+    t->rebuild = true;
+    while (!t->quit) {
+        if (t->rebuild) {
+            t->rebuild = false;
+            build_page(t);
+            continue;
+        }
+        WINDOW *w = stdscr;
+        if (!t->pg.small && t->pg.focus >= 0)
+            w = InputWindowOf(t->pg.it[t->pg.focus].obj);
+        keypad(w, TRUE);
+        wtimeout(w, 100);
+        int k = wgetch(w);
+        if (k == ERR) {
+            if (!t->pg.small)
+                tick(t);
+            continue;
+        }
+        if (k == KEY_RESIZE) {
+            if (!t->pg.small && t->pg.focus >= 0)
+                read_field(t, t->pg.focus);
+            t->rebuild = true;
+            continue;
+        }
+        if (t->pg.small) {
+            if (k == KEY_CTRL_C) {
+                t->quit = true;
+                t->exit_code = 1;
+            }
+            continue;
+        }
+        handle_key(t, k);
+    }
+    tui_page_clear(t);
+    return t->exit_code;
+}

@@ -1,0 +1,294 @@
+/* Unit tests for the TUI's screen flow: skip rules, Next/Back, steps, diagnostics to screens and
+ * fields, and when background key generation must restart (no curses involved). */
+#include "config.h"
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include "k8tls/flow.h"
+#include "k8tls/plan.h"
+#include "k8tls/secure.h"
+
+static struct k8tls_plan *defaults(void)
+{
+    struct k8tls_plan *p = k8tls_plan_new_defaults();
+    ck_assert_ptr_nonnull(p);
+    return p;
+}
+
+/* every screen Next visits from Welcome */
+static int walk(const struct k8tls_plan *p, enum k8tls_screen *out)
+{
+    int n = 0;
+    for (enum k8tls_screen s = K8TLS_SCR_WELCOME; s != K8TLS_SCR_COUNT; s = k8tls_flow_next(p, s))
+        out[n++] = s;
+    return n;
+}
+
+START_TEST(test_default_plan_visits_every_screen_in_order)
+{
+    struct k8tls_plan *p = defaults();
+    enum k8tls_screen v[K8TLS_SCR_COUNT + 1];
+    int n = walk(p, v);
+    ck_assert_int_eq(n, K8TLS_SCR_COUNT);
+    for (int i = 0; i < n; i++)
+        ck_assert_int_eq(v[i], i);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_client_encryption_off_skips_client_stores_and_medusa)
+{
+    struct k8tls_plan *p = defaults();
+    p->encryption.client.enabled = false;
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_CLIENT_STORES));
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_MEDUSA));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_SERVER_STORES), K8TLS_SCR_REVIEW);
+    ck_assert_int_eq(k8tls_flow_prev(p, K8TLS_SCR_REVIEW), K8TLS_SCR_SERVER_STORES);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_back_from_review_after_turning_client_off_skips_client_screens)
+{
+    /* Review -> Back ... -> Encryption: client off -> Next ... lands on Review without the
+     * client screens */
+    struct k8tls_plan *p = defaults();
+    enum k8tls_screen s = K8TLS_SCR_REVIEW;
+    while (s != K8TLS_SCR_ENCRYPTION)
+        s = k8tls_flow_prev(p, s);
+    p->encryption.client.enabled = false;
+    enum k8tls_screen v[K8TLS_SCR_COUNT];
+    int n = 0;
+    for (s = k8tls_flow_next(p, s); s != K8TLS_SCR_REVIEW; s = k8tls_flow_next(p, s))
+        v[n++] = s;
+    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(v[0], K8TLS_SCR_CA);
+    ck_assert_int_eq(v[1], K8TLS_SCR_SERVER_STORES);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_medusa_screen_needs_medusa_and_its_certificate)
+{
+    struct k8tls_plan *p = defaults();
+    ck_assert(k8tls_flow_visible(p, K8TLS_SCR_MEDUSA));
+    p->cluster.medusa.enabled = false;
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_MEDUSA));
+    p->cluster.medusa.enabled = true;
+    p->encryption.medusa.enabled = false;
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_MEDUSA));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_CLIENT_STORES), K8TLS_SCR_REVIEW);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_internode_off_skips_server_stores)
+{
+    struct k8tls_plan *p = defaults();
+    p->encryption.internode.mode = K8TLS_INTERNODE_NONE;
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_SERVER_STORES));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_CA), K8TLS_SCR_CLIENT_STORES);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_no_encryption_at_all_skips_every_key_screen)
+{
+    struct k8tls_plan *p = defaults();
+    p->encryption.internode.mode = K8TLS_INTERNODE_NONE;
+    p->encryption.client.enabled = false;
+    ck_assert(!k8tls_flow_needs_pki(p));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_ENCRYPTION), K8TLS_SCR_REVIEW);
+    ck_assert_int_eq(k8tls_flow_prev(p, K8TLS_SCR_REVIEW), K8TLS_SCR_ENCRYPTION);
+    int total = 0;
+    ck_assert_int_eq(k8tls_flow_step(p, K8TLS_SCR_REVIEW, &total), 4);
+    ck_assert_int_eq(total, 6);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_ends_have_no_neighbour)
+{
+    struct k8tls_plan *p = defaults();
+    ck_assert_int_eq(k8tls_flow_prev(p, K8TLS_SCR_WELCOME), K8TLS_SCR_COUNT);
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_RESULT), K8TLS_SCR_COUNT);
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_COUNT), K8TLS_SCR_COUNT);
+    ck_assert_int_eq(k8tls_flow_next(p, (enum k8tls_screen)-3), K8TLS_SCR_COUNT);
+    ck_assert_ptr_null(k8tls_flow_screen_id(K8TLS_SCR_COUNT));
+    ck_assert_str_eq(k8tls_flow_screen_id(K8TLS_SCR_CLIENT_STORES), "client-stores");
+    ck_assert_ptr_nonnull(k8tls_flow_screen_title(K8TLS_SCR_MEDUSA));
+    k8tls_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_step_numbers_count_only_visible_screens)
+{
+    struct k8tls_plan *p = defaults();
+    int total = 0;
+    ck_assert_int_eq(k8tls_flow_step(p, K8TLS_SCR_WELCOME, &total), 1);
+    ck_assert_int_eq(total, 10);
+    p->encryption.client.enabled = false;
+    ck_assert_int_eq(k8tls_flow_step(p, K8TLS_SCR_REVIEW, &total), 6);
+    ck_assert_int_eq(total, 8);
+    ck_assert_int_eq(k8tls_flow_step(p, K8TLS_SCR_CLIENT_STORES, NULL), 0);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_diagnostic_paths_map_to_the_screen_that_edits_them)
+{
+    ck_assert_int_eq(k8tls_flow_screen_of_path("cluster.name"), K8TLS_SCR_CLUSTER);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("cluster.datacenters[1].size"), K8TLS_SCR_CLUSTER);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("cluster.manifest"), K8TLS_SCR_WELCOME);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("encryption.internode.mode"),
+                     K8TLS_SCR_ENCRYPTION);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("encryption.medusa.enabled"),
+                     K8TLS_SCR_ENCRYPTION);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("encryption.medusa.import.key"), K8TLS_SCR_MEDUSA);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("encryption.medusa.secretName"), K8TLS_SCR_MEDUSA);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("stores.format"), K8TLS_SCR_ENCRYPTION);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("stores.server.import.keystorePassword"),
+                     K8TLS_SCR_SERVER_STORES);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("stores.client.secretName"),
+                     K8TLS_SCR_CLIENT_STORES);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("ca.import.keyPassword"), K8TLS_SCR_CA);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("certificates.extraSANs[0]"), K8TLS_SCR_CA);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("output.directory"), K8TLS_SCR_OUTPUT);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("clusterx"), K8TLS_SCR_COUNT);
+    ck_assert_int_eq(k8tls_flow_screen_of_path(""), K8TLS_SCR_COUNT);
+    ck_assert_int_eq(k8tls_flow_screen_of_path(NULL), K8TLS_SCR_COUNT);
+}
+END_TEST
+
+START_TEST(test_field_owns_diagnostic_only_at_a_path_boundary)
+{
+    ck_assert(k8tls_flow_path_owns("cluster.name", "cluster.name"));
+    ck_assert(k8tls_flow_path_owns("cluster.datacenters", "cluster.datacenters[0].name"));
+    ck_assert(!k8tls_flow_path_owns("cluster.name", "cluster.namespace"));
+    ck_assert(!k8tls_flow_path_owns("cluster.namespace", "cluster.name"));
+    ck_assert(!k8tls_flow_path_owns(NULL, "cluster.name"));
+    ck_assert(!k8tls_flow_path_owns("", "cluster.name"));
+    ck_assert(!k8tls_flow_path_owns("cluster.name", NULL));
+}
+END_TEST
+
+START_TEST(test_most_precise_field_gets_the_diagnostic)
+{
+    const char *fields[] = {"stores.server", NULL, "stores.server.import.keystorePassword",
+                            "stores.server.import.keystore"};
+    ck_assert_int_eq(k8tls_flow_field_for_path(fields, 4, "stores.server.import.keystorePassword"),
+                     2);
+    ck_assert_int_eq(k8tls_flow_field_for_path(fields, 4, "stores.server.import.keystore"), 3);
+    ck_assert_int_eq(k8tls_flow_field_for_path(fields, 4, "stores.server.secretName"), 0);
+    ck_assert_int_eq(k8tls_flow_field_for_path(fields, 4, "stores.client.secretName"), -1);
+    ck_assert_int_eq(k8tls_flow_field_for_path(fields, 4, NULL), -1);
+}
+END_TEST
+
+static bool fp_changes(void (*edit)(struct k8tls_plan *))
+{
+    struct k8tls_plan *p = defaults();
+    char *a = k8tls_flow_pki_fingerprint(p);
+    edit(p);
+    char *b = k8tls_flow_pki_fingerprint(p);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_ptr_nonnull(b);
+    bool changed = strcmp(a, b) != 0;
+    k8tls_secure_free_str(a);
+    k8tls_secure_free_str(b);
+    k8tls_plan_free(p);
+    return changed;
+}
+
+static void edit_output(struct k8tls_plan *p)
+{
+    free(p->output.directory);
+    p->output.directory = strdup("elsewhere");
+    p->output.create_namespace = true;
+}
+static void edit_key_size(struct k8tls_plan *p) { p->ca.key.bits = 2048; }
+static void edit_curve(struct k8tls_plan *p)
+{
+    p->ca.key.alg = K8TLS_KEY_ECDSA;
+    p->ca.key.curve = K8TLS_CURVE_P384;
+}
+static void edit_password(struct k8tls_plan *p)
+{
+    p->stores.server.keystore_password.ref = strdup("env:KS_PW");
+}
+static void edit_cluster_name(struct k8tls_plan *p)
+{
+    free(p->cluster.name);
+    p->cluster.name = strdup("other");
+}
+static void edit_client_off(struct k8tls_plan *p) { p->encryption.client.enabled = false; }
+static void edit_format(struct k8tls_plan *p) { p->stores.format = K8TLS_FORMAT_JKS; }
+static void edit_nothing(struct k8tls_plan *p) { (void)p; }
+
+START_TEST(test_keygen_restarts_when_key_parameters_change)
+{
+    ck_assert(fp_changes(edit_key_size));
+    ck_assert(fp_changes(edit_curve));
+    ck_assert(fp_changes(edit_password));
+    ck_assert(fp_changes(edit_cluster_name)); /* the SANs */
+    ck_assert(fp_changes(edit_client_off));
+    ck_assert(fp_changes(edit_format));
+}
+END_TEST
+
+START_TEST(test_keygen_keeps_its_work_when_only_the_output_changes)
+{
+    ck_assert(!fp_changes(edit_output));
+    ck_assert(!fp_changes(edit_nothing));
+}
+END_TEST
+
+START_TEST(test_fingerprint_cannot_be_faked_by_value_content)
+{
+    /* "a;b" in one field must differ from "a" + "b" spread over two fields */
+    struct k8tls_plan *p = defaults(), *q = defaults();
+    free(p->ca.subject.O);
+    p->ca.subject.O = strdup("x;ca.OU=1:y");
+    free(q->ca.subject.O);
+    q->ca.subject.O = strdup("x");
+    free(q->ca.subject.OU);
+    q->ca.subject.OU = strdup("y");
+    char *a = k8tls_flow_pki_fingerprint(p), *b = k8tls_flow_pki_fingerprint(q);
+    ck_assert_str_ne(a, b);
+    k8tls_secure_free_str(a);
+    k8tls_secure_free_str(b);
+    k8tls_plan_free(p);
+    k8tls_plan_free(q);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("flow");
+    TCase *tc = tcase_create("flow");
+    tcase_add_test(tc, test_default_plan_visits_every_screen_in_order);
+    tcase_add_test(tc, test_client_encryption_off_skips_client_stores_and_medusa);
+    tcase_add_test(tc, test_back_from_review_after_turning_client_off_skips_client_screens);
+    tcase_add_test(tc, test_medusa_screen_needs_medusa_and_its_certificate);
+    tcase_add_test(tc, test_internode_off_skips_server_stores);
+    tcase_add_test(tc, test_no_encryption_at_all_skips_every_key_screen);
+    tcase_add_test(tc, test_ends_have_no_neighbour);
+    tcase_add_test(tc, test_step_numbers_count_only_visible_screens);
+    tcase_add_test(tc, test_diagnostic_paths_map_to_the_screen_that_edits_them);
+    tcase_add_test(tc, test_field_owns_diagnostic_only_at_a_path_boundary);
+    tcase_add_test(tc, test_most_precise_field_gets_the_diagnostic);
+    tcase_add_test(tc, test_keygen_restarts_when_key_parameters_change);
+    tcase_add_test(tc, test_keygen_keeps_its_work_when_only_the_output_changes);
+    tcase_add_test(tc, test_fingerprint_cannot_be_faked_by_value_content);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_ENV);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
