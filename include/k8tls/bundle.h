@@ -79,6 +79,12 @@ int k8tls_bundle_adopt_manifest(struct k8tls_plan *p, struct k8tls_diags *d);
 void k8tls_bundle_free(struct k8tls_bundle *b);
 const struct k8tls_artifact *k8tls_bundle_find(const struct k8tls_bundle *b, const char *path);
 
+/* The verb of a change, translated: "added", "replaced", "migrated", "removed". */
+const char *k8tls_change_verb(int what);
+/* Prints the merge changes (FILE *stream), a heading then one "  verb: path" line each; prints
+ * nothing for a new manifest. For the CLI, after the notes. */
+void k8tls_bundle_print_changes(const struct k8tls_bundle *b, void *stream);
+
 /* Text of an artifact for a preview: Secret data values and passwords replaced by a mask unless
  * revealed. reveal(ud, key) says whether the Secret data key (or password artifact) is revealed.
  * Returns a malloc'd NUL-terminated string. */

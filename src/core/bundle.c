@@ -67,6 +67,27 @@ int k8tls_bundle_add_change(struct k8tls_bundle *b, int what, const char *path)
     return 0;
 }
 
+const char *k8tls_change_verb(int what)
+{
+    switch (what) {
+    case K8TLS_CHANGE_ADDED: return _("added");
+    case K8TLS_CHANGE_REPLACED: return _("replaced");
+    case K8TLS_CHANGE_MIGRATED: return _("migrated");
+    case K8TLS_CHANGE_REMOVED: return _("removed");
+    default: return "?";
+    }
+}
+
+void k8tls_bundle_print_changes(const struct k8tls_bundle *b, void *stream)
+{
+    FILE *f = stream;
+    if (!b || !b->n_changes || !f)
+        return;
+    fprintf(f, "%s\n", _("Changes to the existing K8ssandraCluster:"));
+    for (size_t i = 0; i < b->n_changes; i++)
+        fprintf(f, "  %s: %s\n", k8tls_change_verb(b->changes[i].what), b->changes[i].path);
+}
+
 static char *dup0(const char *s)
 {
     return s ? strdup(s) : NULL;

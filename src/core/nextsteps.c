@@ -257,6 +257,18 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
                       "certificates and update its Secret."));
     ybuf_puts(&t, "\n");
 
+    /* ---- merge changes ---- */
+    if (merge && b->n_changes) {
+        ybuf_printf(&t, "## %s\n\n", _("Changes to the existing manifest"));
+        ybuf_printf(&t, _("Read from `%s`; everything else in it is kept as it was."),
+                    p->cluster.manifest);
+        ybuf_puts(&t, "\n\n");
+        for (size_t i = 0; i < b->n_changes; i++)
+            ybuf_printf(&t, "- %s: `%s`\n", k8tls_change_verb(b->changes[i].what),
+                        b->changes[i].path);
+        ybuf_puts(&t, "\n");
+    }
+
     /* ---- notes ---- */
     if (b->notes.n) {
         ybuf_printf(&t, "## %s\n\n", _("Warnings and notes"));

@@ -690,6 +690,18 @@ START_TEST(test_merge_sets_encryption_and_keeps_everything_else)
     ck_assert(has_change(b, K8TLS_CHANGE_ADDED, "spec.cassandra.serverEncryptionStores"));
     ck_assert(has_change(b, K8TLS_CHANGE_ADDED,
                          "spec.cassandra.config.cassandraYaml.client_encryption_options"));
+    /* ... printed for the CLI and recorded in NEXT-STEPS.md */
+    char *printed = NULL;
+    size_t plen = 0;
+    FILE *f = open_memstream(&printed, &plen);
+    k8tls_bundle_print_changes(b, f);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(printed, "  migrated: spec.medusa.certificatesSecretRef\n"));
+    free(printed);
+    char *ns = art_text(b, "NEXT-STEPS.md");
+    ck_assert_ptr_nonnull(strstr(ns, "- migrated: `spec.medusa.certificatesSecretRef`"));
+    ck_assert_ptr_nonnull(strstr(ns, "- added: `spec.cassandra.serverEncryptionStores`"));
+    free(ns);
     /* the Secrets go to the manifest's namespace */
     const struct k8tls_artifact *s =
         k8tls_bundle_find(b, "manifests/10-secret-server-encryption-stores.yaml");
