@@ -877,11 +877,13 @@ int k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
         else if (a->kind == K8TLS_ART_SECRET)
             n_secrets++;
     }
+    /* the cluster's namespace: the manifest's (it may come from an existing manifest), else
+     * the plan's */
     const char *namespace_ = NULL;
-    if (p && p->cluster.namespace_ && *p->cluster.namespace_)
-        namespace_ = p->cluster.namespace_;
-    else if (cluster && cluster->k8s_namespace && *cluster->k8s_namespace)
+    if (cluster && cluster->k8s_namespace && *cluster->k8s_namespace)
         namespace_ = cluster->k8s_namespace;
+    else if (p && p->cluster.namespace_ && *p->cluster.namespace_)
+        namespace_ = p->cluster.namespace_;
     if (o->create_namespace) {
         if (nsart) {
             objs[n_objs++] = (struct object){ "Namespace",
