@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <pthread.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -404,6 +405,58 @@ void k8tls_store_pair_clear(struct k8tls_store_pair *sp)
     memset(sp, 0, sizeof *sp);
 }
 
+struct task {
+    void (*fn)(void *);
+    void *arg;
+};
+
+static void *task_main(void *t)
+{
+    struct task *task = t;
+    task->fn(task->arg);
+    return NULL;
+}
+
+/* Runs a(arg_a) on this thread and b(arg_b) on another one at the same time (one after the other
+ * when no thread can be started). Store encoding is PBKDF2-bound: two at once halve its time. */
+static void run_both(void (*a)(void *), void *arg_a, void (*b)(void *), void *arg_b)
+{
+    struct task tb = { b, arg_b };
+    pthread_t tid;
+    if (pthread_create(&tid, NULL, task_main, &tb) == 0) {
+        a(arg_a);
+        pthread_join(tid, NULL);
+    } else {
+        a(arg_a);
+        b(arg_b);
+    }
+}
+
+struct encode_job {
+    bool keystore;
+    enum k8tls_store_format fmt;
+    enum k8tls_p12_profile profile;
+    const char *alias;
+    EVP_PKEY *key;
+    X509 *leaf;
+    STACK_OF(X509) *certs;      /* chain (keystore) or trusted CAs (truststore) */
+    const char *password;
+    struct k8tls_secret *out;
+    struct k8tls_err err;
+    int rc;
+};
+
+static void encode_job_run(void *arg)
+{
+    struct encode_job *j = arg;
+    k8tls_err_clear(&j->err);
+    j->rc = j->keystore
+                ? k8tls_store_write_keystore(j->fmt, j->profile, j->alias, j->key, j->leaf,
+                                             j->certs, j->password, &j->out, &j->err)
+                : k8tls_store_write_truststore(j->fmt, j->profile, j->certs, j->password,
+                                               &j->out, &j->err);
+}
+
 int k8tls_pki_make_store_pair(enum k8tls_store_format fmt, enum k8tls_p12_profile profile,
                               const char *alias, EVP_PKEY *key, X509 *leaf, STACK_OF(X509) *chain,
                               STACK_OF(X509) *trusted, const char *keystore_password,
@@ -415,12 +468,19 @@ int k8tls_pki_make_store_pair(enum k8tls_store_format fmt, enum k8tls_p12_profil
         k8tls_err_set(e, NULL, 0, 0, "%s", _("a store needs a password"));
         return -1;
     }
+    struct encode_job ks = { .keystore = true, .fmt = fmt, .profile = profile, .alias = alias,
+                             .key = key, .leaf = leaf, .certs = chain,
+                             .password = keystore_password };
+    struct encode_job ts = { .keystore = false, .fmt = fmt, .profile = profile,
+                             .certs = trusted, .password = truststore_password };
+    run_both(encode_job_run, &ks, encode_job_run, &ts);
     out->format = fmt;
-    if (k8tls_store_write_keystore(fmt, profile, alias, key, leaf, chain, keystore_password,
-                                   &out->keystore, e)
-        || k8tls_store_write_truststore(fmt, profile, trusted, truststore_password,
-                                        &out->truststore, e))
+    out->keystore = ks.out;
+    out->truststore = ts.out;
+    if (ks.rc != 0 || ts.rc != 0) {
+        *e = ks.rc != 0 ? ks.err : ts.err;
         goto fail;
+    }
     out->keystore_password = strdup(keystore_password);
     out->truststore_password = strdup(truststore_password);
     out->trusted = X509_chain_up_ref(trusted);
@@ -512,53 +572,88 @@ static const char *cluster_name(const struct k8tls_plan *p)
     return nonempty(p->cluster.name) ? p->cluster.name : "k8ssandra";
 }
 
-static int generated_pair(struct build *b, int job, const struct k8tls_store_set *set,
-                          const char *alias, const char *cfg_path, struct k8tls_store_pair *out)
+/* A generated store pair in three steps: prepare (passwords, leaf; diagnostics) on the main
+ * thread, encode (the two pairs concurrently), then report. */
+struct pair_job {
+    struct build *b;
+    int job;
+    const char *alias, *cfg_path;
+    struct k8tls_store_pair *out;
+    char *kspw, *tspw;
+    X509 *leaf;
+    STACK_OF(X509) *cas;        /* borrows the CA */
+    struct k8tls_err err;
+    int rc;
+};
+
+static int pair_prepare(struct build *b, struct pair_job *j, int job,
+                        const struct k8tls_store_set *set, const char *alias, const char *cfg_path,
+                        struct k8tls_store_pair *out)
 {
     const struct k8tls_plan *p = b->p;
     char cn[300], path[128];
-    char *kspw = NULL, *tspw = NULL;
-    X509 *leaf = NULL;
-    STACK_OF(X509) *cas = sk_X509_new_null();
-    struct k8tls_err e;
     bool capped = false;
-    int rc = -1;
 
-    k8tls_err_clear(&e);
+    memset(j, 0, sizeof *j);
+    j->b = b;
+    j->job = job;
+    j->alias = alias;
+    j->cfg_path = cfg_path;
+    j->out = out;
+    snprintf(path, sizeof path, "%s.keystorePassword", cfg_path);
+    j->kspw = store_password(p, &set->keystore_password, path, b->d);
+    snprintf(path, sizeof path, "%s.truststorePassword", cfg_path);
+    j->tspw = store_password(p, &set->truststore_password, path, b->d);
+    if (!j->kspw || !j->tspw)
+        return -1;
     snprintf(cn, sizeof cn, "%s-%s", cluster_name(p), alias);
     struct k8tls_leaf_params lp = { .cn = cn, .sans = b->sans, .server_auth = true,
                                     .client_auth = true,
                                     .validity_days = p->certificates.validity_days };
-    snprintf(path, sizeof path, "%s.keystorePassword", cfg_path);
-    kspw = store_password(p, &set->keystore_password, path, b->d);
-    snprintf(path, sizeof path, "%s.truststorePassword", cfg_path);
-    tspw = store_password(p, &set->truststore_password, path, b->d);
-    if (!kspw || !tspw)
-        goto done;
-    if (!cas || !sk_X509_push(cas, b->m->ca_cert)) {
-        k8tls_err_set(&e, NULL, 0, 0, "%s", _("out of memory"));
-        goto err;
+    if (!(j->cas = sk_X509_new_null()) || !sk_X509_push(j->cas, b->m->ca_cert)) {
+        k8tls_diags_add(b->d, K8TLS_SEV_ERROR, NULL, 0, 0, cfg_path, "%s", _("out of memory"));
+        return -1;
     }
-    leaf = k8tls_pki_make_leaf(b->m->ca_cert, b->m->ca_key, b->keys[job], &lp, &capped, &e);
-    if (!leaf)
-        goto err;
+    k8tls_err_clear(&j->err);
+    j->leaf = k8tls_pki_make_leaf(b->m->ca_cert, b->m->ca_key, b->keys[job], &lp, &capped,
+                                  &j->err);
+    if (!j->leaf) {
+        diag_err(b->d, cfg_path, &j->err);
+        return -1;
+    }
     if (capped)
         k8tls_diags_add(b->d, K8TLS_SEV_NOTE, NULL, 0, 0, "certificates.validityDays",
                         _("the %s certificate ends with the CA, before the %d days asked"),
                         alias, p->certificates.validity_days);
-    if (k8tls_pki_make_store_pair(p->stores.format, p->stores.p12_profile, alias, b->keys[job],
-                                  leaf, cas, cas, kspw, tspw, out, &e))
-        goto err;
-    rc = 0;
-    goto done;
-err:
-    diag_err(b->d, cfg_path, &e);
-done:
-    X509_free(leaf);
-    sk_X509_free(cas);   /* the CA is borrowed */
-    k8tls_secure_free_str(kspw);
-    k8tls_secure_free_str(tspw);
-    return rc;
+    return 0;
+}
+
+static void pair_encode(void *arg)
+{
+    struct pair_job *j = arg;
+    const struct k8tls_plan *p = j->b->p;
+    if (!j->leaf)
+        return;
+    k8tls_err_clear(&j->err);
+    j->rc = k8tls_pki_make_store_pair(p->stores.format, p->stores.p12_profile, j->alias,
+                                      j->b->keys[j->job], j->leaf, j->cas, j->cas, j->kspw,
+                                      j->tspw, j->out, &j->err);
+}
+
+static void pair_done(struct pair_job *j)
+{
+    X509_free(j->leaf);
+    sk_X509_free(j->cas);
+    k8tls_secure_free_str(j->kspw);
+    k8tls_secure_free_str(j->tspw);
+    j->leaf = NULL;
+    j->cas = NULL;
+    j->kspw = j->tspw = NULL;
+}
+
+static void nothing(void *arg)
+{
+    (void)arg;
 }
 
 static int generated_medusa(struct build *b)
@@ -691,22 +786,41 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
             k8tls_diags_add(d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL, "%s", _("out of memory"));
             goto fail;
         }
-    if (gen_server) {
-        if (generated_pair(&b, JOB_SERVER, &p->stores.server, "server", "stores.server",
-                           &m->server))
+    {
+        struct pair_job sj, cj;
+        bool ok = true;
+        memset(&sj, 0, sizeof sj);
+        memset(&cj, 0, sizeof cj);
+        if (gen_server)
+            ok = pair_prepare(&b, &sj, JOB_SERVER, &p->stores.server, "server", "stores.server",
+                              &m->server) == 0;
+        if (ok && gen_client)
+            ok = pair_prepare(&b, &cj, JOB_CLIENT, &p->stores.client, "client", "stores.client",
+                              &m->client) == 0;
+        if (ok) {
+            /* the server and client pairs at once (each encodes its two stores at once) */
+            run_both(gen_server ? pair_encode : nothing, &sj, gen_client ? pair_encode : nothing,
+                     &cj);
+            if (gen_server && sj.rc != 0) {
+                diag_err(d, "stores.server", &sj.err);
+                ok = false;
+            }
+            if (gen_client && cj.rc != 0) {
+                diag_err(d, "stores.client", &cj.err);
+                ok = false;
+            }
+        }
+        pair_done(&sj);
+        pair_done(&cj);
+        if (!ok)
             goto fail;
-    } else if (want_server) {
+    }
+    if (want_server && !gen_server)
         if (k8tls_import_store_pair(p, &p->stores.server, "server", &m->server, d) != 0)
             goto fail;
-    }
-    if (gen_client) {
-        if (generated_pair(&b, JOB_CLIENT, &p->stores.client, "client", "stores.client",
-                           &m->client))
-            goto fail;
-    } else if (want_client) {
+    if (want_client && !gen_client)
         if (k8tls_import_store_pair(p, &p->stores.client, "client", &m->client, d) != 0)
             goto fail;
-    }
     if (want_medusa) {
         /* the truststore Cassandra uses for client connections */
         STACK_OF(X509) *trusted = m->client.present ? m->client.trusted

@@ -3,9 +3,11 @@
 #include "config.h"
 #include <check.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <openssl/bn.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509v3.h>
@@ -646,6 +648,69 @@ START_TEST(test_rotation_blocks_truststore_with_two_cas_and_resign_with_existing
 }
 END_TEST
 
+static char *write_tmp(const char *dir, const char *name, const void *data, size_t len)
+{
+    char *path = malloc(strlen(dir) + strlen(name) + 2);
+    sprintf(path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+    fclose(f);
+    return path;
+}
+
+START_TEST(test_an_imported_ca_signs_the_generated_leaves_with_its_algorithm)
+{
+    struct k8tls_key_spec p384 = { .set = true, .alg = K8TLS_KEY_ECDSA, .curve = K8TLS_CURVE_P384 };
+    EVP_PKEY *cak = keygen(&p384);
+    X509 *ca = make_ca(cak, 365);
+    struct k8tls_err e;
+    char dir[] = "/tmp/k8tls-test-pki.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *pem = k8tls_pki_cert_pem(ca, &e);
+    struct k8tls_secret *kpem = k8tls_pki_key_pem(cak, &e);
+    char *cpath = write_tmp(dir, "ca.crt", pem, strlen(pem));
+    char *kpath = write_tmp(dir, "ca.key", kpem->data, kpem->len);
+
+    struct k8tls_plan *p = ec_plan();   /* plan says P-256: the imported P-384 CA wins */
+    p->ca.source = K8TLS_SOURCE_IMPORT;
+    p->ca.import_cert = strdup(cpath);
+    p->ca.import_key = strdup(kpath);
+    struct k8tls_diags d;
+    struct progress_log log = { .lock = PTHREAD_MUTEX_INITIALIZER };
+    struct k8tls_material *m = build(p, &d, &log);
+    ck_assert_int_eq(log.total, 3);          /* no CA key to make */
+    ck_assert_int_eq(X509_cmp(m->ca_cert, ca), 0);
+    ck_assert_int_eq(X509_verify(m->server.leaf, cak), 1);
+    ck_assert_int_eq(X509_verify(m->client.leaf, cak), 1);
+    ck_assert_int_eq(X509_verify(m->medusa_cert, cak), 1);
+    ck_assert_int_eq(EVP_PKEY_get_bits(X509_get0_pubkey(m->server.leaf)), 384);
+    ck_assert_int_eq(X509_cmp(sk_X509_value(m->server.trusted, 0), ca), 0);
+    k8tls_diags_free(&d);
+    k8tls_material_free(m);
+
+    /* without its key the CA cannot sign: a clear error, no material */
+    free(p->ca.import_key);
+    p->ca.import_key = NULL;
+    k8tls_diags_init(&d);
+    ck_assert_int_eq(k8tls_pki_build(p, NULL, NULL, &m, &d), -1);
+    ck_assert_ptr_null(m);
+    ck_assert_uint_ge(k8tls_diags_count(&d, K8TLS_SEV_ERROR), 1);
+    k8tls_diags_free(&d);
+
+    unlink(cpath);
+    unlink(kpath);
+    rmdir(dir);
+    free(cpath);
+    free(kpath);
+    free(pem);
+    k8tls_secret_free(kpem);
+    k8tls_plan_free(p);
+    X509_free(ca);
+    EVP_PKEY_free(cak);
+}
+END_TEST
+
 START_TEST(test_material_free_accepts_null)
 {
     k8tls_material_free(NULL);
@@ -681,6 +746,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_build_warns_about_a_short_lived_ca_and_caps_leaves);
     tcase_add_test(tc, test_build_reports_a_missing_password_reference);
     tcase_add_test(tc, test_rotation_blocks_truststore_with_two_cas_and_resign_with_existing_ca);
+    tcase_add_test(tc, test_an_imported_ca_signs_the_generated_leaves_with_its_algorithm);
     tcase_add_test(tc, test_material_free_accepts_null);
     suite_add_tcase(s, tc);
     return s;

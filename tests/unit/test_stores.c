@@ -485,6 +485,42 @@ START_TEST(test_jks_encode_refuses_duplicate_aliases_and_bad_utf8)
 }
 END_TEST
 
+/* B2's reader (the import side) reads back what the writers make, both formats */
+START_TEST(test_written_stores_read_back_with_the_store_reader)
+{
+    struct k8tls_err e;
+    for (int fmt = 0; fmt < 2; fmt++) {
+        struct k8tls_secret *ks = NULL, *ts = NULL;
+        struct k8tls_store *st = NULL;
+        ck_assert_int_eq(k8tls_store_write_keystore(fmt, K8TLS_P12_MODERN, "client", F.key, F.leaf,
+                                                    F.chain, "read-back-1", &ks, &e), 0);
+        ck_assert_int_eq(k8tls_store_write_truststore(fmt, K8TLS_P12_LEGACY, F.cas, "read-back-2",
+                                                      &ts, &e), 0);
+        ck_assert_msg(k8tls_store_read(ks->data, ks->len, "keystore", "read-back-1", &st, &e) == 0,
+                      "%s", e.msg);
+        ck_assert_int_eq(st->format, fmt);
+        ck_assert_uint_eq(st->n, 1);
+        ck_assert_int_eq(st->v[0].type, K8TLS_ENTRY_PRIVATE_KEY);
+        ck_assert_str_eq(st->v[0].alias, "client");
+        ck_assert_int_eq(EVP_PKEY_eq(st->v[0].key, F.key), 1);
+        ck_assert_int_eq(X509_cmp(st->v[0].cert, F.leaf), 0);
+        ck_assert_int_eq(sk_X509_num(st->v[0].chain), 1);
+        k8tls_store_free(st);
+        ck_assert_int_ne(k8tls_store_read(ks->data, ks->len, "keystore", "wrong-pw-1", &st, &e), 0);
+        ck_assert_msg(k8tls_store_read(ts->data, ts->len, "truststore", "read-back-2", &st, &e) == 0,
+                      "%s", e.msg);
+        ck_assert_uint_eq(st->n, 2);
+        for (size_t i = 0; i < 2; i++) {
+            ck_assert_int_eq(st->v[i].type, K8TLS_ENTRY_TRUSTED_CERT);
+            ck_assert(!st->v[i].p12_no_java_trust);
+        }
+        k8tls_store_free(st);
+        k8tls_secret_free(ks);
+        k8tls_secret_free(ts);
+    }
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("stores");
@@ -500,6 +536,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_jks_keystore_bytes_magic_entry_key_protector_and_trailer);
     tcase_add_test(tc, test_jks_truststore_has_one_trusted_entry_per_ca);
     tcase_add_test(tc, test_jks_encode_refuses_duplicate_aliases_and_bad_utf8);
+    tcase_add_test(tc, test_written_stores_read_back_with_the_store_reader);
     suite_add_tcase(s, tc);
     return s;
 }
