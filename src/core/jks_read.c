@@ -245,7 +245,7 @@ static int jfail(struct jks_ctx *c, enum jks_fail f, const char *what)
     c->fail = f;
     switch (f) {
     case JF_TRUNC:
-        k8tls_err_set(c->e, c->name, 0, 0, _("truncated JKS keystore: the file ends inside %s"), what);
+        k8tls_err_set(c->e, c->name, 0, 0, _("truncated or corrupted JKS keystore: the file ends inside %s"), what);
         break;
     case JF_CORRUPT:
         k8tls_err_set(c->e, c->name, 0, 0, _("corrupted JKS keystore: %s"), what);

@@ -173,9 +173,22 @@ enum k8tls_sniff k8tls_store_sniff(const unsigned char *data, size_t len)
     size_t k = len < 65536 ? len : 65536;
     if (memmem(data, k, "-----BEGIN ", 11))
         return K8TLS_SNIFF_PEM;
-    for (size_t i = 0; i < k; i++)
-        if (data[i] == 0 || (data[i] < 0x09) || (data[i] > 0x0D && data[i] < 0x20) || data[i] == 0x7F)
+    /* text: no control characters, valid UTF-8 (a sequence cut at the 64 KiB mark is fine) */
+    for (size_t i = 0; i < k;) {
+        unsigned char c = data[i];
+        if (c == 0 || c < 0x09 || (c > 0x0D && c < 0x20) || c == 0x7F)
             return K8TLS_SNIFF_UNKNOWN;
+        size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (n == 0 || (c & 0xFE) == 0xC0)
+            return K8TLS_SNIFF_UNKNOWN;
+        for (size_t j = 1; j < n; j++) {
+            if (i + j >= k)
+                return k < len ? K8TLS_SNIFF_TEXT : K8TLS_SNIFF_UNKNOWN;
+            if ((data[i + j] & 0xC0) != 0x80)
+                return K8TLS_SNIFF_UNKNOWN;
+        }
+        i += n;
+    }
     return K8TLS_SNIFF_TEXT;
 }
 
