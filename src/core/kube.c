@@ -415,6 +415,11 @@ static void collect_known(const struct object *o, struct known *k)
                 OPENSSL_cleanse(n->data.scalar.value, n->data.scalar.length);
         yaml_document_delete(&doc);
     }
+    if (parser.raw_buffer.start)
+        OPENSSL_cleanse(parser.raw_buffer.start,
+                        (size_t)(parser.raw_buffer.end - parser.raw_buffer.start));
+    if (parser.buffer.start)
+        OPENSSL_cleanse(parser.buffer.start, (size_t)(parser.buffer.end - parser.buffer.start));
     yaml_parser_delete(&parser);
 }
 

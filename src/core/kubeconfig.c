@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
+#include <openssl/crypto.h>
 
 #define KC_MAX_BYTES (16u * 1024u * 1024u)
 
@@ -341,6 +342,29 @@ static int parse_document(struct reader *r, struct kc_file *f)
     return 0;
 }
 
+/* A kubeconfig holds credentials (tokens, client keys): every copy is wiped before it is freed. */
+static void wipe_free(unsigned char *p, size_t n)
+{
+    if (p)
+        OPENSSL_cleanse(p, n);
+    free(p);
+}
+
+static void wipe_parser(yaml_parser_t *ps)
+{
+    if (ps->raw_buffer.start)
+        OPENSSL_cleanse(ps->raw_buffer.start, (size_t)(ps->raw_buffer.end - ps->raw_buffer.start));
+    if (ps->buffer.start)
+        OPENSSL_cleanse(ps->buffer.start, (size_t)(ps->buffer.end - ps->buffer.start));
+}
+
+static void wipe_document(yaml_document_t *d)
+{
+    for (yaml_node_t *n = d->nodes.start; n && n < d->nodes.top; n++)
+        if (n->type == YAML_SCALAR_NODE && n->data.scalar.value)
+            OPENSSL_cleanse(n->data.scalar.value, n->data.scalar.length);
+}
+
 /* Reads and parses one file. Returns 0, 1 when it does not exist (and missing_ok), -1 on error. */
 static int read_file(const char *path, bool missing_ok, struct kc_file *f, struct k8tls_err *e)
 {
@@ -379,21 +403,23 @@ static int read_file(const char *path, bool missing_ok, struct kc_file *f, struc
         return -1;
     }
     for (;;) {
-        if (len == cap) {   /* the file grew while we read it: stay bounded */
+        if (len == cap) {   /* the file grew while we read it (or is not a regular file) */
             if (cap > KC_MAX_BYTES) {
-                free(buf);
+                wipe_free(buf, cap);
                 close(fd);
                 k8tls_err_set(e, path, 0, 0, _("the kubeconfig is larger than %u MiB"),
                               KC_MAX_BYTES / 1024u / 1024u);
                 return -1;
             }
-            unsigned char *nb = realloc(buf, cap * 2);
+            unsigned char *nb = malloc(cap * 2);
             if (!nb) {
-                free(buf);
+                wipe_free(buf, cap);
                 close(fd);
                 k8tls_err_set(e, path, 0, 0, _("out of memory"));
                 return -1;
             }
+            memcpy(nb, buf, len);
+            wipe_free(buf, cap);
             buf = nb;
             cap *= 2;
         }
@@ -402,7 +428,7 @@ static int read_file(const char *path, bool missing_ok, struct kc_file *f, struc
             continue;
         if (got < 0) {
             int err = errno;
-            free(buf);
+            wipe_free(buf, cap);
             close(fd);
             k8tls_err_set(e, path, 0, 0, _("cannot read the kubeconfig: %s"), strerror(err));
             return -1;
@@ -417,7 +443,7 @@ static int read_file(const char *path, bool missing_ok, struct kc_file *f, struc
     yaml_document_t doc;
     int rc = 0;
     if (!yaml_parser_initialize(&parser)) {
-        free(buf);
+        wipe_free(buf, cap);
         k8tls_err_set(e, path, 0, 0, _("out of memory"));
         return -1;
     }
@@ -437,10 +463,12 @@ static int read_file(const char *path, bool missing_ok, struct kc_file *f, struc
     } else {
         struct reader r = { path, &doc, e };
         rc = parse_document(&r, f);
+        wipe_document(&doc);
         yaml_document_delete(&doc);
     }
+    wipe_parser(&parser);
     yaml_parser_delete(&parser);
-    free(buf);
+    wipe_free(buf, cap);
     return rc;
 }
 
