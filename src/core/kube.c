@@ -1103,7 +1103,6 @@ int k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
             notify(&c, &steps[i], false, o->diff ? _("not compared after the failure above")
                                                  : _("not applied after the failure above"));
         if (!o->quiet) {
-            const char *verb = o->diff ? _("compared") : _("applied");
             struct buf done = { 0 }, notdone = { 0 };
             for (size_t i = 0; i < n_steps; i++) {
                 char *label = object_label(steps[i].obj);
@@ -1117,7 +1116,8 @@ int k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
                 buf_str(dst, item);
             }
             if (done.len)
-                fprintf(stderr, _("k8tls-wizard: %s: %s\n"), verb, done.p);
+                fprintf(stderr, o->diff ? _("k8tls-wizard: compared: %s\n")
+                                        : _("k8tls-wizard: applied: %s\n"), done.p);
             else
                 fprintf(stderr, "k8tls-wizard: %s\n", o->diff ? _("nothing was compared")
                                                              : _("nothing was applied"));
@@ -1130,7 +1130,7 @@ int k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
             buf_free(&notdone);
         }
     } else if (!o->quiet && o->diff) {
-        fprintf(stderr, _("k8tls-wizard: %zu of %zu objects differ from the clusters\n"), n_differ,
+        fprintf(stderr, _("k8tls-wizard: objects that differ from the clusters: %zu of %zu\n"), n_differ,
                 n_steps);
     }
     goto out_nomsg;

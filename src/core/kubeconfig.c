@@ -213,20 +213,54 @@ static yaml_node_t *map_get(struct reader *r, const yaml_node_t *m, const char *
     return found;
 }
 
-static const char *kind_word(const yaml_node_t *n)
+enum found { FOUND_STRING, FOUND_NUMBER, FOUND_BOOLEAN, FOUND_LIST, FOUND_MAPPING };
+enum expected { WANT_STRING, WANT_MAPPING, WANT_LIST, WANT_KUBECONFIG };
+
+static enum found found_of(const yaml_node_t *n)
 {
     if (n->type == YAML_SEQUENCE_NODE)
-        return _("a list");
+        return FOUND_LIST;
     if (n->type == YAML_MAPPING_NODE)
-        return _("a mapping");
+        return FOUND_MAPPING;
     const char *v = (const char *)n->data.scalar.value;
     if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
         if (plain_is_bool(v))
-            return _("a boolean");
+            return FOUND_BOOLEAN;
         if (plain_is_number(v))
-            return _("a number");
+            return FOUND_NUMBER;
     }
-    return _("a string");
+    return FOUND_STRING;
+}
+
+/* "PATH: expected X, found Y" as whole sentences for the translators. */
+static int type_error(struct reader *r, const yaml_node_t *n, const char *path, enum expected want)
+{
+    static const char *const fmt[4][5] = {
+        [WANT_STRING] = {
+            N_("%s: expected a string"), N_("%s: expected a string, found a number"),
+            N_("%s: expected a string, found a boolean"), N_("%s: expected a string, found a list"),
+            N_("%s: expected a string, found a mapping") },
+        [WANT_MAPPING] = {
+            N_("%s: expected a mapping, found a string"), N_("%s: expected a mapping, found a number"),
+            N_("%s: expected a mapping, found a boolean"), N_("%s: expected a mapping, found a list"),
+            N_("%s: expected a mapping") },
+        [WANT_LIST] = {
+            N_("%s: expected a list, found a string"), N_("%s: expected a list, found a number"),
+            N_("%s: expected a list, found a boolean"), N_("%s: expected a list"),
+            N_("%s: expected a list, found a mapping") },
+        [WANT_KUBECONFIG] = {
+            N_("%sexpected a kubeconfig mapping (apiVersion, clusters, contexts, users...), "
+               "found a string"),
+            N_("%sexpected a kubeconfig mapping (apiVersion, clusters, contexts, users...), "
+               "found a number"),
+            N_("%sexpected a kubeconfig mapping (apiVersion, clusters, contexts, users...), "
+               "found a boolean"),
+            N_("%sexpected a kubeconfig mapping (apiVersion, clusters, contexts, users...), "
+               "found a list"),
+            N_("%sexpected a kubeconfig mapping (apiVersion, clusters, contexts, "
+               "users...)") },
+    };
+    return fail_at(r, n, _(fmt[want][found_of(n)]), path);
 }
 
 /* Reads an optional string field: absent or null -> "". */
@@ -240,7 +274,7 @@ static int get_str(struct reader *r, const yaml_node_t *m, const char *key, cons
             (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
              (plain_is_bool((const char *)n->data.scalar.value) ||
               plain_is_number((const char *)n->data.scalar.value))))
-            return fail_at(r, n, _("%s: expected a string, found %s"), path, kind_word(n));
+            return type_error(r, n, path, WANT_STRING);
         v = (const char *)n->data.scalar.value;
     }
     *out = strdup(v);
@@ -258,7 +292,7 @@ static int get_map(struct reader *r, yaml_node_t *m, const char *key, const char
     if (!n || is_null_node(n))
         return 0;
     if (n->type != YAML_MAPPING_NODE)
-        return fail_at(r, n, _("%s: expected a mapping, found %s"), path, kind_word(n));
+        return type_error(r, n, path, WANT_MAPPING);
     *out = n;
     return 0;
 }
@@ -272,7 +306,7 @@ static int read_named_list(struct reader *r, yaml_node_t *root, const char *key,
     if (!seq || is_null_node(seq))
         return 0;
     if (seq->type != YAML_SEQUENCE_NODE)
-        return fail_at(r, seq, _("%s: expected a list, found %s"), key, kind_word(seq));
+        return type_error(r, seq, key, WANT_LIST);
     size_t idx = 0;
     for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top;
          it++, idx++) {
@@ -288,7 +322,7 @@ static int read_named_list(struct reader *r, yaml_node_t *root, const char *key,
             if (!(en->name = strdup("")))
                 return fail_at(r, item, _("out of memory"));
         } else if (item->type != YAML_MAPPING_NODE) {
-            return fail_at(r, item, _("%s: expected a mapping, found %s"), path, kind_word(item));
+            return type_error(r, item, path, WANT_MAPPING);
         } else {
             char sub[200];
             snprintf(sub, sizeof sub, "%s.name", path);
@@ -328,8 +362,7 @@ static int parse_document(struct reader *r, struct kc_file *f)
     if (!root || is_null_node(root))
         return 0;   /* an empty file is an empty configuration */
     if (root->type != YAML_MAPPING_NODE)
-        return fail_at(r, root, _("expected a kubeconfig mapping (apiVersion, clusters, contexts, "
-                                  "users...), found %s"), kind_word(root));
+        return type_error(r, root, "", WANT_KUBECONFIG);
     static const char *const ctx_fields[3] = { "cluster", "user", "namespace" };
     static const char *const cluster_fields[3] = { "server", NULL, NULL };
     static const char *const user_fields[3] = { NULL, NULL, NULL };
