@@ -1,8 +1,8 @@
 /* The output directory, written atomically (SPEC §4; issue 4).
  *
  * Everything is written into a temporary directory beside the target (".NAME.k8tls-new-XXXXXX"),
- * each file created O_EXCL|O_NOFOLLOW with its mode set by fchmod (the umask plays no part) and
- * fsync'ed, then the directory is renamed into place. Replacing an existing directory (--force)
+ * each file created O_EXCL|O_NOFOLLOW with its mode set by fchmod (the umask plays no part), all
+ * of them fsync'ed with their directories, then the directory is renamed into place. Replacing an existing directory (--force)
  * swaps the two with renameat2(RENAME_EXCHANGE) when the file system supports it, else renames
  * the old one aside, the new one in, and restores the old one if that fails; the old tree is
  * removed last. Any failure before that point removes the temporary directory: the previous
@@ -171,7 +171,7 @@ static int write_one(struct out *o, int root, const struct k8tls_artifact *a)
         close(fd);
         return fail(o, a->path, EIO);
     }
-    if (write_all(fd, a->data, a->len) < 0 || fsync(fd) < 0) {
+    if (write_all(fd, a->data, a->len) < 0) {
         int err = errno;
         close(fd);
         return fail(o, a->path, err);
@@ -181,10 +181,22 @@ static int write_one(struct out *o, int root, const struct k8tls_artifact *a)
     return 0;
 }
 
-/* fsync every directory of the tree (files are synced as they are written). */
-static void sync_dirs(int root, const struct k8tls_bundle *b)
+/* fsync every file, then every directory of the tree. Files are synced after all of them are
+ * written, not one by one: the first fsync commits the file system's journal for all of them and
+ * the others then cost little (one fsync per file as it is written costs a journal commit each). */
+static int sync_tree(struct out *o, int root, const struct k8tls_bundle *b)
 {
     char buf[1100];
+    for (size_t i = 0; i < b->n; i++) {
+        int fd = openat(root, b->v[i].path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) < 0) {
+            int err = errno;
+            if (fd >= 0)
+                close(fd);
+            return fail(o, b->v[i].path, err);
+        }
+        close(fd);
+    }
     for (size_t i = 0; i < b->n; i++) {
         snprintf(buf, sizeof buf, "%s", b->v[i].path);
         char *s = strrchr(buf, '/');
@@ -195,6 +207,7 @@ static void sync_dirs(int root, const struct k8tls_bundle *b)
         }
     }
     fsync(root);
+    return 0;
 }
 
 static bool dir_is_empty(const char *path)
@@ -339,7 +352,11 @@ int k8tls_output_write(const struct k8tls_bundle *b, const char *dir_in, bool fo
             rm_tree(tmp);
             return -1;
         }
-    sync_dirs(root, b);
+    if (sync_tree(&o, root, b) < 0) {
+        close(root);
+        rm_tree(tmp);
+        return -1;
+    }
     close(root);
 
     /* Into place. */
