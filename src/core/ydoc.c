@@ -249,9 +249,17 @@ static bool equal_at(struct ydoc *y, int a, int b, int depth)
     if (!na || !nb || na->type != nb->type)
         return false;
     switch (na->type) {
-    case YAML_SCALAR_NODE:
-        return na->data.scalar.length == nb->data.scalar.length &&
-               memcmp(na->data.scalar.value, nb->data.scalar.value, na->data.scalar.length) == 0;
+    case YAML_SCALAR_NODE: {
+        if (na->data.scalar.length != nb->data.scalar.length ||
+            memcmp(na->data.scalar.value, nb->data.scalar.value, na->data.scalar.length) != 0)
+            return false;
+        /* "true" (a string) is not true (a boolean); "abc" and abc are the same string. */
+        bool pa = na->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ||
+                  na->data.scalar.style == YAML_ANY_SCALAR_STYLE;
+        bool pb = nb->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ||
+                  nb->data.scalar.style == YAML_ANY_SCALAR_STYLE;
+        return pa == pb || !k8tls_yaml_needs_quotes((const char *)na->data.scalar.value);
+    }
     case YAML_SEQUENCE_NODE: {
         ptrdiff_t la = na->data.sequence.items.top - na->data.sequence.items.start;
         ptrdiff_t lb = nb->data.sequence.items.top - nb->data.sequence.items.start;

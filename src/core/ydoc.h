@@ -58,8 +58,8 @@ size_t ydoc_map_len(struct ydoc *y, int map);
 const char *ydoc_scalar(struct ydoc *y, int id);
 bool ydoc_is_map(struct ydoc *y, int id);
 bool ydoc_is_seq(struct ydoc *y, int id);
-/* Scalar equality by text (so "true" equals true), mappings by keys (any order), sequences by
- * position. Bounded depth. */
+/* Scalar equality by text and meaning (a quoted "true" is not the boolean true; "abc" is abc),
+ * mappings by keys (any order), sequences by position. Bounded depth. */
 bool ydoc_equal(struct ydoc *y, int a, int b);
 /* Forces a scalar node's style (e.g. serverVersion double-quoted). */
 void ydoc_set_style(struct ydoc *y, int id, yaml_scalar_style_t style);

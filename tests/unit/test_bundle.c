@@ -888,6 +888,37 @@ START_TEST(test_merging_twice_changes_nothing_the_second_time)
 }
 END_TEST
 
+START_TEST(test_merge_replaces_a_string_true_by_a_boolean)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/str.yaml", tmpdir);
+    write_file(path, "apiVersion: k8ssandra.io/v1alpha1\nkind: K8ssandraCluster\n"
+                     "metadata: {name: s, namespace: ns}\nspec:\n  cassandra:\n"
+                     "    serverVersion: \"4.0.1\"\n"
+                     "    config:\n      cassandraYaml:\n"
+                     "        client_encryption_options: {enabled: \"true\", optional: false}\n"
+                     "    datacenters: [{metadata: {name: dc1}, size: 1}]\n");
+    struct k8tls_plan *p = ec_plan();
+    p->cluster.manifest = (free(p->cluster.manifest), strdup(path));
+    p->cluster.medusa.enabled = false;
+    struct k8tls_bundle *b = build_ok(p, NULL);
+    struct ydocs y;
+    load_art(b, "manifests/20-k8ssandracluster.yaml", &y);
+    bool on = false;
+    ck_assert_int_eq(k8tls_yaml_get_bool(at(&y, "spec.cassandra.config.cassandraYaml."
+                                                "client_encryption_options.enabled"), &on), 0);
+    ck_assert(on);
+    ck_assert(has_change(b, K8TLS_CHANGE_REPLACED, "spec.cassandra.config.cassandraYaml."
+                                                   "client_encryption_options.enabled"));
+    /* optional: false was already right: not reported */
+    ck_assert(!has_change(b, K8TLS_CHANGE_REPLACED, "spec.cassandra.config.cassandraYaml."
+                                                    "client_encryption_options.optional"));
+    yaml_document_delete(&y.doc);
+    k8tls_bundle_free(b);
+    k8tls_plan_free(p);
+}
+END_TEST
+
 /* Hostile input (X5): mutated manifests never crash the reader or the merge (run under ASan in
  * the sanitizer build); each either merges or is refused with a message naming the file. */
 START_TEST(test_merge_survives_mutated_manifests)
@@ -1001,6 +1032,7 @@ static Suite *suite(void)
     tcase_add_test(t, test_merge_migrates_a_users_own_medusa_secret_when_not_generating);
     tcase_add_test(t, test_merging_twice_changes_nothing_the_second_time);
     tcase_add_test(t, test_merge_survives_mutated_manifests);
+    tcase_add_test(t, test_merge_replaces_a_string_true_by_a_boolean);
     suite_add_tcase(s, t);
     return s;
 }
