@@ -305,11 +305,14 @@ static void plan_notes(struct build *c)
     if (p->encryption.internode.require_client_auth &&
         (mode == K8TLS_INTERNODE_DC || mode == K8TLS_INTERNODE_RACK) &&
         !has_note_path(n, "encryption.internode.mode"))
-        k8tls_diags_add(n, K8TLS_SEV_WARNING, NULL, 0, 0, "encryption.internode.mode",
-                        _("with internode_encryption %s, Cassandra lets nodes in the same %s "
-                          "talk without TLS, bypassing require_client_auth; `all` is advised"),
-                        k8tls_internode_mode_name(mode),
-                        mode == K8TLS_INTERNODE_DC ? "datacenter" : "rack");
+        k8tls_diags_add(n, K8TLS_SEV_WARNING, NULL, 0, 0, "encryption.internode.mode", "%s",
+                        mode == K8TLS_INTERNODE_DC
+                            ? _("with internode_encryption dc, Cassandra lets nodes of the same "
+                                "datacenter talk without TLS, bypassing require_client_auth; "
+                                "`all` is advised")
+                            : _("with internode_encryption rack, Cassandra lets nodes of the same "
+                                "rack talk without TLS, bypassing require_client_auth; `all` is "
+                                "advised"));
     if (p->cluster.stargate.enabled && !has_note_path(n, "cluster.stargate.enabled"))
         k8tls_diags_add(n, K8TLS_SEV_WARNING, NULL, 0, 0, "cluster.stargate.enabled", "%s",
                         _("Stargate is marked DEPRECATED in the current K8ssandraCluster CRD; "

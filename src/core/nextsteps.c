@@ -78,10 +78,16 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
         p->stores.client.source == K8TLS_SOURCE_REUSE ? &p->stores.server : &p->stores.client;
 
     ybuf_printf(&t, "# %s\n\n", _("Next steps"));
-    ybuf_printf(&t, _("Cluster `%s` in namespace `%s`: internode encryption `%s`, client "
-                      "encryption %s, stores %s."),
-                id->name, ns, k8tls_internode_mode_name(p->encryption.internode.mode),
-                client ? _("on") : _("off"), fmt_name(p->stores.format));
+    if (client)
+        ybuf_printf(&t, _("Cluster `%s` in namespace `%s`: internode encryption `%s`, client "
+                          "encryption on, stores %s."),
+                    id->name, ns, k8tls_internode_mode_name(p->encryption.internode.mode),
+                    fmt_name(p->stores.format));
+    else
+        ybuf_printf(&t, _("Cluster `%s` in namespace `%s`: internode encryption `%s`, client "
+                          "encryption off, stores %s."),
+                    id->name, ns, k8tls_internode_mode_name(p->encryption.internode.mode),
+                    fmt_name(p->stores.format));
     ybuf_puts(&t, "\n\n");
 
     /* ---- 1. apply ---- */
