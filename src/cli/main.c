@@ -73,6 +73,9 @@ static const char *prog = PACKAGE;
 
 static void try_help(void)
 {
+    fprintf(stderr, _("Usage: %s [OPTION]...\n"
+                      "  or:  %s inspect PATH...\n"
+                      "  or:  %s rotate ...\n"), prog, prog, prog);
     fprintf(stderr, _("Try '%s --help' for more information.\n"), prog);
 }
 

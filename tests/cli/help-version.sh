@@ -26,6 +26,7 @@ rc=$?
 check "an unknown flag exits 2 (got $rc)" [ $rc -eq 2 ]
 check "an unknown flag names the flag" grep -q -e "--no-such-flag" "$t/err"
 check "an unknown flag points at --help" grep -q -e "--help" "$t/err"
+check "an unknown flag shows the usage" grep -q '^Usage: k8tls-wizard \[OPTION\]' "$t/err"
 check "an unknown flag prints nothing on stdout" [ ! -s "$t/out" ]
 
 "$K8TLS_BIN" --defaults extra-argument >"$t/out" 2>"$t/err"
