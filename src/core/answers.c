@@ -970,8 +970,11 @@ int k8tls_answers_emit_buf(const struct k8tls_plan *p, int flags, char **buf, si
         else
             sections[i].emit(&m, root, p);
         if (m.fail) {
+            /* libyaml refuses text that is not UTF-8 as it refuses to allocate */
             yaml_document_delete(&m.doc);
-            goto oom;
+            k8tls_err_set(e, NULL, 0, 0, "%s",
+                          _("cannot write the answers: a value is not UTF-8 text (or memory ran out)"));
+            goto fail;
         }
         if (k8tls_yaml_dump(&m.doc, &part, &plen, e) < 0)
             goto fail;

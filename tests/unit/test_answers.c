@@ -298,6 +298,22 @@ START_TEST(test_strings_that_look_like_other_types_are_quoted)
 }
 END_TEST
 
+START_TEST(test_text_that_is_not_utf8_is_refused_when_printing)
+{
+    struct k8tls_plan *p = k8tls_plan_new_defaults();
+    free(p->ca.subject.O);
+    p->ca.subject.O = strdup("Soci\xe9t\xe9");   /* Latin-1, as a terminal might give it */
+    char *buf = NULL;
+    size_t len;
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    ck_assert_int_eq(k8tls_answers_emit_buf(p, K8TLS_EMIT_COMMENTS, &buf, &len, &e), -1);
+    ck_assert_ptr_null(buf);
+    ck_assert_ptr_nonnull(strstr(e.msg, "UTF-8"));
+    k8tls_plan_free(p);
+}
+END_TEST
+
 /* ---- loading: defaults and special rules ------------------------------------------------ */
 
 START_TEST(test_missing_keys_take_the_defaults)
@@ -625,6 +641,7 @@ static Suite *answers_suite(void)
     tcase_add_test(tc, test_a_file_with_every_key_keeps_its_meaning_after_load_print_load);
     tcase_add_test(tc, test_literal_passwords_can_be_left_out_references_kept);
     tcase_add_test(tc, test_strings_that_look_like_other_types_are_quoted);
+    tcase_add_test(tc, test_text_that_is_not_utf8_is_refused_when_printing);
     suite_add_tcase(s, tc);
     tc = tcase_create("load");
     tcase_add_test(tc, test_missing_keys_take_the_defaults);
