@@ -1,6 +1,408 @@
-/* STUB: replaced by the rotation work (issue 7). */
+/* `k8tls-wizard rotate`: certificate renewal and CA rotation without downtime (issue 7). Reads
+ * what exists (an output directory or a context's Secrets), shows it, proposes or runs one phase,
+ * writes its bundle and/or applies it. Exit codes: 0 ok, 1 refused or invalid (nothing written),
+ * 2 usage, 3 environment (kubectl, API, file system). */
 #include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "k8tls/i18n.h"
 #include "k8tls/cli.h"
+#include "k8tls/rotate.h"
+#include "k8tls/output.h"
+#include "k8tls/kube.h"
+#include "k8tls/inspect.h"
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
+
+enum {
+    OPT_FROM = 256, OPT_FROM_CONTEXT, OPT_ANSWERS, OPT_PHASE, OPT_CA_KEY, OPT_CA_KEY_PASSWORD,
+    OPT_NEW_PASSWORDS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT, OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF,
+    OPT_FORCE_CONFLICTS,
+};
+
+static const struct option long_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"from-context", required_argument, NULL, OPT_FROM_CONTEXT},
+    {"answers", required_argument, NULL, OPT_ANSWERS},
+    {"phase", required_argument, NULL, OPT_PHASE},
+    {"ca-key", required_argument, NULL, OPT_CA_KEY},
+    {"ca-key-password", required_argument, NULL, OPT_CA_KEY_PASSWORD},
+    {"new-passwords", no_argument, NULL, OPT_NEW_PASSWORDS},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"output", required_argument, NULL, 'o'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"apply", no_argument, NULL, OPT_APPLY},
+    {"context", required_argument, NULL, OPT_CONTEXT},
+    {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
+    {"dry-run", required_argument, NULL, OPT_DRY_RUN},
+    {"diff", no_argument, NULL, OPT_DIFF},
+    {"force-conflicts", no_argument, NULL, OPT_FORCE_CONFLICTS},
+    {NULL, 0, NULL, 0},
+};
+
+struct ropts {
+    struct k8tls_rotate_opts r;
+    enum k8tls_rotate_phase phase;
+    const char *output;
+    bool help, quiet, apply, dry_run_server, diff, force_conflicts;
+    const char **contexts;
+    size_t n_contexts;
+};
+
+static const char *prog = PACKAGE " rotate";
+
+static void usage_error(const char *msg)
+{
+    fprintf(stderr, "%s: %s\n", prog, msg);
+    fprintf(stderr, _("Try '%s --help' for more information.\n"), prog);
+}
+
+static void print_help(void)
+{
+    printf(_("Usage: %s rotate (--from DIR | --from-context NAME) [OPTION]...\n"), PACKAGE);
+    fputs(_("Renew the certificates of a cluster, or rotate its root CA in three phases, without\n"
+            "downtime. Shows what exists (CA, certificates, days left) and, without --phase,\n"
+            "proposes the next step and writes nothing.\n"), stdout);
+    fputs("\n", stdout);
+    fputs(_("Start from:\n"
+            "      --from DIR            an output directory written by the wizard or by an\n"
+            "                            earlier phase (answers.yaml, Secrets, ca/, rotation.yaml)\n"
+            "      --from-context NAME   the live Secrets of a kube context (kubectl get secret);\n"
+            "                            with --from, the Secrets are read from the context and\n"
+            "                            the CA keys and the plan from DIR\n"
+            "      --answers FILE        the plan (Secret names, namespace) without --from\n"),
+          stdout);
+    fputs(_("Phase:\n"
+            "      --phase PHASE         renew    new certificates from the same CA (one phase)\n"
+            "                            trust    CA rotation 1/3: trust the old and a new CA\n"
+            "                            reissue  CA rotation 2/3: certificates of the new CA\n"
+            "                            retire   CA rotation 3/3: trust only the new CA\n"
+            "      --ca-key PATH         private key (PEM) of the CA that signs the new\n"
+            "                            certificates (default: the one in DIR)\n"
+            "      --ca-key-password REF its password: env:NAME or file:PATH\n"
+            "      --new-passwords       generate new store passwords (default: keep them)\n"
+            "      --force               go on although old certificates have expired, and\n"
+            "                            replace an existing output directory\n"), stdout);
+    fputs(_("Output:\n"
+            "  -o, --output NEWDIR       write the phase's bundle there (needed with --phase)\n"
+            "  -q, --quiet               do not print the report of what was found\n"
+            "      --apply               apply the phase's Secrets with kubectl server-side apply\n"
+            "                            (the live Secrets are checked first)\n"
+            "      --context NAME        kube context to apply to (repeatable; default: the\n"
+            "                            --from-context one, else the current one)\n"
+            "      --kubeconfig PATH     kubeconfig file (default: KUBECONFIG, ~/.kube/config)\n"
+            "      --dry-run=server      let the API server check without persisting\n"
+            "      --diff                show what would change (Secret values masked)\n"
+            "      --force-conflicts     take over fields another manager owns\n"
+            "  -h, --help                show this help and exit\n"), stdout);
+    fputs("\n", stdout);
+    fputs(_("Exit status: 0 ok, 1 refused or invalid (nothing written), 2 usage, 3 kubectl or\n"
+            "file system failure.\n"), stdout);
+}
+
+/* Returns -1 to go on, or the exit code. */
+static int parse(int argc, char **argv, struct ropts *o)
+{
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":ho:q", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'h': o->help = true; break;
+        case 'q': o->quiet = true; break;
+        case 'o': o->output = optarg; break;
+        case OPT_FROM: o->r.from_dir = optarg; break;
+        case OPT_FROM_CONTEXT: o->r.from_context = optarg; break;
+        case OPT_ANSWERS: o->r.answers = optarg; break;
+        case OPT_PHASE: {
+            int ph = k8tls_rotate_phase_parse(optarg);
+            if (ph < 0) {
+                char msg[512];
+                snprintf(msg, sizeof msg,
+                         _("--phase: '%s' is not a phase (renew, trust, reissue, retire)"), optarg);
+                usage_error(msg);
+                return EXIT_USAGE;
+            }
+            o->phase = (enum k8tls_rotate_phase)ph;
+            break;
+        }
+        case OPT_CA_KEY: o->r.ca_key = optarg; break;
+        case OPT_CA_KEY_PASSWORD: o->r.ca_key_password = optarg; break;
+        case OPT_NEW_PASSWORDS: o->r.new_passwords = true; break;
+        case OPT_FORCE: o->r.force = true; break;
+        case OPT_APPLY: o->apply = true; break;
+        case OPT_CONTEXT: {
+            const char **v = realloc(o->contexts, (o->n_contexts + 1) * sizeof *v);
+            if (!v) {
+                fprintf(stderr, "%s: %s\n", prog, _("out of memory"));
+                return EXIT_ENV;
+            }
+            o->contexts = v;
+            o->contexts[o->n_contexts++] = optarg;
+            break;
+        }
+        case OPT_KUBECONFIG: o->r.kubeconfig = optarg; break;
+        case OPT_DRY_RUN:
+            if (strcmp(optarg, "server") != 0) {
+                usage_error(_("--dry-run: only --dry-run=server is supported"));
+                return EXIT_USAGE;
+            }
+            o->dry_run_server = true;
+            break;
+        case OPT_DIFF: o->diff = true; break;
+        case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
+        case ':': {
+            char msg[256];
+            snprintf(msg, sizeof msg, _("option '%s' needs a value"), argv[optind - 1]);
+            usage_error(msg);
+            return EXIT_USAGE;
+        }
+        default: {
+            char msg[256];
+            snprintf(msg, sizeof msg, _("unknown option '%s'"), argv[optind - 1]);
+            usage_error(msg);
+            return EXIT_USAGE;
+        }
+        }
+    }
+    if (o->help)
+        return -1;
+    if (optind < argc) {
+        char msg[512];
+        snprintf(msg, sizeof msg, _("unexpected argument '%s'"), argv[optind]);
+        usage_error(msg);
+        return EXIT_USAGE;
+    }
+    if (!o->r.from_dir && !o->r.from_context) {
+        usage_error(_("say where to start from: --from DIR or --from-context NAME"));
+        return EXIT_USAGE;
+    }
+    if (o->r.answers && o->r.from_dir) {
+        usage_error(_("--answers is for --from-context alone: DIR holds its own answers.yaml"));
+        return EXIT_USAGE;
+    }
+    if (o->r.ca_key_password && !o->r.ca_key) {
+        usage_error(_("--ca-key-password needs --ca-key"));
+        return EXIT_USAGE;
+    }
+    if (!o->apply && (o->n_contexts || o->dry_run_server || o->diff || o->force_conflicts)) {
+        usage_error(_("--context, --dry-run, --diff and --force-conflicts need --apply"));
+        return EXIT_USAGE;
+    }
+    if (o->phase == K8TLS_ROTATE_NONE && (o->output || o->apply || o->r.new_passwords)) {
+        usage_error(_("--output, --apply and --new-passwords need --phase: without it, rotate "
+                      "only shows what exists and proposes the next step"));
+        return EXIT_USAGE;
+    }
+    if (o->phase != K8TLS_ROTATE_NONE && !o->output) {
+        usage_error(_("--phase needs --output NEWDIR: the phase's bundle (with the CA keys the "
+                      "next phase needs) must be kept"));
+        return EXIT_USAGE;
+    }
+    return -1;
+}
+
+static bool occupied(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno != ENOENT;
+    struct dirent *de;
+    bool any = false;
+    while ((de = readdir(d)))
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+            any = true;
+            break;
+        }
+    closedir(d);
+    return any;
+}
+
+static void progress(void *ud, int done, int total, const char *label)
+{
+    (void)ud;
+    (void)done;
+    (void)total;
+    (void)label;
+}
+
+/* The exact command of the proposed phase. */
+static void print_command(const struct ropts *o, enum k8tls_rotate_phase ph)
+{
+    printf("  %s rotate", PACKAGE);
+    if (o->r.from_dir)
+        printf(" --from %s", o->r.from_dir);
+    if (o->r.from_context)
+        printf(" --from-context %s", o->r.from_context);
+    if (o->r.answers)
+        printf(" --answers %s", o->r.answers);
+    printf(" --phase %s --output NEWDIR", k8tls_rotate_phase_name(ph));
+    if (o->r.from_context)
+        printf(" --apply");
+    printf("\n");
+}
+
 int k8tls_cli_rotate(int argc, char **argv)
-{ (void)argc; (void)argv; fprintf(stderr, "k8tls-wizard: rotate is not built yet\n"); return 2; }
+{
+    struct ropts o;
+    memset(&o, 0, sizeof o);
+    int rc = parse(argc, argv, &o);
+    if (rc >= 0) {
+        free(o.contexts);
+        return rc;
+    }
+    if (o.help) {
+        print_help();
+        free(o.contexts);
+        return EXIT_OK;
+    }
+
+    /* --apply checks the live Secrets: read them from the control-plane context */
+    const char *current = NULL;
+    struct k8tls_kubeconfig *kc = NULL;
+    if (o.apply && !o.r.from_context) {
+        if (o.n_contexts) {
+            o.r.from_context = o.contexts[0];
+        } else {
+            struct k8tls_err e;
+            k8tls_err_clear(&e);
+            kc = k8tls_kubeconfig_load(o.r.kubeconfig, &e);
+            if (!kc) {
+                char buf[2048];
+                fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
+                free(o.contexts);
+                return EXIT_ENV;
+            }
+            current = kc->current_context;
+            if (!current || !*current) {
+                fprintf(stderr, "%s: %s\n", prog,
+                        _("no kube context given and no current-context in the kubeconfig: pass "
+                          "--context NAME"));
+                k8tls_kubeconfig_free(kc);
+                free(o.contexts);
+                return EXIT_ENV;
+            }
+            o.r.from_context = current;
+        }
+    }
+
+    struct k8tls_diags d;
+    struct k8tls_rotate_state *s = NULL;
+    struct k8tls_bundle *b = NULL;
+    k8tls_diags_init(&d);
+    int lrc = k8tls_rotate_load(&o.r, &s, &d);
+    k8tls_diags_print(&d, stderr);
+    k8tls_diags_free(&d);
+    k8tls_diags_init(&d);
+    if (lrc < 0) {
+        fprintf(stderr, _("%s: nothing was written\n"), prog);
+        rc = lrc == -3 ? EXIT_ENV : EXIT_INVALID;
+        goto out;
+    }
+    if (!o.quiet) {
+        k8tls_inspect_print(&s->report, stdout);
+        printf("\n");
+    }
+    k8tls_rotate_print_summary(s, stdout);
+    printf("\n");
+
+    struct k8tls_rotate_decision dec;
+    if (k8tls_rotate_plan(s, o.phase, &o.r, &dec, &d) < 0) {
+        k8tls_diags_print(&d, stderr);
+        fprintf(stderr, _("%s: nothing was written\n"), prog);
+        rc = EXIT_INVALID;
+        goto out;
+    }
+    if (o.phase == K8TLS_ROTATE_NONE) {
+        if (dec.phase == K8TLS_ROTATE_NONE) {
+            printf(_("Proposed: nothing; %s.\n"), dec.reason);
+        } else {
+            printf(_("Proposed next step: phase %s (%s): %s.\n"),
+                   k8tls_rotate_phase_name(dec.phase), k8tls_rotate_phase_title(dec.phase),
+                   dec.reason);
+            if (!dec.allowed) {
+                printf("%s\n", _("It cannot run yet:"));
+                for (size_t i = 0; i < d.n; i++)
+                    printf("  - %s\n", d.v[i].msg);
+            }
+            printf("%s\n", _("To run it:"));
+            print_command(&o, dec.phase);
+        }
+        rc = EXIT_OK;
+        goto out;
+    }
+
+    if (!o.r.force && occupied(o.output)) {
+        fprintf(stderr, _("%s: %s already exists and is not empty: nothing was written (use "
+                          "--force to replace it)\n"), prog, o.output);
+        rc = EXIT_INVALID;
+        goto out;
+    }
+    fprintf(stderr, _("%s: %s\n"), prog, k8tls_rotate_phase_title(o.phase));
+    if (k8tls_rotate_run(s, o.phase, &o.r, progress, NULL, &b, &d) < 0 || !b) {
+        k8tls_diags_print(&d, stderr);
+        fprintf(stderr, _("%s: nothing was written\n"), prog);
+        rc = EXIT_INVALID;
+        goto out;
+    }
+    k8tls_diags_print(&d, stderr);
+    k8tls_diags_print(&b->notes, stderr);
+
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    if (k8tls_output_write(b, o.output, o.r.force, &e) < 0) {
+        char buf[2048];
+        fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
+        fprintf(stderr, _("%s: %s was not written\n"), prog, o.output);
+        rc = EXIT_ENV;
+        goto out;
+    }
+    fprintf(stderr, _("%s: wrote %s (%zu files); see %s/NEXT-STEPS.md\n"), prog, o.output, b->n,
+            o.output);
+    rc = EXIT_OK;
+
+    if (o.apply) {
+        const char *ctx1[1] = { o.r.from_context };
+        struct k8tls_apply_opts ao = {
+            .kubeconfig = o.r.kubeconfig,
+            .contexts = o.n_contexts ? o.contexts : ctx1,
+            .n_contexts = o.n_contexts ? o.n_contexts : 1,
+            .dry_run_server = o.dry_run_server,
+            .diff = o.diff,
+            .force_conflicts = o.force_conflicts,
+        };
+        rc = k8tls_kube_apply(b, k8tls_rotate_state_plan(s), &ao);
+    }
+    if (rc == EXIT_OK && !o.diff && !o.dry_run_server) {
+        bool more = o.phase == K8TLS_ROTATE_TRUST || o.phase == K8TLS_ROTATE_REISSUE;
+        char task[4200];
+        snprintf(task, sizeof task, "%s/restart/k8ssandratask.yaml", o.output);
+        if (o.apply)
+            fprintf(stderr, more ? _("%s: next: restart every pod (%s), then run the next phase "
+                                     "(see %s/NEXT-STEPS.md)\n")
+                                 : _("%s: next: restart every pod (%s; see %s/NEXT-STEPS.md)\n"),
+                    prog, task, o.output);
+        else
+            fprintf(stderr, more ? _("%s: next: apply the Secrets in every context, restart every "
+                                     "pod (%s), then run the next phase (see %s/NEXT-STEPS.md)\n")
+                                 : _("%s: next: apply the Secrets in every context and restart "
+                                     "every pod (%s; see %s/NEXT-STEPS.md)\n"),
+                    prog, task, o.output);
+    }
+out:
+    k8tls_diags_free(&d);
+    k8tls_bundle_free(b);
+    k8tls_rotate_state_free(s);
+    k8tls_kubeconfig_free(kc);
+    free(o.contexts);
+    return rc;
+}

@@ -1,0 +1,423 @@
+/* What a rotation phase writes besides the Secrets (issue 7): rotation.yaml (the phase and the
+ * CAs, so that the next phase finds the new CA's key), the K8ssandraTask that restarts the cluster,
+ * the kustomization of the Secrets, and NEXT-STEPS.md. YAML through libyaml (yamlutil.h). */
+#include "config.h"
+#include "rotate_int.h"
+#include "k8tls/i18n.h"
+#include "k8tls/yamlutil.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
+/* ---- small helpers ---------------------------------------------------------------------- */
+
+static char *subject_of(X509 *x)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    char *out = NULL, *p;
+    if (b && X509_NAME_print_ex(b, X509_get_subject_name(x), 0,
+                                XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+        long n = BIO_get_mem_data(b, &p);
+        if (n >= 0 && (out = malloc((size_t)n + 1))) {
+            memcpy(out, p, (size_t)n);
+            out[n] = '\0';
+        }
+    }
+    BIO_free(b);
+    ERR_clear_error();
+    return out ? out : strdup("?");
+}
+
+static void date_of(X509 *x, char *buf, size_t len)
+{
+    struct tm tm;
+    const ASN1_TIME *t = x ? X509_get0_notAfter(x) : NULL;
+    if (!t || !ASN1_TIME_to_tm(t, &tm)) {
+        snprintf(buf, len, "?");
+        return;
+    }
+    strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
+/* ---- rotation.yaml ---------------------------------------------------------------------- */
+
+static int ca_map(yaml_document_t *d, X509 *x, const char *cert, const char *key)
+{
+    char fp[65], date[64];
+    char *subj = subject_of(x);
+    k8tls_rotate_fingerprint(x, fp);
+    date_of(x, date, sizeof date);
+    int m = k8tls_yaml_add_map(d, false);
+    int rc = m && subj ? 0 : -1;
+    rc |= k8tls_yaml_map_str(d, m, "subject", subj);
+    rc |= k8tls_yaml_map_str(d, m, "sha256", fp);
+    rc |= k8tls_yaml_map_str(d, m, "notAfter", date);
+    if (cert)
+        rc |= k8tls_yaml_map_str(d, m, "cert", cert);
+    if (key)
+        rc |= k8tls_yaml_map_str(d, m, "key", key);
+    free(subj);
+    return rc ? 0 : m;
+}
+
+static enum k8tls_rotate_phase next_phase(enum k8tls_rotate_phase ph)
+{
+    switch (ph) {
+    case K8TLS_ROTATE_TRUST: return K8TLS_ROTATE_REISSUE;
+    case K8TLS_ROTATE_REISSUE: return K8TLS_ROTATE_RETIRE;
+    default: return K8TLS_ROTATE_NONE;
+    }
+}
+
+static const char *stage_name(enum k8tls_rotate_phase ph)
+{
+    switch (ph) {
+    case K8TLS_ROTATE_TRUST: return "trusting";
+    case K8TLS_ROTATE_REISSUE: return "reissued";
+    default: return "steady";
+    }
+}
+
+int k8tls_rotate_doc_rotation_yaml(const struct k8tls_rotate_doc *doc, char **out, size_t *len,
+                                   struct k8tls_err *e)
+{
+    yaml_document_t d;
+    if (k8tls_yaml_doc_init(&d) < 0) {
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    int rc = 0;
+    int root = k8tls_yaml_add_map(&d, false);
+    rc |= k8tls_yaml_map_str(&d, root, "apiVersion", "k8tls-wizard/v1");
+    rc |= k8tls_yaml_map_str(&d, root, "kind", "Rotation");
+    rc |= k8tls_yaml_map_str(&d, root, "phase", k8tls_rotate_phase_name(doc->phase));
+    rc |= k8tls_yaml_map_str(&d, root, "stage", stage_name(doc->phase));
+    rc |= k8tls_yaml_map_str(&d, root, "next", k8tls_rotate_phase_name(next_phase(doc->phase)));
+    rc |= k8tls_yaml_map_str(&d, root, "cluster", doc->plan->cluster.name);
+    rc |= k8tls_yaml_map_str(&d, root, "namespace", doc->namespace_);
+    int secrets = k8tls_yaml_add_seq(&d, false);
+    for (size_t i = 0; doc->secret_names && doc->secret_names[i]; i++)
+        rc |= k8tls_yaml_seq_add(&d, secrets, k8tls_yaml_add_str(&d, doc->secret_names[i]));
+    rc |= k8tls_yaml_map_add(&d, root, "secrets", secrets);
+    rc |= k8tls_yaml_map_bool(&d, root, "passwordsKept", doc->passwords_kept);
+    int m = ca_map(&d, doc->signing_ca, "ca/rootca.crt", doc->signing_ca_key);
+    rc |= m ? k8tls_yaml_map_add(&d, root, "signingCA", m) : -1;
+    if (doc->next_ca) {
+        m = ca_map(&d, doc->next_ca, "ca/next-rootca.crt", doc->next_ca_key);
+        rc |= m ? k8tls_yaml_map_add(&d, root, "newCA", m) : -1;
+    } else if (doc->phase == K8TLS_ROTATE_REISSUE) {
+        /* the new CA now signs the leaves: the next phase (retire) tells the CAs apart by it */
+        m = ca_map(&d, doc->signing_ca, "ca/rootca.crt", doc->signing_ca_key);
+        rc |= m ? k8tls_yaml_map_add(&d, root, "newCA", m) : -1;
+    }
+    if (doc->previous_ca) {
+        m = ca_map(&d, doc->previous_ca, "ca/previous-rootca.crt", NULL);
+        rc |= m ? k8tls_yaml_map_add(&d, root, "previousCA", m) : -1;
+    }
+    int trusted = k8tls_yaml_add_seq(&d, false);
+    for (int i = 0; doc->trusted && i < sk_X509_num(doc->trusted); i++) {
+        char fp[65];
+        k8tls_rotate_fingerprint(sk_X509_value(doc->trusted, i), fp);
+        rc |= k8tls_yaml_seq_add(&d, trusted, k8tls_yaml_add_str(&d, fp));
+    }
+    rc |= k8tls_yaml_map_add(&d, root, "trustedSha256", trusted);
+    if (rc || !root) {
+        yaml_document_delete(&d);
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    return k8tls_yaml_dump(&d, out, len, e);
+}
+
+/* ---- the restart task ------------------------------------------------------------------- */
+
+int k8tls_rotate_doc_restart_task(const struct k8tls_rotate_doc *doc, char **out, size_t *len,
+                                  struct k8tls_err *e)
+{
+    yaml_document_t d;
+    if (k8tls_yaml_doc_init(&d) < 0) {
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    int rc = 0;
+    int root = k8tls_yaml_add_map(&d, false);
+    rc |= k8tls_yaml_map_str(&d, root, "apiVersion", "control.k8ssandra.io/v1alpha1");
+    rc |= k8tls_yaml_map_str(&d, root, "kind", "K8ssandraTask");
+    int md = k8tls_yaml_add_map(&d, false);
+    rc |= k8tls_yaml_map_str(&d, md, "name", doc->restart_task_name);
+    rc |= k8tls_yaml_map_str(&d, md, "namespace", doc->namespace_);
+    rc |= k8tls_yaml_map_add(&d, root, "metadata", md);
+    int spec = k8tls_yaml_add_map(&d, false);
+    int cl = k8tls_yaml_add_map(&d, false);
+    rc |= k8tls_yaml_map_str(&d, cl, "name", doc->plan->cluster.name);
+    rc |= k8tls_yaml_map_add(&d, spec, "cluster", cl);
+    int dcs = k8tls_yaml_add_seq(&d, false);
+    for (size_t i = 0; i < doc->plan->cluster.n_dcs; i++)
+        if (doc->plan->cluster.dcs[i].name && *doc->plan->cluster.dcs[i].name)
+            rc |= k8tls_yaml_seq_add(&d, dcs, k8tls_yaml_add_str(&d, doc->plan->cluster.dcs[i].name));
+    rc |= k8tls_yaml_map_add(&d, spec, "datacenters", dcs);
+    int tpl = k8tls_yaml_add_map(&d, false);
+    int jobs = k8tls_yaml_add_seq(&d, false);
+    int job = k8tls_yaml_add_map(&d, false);
+    rc |= k8tls_yaml_map_str(&d, job, "name", "rolling-restart");
+    rc |= k8tls_yaml_map_str(&d, job, "command", "restart");
+    rc |= k8tls_yaml_seq_add(&d, jobs, job);
+    rc |= k8tls_yaml_map_add(&d, tpl, "jobs", jobs);
+    rc |= k8tls_yaml_map_add(&d, spec, "template", tpl);
+    rc |= k8tls_yaml_map_add(&d, root, "spec", spec);
+    if (rc || !root) {
+        yaml_document_delete(&d);
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    return k8tls_yaml_dump(&d, out, len, e);
+}
+
+int k8tls_rotate_doc_kustomization(const char *const *resources, size_t n, char **out,
+                                   size_t *len, struct k8tls_err *e)
+{
+    yaml_document_t d;
+    if (k8tls_yaml_doc_init(&d) < 0) {
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    int rc = 0;
+    int root = k8tls_yaml_add_map(&d, false);
+    rc |= k8tls_yaml_map_str(&d, root, "apiVersion", "kustomize.config.k8s.io/v1beta1");
+    rc |= k8tls_yaml_map_str(&d, root, "kind", "Kustomization");
+    int res = k8tls_yaml_add_seq(&d, false);
+    for (size_t i = 0; i < n; i++)
+        rc |= k8tls_yaml_seq_add(&d, res, k8tls_yaml_add_str(&d, resources[i]));
+    rc |= k8tls_yaml_map_add(&d, root, "resources", res);
+    if (rc || !root) {
+        yaml_document_delete(&d);
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    return k8tls_yaml_dump(&d, out, len, e);
+}
+
+/* ---- NEXT-STEPS.md ---------------------------------------------------------------------- */
+
+struct tbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+};
+
+static void tb_printf(struct tbuf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tb_printf(struct tbuf *t, const char *fmt, ...)
+{
+    if (t->oom)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        t->oom = true;
+        return;
+    }
+    if (t->len + (size_t)n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 4096;
+        while (cap < t->len + (size_t)n + 1)
+            cap *= 2;
+        char *p = realloc(t->p, cap);
+        if (!p) {
+            t->oom = true;
+            return;
+        }
+        t->p = p;
+        t->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->p + t->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    t->len += (size_t)n;
+}
+
+static void expiry_row(struct tbuf *t, const char *what, const char *where, X509 *x)
+{
+    char d[64];
+    if (!x)
+        return;
+    date_of(x, d, sizeof d);
+    char *s = subject_of(x);
+    tb_printf(t, "| %s | `%s` | %s | %s |\n", what, where, s ? s : "?", d);
+    free(s);
+}
+
+int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, size_t *len,
+                                struct k8tls_err *e)
+{
+    struct tbuf t = { 0 };
+    const struct k8tls_plan *p = doc->plan;
+    const char *ns = doc->namespace_;
+    const char *ctx = doc->from_context ? doc->from_context : "CONTEXT";
+    enum k8tls_rotate_phase next = next_phase(doc->phase);
+    char *signing = subject_of(doc->signing_ca);
+    char *other = doc->next_ca ? subject_of(doc->next_ca)
+                  : doc->previous_ca ? subject_of(doc->previous_ca) : NULL;
+    char date[64];
+
+    tb_printf(&t, "# %s: %s\n\n", _("Next steps"), k8tls_rotate_phase_title(doc->phase));
+    tb_printf(&t, _("Cluster `%s` in namespace `%s`, read from %s."), p->cluster.name, ns,
+              doc->source);
+    tb_printf(&t, "\n\n## %s\n\n", _("What this bundle changes"));
+    switch (doc->phase) {
+    case K8TLS_ROTATE_RENEW:
+        date_of(doc->server_leaf ? doc->server_leaf : doc->client_leaf, date, sizeof date);
+        tb_printf(&t, _("New keystores (new keys; certificates with the same names and SANs, "
+                        "signed by the same CA `%s`, valid until %s) and, with Medusa, a new "
+                        "client certificate. The truststores, the CA, the store passwords and the "
+                        "Secret names are unchanged: old and new certificates trust each other "
+                        "during the rolling restart, so one restart is enough."),
+                  signing, date);
+        break;
+    case K8TLS_ROTATE_TRUST:
+        tb_printf(&t, _("Phase 1 of 3. The truststores trust both the current CA `%s` and the "
+                        "new CA `%s`; Medusa's rootca.crt holds both. The keystores and the "
+                        "Medusa certificate are unchanged, byte for byte. The new CA's private "
+                        "key is `ca/next-rootca.key`: phase 2 signs the new certificates with "
+                        "it. Keep it offline and private."),
+                  signing, other ? other : "?");
+        break;
+    case K8TLS_ROTATE_REISSUE:
+        tb_printf(&t, _("Phase 2 of 3. The keystores (new keys) and the Medusa client certificate "
+                        "are signed by the new CA `%s`. The truststores still trust the previous "
+                        "CA `%s` too, so restarted nodes (new certificates) and nodes not yet "
+                        "restarted (old certificates) keep trusting each other."),
+                  signing, other ? other : "?");
+        break;
+    case K8TLS_ROTATE_RETIRE:
+        tb_printf(&t, _("Phase 3 of 3. The truststores and Medusa's rootca.crt trust only the "
+                        "new CA `%s`. Every node already presents a certificate of the new CA "
+                        "(phase 2), so removing the previous CA breaks no connection. After "
+                        "this restart the rotation is complete."),
+                  signing);
+        break;
+    default:
+        break;
+    }
+    tb_printf(&t, "\n\n%s\n\n", _("The K8ssandraCluster is not changed: the Secret names and keys "
+                                  "stay the same, only their content changes."));
+
+    tb_printf(&t, "## %s\n\n", _("Passwords"));
+    if (doc->passwords_kept)
+        tb_printf(&t, "%s\n\n",
+                  _("The store passwords are the same as before. Cassandra 4.0 and later reload "
+                    "changed keystores and truststores in place only when their passwords are "
+                    "unchanged (the passwords are read once, at start-up), and a node restarted "
+                    "with the new Secret must still open stores of the same password. Keeping "
+                    "them makes each phase safe to apply before its restart."));
+    else
+        tb_printf(&t, "%s\n\n",
+                  _("New store passwords were generated (--new-passwords). A running node cannot "
+                    "reload these stores in place (it still holds the old passwords); it picks "
+                    "them up when it restarts. Do the rolling restart right after applying, and "
+                    "update any nodetool-ssl.properties or client that uses the passwords."));
+
+    tb_printf(&t, "## 1. %s\n\n", _("Apply the Secrets"));
+    tb_printf(&t, "%s\n\n", _("From this directory, in the control-plane context and in every "
+                              "context that runs a datacenter (the operator copies no Secret "
+                              "between clusters):"));
+    tb_printf(&t, "```sh\nkubectl apply --server-side --field-manager=k8tls-wizard -k .\n```\n\n");
+    tb_printf(&t, "%s\n\n", _("(`k8tls-wizard rotate ... --apply` does the same, in every "
+                              "datacenter's context.)"));
+
+    tb_printf(&t, "## 2. %s\n\n", _("Rolling restart"));
+    tb_printf(&t, "%s\n\n",
+              _("Restart every Cassandra pod, one at a time, before going on: then no node "
+                "holds the stores of an earlier phase. Medusa runs in the Cassandra pods, so the "
+                "same restart gives it its new Secret. The K8ssandraTask below restarts the "
+                "datacenters one after the other, the pods of each one by one:"));
+    tb_printf(&t, "```sh\nkubectl apply -f %s\nkubectl -n %s wait --for=condition=Complete "
+                  "k8ssandratask/%s --timeout=24h\n```\n\n",
+              doc->restart_task_path, ns, doc->restart_task_name);
+    char *task = NULL;
+    size_t tlen = 0;
+    struct k8tls_err te;
+    if (k8tls_rotate_doc_restart_task(doc, &task, &tlen, &te) == 0) {
+        tb_printf(&t, "```yaml\n%s```\n\n", task);
+        free(task);
+    } else {
+        t.oom = true;
+    }
+    tb_printf(&t, "%s\n\n", _("Without the K8ssandraTask (any operator version), the same restart "
+                              "by hand, pod after pod (each one must be Ready before the next):"));
+    tb_printf(&t, "```sh\nNS=%s\n"
+                  "for pod in $(kubectl -n \"$NS\" get pods -l cassandra.datastax.com/cluster=%s "
+                  "-o name); do\n"
+                  "  kubectl -n \"$NS\" delete \"$pod\" || break\n"
+                  "  until kubectl -n \"$NS\" get \"$pod\" >/dev/null 2>&1; do sleep 5; done\n"
+                  "  kubectl -n \"$NS\" wait --for=condition=Ready \"$pod\" --timeout=30m || break\n"
+                  "done\n```\n\n",
+              ns, p->cluster.name);
+
+    tb_printf(&t, "## 3. %s\n\n", next ? _("Check, then the next phase") : _("Check"));
+    if (next) {
+        tb_printf(&t, _("When every pod has restarted, run phase %s. It reads the live Secrets, "
+                        "refuses to run unless they are at this phase, and takes the CA keys "
+                        "from this directory:"),
+                  k8tls_rotate_phase_name(next));
+        tb_printf(&t, "\n\n```sh\nk8tls-wizard rotate --from . --from-context %s --phase %s "
+                      "--output ../%s-rotation-%s --apply\n```\n\n",
+                  ctx, k8tls_rotate_phase_name(next), p->cluster.name,
+                  k8tls_rotate_phase_name(next));
+    } else {
+        tb_printf(&t, "%s\n\n", _("When every pod has restarted, this shows what the cluster "
+                                  "holds and proposes the next step when one is due:"));
+        tb_printf(&t, "```sh\nk8tls-wizard rotate --from . --from-context %s\n```\n\n", ctx);
+    }
+
+    if (doc->phase != K8TLS_ROTATE_RENEW) {
+        tb_printf(&t, "## %s\n\n", _("Why three phases"));
+        tb_printf(&t, "%s\n\n",
+                  _("A node accepts a peer only when the peer's certificate chains to a CA of its "
+                    "truststore. During a rolling restart, restarted and not yet restarted nodes "
+                    "talk to each other, so each phase changes one side only: first every node "
+                    "trusts both CAs, then the certificates change, then the old CA goes. "
+                    "Changing the CA in one step cuts restarted nodes off from the others until "
+                    "the roll ends. Never skip a restart between two phases."));
+    }
+
+    tb_printf(&t, "## %s\n\n", _("Certificate expiry"));
+    tb_printf(&t, "| %s | %s | %s | %s |\n|---|---|---|---|\n", _("certificate"), _("file"),
+              _("subject"), _("expires"));
+    expiry_row(&t, _("root CA (signs the certificates)"), "ca/rootca.crt", doc->signing_ca);
+    if (doc->next_ca)
+        expiry_row(&t, _("new root CA"), "ca/next-rootca.crt", doc->next_ca);
+    if (doc->previous_ca)
+        expiry_row(&t, _("previous root CA"), "ca/previous-rootca.crt", doc->previous_ca);
+    char where[600];
+    if (doc->server_leaf) {
+        snprintf(where, sizeof where, "stores/%s/keystore", doc->server_secret);
+        expiry_row(&t, _("internode (server) keystore"), where, doc->server_leaf);
+    }
+    if (doc->client_leaf) {
+        snprintf(where, sizeof where, "stores/%s/keystore", doc->client_secret);
+        expiry_row(&t, _("client keystore"), where, doc->client_leaf);
+    }
+    if (doc->medusa_cert)
+        expiry_row(&t, _("Medusa client certificate"), "medusa/client.crt_signed",
+                   doc->medusa_cert);
+    tb_printf(&t, "\n");
+
+    free(signing);
+    free(other);
+    if (t.oom) {
+        free(t.p);
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    *out = t.p;
+    *len = t.len;
+    return 0;
+}

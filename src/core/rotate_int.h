@@ -1,0 +1,97 @@
+/* Internal interfaces between the rotation's source files (issue 7): rotate.c (model, phases,
+ * material), rotate_read.c (Secrets from a directory or a kube context, rotation.yaml),
+ * rotate_doc.c (rotation.yaml, the restart task, NEXT-STEPS.md). Not for other modules. */
+#ifndef K8TLS_ROTATE_INT_H
+#define K8TLS_ROTATE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include "k8tls/rotate.h"
+#include "k8tls/secure.h"
+
+/* One data entry of a Secret: exact bytes (decoded from base64). */
+struct k8tls_rsecret_kv {
+    char *key;
+    struct k8tls_secret *val;
+};
+
+/* One Secret as read. */
+struct k8tls_rsecret {
+    char *name;
+    char *namespace_;        /* metadata.namespace, "" when absent */
+    char *origin;            /* for messages: the file, or "context C: Secret NS/NAME" */
+    struct k8tls_rsecret_kv *v;
+    size_t n;
+};
+
+void k8tls_rsecret_clear(struct k8tls_rsecret *s);
+/* The value of a data key, or NULL. */
+const struct k8tls_secret *k8tls_rsecret_get(const struct k8tls_rsecret *s, const char *key);
+
+/* Parses one Secret from YAML (a v1 Secret: kind, metadata.name, metadata.namespace, data with
+ * base64 values; stringData accepted too). origin names the input in messages. Returns 0, or -1
+ * with e ("ORIGIN:LINE:COL: ..."). */
+int k8tls_rsecret_parse(const char *origin, const char *buf, size_t len, struct k8tls_rsecret *out,
+                        struct k8tls_err *e);
+
+/* Reads DIR/manifests/10-secret-NAME.yaml. Returns 0, -1 with e. */
+int k8tls_rsecret_from_dir(const char *dir, const char *name, struct k8tls_rsecret *out,
+                           struct k8tls_err *e);
+
+/* kubectl [--kubeconfig K] --context C -n NS get secret NAME -o yaml, stdout read from a pipe
+ * (wiped). Returns 0; -1 with e for a validation problem (the Secret does not exist); -3 with e
+ * for an environment failure (kubectl missing, API unreachable, not authorized). */
+int k8tls_rsecret_from_context(const char *kubeconfig, const char *context, const char *ns,
+                               const char *name, struct k8tls_rsecret *out, struct k8tls_err *e);
+
+/* rotation.yaml as read back: what the rotate code needs to go on. */
+struct k8tls_rotation_file {
+    enum k8tls_rotate_phase phase;
+    char new_ca_sha256[65];    /* hex, "" when absent */
+    char new_ca_key[512];      /* path relative to the directory, "" when absent */
+};
+/* Reads DIR/rotation.yaml. Returns 1 when read, 0 when there is none, -1 with e when it is
+ * malformed. */
+int k8tls_rotation_file_read(const char *dir, struct k8tls_rotation_file *out, struct k8tls_err *e);
+
+/* SHA-256 of the certificate's DER as 64 hex digits. */
+void k8tls_rotate_fingerprint(X509 *x, char out[65]);
+
+/* Everything rotate_doc.c needs to describe one phase's bundle. */
+struct k8tls_rotate_doc {
+    enum k8tls_rotate_phase phase;
+    const struct k8tls_plan *plan;
+    const char *namespace_;
+    const char *source;           /* "DIR" / "context NAME" */
+    const char *from_dir;         /* may be NULL */
+    const char *from_context;     /* may be NULL */
+    X509 *signing_ca;             /* signs the leaves of this bundle */
+    const char *signing_ca_key;   /* path in the bundle, or NULL when the key is not in it */
+    X509 *next_ca;                /* trust: the new CA; else NULL */
+    const char *next_ca_key;      /* its key's path in the bundle */
+    X509 *previous_ca;            /* reissue: the old CA (still trusted); else NULL */
+    STACK_OF(X509) *trusted;      /* the CAs of the truststores of this bundle */
+    bool passwords_kept;
+    const char *const *secret_names;   /* NULL-terminated */
+    X509 *server_leaf, *client_leaf, *medusa_cert;   /* may be NULL */
+    const char *server_secret, *client_secret;
+    const char *restart_task_path;     /* "restart/k8ssandratask.yaml" */
+    const char *restart_task_name;
+};
+
+/* rotation.yaml through libyaml. */
+int k8tls_rotate_doc_rotation_yaml(const struct k8tls_rotate_doc *doc, char **out, size_t *len,
+                                   struct k8tls_err *e);
+/* The K8ssandraTask restarting every datacenter of the cluster, through libyaml. */
+int k8tls_rotate_doc_restart_task(const struct k8tls_rotate_doc *doc, char **out, size_t *len,
+                                  struct k8tls_err *e);
+/* kustomization.yaml listing the Secrets only, through libyaml. */
+int k8tls_rotate_doc_kustomization(const char *const *resources, size_t n, char **out,
+                                   size_t *len, struct k8tls_err *e);
+/* NEXT-STEPS.md of the phase (Markdown; the YAML in it is the restart task's). */
+int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, size_t *len,
+                                struct k8tls_err *e);
+
+#endif

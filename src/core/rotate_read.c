@@ -1,0 +1,519 @@
+/* Rotation input (issue 7): Secrets from an output directory or from a kube context (kubectl's
+ * output read from a pipe, wiped after use), and rotation.yaml. Everything YAML through libyaml. */
+#include "config.h"
+#include "rotate_int.h"
+#include "k8tls/i18n.h"
+#include "k8tls/store.h"
+#include "k8tls/yamlutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+extern char **environ;
+
+#define SECRET_MAX_KEYS 256
+#define KUBECTL_MAX_OUT ((size_t)16 << 20)
+#define KUBECTL_MAX_ERR ((size_t)64 << 10)
+
+/* ---- Secrets ---------------------------------------------------------------------------- */
+
+void k8tls_rsecret_clear(struct k8tls_rsecret *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->v[i].key);
+        k8tls_secret_free(s->v[i].val);
+    }
+    free(s->v);
+    free(s->name);
+    free(s->namespace_);
+    free(s->origin);
+    memset(s, 0, sizeof *s);
+}
+
+const struct k8tls_secret *k8tls_rsecret_get(const struct k8tls_rsecret *s, const char *key)
+{
+    for (size_t i = 0; s && key && i < s->n; i++)
+        if (strcmp(s->v[i].key, key) == 0)
+            return s->v[i].val;
+    return NULL;
+}
+
+/* base64 (with or without line breaks) -> wiping buffer; NULL when it is not base64. */
+static struct k8tls_secret *b64_decode(const char *s, size_t len)
+{
+    if (len > (size_t)0x3fffffff)
+        return NULL;
+    size_t cap = len / 4 * 3 + 80;
+    unsigned char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    EVP_ENCODE_CTX *ctx = EVP_ENCODE_CTX_new();
+    int n1 = 0, n2 = 0;
+    bool ok = ctx != NULL;
+    if (ok) {
+        EVP_DecodeInit(ctx);
+        ok = EVP_DecodeUpdate(ctx, buf, &n1, (const unsigned char *)s, (int)len) >= 0
+             && EVP_DecodeFinal(ctx, buf + n1, &n2) == 1;
+    }
+    EVP_ENCODE_CTX_free(ctx);
+    struct k8tls_secret *out = NULL;
+    if (ok)
+        out = k8tls_secret_new(buf, (size_t)n1 + (size_t)n2);
+    OPENSSL_cleanse(buf, cap);
+    free(buf);
+    return out;
+}
+
+static int kv_add(struct k8tls_rsecret *s, const char *key, struct k8tls_secret *val)
+{
+    struct k8tls_rsecret_kv *v = realloc(s->v, (s->n + 1) * sizeof *v);
+    if (!v) {
+        k8tls_secret_free(val);
+        return -1;
+    }
+    s->v = v;
+    if (!(s->v[s->n].key = strdup(key))) {
+        k8tls_secret_free(val);
+        return -1;
+    }
+    s->v[s->n].val = val;
+    s->n++;
+    return 0;
+}
+
+static void at(struct k8tls_err *e, const char *origin, const yaml_node_t *n, const char *fmt,
+               const char *arg)
+{
+    struct k8tls_pos p = k8tls_yaml_pos(n);
+    char msg[600];
+    snprintf(msg, sizeof msg, fmt, arg);
+    k8tls_err_set(e, origin, p.line, p.col, "%s", msg);
+}
+
+int k8tls_rsecret_parse(const char *origin, const char *buf, size_t len, struct k8tls_rsecret *out,
+                        struct k8tls_err *e)
+{
+    yaml_document_t doc;
+    memset(out, 0, sizeof *out);
+    if (k8tls_yaml_load(origin, buf, len, &doc, e) < 0)
+        return -1;
+    int rc = -1;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (!root || root->type != YAML_MAPPING_NODE) {
+        at(e, origin, root, "%s", _("not a Kubernetes Secret (expected a mapping)"));
+        goto done;
+    }
+    const char *kind = k8tls_yaml_scalar(k8tls_yaml_map_get(&doc, root, "kind"));
+    if (!kind || strcmp(kind, "Secret") != 0) {
+        at(e, origin, root, _("not a Kubernetes Secret (kind: %s)"), kind ? kind : "?");
+        goto done;
+    }
+    yaml_node_t *md = k8tls_yaml_map_get(&doc, root, "metadata");
+    const char *name = k8tls_yaml_scalar(k8tls_yaml_map_get(&doc, md, "name"));
+    const char *ns = k8tls_yaml_scalar(k8tls_yaml_map_get(&doc, md, "namespace"));
+    if (!name || !*name) {
+        at(e, origin, md ? md : root, "%s", _("the Secret has no metadata.name"));
+        goto done;
+    }
+    out->name = strdup(name);
+    out->namespace_ = strdup(ns ? ns : "");
+    out->origin = strdup(origin);
+    if (!out->name || !out->namespace_ || !out->origin)
+        goto oom;
+    static const char *const sections[] = { "data", "stringData" };
+    for (int sec = 0; sec < 2; sec++) {
+        yaml_node_t *data = k8tls_yaml_map_get(&doc, root, sections[sec]);
+        if (!data || k8tls_yaml_is_null(data))
+            continue;
+        if (data->type != YAML_MAPPING_NODE) {
+            at(e, origin, data, _("%s: expected a mapping"), sections[sec]);
+            goto done;
+        }
+        size_t n = k8tls_yaml_map_len(data);
+        if (n > SECRET_MAX_KEYS) {
+            at(e, origin, data, _("%s: too many keys"), sections[sec]);
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++) {
+            yaml_node_t *k = k8tls_yaml_map_key(&doc, data, i);
+            yaml_node_t *v = k8tls_yaml_map_value(&doc, data, i);
+            const char *key = k8tls_yaml_scalar(k);
+            const char *val = k8tls_yaml_scalar(v);
+            if (!key || (!val && !k8tls_yaml_is_null(v))) {
+                at(e, origin, v ? v : k, "%s", _("a Secret data value must be text"));
+                goto done;
+            }
+            size_t vlen = val ? k8tls_yaml_scalar_len(v) : 0;
+            struct k8tls_secret *bytes = sec == 0 ? b64_decode(val ? val : "", vlen)
+                                                  : k8tls_secret_new(val ? val : "", vlen);
+            if (!bytes) {
+                at(e, origin, v, _("data.%s: not valid base64"), key);
+                goto done;
+            }
+            if (k8tls_rsecret_get(out, key)) {
+                k8tls_secret_free(bytes);
+                at(e, origin, k, _("the key %s is given twice"), key);
+                goto done;
+            }
+            if (kv_add(out, key, bytes) < 0)
+                goto oom;
+        }
+    }
+    rc = 0;
+    goto done;
+oom:
+    k8tls_err_set(e, origin, 0, 0, "%s", _("out of memory"));
+done:
+    yaml_document_delete(&doc);
+    if (rc < 0)
+        k8tls_rsecret_clear(out);
+    return rc;
+}
+
+static char *path_join(const char *dir, const char *rel)
+{
+    size_t n = strlen(dir) + strlen(rel) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, rel);
+    return p;
+}
+
+int k8tls_rsecret_from_dir(const char *dir, const char *name, struct k8tls_rsecret *out,
+                           struct k8tls_err *e)
+{
+    char rel[600];
+    memset(out, 0, sizeof *out);
+    snprintf(rel, sizeof rel, "manifests/10-secret-%s.yaml", name);
+    char *path = path_join(dir, rel);
+    struct k8tls_secret *bytes = NULL;
+    if (!path) {
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    if (k8tls_store_read_bytes(path, K8TLS_YAML_MAX_INPUT, &bytes, e) < 0) {
+        free(path);
+        return -1;
+    }
+    int rc = k8tls_rsecret_parse(path, (const char *)bytes->data, bytes->len, out, e);
+    if (rc == 0 && strcmp(out->name, name) != 0) {
+        k8tls_err_set(e, path, 0, 0, _("holds the Secret %s, expected %s"), out->name, name);
+        k8tls_rsecret_clear(out);
+        rc = -1;
+    }
+    k8tls_secret_free(bytes);
+    free(path);
+    return rc;
+}
+
+/* ---- kubectl ------------------------------------------------------------------------------ */
+
+struct capture {
+    unsigned char *p;
+    size_t len, cap, max;
+    bool truncated;
+};
+
+static void capture_free(struct capture *c)
+{
+    if (c->p) {
+        OPENSSL_cleanse(c->p, c->cap);
+        free(c->p);
+    }
+    memset(c, 0, sizeof *c);
+}
+
+static void capture_add(struct capture *c, const unsigned char *b, size_t n)
+{
+    if (c->len + n > c->max) {
+        c->truncated = true;
+        n = c->max - c->len;
+    }
+    if (c->len + n + 1 > c->cap) {
+        size_t cap = c->cap ? c->cap : 4096;
+        while (cap < c->len + n + 1)
+            cap *= 2;
+        unsigned char *p = malloc(cap);
+        if (!p) {
+            c->truncated = true;
+            return;
+        }
+        if (c->p) {
+            memcpy(p, c->p, c->len);
+            OPENSSL_cleanse(c->p, c->cap);
+            free(c->p);
+        }
+        c->p = p;
+        c->cap = cap;
+    }
+    memcpy(c->p + c->len, b, n);
+    c->len += n;
+    c->p[c->len] = '\0';
+}
+
+/* fds >= 3, close-on-exec */
+static int safe_pipe(int fds[2])
+{
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return -1;
+    for (int i = 0; i < 2; i++)
+        if (fds[i] < 3) {
+            int nfd = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+            close(fds[i]);
+            if (nfd < 0) {
+                close(fds[1 - i]);
+                return -1;
+            }
+            fds[i] = nfd;
+        }
+    return 0;
+}
+
+/* Runs argv with stdin /dev/null, stdout and stderr captured. Returns the exit status (>= 0),
+ * -1 when killed by a signal, or -2 with *spawn_err set when it could not start. */
+static int run_capture(char *const argv[], struct capture *out, struct capture *err, int *spawn_err)
+{
+    int po[2], pe[2];
+    *spawn_err = 0;
+    if (safe_pipe(po) < 0) {
+        *spawn_err = errno;
+        return -2;
+    }
+    if (safe_pipe(pe) < 0) {
+        *spawn_err = errno;
+        close(po[0]);
+        close(po[1]);
+        return -2;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t attr;
+    sigset_t none, def;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, po[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
+    posix_spawnattr_init(&attr);
+    sigemptyset(&none);
+    sigemptyset(&def);
+    sigaddset(&def, SIGPIPE);
+    sigaddset(&def, SIGINT);
+    sigaddset(&def, SIGTERM);
+    posix_spawnattr_setsigdefault(&attr, &def);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    close(po[1]);
+    close(pe[1]);
+    if (rc != 0) {
+        *spawn_err = rc;
+        close(po[0]);
+        close(pe[0]);
+        return -2;
+    }
+    struct pollfd fds[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
+    struct capture *caps[2] = { out, err };
+    int open_fds = 2;
+    unsigned char buf[8192];
+    while (open_fds > 0) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            ssize_t n = read(fds[i].fd, buf, sizeof buf);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                open_fds--;
+                continue;
+            }
+            capture_add(caps[i], buf, (size_t)n);
+        }
+    }
+    for (int i = 0; i < 2; i++)
+        if (fds[i].fd >= 0)
+            close(fds[i].fd);
+    OPENSSL_cleanse(buf, sizeof buf);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return -1;
+}
+
+static void first_line(const struct capture *c, char *out, size_t n)
+{
+    const char *s = c->p ? (const char *)c->p : "";
+    while (*s == '\n' || *s == ' ')
+        s++;
+    size_t i = 0;
+    while (s[i] && s[i] != '\n' && i + 1 < n) {
+        out[i] = s[i];
+        i++;
+    }
+    out[i] = '\0';
+}
+
+int k8tls_rsecret_from_context(const char *kubeconfig, const char *context, const char *ns,
+                               const char *name, struct k8tls_rsecret *out, struct k8tls_err *e)
+{
+    char *argv[16];
+    size_t k = 0;
+    memset(out, 0, sizeof *out);
+    argv[k++] = (char *)"kubectl";
+    if (kubeconfig) {
+        argv[k++] = (char *)"--kubeconfig";
+        argv[k++] = (char *)kubeconfig;
+    }
+    argv[k++] = (char *)"--context";
+    argv[k++] = (char *)context;
+    argv[k++] = (char *)"--namespace";
+    argv[k++] = (char *)ns;
+    argv[k++] = (char *)"get";
+    argv[k++] = (char *)"secret";
+    argv[k++] = (char *)name;
+    argv[k++] = (char *)"--output=yaml";
+    argv[k++] = (char *)"--request-timeout=30s";
+    argv[k] = NULL;
+
+    struct capture o = { .max = KUBECTL_MAX_OUT }, er = { .max = KUBECTL_MAX_ERR };
+    int spawn_err = 0;
+    int st = run_capture(argv, &o, &er, &spawn_err);
+    char origin[1024], line[700];
+    snprintf(origin, sizeof origin, _("context %s: Secret %s/%s"), context, ns, name);
+    int rc = -3;
+    if (st == -2) {
+        if (spawn_err == ENOENT)
+            k8tls_err_set(e, NULL, 0, 0, "%s",
+                          _("kubectl not found in PATH: install kubectl (Debian: kubernetes-client) "
+                            "or add its directory to PATH"));
+        else
+            k8tls_err_set(e, NULL, 0, 0, _("cannot run kubectl: %s"), strerror(spawn_err));
+    } else if (st != 0) {
+        first_line(&er, line, sizeof line);
+        if (strstr(line, "NotFound") || strstr(line, "not found")) {
+            k8tls_err_set(e, NULL, 0, 0, _("%s: not found (is this the cluster's context and "
+                                           "namespace?)"), origin);
+            rc = -1;
+        } else {
+            k8tls_err_set(e, NULL, 0, 0, _("%s: kubectl failed: %s"), origin,
+                          *line ? line : _("no message"));
+        }
+    } else if (o.truncated) {
+        k8tls_err_set(e, NULL, 0, 0, _("%s: kubectl's output is too large"), origin);
+    } else {
+        rc = k8tls_rsecret_parse(origin, o.p ? (const char *)o.p : "", o.len, out, e) < 0 ? -1 : 0;
+        if (rc == 0 && strcmp(out->name, name) != 0) {
+            k8tls_err_set(e, NULL, 0, 0, _("%s: kubectl answered with the Secret %s"), origin,
+                          out->name);
+            k8tls_rsecret_clear(out);
+            rc = -1;
+        }
+    }
+    capture_free(&o);
+    capture_free(&er);
+    return rc;
+}
+
+/* ---- rotation.yaml ------------------------------------------------------------------------ */
+
+void k8tls_rotate_fingerprint(X509 *x, char out[65])
+{
+    unsigned char md[32];
+    unsigned int n = 0;
+    out[0] = '\0';
+    if (!x || !X509_digest(x, EVP_sha256(), md, &n) || n != 32)
+        return;
+    for (unsigned int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+int k8tls_rotation_file_read(const char *dir, struct k8tls_rotation_file *out, struct k8tls_err *e)
+{
+    memset(out, 0, sizeof *out);
+    char *path = path_join(dir, "rotation.yaml");
+    char *buf = NULL;
+    size_t len = 0;
+    struct stat st;
+    if (!path) {
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    if (stat(path, &st) != 0 && errno == ENOENT) {
+        free(path);
+        return 0;
+    }
+    if (k8tls_yaml_read_file(path, K8TLS_YAML_MAX_INPUT, &buf, &len, e) < 0) {
+        free(path);
+        return -1;
+    }
+    yaml_document_t doc;
+    if (k8tls_yaml_load(path, buf, len, &doc, e) < 0) {
+        free(buf);
+        free(path);
+        return -1;
+    }
+    int rc = -1;
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    const char *kind = k8tls_yaml_scalar(k8tls_yaml_map_get(&doc, root, "kind"));
+    const char *phase = k8tls_yaml_scalar(k8tls_yaml_map_get(&doc, root, "phase"));
+    yaml_node_t *nca = k8tls_yaml_map_get(&doc, root, "newCA");
+    const char *sha = k8tls_yaml_scalar(k8tls_yaml_map_get(&doc, nca, "sha256"));
+    const char *key = k8tls_yaml_scalar(k8tls_yaml_map_get(&doc, nca, "key"));
+    if (!root || root->type != YAML_MAPPING_NODE || !kind || strcmp(kind, "Rotation") != 0) {
+        at(e, path, root, "%s", _("not a rotation record (expected kind: Rotation)"));
+        goto done;
+    }
+    int ph = phase ? k8tls_rotate_phase_parse(phase) : -1;
+    if (ph <= 0) {
+        at(e, path, k8tls_yaml_map_get(&doc, root, "phase"),
+           _("phase: expected renew, trust, reissue or retire, not %s"), phase ? phase : "?");
+        goto done;
+    }
+    out->phase = (enum k8tls_rotate_phase)ph;
+    if (sha) {
+        if (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64) {
+            at(e, path, k8tls_yaml_map_get(&doc, nca, "sha256"), "%s",
+               _("newCA.sha256: expected 64 lowercase hex digits"));
+            goto done;
+        }
+        memcpy(out->new_ca_sha256, sha, 65);
+    }
+    if (key) {
+        if (key[0] == '/' || strstr(key, "..") || strlen(key) >= sizeof out->new_ca_key) {
+            at(e, path, k8tls_yaml_map_get(&doc, nca, "key"), "%s",
+               _("newCA.key: expected a path inside the directory"));
+            goto done;
+        }
+        snprintf(out->new_ca_key, sizeof out->new_ca_key, "%s", key);
+    }
+    rc = 1;
+done:
+    yaml_document_delete(&doc);
+    free(buf);
+    free(path);
+    return rc;
+}
