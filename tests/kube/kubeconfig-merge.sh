@@ -8,7 +8,8 @@ need kubectl
 HELPER="$K8TLS_BUILDDIR/tests/kube/kube-helper"
 [ -x "$HELPER" ] || { echo "FAIL: $HELPER not built"; exit 1; }
 T=$(mktmp)
-trap 'rm -rf "$T"' EXIT INT TERM
+trap 'rm -rf "$T"' EXIT
+trap 'exit 1' INT TERM
 mkdir -p "$T/home/.kube"
 HOME="$T/home"; export HOME
 unset KUBECONFIG

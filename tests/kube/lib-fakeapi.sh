@@ -14,7 +14,8 @@ cleanup() {
   [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
   rm -rf "$T"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 mkdir -p "$T/home" "$T/shim" "$T/empty"
 HOME="$T/home"; export HOME
 unset KUBECONFIG
