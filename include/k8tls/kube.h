@@ -69,7 +69,13 @@ struct k8tls_apply_opts {
 
 /* Applies the bundle's objects through kubectl server-side apply (Secrets in every context of K9,
  * first; then the cluster in the control-plane context). Returns a process exit code
- * (0 ok, 1 conflict/validation, 3 environment failure) and prints one-line reasons to stderr. */
+ * (0 ok, 1 conflict/validation, 3 environment failure) and prints one-line reasons to stderr.
+ * Order: a reachability check of every context (nothing is applied when one fails), then per
+ * context the Namespace (create_namespace) and the Secrets, then the K8ssandraCluster; the first
+ * failure stops the run and the rest is reported "not applied". With diff, 0 means the diff ran
+ * (whether or not something differs). Blocking (one kubectl per object: seconds): the TUI calls
+ * it from a worker thread with quiet = true; the callbacks run on the calling thread.
+ * p may be NULL (then only the given contexts); the plan gives the datacenters' k8sContext. */
 int k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
                      const struct k8tls_apply_opts *o);
 
