@@ -247,16 +247,16 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
                 _("Keep ca/rootca.key offline and private: it signs every certificate of the "
                   "cluster."));
     ybuf_printf(&t, "- %s\n",
-                _("New node certificates from the same CA: run the wizard again with the same "
-                  "answers and `ca: {source: import, import: {cert: ca/rootca.crt, key: "
-                  "ca/rootca.key}}`, apply the new Secrets in every context, then restart "
-                  "(K8ssandraTask above). Old and new certificates trust each other during the "
-                  "roll because the CA is the same."));
+                _("New certificates from the same CA: `k8tls-wizard rotate --from <this "
+                  "directory> --phase renew --output <new directory>`, apply the new Secrets in "
+                  "every context, then restart (K8ssandraTask above). Old and new certificates "
+                  "trust each other during the roll because the CA is the same."));
     ybuf_printf(&t, "- %s\n",
-                _("A new CA: first put both CAs in every truststore and roll; then switch the "
-                  "keystores to certificates of the new CA and roll; then remove the old CA "
-                  "from the truststores and roll. Changing the CA in one step cuts the nodes "
-                  "off from each other during the roll."));
+                _("A new CA, without downtime, in three phases of `k8tls-wizard rotate`, each "
+                  "applied and followed by a rolling restart: `--phase trust` (every truststore "
+                  "holds both CAs), `--phase reissue` (certificates of the new CA), `--phase "
+                  "retire` (only the new CA is trusted). Changing the CA in one step cuts the "
+                  "nodes off from each other during the roll."));
     if (m && m->medusa_present)
         ybuf_printf(&t, "- %s\n",
                     _("The Medusa certificate is signed by the same CA: renew it with the node "
