@@ -13,6 +13,8 @@
 
 #define PW "changeit-123"
 #define KPW "other-pass-456"
+/* keytool starts faster with the C1 compiler only and the serial GC */
+#define KT "keytool -J-XX:TieredStopAtLevel=1 -J-XX:+UseSerialGC"
 
 /* ---- keytool-made stores, created once for the suite ------------------------------------- */
 
@@ -34,16 +36,16 @@ static void keytool_setup(void)
     const char *files[] = { "ks.jks", "ks.p12" };
     const char *exports[] = { "node-jks.pem", "node-p12.pem" };
     for (int i = 0; i < 2; i++) {
-        if (fx_sh("keytool -genkeypair -storetype %s -keystore %s -storepass:env K8TLS_T_PW "
+        if (fx_sh(KT " -genkeypair -storetype %s -keystore %s -storepass:env K8TLS_T_PW "
                   "-keypass:env K8TLS_T_PW -alias node -keyalg EC -groupname secp256r1 "
                   "-dname CN=node.example -validity 30", types[i], files[i])
-            || fx_sh("keytool -importcert -noprompt -storetype %s -keystore %s "
+            || fx_sh(KT " -importcert -noprompt -storetype %s -keystore %s "
                      "-storepass:env K8TLS_T_PW -alias myca -file ca.pem", types[i], files[i])
-            || fx_sh("keytool -exportcert -rfc -storetype %s -keystore %s "
+            || fx_sh(KT " -exportcert -rfc -storetype %s -keystore %s "
                      "-storepass:env K8TLS_T_PW -alias node -file %s", types[i], files[i], exports[i]))
             return;
     }
-    if (fx_sh("keytool -genkeypair -storetype JKS -keystore kp.jks -storepass:env K8TLS_T_PW "
+    if (fx_sh(KT " -genkeypair -storetype JKS -keystore kp.jks -storepass:env K8TLS_T_PW "
               "-keypass:env K8TLS_T_KPW -alias node -keyalg EC -groupname secp256r1 "
               "-dname CN=other -validity 30"))
         return;
