@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t na = (size_t)(cut - data) + 1;   /* keep the newline */
         put(file_a, data, na);
         put(file_b, cut + sizeof sep - 1, size - na - (sizeof sep - 2));
-        char env[256];
+        char env[1024];
         snprintf(env, sizeof env, "%s:%s/missing.yaml:%s", file_a, dir, file_b);
         setenv("KUBECONFIG", env, 1);
         kc = k8tls_kubeconfig_load(NULL, &e);
