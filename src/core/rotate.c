@@ -654,8 +654,8 @@ static int load_plan(const struct k8tls_rotate_opts *o, struct k8tls_rotate_stat
         if (!path)
             return -1;
         if (stat(path, &st) != 0) {
-            add_err(d, NULL, _("%s: %s: not an output directory of k8tls-wizard (no "
-                               "answers.yaml)"), o->from_dir, strerror(errno));
+            add_err(d, NULL, _("%s: not an output directory of k8tls-wizard (answers.yaml: %s)"),
+                    o->from_dir, strerror(errno));
             free(path);
             return -1;
         }
