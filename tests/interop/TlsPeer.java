@@ -69,11 +69,11 @@ public class TlsPeer {
         try (SSLServerSocket ss = (SSLServerSocket) serverCtx.getServerSocketFactory()
                 .createServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             ss.setNeedClientAuth(true);
-            ss.setSoTimeout(30000);
+            ss.setSoTimeout(120000);
             if (protocol != null) ss.setEnabledProtocols(new String[] { protocol });
             Future<String> server = ex.submit(() -> {
                 try (SSLSocket s = (SSLSocket) ss.accept()) {
-                    s.setSoTimeout(30000);
+                    s.setSoTimeout(120000);
                     s.startHandshake();
                     String peer = cn(s.getSession().getPeerCertificates()[0]);
                     BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
@@ -86,7 +86,7 @@ public class TlsPeer {
             });
             String clientSide;
             try (SSLSocket c = (SSLSocket) clientCtx.getSocketFactory().createSocket("127.0.0.1", ss.getLocalPort())) {
-                c.setSoTimeout(30000);
+                c.setSoTimeout(120000);
                 if (protocol != null) c.setEnabledProtocols(new String[] { protocol });
                 c.startHandshake();
                 String proto = c.getSession().getProtocol();
@@ -97,7 +97,7 @@ public class TlsPeer {
                 if (!"pong ping".equals(reply)) throw new Exception("unexpected reply " + reply);
                 clientSide = proto + " server=" + serverPeer;
             }
-            String clientPeer = server.get(30, TimeUnit.SECONDS);
+            String clientPeer = server.get(120, TimeUnit.SECONDS);
             return clientSide + " client=" + clientPeer;
         } finally {
             ex.shutdownNow();
@@ -155,7 +155,7 @@ public class TlsPeer {
             SSLServerSocket ss = (SSLServerSocket) en.getValue().getServerSocketFactory()
                     .createServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
             ss.setNeedClientAuth(true);
-            ss.setSoTimeout(60000);
+            ss.setSoTimeout(300000);
             sockets.add(ss);
             ports.append(en.getKey()).append(' ').append(ss.getLocalPort()).append('\n');
         }
@@ -166,7 +166,7 @@ public class TlsPeer {
         for (SSLServerSocket ss : sockets) {
             Path cell = names.next();
             try (SSLSocket s = (SSLSocket) ss.accept()) {
-                s.setSoTimeout(30000);
+                s.setSoTimeout(120000);
                 s.startHandshake();
                 String peer = cn(s.getSession().getPeerCertificates()[0]);
                 String proto = s.getSession().getProtocol();

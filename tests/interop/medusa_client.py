@@ -16,7 +16,7 @@ import time
 
 def main():
     port_file = sys.argv[1]
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300
     while not os.path.exists(port_file):
         if time.monotonic() > deadline:
             print("FAIL: the Java server did not start (no %s)" % port_file)
@@ -37,7 +37,7 @@ def main():
             ctx.load_cert_chain(os.path.join(medusa, "client.crt_signed"),
                                 os.path.join(medusa, "client.key"))
             ctx.load_verify_locations(os.path.join(medusa, "rootca.crt"))
-            with socket.create_connection(("127.0.0.1", int(port)), timeout=30) as raw:
+            with socket.create_connection(("127.0.0.1", int(port)), timeout=120) as raw:
                 with ctx.wrap_socket(raw) as s:
                     s.sendall(b"medusa\n")
                     reply = b""
