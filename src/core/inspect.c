@@ -158,6 +158,7 @@ struct group {
     const char *dir;             /* siblings are loaded from here on demand (NULL: none) */
     const struct k8tls_inspect_opts *o;
     bool in_secret;
+    bool yaml_strict;            /* lenient walk, but YAML files must hold Secrets (manifests/) */
 };
 
 static void blob_clear(struct blob *b)
@@ -856,9 +857,14 @@ static void process_group(struct k8tls_inspect_report *r, struct group *g, bool 
         struct blob *b = &g->v[i];
         if (b->type == BT_TEXT && !g->in_secret && b->data) {
             /* a Secret YAML file; in a directory walk other YAML (kustomization...) is skipped */
+            if (is_password_name(b->name)) {
+                b->item = item_new(r, b->display, _("password (not shown)"));
+                continue;
+            }
             char *disp = strdup(b->display);
             if (disp)
-                secret_file(r, disp, g->v[i].data->data, g->v[i].data->len, g->o, lenient);
+                secret_file(r, disp, g->v[i].data->data, g->v[i].data->len, g->o,
+                            lenient && !g->yaml_strict);
             free(disp);
             continue;
         }
@@ -928,7 +934,7 @@ static void group_dir(struct k8tls_inspect_report *r, const char *dir, const str
             note(&r->v[ix].notes, K8TLS_SEV_ERROR, _("cannot read: %s"), strerror(errno));
         return;
     }
-    struct group g = { .o = o, .dir = dir };
+    struct group g = { .o = o, .dir = dir, .yaml_strict = only_prefix != NULL };
     for (int i = 0; i < n; i++) {
         const char *nm = names[i]->d_name;
         char *path = nm[0] != '.' ? join_path(dir, nm) : NULL;

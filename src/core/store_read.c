@@ -451,10 +451,22 @@ int k8tls_pem_read_key(const unsigned char *data, size_t len, const char *name,
 /* ---- PKCS#12 ---------------------------------------------------------------------------- */
 
 static pthread_once_t legacy_once = PTHREAD_ONCE_INIT;
+static OSSL_PROVIDER *legacy_provider;
+
+static void unload_legacy(void)
+{
+    /* before OpenSSL's own exit handler (registered earlier, so run later) */
+    OSSL_PROVIDER_unload(legacy_provider);
+    legacy_provider = NULL;
+}
+
 static void load_legacy(void)
 {
-    /* Old stores (RC2-40 bags from Java 8 or old OpenSSL) need the legacy provider. */
-    OSSL_PROVIDER_try_load(NULL, "legacy", 1);
+    /* Old stores (RC2-40 bags from Java 8 or old OpenSSL) need the legacy provider; the
+     * default provider stays (retain_fallbacks). */
+    legacy_provider = OSSL_PROVIDER_try_load(NULL, "legacy", 1);
+    if (legacy_provider)
+        atexit(unload_legacy);
     ERR_clear_error();
 }
 

@@ -50,6 +50,20 @@ check "damaged: the mismatched Medusa key is named" \
   grep -q "^out/medusa/client.key: error: the private key: does not match the certificate in client.crt_signed" damaged.err
 check "damaged: exactly two errors" test "$(wc -l <damaged.err)" -eq 2
 
+# a broken Secret manifest in the output directory is reported; a password file given alone is
+# described, not printed
+cp -r out out2
+printf 'apiVersion: v1\nkind: Secret\ndata: [\n' >out2/manifests/10-secret-broken.yaml
+run brokenout out2
+check "a broken Secret file in manifests/: exit 1" rc_is brokenout 1
+check "a broken Secret file in manifests/: named with line and column" \
+  grep -q "^out2/manifests/10-secret-broken.yaml: error: YAML error at line" brokenout.err
+run pwfile out2/stores/client-encryption-stores/keystore-password
+check "a password file alone: exit 0" rc_is pwfile 0
+check "a password file alone: not shown" grep -q "password (not shown)" pwfile.out
+check "a password file alone: the value is not printed" \
+  sh -c "! grep -qF \"\$(cat out2/stores/client-encryption-stores/keystore-password)\" pwfile.out"
+
 # ---- Secrets made by kubectl -----------------------------------------------------------------
 st=out/stores/client-encryption-stores
 kubectl create secret generic my-stores --dry-run=client -o yaml \

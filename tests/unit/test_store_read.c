@@ -372,6 +372,31 @@ START_TEST(test_openssl_truststore_without_java_trust_attribute_is_flagged)
 }
 END_TEST
 
+START_TEST(test_old_rc2_pkcs12_is_read_through_the_legacy_provider)
+{
+    /* what Java 8 and OpenSSL 1.x wrote: RC2-40 certificate bags, 3DES key bag, SHA-1 MAC */
+    EVP_PKEY *k = fx_key();
+    X509 *leaf = fx_cert(k, "legacy-node", g_ca, g_ca_key, FX_NOT_CA, 0, 30, NULL);
+    fx_write_certs("legacy-leaf.pem", leaf, NULL);
+    fx_write_key("legacy-leaf.key", k, NULL);
+    ck_assert_int_eq(fx_sh("openssl pkcs12 -export -legacy -in legacy-leaf.pem -inkey legacy-leaf.key "
+                           "-certfile ca.pem -name legacy-node -passout env:K8TLS_T_PW -out legacy.p12"), 0);
+    ck_assert_int_eq(fx_sh("openssl pkcs12 -info -noout -legacy -in legacy.p12 -passin env:K8TLS_T_PW "
+                           "2>&1 | grep -q 'pbeWithSHA1And40BitRC2-CBC'"), 0);
+    struct k8tls_store *s = NULL;
+    struct k8tls_err e;
+    ck_assert_msg(k8tls_store_read_file(fx_path("legacy.p12"), PW, &s, &e) == 0, "%s", e.msg);
+    ck_assert_uint_eq(s->n, 1);
+    ck_assert_str_eq(s->v[0].alias, "legacy-node");
+    ck_assert_int_eq(EVP_PKEY_eq(s->v[0].key, k), 1);
+    ck_assert_int_eq(X509_cmp(s->v[0].cert, leaf), 0);
+    ck_assert_int_eq(sk_X509_num(s->v[0].chain), 1);
+    k8tls_store_free(s);
+    X509_free(leaf);
+    EVP_PKEY_free(k);
+}
+END_TEST
+
 /* ---- hostile input: truncations, bit flips, random bytes --------------------------------- */
 
 static void expect_clean_failure(const unsigned char *d, size_t n, const char *name, int must_fail)
@@ -661,6 +686,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_jks_huge_counts_and_lengths_are_refused_without_allocating);
     tcase_add_test(tc, test_files_that_are_not_keystores_are_named_and_explained);
     tcase_add_test(tc, test_openssl_truststore_without_java_trust_attribute_is_flagged);
+    tcase_add_test(tc, test_old_rc2_pkcs12_is_read_through_the_legacy_provider);
     tcase_add_test(tc, test_truncated_stores_fail_with_truncated_at_every_offset);
     tcase_add_test(tc, test_bit_flips_in_real_stores_fail_cleanly);
     tcase_add_test(tc, test_random_bytes_never_crash_the_readers);
