@@ -31,16 +31,14 @@ _k8tls_wizard_themes()
 
 _k8tls_wizard_contexts()
 {
-    local i kc=""
-    for ((i = 1; i < ${#COMP_WORDS[@]}; i++)); do
-        if [[ ${COMP_WORDS[i]} == --kubeconfig ]]; then
-            if [[ ${COMP_WORDS[i + 1]-} == "=" ]]; then
-                kc=${COMP_WORDS[i + 2]-}
-            else
-                kc=${COMP_WORDS[i + 1]-}
-            fi
-        elif [[ ${COMP_WORDS[i]} == --kubeconfig=* ]]; then
-            kc=${COMP_WORDS[i]#--kubeconfig=}
+    local i kc="" w
+    local -a ws=("${_k8tls_wizard_kc_words[@]}")
+    for ((i = 1; i < ${#ws[@]}; i++)); do
+        w=${ws[i]}
+        if [[ $w == --kubeconfig ]]; then
+            kc=${ws[i + 1]-}
+        elif [[ $w == --kubeconfig=* ]]; then
+            kc=${w#--kubeconfig=}
         fi
     done
     kc=${kc/#\~/$HOME}
@@ -61,9 +59,21 @@ _k8tls_wizard_words()
 
 _k8tls_wizard()
 {
-    local cur=${COMP_WORDS[COMP_CWORD]}
-    local prev=""
-    ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+    # Words from the line up to the cursor, split on blanks only, so that "--dry-run=se" and
+    # "env:KS_" are whole words whatever COMP_WORDBREAKS holds (bash splits on '=' and ':').
+    local line=${COMP_LINE:0:COMP_POINT}
+    local -a words
+    read -r -a words <<<"$line"
+    [[ -z $line || $line == *[[:blank:]] ]] && words+=("")
+    local n=${#words[@]}
+    local cur=${words[n - 1]} prev=""
+    ((n > 1)) && prev=${words[n - 2]}
+    if [[ $cur == --*=* ]]; then
+        prev=${cur%%=*}
+        cur=${cur#*=}
+    fi
+    _k8tls_wizard_kc_words=("${words[@]}")
+
     # One word per line (the lists are split on newlines only).
     local opts
     opts=$(printf '%s\n' --answers --defaults --print-answers --output --force \
@@ -71,25 +81,16 @@ _k8tls_wizard()
         --force-conflicts --theme --no-color --help --version)
     local inspect_opts rotate_opts
     inspect_opts=$(printf '%s\n' --password --help)
-    rotate_opts=$(printf '%s\n' --renew --rotate-ca --stage --days --force --output --help)
+    rotate_opts=$(printf '%s\n' --from --from-context --answers --phase --ca-key \
+        --ca-key-password --new-passwords --force --output --quiet --apply --context \
+        --kubeconfig --dry-run=server --diff --force-conflicts --help)
     COMPREPLY=()
-
-    # "--opt=value" with '=' in COMP_WORDBREAKS arrives as "--opt" "=" "value".
-    if [[ $cur == "=" ]]; then
-        prev=${COMP_WORDS[COMP_CWORD - 1]}
-        cur=""
-    elif [[ $prev == "=" ]] && ((COMP_CWORD > 1)); then
-        prev=${COMP_WORDS[COMP_CWORD - 2]}
-    elif [[ $cur == --*=* ]]; then
-        prev=${cur%%=*}
-        cur=${cur#*=}
-    fi
 
     # The command (first non-option word), if any.
     local i cmd=""
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        case ${COMP_WORDS[i]} in
-            inspect | rotate) cmd=${COMP_WORDS[i]}; break ;;
+    for ((i = 1; i < n - 1; i++)); do
+        case ${words[i]} in
+            inspect | rotate) cmd=${words[i]}; break ;;
         esac
     done
 
@@ -98,49 +99,64 @@ _k8tls_wizard()
             _k8tls_wizard_words "$(_k8tls_wizard_themes)" "$cur"
             [[ $cur == */* || $cur == .* || ${#COMPREPLY[@]} -eq 0 ]] &&
                 COMPREPLY+=($(compgen -f -- "$cur"))
-            return 0 ;;
-        --context)
-            _k8tls_wizard_words "$(_k8tls_wizard_contexts)" "$cur"
-            return 0 ;;
+            ;;
+        --context | --from-context)
+            _k8tls_wizard_words "$(_k8tls_wizard_contexts)" "$cur" ;;
+        --phase)
+            _k8tls_wizard_words $'renew\ntrust\nreissue\nretire' "$cur" ;;
         --dry-run)
-            _k8tls_wizard_words "server" "$cur"
-            return 0 ;;
-        --answers | --kubeconfig)
-            COMPREPLY=($(compgen -f -- "$cur"))
-            return 0 ;;
-        --output | -o)
-            COMPREPLY=($(compgen -d -- "$cur"))
-            return 0 ;;
-        --password)
-            _k8tls_wizard_words $'env:\nfile:' "$cur"
-            compopt -o nospace 2>/dev/null
-            return 0 ;;
-        --days | --stage)
-            return 0 ;;
+            _k8tls_wizard_words "server" "$cur" ;;
+        --answers | --kubeconfig | --ca-key)
+            COMPREPLY=($(compgen -f -- "$cur")) ;;
+        --output | -o | --from)
+            COMPREPLY=($(compgen -d -- "$cur")) ;;
+        --password | -p | --ca-key-password)
+            # a reference: env:NAME (variable names) or file:PATH (files)
+            if [[ $cur == env:* ]]; then
+                COMPREPLY=($(compgen -P env: -e -- "${cur#env:}"))
+            elif [[ $cur == file:* ]]; then
+                COMPREPLY=($(compgen -P file: -f -- "${cur#file:}"))
+            else
+                _k8tls_wizard_words $'env:\nfile:' "$cur"
+                compopt -o nospace 2>/dev/null
+            fi
+            ;;
+        *)
+            case $cmd in
+                inspect)
+                    if [[ $cur == -* ]]; then
+                        _k8tls_wizard_words "$inspect_opts" "$cur"
+                    else
+                        COMPREPLY=($(compgen -f -- "$cur"))
+                    fi
+                    ;;
+                rotate)
+                    [[ $cur == -* ]] && _k8tls_wizard_words "$rotate_opts" "$cur" ;;
+                *)
+                    if [[ $cur == -* ]]; then
+                        _k8tls_wizard_words "$opts" "$cur"
+                    elif ((n == 2)); then
+                        _k8tls_wizard_words $'inspect\nrotate' "$cur"
+                    fi
+                    ;;
+            esac
+            ;;
     esac
 
-    case $cmd in
-        inspect)
-            if [[ $cur == -* ]]; then
-                _k8tls_wizard_words "$inspect_opts" "$cur"
-            else
-                COMPREPLY=($(compgen -f -- "$cur"))
-            fi
-            return 0 ;;
-        rotate)
-            if [[ $cur == -* ]]; then
-                _k8tls_wizard_words "$rotate_opts" "$cur"
-            else
-                COMPREPLY=($(compgen -d -- "$cur"))
-            fi
-            return 0 ;;
-    esac
-
-    if [[ $cur == -* ]]; then
-        _k8tls_wizard_words "$opts" "$cur"
-        # --dry-run=server is one word: no space needed after a lone "--dry-run=".
-    elif ((COMP_CWORD == 1)); then
-        _k8tls_wizard_words $'inspect\nrotate' "$cur"
+    # bash replaces only the part of the word after the last break character ('=' in
+    # "--dry-run=se", ':' in "env:KS"): drop that prefix from the candidates.
+    local word=${words[n - 1]} cut=""
+    local wb=${COMP_WORDBREAKS-$' \t\n"\'><=;|&(:'}
+    for ((i = ${#word} - 1; i >= 0; i--)); do
+        if [[ $wb == *"${word:i:1}"* ]]; then
+            cut=${word:0:i+1}
+            break
+        fi
+    done
+    if [[ -n $cut ]]; then
+        for i in "${!COMPREPLY[@]}"; do
+            COMPREPLY[i]=${COMPREPLY[i]#"$cut"}
+        done
     fi
     return 0
 }

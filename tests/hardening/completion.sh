@@ -9,14 +9,17 @@ script=$K8TLS_SRCDIR/completion/k8tls-wizard.bash
 tmp=$(mktmp)
 trap 'rm -rf "$tmp"' EXIT
 
-# complete WORD... : prints the candidates for the last word, one per line.
+# complete LINE : prints the candidates bash would insert for the line (cursor at its end),
+# one per line. COMP_WORDS is filled the way bash does (split at COMP_WORDBREAKS too).
 complete_words() {
   bash --norc --noprofile -c '
     source "$0" || exit 9
-    COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=()
-    COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+    COMP_LINE=$1; COMP_POINT=${#COMP_LINE}
+    read -r -a COMP_WORDS <<<"$(printf "%s" "$COMP_LINE" | sed "s/\([=:]\)/ \1 /g")"
+    [[ $COMP_LINE == *" " ]] && COMP_WORDS+=("")
+    COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=()
     _k8tls_wizard k8tls-wizard "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
-    printf "%s\n" "${COMPREPLY[@]}"' "$script" "$@"
+    printf "%s\n" "${COMPREPLY[@]}"' "$script" "$*"
 }
 
 out=$(bash --norc --noprofile -c 'source "$0" && complete -p k8tls-wizard' "$script" 2>&1)
@@ -25,21 +28,28 @@ check "the script loads and registers a completion for k8tls-wizard" \
 check "--th completes to --theme" [ "$(complete_words k8tls-wizard --th)" = "--theme" ]
 check "--no completes to --no-color" [ "$(complete_words k8tls-wizard --no)" = "--no-color" ]
 check "'ins' completes to the inspect command" [ "$(complete_words k8tls-wizard ins)" = "inspect" ]
-check "--dry-run= completes to server" [ "$(complete_words k8tls-wizard --dry-run =)" = "server" ]
+check "--dry-run=se completes to server" [ "$(complete_words k8tls-wizard --dry-run=se)" = "server" ]
+check "rotate --phase re completes the phases" \
+  [ "$(complete_words k8tls-wizard rotate --phase re | tr '\n' ' ')" = "renew reissue retire " ]
+check "inspect --password e completes to env:" [ "$(complete_words k8tls-wizard inspect --password e)" = "env:" ]
+got=$(K8TLS_TEST_PW_VAR=x complete_words k8tls-wizard inspect --password env:K8TLS_TEST_PW_V)
+check "inspect --password env:VAR completes variable names (got: $got)" [ "$got" = "K8TLS_TEST_PW_VAR" ]
 
-"$K8TLS_BIN" --help >"$tmp/help" 2>&1
-all=$(complete_words k8tls-wizard --)
-n=0
-for opt in $(grep -oE -- '--[a-z][a-z0-9-]*(=[a-z]+)?' "$tmp/help" | sort -u); do
-  n=$((n + 1))
-  # "--dry-run" alone (from "--dry-run=server") is completed as --dry-run=server
-  if echo "$all" | grep -qx -- "$opt" || echo "$all" | grep -q -- "^$opt="; then
-    pass "completes $opt"
-  else
-    fail "does not complete $opt (listed by --help)"
-  fi
+# every long option of --help (and of each command's --help) completes
+for cmd in "" inspect rotate; do
+  "$K8TLS_BIN" $cmd --help >"$tmp/help" 2>&1
+  all=$(complete_words k8tls-wizard $cmd --)
+  n=0
+  for opt in $(grep -oE -- '--[a-z][a-z0-9-]*(=[a-z]+)?' "$tmp/help" | sort -u); do
+    n=$((n + 1))
+    if echo "$all" | grep -qx -- "$opt" || echo "$all" | grep -q -- "^$opt="; then
+      pass "completes ${cmd:+$cmd }$opt"
+    else
+      fail "does not complete ${cmd:+$cmd }$opt (listed by k8tls-wizard ${cmd:+$cmd }--help)"
+    fi
+  done
+  check "k8tls-wizard ${cmd:+$cmd }--help lists long options to complete ($n)" [ "$n" -ge 2 ]
 done
-check "--help lists long options to complete ($n)" [ "$n" -ge 12 ]
 
 mkdir -p "$tmp/themes"
 for t in default dark high-contrast; do : >"$tmp/themes/$t.theme"; done
@@ -76,4 +86,29 @@ got=$(complete_words k8tls-wizard --kubeconfig "$tmp/kubeconfig" --apply --conte
 check "--context completes from --kubeconfig's contexts (got: $got)" [ "$got" = "east-prod east-test " ]
 got=$(KUBECONFIG=$tmp/kubeconfig complete_words k8tls-wizard --context w | tr '\n' ' ')
 check "--context completes from KUBECONFIG (got: $got)" [ "$got" = "west-prod " ]
+
+# The real thing: an interactive bash in a terminal (tmux), the script sourced, Tab pressed.
+need tmux
+sock=k8tls-comp-$$
+tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 20 \
+  "env -i HOME=$tmp HISTFILE=/dev/null PATH=$PATH TERM=xterm KUBECONFIG=$tmp/kubeconfig PS1='$ ' bash --norc --noprofile"
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+type_line() { # type_line TEXT : types TEXT, presses Tab, returns the screen's last prompt line
+  tmux -L "$sock" send-keys -l "$1"
+  tmux -L "$sock" send-keys Tab
+  sleep 0.5
+  tmux -L "$sock" capture-pane -p | grep '^\$ ' | tail -n 1
+  tmux -L "$sock" send-keys C-u
+}
+tmux -L "$sock" send-keys -l "source '$script'"
+tmux -L "$sock" send-keys Enter
+sleep 0.5
+got=$(type_line "k8tls-wizard --th")
+check "in an interactive bash, --th<Tab> gives --theme (screen: $got)" [ "$got" = '$ k8tls-wizard --theme' ]
+got=$(type_line "k8tls-wizard --dry-run=se")
+check "in an interactive bash, --dry-run=se<Tab> gives --dry-run=server (screen: $got)" \
+  [ "$got" = '$ k8tls-wizard --dry-run=server' ]
+got=$(type_line "k8tls-wizard --apply --context west")
+check "in an interactive bash, --context west<Tab> gives west-prod (screen: $got)" \
+  [ "$got" = '$ k8tls-wizard --apply --context west-prod' ]
 finish

@@ -41,6 +41,22 @@ done <"$tmp/opts"
 for cmd in inspect rotate; do
   if grep -qw "$cmd" "$tmp/help.txt"; then
     check "the man page documents the '$cmd' command" grep -qE "^ +$cmd( |$)" "$tmp/page.txt"
+    # and each of the command's own options, in its section (up to the next command or section)
+    "$K8TLS_BIN" "$cmd" --help >"$tmp/$cmd.help" 2>&1
+    awk -v c="$cmd" '$0 ~ "^   " c " " { on = 1; print; next }
+      on && (/^[A-Z]/ || /^   [a-z]+ /) { on = 0 }
+      on { print }' "$tmp/page.txt" >"$tmp/$cmd.section"
+    check "the man page has a section for $cmd" [ -s "$tmp/$cmd.section" ]
+    n=0
+    for opt in $(grep -oE -- '--[a-z][a-z0-9-]*' "$tmp/$cmd.help" | sort -u); do
+      n=$((n + 1))
+      if grep -qE -- "(^|[^a-z-])$opt([^a-z-]|\$)" "$tmp/$cmd.section"; then
+        pass "the man page documents $cmd $opt"
+      else
+        fail "the man page's $cmd section does not mention $opt (listed by $cmd --help)"
+      fi
+    done
+    check "$cmd --help lists options ($n)" [ "$n" -ge 1 ]
   fi
 done
 for word in "ANSWERS FILE" "OUTPUT DIRECTORY" "EXAMPLES"; do

@@ -1,6 +1,8 @@
 #!/bin/sh
-# The real binary under valgrind (memcheck) for the non-interactive runs: no memory error and no
-# definite leak. (valgrind's --error-exitcode is 99 here, not 1, because the program's own exit
+# The real binary under valgrind (memcheck) for the non-interactive runs: --help, --version,
+# --print-answers, answers with errors, a usage error, an ECDSA bundle written to a directory,
+# inspect of that directory (and of a store with a wrong password), rotate's report and a
+# renewal: no memory error and no definite leak. (valgrind's --error-exitcode is 99 here, not 1, because the program's own exit
 # status 1 is an expected outcome of some runs; the valgrind log is checked as well.)
 . "$K8TLS_SRCDIR/tests/lib.sh"
 # ASan/UBSan and valgrind do not mix: the sanitizer build is checked by the sanitizers instead.
@@ -12,6 +14,7 @@ need valgrind
 tmp=$(mktmp)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
+K8TLS_VG_BAD_PW=not-the-password-123; export K8TLS_VG_BAD_PW
 
 # vg NAME EXPECTED_STATUS ARGS... : runs the binary under memcheck.
 vg() {
@@ -67,11 +70,14 @@ YAML
 vg ecdsa-bundle 0 --answers ecdsa.yaml --output out
 check "the ECDSA bundle was written" [ -f out/kustomization.yaml ]
 if [ -f out/kustomization.yaml ]; then
-  if "$K8TLS_BIN" inspect out 2>&1 | grep -q 'not built yet'; then
-    echo "note: inspect is not built yet: not run under valgrind"
-  else
-    vg inspect 0 inspect out
-    check "inspect reported on the stores" grep -qi 'keystore' "$tmp/inspect.out"
-  fi
+  vg inspect 0 inspect out
+  check "inspect reported on the stores" grep -q 'PKCS#12 store' "$tmp/inspect.out"
+  cp out/stores/server-encryption-stores/keystore lone-keystore.p12   # no password file beside it
+  vg inspect-wrong-password 1 inspect --password env:K8TLS_VG_BAD_PW lone-keystore.p12
+  check "inspect says the password is wrong" grep -qi 'password' "$tmp/inspect-wrong-password.out" "$tmp/inspect-wrong-password.err"
+  vg rotate-report 0 rotate --from out
+  check "rotate reported on the certificates" grep -q 'Medusa client certificate' "$tmp/rotate-report.out"
+  vg rotate-renew 0 rotate --from out --phase renew --output renewed
+  check "rotate --phase renew wrote a bundle" [ -d renewed ]
 fi
 finish
