@@ -954,6 +954,88 @@ static bool is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static char *password_file(const char *path)
+{
+    char ref[4200];
+    snprintf(ref, sizeof ref, "file:%s", path);
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    return k8tls_password_resolve(ref, NULL, &e);
+}
+
+static long find_item(const struct k8tls_inspect_report *r, const char *name)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->v[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Medusa connects to Cassandra with client.crt_signed: some truststore of stores/ must trust it
+ * (K7, K8). Which Secret is the client one is in the manifest; any truststore that trusts the
+ * certificate will do for this check. */
+static void check_medusa_trusted(struct k8tls_inspect_report *r, const char *medusa, const char *stores)
+{
+    char *cpath = join_path(medusa, "client.crt_signed");
+    long ix = cpath ? find_item(r, cpath) : -1;
+    struct k8tls_secret *data = NULL;
+    STACK_OF(X509) *certs = NULL;
+    struct k8tls_err e;
+    if (ix < 0 || r->v[ix].n == 0 || k8tls_store_read_bytes(cpath, K8TLS_READ_MAX_BYTES, &data, &e)
+        || k8tls_pem_read_certs(data->data, data->len, cpath, &certs, &e)) {
+        k8tls_secret_free(data);
+        free(cpath);
+        return;
+    }
+    struct dirent **names = NULL;
+    int n = scandir(stores, &names, NULL, name_cmp);
+    char *trusted_by = NULL;
+    int looked = 0;
+    for (int i = 0; i < n; i++) {
+        char *sub = names[i]->d_name[0] != '.' ? join_path(stores, names[i]->d_name) : NULL;
+        char *tpath = sub ? join_path(sub, "truststore") : NULL;
+        char *ppath = sub ? join_path(sub, "truststore-password") : NULL;
+        struct k8tls_secret *tb = NULL;
+        char *pw = NULL;
+        struct k8tls_store *ts = NULL;
+        if (!trusted_by && tpath && ppath && is_regular(tpath)
+            && (pw = password_file(ppath)) != NULL
+            && k8tls_store_read_bytes(tpath, K8TLS_READ_MAX_BYTES, &tb, &e) == 0
+            && k8tls_store_read(tb->data, tb->len, tpath, pw, &ts, &e) == 0) {
+            looked++;
+            STACK_OF(X509) *trusted = trusted_of(ts);
+            STACK_OF(X509) *untrusted = sk_X509_new_null();
+            for (int j = 1; untrusted && j < sk_X509_num(certs); j++)
+                sk_X509_push(untrusted, sk_X509_value(certs, j));
+            const char *why;
+            if (k8tls_x509_verify_chain(sk_X509_value(certs, 0), untrusted, trusted, NULL, &why) == 0)
+                trusted_by = strdup(tpath);
+            sk_X509_free(untrusted);
+            sk_X509_free(trusted);
+        }
+        k8tls_store_free(ts);
+        k8tls_secret_free(tb);
+        k8tls_secure_free_str(pw);
+        free(tpath);
+        free(ppath);
+        free(sub);
+        free(names[i]);
+    }
+    free(names);
+    struct k8tls_inspect_entry *en = &r->v[ix].v[0];
+    if (trusted_by)
+        note(&en->notes, K8TLS_SEV_NOTE, _("trusted by %s: Cassandra accepts Medusa's client certificate"),
+             trusted_by);
+    else if (looked)
+        note(&en->notes, K8TLS_SEV_WARNING, "%s",
+             _("no truststore of stores/ trusts this certificate: Cassandra will refuse Medusa "
+               "when it requires client certificates"));
+    free(trusted_by);
+    sk_X509_pop_free(certs, X509_free);
+    k8tls_secret_free(data);
+    free(cpath);
+}
+
 /* An output directory (bundle.h): ca/, stores/<secret>/, medusa/, manifests/10-secret-*.yaml. */
 static void walk_output_dir(struct k8tls_inspect_report *r, const char *dir, const struct k8tls_inspect_opts *o)
 {
@@ -974,8 +1056,11 @@ static void walk_output_dir(struct k8tls_inspect_report *r, const char *dir, con
         }
         free(names);
     }
-    if (medusa && is_dir(medusa))
+    if (medusa && is_dir(medusa)) {
         group_dir(r, medusa, o, false, NULL);
+        if (stores && is_dir(stores))
+            check_medusa_trusted(r, medusa, stores);
+    }
     if (manifests && is_dir(manifests))
         group_dir(r, manifests, o, true, "10-secret-");
     if (r->n == before) {

@@ -36,8 +36,22 @@ check "output directory: every keystore chain checked (files and Secrets)" test 
 check "output directory: the Medusa Secret's key matches its certificate" \
   grep -q "^out/manifests/10-secret-client-certificates.yaml: Secret client-certificates: client.key: PEM file: private key (EC P-256)" outdir.out
 check "output directory: the Medusa certificate is signed by rootca.crt" test "$(grep -c "ok: signed by '.*' in rootca.crt" outdir.out)" -eq 2
+check "output directory: a truststore of stores/ trusts the Medusa certificate (K7, K8)" \
+  grep -q "ok: trusted by out/stores/.*/truststore: Cassandra accepts Medusa's client certificate" outdir.out
 check "output directory: the cluster manifest and kustomization are not reported" sh -c '! grep -q "k8ssandracluster\|kustomization" outdir.out'
 check "output directory: no error" grep -q "errors: 0" outdir.out
+
+# a Medusa trio from another CA: consistent in itself, but no truststore trusts it
+cp -r out out3
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=Foreign-CA \
+  -addext basicConstraints=critical,CA:TRUE -keyout f.key -out out3/medusa/rootca.crt -days 30 2>/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=medusa \
+  -keyout out3/medusa/client.key -out m.csr 2>/dev/null
+openssl x509 -req -in m.csr -CA out3/medusa/rootca.crt -CAkey f.key -CAcreateserial -days 30 \
+  -out out3/medusa/client.crt_signed 2>/dev/null
+run foreignmedusa out3
+check "Medusa certificate no truststore trusts: warned" \
+  grep -q "warning: no truststore of stores/ trusts this certificate" foreignmedusa.out
 
 # damage it: a wrong password file, a key of another certificate
 printf 'not-the-password' >out/stores/server-encryption-stores/keystore-password
