@@ -613,7 +613,8 @@ static void add_cert_info(struct k8tls_rotate_state *s, const char *role, const 
 }
 
 /* Reads the K8ssandraCluster name and namespace of DIR/manifests/20-k8ssandracluster.yaml (merge
- * mode may have taken them from an existing manifest). Silent when absent. */
+ * mode may have taken them from an existing manifest), or of DIR/rotation.yaml (a phase's
+ * directory has no cluster manifest). Silent when absent. */
 static void cluster_identity(const char *dir, char **name, char **ns)
 {
     char *path = path_join(dir, "manifests/20-k8ssandracluster.yaml");
@@ -624,6 +625,11 @@ static void cluster_identity(const char *dir, char **name, char **ns)
     *name = *ns = NULL;
     if (!path || stat(path, &st) != 0
         || k8tls_yaml_read_file(path, K8TLS_YAML_MAX_INPUT, &buf, &len, &e) < 0) {
+        struct k8tls_rotation_file rf;
+        if (k8tls_rotation_file_read(dir, &rf, &e) == 1) {
+            *name = rf.cluster[0] ? strdup(rf.cluster) : NULL;
+            *ns = rf.namespace_[0] ? strdup(rf.namespace_) : NULL;
+        }
         free(path);
         return;
     }
@@ -987,15 +993,10 @@ static void build_report(struct k8tls_rotate_state *s)
     }
 }
 
-int k8tls_rotate_load(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state **out,
-                      struct k8tls_diags *d)
+static int load_one(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state **out,
+                    struct k8tls_diags *d)
 {
     *out = NULL;
-    if (!o || (!o->from_dir && !o->from_context)) {
-        add_err(d, NULL, "%s", _("nothing to start from: give an output directory (--from DIR) "
-                                 "or a kube context (--from-context NAME)"));
-        return -1;
-    }
     struct k8tls_rotate_state *s = calloc(1, sizeof *s);
     if (!s || !(s->priv = calloc(1, sizeof *s->priv))) {
         free(s);
@@ -1018,14 +1019,72 @@ int k8tls_rotate_load(const struct k8tls_rotate_opts *o, struct k8tls_rotate_sta
         rc = read_secrets(o, s, d);
     if (rc == 0)
         rc = analyse(o, s, d) < 0 ? -1 : 0;
-    if (rc == 0)
-        build_report(s);
     if (rc < 0) {
         if (k8tls_diags_count(d, K8TLS_SEV_ERROR) == 0)
             add_err(d, NULL, "%s", _("the existing certificates could not be read"));
         k8tls_rotate_state_free(s);
         return rc < -1 ? rc : -1;
     }
+    *out = s;
+    return 0;
+}
+
+/* The operator copies no Secret between clusters (K9): every datacenter's context holds its own
+ * copy, and a phase may run only when all of them are at the same stage with the same CAs. */
+static int check_other_contexts(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state *s,
+                                struct k8tls_diags *d)
+{
+    const struct k8tls_plan *p = s->plan;
+    for (size_t i = 0; i < p->cluster.n_dcs; i++) {
+        const char *ctx = p->cluster.dcs[i].k8s_context;
+        bool seen = !ctx || !*ctx || strcmp(ctx, o->from_context) == 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            if (p->cluster.dcs[j].k8s_context && strcmp(p->cluster.dcs[j].k8s_context, ctx) == 0)
+                seen = true;
+        if (seen)
+            continue;
+        struct k8tls_rotate_opts o2 = *o;
+        struct k8tls_rotate_state *t = NULL;
+        o2.from_context = ctx;
+        o2.ca_key = NULL;
+        o2.ca_key_password = NULL;
+        int rc = load_one(&o2, &t, d);
+        if (rc < 0)
+            return rc;
+        bool same = t->stage == s->stage && X509_cmp(t->signing_ca, s->signing_ca) == 0
+                    && (!t->other_ca) == (!s->other_ca)
+                    && (!t->other_ca || X509_cmp(t->other_ca, s->other_ca) == 0);
+        if (!same)
+            add_err(d, NULL, _("the Secrets of context %s (datacenter %s) are not at the stage of "
+                               "context %s: %s there, %s here; apply the last phase's bundle in "
+                               "every context first"),
+                    ctx, p->cluster.dcs[i].name ? p->cluster.dcs[i].name : "?", o->from_context,
+                    k8tls_rotate_stage_describe(t->stage), k8tls_rotate_stage_describe(s->stage));
+        k8tls_rotate_state_free(t);
+        if (!same)
+            return -1;
+    }
+    return 0;
+}
+
+int k8tls_rotate_load(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state **out,
+                      struct k8tls_diags *d)
+{
+    *out = NULL;
+    if (!o || (!o->from_dir && !o->from_context)) {
+        add_err(d, NULL, "%s", _("nothing to start from: give an output directory (--from DIR) "
+                                 "or a kube context (--from-context NAME)"));
+        return -1;
+    }
+    struct k8tls_rotate_state *s = NULL;
+    int rc = load_one(o, &s, d);
+    if (rc == 0 && o->from_context)
+        rc = check_other_contexts(o, s, d);
+    if (rc < 0) {
+        k8tls_rotate_state_free(s);
+        return rc;
+    }
+    build_report(s);
     *out = s;
     return 0;
 }

@@ -51,6 +51,8 @@ struct k8tls_rotation_file {
     enum k8tls_rotate_phase phase;
     char new_ca_sha256[65];    /* hex, "" when absent */
     char new_ca_key[512];      /* path relative to the directory, "" when absent */
+    char cluster[256];         /* the K8ssandraCluster's name, "" when absent */
+    char namespace_[256];      /* the Secrets' namespace, "" when absent */
 };
 /* Reads DIR/rotation.yaml. Returns 1 when read, 0 when there is none, -1 with e when it is
  * malformed. */

@@ -95,6 +95,15 @@ static int kv_add(struct k8tls_rsecret *s, const char *key, struct k8tls_secret 
     return 0;
 }
 
+/* Secret values live in the document's scalars (base64 is no protection): wipe them before the
+ * document is freed. */
+static void wipe_doc(yaml_document_t *doc)
+{
+    for (yaml_node_t *n = doc->nodes.start; n && n < doc->nodes.top; n++)
+        if (n->type == YAML_SCALAR_NODE && n->data.scalar.value)
+            OPENSSL_cleanse(n->data.scalar.value, n->data.scalar.length);
+}
+
 static void at(struct k8tls_err *e, const char *origin, const yaml_node_t *n, const char *fmt,
                const char *arg)
 {
@@ -178,6 +187,7 @@ int k8tls_rsecret_parse(const char *origin, const char *buf, size_t len, struct 
 oom:
     k8tls_err_set(e, origin, 0, 0, "%s", _("out of memory"));
 done:
+    wipe_doc(&doc);
     yaml_document_delete(&doc);
     if (rc < 0)
         k8tls_rsecret_clear(out);
@@ -510,6 +520,12 @@ int k8tls_rotation_file_read(const char *dir, struct k8tls_rotation_file *out, s
         }
         snprintf(out->new_ca_key, sizeof out->new_ca_key, "%s", key);
     }
+    const char *cl = k8tls_yaml_scalar(k8tls_yaml_map_get(&doc, root, "cluster"));
+    const char *ns = k8tls_yaml_scalar(k8tls_yaml_map_get(&doc, root, "namespace"));
+    if (cl && strlen(cl) < sizeof out->cluster)
+        snprintf(out->cluster, sizeof out->cluster, "%s", cl);
+    if (ns && strlen(ns) < sizeof out->namespace_)
+        snprintf(out->namespace_, sizeof out->namespace_, "%s", ns);
     rc = 1;
 done:
     yaml_document_delete(&doc);

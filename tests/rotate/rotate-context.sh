@@ -69,6 +69,33 @@ check "phase 2 applied three Secrets" [ "$(wc -l < "$T/patches")" = 3 ]
 run 0 "after reissue" --from-context ctx0 --answers "$T/answers.yaml" -q
 check "ctx0 is now at phase reissue and retire is proposed" grep -q "^Proposed next step: phase retire" "$T/out"
 
+# two datacenters in two contexts (K9): every context must be at the phase
+cat > "$T/multi.yaml" <<EOF
+apiVersion: k8tls-wizard/v1
+cluster:
+  name: multi
+  namespace: rot2
+  datacenters:
+    - {name: dc1, size: 3, k8sContext: ""}
+    - {name: dc2, size: 3, k8sContext: ctx1}
+ca:
+  key: {algorithm: ecdsa, curve: P-256}
+EOF
+check "multi-DC phase 0 applied (Secrets in ctx0 and ctx1)" sh -c "'$W' --answers '$T/multi.yaml' --output '$T/m0' --apply --kubeconfig '$KCFG' --context ctx0 >'$T/m0.log' 2>&1"
+reset_logs
+run 0 "multi-DC phase trust, applied" --from "$T/m0" --from-context ctx0 --phase trust -o "$T/m1" --apply -q
+patches 0 > "$T/pm0"
+patches 1 > "$T/pm1"
+check "phase trust reached ctx0" [ "$(wc -l < "$T/pm0")" = 3 ]
+check "phase trust reached ctx1 (dc2's context)" [ "$(wc -l < "$T/pm1")" = 3 ]
+run 0 "multi-DC phase reissue, written only" --from "$T/m1" --from-context ctx0 --phase reissue -o "$T/m2" -q
+# a half-applied phase: the reissued Secrets reach ctx0 only
+check "phase reissue applied by hand to ctx0 only" \
+  sh -c "kubectl --kubeconfig '$KCFG' --context ctx0 apply --server-side --field-manager=k8tls-wizard -f '$T/m2/manifests' >'$T/k.log' 2>&1"
+run 1 "retire refused while ctx1 lags behind" --from "$T/m2" --from-context ctx0 --phase retire -o "$T/m3"
+check "the lagging context and datacenter are named" grep -q "context ctx1 (datacenter dc2)" "$T/err"
+check "nothing written" [ ! -e "$T/m3" ]
+
 # errors
 run 1 "a Secret missing from the cluster" --from-context ctx0 -q
 check "the missing Secret is named (the defaults' namespace has none)" grep -q "not found" "$T/err"
