@@ -101,10 +101,12 @@ struct k8tls_rotate_decision {
     char reason[1024];                  /* translated: why this phase (proposal) */
 };
 
-/* Reads the existing material (Secrets, CA keys, rotation.yaml) and detects the stage. Problems
- * (unreadable or inconsistent Secrets, wrong passwords, kubectl failures) are errors in d naming
- * the file or Secret. Returns 0, 1 (validation: refused, nothing to do) as -1, or -3 for an
- * environment failure (kubectl missing, API unreachable): a negative value means *out is NULL. */
+/* Reads the existing material (Secrets, CA keys, rotation.yaml) and detects the stage. With
+ * from_context, the Secrets of every other datacenter context of the plan (K9) are read too and
+ * must be at the same stage with the same CAs. Problems (unreadable or inconsistent Secrets,
+ * wrong passwords, a Secret missing from the cluster) are errors in d naming the file or Secret.
+ * Returns 0; -1 for a validation problem (exit 1); -3 for an environment failure (kubectl
+ * missing, API unreachable or refusing: exit 3). On failure *out is NULL. */
 int k8tls_rotate_load(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state **out,
                       struct k8tls_diags *d);
 void k8tls_rotate_state_free(struct k8tls_rotate_state *s);

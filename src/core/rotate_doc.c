@@ -35,6 +35,22 @@ static char *subject_of(X509 *x)
     return out ? out : strdup("?");
 }
 
+/* "CN=..." for prose, the whole subject when there is no CN. */
+static char *label_of(X509 *x)
+{
+    char buf[256];
+    if (x && X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, buf,
+                                       sizeof buf) > 0) {
+        size_t n = strlen(buf) + 4;
+        char *s = malloc(n);
+        if (s)
+            snprintf(s, n, "CN=%s", buf);
+        return s ? s : strdup("?");
+    }
+    ERR_clear_error();
+    return subject_of(x);
+}
+
 static void date_of(X509 *x, char *buf, size_t len)
 {
     struct tm tm;
@@ -262,9 +278,9 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
     const char *ns = doc->namespace_;
     const char *ctx = doc->from_context ? doc->from_context : "CONTEXT";
     enum k8tls_rotate_phase next = next_phase(doc->phase);
-    char *signing = subject_of(doc->signing_ca);
-    char *other = doc->next_ca ? subject_of(doc->next_ca)
-                  : doc->previous_ca ? subject_of(doc->previous_ca) : NULL;
+    char *signing = label_of(doc->signing_ca);
+    char *other = doc->next_ca ? label_of(doc->next_ca)
+                  : doc->previous_ca ? label_of(doc->previous_ca) : NULL;
     char date[64];
 
     tb_printf(&t, "# %s: %s\n\n", _("Next steps"), k8tls_rotate_phase_title(doc->phase));
@@ -312,11 +328,12 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
     tb_printf(&t, "## %s\n\n", _("Passwords"));
     if (doc->passwords_kept)
         tb_printf(&t, "%s\n\n",
-                  _("The store passwords are the same as before. Cassandra 4.0 and later reload "
-                    "changed keystores and truststores in place only when their passwords are "
-                    "unchanged (the passwords are read once, at start-up), and a node restarted "
-                    "with the new Secret must still open stores of the same password. Keeping "
-                    "them makes each phase safe to apply before its restart."));
+                  _("The store passwords are the same as before. The operator hands the "
+                    "passwords to Cassandra when a pod starts, and Cassandra 4.0 and later also "
+                    "reload changed keystores and truststores while running, which works only "
+                    "when their passwords stay the same. Keeping them lets every node open the "
+                    "new stores whichever comes first, the reload or the restart, so each phase "
+                    "is safe to apply before its restart."));
     else
         tb_printf(&t, "%s\n\n",
                   _("New store passwords were generated (--new-passwords). A running node cannot "
@@ -328,7 +345,17 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
     tb_printf(&t, "%s\n\n", _("From this directory, in the control-plane context and in every "
                               "context that runs a datacenter (the operator copies no Secret "
                               "between clusters):"));
-    tb_printf(&t, "```sh\nkubectl apply --server-side --field-manager=k8tls-wizard -k .\n```\n\n");
+    tb_printf(&t, "```sh\nkubectl apply --server-side --field-manager=k8tls-wizard -k .\n");
+    for (size_t i = 0; i < p->cluster.n_dcs; i++) {
+        const char *c = p->cluster.dcs[i].k8s_context;
+        bool seen = !c || !*c;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = p->cluster.dcs[j].k8s_context && strcmp(p->cluster.dcs[j].k8s_context, c) == 0;
+        if (!seen)
+            tb_printf(&t, "kubectl --context %s apply --server-side --field-manager=k8tls-wizard "
+                          "-k .\n", c);
+    }
+    tb_printf(&t, "```\n\n");
     tb_printf(&t, "%s\n\n", _("(`k8tls-wizard rotate ... --apply` does the same, in every "
                               "datacenter's context.)"));
 
