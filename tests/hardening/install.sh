@@ -73,6 +73,7 @@ case $compdir in
 esac
 if [ -f "$comp" ]; then
   got=$(bash --norc --noprofile -c 'source "$0" || exit 9
+    COMP_LINE="k8tls-wizard --th"; COMP_POINT=${#COMP_LINE}
     COMP_WORDS=(k8tls-wizard --th); COMP_CWORD=1; COMPREPLY=(); _k8tls_wizard
     printf "%s\n" "${COMPREPLY[@]}"' "$comp" 2>&1)
   check "the installed completion loads and completes --th to --theme" [ "$got" = "--theme" ]
