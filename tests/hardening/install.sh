@@ -8,17 +8,14 @@
 # tree, then `make uninstall DESTDIR=<tmp>` and checks that no file is left behind.
 # With --installed BINDIR MANDIR COMPLETIONDIR PKGDATADIR LOCALEDIR (from `make installcheck`,
 # which `make distcheck` runs after its own `make install`): checks that real installation.
-. "$K8TLS_SRCDIR/tests/lib.sh" 2>/dev/null || {
-  # installcheck runs outside the test harness: minimal helpers
-  fails=0 passes=0
-  pass() { passes=$((passes + 1)); echo "ok: $*"; }
-  fail() { fails=$((fails + 1)); echo "FAIL: $*"; }
-  check() { desc="$1"; shift; if "$@"; then pass "$desc"; else fail "$desc"; fi; }
-  need() { for t in "$@"; do command -v "$t" >/dev/null 2>&1 || { echo "FAIL: required tool '$t' is not installed"; exit 1; }; done; }
-  mktmp() { mktemp -d "${TMPDIR:-/tmp}/k8tls-test.XXXXXX"; }
-  finish() { echo "$passes passed, $fails failed"; [ "$fails" -eq 0 ]; }
-}
-srcdir=${K8TLS_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+if [ "${1-}" = "--installed" ]; then
+  # from `make installcheck`: not under the test harness
+  K8TLS_SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
+  K8TLS_BIN=$2/k8tls-wizard
+  export K8TLS_SRCDIR K8TLS_BIN
+fi
+. "$K8TLS_SRCDIR/tests/lib.sh"
+srcdir=$K8TLS_SRCDIR
 need bash groff
 tmp=$(mktmp)
 trap 'rm -rf "$tmp"' EXIT
