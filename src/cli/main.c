@@ -371,6 +371,9 @@ static int run_pipeline(const struct opts *o)
     if (o->create_namespace)
         p->output.create_namespace = true;
 
+    /* merge mode: the existing manifest's name, namespace and datacenters shape the plan */
+    if (k8tls_diags_count(&d, K8TLS_SEV_ERROR) == 0)
+        k8tls_bundle_adopt_manifest(p, &d);
     /* every problem at once: the loader's, the plan rules', the password references' */
     k8tls_plan_validate(p, &d);
     k8tls_plan_resolve(p, &d);
@@ -407,6 +410,7 @@ static int run_pipeline(const struct opts *o)
     print_diags(&d, &seen);
     k8tls_diags_free(&d);
     print_diags(&b->notes, &seen);
+    k8tls_bundle_print_changes(b, stderr);
 
     if (dir) {
         struct k8tls_err e;
