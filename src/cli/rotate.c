@@ -324,7 +324,7 @@ int k8tls_cli_rotate(int argc, char **argv)
     }
     if (o.phase == K8TLS_ROTATE_NONE) {
         if (dec.phase == K8TLS_ROTATE_NONE) {
-            printf(_("Proposed: nothing; %s.\n"), dec.reason);
+            printf(_("Proposed: %s.\n"), dec.reason);
         } else {
             printf(_("Proposed next step: phase %s (%s): %s.\n"),
                    k8tls_rotate_phase_name(dec.phase), k8tls_rotate_phase_title(dec.phase),
@@ -347,7 +347,7 @@ int k8tls_cli_rotate(int argc, char **argv)
         rc = EXIT_INVALID;
         goto out;
     }
-    fprintf(stderr, _("%s: %s\n"), prog, k8tls_rotate_phase_title(o.phase));
+    fprintf(stderr, "%s: %s\n", prog, k8tls_rotate_phase_title(o.phase));
     if (k8tls_rotate_run(s, o.phase, &o.r, progress, NULL, &b, &d) < 0 || !b) {
         k8tls_diags_print(&d, stderr);
         fprintf(stderr, _("%s: nothing was written\n"), prog);
