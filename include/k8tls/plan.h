@@ -117,6 +117,10 @@ struct k8tls_plan {
         bool create_namespace;
     } output;
 
+    /* Run-time switch, not part of the answers file: set by --force. Imported certificates that
+     * have expired are then accepted with a warning instead of refused (SPEC S8). */
+    bool allow_expired;
+
     /* positions of keys as read from the answers file, for diagnostics: "cluster.name" -> pos */
     struct k8tls_posmap *positions;
 };

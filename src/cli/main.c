@@ -104,7 +104,8 @@ static void print_help(void)
             "  -o, --output DIR        write the output directory DIR (default, without --apply:\n"
             "                          output.directory of the answers, relative to the answers\n"
             "                          file's directory)\n"
-            "      --force             replace the files of an existing output directory\n"
+            "      --force             replace the files of an existing output directory;\n"
+            "                          accept expired imported certificates (with a warning)\n"
             "      --create-namespace  also write (and apply) the cluster's Namespace\n"), stdout);
     fputs(_("Kubernetes:\n"
             "      --apply             apply the Secrets and the cluster with kubectl server-side\n"
@@ -370,6 +371,7 @@ static int run_pipeline(const struct opts *o)
     }
     if (o->create_namespace)
         p->output.create_namespace = true;
+    p->allow_expired = o->force;
 
     /* merge mode: the existing manifest's name, namespace and datacenters shape the plan */
     if (k8tls_diags_count(&d, K8TLS_SEV_ERROR) == 0)

@@ -114,7 +114,8 @@ static void check_dates(const struct imp *im, X509 *x, const char *file, const c
         in_file(im, K8TLS_SEV_ERROR, file, key, _("certificate '%s' has an unreadable expiry date"),
                 subj ? subj : "?");
     else if (days < 0)
-        in_file(im, refuse_expired ? K8TLS_SEV_ERROR : K8TLS_SEV_WARNING, file, key,
+        in_file(im, refuse_expired && !im->p->allow_expired ? K8TLS_SEV_ERROR : K8TLS_SEV_WARNING,
+                file, key,
                 _("certificate '%s' expired on %s"), subj ? subj : "?", date);
     else if (days < K8TLS_EXPIRY_WARN_DAYS)
         in_file(im, K8TLS_SEV_WARNING, file, key, _("certificate '%s' expires in %ld days (%s)"),

@@ -76,10 +76,13 @@ static const struct k8tls_diag *find(const struct k8tls_diags *d, enum k8tls_sev
 
 /* ---- ca.source: import ------------------------------------------------------------------ */
 
+static bool force_expired; /* the --force switch, for the next import_ca */
+
 static int import_ca(const char *cert_file, const char *key_file, const char *key_pw,
                      struct k8tls_diags *d, X509 **cert, EVP_PKEY **key)
 {
     struct k8tls_plan *p = plan();
+    p->allow_expired = force_expired;
     p->ca.source = K8TLS_SOURCE_IMPORT;
     set_str(&p->ca.import_cert, cert_file ? fx_path(cert_file) : NULL);
     set_str(&p->ca.import_key, key_file ? fx_path(key_file) : NULL);
@@ -153,6 +156,18 @@ START_TEST(test_expired_ca_is_refused_and_one_expiring_soon_is_warned)
     EVP_PKEY *got = NULL;
     ck_assert_int_ne(import_ca("old.crt", "k.key", NULL, &d, &c, &got), 0);
     ck_assert_ptr_nonnull(find(&d, K8TLS_SEV_ERROR, "expired on", fx_path("old.crt")));
+    k8tls_diags_free(&d);
+    /* forced (--force): the same CA is accepted, the expiry still said as a warning */
+    k8tls_diags_init(&d);
+    force_expired = true;
+    ck_assert_int_eq(import_ca("old.crt", "k.key", NULL, &d, &c, &got), 0);
+    force_expired = false;
+    ck_assert_uint_eq(k8tls_diags_count(&d, K8TLS_SEV_ERROR), 0);
+    ck_assert_ptr_nonnull(find(&d, K8TLS_SEV_WARNING, "expired on", fx_path("old.crt")));
+    X509_free(c);
+    EVP_PKEY_free(got);
+    c = NULL;
+    got = NULL;
     k8tls_diags_free(&d);
     k8tls_diags_init(&d);
     ck_assert_int_eq(import_ca("soon.crt", "k.key", NULL, &d, &c, &got), 0);
