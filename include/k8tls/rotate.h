@@ -65,6 +65,10 @@ struct k8tls_rotate_opts {
                                  * (renew: the current CA; reissue: the new CA); NULL: the
                                  * directory's ca/rootca.key or the new CA key rotation.yaml names */
     const char *ca_key_password;/* env:NAME / file:PATH / literal, for an encrypted ca_key */
+    const char *const *also_contexts;  /* with from_context: more contexts whose Secrets must be
+                                 * at the same stage (the apply targets); the plan's datacenter
+                                 * contexts are always checked */
+    size_t n_also_contexts;
     bool new_passwords;         /* generate new store passwords (default: keep them) */
     bool force;                 /* go on although old material has expired */
 };

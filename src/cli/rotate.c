@@ -198,6 +198,11 @@ static int parse(int argc, char **argv, struct ropts *o)
         usage_error(_("--context, --dry-run, --diff and --force-conflicts need --apply"));
         return EXIT_USAGE;
     }
+    if (o->r.from_context && o->n_contexts && strcmp(o->contexts[0], o->r.from_context) != 0) {
+        usage_error(_("--from-context and the first --context differ: the live Secrets must be "
+                      "checked where the phase is applied"));
+        return EXIT_USAGE;
+    }
     if (o->phase == K8TLS_ROTATE_NONE && (o->output || o->apply || o->r.new_passwords)) {
         usage_error(_("--output, --apply and --new-passwords need --phase: without it, rotate "
                       "only shows what exists and proposes the next step"));
@@ -295,6 +300,10 @@ int k8tls_cli_rotate(int argc, char **argv)
         }
     }
 
+    if (o.apply && o.n_contexts > 1) {
+        o.r.also_contexts = o.contexts + 1;
+        o.r.n_also_contexts = o.n_contexts - 1;
+    }
     struct k8tls_diags d;
     struct k8tls_rotate_state *s = NULL;
     struct k8tls_bundle *b = NULL;

@@ -1035,17 +1035,26 @@ static int check_other_contexts(const struct k8tls_rotate_opts *o, struct k8tls_
                                 struct k8tls_diags *d)
 {
     const struct k8tls_plan *p = s->plan;
-    for (size_t i = 0; i < p->cluster.n_dcs; i++) {
-        const char *ctx = p->cluster.dcs[i].k8s_context;
+    size_t n = p->cluster.n_dcs + o->n_also_contexts;
+    for (size_t i = 0; i < n; i++) {
+        const char *ctx = i < p->cluster.n_dcs ? p->cluster.dcs[i].k8s_context
+                                               : o->also_contexts[i - p->cluster.n_dcs];
+        const char *dc = i < p->cluster.n_dcs && p->cluster.dcs[i].name ? p->cluster.dcs[i].name
+                                                                         : "-";
         bool seen = !ctx || !*ctx || strcmp(ctx, o->from_context) == 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            if (p->cluster.dcs[j].k8s_context && strcmp(p->cluster.dcs[j].k8s_context, ctx) == 0)
+        for (size_t j = 0; j < i && !seen; j++) {
+            const char *cj = j < p->cluster.n_dcs ? p->cluster.dcs[j].k8s_context
+                                                  : o->also_contexts[j - p->cluster.n_dcs];
+            if (cj && strcmp(cj, ctx) == 0)
                 seen = true;
+        }
         if (seen)
             continue;
         struct k8tls_rotate_opts o2 = *o;
         struct k8tls_rotate_state *t = NULL;
         o2.from_context = ctx;
+        o2.also_contexts = NULL;
+        o2.n_also_contexts = 0;
         o2.ca_key = NULL;
         o2.ca_key_password = NULL;
         int rc = load_one(&o2, &t, d);
@@ -1058,7 +1067,7 @@ static int check_other_contexts(const struct k8tls_rotate_opts *o, struct k8tls_
             add_err(d, NULL, _("the Secrets of context %s (datacenter %s) are not at the stage of "
                                "context %s: %s there, %s here; apply the last phase's bundle in "
                                "every context first"),
-                    ctx, p->cluster.dcs[i].name ? p->cluster.dcs[i].name : "?", o->from_context,
+                    ctx, dc, o->from_context,
                     k8tls_rotate_stage_describe(t->stage), k8tls_rotate_stage_describe(s->stage));
         k8tls_rotate_state_free(t);
         if (!same)

@@ -61,6 +61,10 @@ check "nothing written" [ ! -e "$T/y" ]
 # --apply without --from-context checks the context it applies to
 run 1 "reissue with --apply to ctx1 is refused too" --from "$T/p1" --phase reissue -o "$T/y" --apply --context ctx1
 check "nothing written for ctx1" [ ! -e "$T/y" ]
+run 1 "reissue applied to ctx0 and ctx1 is refused: ctx1 lags behind" --from "$T/p1" --phase reissue -o "$T/y" --apply --context ctx0 --context ctx1
+check "the lagging context is named" grep -q "context ctx1" "$T/err"
+check "nothing written for ctx0+ctx1" [ ! -e "$T/y" ]
+run 2 "--from-context and a different --context" --from "$T/p1" --from-context ctx0 --phase reissue -o "$T/y" --apply --context ctx1
 
 reset_logs
 run 0 "reissue against ctx0 (at phase trust)" --from "$T/p1" --from-context ctx0 --phase reissue -o "$T/p2" --apply -q
