@@ -29,6 +29,8 @@ const char *k8tls_flow_screen_id(enum k8tls_screen s);
 const char *k8tls_flow_screen_title(enum k8tls_screen s);
 
 /* Does the plan show this screen? The skip rules, as data:
+ *   Cluster       unless encryption is added to an existing manifest (cluster.manifest: the
+ *                 cluster is what the manifest says);
  *   CA            when the plan makes any store or the Medusa certificate;
  *   server stores when internode encryption is on;
  *   client stores when client encryption is on;
@@ -57,6 +59,12 @@ bool k8tls_flow_path_owns(const char *field_path, const char *diag_path);
 /* Among n field paths (NULL entries skipped), the index of the one that owns diag_path most
  * precisely (the longest owner), or -1. */
 int k8tls_flow_field_for_path(const char *const *field_paths, size_t n, const char *diag_path);
+
+/* The password field that opens a file field's content: "ca.import.key" ->
+ * "ca.import.keyPassword", "stores.client.import.truststore" -> "...truststorePassword"; NULL
+ * for other paths. A wrong-password diagnostic names the file; the TUI shows it beside the
+ * password. Heap string. */
+char *k8tls_flow_password_path(const char *file_path);
 
 /* A text that changes whenever a plan change would change what k8tls_pki_build produces (keys,
  * certificates, stores, passwords, SANs, imports), and stays the same for changes that do not

@@ -52,6 +52,9 @@ bool k8tls_flow_visible(const struct k8tls_plan *p, enum k8tls_screen s)
     if (!valid(s) || !p)
         return false;
     switch (s) {
+    case K8TLS_SCR_CLUSTER:
+        /* adding encryption to an existing manifest: the cluster is what the manifest says */
+        return !(p->cluster.manifest && *p->cluster.manifest);
     case K8TLS_SCR_CA:
         return k8tls_flow_needs_pki(p);
     case K8TLS_SCR_SERVER_STORES:
@@ -155,6 +158,24 @@ enum k8tls_screen k8tls_flow_screen_of_path(const char *path)
         if (k8tls_flow_path_owns(path_screens[i].prefix, path))
             return path_screens[i].screen;
     return K8TLS_SCR_COUNT;
+}
+
+char *k8tls_flow_password_path(const char *file_path)
+{
+    static const char *const ends[] = {".import.key", ".import.keystore", ".import.truststore"};
+    if (!file_path)
+        return NULL;
+    size_t n = strlen(file_path);
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        size_t e = strlen(ends[i]);
+        if (n > e && strcmp(file_path + n - e, ends[i]) == 0) {
+            char *s = malloc(n + sizeof "Password");
+            if (s)
+                snprintf(s, n + sizeof "Password", "%sPassword", file_path);
+            return s;
+        }
+    }
+    return NULL;
 }
 
 /* ---- fingerprint ------------------------------------------------------------------------ */

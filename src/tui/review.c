@@ -465,6 +465,8 @@ static void review_tick(struct tui *t, struct page *pg)
         return;
     enum kg_state st = tui_keygen_state(t->kg, NULL, NULL, NULL, 0);
     if (st != KG_RUNNING) {
+        free(t->status);
+        t->status = NULL;
         t->rebuild = true;
         return;
     }
@@ -623,4 +625,5 @@ const struct screen_ops tui_result_ops = {
     .build = result_build,
     .no_back = true,
     .no_cancel = true,
+    .focus_next_first = true,
 };

@@ -512,9 +512,6 @@ static void cluster_notes(struct tui *t, struct form *f, char **lines, int max, 
 {
     (void)f;
     warnings_for(t, K8TLS_SCR_CLUSTER, lines, max, n);
-    if (*n < max && t->plan->cluster.manifest && *t->plan->cluster.manifest)
-        lines[(*n)++] = strdup(_("Read from the manifest; the certificates' names follow these "
-                                 "values."));
 }
 
 /* ---- Encryption ------------------------------------------------------------------------- */
@@ -551,7 +548,7 @@ static void encryption_load(struct tui *t, struct form *f)
     f->f[E_CLIENT].choice = p->encryption.client.enabled;
     f->f[E_CL_OPT].choice = p->encryption.client.optional;
     f->f[E_CL_AUTH].choice = p->encryption.client.require_client_auth;
-    f->f[E_MEDUSA].choice = p->encryption.medusa.enabled;
+    f->f[E_MEDUSA].choice = p->encryption.medusa.enabled || !p->encryption.client.enabled;
     f->f[E_FORMAT].choice = (int)p->stores.format;
     f->f[E_PROFILE].choice = (int)p->stores.p12_profile;
 }
@@ -577,7 +574,9 @@ static int encryption_store(struct tui *t, struct form *f, bool strict)
     p->encryption.client.enabled = f->f[E_CLIENT].choice;
     p->encryption.client.optional = f->f[E_CL_OPT].choice;
     p->encryption.client.require_client_auth = f->f[E_CL_AUTH].choice;
-    p->encryption.medusa.enabled = f->f[E_MEDUSA].choice;
+    /* the Medusa certificate needs client encryption (K8): off with it; the choice shown comes
+     * back when client encryption does */
+    p->encryption.medusa.enabled = f->f[E_MEDUSA].choice && p->encryption.client.enabled;
     p->stores.format = (enum k8tls_store_format)f->f[E_FORMAT].choice;
     p->stores.p12_profile = (enum k8tls_p12_profile)f->f[E_PROFILE].choice;
     /* client stores cannot reuse server stores that are not made */
@@ -590,17 +589,14 @@ static void encryption_notes(struct tui *t, struct form *f, char **lines, int ma
 {
     const struct k8tls_plan *p = t->plan;
     (void)f;
+    /* K12 (mTLS bypass with dc/rack) comes from the validation, live */
     warnings_for(t, K8TLS_SCR_ENCRYPTION, lines, max, n);
-    bool k12_said = false;
-    for (int i = 0; i < *n; i++)
-        if (strstr(lines[i], "bypass") || strstr(lines[i], "contourn"))
-            k12_said = true;
-    if (*n < max && !k12_said && p->encryption.internode.require_client_auth &&
-        (p->encryption.internode.mode == K8TLS_INTERNODE_DC ||
-         p->encryption.internode.mode == K8TLS_INTERNODE_RACK))
-        lines[(*n)++] = tui_fmt("%s", _("!WWarning: with client authentication and internode "
-                                        "mode dc or rack, Cassandra lets nodes bypass mutual TLS "
-                                        "between datacenters/racks; mode all is advised."));
+    if (*n < max && p->cluster.manifest && *p->cluster.manifest)
+        lines[(*n)++] = tui_fmt(_("Adding encryption to %s in namespace %s, as %s says "
+                                  "(datacenters: %zu)."),
+                                p->cluster.name ? p->cluster.name : "?",
+                                p->cluster.namespace_ ? p->cluster.namespace_ : "?",
+                                p->cluster.manifest, p->cluster.n_dcs);
     if (*n < max && p->encryption.client.enabled)
         lines[(*n)++] = strdup(_("Note: client encryption also turns on JMX over TLS with client "
                                  "certificates: nodetool then needs --ssl and the client stores "

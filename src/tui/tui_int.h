@@ -103,6 +103,7 @@ struct page {
     int next_item;                  /* the Next button, or -1 */
     int label_w;
     bool small;                     /* the terminal is too small: message only */
+    int modal_base;                 /* > 0: a modal's items start there; the page is frozen */
 };
 
 struct tui;
@@ -123,6 +124,7 @@ struct screen_ops {
     void (*tick)(struct tui *t, struct page *pg);
     bool no_back;                   /* Back is not offered (result) */
     bool no_cancel;
+    bool focus_next_first;          /* the Next button has the focus first */
 };
 
 const struct screen_ops *tui_screen_ops(enum k8tls_screen s);

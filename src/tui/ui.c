@@ -196,6 +196,7 @@ void tui_page_clear(struct tui *t)
     t->pg.notes_item = -1;
     t->pg.progress_item = -1;
     t->pg.next_item = -1;
+    t->pg.modal_base = 0;
     t->pg.small = false;
     for (int s = 0; s < K8TLS_SCR_COUNT; s++)
         for (int i = 0; i < t->forms[s].n; i++)
@@ -315,7 +316,7 @@ static void draw_field_label(struct tui *t, int fi)
 {
     struct form *f = cur_form(t);
     struct field *fd = &f->f[fi];
-    if (fd->label_item < 0)
+    if (fd->label_item < 0 || t->pg.modal_base)
         return;
     bool focused = t->pg.focus >= 0 && t->pg.it[t->pg.focus].field == fi &&
                    t->pg.it[t->pg.focus].kind != IT_BUTTON;
@@ -412,7 +413,7 @@ char *tui_progress_text(struct tui *t)
 
 static void update_progress(struct tui *t)
 {
-    if (t->pg.progress_item < 0)
+    if (t->pg.progress_item < 0 || t->pg.modal_base)
         return;
     char *s = tui_progress_text(t);
     const char *v[1] = {s};
@@ -423,7 +424,7 @@ static void update_progress(struct tui *t)
 static void update_notes(struct tui *t)
 {
     struct page *pg = &t->pg;
-    if (pg->notes_item < 0)
+    if (pg->notes_item < 0 || pg->modal_base)
         return;
     const struct screen_ops *ops = tui_screen_ops(t->cur);
     struct form *f = cur_form(t);
@@ -509,6 +510,10 @@ static void add_title_and_bars(struct tui *t, bool with_progress)
     free(title);
     const char *help = _(" Tab/S-Tab: move  Enter: select  Esc: back  F1/?: help  F10: next  "
                          "Ctrl-C: cancel");
+    if ((int)strlen(help) > COLS)
+        help = _(" Tab/S-Tab move  Enter select  Esc back  F1/? help  F10 next  Ctrl-C cancel");
+    if ((int)strlen(help) > COLS)
+        help = _(" Tab  Enter  Esc:back  F1:help  F10:next  Ctrl-C:cancel");
     const char *h[1] = {help};
     tui_add_label(t, 0, LINES - 1, COLS, 1, h, 1, K8TLS_ROLE_HELP_BAR);
     if (with_progress) {
@@ -581,10 +586,13 @@ static void build_form(struct tui *t, const struct screen_ops *ops)
     if (lw > COLS / 2)
         lw = COLS / 2;
     t->pg.label_w = lw;
-    bool intro = ops->intro && visible + errs + 2 <= bottom - top - 1;
+    /* the intro only when the fields, their errors and two rows of notes still fit */
+    char *lines[3];
+    int n = ops->intro ? wrap_text(_(ops->intro), COLS - 4, lines, 3) : 0;
+    bool intro = n > 0 && top + n + 1 + visible + errs + 1 + 2 <= LINES - 3;
+    if (!intro)
+        free_lines(lines, n);
     if (intro) {
-        char *lines[3];
-        int n = wrap_text(_(ops->intro), COLS - 4, lines, 2);
         tui_add_label(t, 2, top, COLS - 4, n, (const char *const *)lines, n, K8TLS_ROLE_TEXT);
         top += n + 1;
         free_lines(lines, n);
@@ -704,6 +712,8 @@ static void build_page(struct tui *t)
             want = f->f[i].item;
     if (want < 0 && f->focus_field >= 0 && f->focus_field < f->n && f->f[f->focus_field].item >= 0)
         want = f->f[f->focus_field].item;
+    if (want < 0 && ops->focus_next_first)
+        want = t->pg.next_item;
     if (want < 0 && ops->build) {
         for (int i = 0; i < t->pg.n && want < 0; i++)
             if (t->pg.it[i].kind == IT_LIST)
@@ -800,8 +810,9 @@ static int modal_run(struct tui *t, int base, int first_focus, bool any_key_clos
 {
     int saved_focus = t->pg.focus;
     t->pg.focus = -1;
+    t->pg.modal_base = base;
     refreshCDKScreen(t->cdk);
-    for (int i = 0; i < t->pg.n; i++)
+    for (int i = base; i < t->pg.n; i++)
         if (t->pg.it[i].kind == IT_BUTTON && i != first_focus)
             draw_button(t, i);
     tui_focus(t, first_focus);
@@ -853,6 +864,7 @@ static int modal_run(struct tui *t, int base, int first_focus, bool any_key_clos
         }
     }
     t->pg.focus = -1;
+    t->pg.modal_base = 0;
     destroy_items_from(t, base);
     if (!t->rebuild) {
         wbkgdset(stdscr, tui_attr(K8TLS_ROLE_TEXT));
@@ -922,7 +934,7 @@ bool tui_confirm(struct tui *t, const char *title, const char *text, const char 
     int ix, iy, iw;
     int base = modal_box(t, title, text, 2, &ix, &iy, &iw);
     int wn = (int)strlen(no) + 4, wy = (int)strlen(yes) + 4;
-    int x = ix + iw - wn - wy - 2;
+    int x = ix + iw - wn - wy - 4;
     if (x < ix)
         x = ix;
     int bno = tui_add_button(t, x, iy + 1, no, ACT_NONE);
@@ -935,7 +947,7 @@ void tui_message(struct tui *t, const char *title, const char *text)
 {
     int ix, iy, iw;
     int base = modal_box(t, title, text, 2, &ix, &iy, &iw);
-    int ok = tui_add_button(t, ix + iw - (int)strlen(_("OK")) - 4, iy + 1, _("OK"), ACT_NONE);
+    int ok = tui_add_button(t, ix + iw - (int)strlen(_("OK")) - 6, iy + 1, _("OK"), ACT_NONE);
     modal_run(t, base, ok, false);
 }
 
@@ -1019,6 +1031,14 @@ int tui_attach_diags(struct tui *t, enum k8tls_screen s, const struct k8tls_diag
         if (!all_to_screen && k8tls_flow_screen_of_path(g->path) != s)
             continue;
         int fi = k8tls_flow_field_for_path(paths, (size_t)f->n, g->path);
+        /* "wrong password" names the file: show it beside the password that opens it */
+        if (fi >= 0 && (strstr(g->msg, "password") || strstr(g->msg, _("password")))) {
+            char *pp = k8tls_flow_password_path(g->path);
+            int pi = pp ? k8tls_flow_field_for_path(paths, (size_t)f->n, pp) : -1;
+            free(pp);
+            if (pi >= 0)
+                fi = pi;
+        }
         char *msg;
         if (fi < 0 && g->file && g->line > 0)
             msg = tui_fmt("%s:%d: %s", g->file, g->line, g->msg);
@@ -1198,7 +1218,7 @@ static void tick(struct tui *t)
 {
     const struct screen_ops *ops = tui_screen_ops(t->cur);
     update_progress(t);
-    if (ops->tick && !t->pg.small)
+    if (ops->tick && !t->pg.small && !t->pg.modal_base)
         ops->tick(t, &t->pg);
     doupdate();
 }

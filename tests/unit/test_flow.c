@@ -107,6 +107,19 @@ START_TEST(test_no_encryption_at_all_skips_every_key_screen)
 }
 END_TEST
 
+START_TEST(test_existing_manifest_skips_the_cluster_screen)
+{
+    struct k8tls_plan *p = defaults();
+    ck_assert(k8tls_flow_visible(p, K8TLS_SCR_CLUSTER));
+    free(p->cluster.manifest);
+    p->cluster.manifest = strdup("k8c.yaml");
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_CLUSTER));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_WELCOME), K8TLS_SCR_ENCRYPTION);
+    ck_assert_int_eq(k8tls_flow_prev(p, K8TLS_SCR_ENCRYPTION), K8TLS_SCR_WELCOME);
+    k8tls_plan_free(p);
+}
+END_TEST
+
 START_TEST(test_ends_have_no_neighbour)
 {
     struct k8tls_plan *p = defaults();
@@ -182,6 +195,23 @@ START_TEST(test_most_precise_field_gets_the_diagnostic)
     ck_assert_int_eq(k8tls_flow_field_for_path(fields, 4, "stores.server.secretName"), 0);
     ck_assert_int_eq(k8tls_flow_field_for_path(fields, 4, "stores.client.secretName"), -1);
     ck_assert_int_eq(k8tls_flow_field_for_path(fields, 4, NULL), -1);
+}
+END_TEST
+
+START_TEST(test_wrong_password_of_a_file_goes_to_its_password_field)
+{
+    char *p = k8tls_flow_password_path("ca.import.key");
+    ck_assert_str_eq(p, "ca.import.keyPassword");
+    free(p);
+    p = k8tls_flow_password_path("stores.client.import.truststore");
+    ck_assert_str_eq(p, "stores.client.import.truststorePassword");
+    free(p);
+    p = k8tls_flow_password_path("stores.server.import.keystore");
+    ck_assert_str_eq(p, "stores.server.import.keystorePassword");
+    free(p);
+    ck_assert_ptr_null(k8tls_flow_password_path("ca.import.cert"));
+    ck_assert_ptr_null(k8tls_flow_password_path("key"));
+    ck_assert_ptr_null(k8tls_flow_password_path(NULL));
 }
 END_TEST
 
@@ -272,11 +302,13 @@ static Suite *suite(void)
     tcase_add_test(tc, test_medusa_screen_needs_medusa_and_its_certificate);
     tcase_add_test(tc, test_internode_off_skips_server_stores);
     tcase_add_test(tc, test_no_encryption_at_all_skips_every_key_screen);
+    tcase_add_test(tc, test_existing_manifest_skips_the_cluster_screen);
     tcase_add_test(tc, test_ends_have_no_neighbour);
     tcase_add_test(tc, test_step_numbers_count_only_visible_screens);
     tcase_add_test(tc, test_diagnostic_paths_map_to_the_screen_that_edits_them);
     tcase_add_test(tc, test_field_owns_diagnostic_only_at_a_path_boundary);
     tcase_add_test(tc, test_most_precise_field_gets_the_diagnostic);
+    tcase_add_test(tc, test_wrong_password_of_a_file_goes_to_its_password_field);
     tcase_add_test(tc, test_keygen_restarts_when_key_parameters_change);
     tcase_add_test(tc, test_keygen_keeps_its_work_when_only_the_output_changes);
     tcase_add_test(tc, test_fingerprint_cannot_be_faked_by_value_content);
