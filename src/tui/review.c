@@ -564,8 +564,11 @@ static void review_notes(struct tui *t, struct form *f, char **lines, int max, i
     if (!t->bundle || *n >= max)
         return;
     size_t w = k8tls_diags_count(&t->review_diags, K8TLS_SEV_WARNING);
-    if (w)
-        lines[(*n)++] = tui_fmt(_("!W%zu warning(s): see the last tab."), w);
+    if (w) {
+        char *m = tui_fmt(_("Warnings: %zu (the last tab lists them)."), w);
+        lines[(*n)++] = tui_fmt("!W%s", m); /* "!W": the notes show it as a warning */
+        free(m);
+    }
 }
 
 const struct screen_ops tui_review_ops = {

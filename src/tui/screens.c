@@ -166,7 +166,13 @@ static void warnings_for(struct tui *t, enum k8tls_screen s, char **lines, int m
         const struct k8tls_diag *g = &d.v[k];
         if (g->sev == K8TLS_SEV_ERROR || k8tls_flow_screen_of_path(g->path) != s)
             continue;
-        lines[(*n)++] = tui_fmt(g->sev == K8TLS_SEV_WARNING ? _("!WWarning: %s") : "%s", g->msg);
+        if (g->sev == K8TLS_SEV_WARNING) {
+            char *m = tui_fmt(_("Warning: %s"), g->msg);
+            lines[(*n)++] = tui_fmt("!W%s", m); /* "!W": the notes show it as a warning */
+            free(m);
+        } else {
+            lines[(*n)++] = tui_fmt("%s", g->msg);
+        }
     }
     k8tls_diags_free(&d);
 }

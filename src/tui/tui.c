@@ -5,6 +5,7 @@
 #include "k8tls/i18n.h"
 #include "k8tls/secure.h"
 
+#include <langinfo.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,10 +137,6 @@ int k8tls_tui_run(const struct k8tls_tui_opts *o)
     struct k8tls_theme theme;
     if (pick_theme(o, &theme) < 0)
         return 2;
-#if ENABLE_NLS
-    /* CDK draws bytes: the catalog is transliterated to ASCII for the TUI */
-    bind_textdomain_codeset(PACKAGE, "ASCII//TRANSLIT");
-#endif
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, "k8tls-wizard: %s\n",
                 _("the interactive wizard needs a terminal; use --answers FILE or --defaults "
@@ -175,6 +172,10 @@ int k8tls_tui_run(const struct k8tls_tui_opts *o)
         return 3;
     }
     set_term(the_screen);
+#if ENABLE_NLS
+    /* CDK draws bytes: the catalog is transliterated to ASCII while the TUI runs */
+    bind_textdomain_codeset(PACKAGE, "ASCII//TRANSLIT");
+#endif
     restore_len = 0;
     append_cap("sgr0");
     append_cap("cnorm");
@@ -210,6 +211,10 @@ int k8tls_tui_run(const struct k8tls_tui_opts *o)
     if (have_tio)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
     default_handlers();
+#if ENABLE_NLS
+    /* what follows is printed by the terminal itself: the locale's own characters again */
+    bind_textdomain_codeset(PACKAGE, nl_langinfo(CODESET));
+#endif
 
     if (rc == 0 && t.written_dir) {
         printf(_("k8tls-wizard: wrote %s (%zu files). Apply it with: kubectl apply -k %s\n"),

@@ -320,7 +320,8 @@ static void draw_field_label(struct tui *t, int fi)
         return;
     bool focused = t->pg.focus >= 0 && t->pg.it[t->pg.focus].field == fi &&
                    t->pg.it[t->pg.focus].kind != IT_BUTTON;
-    char *text = tui_fmt("%s:", _(fd->label));
+    /* TRANSLATORS: a field's label followed by its value, e.g. "Cluster name:" */
+    char *text = tui_fmt(_("%s:"), _(fd->label));
     char *body = fit(text, t->pg.label_w - 2);
     char *e_body = tui_escape(body);
     char *mk = tui_fmt("%s%s%s%s%s%s%s", focused ? tui_mk(K8TLS_ROLE_FOCUSED_FIELD) : "",
@@ -578,7 +579,9 @@ static void build_form(struct tui *t, const struct screen_ops *ops)
             continue;
         visible++;
         errs += f->f[i].error != NULL;
-        int l = (int)strlen(_(f->f[i].label)) + 1;
+        char *lt = tui_fmt(_("%s:"), _(f->f[i].label));
+        int l = (int)strlen(lt);
+        free(lt);
         if (l > lw)
             lw = l;
     }

@@ -64,4 +64,13 @@ check "the wizard's process is found" [ -n "$pid" ]
 rc=$(wait_exit "$t")
 check "SIGTERM ends it with 128+15 (rc=$rc)" [ "$rc" = 143 ]
 check "the terminal settings are restored (SIGTERM)" cmp -s "$t/.stty-before" "$t/.stty-after"
+
+# 4. a terminal curses does not know: one clear line, exit 3, the terminal untouched
+rm -f "$t"/.stty-* "$t/.stderr"
+TUI_ENV="TERM=no-such-terminal" tui_start "$t" 100 30 --tui --answers answers.yaml
+rc=$(wait_exit "$t")
+check "an unknown TERM exits 3 (rc=$rc)" [ "$rc" = 3 ]
+check "and says which terminal" grep -q "cannot use this terminal.*TERM=no-such-terminal" "$t/.stderr"
+check "in one line" [ "$(wc -l <"$t/.stderr")" -eq 1 ]
+check "the terminal settings are unchanged (bad TERM)" cmp -s "$t/.stty-before" "$t/.stty-after"
 finish
