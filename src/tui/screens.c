@@ -1099,6 +1099,9 @@ static int output_store(struct tui *t, struct form *f, bool strict)
     (void)strict;
     put_str(&t->plan->output.directory, f, O_DIR);
     t->plan->output.create_namespace = f->f[O_NS].choice;
+    /* the namespace manifest changes the bundle: rebuild it now so that the count is right */
+    if (t->bundle_plan && t->bundle_plan->output.create_namespace != t->plan->output.create_namespace)
+        tui_review_build_bundle(t);
     return 0;
 }
 

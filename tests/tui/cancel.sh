@@ -67,7 +67,8 @@ check "the terminal settings are restored (SIGTERM)" cmp -s "$t/.stty-before" "$
 
 # 4. a terminal curses does not know: one clear line, exit 3, the terminal untouched
 rm -f "$t"/.stty-* "$t/.stderr"
-TUI_ENV="TERM=no-such-terminal" tui_start "$t" 100 30 --tui --answers answers.yaml
+# (libtinfo leaks its "prescreen" when newterm fails: not ours, so a sanitizer build ignores it)
+TUI_ENV="TERM=no-such-terminal ASAN_OPTIONS=detect_leaks=0" tui_start "$t" 100 30 --tui --answers answers.yaml
 rc=$(wait_exit "$t")
 check "an unknown TERM exits 3 (rc=$rc)" [ "$rc" = 3 ]
 check "and says which terminal" grep -q "cannot use this terminal.*TERM=no-such-terminal" "$t/.stderr"
