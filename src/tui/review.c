@@ -44,13 +44,17 @@ void tui_review_reset(struct tui *t)
     free_src();
 }
 
+/* Adds the diagnostics not already there: the same message, or the same severity for the same
+ * key path (validation and the bundle both say that Stargate is deprecated). */
 static void copy_diags(struct k8tls_diags *to, const struct k8tls_diags *from)
 {
     for (size_t i = 0; from && i < from->n; i++) {
         const struct k8tls_diag *g = &from->v[i];
         bool dup = false;
         for (size_t j = 0; j < to->n && !dup; j++)
-            dup = to->v[j].sev == g->sev && strcmp(to->v[j].msg, g->msg) == 0;
+            dup = to->v[j].sev == g->sev &&
+                  (strcmp(to->v[j].msg, g->msg) == 0 ||
+                   (g->path && to->v[j].path && strcmp(to->v[j].path, g->path) == 0));
         if (!dup)
             k8tls_diags_add(to, g->sev, g->file, g->line, g->col, g->path, "%s", g->msg);
     }
@@ -75,8 +79,12 @@ int tui_review_build_bundle(struct tui *t)
                         _("out of memory"));
         return -1;
     }
-    k8tls_plan_validate(bp, &t->review_diags);
-    k8tls_plan_resolve(bp, &t->review_diags);
+    struct k8tls_diags vd;
+    k8tls_diags_init(&vd);
+    k8tls_plan_validate(bp, &vd);
+    k8tls_plan_resolve(bp, &vd);
+    copy_diags(&t->review_diags, &vd);
+    k8tls_diags_free(&vd);
     copy_diags(&t->review_diags, tui_keygen_diags(t->kg));
     if (k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR) > 0) {
         k8tls_plan_free(bp);
@@ -271,6 +279,19 @@ static void add_text_rows(struct tui *t, const char *text, int width, char ***sr
     }
 }
 
+/* a message for the warnings tab: word-wrapped, continuation lines indented */
+static void add_wrapped_rows(struct tui *t, const char *text, int width)
+{
+    char *lines[64];
+    int n = tui_wrap(text, width - 2, lines, 64);
+    for (int i = 0; i < n; i++) {
+        char *l = tui_fmt("%s%s", i ? "  " : "", lines[i]);
+        add_row(t, row_markup(l), (int)t->n_review_rows);
+        free(l);
+        free(lines[i]);
+    }
+}
+
 static char **g_src_lines;   /* source lines of the current tab (for `r`) */
 static size_t g_n_src;
 
@@ -301,12 +322,11 @@ static void make_rows(struct tui *t, const struct tab *tab, int width)
         }
         return;
     }
-    char buf[1600];
     size_t errs = k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR);
     if (errs) {
-        add_text_rows(t, _("These problems must be fixed before anything is written (Esc goes "
-                           "back to the steps):"),
-                      width, NULL, NULL);
+        add_wrapped_rows(t, _("These problems must be fixed before anything is written (Esc "
+                              "goes back to the steps):"),
+                         width);
     }
     for (size_t i = 0; i < t->review_diags.n; i++) {
         const struct k8tls_diag *g = &t->review_diags.v[i];
@@ -317,12 +337,21 @@ static void make_rows(struct tui *t, const struct tab *tab, int width)
         const char *what = g->sev == K8TLS_SEV_ERROR ? _("Error")
                            : g->sev == K8TLS_SEV_WARNING ? _("Warning")
                                                          : _("Note");
+        /* the step says where to fix it; a file is named when it is not the answers file */
+        char *where = NULL;
+        bool other_file = g->file && !(t->plan->source_file &&
+                                       strcmp(g->file, t->plan->source_file) == 0);
+        if (other_file && g->line > 0)
+            where = tui_fmt("%s:%d: ", g->file, g->line);
+        else if (other_file)
+            where = tui_fmt("%s: ", g->file);
         if (s != K8TLS_SCR_COUNT)
-            line = tui_fmt("- %s (%s): %s", what, _(k8tls_flow_screen_title(s)),
-                           k8tls_diag_format(g, buf, sizeof buf));
+            line = tui_fmt("- %s (%s): %s%s", what, _(k8tls_flow_screen_title(s)),
+                           where ? where : "", g->msg);
         else
-            line = tui_fmt("- %s: %s", what, k8tls_diag_format(g, buf, sizeof buf));
-        add_text_rows(t, line, width, NULL, NULL);
+            line = tui_fmt("- %s: %s%s", what, where ? where : "", g->msg);
+        free(where);
+        add_wrapped_rows(t, line, width);
         free(line);
     }
     for (size_t i = 0; !errs && t->bundle && i < t->bundle->n_changes; i++) {
@@ -332,7 +361,7 @@ static void make_rows(struct tui *t, const struct tab *tab, int width)
                            : c->what == K8TLS_CHANGE_MIGRATED ? _("migrated")
                                                               : _("removed");
         char *line = tui_fmt(_("- Manifest change: %s %s"), what, c->path);
-        add_text_rows(t, line, width, NULL, NULL);
+        add_wrapped_rows(t, line, width);
         free(line);
     }
     if (t->n_review_rows == 0)

@@ -166,6 +166,9 @@ struct tui {
     size_t written_files;
 };
 
+/* Splits text at newlines and wraps each paragraph at width (words kept whole when they fit):
+ * at most max heap lines in out; returns how many. */
+int tui_wrap(const char *text, int width, char **out, int max);
 /* markup-escaped copy of user text (paths, names, file contents): heap */
 char *tui_escape(const char *s);
 /* printf into a heap string (never NULL: "" on OOM) */

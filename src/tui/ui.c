@@ -79,7 +79,7 @@ void tui_set_status(struct tui *t, const char *fmt, ...)
 
 /* Splits text at newlines and wraps each paragraph at width. Returns the number of lines put
  * in out (at most max); each out[i] is heap. */
-static int wrap_text(const char *text, int width, char **out, int max)
+int tui_wrap(const char *text, int width, char **out, int max)
 {
     int n = 0;
     if (width < 10)
@@ -437,7 +437,7 @@ static void update_notes(struct tui *t)
     char *wrapped[8];
 #define PUSH(role, text)                                                                       \
     do {                                                                                       \
-        int w_ = wrap_text((text), width, wrapped, 8);                                         \
+        int w_ = tui_wrap((text), width, wrapped, 8);                                         \
         for (int k_ = 0; k_ < w_; k_++) {                                                      \
             if (n < 32) {                                                                      \
                 roles[n] = (role);                                                             \
@@ -554,8 +554,8 @@ static void build_small(struct tui *t)
     const char *msg = _("The terminal is %dx%d; k8tls-wizard needs at least %dx%d.");
     char *a = tui_fmt(msg, COLS, LINES, MIN_COLS, MIN_LINES);
     char *lines[12];
-    int n = wrap_text(a, COLS > 4 ? COLS - 2 : 2, lines, 6);
-    n += wrap_text(_("Enlarge the terminal to continue (Ctrl-C leaves)."),
+    int n = tui_wrap(a, COLS > 4 ? COLS - 2 : 2, lines, 6);
+    n += tui_wrap(_("Enlarge the terminal to continue (Ctrl-C leaves)."),
                    COLS > 4 ? COLS - 2 : 2, lines + n, 6);
     for (int i = 0; i < n && i < LINES; i++) {
         mvwaddnstr(stdscr, i, 0, lines[i], COLS);
@@ -591,7 +591,7 @@ static void build_form(struct tui *t, const struct screen_ops *ops)
     t->pg.label_w = lw;
     /* the intro only when the fields, their errors and two rows of notes still fit */
     char *lines[3];
-    int n = ops->intro ? wrap_text(_(ops->intro), COLS - 4, lines, 3) : 0;
+    int n = ops->intro ? tui_wrap(_(ops->intro), COLS - 4, lines, 3) : 0;
     bool intro = n > 0 && top + n + 1 + visible + errs + 1 + 2 <= LINES - 3;
     if (!intro)
         free_lines(lines, n);
@@ -897,7 +897,7 @@ static int modal_box(struct tui *t, const char *title, const char *text, int ext
         maxrows = 40;
     if (maxrows < 1)
         maxrows = 1;
-    int n = wrap_text(text, w - 4, lines, maxrows);
+    int n = tui_wrap(text, w - 4, lines, maxrows);
     int rows = n + extra_rows + 2; /* title + blank line */
     char **mk = calloc((size_t)rows, sizeof *mk);
     int base = t->pg.n;
