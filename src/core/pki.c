@@ -340,7 +340,9 @@ X509 *k8tls_pki_make_leaf(X509 *ca_cert, EVP_PKEY *ca_key, EVP_PKEY *leaf_key,
                                                   : "critical,digitalSignature", e)
         || (eku[0] && add_ext(x, ca_cert, NID_ext_key_usage, eku, e))
         || add_ext(x, ca_cert, NID_subject_key_identifier, "hash", e)
-        || add_ext(x, ca_cert, NID_authority_key_identifier, "keyid:always", e)
+        /* an imported CA may lack a subjectKeyIdentifier: name it by issuer and serial then */
+        || add_ext(x, ca_cert, NID_authority_key_identifier,
+                   X509_get0_subject_key_id(ca_cert) ? "keyid:always" : "issuer:always", e)
         || (lp->sans && add_sans(x, lp->sans, e)) || sign(x, ca_key, e))
         goto fail;
     X509_NAME_free(n);

@@ -183,6 +183,47 @@ START_TEST(test_leaf_validity_is_capped_at_the_ca_end)
 }
 END_TEST
 
+/* An imported CA made by another tool may have no subjectKeyIdentifier: its leaves still get an
+ * authority key identifier (issuer + serial) and verify against it. */
+START_TEST(test_leaf_signed_by_a_ca_without_key_identifier_verifies)
+{
+    EVP_PKEY *cak = keygen(&EC256), *k = keygen(&EC256);
+    X509 *ca = X509_new();
+    X509_set_version(ca, 2);
+    ASN1_INTEGER_set(X509_get_serialNumber(ca), 7);
+    X509_NAME *n = X509_get_subject_name(ca);
+    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"Bare CA", -1, -1, 0);
+    X509_set_issuer_name(ca, n);
+    X509_gmtime_adj(X509_getm_notBefore(ca), -60);
+    X509_gmtime_adj(X509_getm_notAfter(ca), 86400L * 30);
+    X509_set_pubkey(ca, cak);
+    X509V3_CTX ctx;
+    X509V3_set_ctx(&ctx, ca, ca, NULL, NULL, 0);
+    X509_EXTENSION *bc = X509V3_EXT_conf_nid(NULL, &ctx, NID_basic_constraints, "critical,CA:TRUE");
+    X509_add_ext(ca, bc, -1);
+    X509_EXTENSION_free(bc);
+    ck_assert_int_gt(X509_sign(ca, cak, EVP_sha256()), 0);
+    ck_assert_ptr_null(X509_get0_subject_key_id(ca));
+
+    X509 *leaf = leaf_of(ca, cak, k, NULL, true, true, 10, NULL);
+    AUTHORITY_KEYID *akid = X509_get_ext_d2i(leaf, NID_authority_key_identifier, NULL, NULL);
+    ck_assert_ptr_nonnull(akid);
+    ck_assert_ptr_nonnull(akid->issuer);
+    AUTHORITY_KEYID_free(akid);
+    X509_STORE *st = X509_STORE_new();
+    X509_STORE_add_cert(st, ca);
+    X509_STORE_CTX *vc = X509_STORE_CTX_new();
+    X509_STORE_CTX_init(vc, st, leaf, NULL);
+    ck_assert_int_eq(X509_verify_cert(vc), 1);
+    X509_STORE_CTX_free(vc);
+    X509_STORE_free(st);
+    X509_free(leaf);
+    X509_free(ca);
+    EVP_PKEY_free(cak);
+    EVP_PKEY_free(k);
+}
+END_TEST
+
 START_TEST(test_leaf_extensions_chain_and_key_usage_per_algorithm)
 {
     EVP_PKEY *cak = keygen(&EC256), *ek = keygen(&EC256), *rk = keygen(&RSA2048);
@@ -729,6 +770,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_leaf_validity_is_capped_at_the_ca_end);
     tcase_add_test(tc, test_leaf_extensions_chain_and_key_usage_per_algorithm);
     tcase_add_test(tc, test_leaf_sans_put_ip_literals_in_ip_sans);
+    tcase_add_test(tc, test_leaf_signed_by_a_ca_without_key_identifier_verifies);
     tcase_add_test(tc, test_node_sans_cover_every_datacenter_service_and_extra_sans);
     suite_add_tcase(s, tc);
     tc = tcase_create("keys");
