@@ -65,6 +65,23 @@ rc=$(wait_exit "$t")
 check "SIGTERM ends it with 128+15 (rc=$rc)" [ "$rc" = 143 ]
 check "the terminal settings are restored (SIGTERM)" cmp -s "$t/.stty-before" "$t/.stty-after"
 
+# 3b. SIGINT from outside (not the Ctrl-C key) and SIGABRT (what a failed assertion raises)
+for sig in INT:130 ABRT:134; do
+  name=${sig%%:*}
+  want=${sig##*:}
+  rm -f "$t"/.stty-* "$t/.stderr"
+  tui_start "$t" 100 30 --tui --answers answers.yaml
+  wait_for "Answers file: answers.yaml" >/dev/null
+  keys F10
+  wait_for "step 2 of 10" >/dev/null
+  pane=$(tm list-panes -F "#{pane_pid}" | head -1)
+  pid=$(pgrep -P "$pane" -f k8tls-wizard || true)
+  [ -n "$pid" ] && kill -"$name" "$pid"
+  rc=$(wait_exit "$t")
+  check "SIG$name ends it with $want (rc=$rc)" [ "$rc" = "$want" ]
+  check "the terminal settings are restored (SIG$name)" cmp -s "$t/.stty-before" "$t/.stty-after"
+done
+
 # 4. a terminal curses does not know: one clear line, exit 3, the terminal untouched
 rm -f "$t"/.stty-* "$t/.stderr"
 # (libtinfo leaks its "prescreen" when newterm fails: not ours, so a sanitizer build ignores it)

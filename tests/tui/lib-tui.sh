@@ -17,6 +17,7 @@ tui_start() {
   shift 3
   {
     echo "cd '$dir' || exit 1"
+    echo "ulimit -c 0"
     echo "stty -g >.stty-before"
     printf 'env %s "%s"' "${TUI_ENV:-}" "$K8TLS_BIN"
     for a in "$@"; do printf " '%s'" "$a"; done
