@@ -117,6 +117,8 @@ static void print_help(void)
             "      --diff              show what would change (Secret values masked)\n"
             "      --force-conflicts   take over fields another manager owns\n"), stdout);
     fputs(_("Interactive wizard:\n"
+            "      --tui               the interactive wizard (with --answers FILE: starting\n"
+            "                          from that file)\n"
             "      --theme NAME|PATH   colour theme (default, light, dark, high-contrast, mono,\n"
             "                          or a theme file)\n"
             "      --no-color          no colours (also when NO_COLOR is set)\n"), stdout);
