@@ -17,10 +17,23 @@ enum k8tls_screen {
     K8TLS_SCR_SERVER_STORES,
     K8TLS_SCR_CLIENT_STORES,
     K8TLS_SCR_MEDUSA,
+    K8TLS_SCR_ROTATE_SOURCE,   /* rotation: where the certificates to renew are (issue 7) */
+    K8TLS_SCR_ROTATE_PHASE,    /* rotation: what was found, the phase to build */
     K8TLS_SCR_REVIEW,
     K8TLS_SCR_OUTPUT,
     K8TLS_SCR_RESULT,
     K8TLS_SCR_COUNT            /* also "no screen": past the end / before the start */
+};
+
+/* The paths through the screens, as data (each screen of the table says which paths show it):
+ *   wizard   Welcome -> Cluster -> Encryption -> CA -> Server stores -> Client stores -> Medusa
+ *            -> Review -> Output -> Result (a new bundle; the plan's skip rules apply);
+ *   rotate   Welcome -> Rotation source -> Rotation phase -> Output -> Result (renew or rotate
+ *            the certificates of an existing bundle or cluster: no cluster, encryption, CA,
+ *            stores, Medusa or Review step; the plan's skip rules do not apply). */
+enum k8tls_flow_path {
+    K8TLS_PATH_WIZARD,
+    K8TLS_PATH_ROTATE,
 };
 
 /* A stable identifier ("welcome", "cluster", ..., "result"); NULL for an invalid screen. */
@@ -45,6 +58,19 @@ enum k8tls_screen k8tls_flow_prev(const struct k8tls_plan *p, enum k8tls_screen 
 /* "Step N of M" over the visible screens: returns N (1-based, 0 if s is not visible) and sets
  * *total to M when total is not NULL. */
 int k8tls_flow_step(const struct k8tls_plan *p, enum k8tls_screen s, int *total);
+
+/* The same on a given path (the functions above are the wizard path). Is s on the path at all;
+ * is it shown (on the wizard path also by the plan's skip rules; p may be NULL on the rotate
+ * path); the next / previous shown screen; the step number. */
+bool k8tls_flow_on_path(enum k8tls_flow_path path, enum k8tls_screen s);
+bool k8tls_flow_visible_on(enum k8tls_flow_path path, const struct k8tls_plan *p,
+                           enum k8tls_screen s);
+enum k8tls_screen k8tls_flow_next_on(enum k8tls_flow_path path, const struct k8tls_plan *p,
+                                     enum k8tls_screen s);
+enum k8tls_screen k8tls_flow_prev_on(enum k8tls_flow_path path, const struct k8tls_plan *p,
+                                     enum k8tls_screen s);
+int k8tls_flow_step_on(enum k8tls_flow_path path, const struct k8tls_plan *p, enum k8tls_screen s,
+                       int *total);
 
 /* The screen that edits a diagnostic's key path ("cluster.datacenters[1].size" -> cluster,
  * "stores.client.keystorePassword" -> client stores, "encryption.medusa.import.key" -> Medusa),

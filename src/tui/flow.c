@@ -10,20 +10,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the paths a screen is on, as bits */
+#define ON_WIZARD (1u << K8TLS_PATH_WIZARD)
+#define ON_ROTATE (1u << K8TLS_PATH_ROTATE)
+#define ON_BOTH (ON_WIZARD | ON_ROTATE)
+
 static const struct {
     const char *id;
     const char *title;
+    unsigned paths;
 } screens[K8TLS_SCR_COUNT] = {
-    [K8TLS_SCR_WELCOME] = {"welcome", N_("Welcome")},
-    [K8TLS_SCR_CLUSTER] = {"cluster", N_("Cluster")},
-    [K8TLS_SCR_ENCRYPTION] = {"encryption", N_("Encryption")},
-    [K8TLS_SCR_CA] = {"ca", N_("Certificate authority")},
-    [K8TLS_SCR_SERVER_STORES] = {"server-stores", N_("Server stores")},
-    [K8TLS_SCR_CLIENT_STORES] = {"client-stores", N_("Client stores")},
-    [K8TLS_SCR_MEDUSA] = {"medusa", N_("Medusa certificate")},
-    [K8TLS_SCR_REVIEW] = {"review", N_("Review")},
-    [K8TLS_SCR_OUTPUT] = {"output", N_("Output")},
-    [K8TLS_SCR_RESULT] = {"result", N_("Result")},
+    [K8TLS_SCR_WELCOME] = {"welcome", N_("Welcome"), ON_BOTH},
+    [K8TLS_SCR_CLUSTER] = {"cluster", N_("Cluster"), ON_WIZARD},
+    [K8TLS_SCR_ENCRYPTION] = {"encryption", N_("Encryption"), ON_WIZARD},
+    [K8TLS_SCR_CA] = {"ca", N_("Certificate authority"), ON_WIZARD},
+    [K8TLS_SCR_SERVER_STORES] = {"server-stores", N_("Server stores"), ON_WIZARD},
+    [K8TLS_SCR_CLIENT_STORES] = {"client-stores", N_("Client stores"), ON_WIZARD},
+    [K8TLS_SCR_MEDUSA] = {"medusa", N_("Medusa certificate"), ON_WIZARD},
+    [K8TLS_SCR_ROTATE_SOURCE] = {"rotate-source", N_("Certificates to renew"), ON_ROTATE},
+    [K8TLS_SCR_ROTATE_PHASE] = {"rotate-phase", N_("Renew or rotate"), ON_ROTATE},
+    [K8TLS_SCR_REVIEW] = {"review", N_("Review"), ON_WIZARD},
+    [K8TLS_SCR_OUTPUT] = {"output", N_("Output"), ON_BOTH},
+    [K8TLS_SCR_RESULT] = {"result", N_("Result"), ON_BOTH},
 };
 
 static bool valid(enum k8tls_screen s)
@@ -47,10 +55,19 @@ bool k8tls_flow_needs_pki(const struct k8tls_plan *p)
            k8tls_plan_wants_medusa_certs(p);
 }
 
-bool k8tls_flow_visible(const struct k8tls_plan *p, enum k8tls_screen s)
+static bool valid_path(enum k8tls_flow_path path)
 {
-    if (!valid(s) || !p)
-        return false;
+    return path == K8TLS_PATH_WIZARD || path == K8TLS_PATH_ROTATE;
+}
+
+bool k8tls_flow_on_path(enum k8tls_flow_path path, enum k8tls_screen s)
+{
+    return valid(s) && valid_path(path) && (screens[s].paths & (1u << path)) != 0;
+}
+
+/* the wizard path's skip rules */
+static bool plan_shows(const struct k8tls_plan *p, enum k8tls_screen s)
+{
     switch (s) {
     case K8TLS_SCR_CLUSTER:
         /* adding encryption to an existing manifest: the cluster is what the manifest says */
@@ -68,31 +85,49 @@ bool k8tls_flow_visible(const struct k8tls_plan *p, enum k8tls_screen s)
     }
 }
 
-enum k8tls_screen k8tls_flow_next(const struct k8tls_plan *p, enum k8tls_screen s)
+bool k8tls_flow_visible_on(enum k8tls_flow_path path, const struct k8tls_plan *p,
+                           enum k8tls_screen s)
+{
+    if (!k8tls_flow_on_path(path, s))
+        return false;
+    if (path == K8TLS_PATH_ROTATE)
+        return true;
+    return p && plan_shows(p, s);
+}
+
+bool k8tls_flow_visible(const struct k8tls_plan *p, enum k8tls_screen s)
+{
+    return k8tls_flow_visible_on(K8TLS_PATH_WIZARD, p, s);
+}
+
+enum k8tls_screen k8tls_flow_next_on(enum k8tls_flow_path path, const struct k8tls_plan *p,
+                                     enum k8tls_screen s)
 {
     if (!valid(s))
         return K8TLS_SCR_COUNT;
     for (int i = (int)s + 1; i < K8TLS_SCR_COUNT; i++)
-        if (k8tls_flow_visible(p, (enum k8tls_screen)i))
+        if (k8tls_flow_visible_on(path, p, (enum k8tls_screen)i))
             return (enum k8tls_screen)i;
     return K8TLS_SCR_COUNT;
 }
 
-enum k8tls_screen k8tls_flow_prev(const struct k8tls_plan *p, enum k8tls_screen s)
+enum k8tls_screen k8tls_flow_prev_on(enum k8tls_flow_path path, const struct k8tls_plan *p,
+                                     enum k8tls_screen s)
 {
     if (!valid(s))
         return K8TLS_SCR_COUNT;
     for (int i = (int)s - 1; i >= 0; i--)
-        if (k8tls_flow_visible(p, (enum k8tls_screen)i))
+        if (k8tls_flow_visible_on(path, p, (enum k8tls_screen)i))
             return (enum k8tls_screen)i;
     return K8TLS_SCR_COUNT;
 }
 
-int k8tls_flow_step(const struct k8tls_plan *p, enum k8tls_screen s, int *total)
+int k8tls_flow_step_on(enum k8tls_flow_path path, const struct k8tls_plan *p, enum k8tls_screen s,
+                       int *total)
 {
     int n = 0, step = 0;
     for (int i = 0; i < K8TLS_SCR_COUNT; i++) {
-        if (!k8tls_flow_visible(p, (enum k8tls_screen)i))
+        if (!k8tls_flow_visible_on(path, p, (enum k8tls_screen)i))
             continue;
         n++;
         if (i == (int)s)
@@ -101,6 +136,21 @@ int k8tls_flow_step(const struct k8tls_plan *p, enum k8tls_screen s, int *total)
     if (total)
         *total = n;
     return step;
+}
+
+enum k8tls_screen k8tls_flow_next(const struct k8tls_plan *p, enum k8tls_screen s)
+{
+    return k8tls_flow_next_on(K8TLS_PATH_WIZARD, p, s);
+}
+
+enum k8tls_screen k8tls_flow_prev(const struct k8tls_plan *p, enum k8tls_screen s)
+{
+    return k8tls_flow_prev_on(K8TLS_PATH_WIZARD, p, s);
+}
+
+int k8tls_flow_step(const struct k8tls_plan *p, enum k8tls_screen s, int *total)
+{
+    return k8tls_flow_step_on(K8TLS_PATH_WIZARD, p, s, total);
 }
 
 bool k8tls_flow_path_owns(const char *field_path, const char *diag_path)

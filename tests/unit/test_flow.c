@@ -24,14 +24,95 @@ static int walk(const struct k8tls_plan *p, enum k8tls_screen *out)
     return n;
 }
 
-START_TEST(test_default_plan_visits_every_screen_in_order)
+START_TEST(test_default_plan_visits_every_wizard_screen_in_order)
 {
+    static const enum k8tls_screen want[] = {
+        K8TLS_SCR_WELCOME, K8TLS_SCR_CLUSTER, K8TLS_SCR_ENCRYPTION, K8TLS_SCR_CA,
+        K8TLS_SCR_SERVER_STORES, K8TLS_SCR_CLIENT_STORES, K8TLS_SCR_MEDUSA, K8TLS_SCR_REVIEW,
+        K8TLS_SCR_OUTPUT, K8TLS_SCR_RESULT};
     struct k8tls_plan *p = defaults();
     enum k8tls_screen v[K8TLS_SCR_COUNT + 1];
     int n = walk(p, v);
-    ck_assert_int_eq(n, K8TLS_SCR_COUNT);
+    ck_assert_int_eq(n, (int)(sizeof want / sizeof want[0]));
     for (int i = 0; i < n; i++)
-        ck_assert_int_eq(v[i], i);
+        ck_assert_int_eq(v[i], want[i]);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+/* every screen Next visits from Welcome on the rotation path */
+static int walk_rotate(const struct k8tls_plan *p, enum k8tls_screen *out)
+{
+    int n = 0;
+    for (enum k8tls_screen s = K8TLS_SCR_WELCOME; s != K8TLS_SCR_COUNT;
+         s = k8tls_flow_next_on(K8TLS_PATH_ROTATE, p, s))
+        out[n++] = s;
+    return n;
+}
+
+START_TEST(test_rotation_path_skips_every_bundle_screen)
+{
+    /* Welcome -> Rotation source -> Rotation phase -> Output -> Result, whatever the plan */
+    static const enum k8tls_screen want[] = {K8TLS_SCR_WELCOME, K8TLS_SCR_ROTATE_SOURCE,
+                                             K8TLS_SCR_ROTATE_PHASE, K8TLS_SCR_OUTPUT,
+                                             K8TLS_SCR_RESULT};
+    struct k8tls_plan *p = defaults();
+    enum k8tls_screen v[K8TLS_SCR_COUNT + 1];
+    int n = walk_rotate(p, v);
+    ck_assert_int_eq(n, 5);
+    for (int i = 0; i < n; i++)
+        ck_assert_int_eq(v[i], want[i]);
+    /* the plan's skip rules do not reach the rotation path, and it needs no plan at all */
+    p->encryption.client.enabled = false;
+    free(p->cluster.manifest);
+    p->cluster.manifest = strdup("k8c.yaml");
+    ck_assert_int_eq(walk_rotate(p, v), 5);
+    ck_assert_int_eq(walk_rotate(NULL, v), 5);
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(v[i], want[i]);
+    for (enum k8tls_screen s = K8TLS_SCR_CLUSTER; s <= K8TLS_SCR_MEDUSA; s++)
+        ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_ROTATE, p, s));
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_ROTATE, p, K8TLS_SCR_REVIEW));
+    k8tls_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_rotation_back_and_steps)
+{
+    ck_assert_int_eq(k8tls_flow_prev_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_OUTPUT),
+                     K8TLS_SCR_ROTATE_PHASE);
+    ck_assert_int_eq(k8tls_flow_prev_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_ROTATE_SOURCE),
+                     K8TLS_SCR_WELCOME);
+    ck_assert_int_eq(k8tls_flow_prev_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_WELCOME),
+                     K8TLS_SCR_COUNT);
+    int total = 0;
+    ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_ROTATE_PHASE, &total),
+                     3);
+    ck_assert_int_eq(total, 5);
+    ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_OUTPUT, NULL), 4);
+    ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_CA, NULL), 0);
+    ck_assert_str_eq(k8tls_flow_screen_id(K8TLS_SCR_ROTATE_SOURCE), "rotate-source");
+    ck_assert_str_eq(k8tls_flow_screen_id(K8TLS_SCR_ROTATE_PHASE), "rotate-phase");
+}
+END_TEST
+
+START_TEST(test_wizard_path_never_shows_the_rotation_screens)
+{
+    struct k8tls_plan *p = defaults();
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_ROTATE_SOURCE));
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_ROTATE_PHASE));
+    ck_assert(k8tls_flow_on_path(K8TLS_PATH_WIZARD, K8TLS_SCR_REVIEW));
+    ck_assert(!k8tls_flow_on_path(K8TLS_PATH_ROTATE, K8TLS_SCR_REVIEW));
+    ck_assert(k8tls_flow_on_path(K8TLS_PATH_ROTATE, K8TLS_SCR_OUTPUT));
+    ck_assert(!k8tls_flow_on_path((enum k8tls_flow_path)7, K8TLS_SCR_OUTPUT));
+    ck_assert(!k8tls_flow_visible_on((enum k8tls_flow_path)-1, p, K8TLS_SCR_WELCOME));
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_WIZARD, NULL, K8TLS_SCR_WELCOME));
+    /* the wizard path with the default plan: 10 steps, as before */
+    int total = 0;
+    ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_WIZARD, p, K8TLS_SCR_OUTPUT, &total), 9);
+    ck_assert_int_eq(total, 10);
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_MEDUSA), K8TLS_SCR_REVIEW);
+    ck_assert_int_eq(k8tls_flow_prev(p, K8TLS_SCR_REVIEW), K8TLS_SCR_MEDUSA);
     k8tls_plan_free(p);
 }
 END_TEST
@@ -296,7 +377,10 @@ static Suite *suite(void)
 {
     Suite *s = suite_create("flow");
     TCase *tc = tcase_create("flow");
-    tcase_add_test(tc, test_default_plan_visits_every_screen_in_order);
+    tcase_add_test(tc, test_default_plan_visits_every_wizard_screen_in_order);
+    tcase_add_test(tc, test_rotation_path_skips_every_bundle_screen);
+    tcase_add_test(tc, test_rotation_back_and_steps);
+    tcase_add_test(tc, test_wizard_path_never_shows_the_rotation_screens);
     tcase_add_test(tc, test_client_encryption_off_skips_client_stores_and_medusa);
     tcase_add_test(tc, test_back_from_review_after_turning_client_off_skips_client_screens);
     tcase_add_test(tc, test_medusa_screen_needs_medusa_and_its_certificate);
