@@ -78,7 +78,7 @@ _k8tls_wizard()
     local opts
     opts=$(printf '%s\n' --answers --defaults --print-answers --output --force \
         --create-namespace --apply --context --kubeconfig --dry-run=server --diff \
-        --force-conflicts --theme --no-color --help --version)
+        --force-conflicts --tui --theme --no-color --help --version)
     local inspect_opts rotate_opts
     inspect_opts=$(printf '%s\n' --password --help)
     rotate_opts=$(printf '%s\n' --from --from-context --answers --phase --ca-key \
