@@ -62,6 +62,29 @@ static void date_of(X509 *x, char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
 }
 
+/* Every YAML file of a phase is one libyaml document built node by node: doc_open starts it,
+ * doc_close dumps it, or drops it with "out of memory" when a node could not be added (rc != 0,
+ * or no root). */
+static int doc_open(yaml_document_t *d, struct k8tls_err *e)
+{
+    if (k8tls_yaml_doc_init(d) < 0) {
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    return 0;
+}
+
+static int doc_close(yaml_document_t *d, int rc, int root, char **out, size_t *len,
+                     struct k8tls_err *e)
+{
+    if (rc || !root) {
+        yaml_document_delete(d);
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    return k8tls_yaml_dump(d, out, len, e);
+}
+
 /* ---- rotation.yaml ---------------------------------------------------------------------- */
 
 static int ca_map(yaml_document_t *d, X509 *x, const char *cert, const char *key)
@@ -105,10 +128,8 @@ int k8tls_rotate_doc_rotation_yaml(const struct k8tls_rotate_doc *doc, char **ou
                                    struct k8tls_err *e)
 {
     yaml_document_t d;
-    if (k8tls_yaml_doc_init(&d) < 0) {
-        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+    if (doc_open(&d, e) < 0)
         return -1;
-    }
     int rc = 0;
     int root = k8tls_yaml_add_map(&d, false);
     rc |= k8tls_yaml_map_str(&d, root, "apiVersion", "k8tls-wizard/v1");
@@ -144,12 +165,7 @@ int k8tls_rotate_doc_rotation_yaml(const struct k8tls_rotate_doc *doc, char **ou
         rc |= k8tls_yaml_seq_add(&d, trusted, k8tls_yaml_add_str(&d, fp));
     }
     rc |= k8tls_yaml_map_add(&d, root, "trustedSha256", trusted);
-    if (rc || !root) {
-        yaml_document_delete(&d);
-        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
-        return -1;
-    }
-    return k8tls_yaml_dump(&d, out, len, e);
+    return doc_close(&d, rc, root, out, len, e);
 }
 
 /* ---- the restart task ------------------------------------------------------------------- */
@@ -158,10 +174,8 @@ int k8tls_rotate_doc_restart_task(const struct k8tls_rotate_doc *doc, char **out
                                   struct k8tls_err *e)
 {
     yaml_document_t d;
-    if (k8tls_yaml_doc_init(&d) < 0) {
-        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+    if (doc_open(&d, e) < 0)
         return -1;
-    }
     int rc = 0;
     int root = k8tls_yaml_add_map(&d, false);
     rc |= k8tls_yaml_map_str(&d, root, "apiVersion", "control.k8ssandra.io/v1alpha1");
@@ -188,22 +202,15 @@ int k8tls_rotate_doc_restart_task(const struct k8tls_rotate_doc *doc, char **out
     rc |= k8tls_yaml_map_add(&d, tpl, "jobs", jobs);
     rc |= k8tls_yaml_map_add(&d, spec, "template", tpl);
     rc |= k8tls_yaml_map_add(&d, root, "spec", spec);
-    if (rc || !root) {
-        yaml_document_delete(&d);
-        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
-        return -1;
-    }
-    return k8tls_yaml_dump(&d, out, len, e);
+    return doc_close(&d, rc, root, out, len, e);
 }
 
 int k8tls_rotate_doc_kustomization(const char *const *resources, size_t n, char **out,
                                    size_t *len, struct k8tls_err *e)
 {
     yaml_document_t d;
-    if (k8tls_yaml_doc_init(&d) < 0) {
-        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+    if (doc_open(&d, e) < 0)
         return -1;
-    }
     int rc = 0;
     int root = k8tls_yaml_add_map(&d, false);
     rc |= k8tls_yaml_map_str(&d, root, "apiVersion", "kustomize.config.k8s.io/v1beta1");
@@ -212,12 +219,7 @@ int k8tls_rotate_doc_kustomization(const char *const *resources, size_t n, char 
     for (size_t i = 0; i < n; i++)
         rc |= k8tls_yaml_seq_add(&d, res, k8tls_yaml_add_str(&d, resources[i]));
     rc |= k8tls_yaml_map_add(&d, root, "resources", res);
-    if (rc || !root) {
-        yaml_document_delete(&d);
-        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
-        return -1;
-    }
-    return k8tls_yaml_dump(&d, out, len, e);
+    return doc_close(&d, rc, root, out, len, e);
 }
 
 /* ---- NEXT-STEPS.md ---------------------------------------------------------------------- */
