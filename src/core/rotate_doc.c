@@ -3,10 +3,10 @@
  * the kustomization of the Secrets, and NEXT-STEPS.md. YAML through libyaml (yamlutil.h). */
 #include "config.h"
 #include "rotate_int.h"
+#include "ydoc.h"
 #include "k8tls/i18n.h"
 #include "k8tls/yamlutil.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,58 +224,21 @@ int k8tls_rotate_doc_kustomization(const char *const *resources, size_t n, char 
 
 /* ---- NEXT-STEPS.md ---------------------------------------------------------------------- */
 
-struct tbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-};
-
-static void tb_printf(struct tbuf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tb_printf(struct tbuf *t, const char *fmt, ...)
-{
-    if (t->oom)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        t->oom = true;
-        return;
-    }
-    if (t->len + (size_t)n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 4096;
-        while (cap < t->len + (size_t)n + 1)
-            cap *= 2;
-        char *p = realloc(t->p, cap);
-        if (!p) {
-            t->oom = true;
-            return;
-        }
-        t->p = p;
-        t->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(t->p + t->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    t->len += (size_t)n;
-}
-
-static void expiry_row(struct tbuf *t, const char *what, const char *where, X509 *x)
+static void expiry_row(struct ybuf *t, const char *what, const char *where, X509 *x)
 {
     char d[64];
     if (!x)
         return;
     date_of(x, d, sizeof d);
     char *s = subject_of(x);
-    tb_printf(t, "| %s | `%s` | %s | %s |\n", what, where, s ? s : "?", d);
+    ybuf_printf(t, "| %s | `%s` | %s | %s |\n", what, where, s ? s : "?", d);
     free(s);
 }
 
 int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, size_t *len,
                                 struct k8tls_err *e)
 {
-    struct tbuf t = { 0 };
+    struct ybuf t = { 0 };
     const struct k8tls_plan *p = doc->plan;
     const char *ns = doc->namespace_;
     const char *ctx = doc->from_context ? doc->from_context : "CONTEXT";
@@ -285,141 +248,141 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
                   : doc->previous_ca ? label_of(doc->previous_ca) : NULL;
     char date[64];
 
-    tb_printf(&t, "# %s: %s\n\n", _("Next steps"), k8tls_rotate_phase_title(doc->phase));
-    tb_printf(&t, _("Cluster `%s` in namespace `%s`, read from %s."), p->cluster.name, ns,
-              doc->source);
-    tb_printf(&t, "\n\n## %s\n\n", _("What this bundle changes"));
+    ybuf_printf(&t, "# %s: %s\n\n", _("Next steps"), k8tls_rotate_phase_title(doc->phase));
+    ybuf_printf(&t, _("Cluster `%s` in namespace `%s`, read from %s."), p->cluster.name, ns,
+                doc->source);
+    ybuf_printf(&t, "\n\n## %s\n\n", _("What this bundle changes"));
     switch (doc->phase) {
     case K8TLS_ROTATE_RENEW:
         date_of(doc->server_leaf ? doc->server_leaf : doc->client_leaf, date, sizeof date);
-        tb_printf(&t, _("New keystores (new keys; certificates with the same names and SANs, "
-                        "signed by the same CA `%s`, valid until %s) and, with Medusa, a new "
-                        "client certificate. The truststores, the CA, the store passwords and the "
-                        "Secret names are unchanged: old and new certificates trust each other "
-                        "during the rolling restart, so one restart is enough."),
-                  signing, date);
+        ybuf_printf(&t, _("New keystores (new keys; certificates with the same names and SANs, "
+                          "signed by the same CA `%s`, valid until %s) and, with Medusa, a new "
+                          "client certificate. The truststores, the CA, the store passwords and the "
+                          "Secret names are unchanged: old and new certificates trust each other "
+                          "during the rolling restart, so one restart is enough."),
+                    signing, date);
         break;
     case K8TLS_ROTATE_TRUST:
-        tb_printf(&t, _("Phase 1 of 3. The truststores trust both the current CA `%s` and the "
-                        "new CA `%s`; Medusa's rootca.crt holds both. The keystores and the "
-                        "Medusa certificate are unchanged, byte for byte. The new CA's private "
-                        "key is `ca/next-rootca.key`: phase 2 signs the new certificates with "
-                        "it. Keep it offline and private."),
-                  signing, other ? other : "?");
+        ybuf_printf(&t, _("Phase 1 of 3. The truststores trust both the current CA `%s` and the "
+                          "new CA `%s`; Medusa's rootca.crt holds both. The keystores and the "
+                          "Medusa certificate are unchanged, byte for byte. The new CA's private "
+                          "key is `ca/next-rootca.key`: phase 2 signs the new certificates with "
+                          "it. Keep it offline and private."),
+                    signing, other ? other : "?");
         break;
     case K8TLS_ROTATE_REISSUE:
-        tb_printf(&t, _("Phase 2 of 3. The keystores (new keys) and the Medusa client certificate "
-                        "are signed by the new CA `%s`. The truststores still trust the previous "
-                        "CA `%s` too, so restarted nodes (new certificates) and nodes not yet "
-                        "restarted (old certificates) keep trusting each other."),
-                  signing, other ? other : "?");
+        ybuf_printf(&t, _("Phase 2 of 3. The keystores (new keys) and the Medusa client certificate "
+                          "are signed by the new CA `%s`. The truststores still trust the previous "
+                          "CA `%s` too, so restarted nodes (new certificates) and nodes not yet "
+                          "restarted (old certificates) keep trusting each other."),
+                    signing, other ? other : "?");
         break;
     case K8TLS_ROTATE_RETIRE:
-        tb_printf(&t, _("Phase 3 of 3. The truststores and Medusa's rootca.crt trust only the "
-                        "new CA `%s`. Every node already presents a certificate of the new CA "
-                        "(phase 2), so removing the previous CA breaks no connection. After "
-                        "this restart the rotation is complete."),
-                  signing);
+        ybuf_printf(&t, _("Phase 3 of 3. The truststores and Medusa's rootca.crt trust only the "
+                          "new CA `%s`. Every node already presents a certificate of the new CA "
+                          "(phase 2), so removing the previous CA breaks no connection. After "
+                          "this restart the rotation is complete."),
+                    signing);
         break;
     default:
         break;
     }
-    tb_printf(&t, "\n\n%s\n\n", _("The K8ssandraCluster is not changed: the Secret names and keys "
-                                  "stay the same, only their content changes."));
+    ybuf_printf(&t, "\n\n%s\n\n", _("The K8ssandraCluster is not changed: the Secret names and keys "
+                                    "stay the same, only their content changes."));
 
-    tb_printf(&t, "## %s\n\n", _("Passwords"));
+    ybuf_printf(&t, "## %s\n\n", _("Passwords"));
     if (doc->passwords_kept)
-        tb_printf(&t, "%s\n\n",
-                  _("The store passwords are the same as before. The operator hands the "
-                    "passwords to Cassandra when a pod starts, and Cassandra 4.0 and later also "
-                    "reload changed keystores and truststores while running, which works only "
-                    "when their passwords stay the same. Keeping them lets every node open the "
-                    "new stores whichever comes first, the reload or the restart, so each phase "
-                    "is safe to apply before its restart."));
+        ybuf_printf(&t, "%s\n\n",
+                    _("The store passwords are the same as before. The operator hands the "
+                      "passwords to Cassandra when a pod starts, and Cassandra 4.0 and later also "
+                      "reload changed keystores and truststores while running, which works only "
+                      "when their passwords stay the same. Keeping them lets every node open the "
+                      "new stores whichever comes first, the reload or the restart, so each phase "
+                      "is safe to apply before its restart."));
     else
-        tb_printf(&t, "%s\n\n",
-                  _("New store passwords were generated (--new-passwords). A running node cannot "
-                    "reload these stores in place (it still holds the old passwords); it picks "
-                    "them up when it restarts. Do the rolling restart right after applying, and "
-                    "update any nodetool-ssl.properties or client that uses the passwords."));
+        ybuf_printf(&t, "%s\n\n",
+                    _("New store passwords were generated (--new-passwords). A running node cannot "
+                      "reload these stores in place (it still holds the old passwords); it picks "
+                      "them up when it restarts. Do the rolling restart right after applying, and "
+                      "update any nodetool-ssl.properties or client that uses the passwords."));
 
-    tb_printf(&t, "## 1. %s\n\n", _("Apply the Secrets"));
-    tb_printf(&t, "%s\n\n", _("From this directory, in the control-plane context and in every "
-                              "context that runs a datacenter (the operator copies no Secret "
-                              "between clusters):"));
-    tb_printf(&t, "```sh\nkubectl apply --server-side --field-manager=k8tls-wizard -k .\n");
+    ybuf_printf(&t, "## 1. %s\n\n", _("Apply the Secrets"));
+    ybuf_printf(&t, "%s\n\n", _("From this directory, in the control-plane context and in every "
+                                "context that runs a datacenter (the operator copies no Secret "
+                                "between clusters):"));
+    ybuf_printf(&t, "```sh\nkubectl apply --server-side --field-manager=k8tls-wizard -k .\n");
     for (size_t i = 0; i < p->cluster.n_dcs; i++) {
         const char *c = p->cluster.dcs[i].k8s_context;
         bool seen = !c || !*c;
         for (size_t j = 0; j < i && !seen; j++)
             seen = p->cluster.dcs[j].k8s_context && strcmp(p->cluster.dcs[j].k8s_context, c) == 0;
         if (!seen)
-            tb_printf(&t, "kubectl --context %s apply --server-side --field-manager=k8tls-wizard "
-                          "-k .\n", c);
+            ybuf_printf(&t, "kubectl --context %s apply --server-side --field-manager=k8tls-wizard "
+                            "-k .\n", c);
     }
-    tb_printf(&t, "```\n\n");
-    tb_printf(&t, "%s\n\n", _("(`k8tls-wizard rotate ... --apply` does the same, in every "
-                              "datacenter's context.)"));
+    ybuf_printf(&t, "```\n\n");
+    ybuf_printf(&t, "%s\n\n", _("(`k8tls-wizard rotate ... --apply` does the same, in every "
+                                "datacenter's context.)"));
 
-    tb_printf(&t, "## 2. %s\n\n", _("Rolling restart"));
-    tb_printf(&t, "%s\n\n",
-              _("Restart every Cassandra pod, one at a time, before going on: then no node "
-                "holds the stores of an earlier phase. Medusa runs in the Cassandra pods, so the "
-                "same restart gives it its new Secret. The K8ssandraTask below restarts the "
-                "datacenters one after the other, the pods of each one by one:"));
-    tb_printf(&t, "```sh\nkubectl apply -f %s\nkubectl -n %s wait --for=condition=Complete "
-                  "k8ssandratask/%s --timeout=24h\n```\n\n",
-              doc->restart_task_path, ns, doc->restart_task_name);
+    ybuf_printf(&t, "## 2. %s\n\n", _("Rolling restart"));
+    ybuf_printf(&t, "%s\n\n",
+                _("Restart every Cassandra pod, one at a time, before going on: then no node "
+                  "holds the stores of an earlier phase. Medusa runs in the Cassandra pods, so the "
+                  "same restart gives it its new Secret. The K8ssandraTask below restarts the "
+                  "datacenters one after the other, the pods of each one by one:"));
+    ybuf_printf(&t, "```sh\nkubectl apply -f %s\nkubectl -n %s wait --for=condition=Complete "
+                    "k8ssandratask/%s --timeout=24h\n```\n\n",
+                doc->restart_task_path, ns, doc->restart_task_name);
     char *task = NULL;
     size_t tlen = 0;
     struct k8tls_err te;
     if (k8tls_rotate_doc_restart_task(doc, &task, &tlen, &te) == 0) {
-        tb_printf(&t, "```yaml\n%s```\n\n", task);
+        ybuf_printf(&t, "```yaml\n%s```\n\n", task);
         free(task);
     } else {
         t.oom = true;
     }
-    tb_printf(&t, "%s\n\n", _("Without the K8ssandraTask (any operator version), the same restart "
-                              "by hand, pod after pod (each one must be Ready before the next):"));
-    tb_printf(&t, "```sh\nNS=%s\n"
-                  "for pod in $(kubectl -n \"$NS\" get pods -l cassandra.datastax.com/cluster=%s "
-                  "-o name); do\n"
-                  "  kubectl -n \"$NS\" delete \"$pod\" || break\n"
-                  "  until kubectl -n \"$NS\" get \"$pod\" >/dev/null 2>&1; do sleep 5; done\n"
-                  "  kubectl -n \"$NS\" wait --for=condition=Ready \"$pod\" --timeout=30m || break\n"
-                  "done\n```\n\n",
-              ns, p->cluster.name);
+    ybuf_printf(&t, "%s\n\n", _("Without the K8ssandraTask (any operator version), the same restart "
+                                "by hand, pod after pod (each one must be Ready before the next):"));
+    ybuf_printf(&t, "```sh\nNS=%s\n"
+                    "for pod in $(kubectl -n \"$NS\" get pods -l cassandra.datastax.com/cluster=%s "
+                    "-o name); do\n"
+                    "  kubectl -n \"$NS\" delete \"$pod\" || break\n"
+                    "  until kubectl -n \"$NS\" get \"$pod\" >/dev/null 2>&1; do sleep 5; done\n"
+                    "  kubectl -n \"$NS\" wait --for=condition=Ready \"$pod\" --timeout=30m || break\n"
+                    "done\n```\n\n",
+                ns, p->cluster.name);
 
-    tb_printf(&t, "## 3. %s\n\n", next ? _("Check, then the next phase") : _("Check"));
+    ybuf_printf(&t, "## 3. %s\n\n", next ? _("Check, then the next phase") : _("Check"));
     if (next) {
-        tb_printf(&t, _("When every pod has restarted, run phase %s. It reads the live Secrets, "
-                        "refuses to run unless they are at this phase, and takes the CA keys "
-                        "from this directory:"),
-                  k8tls_rotate_phase_name(next));
-        tb_printf(&t, "\n\n```sh\nk8tls-wizard rotate --from . --from-context %s --phase %s "
-                      "--output ../%s-rotation-%s --apply\n```\n\n",
-                  ctx, k8tls_rotate_phase_name(next), p->cluster.name,
-                  k8tls_rotate_phase_name(next));
+        ybuf_printf(&t, _("When every pod has restarted, run phase %s. It reads the live Secrets, "
+                          "refuses to run unless they are at this phase, and takes the CA keys "
+                          "from this directory:"),
+                    k8tls_rotate_phase_name(next));
+        ybuf_printf(&t, "\n\n```sh\nk8tls-wizard rotate --from . --from-context %s --phase %s "
+                        "--output ../%s-rotation-%s --apply\n```\n\n",
+                    ctx, k8tls_rotate_phase_name(next), p->cluster.name,
+                    k8tls_rotate_phase_name(next));
     } else {
-        tb_printf(&t, "%s\n\n", _("When every pod has restarted, this shows what the cluster "
-                                  "holds and proposes the next step when one is due:"));
-        tb_printf(&t, "```sh\nk8tls-wizard rotate --from . --from-context %s\n```\n\n", ctx);
+        ybuf_printf(&t, "%s\n\n", _("When every pod has restarted, this shows what the cluster "
+                                    "holds and proposes the next step when one is due:"));
+        ybuf_printf(&t, "```sh\nk8tls-wizard rotate --from . --from-context %s\n```\n\n", ctx);
     }
 
     if (doc->phase != K8TLS_ROTATE_RENEW) {
-        tb_printf(&t, "## %s\n\n", _("Why three phases"));
-        tb_printf(&t, "%s\n\n",
-                  _("A node accepts a peer only when the peer's certificate chains to a CA of its "
-                    "truststore. During a rolling restart, restarted and not yet restarted nodes "
-                    "talk to each other, so each phase changes one side only: first every node "
-                    "trusts both CAs, then the certificates change, then the old CA goes. "
-                    "Changing the CA in one step cuts restarted nodes off from the others until "
-                    "the roll ends. Never skip a restart between two phases."));
+        ybuf_printf(&t, "## %s\n\n", _("Why three phases"));
+        ybuf_printf(&t, "%s\n\n",
+                    _("A node accepts a peer only when the peer's certificate chains to a CA of its "
+                      "truststore. During a rolling restart, restarted and not yet restarted nodes "
+                      "talk to each other, so each phase changes one side only: first every node "
+                      "trusts both CAs, then the certificates change, then the old CA goes. "
+                      "Changing the CA in one step cuts restarted nodes off from the others until "
+                      "the roll ends. Never skip a restart between two phases."));
     }
 
-    tb_printf(&t, "## %s\n\n", _("Certificate expiry"));
-    tb_printf(&t, "| %s | %s | %s | %s |\n|---|---|---|---|\n", _("certificate"), _("file"),
-              _("subject"), _("expires"));
+    ybuf_printf(&t, "## %s\n\n", _("Certificate expiry"));
+    ybuf_printf(&t, "| %s | %s | %s | %s |\n|---|---|---|---|\n", _("certificate"), _("file"),
+                _("subject"), _("expires"));
     expiry_row(&t, _("root CA (signs the certificates)"), "ca/rootca.crt", doc->signing_ca);
     if (doc->next_ca)
         expiry_row(&t, _("new root CA"), "ca/next-rootca.crt", doc->next_ca);
@@ -437,12 +400,12 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
     if (doc->medusa_cert)
         expiry_row(&t, _("Medusa client certificate"), "medusa/client.crt_signed",
                    doc->medusa_cert);
-    tb_printf(&t, "\n");
+    ybuf_printf(&t, "\n");
 
     free(signing);
     free(other);
     if (t.oom) {
-        free(t.p);
+        ybuf_free(&t);
         k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
         return -1;
     }
