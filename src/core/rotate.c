@@ -110,14 +110,14 @@ static void add_e(struct k8tls_diags *d, const struct k8tls_err *e)
                     e->msg);
 }
 
-static char *subject_of(X509 *x)
+/* Names of certificates for messages, the report and rotate_doc.c (see rotate_int.h). */
+char *k8tls_rotate_subject(X509 *x)
 {
     char *s = x ? k8tls_x509_name(X509_get_subject_name(x)) : NULL;
     return s ? s : strdup("?");
 }
 
-/* A short name for messages: "CN=..." when there is a CN, else the whole subject. */
-static char *label_of(X509 *x)
+char *k8tls_rotate_label(X509 *x)
 {
     char buf[256];
     if (x && X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, buf,
@@ -129,7 +129,13 @@ static char *label_of(X509 *x)
         return s ? s : strdup("?");
     }
     ERR_clear_error();
-    return subject_of(x);
+    return k8tls_rotate_subject(x);
+}
+
+void k8tls_rotate_date(X509 *x, char *buf, size_t len)
+{
+    if (!x || !k8tls_x509_date(X509_get0_notAfter(x), buf, len))
+        snprintf(buf, len, "?");
 }
 
 static long days_left(X509 *x)
@@ -145,12 +151,6 @@ static long days_left(X509 *x)
 static bool expired(X509 *x)
 {
     return x && X509_cmp_current_time(X509_get0_notAfter(x)) <= 0;
-}
-
-static void date_of(X509 *x, char *buf, size_t len)
-{
-    if (!x || !k8tls_x509_date(X509_get0_notAfter(x), buf, len))
-        snprintf(buf, len, "?");
 }
 
 static bool same_cert(X509 *a, X509 *b)
@@ -209,7 +209,7 @@ static char *set_subjects(STACK_OF(X509) *set)
         return NULL;
     out[0] = '\0';
     for (int i = 0; set && i < sk_X509_num(set); i++) {
-        char *s = label_of(sk_X509_value(set, i));
+        char *s = k8tls_rotate_label(sk_X509_value(set, i));
         size_t need = strlen(out) + strlen(s) + 8;
         if (need > cap) {
             char *n = realloc(out, need * 2);
@@ -603,11 +603,11 @@ static void add_cert_info(struct k8tls_rotate_state *s, const char *role, const 
         return;
     s->certs = v;
     char date[64];
-    date_of(x, date, sizeof date);
+    k8tls_rotate_date(x, date, sizeof date);
     struct k8tls_rotate_cert *c = &s->certs[s->n_certs++];
     c->role = dup0(role);
     c->where = dup0(where);
-    c->subject = subject_of(x);
+    c->subject = k8tls_rotate_subject(x);
     c->not_after = dup0(date);
     c->days_left = days_left(x);
 }
@@ -841,7 +841,7 @@ static int analyse(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state 
             return -1;
         }
         if (signer && sg != signer) {
-            char *a = label_of(signer), *b = label_of(sg);
+            char *a = k8tls_rotate_label(signer), *b = k8tls_rotate_label(sg);
             add_err(d, NULL, _("%s is signed by %s but %s by %s: the Secrets are from different "
                                "phases; apply the last phase's bundle completely first"),
                     signer_where, a, leaves[i].where, b);
@@ -1103,7 +1103,7 @@ int k8tls_rotate_load(const struct k8tls_rotate_opts *o, struct k8tls_rotate_sta
 static void refuse_stage(const struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
                          struct k8tls_diags *d)
 {
-    char *sg = label_of(s->signing_ca);
+    char *sg = k8tls_rotate_label(s->signing_ca);
     const char *src = s->source;
     switch (ph) {
     case K8TLS_ROTATE_RENEW:
@@ -1180,7 +1180,7 @@ static int check_phase(const struct k8tls_rotate_state *s, enum k8tls_rotate_pha
     EVP_PKEY *key = NULL;
     X509 *signer = phase_signer(s, ph, &key);
     if (signer) {
-        char *sg = label_of(signer);
+        char *sg = k8tls_rotate_label(signer);
         char fp[65];
         k8tls_rotate_fingerprint(signer, fp);
         bool opt_ok = ph == K8TLS_ROTATE_RENEW ? pv->opt_key_signing : pv->opt_key_other;
@@ -1210,7 +1210,7 @@ static int check_phase(const struct k8tls_rotate_state *s, enum k8tls_rotate_pha
     /* expired material */
     if (ph == K8TLS_ROTATE_RENEW && expired(s->signing_ca)) {
         char date[64];
-        date_of(s->signing_ca, date, sizeof date);
+        k8tls_rotate_date(s->signing_ca, date, sizeof date);
         add_err(d, NULL, _("phase renew refused: the CA expired on %s, and certificates signed "
                            "by it cannot outlive it; rotate the CA (--phase trust) instead"),
                 date);
@@ -1249,7 +1249,7 @@ int k8tls_rotate_plan(const struct k8tls_rotate_state *s, enum k8tls_rotate_phas
                  k8tls_rotate_phase_name(asked));
         return out->allowed ? 0 : -1;
     }
-    char *sg = label_of(s->signing_ca);
+    char *sg = k8tls_rotate_label(s->signing_ca);
     switch (s->stage) {
     case K8TLS_STAGE_TRUSTING:
         out->phase = K8TLS_ROTATE_REISSUE;

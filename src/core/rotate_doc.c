@@ -10,57 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <openssl/asn1.h>
-#include <openssl/bio.h>
-#include <openssl/err.h>
 #include <openssl/x509.h>
 
-/* ---- small helpers ---------------------------------------------------------------------- */
-
-static char *subject_of(X509 *x)
-{
-    BIO *b = BIO_new(BIO_s_mem());
-    char *out = NULL, *p;
-    if (b && X509_NAME_print_ex(b, X509_get_subject_name(x), 0,
-                                XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
-        long n = BIO_get_mem_data(b, &p);
-        if (n >= 0 && (out = malloc((size_t)n + 1))) {
-            memcpy(out, p, (size_t)n);
-            out[n] = '\0';
-        }
-    }
-    BIO_free(b);
-    ERR_clear_error();
-    return out ? out : strdup("?");
-}
-
-/* "CN=..." for prose, the whole subject when there is no CN. */
-static char *label_of(X509 *x)
-{
-    char buf[256];
-    if (x && X509_NAME_get_text_by_NID(X509_get_subject_name(x), NID_commonName, buf,
-                                       sizeof buf) > 0) {
-        size_t n = strlen(buf) + 4;
-        char *s = malloc(n);
-        if (s)
-            snprintf(s, n, "CN=%s", buf);
-        return s ? s : strdup("?");
-    }
-    ERR_clear_error();
-    return subject_of(x);
-}
-
-static void date_of(X509 *x, char *buf, size_t len)
-{
-    struct tm tm;
-    const ASN1_TIME *t = x ? X509_get0_notAfter(x) : NULL;
-    if (!t || !ASN1_TIME_to_tm(t, &tm)) {
-        snprintf(buf, len, "?");
-        return;
-    }
-    strftime(buf, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
-}
+/* ---- YAML documents --------------------------------------------------------------------- */
 
 /* Every YAML file of a phase is one libyaml document built node by node: doc_open starts it,
  * doc_close dumps it, or drops it with "out of memory" when a node could not be added (rc != 0,
@@ -90,9 +42,9 @@ static int doc_close(yaml_document_t *d, int rc, int root, char **out, size_t *l
 static int ca_map(yaml_document_t *d, X509 *x, const char *cert, const char *key)
 {
     char fp[65], date[64];
-    char *subj = subject_of(x);
+    char *subj = k8tls_rotate_subject(x);
     k8tls_rotate_fingerprint(x, fp);
-    date_of(x, date, sizeof date);
+    k8tls_rotate_date(x, date, sizeof date);
     int m = k8tls_yaml_add_map(d, false);
     int rc = m && subj ? 0 : -1;
     rc |= k8tls_yaml_map_str(d, m, "subject", subj);
@@ -229,8 +181,8 @@ static void expiry_row(struct ybuf *t, const char *what, const char *where, X509
     char d[64];
     if (!x)
         return;
-    date_of(x, d, sizeof d);
-    char *s = subject_of(x);
+    k8tls_rotate_date(x, d, sizeof d);
+    char *s = k8tls_rotate_subject(x);
     ybuf_printf(t, "| %s | `%s` | %s | %s |\n", what, where, s ? s : "?", d);
     free(s);
 }
@@ -243,9 +195,9 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
     const char *ns = doc->namespace_;
     const char *ctx = doc->from_context ? doc->from_context : "CONTEXT";
     enum k8tls_rotate_phase next = next_phase(doc->phase);
-    char *signing = label_of(doc->signing_ca);
-    char *other = doc->next_ca ? label_of(doc->next_ca)
-                  : doc->previous_ca ? label_of(doc->previous_ca) : NULL;
+    char *signing = k8tls_rotate_label(doc->signing_ca);
+    char *other = doc->next_ca ? k8tls_rotate_label(doc->next_ca)
+                  : doc->previous_ca ? k8tls_rotate_label(doc->previous_ca) : NULL;
     char date[64];
 
     ybuf_printf(&t, "# %s: %s\n\n", _("Next steps"), k8tls_rotate_phase_title(doc->phase));
@@ -254,7 +206,8 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
     ybuf_printf(&t, "\n\n## %s\n\n", _("What this bundle changes"));
     switch (doc->phase) {
     case K8TLS_ROTATE_RENEW:
-        date_of(doc->server_leaf ? doc->server_leaf : doc->client_leaf, date, sizeof date);
+        k8tls_rotate_date(doc->server_leaf ? doc->server_leaf : doc->client_leaf, date,
+                          sizeof date);
         ybuf_printf(&t, _("New keystores (new keys; certificates with the same names and SANs, "
                           "signed by the same CA `%s`, valid until %s) and, with Medusa, a new "
                           "client certificate. The truststores, the CA, the store passwords and the "

@@ -61,6 +61,13 @@ int k8tls_rotation_file_read(const char *dir, struct k8tls_rotation_file *out, s
 /* SHA-256 of the certificate's DER as 64 hex digits. */
 void k8tls_rotate_fingerprint(X509 *x, char out[65]);
 
+/* How rotate.c and rotate_doc.c name a certificate (rotate.c): the subject in RFC 2253 form
+ * ("?" for NULL), a label for prose ("CN=..." when the subject has a CN, else the whole subject);
+ * both heap strings. The notAfter date as "2036-05-01 12:00:00 UTC" ("?" when unknown). */
+char *k8tls_rotate_subject(X509 *x);
+char *k8tls_rotate_label(X509 *x);
+void k8tls_rotate_date(X509 *x, char *buf, size_t len);
+
 /* Everything rotate_doc.c needs to describe one phase's bundle. */
 struct k8tls_rotate_doc {
     enum k8tls_rotate_phase phase;
