@@ -79,6 +79,18 @@ int k8tls_bundle_adopt_manifest(struct k8tls_plan *p, struct k8tls_diags *d);
 void k8tls_bundle_free(struct k8tls_bundle *b);
 const struct k8tls_artifact *k8tls_bundle_find(const struct k8tls_bundle *b, const char *path);
 
+/* Editing a built bundle (rotation replaces some files of the one k8tls_bundle_build made).
+ * k8tls_bundle_add appends an artifact that is no Kubernetes object (k8s_kind, k8s_name,
+ * k8s_namespace NULL): path is copied, data is taken over, and freed (wiped first when secret)
+ * on failure too. k8tls_bundle_add_copy appends a copy of the len bytes at src. Both return 0, or
+ * -1 when memory runs out. k8tls_bundle_remove_kind removes every artifact of that kind (secret
+ * data wiped); the others keep their order. */
+int k8tls_bundle_add(struct k8tls_bundle *b, const char *path, void *data, size_t len, mode_t mode,
+                     enum k8tls_artifact_kind kind, bool secret);
+int k8tls_bundle_add_copy(struct k8tls_bundle *b, const char *path, const void *src, size_t len,
+                          mode_t mode, enum k8tls_artifact_kind kind, bool secret);
+void k8tls_bundle_remove_kind(struct k8tls_bundle *b, enum k8tls_artifact_kind kind);
+
 /* The verb of a change, translated: "added", "replaced", "migrated", "removed". */
 const char *k8tls_change_verb(int what);
 /* Prints the merge changes (FILE *stream), a heading then one "  verb: path" line each; prints

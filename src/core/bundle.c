@@ -127,9 +127,14 @@ fail:
     return -1;
 }
 
-/* A copy of bytes as a new artifact. */
-static int add_copy(struct k8tls_bundle *b, const char *path, const void *src, size_t len,
-                    mode_t mode, enum k8tls_artifact_kind kind, bool secret)
+int k8tls_bundle_add(struct k8tls_bundle *b, const char *path, void *data, size_t len, mode_t mode,
+                     enum k8tls_artifact_kind kind, bool secret)
+{
+    return add_art(b, path, data, len, mode, kind, secret, NULL, NULL, NULL);
+}
+
+int k8tls_bundle_add_copy(struct k8tls_bundle *b, const char *path, const void *src, size_t len,
+                          mode_t mode, enum k8tls_artifact_kind kind, bool secret)
 {
     unsigned char *d = malloc(len ? len : 1);
     if (!d)
@@ -137,6 +142,18 @@ static int add_copy(struct k8tls_bundle *b, const char *path, const void *src, s
     if (len)
         memcpy(d, src, len);
     return add_art(b, path, d, len, mode, kind, secret, NULL, NULL, NULL);
+}
+
+void k8tls_bundle_remove_kind(struct k8tls_bundle *b, enum k8tls_artifact_kind kind)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->v[i].kind == kind)
+            artifact_clear(&b->v[i]);
+        else
+            b->v[w++] = b->v[i];
+    }
+    b->n = w;
 }
 
 /* ---- building --------------------------------------------------------------------------- */
@@ -256,7 +273,8 @@ static int store_secret(struct build *c, const char *plan_path, const struct k8t
                                          K8TLS_ART_PASSWORD};
     for (int i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "stores/%s/%s", s->secret_name, names[i]);
-        if (add_copy(c->b, path, items[i].data, items[i].len, 0600, kinds[i], true) < 0)
+        if (k8tls_bundle_add_copy(c->b, path, items[i].data, items[i].len, 0600, kinds[i],
+                                  true) < 0)
             return oom(c);
     }
     return 0;
@@ -278,12 +296,12 @@ static int medusa_secret(struct build *c)
     };
     if (add_secret(c, "encryption.medusa.secretName", name, items, 3) < 0)
         return -1;
-    if (add_copy(c->b, "medusa/rootca.crt", items[0].data, items[0].len, 0644, K8TLS_ART_PEM,
-                 false) < 0 ||
-        add_copy(c->b, "medusa/client.crt_signed", items[1].data, items[1].len, 0644,
-                 K8TLS_ART_PEM, false) < 0 ||
-        add_copy(c->b, "medusa/client.key", items[2].data, items[2].len, 0600, K8TLS_ART_PEM,
-                 true) < 0)
+    if (k8tls_bundle_add_copy(c->b, "medusa/rootca.crt", items[0].data, items[0].len, 0644,
+                              K8TLS_ART_PEM, false) < 0 ||
+        k8tls_bundle_add_copy(c->b, "medusa/client.crt_signed", items[1].data, items[1].len,
+                              0644, K8TLS_ART_PEM, false) < 0 ||
+        k8tls_bundle_add_copy(c->b, "medusa/client.key", items[2].data, items[2].len, 0600,
+                              K8TLS_ART_PEM, true) < 0)
         return oom(c);
     return 0;
 }
@@ -398,12 +416,12 @@ static int build(struct build *c)
         return oom(c);
 
     if (m->ca_cert_pem &&
-        add_copy(c->b, "ca/rootca.crt", m->ca_cert_pem, strlen(m->ca_cert_pem), 0644,
-                 K8TLS_ART_CA_CERT, false) < 0)
+        k8tls_bundle_add_copy(c->b, "ca/rootca.crt", m->ca_cert_pem, strlen(m->ca_cert_pem),
+                              0644, K8TLS_ART_CA_CERT, false) < 0)
         return oom(c);
     if (m->ca_key_pem &&
-        add_copy(c->b, "ca/rootca.key", m->ca_key_pem->data, m->ca_key_pem->len, 0600,
-                 K8TLS_ART_CA_KEY, true) < 0)
+        k8tls_bundle_add_copy(c->b, "ca/rootca.key", m->ca_key_pem->data, m->ca_key_pem->len,
+                              0600, K8TLS_ART_CA_KEY, true) < 0)
         return oom(c);
 
     /* The answers that produced it: literal passwords left out, env:/file: references kept. */

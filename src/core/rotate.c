@@ -1548,67 +1548,6 @@ static int make_new_ca(struct runctx *c, EVP_PKEY *key)
 
 /* ---- bundle post-processing --------------------------------------------------------------- */
 
-static void art_clear(struct k8tls_artifact *a)
-{
-    if (a->data && a->secret)
-        OPENSSL_cleanse(a->data, a->len);
-    free(a->data);
-    free(a->path);
-    free(a->k8s_kind);
-    free(a->k8s_name);
-    free(a->k8s_namespace);
-    memset(a, 0, sizeof *a);
-}
-
-/* Drops every artifact of that kind. */
-static void drop_kind(struct k8tls_bundle *b, enum k8tls_artifact_kind kind)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < b->n; i++) {
-        if (b->v[i].kind == kind)
-            art_clear(&b->v[i]);
-        else
-            b->v[w++] = b->v[i];
-    }
-    b->n = w;
-}
-
-/* Appends an artifact; takes data (freed, wiped when secret, on failure). */
-static int add_art(struct k8tls_bundle *b, const char *path, void *data, size_t len, mode_t mode,
-                   enum k8tls_artifact_kind kind, bool secret)
-{
-    struct k8tls_artifact *v = realloc(b->v, (b->n + 1) * sizeof *v);
-    char *pcopy = v ? strdup(path) : NULL;
-    if (!v || !pcopy) {
-        if (v)
-            b->v = v;
-        if (data && secret)
-            OPENSSL_cleanse(data, len);
-        free(data);
-        return -1;
-    }
-    b->v = v;
-    struct k8tls_artifact *a = &b->v[b->n++];
-    memset(a, 0, sizeof *a);
-    a->path = pcopy;
-    a->data = data;
-    a->len = len;
-    a->mode = mode;
-    a->kind = kind;
-    a->secret = secret;
-    return 0;
-}
-
-static int add_copy(struct k8tls_bundle *b, const char *path, const void *src, size_t len,
-                    mode_t mode, enum k8tls_artifact_kind kind, bool secret)
-{
-    void *d = malloc(len ? len : 1);
-    if (!d)
-        return -1;
-    memcpy(d, src, len);
-    return add_art(b, path, d, len, mode, kind, secret);
-}
-
 static char *restart_task_name(const struct runctx *c, X509 *fresh)
 {
     char fp[65], name[400];
@@ -1630,10 +1569,10 @@ static int finish_bundle(struct runctx *c, struct k8tls_material *m, struct k8tl
     k8tls_err_clear(&e);
 
     /* only Secrets change: no K8ssandraCluster, no Namespace; our own kustomization and doc */
-    drop_kind(b, K8TLS_ART_CLUSTER);
-    drop_kind(b, K8TLS_ART_NAMESPACE);
-    drop_kind(b, K8TLS_ART_KUSTOMIZATION);
-    drop_kind(b, K8TLS_ART_DOC);
+    k8tls_bundle_remove_kind(b, K8TLS_ART_CLUSTER);
+    k8tls_bundle_remove_kind(b, K8TLS_ART_NAMESPACE);
+    k8tls_bundle_remove_kind(b, K8TLS_ART_KUSTOMIZATION);
+    k8tls_bundle_remove_kind(b, K8TLS_ART_DOC);
     k8tls_diags_free(&b->notes);
     k8tls_diags_init(&b->notes);
     for (size_t i = 0; i < c->notes.n; i++)
@@ -1641,9 +1580,9 @@ static int finish_bundle(struct runctx *c, struct k8tls_material *m, struct k8tl
                         c->notes.v[i].col, c->notes.v[i].path, "%s", c->notes.v[i].msg);
     if (pv->answers) {
         /* the answers exactly as they were (a merged manifest, references, comments) */
-        drop_kind(b, K8TLS_ART_ANSWERS);
-        if (add_copy(b, "answers.yaml", pv->answers->data, pv->answers->len, 0644,
-                     K8TLS_ART_ANSWERS, false) < 0)
+        k8tls_bundle_remove_kind(b, K8TLS_ART_ANSWERS);
+        if (k8tls_bundle_add_copy(b, "answers.yaml", pv->answers->data, pv->answers->len, 0644,
+                                  K8TLS_ART_ANSWERS, false) < 0)
             goto oom;
     }
 
@@ -1657,7 +1596,8 @@ static int finish_bundle(struct runctx *c, struct k8tls_material *m, struct k8tl
         }
     names[nres] = NULL;
     if (k8tls_rotate_doc_kustomization(resources, nres, &text, &len, &e) < 0
-        || add_art(b, "kustomization.yaml", text, len, 0644, K8TLS_ART_KUSTOMIZATION, false) < 0)
+        || k8tls_bundle_add(b, "kustomization.yaml", text, len, 0644, K8TLS_ART_KUSTOMIZATION,
+                            false) < 0)
         goto fail;
 
     /* the CAs beside ca/rootca.* */
@@ -1669,8 +1609,10 @@ static int finish_bundle(struct runctx *c, struct k8tls_material *m, struct k8tl
             k8tls_secret_free(kp);
             goto fail;
         }
-        int r = add_art(b, NEXT_CA_CERT, pem, strlen(pem), 0644, K8TLS_ART_CA_CERT, false);
-        r |= add_copy(b, NEXT_CA_KEY, kp->data, kp->len, 0600, K8TLS_ART_CA_KEY, true);
+        int r = k8tls_bundle_add(b, NEXT_CA_CERT, pem, strlen(pem), 0644, K8TLS_ART_CA_CERT,
+                                 false);
+        r |= k8tls_bundle_add_copy(b, NEXT_CA_KEY, kp->data, kp->len, 0600, K8TLS_ART_CA_KEY,
+                                   true);
         k8tls_secret_free(kp);
         if (r)
             goto oom;
@@ -1680,7 +1622,8 @@ static int finish_bundle(struct runctx *c, struct k8tls_material *m, struct k8tl
         char *pem = k8tls_pki_cert_pem(previous, &e);
         if (!pem)
             goto fail;
-        if (add_art(b, PREVIOUS_CA_CERT, pem, strlen(pem), 0644, K8TLS_ART_CA_CERT, false) < 0)
+        if (k8tls_bundle_add(b, PREVIOUS_CA_CERT, pem, strlen(pem), 0644, K8TLS_ART_CA_CERT,
+                             false) < 0)
             goto oom;
     }
 
@@ -1713,13 +1656,13 @@ static int finish_bundle(struct runctx *c, struct k8tls_material *m, struct k8tl
     };
     int rc = -1;
     if (k8tls_rotate_doc_rotation_yaml(&doc, &text, &len, &e) < 0
-        || add_art(b, "rotation.yaml", text, len, 0644, K8TLS_ART_DOC, false) < 0)
+        || k8tls_bundle_add(b, "rotation.yaml", text, len, 0644, K8TLS_ART_DOC, false) < 0)
         goto doc_done;
     if (k8tls_rotate_doc_restart_task(&doc, &text, &len, &e) < 0
-        || add_art(b, RESTART_TASK_PATH, text, len, 0644, K8TLS_ART_DOC, false) < 0)
+        || k8tls_bundle_add(b, RESTART_TASK_PATH, text, len, 0644, K8TLS_ART_DOC, false) < 0)
         goto doc_done;
     if (k8tls_rotate_doc_next_steps(&doc, &text, &len, &e) < 0
-        || add_art(b, "NEXT-STEPS.md", text, len, 0644, K8TLS_ART_DOC, false) < 0)
+        || k8tls_bundle_add(b, "NEXT-STEPS.md", text, len, 0644, K8TLS_ART_DOC, false) < 0)
         goto doc_done;
     rc = 0;
 doc_done:

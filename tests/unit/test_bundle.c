@@ -997,6 +997,55 @@ START_TEST(test_bundle_from_plan_runs_the_whole_pipeline)
 }
 END_TEST
 
+/* k8tls_bundle_add / _add_copy / _remove_kind: what rotation uses to replace files of a built
+ * bundle. */
+START_TEST(test_artifacts_are_added_copied_and_removed_by_kind)
+{
+    struct k8tls_bundle *b = calloc(1, sizeof *b);
+    ck_assert_ptr_nonnull(b);
+    k8tls_diags_init(&b->notes);
+    char src[] = "key bytes";
+    char *doc = strdup("# doc\n");
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_int_eq(k8tls_bundle_add(b, "NEXT-STEPS.md", doc, strlen(doc), 0644, K8TLS_ART_DOC,
+                                      false), 0);
+    ck_assert_int_eq(k8tls_bundle_add_copy(b, "ca/rootca.key", src, strlen(src), 0600,
+                                           K8TLS_ART_CA_KEY, true), 0);
+    char *doc2 = strdup("kind: Rotation\n");
+    ck_assert_ptr_nonnull(doc2);
+    ck_assert_int_eq(k8tls_bundle_add(b, "rotation.yaml", doc2, strlen(doc2), 0644, K8TLS_ART_DOC,
+                                      false), 0);
+    ck_assert_int_eq(k8tls_bundle_add_copy(b, "empty", "", 0, 0644, K8TLS_ART_PEM, false), 0);
+    ck_assert_uint_eq(b->n, 4);
+
+    /* the copy is a copy, path and data are owned, no Kubernetes object */
+    memset(src, 'x', sizeof src - 1);
+    const struct k8tls_artifact *k = k8tls_bundle_find(b, "ca/rootca.key");
+    ck_assert_ptr_nonnull(k);
+    ck_assert_uint_eq(k->len, 9);
+    ck_assert(memcmp(k->data, "key bytes", 9) == 0);
+    ck_assert_int_eq(k->mode, 0600);
+    ck_assert_int_eq(k->kind, K8TLS_ART_CA_KEY);
+    ck_assert(k->secret);
+    ck_assert_ptr_null(k->k8s_kind);
+    ck_assert_ptr_null(k->k8s_name);
+    ck_assert_ptr_null(k->k8s_namespace);
+    ck_assert_ptr_eq(k8tls_bundle_find(b, "NEXT-STEPS.md")->data, (unsigned char *)doc);
+    ck_assert_uint_eq(k8tls_bundle_find(b, "empty")->len, 0);
+
+    /* every artifact of the kind goes, the others keep their order */
+    k8tls_bundle_remove_kind(b, K8TLS_ART_DOC);
+    ck_assert_uint_eq(b->n, 2);
+    ck_assert_str_eq(b->v[0].path, "ca/rootca.key");
+    ck_assert_str_eq(b->v[1].path, "empty");
+    ck_assert_ptr_null(k8tls_bundle_find(b, "NEXT-STEPS.md"));
+    ck_assert_ptr_null(k8tls_bundle_find(b, "rotation.yaml"));
+    k8tls_bundle_remove_kind(b, K8TLS_ART_SECRET);   /* none of that kind: nothing changes */
+    ck_assert_uint_eq(b->n, 2);
+    k8tls_bundle_free(b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("bundle");
@@ -1018,6 +1067,7 @@ static Suite *suite(void)
     tcase_add_test(t, test_next_steps_has_nodetool_properties_and_expiry);
     tcase_add_test(t, test_answers_artifact_has_no_literal_password);
     tcase_add_test(t, test_preview_masks_secret_values_until_revealed);
+    tcase_add_test(t, test_artifacts_are_added_copied_and_removed_by_kind);
     tcase_add_test(t, test_bundle_from_plan_runs_the_whole_pipeline);
     suite_add_tcase(s, t);
     t = tcase_create("merge");
