@@ -90,6 +90,10 @@ int k8tls_bundle_add(struct k8tls_bundle *b, const char *path, void *data, size_
 int k8tls_bundle_add_copy(struct k8tls_bundle *b, const char *path, const void *src, size_t len,
                           mode_t mode, enum k8tls_artifact_kind kind, bool secret);
 void k8tls_bundle_remove_kind(struct k8tls_bundle *b, enum k8tls_artifact_kind kind);
+/* kustomization.yaml listing resources (paths relative to it) in that order, through libyaml
+ * (the bundle's own, and rotation's that lists the Secrets only). Returns 0 or -1 (e filled). */
+int k8tls_bundle_kustomization(const char *const *resources, size_t n, char **out, size_t *len,
+                               struct k8tls_err *e);
 
 /* The verb of a change, translated: "added", "replaced", "migrated", "removed". */
 const char *k8tls_change_verb(int what);

@@ -30,9 +30,6 @@ int k8tls_secret_manifest(const char *name, const char *ns, const struct k8tls_k
                           size_t n, char **out, size_t *len, struct k8tls_err *e);
 /* secrets.c: a v1 Namespace with the managed-by label. */
 int k8tls_namespace_manifest(const char *ns, char **out, size_t *len, struct k8tls_err *e);
-/* secrets.c: kustomization.yaml listing resources in order. */
-int k8tls_kustomization(const char *const *resources, size_t n, char **out, size_t *len,
-                        struct k8tls_err *e);
 
 /* The names the bundle's objects use: the plan's, or in merge mode the manifest's. */
 struct k8tls_identity {

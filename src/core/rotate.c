@@ -1595,7 +1595,7 @@ static int finish_bundle(struct runctx *c, struct k8tls_material *m, struct k8tl
             resources[nres++] = b->v[i].path;
         }
     names[nres] = NULL;
-    if (k8tls_rotate_doc_kustomization(resources, nres, &text, &len, &e) < 0
+    if (k8tls_bundle_kustomization(resources, nres, &text, &len, &e) < 0
         || k8tls_bundle_add(b, "kustomization.yaml", text, len, 0644, K8TLS_ART_KUSTOMIZATION,
                             false) < 0)
         goto fail;

@@ -1,6 +1,7 @@
 /* What a rotation phase writes besides the Secrets (issue 7): rotation.yaml (the phase and the
  * CAs, so that the next phase finds the new CA's key), the K8ssandraTask that restarts the cluster,
- * the kustomization of the Secrets, and NEXT-STEPS.md. YAML through libyaml (yamlutil.h). */
+ * and NEXT-STEPS.md (the kustomization of the Secrets is k8tls_bundle_kustomization's). YAML
+ * through libyaml (yamlutil.h). */
 #include "config.h"
 #include "rotate_int.h"
 #include "ydoc.h"
@@ -154,23 +155,6 @@ int k8tls_rotate_doc_restart_task(const struct k8tls_rotate_doc *doc, char **out
     rc |= k8tls_yaml_map_add(&d, tpl, "jobs", jobs);
     rc |= k8tls_yaml_map_add(&d, spec, "template", tpl);
     rc |= k8tls_yaml_map_add(&d, root, "spec", spec);
-    return doc_close(&d, rc, root, out, len, e);
-}
-
-int k8tls_rotate_doc_kustomization(const char *const *resources, size_t n, char **out,
-                                   size_t *len, struct k8tls_err *e)
-{
-    yaml_document_t d;
-    if (doc_open(&d, e) < 0)
-        return -1;
-    int rc = 0;
-    int root = k8tls_yaml_add_map(&d, false);
-    rc |= k8tls_yaml_map_str(&d, root, "apiVersion", "kustomize.config.k8s.io/v1beta1");
-    rc |= k8tls_yaml_map_str(&d, root, "kind", "Kustomization");
-    int res = k8tls_yaml_add_seq(&d, false);
-    for (size_t i = 0; i < n; i++)
-        rc |= k8tls_yaml_seq_add(&d, res, k8tls_yaml_add_str(&d, resources[i]));
-    rc |= k8tls_yaml_map_add(&d, root, "resources", res);
     return doc_close(&d, rc, root, out, len, e);
 }
 

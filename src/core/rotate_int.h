@@ -96,9 +96,6 @@ int k8tls_rotate_doc_rotation_yaml(const struct k8tls_rotate_doc *doc, char **ou
 /* The K8ssandraTask restarting every datacenter of the cluster, through libyaml. */
 int k8tls_rotate_doc_restart_task(const struct k8tls_rotate_doc *doc, char **out, size_t *len,
                                   struct k8tls_err *e);
-/* kustomization.yaml listing the Secrets only, through libyaml. */
-int k8tls_rotate_doc_kustomization(const char *const *resources, size_t n, char **out,
-                                   size_t *len, struct k8tls_err *e);
 /* NEXT-STEPS.md of the phase (Markdown; the YAML in it is the restart task's). */
 int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, size_t *len,
                                 struct k8tls_err *e);

@@ -125,8 +125,8 @@ int k8tls_namespace_manifest(const char *ns, char **out, size_t *len, struct k8t
     return 0;
 }
 
-int k8tls_kustomization(const char *const *resources, size_t n, char **out, size_t *len,
-                        struct k8tls_err *e)
+int k8tls_bundle_kustomization(const char *const *resources, size_t n, char **out, size_t *len,
+                               struct k8tls_err *e)
 {
     struct ydoc y;
     const char *why = NULL;
