@@ -25,6 +25,9 @@ void k8tls_err_set(struct k8tls_err *e, const char *file, int line, int col, con
     __attribute__((format(printf, 5, 6)));
 /* "file:line:col: msg" (parts omitted when unknown) into buf. */
 const char *k8tls_err_format(const struct k8tls_err *e, char *buf, size_t len);
+/* After a failed OpenSSL call: "what: REASON" with the reason of OpenSSL's first queued error, or
+ * "what" alone when none is queued. Empties OpenSSL's error queue (also when e is NULL). */
+void k8tls_err_set_openssl(struct k8tls_err *e, const char *what);
 
 enum k8tls_severity { K8TLS_SEV_ERROR = 0, K8TLS_SEV_WARNING = 1, K8TLS_SEV_NOTE = 2 };
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/err.h>
 
 void k8tls_err_clear(struct k8tls_err *e)
 {
@@ -25,6 +26,19 @@ void k8tls_err_set(struct k8tls_err *e, const char *file, int line, int col, con
     snprintf(e->file, sizeof e->file, "%s", file ? file : "");
     e->line = line;
     e->col = col;
+}
+
+void k8tls_err_set_openssl(struct k8tls_err *e, const char *what)
+{
+    char why[256] = "";
+    unsigned long code = ERR_get_error();
+    if (code)
+        ERR_error_string_n(code, why, sizeof why);
+    ERR_clear_error();
+    if (why[0])
+        k8tls_err_set(e, NULL, 0, 0, "%s: %s", what, why);
+    else
+        k8tls_err_set(e, NULL, 0, 0, "%s", what);
 }
 
 static void format_pos(char *buf, size_t len, const char *file, int line, int col)

@@ -20,19 +20,6 @@
 #define JAVA_TRUST_OID "2.16.840.1.113894.746875.1.1"
 #define ANY_EKU_OID "2.5.29.37.0"
 
-static void set_ossl_err(struct k8tls_err *e, const char *what)
-{
-    char why[256] = "";
-    unsigned long code = ERR_get_error();
-    if (code)
-        ERR_error_string_n(code, why, sizeof why);
-    ERR_clear_error();
-    if (why[0])
-        k8tls_err_set(e, NULL, 0, 0, "%s: %s", what, why);
-    else
-        k8tls_err_set(e, NULL, 0, 0, "%s", what);
-}
-
 struct profile {
     int key_nid, cert_nid;    /* PBES2 cipher NID, or a PKCS#12 PBE NID */
     const EVP_MD *(*mac_md)(void);
@@ -74,7 +61,7 @@ static int finish_p12(STACK_OF(PKCS7) *safes, const char *password, const struct
     PKCS12 *p12 = PKCS12_add_safes_ex(safes, 0, NULL, NULL);
     if (!p12 || !PKCS12_set_mac(p12, password, -1, NULL, 0, P12_ITER, pr->mac_md())
         || (len = i2d_PKCS12(p12, &der)) <= 0) {
-        set_ossl_err(e, _("cannot encode the PKCS#12 store"));
+        k8tls_err_set_openssl(e, _("cannot encode the PKCS#12 store"));
         PKCS12_free(p12);
         return -1;
     }
@@ -126,7 +113,7 @@ static int p12_keystore(enum k8tls_p12_profile prof, const char *alias, EVP_PKEY
     rc = finish_p12(safes, password, &pr, out, e);
     goto done;
 ossl:
-    set_ossl_err(e, _("cannot build the PKCS#12 keystore"));
+    k8tls_err_set_openssl(e, _("cannot build the PKCS#12 keystore"));
 done:
     sk_PKCS12_SAFEBAG_pop_free(certbags, PKCS12_SAFEBAG_free);
     sk_PKCS12_SAFEBAG_pop_free(keybags, PKCS12_SAFEBAG_free);
@@ -164,7 +151,7 @@ static int p12_truststore(enum k8tls_p12_profile prof, STACK_OF(X509) *cas, cons
     rc = finish_p12(safes, password, &pr, out, e);
     goto done;
 ossl:
-    set_ossl_err(e, _("cannot build the PKCS#12 truststore"));
+    k8tls_err_set_openssl(e, _("cannot build the PKCS#12 truststore"));
 done:
     ASN1_OBJECT_free(any_eku);
     sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);

@@ -21,19 +21,6 @@
 
 #define BACKDATE_SECONDS 300
 
-static void set_ossl_err(struct k8tls_err *e, const char *what)
-{
-    char why[256] = "";
-    unsigned long code = ERR_get_error();
-    if (code)
-        ERR_error_string_n(code, why, sizeof why);
-    ERR_clear_error();
-    if (why[0])
-        k8tls_err_set(e, NULL, 0, 0, "%s: %s", what, why);
-    else
-        k8tls_err_set(e, NULL, 0, 0, "%s", what);
-}
-
 /* ---- SANs (S5) -------------------------------------------------------------------------- */
 
 void k8tls_strv_free(char **v)
@@ -125,7 +112,7 @@ static int set_random_serial(X509 *x, struct k8tls_err *e)
 {
     unsigned char b[16];
     if (RAND_bytes(b, sizeof b) != 1) {
-        set_ossl_err(e, _("no randomness for a certificate serial number"));
+        k8tls_err_set_openssl(e, _("no randomness for a certificate serial number"));
         return -1;
     }
     b[0] &= 0x7f;   /* positive */
@@ -134,7 +121,7 @@ static int set_random_serial(X509 *x, struct k8tls_err *e)
     int ok = bn && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) != NULL;
     BN_free(bn);
     if (!ok) {
-        set_ossl_err(e, _("cannot set the certificate serial number"));
+        k8tls_err_set_openssl(e, _("cannot set the certificate serial number"));
         return -1;
     }
     return 0;
@@ -151,7 +138,7 @@ static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value, struct 
     if (!ok) {
         char what[256];
         snprintf(what, sizeof what, _("cannot add the certificate extension %s"), OBJ_nid2sn(nid));
-        set_ossl_err(e, what);
+        k8tls_err_set_openssl(e, what);
         return -1;
     }
     return 0;
@@ -165,7 +152,7 @@ static int name_add(X509_NAME *n, const char *field, const char *value, struct k
                                     0)) {
         char what[256];
         snprintf(what, sizeof what, _("invalid subject field %s '%s'"), field, value);
-        set_ossl_err(e, what);
+        k8tls_err_set_openssl(e, what);
         return -1;
     }
     return 0;
@@ -179,7 +166,7 @@ static int set_validity(X509 *x, int days, struct k8tls_err *e)
     }
     if (!X509_gmtime_adj(X509_getm_notBefore(x), -BACKDATE_SECONDS)
         || !X509_time_adj_ex(X509_getm_notAfter(x), days, 0, NULL)) {
-        set_ossl_err(e, _("cannot set the certificate validity"));
+        k8tls_err_set_openssl(e, _("cannot set the certificate validity"));
         return -1;
     }
     return 0;
@@ -188,7 +175,7 @@ static int set_validity(X509 *x, int days, struct k8tls_err *e)
 static int sign(X509 *x, EVP_PKEY *key, struct k8tls_err *e)
 {
     if (X509_sign(x, key, EVP_sha256()) <= 0) {
-        set_ossl_err(e, _("cannot sign the certificate"));
+        k8tls_err_set_openssl(e, _("cannot sign the certificate"));
         return -1;
     }
     return 0;
@@ -200,7 +187,7 @@ X509 *k8tls_pki_make_ca(EVP_PKEY *key, const struct k8tls_subject *s, int validi
     X509 *x = X509_new();
     X509_NAME *n = X509_NAME_new();
     if (!x || !n) {
-        set_ossl_err(e, _("out of memory"));
+        k8tls_err_set_openssl(e, _("out of memory"));
         goto fail;
     }
     if (name_add(n, "C", s->C, e) || name_add(n, "ST", s->ST, e) || name_add(n, "L", s->L, e)
@@ -213,7 +200,7 @@ X509 *k8tls_pki_make_ca(EVP_PKEY *key, const struct k8tls_subject *s, int validi
     }
     if (!X509_set_version(x, X509_VERSION_3) || !X509_set_subject_name(x, n)
         || !X509_set_issuer_name(x, n) || !X509_set_pubkey(x, key)) {
-        set_ossl_err(e, _("cannot build the CA certificate"));
+        k8tls_err_set_openssl(e, _("cannot build the CA certificate"));
         goto fail;
     }
     if (set_random_serial(x, e) || set_validity(x, validity_days, e)
@@ -274,7 +261,7 @@ static int add_sans(X509 *x, char *const *sans, struct k8tls_err *e)
     rc = 0;
     goto done;
 oom:
-    set_ossl_err(e, _("cannot add the subject alternative names"));
+    k8tls_err_set_openssl(e, _("cannot add the subject alternative names"));
 done:
     GENERAL_NAMES_free(gens);
     return rc;
@@ -300,7 +287,7 @@ X509 *k8tls_pki_make_leaf(X509 *ca_cert, EVP_PKEY *ca_key, EVP_PKEY *leaf_key,
     if (capped)
         *capped = false;
     if (!x || !n) {
-        set_ossl_err(e, _("out of memory"));
+        k8tls_err_set_openssl(e, _("out of memory"));
         goto fail;
     }
     if (!ca_key) {
@@ -309,7 +296,7 @@ X509 *k8tls_pki_make_leaf(X509 *ca_cert, EVP_PKEY *ca_key, EVP_PKEY *leaf_key,
     }
     if (copy_name_field(n, X509_get_subject_name(ca_cert), NID_organizationName)
         || copy_name_field(n, X509_get_subject_name(ca_cert), NID_organizationalUnitName)) {
-        set_ossl_err(e, _("cannot build the certificate subject"));
+        k8tls_err_set_openssl(e, _("cannot build the certificate subject"));
         goto fail;
     }
     if (name_add(n, "CN", lp->cn, e))
@@ -317,14 +304,14 @@ X509 *k8tls_pki_make_leaf(X509 *ca_cert, EVP_PKEY *ca_key, EVP_PKEY *leaf_key,
     if (!X509_set_version(x, X509_VERSION_3) || !X509_set_subject_name(x, n)
         || !X509_set_issuer_name(x, X509_get_subject_name(ca_cert))
         || !X509_set_pubkey(x, leaf_key)) {
-        set_ossl_err(e, _("cannot build the certificate"));
+        k8tls_err_set_openssl(e, _("cannot build the certificate"));
         goto fail;
     }
     if (set_random_serial(x, e) || set_validity(x, lp->validity_days, e))
         goto fail;
     if (ASN1_TIME_compare(X509_get0_notAfter(x), X509_get0_notAfter(ca_cert)) > 0) {
         if (!X509_set1_notAfter(x, X509_get0_notAfter(ca_cert))) {
-            set_ossl_err(e, _("cannot set the certificate validity"));
+            k8tls_err_set_openssl(e, _("cannot set the certificate validity"));
             goto fail;
         }
         if (capped)
@@ -365,7 +352,7 @@ char *k8tls_pki_cert_pem(X509 *cert, struct k8tls_err *e)
         memcpy(out, data, (size_t)len);
         out[len] = '\0';
     } else {
-        set_ossl_err(e, _("cannot encode the certificate as PEM"));
+        k8tls_err_set_openssl(e, _("cannot encode the certificate as PEM"));
     }
     BIO_free(b);
     return out;
@@ -382,7 +369,7 @@ struct k8tls_secret *k8tls_pki_key_pem(EVP_PKEY *key, struct k8tls_err *e)
         && (len = BIO_get_mem_data(b, &data)) > 0)
         out = k8tls_secret_new(data, (size_t)len);
     if (!out)
-        set_ossl_err(e, _("cannot encode the private key as PEM"));
+        k8tls_err_set_openssl(e, _("cannot encode the private key as PEM"));
     BIO_free(b);
     return out;
 }

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509v3.h>
 #include "k8tls/pki.h"
@@ -759,11 +760,36 @@ START_TEST(test_material_free_accepts_null)
 }
 END_TEST
 
+/* k8tls_err_set_openssl, used by the PKI and the store writers after a failed OpenSSL call. */
+START_TEST(test_openssl_errors_name_the_reason_and_empty_the_queue)
+{
+    struct k8tls_err e;
+    static const unsigned char junk[] = { 0x30, 0x03, 0x02, 0x01 };
+    const unsigned char *q = junk;
+    ERR_clear_error();
+    ck_assert_ptr_null(d2i_X509(NULL, &q, sizeof junk));
+    ck_assert_uint_ne(ERR_peek_error(), 0);
+    k8tls_err_clear(&e);
+    k8tls_err_set_openssl(&e, "cannot read it");
+    ck_assert_msg(strncmp(e.msg, "cannot read it: error:", 22) == 0, "%s", e.msg);
+    ck_assert_uint_eq(ERR_peek_error(), 0);
+
+    k8tls_err_set_openssl(&e, "nothing queued");
+    ck_assert_str_eq(e.msg, "nothing queued");
+
+    q = junk;
+    ck_assert_ptr_null(d2i_X509(NULL, &q, sizeof junk));
+    k8tls_err_set_openssl(NULL, "no error to fill");
+    ck_assert_uint_eq(ERR_peek_error(), 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("pki");
     TCase *tc = tcase_create("certificates");
     tcase_add_test(tc, test_ca_is_v3_with_critical_ca_true_and_cert_sign);
+    tcase_add_test(tc, test_openssl_errors_name_the_reason_and_empty_the_queue);
     tcase_add_test(tc, test_ca_with_rsa_key_signs_sha256_with_rsa);
     tcase_add_test(tc, test_ca_refuses_bad_country_and_empty_subject);
     tcase_add_test(tc, test_serials_are_random_positive_and_128_bit);
