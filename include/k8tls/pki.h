@@ -118,9 +118,11 @@ int k8tls_pki_make_store_pair(enum k8tls_store_format fmt, enum k8tls_p12_profil
 /* Frees and wipes what a store pair holds, leaving it zeroed (present = false). */
 void k8tls_store_pair_clear(struct k8tls_store_pair *sp);
 
-/* PEM text of a certificate (heap string), and of a private key as unencrypted PKCS#8
- * ("BEGIN PRIVATE KEY", wiped on free). NULL + e on failure. */
+/* PEM text of a certificate (heap string), of several one after the other ("" for none), and
+ * of a private key as unencrypted PKCS#8 ("BEGIN PRIVATE KEY", wiped on free). NULL + e on
+ * failure (e may be NULL). */
 char *k8tls_pki_cert_pem(X509 *cert, struct k8tls_err *e);
+char *k8tls_pki_certs_pem(STACK_OF(X509) *certs, struct k8tls_err *e);
 struct k8tls_secret *k8tls_pki_key_pem(EVP_PKEY *key, struct k8tls_err *e);
 
 #endif

@@ -12,9 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/bio.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 struct imp {
@@ -496,35 +494,6 @@ out:
 
 /* ---- encryption.medusa: import ---------------------------------------------------------- */
 
-static char *certs_pem(STACK_OF(X509) *sk)
-{
-    BIO *b = BIO_new(BIO_s_mem());
-    char *out = NULL, *data;
-    bool ok = b != NULL;
-    for (int i = 0; ok && i < sk_X509_num(sk); i++)
-        ok = PEM_write_bio_X509(b, sk_X509_value(sk, i)) == 1;
-    long len;
-    if (ok && (len = BIO_get_mem_data(b, &data)) > 0 && (out = malloc((size_t)len + 1))) {
-        memcpy(out, data, (size_t)len);
-        out[len] = '\0';
-    }
-    BIO_free(b);
-    return out;
-}
-
-static struct k8tls_secret *key_pem(EVP_PKEY *k)
-{
-    BIO *b = BIO_new(BIO_s_secmem());
-    struct k8tls_secret *out = NULL;
-    char *data;
-    long len;
-    if (b && PEM_write_bio_PKCS8PrivateKey(b, k, NULL, NULL, 0, NULL, NULL)
-        && (len = BIO_get_mem_data(b, &data)) > 0)
-        out = k8tls_secret_new(data, (size_t)len);
-    BIO_free(b);
-    return out;
-}
-
 int k8tls_import_medusa(const struct k8tls_plan *p, STACK_OF(X509) *trusted,
                         struct k8tls_material *m, struct k8tls_diags *d)
 {
@@ -593,7 +562,9 @@ int k8tls_import_medusa(const struct k8tls_plan *p, STACK_OF(X509) *trusted,
     free(subj);
     if (nerrors(&im) > errs)
         goto out;
-    if (!(ca_pem = certs_pem(cas)) || !(cert_pem = certs_pem(certs)) || !(kpem = key_pem(k)))
+    if (!(ca_pem = k8tls_pki_certs_pem(cas, NULL))
+        || !(cert_pem = k8tls_pki_certs_pem(certs, NULL))
+        || !(kpem = k8tls_pki_key_pem(k, NULL)))
         goto oom;
     m->medusa_present = true;
     free(m->medusa_ca_pem);

@@ -342,18 +342,41 @@ fail:
 
 /* ---- PEM -------------------------------------------------------------------------------- */
 
-char *k8tls_pki_cert_pem(X509 *cert, struct k8tls_err *e)
+/* The text the PEM writers put into b, as a heap string, when they all succeeded (ok). */
+static char *pem_text(BIO *b, bool ok, struct k8tls_err *e)
 {
-    BIO *b = BIO_new(BIO_s_mem());
     char *out = NULL, *data;
     long len;
-    if (b && PEM_write_bio_X509(b, cert) && (len = BIO_get_mem_data(b, &data)) > 0
-        && (out = malloc((size_t)len + 1))) {
+    if (b && ok && (len = BIO_get_mem_data(b, &data)) > 0 && (out = malloc((size_t)len + 1))) {
         memcpy(out, data, (size_t)len);
         out[len] = '\0';
     } else {
         k8tls_err_set_openssl(e, _("cannot encode the certificate as PEM"));
     }
+    return out;
+}
+
+char *k8tls_pki_cert_pem(X509 *cert, struct k8tls_err *e)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    char *out = pem_text(b, b && PEM_write_bio_X509(b, cert) == 1, e);
+    BIO_free(b);
+    return out;
+}
+
+char *k8tls_pki_certs_pem(STACK_OF(X509) *certs, struct k8tls_err *e)
+{
+    if (sk_X509_num(certs) <= 0) {
+        char *none = strdup("");
+        if (!none)
+            k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return none;
+    }
+    BIO *b = BIO_new(BIO_s_mem());
+    bool ok = b != NULL;
+    for (int i = 0; ok && i < sk_X509_num(certs); i++)
+        ok = PEM_write_bio_X509(b, sk_X509_value(certs, i)) == 1;
+    char *out = pem_text(b, ok, e);
     BIO_free(b);
     return out;
 }

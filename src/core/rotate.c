@@ -1447,31 +1447,6 @@ done:
     return rc;
 }
 
-static char *pems_of(STACK_OF(X509) *set, struct k8tls_err *e)
-{
-    size_t len = 0;
-    char *out = calloc(1, 1);
-    for (int i = 0; out && i < sk_X509_num(set); i++) {
-        char *p = k8tls_pki_cert_pem(sk_X509_value(set, i), e);
-        if (!p) {
-            free(out);
-            return NULL;
-        }
-        size_t pl = strlen(p);
-        char *n = realloc(out, len + pl + 1);
-        if (!n) {
-            free(p);
-            free(out);
-            return NULL;
-        }
-        out = n;
-        memcpy(out + len, p, pl + 1);
-        len += pl;
-        free(p);
-    }
-    return out;
-}
-
 /* Pushes a new reference to x. */
 static int push_ref(STACK_OF(X509) *sk, X509 *x)
 {
@@ -1829,7 +1804,8 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
             if (!m->medusa_cert_pem || !m->medusa_key_pem)
                 goto oom;
         }
-        m->medusa_ca_pem = c.trust_changes ? pems_of(c.trusted, &e) : text_of(pv->medusa.ca_pem);
+        m->medusa_ca_pem = c.trust_changes ? k8tls_pki_certs_pem(c.trusted, &e)
+                                           : text_of(pv->medusa.ca_pem);
         if (!m->medusa_ca_pem)
             goto oom;
         m->medusa_present = true;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509v3.h>
 #include "k8tls/pki.h"
@@ -784,12 +785,55 @@ START_TEST(test_openssl_errors_name_the_reason_and_empty_the_queue)
 }
 END_TEST
 
+/* k8tls_pki_certs_pem: truststore CAs for Medusa's rootca.crt (rotation, import). */
+START_TEST(test_several_certificates_are_one_pem_text_in_order)
+{
+    EVP_PKEY *k1 = keygen(&EC256), *k2 = keygen(&EC256);
+    X509 *a = make_ca(k1, 30), *b = make_ca(k2, 60);
+    STACK_OF(X509) *sk = sk_X509_new_null();
+    struct k8tls_err e;
+    char *none = k8tls_pki_certs_pem(sk, &e);
+    ck_assert_ptr_nonnull(none);
+    ck_assert_str_eq(none, "");
+    free(none);
+
+    ck_assert(sk_X509_push(sk, a) && sk_X509_push(sk, b));
+    char *both = k8tls_pki_certs_pem(sk, &e);
+    char *pa = k8tls_pki_cert_pem(a, &e), *pb = k8tls_pki_cert_pem(b, &e);
+    ck_assert_ptr_nonnull(both);
+    ck_assert_ptr_nonnull(pa);
+    ck_assert_ptr_nonnull(pb);
+    ck_assert_uint_eq(strlen(both), strlen(pa) + strlen(pb));
+    ck_assert(strncmp(both, pa, strlen(pa)) == 0);
+    ck_assert_str_eq(both + strlen(pa), pb);
+
+    /* OpenSSL reads them back, in order */
+    BIO *bio = BIO_new_mem_buf(both, -1);
+    X509 *r1 = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+    X509 *r2 = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(r1);
+    ck_assert_ptr_nonnull(r2);
+    ck_assert_int_eq(X509_cmp(r1, a), 0);
+    ck_assert_int_eq(X509_cmp(r2, b), 0);
+    BIO_free(bio);
+    X509_free(r1);
+    X509_free(r2);
+    free(both);
+    free(pa);
+    free(pb);
+    sk_X509_pop_free(sk, X509_free);
+    EVP_PKEY_free(k1);
+    EVP_PKEY_free(k2);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("pki");
     TCase *tc = tcase_create("certificates");
     tcase_add_test(tc, test_ca_is_v3_with_critical_ca_true_and_cert_sign);
     tcase_add_test(tc, test_openssl_errors_name_the_reason_and_empty_the_queue);
+    tcase_add_test(tc, test_several_certificates_are_one_pem_text_in_order);
     tcase_add_test(tc, test_ca_with_rsa_key_signs_sha256_with_rsa);
     tcase_add_test(tc, test_ca_refuses_bad_country_and_empty_subject);
     tcase_add_test(tc, test_serials_are_random_positive_and_128_bit);
