@@ -208,15 +208,6 @@ static struct blob *group_add(struct group *g, const char *name, const char *dis
     return b;
 }
 
-static char *join_path(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s/%s", dir, name);
-    return s;
-}
-
 static bool is_regular(const char *path)
 {
     struct stat st;
@@ -226,7 +217,7 @@ static bool is_regular(const char *path)
 /* A file of dir as a blob (read now). */
 static struct blob *group_add_file(struct group *g, const char *dir, const char *name, bool report)
 {
-    char *path = dir ? join_path(dir, name) : strdup(name);
+    char *path = dir ? k8tls_path_join(dir, name) : strdup(name);
     if (!path)
         return NULL;
     struct k8tls_secret *data = NULL;
@@ -249,7 +240,7 @@ static struct blob *group_find(struct group *g, const char *name)
             return &g->v[i];
     if (!g->dir || strchr(name, '/'))
         return NULL;
-    char *path = join_path(g->dir, name);
+    char *path = k8tls_path_join(g->dir, name);
     bool ok = path && is_regular(path);
     free(path);
     return ok ? group_add_file(g, g->dir, name, false) : NULL;
@@ -937,7 +928,7 @@ static void group_dir(struct k8tls_inspect_report *r, const char *dir, const str
     struct group g = { .o = o, .dir = dir, .yaml_strict = only_prefix != NULL };
     for (int i = 0; i < n; i++) {
         const char *nm = names[i]->d_name;
-        char *path = nm[0] != '.' ? join_path(dir, nm) : NULL;
+        char *path = nm[0] != '.' ? k8tls_path_join(dir, nm) : NULL;
         if (path && is_regular(path) && (!only_prefix || strncmp(nm, only_prefix, strlen(only_prefix)) == 0))
             group_add_file(&g, dir, nm, !is_password_name(nm));
         free(path);
@@ -976,7 +967,7 @@ static long find_item(const struct k8tls_inspect_report *r, const char *name)
  * certificate will do for this check. */
 static void check_medusa_trusted(struct k8tls_inspect_report *r, const char *medusa, const char *stores)
 {
-    char *cpath = join_path(medusa, "client.crt_signed");
+    char *cpath = k8tls_path_join(medusa, "client.crt_signed");
     long ix = cpath ? find_item(r, cpath) : -1;
     struct k8tls_secret *data = NULL;
     STACK_OF(X509) *certs = NULL;
@@ -992,9 +983,9 @@ static void check_medusa_trusted(struct k8tls_inspect_report *r, const char *med
     char *trusted_by = NULL;
     int looked = 0;
     for (int i = 0; i < n; i++) {
-        char *sub = names[i]->d_name[0] != '.' ? join_path(stores, names[i]->d_name) : NULL;
-        char *tpath = sub ? join_path(sub, "truststore") : NULL;
-        char *ppath = sub ? join_path(sub, "truststore-password") : NULL;
+        char *sub = names[i]->d_name[0] != '.' ? k8tls_path_join(stores, names[i]->d_name) : NULL;
+        char *tpath = sub ? k8tls_path_join(sub, "truststore") : NULL;
+        char *ppath = sub ? k8tls_path_join(sub, "truststore-password") : NULL;
         struct k8tls_secret *tb = NULL;
         char *pw = NULL;
         struct k8tls_store *ts = NULL;
@@ -1040,15 +1031,16 @@ static void check_medusa_trusted(struct k8tls_inspect_report *r, const char *med
 static void walk_output_dir(struct k8tls_inspect_report *r, const char *dir, const struct k8tls_inspect_opts *o)
 {
     size_t before = r->n;
-    char *ca = join_path(dir, "ca"), *stores = join_path(dir, "stores"), *medusa = join_path(dir, "medusa"),
-         *manifests = join_path(dir, "manifests");
+    char *ca = k8tls_path_join(dir, "ca"), *stores = k8tls_path_join(dir, "stores"),
+         *medusa = k8tls_path_join(dir, "medusa"), *manifests = k8tls_path_join(dir, "manifests");
     if (ca && is_dir(ca))
         group_dir(r, ca, o, false, NULL);
     if (stores && is_dir(stores)) {
         struct dirent **names = NULL;
         int n = scandir(stores, &names, NULL, name_cmp);
         for (int i = 0; i < n; i++) {
-            char *sub = names[i]->d_name[0] != '.' ? join_path(stores, names[i]->d_name) : NULL;
+            char *sub = names[i]->d_name[0] != '.' ? k8tls_path_join(stores, names[i]->d_name)
+                                                   : NULL;
             if (sub && is_dir(sub))
                 group_dir(r, sub, o, false, NULL);
             free(sub);
@@ -1088,7 +1080,7 @@ void k8tls_inspect_path(struct k8tls_inspect_report *r, const char *path, const 
         static const char *const marks[] = { "kustomization.yaml", "stores", "ca", "medusa" };
         bool layout = false;
         for (size_t i = 0; i < sizeof marks / sizeof marks[0] && !layout; i++) {
-            char *m = join_path(path, marks[i]);
+            char *m = k8tls_path_join(path, marks[i]);
             struct stat ms;
             layout = m && stat(m, &ms) == 0;
             free(m);

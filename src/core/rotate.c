@@ -83,15 +83,6 @@ static const char *key_or(const char *k, const char *dflt)
     return k && *k ? k : dflt;
 }
 
-static char *path_join(const char *dir, const char *rel)
-{
-    size_t n = strlen(dir) + strlen(rel) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, rel);
-    return p;
-}
-
 static void add_err(struct k8tls_diags *d, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void add_err(struct k8tls_diags *d, const char *path, const char *fmt, ...)
@@ -617,7 +608,7 @@ static void add_cert_info(struct k8tls_rotate_state *s, const char *role, const 
  * directory has no cluster manifest). Silent when absent. */
 static void cluster_identity(const char *dir, char **name, char **ns)
 {
-    char *path = path_join(dir, "manifests/20-k8ssandracluster.yaml");
+    char *path = k8tls_path_join(dir, "manifests/20-k8ssandracluster.yaml");
     char *buf = NULL;
     size_t len = 0;
     struct k8tls_err e;
@@ -654,7 +645,7 @@ static int load_plan(const struct k8tls_rotate_opts *o, struct k8tls_rotate_stat
     struct k8tls_diags ld;
     k8tls_diags_init(&ld);
     if (o->from_dir) {
-        char *path = path_join(o->from_dir, "answers.yaml");
+        char *path = k8tls_path_join(o->from_dir, "answers.yaml");
         struct k8tls_err e;
         struct stat st;
         if (!path)
@@ -898,7 +889,7 @@ static int analyse(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state 
         if (k8tls_rotation_file_read(o->from_dir, &rf, &e) == 1 && rf.new_ca_key[0])
             rels[1] = rf.new_ca_key;
         for (int i = 0; i < 2; i++) {
-            char *path = path_join(o->from_dir, rels[i]);
+            char *path = k8tls_path_join(o->from_dir, rels[i]);
             struct stat st;
             if (!path)
                 continue;

@@ -2,6 +2,7 @@
  * output read from a pipe, wiped after use), and rotation.yaml. Everything YAML through libyaml. */
 #include "config.h"
 #include "rotate_int.h"
+#include "store_int.h"
 #include "k8tls/i18n.h"
 #include "k8tls/store.h"
 #include "k8tls/yamlutil.h"
@@ -194,22 +195,13 @@ done:
     return rc;
 }
 
-static char *path_join(const char *dir, const char *rel)
-{
-    size_t n = strlen(dir) + strlen(rel) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, rel);
-    return p;
-}
-
 int k8tls_rsecret_from_dir(const char *dir, const char *name, struct k8tls_rsecret *out,
                            struct k8tls_err *e)
 {
     char rel[600];
     memset(out, 0, sizeof *out);
     snprintf(rel, sizeof rel, "manifests/10-secret-%s.yaml", name);
-    char *path = path_join(dir, rel);
+    char *path = k8tls_path_join(dir, rel);
     struct k8tls_secret *bytes = NULL;
     if (!path) {
         k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
@@ -464,7 +456,7 @@ void k8tls_rotate_fingerprint(X509 *x, char out[65])
 int k8tls_rotation_file_read(const char *dir, struct k8tls_rotation_file *out, struct k8tls_err *e)
 {
     memset(out, 0, sizeof *out);
-    char *path = path_join(dir, "rotation.yaml");
+    char *path = k8tls_path_join(dir, "rotation.yaml");
     char *buf = NULL;
     size_t len = 0;
     struct stat st;

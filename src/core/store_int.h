@@ -1,4 +1,4 @@
-/* Helpers shared by the store readers (store_read.c, jks_read.c, import.c, inspect.c).
+/* Helpers shared by the store readers (store_read.c, jks_read.c, import.c, inspect.c, rotate).
  * Not a public contract: include only from src/core. */
 #ifndef K8TLS_STORE_INT_H
 #define K8TLS_STORE_INT_H
@@ -20,6 +20,9 @@ void k8tls_store_entry_clear(struct k8tls_store_entry *en);
  * or memory runs out. Free with OPENSSL_clear_free(p, *len) (or k8tls_jks_pw_free). */
 unsigned char *k8tls_jks_password_bytes(const char *pw, size_t *len);
 void k8tls_jks_pw_free(unsigned char *p, size_t len);
+
+/* "dir/name" as a heap string (NULL when memory runs out). */
+char *k8tls_path_join(const char *dir, const char *name);
 
 /* Days from now to t (negative when in the past); 0 with *ok false when t is unusable. */
 long k8tls_days_until(const ASN1_TIME *t, int *ok);

@@ -79,6 +79,15 @@ void k8tls_store_free(struct k8tls_store *s)
 
 /* ---- files and sniffing ----------------------------------------------------------------- */
 
+char *k8tls_path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *s = malloc(n);
+    if (s)
+        snprintf(s, n, "%s/%s", dir, name);
+    return s;
+}
+
 int k8tls_store_read_bytes(const char *path, size_t max, struct k8tls_secret **out,
                            struct k8tls_err *e)
 {
