@@ -51,6 +51,8 @@ void k8tls_diags_free(struct k8tls_diags *d);
 void k8tls_diags_add(struct k8tls_diags *d, enum k8tls_severity sev, const char *file, int line,
                      int col, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+/* Adds e as an error at the key path (may be NULL), with e's file:line:col when e names a file. */
+void k8tls_diags_add_err(struct k8tls_diags *d, const char *path, const struct k8tls_err *e);
 size_t k8tls_diags_count(const struct k8tls_diags *d, enum k8tls_severity sev);
 /* Formats one diag as "FILE:LINE:COL: error: PATH: MSG" (parts omitted when unknown). */
 const char *k8tls_diag_format(const struct k8tls_diag *g, char *buf, size_t len);

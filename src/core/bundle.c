@@ -177,8 +177,7 @@ static void error(struct build *c, const char *path, const char *msg)
 
 static void error_e(struct build *c, const struct k8tls_err *e)
 {
-    k8tls_diags_add(c->d, K8TLS_SEV_ERROR, e->file[0] ? e->file : NULL, e->line, e->col, NULL,
-                    "%s", e->msg);
+    k8tls_diags_add_err(c->d, NULL, e);
 }
 
 static int oom(struct build *c)

@@ -118,6 +118,12 @@ void k8tls_diags_add(struct k8tls_diags *d, enum k8tls_severity sev, const char 
     d->n++;
 }
 
+void k8tls_diags_add_err(struct k8tls_diags *d, const char *path, const struct k8tls_err *e)
+{
+    k8tls_diags_add(d, K8TLS_SEV_ERROR, e->file[0] ? e->file : NULL, e->line, e->col, path, "%s",
+                    e->msg);
+}
+
 size_t k8tls_diags_count(const struct k8tls_diags *d, enum k8tls_severity sev)
 {
     size_t n = 0;

@@ -69,8 +69,7 @@ static void in_file(const struct imp *im, enum k8tls_severity sev, const char *f
 
 static void from_err(const struct imp *im, const char *key, const struct k8tls_err *e)
 {
-    k8tls_diags_add(im->d, K8TLS_SEV_ERROR, e->file[0] ? e->file : NULL, e->line, e->col, key, "%s",
-                    e->msg);
+    k8tls_diags_add_err(im->d, key, e);
 }
 
 static size_t nerrors(const struct imp *im)

@@ -310,8 +310,7 @@ int k8tls_bundle_adopt_manifest(struct k8tls_plan *p, struct k8tls_diags *d)
         return 0;
     k8tls_err_clear(&e);
     if (load(p, &l, &e) < 0) {
-        k8tls_diags_add(d, K8TLS_SEV_ERROR, e.file[0] ? e.file : NULL, e.line, e.col,
-                        "cluster.manifest", "%s", e.msg);
+        k8tls_diags_add_err(d, "cluster.manifest", &e);
         return -1;
     }
     struct ydoc *y = &l.docs[l.cluster];

@@ -529,12 +529,6 @@ void k8tls_material_free(struct k8tls_material *m)
     free(m);
 }
 
-static void diag_err(struct k8tls_diags *d, const char *path, const struct k8tls_err *e)
-{
-    k8tls_diags_add(d, K8TLS_SEV_ERROR, e->file[0] ? e->file : NULL, e->line, e->col, path, "%s",
-                    e->msg);
-}
-
 /* A store password: the resolved value, else the reference resolved now, else a generated one
  * (K11). Heap string for k8tls_secure_free_str, or NULL with an error in d. */
 static char *store_password(const struct k8tls_plan *p, const struct k8tls_password *pw,
@@ -630,7 +624,7 @@ static int pair_prepare(struct build *b, struct pair_job *j, int job,
     j->leaf = k8tls_pki_make_leaf(b->m->ca_cert, b->m->ca_key, b->keys[job], &lp, &capped,
                                   &j->err);
     if (!j->leaf) {
-        diag_err(b->d, cfg_path, &j->err);
+        k8tls_diags_add_err(b->d, cfg_path, &j->err);
         return -1;
     }
     if (capped)
@@ -682,7 +676,7 @@ static int generated_medusa(struct build *b)
     if (!m->medusa_cert || !(m->medusa_ca_pem = k8tls_pki_cert_pem(m->ca_cert, &e))
         || !(m->medusa_cert_pem = k8tls_pki_cert_pem(m->medusa_cert, &e))
         || !(m->medusa_key_pem = k8tls_pki_key_pem(b->keys[JOB_MEDUSA], &e))) {
-        diag_err(b->d, "encryption.medusa", &e);
+        k8tls_diags_add_err(b->d, "encryption.medusa", &e);
         return -1;
     }
     m->medusa_present = true;
@@ -762,7 +756,7 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
         job_of[j] = (int)n_jobs++;
     }
     if (n_jobs && k8tls_pki_keygen_parallel(jobs, n_jobs, progress, ud, &e) != 0) {
-        diag_err(d, NULL, &e);
+        k8tls_diags_add_err(d, NULL, &e);
         goto fail;
     }
     for (int j = 0; j < JOB_COUNT; j++)
@@ -775,7 +769,7 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
         b.keys[JOB_CA] = NULL;
         m->ca_cert = k8tls_pki_make_ca(m->ca_key, &p->ca.subject, p->ca.validity_days, &e);
         if (!m->ca_cert) {
-            diag_err(d, "ca", &e);
+            k8tls_diags_add_err(d, "ca", &e);
             goto fail;
         }
         if (p->ca.validity_days < 365)
@@ -784,11 +778,11 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
                               "replaced when it expires"), p->ca.validity_days);
     }
     if (!(m->ca_cert_pem = k8tls_pki_cert_pem(m->ca_cert, &e))) {
-        diag_err(d, "ca", &e);
+        k8tls_diags_add_err(d, "ca", &e);
         goto fail;
     }
     if (m->ca_key && !(m->ca_key_pem = k8tls_pki_key_pem(m->ca_key, &e))) {
-        diag_err(d, "ca", &e);
+        k8tls_diags_add_err(d, "ca", &e);
         goto fail;
     }
 
@@ -814,11 +808,11 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
             run_both(gen_server ? pair_encode : nothing, &sj, gen_client ? pair_encode : nothing,
                      &cj);
             if (gen_server && sj.rc != 0) {
-                diag_err(d, "stores.server", &sj.err);
+                k8tls_diags_add_err(d, "stores.server", &sj.err);
                 ok = false;
             }
             if (gen_client && cj.rc != 0) {
-                diag_err(d, "stores.client", &cj.err);
+                k8tls_diags_add_err(d, "stores.client", &cj.err);
                 ok = false;
             }
         }

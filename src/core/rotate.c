@@ -95,12 +95,6 @@ static void add_err(struct k8tls_diags *d, const char *path, const char *fmt, ..
     k8tls_diags_add(d, K8TLS_SEV_ERROR, NULL, 0, 0, path, "%s", msg);
 }
 
-static void add_e(struct k8tls_diags *d, const struct k8tls_err *e)
-{
-    k8tls_diags_add(d, K8TLS_SEV_ERROR, e->file[0] ? e->file : NULL, e->line, e->col, NULL, "%s",
-                    e->msg);
-}
-
 /* Names of certificates for messages, the report and rotate_doc.c (see rotate_int.h). */
 char *k8tls_rotate_subject(X509 *x)
 {
@@ -413,12 +407,12 @@ static int read_pair(struct rpair *pr, const struct k8tls_rsecret *sec, struct k
     k8tls_err_clear(&e);
     snprintf(name, sizeof name, "%s: %s", sec->origin, pr->k_ks);
     if (k8tls_store_read(vks->data, vks->len, name, pr->kspw, &ks, &e) < 0) {
-        add_e(d, &e);
+        k8tls_diags_add_err(d, NULL, &e);
         goto done;
     }
     snprintf(name, sizeof name, "%s: %s", sec->origin, pr->k_ts);
     if (k8tls_store_read(vts->data, vts->len, name, pr->tspw, &ts, &e) < 0) {
-        add_e(d, &e);
+        k8tls_diags_add_err(d, NULL, &e);
         goto done;
     }
     size_t nkeys = 0;
@@ -504,12 +498,12 @@ static int read_medusa(struct rmedusa *m, const struct k8tls_rsecret *sec, struc
     k8tls_err_clear(&e);
     snprintf(name, sizeof name, "%s: rootca.crt", sec->origin);
     if (k8tls_pem_read_certs(vca->data, vca->len, name, &m->cas, &e) < 0) {
-        add_e(d, &e);
+        k8tls_diags_add_err(d, NULL, &e);
         return -1;
     }
     snprintf(name, sizeof name, "%s: client.crt_signed", sec->origin);
     if (k8tls_pem_read_certs(vcert->data, vcert->len, name, &certs, &e) < 0) {
-        add_e(d, &e);
+        k8tls_diags_add_err(d, NULL, &e);
         return -1;
     }
     m->cert = sk_X509_shift(certs);
@@ -517,7 +511,7 @@ static int read_medusa(struct rmedusa *m, const struct k8tls_rsecret *sec, struc
     EVP_PKEY *key = NULL;
     snprintf(name, sizeof name, "%s: client.key", sec->origin);
     if (k8tls_pem_read_key(vkey->data, vkey->len, name, NULL, &key, NULL, &e) < 0) {
-        add_e(d, &e);
+        k8tls_diags_add_err(d, NULL, &e);
         return -1;
     }
     bool match = key_of(key, m->cert);
@@ -658,7 +652,7 @@ static int load_plan(const struct k8tls_rotate_opts *o, struct k8tls_rotate_stat
         }
         k8tls_err_clear(&e);
         if (k8tls_store_read_bytes(path, K8TLS_YAML_MAX_INPUT, &pv->answers, &e) < 0) {
-            add_e(d, &e);
+            k8tls_diags_add_err(d, NULL, &e);
             free(path);
             return -1;
         }
@@ -715,7 +709,7 @@ static int read_secrets(const struct k8tls_rotate_opts *o, struct k8tls_rotate_s
             k8tls_err_clear(&e);
             if (k8tls_rsecret_from_dir(o->from_dir, names[i], &tmp, &e) < 0) {
                 if (!o->from_context) {
-                    add_e(d, &e);
+                    k8tls_diags_add_err(d, NULL, &e);
                     rc = -1;
                 }
                 continue;
@@ -742,7 +736,7 @@ static int read_secrets(const struct k8tls_rotate_opts *o, struct k8tls_rotate_s
             int r = k8tls_rsecret_from_context(o->kubeconfig, o->from_context, s->namespace_,
                                                names[i], &pv->secrets[pv->n_secrets], &e);
             if (r < 0) {
-                add_e(d, &e);
+                k8tls_diags_add_err(d, NULL, &e);
                 return r;   /* -1 validation, -3 environment */
             }
             pv->n_secrets++;
@@ -860,7 +854,7 @@ static int analyse(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state 
         struct k8tls_err e;
         k8tls_err_clear(&e);
         if (o->from_dir && k8tls_rotation_file_read(o->from_dir, &rf, &e) < 0) {
-            add_e(d, &e);
+            k8tls_diags_add_err(d, NULL, &e);
             return -1;
         }
         if (o->from_dir && rf.new_ca_sha256[0]) {
@@ -916,7 +910,7 @@ static int analyse(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state 
         EVP_PKEY *k = load_key(o->ca_key, pw, &e);
         k8tls_secure_free_str(pw);
         if (!k) {
-            add_e(d, &e);
+            k8tls_diags_add_err(d, NULL, &e);
             return -1;
         }
         pv->opt_key_path = dup0(o->ca_key);
@@ -1354,7 +1348,7 @@ static int new_leaf(struct runctx *c, X509 *old, EVP_PKEY *key, bool medusa, X50
     k8tls_err_clear(&e);
     *out = k8tls_pki_make_leaf(c->signer, c->signer_key, key, &lp, &capped, &e);
     if (!*out)
-        add_e(c->d, &e);
+        k8tls_diags_add_err(c->d, NULL, &e);
     else if (capped)
         k8tls_diags_add(&c->notes, K8TLS_SEV_WARNING, NULL, 0, 0, "certificates.validityDays",
                         _("the certificate %s ends with its CA, before the %d days asked: the CA "
@@ -1426,7 +1420,7 @@ oom:
     add_err(c->d, NULL, "%s", _("out of memory"));
     goto done;
 err:
-    add_e(c->d, &e);
+    k8tls_diags_add_err(c->d, NULL, &e);
 done:
     if (chain)
         sk_X509_free(chain);   /* the signer is borrowed */
@@ -1506,7 +1500,7 @@ static int make_new_ca(struct runctx *c, EVP_PKEY *key)
     for (int i = 0; i < 7; i++)
         free(f[i]);
     if (!c->new_ca) {
-        add_e(c->d, &e);
+        k8tls_diags_add_err(c->d, NULL, &e);
         return -1;
     }
     return 0;
@@ -1637,7 +1631,7 @@ doc_done:
         return 0;
 fail:
     if (e.msg[0]) {
-        add_e(c->d, &e);
+        k8tls_diags_add_err(c->d, NULL, &e);
         return -1;
     }
 oom:
@@ -1731,7 +1725,7 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
         }
     }
     if (nj && k8tls_pki_keygen_parallel(jobs, nj, progress, ud, &e) != 0) {
-        add_e(d, &e);
+        k8tls_diags_add_err(d, NULL, &e);
         goto done;
     }
 
@@ -1765,7 +1759,7 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
     }
     if (!(m->ca_cert_pem = k8tls_pki_cert_pem(ca, &e))
         || (ca_key && !(m->ca_key_pem = k8tls_pki_key_pem(ca_key, &e)))) {
-        add_e(d, &e);
+        k8tls_diags_add_err(d, NULL, &e);
         goto done;
     }
 
@@ -1784,7 +1778,7 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
                 goto done;
             if (!(m->medusa_cert_pem = k8tls_pki_cert_pem(m->medusa_cert, &e))
                 || !(m->medusa_key_pem = k8tls_pki_key_pem(jobs[j_medusa].key, &e))) {
-                add_e(d, &e);
+                k8tls_diags_add_err(d, NULL, &e);
                 goto done;
             }
         } else {

@@ -641,6 +641,33 @@ START_TEST(test_base_dir_is_the_answers_files_directory)
 }
 END_TEST
 
+/* k8tls_diags_add_err: a failed call's error (k8tls_err) becomes an error diagnostic. */
+START_TEST(test_an_error_becomes_a_diagnostic_with_its_file_position)
+{
+    struct k8tls_diags d;
+    struct k8tls_err e;
+    char buf[1200];
+    k8tls_diags_init(&d);
+    k8tls_err_clear(&e);
+    k8tls_err_set(&e, "ca.key", 3, 7, "%s", "not a key");
+    k8tls_diags_add_err(&d, "ca.import.key", &e);
+    k8tls_err_clear(&e);
+    k8tls_err_set(&e, NULL, 0, 0, "%s", "out of memory");
+    k8tls_diags_add_err(&d, NULL, &e);
+    ck_assert_uint_eq(d.n, 2);
+    ck_assert_uint_eq(k8tls_diags_count(&d, K8TLS_SEV_ERROR), 2);
+    ck_assert_str_eq(d.v[0].file, "ca.key");
+    ck_assert_int_eq(d.v[0].line, 3);
+    ck_assert_int_eq(d.v[0].col, 7);
+    ck_assert_str_eq(d.v[0].path, "ca.import.key");
+    ck_assert_str_eq(d.v[0].msg, "not a key");
+    ck_assert_ptr_null(d.v[1].file);     /* no file: none, not "" */
+    ck_assert_ptr_null(d.v[1].path);
+    ck_assert_str_eq(k8tls_diag_format(&d.v[1], buf, sizeof buf), "error: out of memory");
+    k8tls_diags_free(&d);
+}
+END_TEST
+
 static Suite *plan_suite(void)
 {
     Suite *s = suite_create("plan");
@@ -669,6 +696,7 @@ static Suite *plan_suite(void)
     tcase_add_test(tc, test_extra_sans_are_dns_names_or_ip_addresses);
     tcase_add_test(tc, test_validation_names_the_file_position_of_the_key);
     tcase_add_test(tc, test_resolve_reads_env_and_file_references_and_checks_k11);
+    tcase_add_test(tc, test_an_error_becomes_a_diagnostic_with_its_file_position);
     suite_add_tcase(s, tc);
     return s;
 }
