@@ -4,12 +4,23 @@
 #define K8TLS_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* `k8tls-wizard inspect [--password REF] PATH...`: argv[0] is "inspect". (issue 3) */
 int k8tls_cli_inspect(int argc, char **argv);
 
 /* `k8tls-wizard rotate ...`: argv[0] is "rotate". (issue 7) */
 int k8tls_cli_rotate(int argc, char **argv);
+
+/* Shared by the command-line faces (defined in src/cli/main.c); prog starts their messages.
+ * k8tls_cli_add_context appends a --context value to *v (*n items); -1 after printing
+ * "PROG: out of memory". k8tls_cli_write_output writes the bundle into dir (k8tls_output_write)
+ * and says so on stderr ("wrote DIR (N files); see DIR/NEXT-STEPS.md"), or prints the reason
+ * and "DIR was not written" and returns -1. */
+struct k8tls_bundle;
+int k8tls_cli_add_context(const char *prog, const char ***v, size_t *n, const char *name);
+int k8tls_cli_write_output(const char *prog, const struct k8tls_bundle *b, const char *dir,
+                           bool force);
 
 struct k8tls_tui_opts {
     const char *theme;        /* NAME or PATH, NULL = default */

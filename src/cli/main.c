@@ -140,6 +140,33 @@ static void print_version(void)
 #endif
 }
 
+int k8tls_cli_add_context(const char *prog, const char ***v, size_t *n, const char *name)
+{
+    const char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+    if (!nv) {
+        fprintf(stderr, "%s: %s\n", prog, _("out of memory"));
+        return -1;
+    }
+    *v = nv;
+    nv[(*n)++] = name;
+    return 0;
+}
+
+int k8tls_cli_write_output(const char *prog, const struct k8tls_bundle *b, const char *dir,
+                           bool force)
+{
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    if (k8tls_output_write(b, dir, force, &e) < 0) {
+        char buf[2048];
+        fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
+        fprintf(stderr, _("%s: %s was not written\n"), prog, dir);
+        return -1;
+    }
+    fprintf(stderr, _("%s: wrote %s (%zu files); see %s/NEXT-STEPS.md\n"), prog, dir, b->n, dir);
+    return 0;
+}
+
 /* Returns -1 on success, or the exit code to leave with. */
 static int parse(int argc, char **argv, struct opts *o)
 {
@@ -161,16 +188,10 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'o': o->output = optarg; break;
         case OPT_FORCE: o->force = true; break;
         case OPT_APPLY: o->apply = true; break;
-        case OPT_CONTEXT: {
-            const char **v = realloc(o->contexts, (o->n_contexts + 1) * sizeof *v);
-            if (!v) {
-                fprintf(stderr, "%s: %s\n", prog, _("out of memory"));
+        case OPT_CONTEXT:
+            if (k8tls_cli_add_context(prog, &o->contexts, &o->n_contexts, optarg) < 0)
                 return EXIT_ENV;
-            }
-            o->contexts = v;
-            o->contexts[o->n_contexts++] = optarg;
             break;
-        }
         case OPT_KUBECONFIG: o->kubeconfig = optarg; break;
         case OPT_DRY_RUN:
             if (strcmp(optarg, "server") != 0) {
@@ -416,18 +437,9 @@ static int run_pipeline(const struct opts *o)
     print_diags(&b->notes, &seen);
     k8tls_bundle_print_changes(b, stderr);
 
-    if (dir) {
-        struct k8tls_err e;
-        k8tls_err_clear(&e);
-        if (k8tls_output_write(b, dir, o->force, &e) < 0) {
-            char buf[2048];
-            fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
-            fprintf(stderr, _("%s: %s was not written\n"), prog, dir);
-            rc = EXIT_ENV;
-            goto out;
-        }
-        fprintf(stderr, _("%s: wrote %s (%zu files); see %s/NEXT-STEPS.md\n"), prog, dir, b->n,
-                dir);
+    if (dir && k8tls_cli_write_output(prog, b, dir, o->force) < 0) {
+        rc = EXIT_ENV;
+        goto out;
     }
 
     if (o->apply) {

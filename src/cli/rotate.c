@@ -16,7 +16,6 @@
 #include "k8tls/i18n.h"
 #include "k8tls/cli.h"
 #include "k8tls/rotate.h"
-#include "k8tls/output.h"
 #include "k8tls/kube.h"
 #include "k8tls/inspect.h"
 
@@ -140,16 +139,10 @@ static int parse(int argc, char **argv, struct ropts *o)
         case OPT_NEW_PASSWORDS: o->r.new_passwords = true; break;
         case OPT_FORCE: o->r.force = true; break;
         case OPT_APPLY: o->apply = true; break;
-        case OPT_CONTEXT: {
-            const char **v = realloc(o->contexts, (o->n_contexts + 1) * sizeof *v);
-            if (!v) {
-                fprintf(stderr, "%s: %s\n", prog, _("out of memory"));
+        case OPT_CONTEXT:
+            if (k8tls_cli_add_context(prog, &o->contexts, &o->n_contexts, optarg) < 0)
                 return EXIT_ENV;
-            }
-            o->contexts = v;
-            o->contexts[o->n_contexts++] = optarg;
             break;
-        }
         case OPT_KUBECONFIG: o->r.kubeconfig = optarg; break;
         case OPT_DRY_RUN:
             if (strcmp(optarg, "server") != 0) {
@@ -366,17 +359,10 @@ int k8tls_cli_rotate(int argc, char **argv)
     k8tls_diags_print(&d, stderr);
     k8tls_diags_print(&b->notes, stderr);
 
-    struct k8tls_err e;
-    k8tls_err_clear(&e);
-    if (k8tls_output_write(b, o.output, o.r.force, &e) < 0) {
-        char buf[2048];
-        fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
-        fprintf(stderr, _("%s: %s was not written\n"), prog, o.output);
+    if (k8tls_cli_write_output(prog, b, o.output, o.r.force) < 0) {
         rc = EXIT_ENV;
         goto out;
     }
-    fprintf(stderr, _("%s: wrote %s (%zu files); see %s/NEXT-STEPS.md\n"), prog, o.output, b->n,
-            o.output);
     rc = EXIT_OK;
 
     if (o.apply) {
