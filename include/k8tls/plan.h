@@ -189,4 +189,8 @@ bool k8tls_plan_wants_server_stores(const struct k8tls_plan *p);
 bool k8tls_plan_wants_client_stores(const struct k8tls_plan *p);
 bool k8tls_plan_wants_medusa_certs(const struct k8tls_plan *p);
 
+/* Does datacenter i name a k8sContext that no earlier datacenter names? (Each context that runs
+ * a datacenter once, in the datacenters' order; false for a datacenter without k8sContext.) */
+bool k8tls_plan_dc_context_is_first(const struct k8tls_plan *p, size_t i);
+
 #endif

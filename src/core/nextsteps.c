@@ -106,17 +106,9 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
                                     "Secrets too (and the namespace):"));
         ybuf_puts(&t, "```sh\n");
         for (size_t i = 0; i < p->cluster.n_dcs; i++) {
-            const char *ctx = p->cluster.dcs[i].k8s_context;
-            if (!ctx || !*ctx)
+            if (!k8tls_plan_dc_context_is_first(p, i))
                 continue;
-            bool seen = false;
-            for (size_t j = 0; j < i; j++)
-                if (p->cluster.dcs[j].k8s_context &&
-                    strcmp(p->cluster.dcs[j].k8s_context, ctx) == 0)
-                    seen = true;
-            if (seen)
-                continue;
-            ybuf_printf(&t, "kubectl --context %s apply", ctx);
+            ybuf_printf(&t, "kubectl --context %s apply", p->cluster.dcs[i].k8s_context);
             for (size_t k = 0; k < b->n; k++)
                 if (b->v[k].kind == K8TLS_ART_NAMESPACE || b->v[k].kind == K8TLS_ART_SECRET)
                     ybuf_printf(&t, " -f %s", b->v[k].path);

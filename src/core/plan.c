@@ -451,6 +451,17 @@ bool k8tls_plan_wants_client_stores(const struct k8tls_plan *p)
     return p->encryption.client.enabled;
 }
 
+bool k8tls_plan_dc_context_is_first(const struct k8tls_plan *p, size_t i)
+{
+    const char *c = i < p->cluster.n_dcs ? p->cluster.dcs[i].k8s_context : NULL;
+    if (!c || !*c)
+        return false;
+    for (size_t j = 0; j < i; j++)
+        if (p->cluster.dcs[j].k8s_context && strcmp(p->cluster.dcs[j].k8s_context, c) == 0)
+            return false;
+    return true;
+}
+
 bool k8tls_plan_wants_medusa_certs(const struct k8tls_plan *p)
 {
     return p->cluster.medusa.enabled && p->encryption.client.enabled &&

@@ -10,7 +10,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <openssl/x509.h>
 
 /* ---- YAML documents --------------------------------------------------------------------- */
@@ -248,15 +247,10 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
                                 "context that runs a datacenter (the operator copies no Secret "
                                 "between clusters):"));
     ybuf_printf(&t, "```sh\nkubectl apply --server-side --field-manager=k8tls-wizard -k .\n");
-    for (size_t i = 0; i < p->cluster.n_dcs; i++) {
-        const char *c = p->cluster.dcs[i].k8s_context;
-        bool seen = !c || !*c;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = p->cluster.dcs[j].k8s_context && strcmp(p->cluster.dcs[j].k8s_context, c) == 0;
-        if (!seen)
+    for (size_t i = 0; i < p->cluster.n_dcs; i++)
+        if (k8tls_plan_dc_context_is_first(p, i))
             ybuf_printf(&t, "kubectl --context %s apply --server-side --field-manager=k8tls-wizard "
-                            "-k .\n", c);
-    }
+                            "-k .\n", p->cluster.dcs[i].k8s_context);
     ybuf_printf(&t, "```\n\n");
     ybuf_printf(&t, "%s\n\n", _("(`k8tls-wizard rotate ... --apply` does the same, in every "
                                 "datacenter's context.)"));

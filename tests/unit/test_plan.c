@@ -668,6 +668,26 @@ START_TEST(test_an_error_becomes_a_diagnostic_with_its_file_position)
 }
 END_TEST
 
+/* k8tls_plan_dc_context_is_first: NEXT-STEPS.md of the bundle and of a rotation phase list each
+ * context that runs a datacenter once. */
+START_TEST(test_each_datacenter_context_is_first_once)
+{
+    struct k8tls_plan *p = k8tls_plan_new_defaults();
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(k8tls_plan_set_dcs(p, 5), 0);
+    const char *ctx[5] = { "east", NULL, "west", "east", "" };
+    for (size_t i = 0; i < 5; i++)
+        p->cluster.dcs[i].k8s_context = ctx[i] ? strdup(ctx[i]) : NULL;
+    ck_assert(k8tls_plan_dc_context_is_first(p, 0));
+    ck_assert(!k8tls_plan_dc_context_is_first(p, 1));    /* none */
+    ck_assert(k8tls_plan_dc_context_is_first(p, 2));
+    ck_assert(!k8tls_plan_dc_context_is_first(p, 3));    /* east again */
+    ck_assert(!k8tls_plan_dc_context_is_first(p, 4));    /* empty */
+    ck_assert(!k8tls_plan_dc_context_is_first(p, 5));    /* no such datacenter */
+    k8tls_plan_free(p);
+}
+END_TEST
+
 static Suite *plan_suite(void)
 {
     Suite *s = suite_create("plan");
@@ -678,6 +698,7 @@ static Suite *plan_suite(void)
     tcase_add_test(tc, test_dup_is_deep_and_the_same);
     tcase_add_test(tc, test_enum_names_parse_back);
     tcase_add_test(tc, test_base_dir_is_the_answers_files_directory);
+    tcase_add_test(tc, test_each_datacenter_context_is_first_once);
     suite_add_tcase(s, tc);
     tc = tcase_create("rules");
     tcase_add_test(tc, test_medusa_certificate_requires_client_encryption_k8);
