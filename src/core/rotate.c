@@ -331,17 +331,23 @@ const char *k8tls_rotate_stage_describe(enum k8tls_rotate_stage st)
 
 /* ---- reading the Secrets into the model --------------------------------------------------- */
 
+/* The bytes of a Secret value as a NUL-terminated heap string. */
+static char *text_of(const struct k8tls_secret *s)
+{
+    char *t = malloc(s->len + 1);
+    if (t) {
+        memcpy(t, s->data, s->len);
+        t[s->len] = '\0';
+    }
+    return t;
+}
+
 /* A password value: text without NUL bytes. */
 static char *password_of(const struct k8tls_secret *v)
 {
     if (!v || memchr(v->data, '\0', v->len))
         return NULL;
-    char *s = malloc(v->len + 1);
-    if (!s)
-        return NULL;
-    memcpy(s, v->data, v->len);
-    s[v->len] = '\0';
-    return s;
+    return text_of(v);
 }
 
 static const struct k8tls_secret *need_key(const struct k8tls_rsecret *sec, const char *key,
@@ -1442,16 +1448,6 @@ static int push_ref(STACK_OF(X509) *sk, X509 *x)
         return -1;
     }
     return 0;
-}
-
-static char *text_of(const struct k8tls_secret *s)
-{
-    char *t = malloc(s->len + 1);
-    if (t) {
-        memcpy(t, s->data, s->len);
-        t[s->len] = '\0';
-    }
-    return t;
 }
 
 /* A new root CA for phase trust: the old CA's subject with a dated CN (two CAs with one subject
