@@ -6,6 +6,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The process exit codes (SPEC §2). */
+enum k8tls_exit {
+    K8TLS_EXIT_OK = 0,
+    K8TLS_EXIT_INVALID = 1,    /* a validation or inspection problem; refused (nothing written) */
+    K8TLS_EXIT_USAGE = 2,
+    K8TLS_EXIT_ENV = 3,        /* kubectl missing, API refused, disk... */
+};
+
 /* `k8tls-wizard inspect [--password REF] PATH...`: argv[0] is "inspect". (issue 3) */
 int k8tls_cli_inspect(int argc, char **argv);
 

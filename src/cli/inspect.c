@@ -49,16 +49,16 @@ int k8tls_cli_inspect(int argc, char **argv)
             break;
         case 'h':
             inspect_help(stdout);
-            return 0;
+            return K8TLS_EXIT_OK;
         default:
             fprintf(stderr, _("Try '%s inspect --help' for more information.\n"), PACKAGE);
-            return 2;
+            return K8TLS_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         fprintf(stderr, _("%s: inspect: no PATH given\n"), PACKAGE);
         fprintf(stderr, _("Try '%s inspect --help' for more information.\n"), PACKAGE);
-        return 2;
+        return K8TLS_EXIT_USAGE;
     }
     char *password = NULL;
     if (pw_ref) {
@@ -66,7 +66,7 @@ int k8tls_cli_inspect(int argc, char **argv)
             fprintf(stderr,
                     _("%s: inspect: --password takes env:NAME or file:PATH (a password on the "
                       "command line is visible to every user of this machine)\n"), PACKAGE);
-            return 2;
+            return K8TLS_EXIT_USAGE;
         }
         struct k8tls_err e;
         k8tls_err_clear(&e);
@@ -74,7 +74,7 @@ int k8tls_cli_inspect(int argc, char **argv)
         if (!password) {
             char buf[2048];
             fprintf(stderr, "%s: inspect: --password: %s\n", PACKAGE, k8tls_err_format(&e, buf, sizeof buf));
-            return 2;
+            return K8TLS_EXIT_USAGE;
         }
     }
     struct k8tls_inspect_opts o = { .password = password };
@@ -85,7 +85,7 @@ int k8tls_cli_inspect(int argc, char **argv)
     k8tls_inspect_print(&r, stdout);
     fflush(stdout);
     k8tls_inspect_print_errors(&r, stderr);
-    int rc = k8tls_inspect_count(&r, K8TLS_SEV_ERROR) ? 1 : 0;
+    int rc = k8tls_inspect_count(&r, K8TLS_SEV_ERROR) ? K8TLS_EXIT_INVALID : K8TLS_EXIT_OK;
     k8tls_inspect_free(&r);
     k8tls_secure_free_str(password);
     return rc;

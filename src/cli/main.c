@@ -32,8 +32,6 @@
 #include "k8tls/kube.h"
 #include "k8tls/cli.h"
 
-enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
-
 enum {
     OPT_PRINT_ANSWERS = 256, OPT_ANSWERS, OPT_DEFAULTS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT,
     OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF, OPT_FORCE_CONFLICTS, OPT_CREATE_NAMESPACE, OPT_THEME,
@@ -180,7 +178,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case OPT_ANSWERS:
             if (o->answers) {
                 usage_error(_("--answers is given twice"));
-                return EXIT_USAGE;
+                return K8TLS_EXIT_USAGE;
             }
             o->answers = optarg;
             break;
@@ -190,13 +188,13 @@ static int parse(int argc, char **argv, struct opts *o)
         case OPT_APPLY: o->apply = true; break;
         case OPT_CONTEXT:
             if (k8tls_cli_add_context(prog, &o->contexts, &o->n_contexts, optarg) < 0)
-                return EXIT_ENV;
+                return K8TLS_EXIT_ENV;
             break;
         case OPT_KUBECONFIG: o->kubeconfig = optarg; break;
         case OPT_DRY_RUN:
             if (strcmp(optarg, "server") != 0) {
                 usage_error(_("only --dry-run=server is supported"));
-                return EXIT_USAGE;
+                return K8TLS_EXIT_USAGE;
             }
             o->dry_run_server = true;
             break;
@@ -209,7 +207,7 @@ static int parse(int argc, char **argv, struct opts *o)
         default:
             /* getopt_long has said what is wrong */
             try_help();
-            return EXIT_USAGE;
+            return K8TLS_EXIT_USAGE;
         }
     }
     if (o->help || o->version)
@@ -218,20 +216,20 @@ static int parse(int argc, char **argv, struct opts *o)
         char msg[512];
         snprintf(msg, sizeof msg, _("unexpected argument '%s'"), argv[optind]);
         usage_error(msg);
-        return EXIT_USAGE;
+        return K8TLS_EXIT_USAGE;
     }
     if (o->answers && o->defaults) {
         usage_error(_("--answers and --defaults exclude each other"));
-        return EXIT_USAGE;
+        return K8TLS_EXIT_USAGE;
     }
     if (o->print_answers && (o->output || o->apply || o->force)) {
         usage_error(_("--print-answers writes nothing: it cannot be combined with --output, --force or --apply"));
-        return EXIT_USAGE;
+        return K8TLS_EXIT_USAGE;
     }
     if (!o->apply && (o->n_contexts || o->kubeconfig || o->dry_run_server || o->diff ||
                       o->force_conflicts)) {
         usage_error(_("--context, --kubeconfig, --dry-run, --diff and --force-conflicts need --apply"));
-        return EXIT_USAGE;
+        return K8TLS_EXIT_USAGE;
     }
     return -1;
 }
@@ -356,7 +354,7 @@ static int run_print_answers(const struct opts *o)
             fprintf(stderr, "%s: %s\n", prog, _("out of memory"));
         k8tls_plan_free(p);
         k8tls_diags_free(&d);
-        return EXIT_INVALID;
+        return K8TLS_EXIT_INVALID;
     }
     print_diags(&d, NULL);
     k8tls_diags_free(&d);
@@ -366,9 +364,9 @@ static int run_print_answers(const struct opts *o)
     k8tls_plan_free(p);
     if (rc < 0) {
         fprintf(stderr, "%s: %s\n", prog, e.msg);
-        return EXIT_ENV;
+        return K8TLS_EXIT_ENV;
     }
-    return EXIT_OK;
+    return K8TLS_EXIT_OK;
 }
 
 static int run_pipeline(const struct opts *o)
@@ -378,7 +376,7 @@ static int run_pipeline(const struct opts *o)
     struct k8tls_bundle *b = NULL;
     struct k8tls_plan *p;
     char *dir = NULL;
-    int rc = EXIT_OK;
+    int rc = K8TLS_EXIT_OK;
     k8tls_diags_init(&d);
 
     if (o->answers)
@@ -390,7 +388,7 @@ static int run_pipeline(const struct opts *o)
         if (!d.n)
             fprintf(stderr, "%s: %s\n", prog, _("out of memory"));
         k8tls_diags_free(&d);
-        return EXIT_INVALID;
+        return K8TLS_EXIT_INVALID;
     }
     if (o->create_namespace)
         p->output.create_namespace = true;
@@ -408,7 +406,7 @@ static int run_pipeline(const struct opts *o)
     k8tls_diags_free(&d);
     if (nerr) {
         fprintf(stderr, _("%s: nothing was written: fix the errors above\n"), prog);
-        rc = EXIT_INVALID;
+        rc = K8TLS_EXIT_INVALID;
         goto out;
     }
 
@@ -419,7 +417,7 @@ static int run_pipeline(const struct opts *o)
     if (dir && !o->force && occupied(dir)) {
         fprintf(stderr, _("%s: %s already exists and is not empty: nothing was written (use --force to replace it)\n"),
                 prog, dir);
-        rc = EXIT_INVALID;
+        rc = K8TLS_EXIT_INVALID;
         goto out;
     }
 
@@ -429,7 +427,7 @@ static int run_pipeline(const struct opts *o)
         print_diags(&d, &seen);
         k8tls_diags_free(&d);
         fprintf(stderr, _("%s: nothing was written\n"), prog);
-        rc = EXIT_INVALID;
+        rc = K8TLS_EXIT_INVALID;
         goto out;
     }
     print_diags(&d, &seen);
@@ -438,7 +436,7 @@ static int run_pipeline(const struct opts *o)
     k8tls_bundle_print_changes(b, stderr);
 
     if (dir && k8tls_cli_write_output(prog, b, dir, o->force) < 0) {
-        rc = EXIT_ENV;
+        rc = K8TLS_EXIT_ENV;
         goto out;
     }
 
@@ -467,7 +465,7 @@ static int finish(int rc)
     /* GNU: a failed write to stdout (full disk, closed pipe) is an error */
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, _("%s: cannot write to standard output: %s\n"), prog, strerror(errno));
-        return rc ? rc : EXIT_ENV;
+        return rc ? rc : K8TLS_EXIT_ENV;
     }
     return rc;
 }
@@ -494,10 +492,10 @@ int main(int argc, char **argv)
     }
     if (o.help) {
         print_help();
-        rc = EXIT_OK;
+        rc = K8TLS_EXIT_OK;
     } else if (o.version) {
         print_version();
-        rc = EXIT_OK;
+        rc = K8TLS_EXIT_OK;
     } else if (o.print_answers) {
         rc = run_print_answers(&o);
     } else if ((o.answers || o.defaults) && !o.tui) {
@@ -505,7 +503,7 @@ int main(int argc, char **argv)
     } else if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         fprintf(stderr, _("%s: no terminal on standard input and output: use --answers FILE or --defaults to run without questions (see --help)\n"),
                 prog);
-        rc = EXIT_USAGE;
+        rc = K8TLS_EXIT_USAGE;
     } else {
         const char *nc = getenv("NO_COLOR");
         struct k8tls_tui_opts t = {

@@ -19,8 +19,6 @@
 #include "k8tls/kube.h"
 #include "k8tls/inspect.h"
 
-enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_ENV = 3 };
-
 enum {
     OPT_FROM = 256, OPT_FROM_CONTEXT, OPT_ANSWERS, OPT_PHASE, OPT_CA_KEY, OPT_CA_KEY_PASSWORD,
     OPT_NEW_PASSWORDS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT, OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF,
@@ -129,7 +127,7 @@ static int parse(int argc, char **argv, struct ropts *o)
                 snprintf(msg, sizeof msg,
                          _("--phase: '%s' is not a phase (renew, trust, reissue, retire)"), optarg);
                 usage_error(msg);
-                return EXIT_USAGE;
+                return K8TLS_EXIT_USAGE;
             }
             o->phase = (enum k8tls_rotate_phase)ph;
             break;
@@ -141,13 +139,13 @@ static int parse(int argc, char **argv, struct ropts *o)
         case OPT_APPLY: o->apply = true; break;
         case OPT_CONTEXT:
             if (k8tls_cli_add_context(prog, &o->contexts, &o->n_contexts, optarg) < 0)
-                return EXIT_ENV;
+                return K8TLS_EXIT_ENV;
             break;
         case OPT_KUBECONFIG: o->r.kubeconfig = optarg; break;
         case OPT_DRY_RUN:
             if (strcmp(optarg, "server") != 0) {
                 usage_error(_("--dry-run: only --dry-run=server is supported"));
-                return EXIT_USAGE;
+                return K8TLS_EXIT_USAGE;
             }
             o->dry_run_server = true;
             break;
@@ -157,13 +155,13 @@ static int parse(int argc, char **argv, struct ropts *o)
             char msg[256];
             snprintf(msg, sizeof msg, _("option '%s' needs a value"), argv[optind - 1]);
             usage_error(msg);
-            return EXIT_USAGE;
+            return K8TLS_EXIT_USAGE;
         }
         default: {
             char msg[256];
             snprintf(msg, sizeof msg, _("unknown option '%s'"), argv[optind - 1]);
             usage_error(msg);
-            return EXIT_USAGE;
+            return K8TLS_EXIT_USAGE;
         }
         }
     }
@@ -173,38 +171,38 @@ static int parse(int argc, char **argv, struct ropts *o)
         char msg[512];
         snprintf(msg, sizeof msg, _("unexpected argument '%s'"), argv[optind]);
         usage_error(msg);
-        return EXIT_USAGE;
+        return K8TLS_EXIT_USAGE;
     }
     if (!o->r.from_dir && !o->r.from_context) {
         usage_error(_("say where to start from: --from DIR or --from-context NAME"));
-        return EXIT_USAGE;
+        return K8TLS_EXIT_USAGE;
     }
     if (o->r.answers && o->r.from_dir) {
         usage_error(_("--answers is for --from-context alone: DIR holds its own answers.yaml"));
-        return EXIT_USAGE;
+        return K8TLS_EXIT_USAGE;
     }
     if (o->r.ca_key_password && !o->r.ca_key) {
         usage_error(_("--ca-key-password needs --ca-key"));
-        return EXIT_USAGE;
+        return K8TLS_EXIT_USAGE;
     }
     if (!o->apply && (o->n_contexts || o->dry_run_server || o->diff || o->force_conflicts)) {
         usage_error(_("--context, --dry-run, --diff and --force-conflicts need --apply"));
-        return EXIT_USAGE;
+        return K8TLS_EXIT_USAGE;
     }
     if (o->r.from_context && o->n_contexts && strcmp(o->contexts[0], o->r.from_context) != 0) {
         usage_error(_("--from-context and the first --context differ: the live Secrets must be "
                       "checked where the phase is applied"));
-        return EXIT_USAGE;
+        return K8TLS_EXIT_USAGE;
     }
     if (o->phase == K8TLS_ROTATE_NONE && (o->output || o->apply || o->r.new_passwords)) {
         usage_error(_("--output, --apply and --new-passwords need --phase: without it, rotate "
                       "only shows what exists and proposes the next step"));
-        return EXIT_USAGE;
+        return K8TLS_EXIT_USAGE;
     }
     if (o->phase != K8TLS_ROTATE_NONE && !o->output) {
         usage_error(_("--phase needs --output NEWDIR: the phase's bundle (with the CA keys the "
                       "next phase needs) must be kept"));
-        return EXIT_USAGE;
+        return K8TLS_EXIT_USAGE;
     }
     return -1;
 }
@@ -261,7 +259,7 @@ int k8tls_cli_rotate(int argc, char **argv)
     if (o.help) {
         print_help();
         free(o.contexts);
-        return EXIT_OK;
+        return K8TLS_EXIT_OK;
     }
 
     /* --apply checks the live Secrets: read them from the control-plane context */
@@ -278,7 +276,7 @@ int k8tls_cli_rotate(int argc, char **argv)
                 char buf[2048];
                 fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
                 free(o.contexts);
-                return EXIT_ENV;
+                return K8TLS_EXIT_ENV;
             }
             current = kc->current_context;
             if (!current || !*current) {
@@ -287,7 +285,7 @@ int k8tls_cli_rotate(int argc, char **argv)
                           "--context NAME"));
                 k8tls_kubeconfig_free(kc);
                 free(o.contexts);
-                return EXIT_ENV;
+                return K8TLS_EXIT_ENV;
             }
             o.r.from_context = current;
         }
@@ -307,7 +305,7 @@ int k8tls_cli_rotate(int argc, char **argv)
     k8tls_diags_init(&d);
     if (lrc < 0) {
         fprintf(stderr, _("%s: nothing was written\n"), prog);
-        rc = lrc == -3 ? EXIT_ENV : EXIT_INVALID;
+        rc = lrc == -3 ? K8TLS_EXIT_ENV : K8TLS_EXIT_INVALID;
         goto out;
     }
     if (!o.quiet) {
@@ -321,7 +319,7 @@ int k8tls_cli_rotate(int argc, char **argv)
     if (k8tls_rotate_plan(s, o.phase, &o.r, &dec, &d) < 0) {
         k8tls_diags_print(&d, stderr);
         fprintf(stderr, _("%s: nothing was written\n"), prog);
-        rc = EXIT_INVALID;
+        rc = K8TLS_EXIT_INVALID;
         goto out;
     }
     if (o.phase == K8TLS_ROTATE_NONE) {
@@ -339,31 +337,31 @@ int k8tls_cli_rotate(int argc, char **argv)
             printf("%s\n", _("To run it:"));
             print_command(&o, dec.phase);
         }
-        rc = EXIT_OK;
+        rc = K8TLS_EXIT_OK;
         goto out;
     }
 
     if (!o.r.force && occupied(o.output)) {
         fprintf(stderr, _("%s: %s already exists and is not empty: nothing was written (use "
                           "--force to replace it)\n"), prog, o.output);
-        rc = EXIT_INVALID;
+        rc = K8TLS_EXIT_INVALID;
         goto out;
     }
     fprintf(stderr, "%s: %s\n", prog, k8tls_rotate_phase_title(o.phase));
     if (k8tls_rotate_run(s, o.phase, &o.r, progress, NULL, &b, &d) < 0 || !b) {
         k8tls_diags_print(&d, stderr);
         fprintf(stderr, _("%s: nothing was written\n"), prog);
-        rc = EXIT_INVALID;
+        rc = K8TLS_EXIT_INVALID;
         goto out;
     }
     k8tls_diags_print(&d, stderr);
     k8tls_diags_print(&b->notes, stderr);
 
     if (k8tls_cli_write_output(prog, b, o.output, o.r.force) < 0) {
-        rc = EXIT_ENV;
+        rc = K8TLS_EXIT_ENV;
         goto out;
     }
-    rc = EXIT_OK;
+    rc = K8TLS_EXIT_OK;
 
     if (o.apply) {
         const char *ctx1[1] = { o.r.from_context };
@@ -377,7 +375,7 @@ int k8tls_cli_rotate(int argc, char **argv)
         };
         rc = k8tls_kube_apply(b, k8tls_rotate_state_plan(s), &ao);
     }
-    if (rc == EXIT_OK && !o.diff && !o.dry_run_server) {
+    if (rc == K8TLS_EXIT_OK && !o.diff && !o.dry_run_server) {
         bool more = o.phase == K8TLS_ROTATE_TRUST || o.phase == K8TLS_ROTATE_REISSUE;
         char task[4200];
         snprintf(task, sizeof task, "%s/restart/k8ssandratask.yaml", o.output);
