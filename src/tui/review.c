@@ -102,6 +102,7 @@ int tui_review_build_bundle(struct tui *t)
     copy_diags(&t->review_diags, &b->notes);
     t->bundle = b;
     t->bundle_plan = bp;
+    t->bundle_gen++;
     return 0;
 }
 
@@ -480,8 +481,8 @@ static void review_build(struct tui *t, struct page *pg, int top, int bottom)
     free(title);
     if (g_list >= 0 && t->review_line > 0 && (size_t)t->review_line < t->n_review_rows)
         setCDKScrollCurrentItem((CDKSCROLL *)pg->it[g_list].obj, t->review_line);
-    const char *hint[1] = {_("r: reveal or hide the Secret value under the cursor   Left/Right: "
-                             "other files   Up/Down/PgUp/PgDn: scroll")};
+    const char *hint[1] = {_("r: reveal or hide the value under the cursor  d: diff against the "
+                             "cluster  Left/Right: other files  Up/Down: scroll")};
     tui_add_label(t, 2, bottom, COLS - 4, 1, hint, 1, K8TLS_ROLE_TEXT);
     free_tabs(tabs, n);
     (void)pg;
@@ -509,6 +510,11 @@ static void review_tick(struct tui *t, struct page *pg)
 
 static int review_key(struct tui *t, struct page *pg, int k)
 {
+    if ((k == 'd' || k == 'D') && g_list >= 0) {
+        /* kubectl diff --server-side against the chosen (or current) context */
+        tui_review_diff(t);
+        return 1;
+    }
     if (g_list < 0 || pg->focus != g_list)
         return 0;
     struct tab tabs[32];
@@ -604,7 +610,11 @@ const struct screen_ops tui_review_ops = {
     .help = N_("Every file the bundle holds: the K8ssandraCluster manifest, each Secret and "
                "NEXT-STEPS.md, one tab each (Left/Right or 1-9). Secret values are masked: move "
                "the cursor to one and press r to reveal it, r again to hide it. The last tab "
-               "lists the warnings (or the problems to fix). Nothing is written yet."),
+               "lists the warnings (or the problems to fix). Nothing is written yet. d runs "
+               "kubectl diff --server-side against the contexts chosen on the Output step (else "
+               "the kubeconfig's current context) and shows what would change, Secret values "
+               "masked."),
+    .bar_keys = N_("r: reveal  d: diff "),
     .build = review_build,
     .key = review_key,
     .tick = review_tick,
@@ -617,23 +627,51 @@ const struct screen_ops tui_review_ops = {
 static void result_build(struct tui *t, struct page *pg, int top, int bottom)
 {
     (void)pg;
-    char *lines[6];
-    int n = 0;
-    lines[n++] = tui_fmt(_("Written: %s (%zu files; keys, stores and Secrets readable by you "
+    char *para[8];
+    int np = 0;
+    para[np++] = tui_fmt(_("Written: %s (%zu files; keys, stores and Secrets readable by you "
                            "only)."),
                          t->written_dir ? t->written_dir : "-", t->written_files);
     if (t->answers_saved)
-        lines[n++] = tui_fmt(_("Answers saved to %s (replay: k8tls-wizard --answers %s --output "
+        para[np++] = tui_fmt(_("Answers saved to %s (replay: k8tls-wizard --answers %s --output "
                                "DIR)."),
                              t->answers_saved, t->answers_saved);
-    lines[n++] = tui_fmt(_("Apply it: kubectl apply -k %s   (the Secrets first, then the "
-                           "cluster)"),
-                         t->written_dir ? t->written_dir : "DIR");
+    const struct tui_applied *a = t->applied;
+    if (a && a->rc == 0)
+        para[np++] = a->dry_run ? tui_fmt(_("Server dry run in %s: %zu objects accepted, nothing "
+                                            "stored."),
+                                          a->contexts, a->n_done)
+                                : tui_fmt(_("Applied to %s: %zu objects (field manager "
+                                            "k8tls-wizard)."),
+                                          a->contexts, a->n_done);
+    else if (a)
+        para[np++] = tui_fmt(_("Apply to %s failed: %s. Applied: %s. Not applied: %s."),
+                             a->contexts, a->reason ? a->reason : "?",
+                             a->done ? a->done : _("nothing"), a->not_done ? a->not_done : "-");
+    int nr = tui_renew_result_lines(t, para + np, 8 - np);
+    np += nr;
+    if (!nr && !(a && a->rc == 0 && !a->dry_run))
+        para[np++] = tui_fmt(_("Apply it: kubectl apply -k %s   (the Secrets first, then the "
+                               "cluster)"),
+                             t->written_dir ? t->written_dir : "DIR");
+    /* word-wrapped, at most half the screen */
+    char *lines[16];
+    int n = 0;
+    for (int i = 0; i < np; i++) {
+        n += tui_wrap(para[i], COLS - 4, lines + n, 16 - n);
+        free(para[i]);
+    }
+    int maxl = (bottom - top) / 2;
+    if (n > maxl) {
+        for (int i = maxl; i < n; i++)
+            free(lines[i]);
+        n = maxl;
+    }
     tui_add_label(t, 2, top, COLS - 4, n, (const char *const *)lines, n, K8TLS_ROLE_TEXT);
     for (int i = 0; i < n; i++)
         free(lines[i]);
-    const struct k8tls_artifact *doc = NULL;
-    for (size_t i = 0; t->bundle && i < t->bundle->n; i++)
+    const struct k8tls_artifact *doc = k8tls_bundle_find(t->bundle, "NEXT-STEPS.md");
+    for (size_t i = 0; !doc && t->bundle && i < t->bundle->n; i++)
         if (t->bundle->v[i].kind == K8TLS_ART_DOC)
             doc = &t->bundle->v[i];
     if (doc) {

@@ -197,25 +197,38 @@ static const char *const welcome_modes[] = {
     N_("a new K8ssandraCluster manifest"),
     N_("add encryption to an existing manifest"),
     N_("load an answers file"),
+    N_("renew or rotate certificates"),
 };
 
 static void welcome_define(struct form *f)
 {
-    choice(f, N_("Start from"), NULL, welcome_modes, 3, true);
+    choice(f, N_("Start from"), NULL, welcome_modes, 4, true);
     int i = fld(f, F_PATH, N_("File"), "cluster.manifest");
     hint(f, i, N_("Type a path, or choose Browse to pick the file."));
 }
 
+/* the path follows the choice at once (the step count in the title too) */
+static int welcome_store(struct tui *t, struct form *f, bool strict)
+{
+    (void)strict;
+    enum k8tls_flow_path kind = f->f[W_MODE].choice == 3 ? K8TLS_PATH_ROTATE : K8TLS_PATH_WIZARD;
+    if (kind != t->path) {
+        t->path = kind;
+        tui_review_reset(t); /* the other path's bundle */
+    }
+    return 0;
+}
+
 static void welcome_load(struct tui *t, struct form *f)
 {
-    f->f[W_MODE].choice = t->welcome_mode;
+    f->f[W_MODE].choice = t->path == K8TLS_PATH_ROTATE ? 3 : t->welcome_mode;
     set_val(f, W_FILE, t->welcome_path ? t->welcome_path : "");
 }
 
 static void welcome_sync(struct tui *t, struct form *f)
 {
     (void)t;
-    f->f[W_FILE].hidden = f->f[W_MODE].choice == 0;
+    f->f[W_FILE].hidden = f->f[W_MODE].choice == 0 || f->f[W_MODE].choice == 3;
     f->f[W_FILE].label = f->f[W_MODE].choice == 1 ? N_("Manifest file") : N_("Answers file");
     f->f[W_FILE].path = f->f[W_MODE].choice == 1 ? "cluster.manifest" : NULL;
 }
@@ -223,6 +236,9 @@ static void welcome_sync(struct tui *t, struct form *f)
 static int welcome_check(struct tui *t, struct form *f)
 {
     int mode = f->f[W_MODE].choice;
+    welcome_store(t, f, true);
+    if (mode == 3)
+        return 0;
     char *path = trimmed(val(f, W_FILE));
     int errs = 0;
     if (!path)
@@ -337,6 +353,11 @@ static void welcome_notes(struct tui *t, struct form *f, char **lines, int max, 
     if (*n < max && f->f[W_MODE].choice == 1)
         lines[(*n)++] = strdup(_("The manifest keeps everything it has; the wizard sets or replaces "
                                  "only its encryption parts, and shows what changed on Review."));
+    if (*n < max && f->f[W_MODE].choice == 3)
+        lines[(*n)++] = strdup(_("Renews the certificates of a bundle written earlier (or of the "
+                                 "Secrets in a kube context), or rotates its CA without downtime "
+                                 "in three phases: the next steps show what is there and what is "
+                                 "due."));
 }
 
 /* ---- Cluster ---------------------------------------------------------------------------- */
@@ -1062,7 +1083,7 @@ static void medusa_notes(struct tui *t, struct form *f, char **lines, int max, i
 
 /* ---- Output ----------------------------------------------------------------------------- */
 
-enum { O_DIR, O_NS, O_SAVE, O_ANSWERS };
+enum { O_DIR, O_NS, O_SAVE, O_ANSWERS, O_APPLY, O_CTX, O_DRY };
 
 static void output_define(struct form *f)
 {
@@ -1073,11 +1094,48 @@ static void output_define(struct form *f)
     yesno(f, N_("Save the answers file"), NULL, true);
     i = fld(f, F_PATH, N_("Answers file"), NULL);
     hint(f, i, N_("Passwords are saved only as env:/file: references, never in clear."));
-    /* APPLY (issue 6, engineer E): the "apply to kube contexts" choice goes here: a yes/no field
-     * plus a context list from k8tls_kubeconfig_load(t->opts->kubeconfig) (a choice per context,
-     * or a text field "ctx1, ctx2"), and in output_check() a call to k8tls_kube_apply(t->bundle,
-     * tui_keygen_plan(t->kg), &opts) with opts.quiet = true and on_object feeding t->status;
-     * the Result screen then lists what was applied. */
+    /* apply (issue 6): after writing, to the contexts chosen from the kubeconfig */
+    i = yesno(f, N_("Apply to a cluster"), NULL, true);
+    hint(f, i, N_("After writing, send the bundle to Kubernetes with kubectl (server-side apply, "
+                  "field manager k8tls-wizard)."));
+    i = fld(f, F_MULTI, N_("Kube contexts"), NULL);
+    hint(f, i, N_("Space selects or unselects the context under the cursor. The first one "
+                  "selected is the control plane (the K8ssandraCluster goes there); every one "
+                  "gets the Secrets."));
+    i = yesno(f, N_("Server dry run"), NULL, false);
+    hint(f, i, N_("The API servers check every object (dryRun=All) and store nothing."));
+}
+
+/* the kubeconfig's contexts in the list, the current one (or the rotation's source) chosen */
+static void output_contexts_fill(struct tui *t, struct form *f)
+{
+    tui_kube_load(t);
+    struct field *fd = &f->f[O_CTX];
+    if (!t->kc || fd->items)
+        return;
+    fd->current_item = -1;
+    fd->n_items = 0;
+    fd->items = calloc(t->kc->n_contexts + 1, sizeof *fd->items);
+    if (!fd->items)
+        return;
+    for (size_t i = 0; i < t->kc->n_contexts; i++) {
+        fd->items[fd->n_items] = strdup(t->kc->contexts[i].name);
+        if (!fd->items[fd->n_items])
+            break;
+        if (strcmp(t->kc->contexts[i].name, t->kc->current_context) == 0)
+            fd->current_item = fd->n_items;
+        fd->n_items++;
+    }
+    const char *want = tui_renew_source_context(t);
+    int pick = fd->current_item;
+    for (int i = 0; want && i < fd->n_items; i++)
+        if (strcmp(fd->items[i], want) == 0)
+            pick = i;
+    if (pick >= 0 && (fd->sel = malloc(sizeof *fd->sel))) {
+        fd->sel[0] = pick;
+        fd->n_sel = 1;
+        fd->choice = pick;
+    }
 }
 
 static void output_load(struct tui *t, struct form *f)
@@ -1090,13 +1148,35 @@ static void output_load(struct tui *t, struct form *f)
 
 static void output_sync(struct tui *t, struct form *f)
 {
-    (void)t;
-    f->f[O_ANSWERS].hidden = !f->f[O_SAVE].choice;
+    bool rot = t->path == K8TLS_PATH_ROTATE;
+    /* a phase's bundle holds its own answers.yaml and no Namespace */
+    f->f[O_NS].hidden = f->f[O_SAVE].hidden = rot;
+    f->f[O_ANSWERS].hidden = rot || !f->f[O_SAVE].choice;
+    bool apply = f->f[O_APPLY].choice;
+    if (apply)
+        output_contexts_fill(t, f);
+    f->f[O_CTX].hidden = !apply || !t->kc || f->f[O_CTX].n_items == 0;
+    f->f[O_DRY].hidden = !apply;
+    /* a kubeconfig that cannot be read: its file:line:col instead of the list */
+    if (apply && !t->kc && !f->f[O_APPLY].error)
+        tui_field_error(f, O_APPLY, t->kc_error ? t->kc_error : _("the kubeconfig cannot be read"));
+    else if (apply && t->kc && t->kc->n_contexts == 0 && !f->f[O_APPLY].error) {
+        char *files = k8tls_kubeconfig_describe(t->kc, t->opts ? t->opts->kubeconfig : NULL);
+        char *m = tui_fmt(_("no kube context in %s"), files ? files : "~/.kube/config");
+        tui_field_error(f, O_APPLY, m);
+        free(m);
+        free(files);
+    } else if (!apply && f->f[O_APPLY].error) {
+        free(f->f[O_APPLY].error);
+        f->f[O_APPLY].error = NULL;
+    }
 }
 
 static int output_store(struct tui *t, struct form *f, bool strict)
 {
     (void)strict;
+    if (t->path == K8TLS_PATH_ROTATE)
+        return 0; /* the phase's directory is only in the form */
     put_str(&t->plan->output.directory, f, O_DIR);
     t->plan->output.create_namespace = f->f[O_NS].choice;
     /* the namespace manifest changes the bundle: rebuild it now so that the count is right */
@@ -1158,29 +1238,22 @@ static int save_answers(const struct k8tls_plan *p, const char *path, struct k8t
     return rc;
 }
 
-static int output_check(struct tui *t, struct form *f)
+void tui_output_set_dir(struct tui *t, const char *dir)
 {
-    char *dir = trimmed(val(f, O_DIR));
-    char *ans = f->f[O_SAVE].choice ? trimmed(val(f, O_ANSWERS)) : NULL;
+    tui_form_ensure(t, K8TLS_SCR_OUTPUT);
+    set_val(&t->forms[K8TLS_SCR_OUTPUT], O_DIR, dir);
+}
+
+/* Writes the bundle (and the answers file) unless this very bundle is in dir already (a second
+ * Write after a failed apply). Returns the errors. */
+static int output_write(struct tui *t, struct form *f, const char *dir, const char *ans)
+{
     int errs = 0;
     bool force = false;
-    if (!dir || !*dir) {
-        tui_field_error(f, O_DIR, _("give the directory to write to"));
-        errs++;
-        goto out;
-    }
-    if (f->f[O_SAVE].choice && (!ans || !*ans)) {
-        tui_field_error(f, O_ANSWERS, _("give the file to save the answers to"));
-        errs++;
-        goto out;
-    }
-    if (tui_review_build_bundle(t) < 0 || !t->bundle) {
-        tui_field_error(f, -1, _("the bundle cannot be built: the Review step lists the problems"));
-        errs++;
-        goto out;
-    }
+    bool already = t->written_dir && strcmp(t->written_dir, dir) == 0 &&
+                   t->written_gen == t->bundle_gen;
     bool exists = false;
-    if (dir_nonempty(dir, &exists)) {
+    if (!already && dir_nonempty(dir, &exists)) {
         char *q = tui_fmt(_("%s already exists and is not empty. Replace its content with the new "
                             "bundle? The old content is removed only once the new one is "
                             "complete."),
@@ -1189,18 +1262,17 @@ static int output_check(struct tui *t, struct form *f)
         free(q);
         if (!force) {
             tui_set_status(t, "%s", _("Nothing written: choose another directory."));
-            errs++;
-            goto out;
+            return 1;
         }
     }
-    if (ans && access(ans, F_OK) == 0) {
+    bool save = ans && !(already && t->answers_saved && strcmp(t->answers_saved, ans) == 0);
+    if (save && access(ans, F_OK) == 0) {
         char *q = tui_fmt(_("%s already exists. Replace it?"), ans);
         bool ok = tui_confirm(t, _("Replace the answers file?"), q, _("Replace"), _("Keep it"));
         free(q);
         if (!ok) {
             tui_set_status(t, "%s", _("Nothing written: choose another answers file."));
-            errs++;
-            goto out;
+            return 1;
         }
     }
     /* a signal now would leave a half-written state: let it wait until the writes are done */
@@ -1213,7 +1285,7 @@ static int output_check(struct tui *t, struct form *f)
     pthread_sigmask(SIG_BLOCK, &block, &old);
     struct k8tls_err e;
     k8tls_err_clear(&e);
-    int rc = k8tls_output_write(t->bundle, dir, force, &e);
+    int rc = already ? 0 : k8tls_output_write(t->bundle, dir, force, &e);
     char buf[1600];
     if (rc < 0) {
         tui_field_error(f, O_DIR, k8tls_err_format(&e, buf, sizeof buf));
@@ -1221,7 +1293,8 @@ static int output_check(struct tui *t, struct form *f)
     } else {
         tui_set_str(&t->written_dir, dir);
         t->written_files = t->bundle->n;
-        if (ans) {
+        t->written_gen = t->bundle_gen;
+        if (save) {
             k8tls_err_clear(&e);
             if (save_answers(t->plan, ans, &e) < 0) {
                 tui_field_error(f, O_ANSWERS, k8tls_err_format(&e, buf, sizeof buf));
@@ -1234,6 +1307,68 @@ static int output_check(struct tui *t, struct form *f)
         }
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return errs;
+}
+
+static int output_check(struct tui *t, struct form *f)
+{
+    bool rot = t->path == K8TLS_PATH_ROTATE;
+    char *dir = trimmed(val(f, O_DIR));
+    char *ans = !rot && f->f[O_SAVE].choice ? trimmed(val(f, O_ANSWERS)) : NULL;
+    bool apply = f->f[O_APPLY].choice;
+    const char *ctx[64];
+    size_t n_ctx = 0;
+    int errs = 0;
+    if (!dir || !*dir) {
+        tui_field_error(f, O_DIR, _("give the directory to write to"));
+        errs++;
+        goto out;
+    }
+    if (!rot && f->f[O_SAVE].choice && (!ans || !*ans)) {
+        tui_field_error(f, O_ANSWERS, _("give the file to save the answers to"));
+        errs++;
+        goto out;
+    }
+    if (apply) {
+        output_contexts_fill(t, f);
+        if (!t->kc) {
+            tui_field_error(f, O_APPLY, t->kc_error ? t->kc_error
+                                                    : _("the kubeconfig cannot be read"));
+            errs++;
+            goto out;
+        }
+        n_ctx = tui_output_contexts(t, ctx, sizeof ctx / sizeof ctx[0]);
+        if (n_ctx == 0) {
+            tui_field_error(f, f->f[O_CTX].hidden ? O_APPLY : O_CTX,
+                            _("choose at least one context (Space selects the one under the "
+                              "cursor)"));
+            errs++;
+            goto out;
+        }
+    }
+    if (rot ? !t->bundle : tui_review_build_bundle(t) < 0 || !t->bundle) {
+        tui_field_error(f, -1, rot ? _("the phase's bundle is not built: go Back and build it")
+                                   : _("the bundle cannot be built: the Review step lists the "
+                                       "problems"));
+        errs++;
+        goto out;
+    }
+    errs += output_write(t, f, dir, ans);
+    if (errs || !apply)
+        goto out;
+    int rc = tui_apply_run(t, ctx, n_ctx, f->f[O_DRY].choice,
+                           t->plan->output.create_namespace);
+    if (rc != 0) {
+        /* stay here: the reason, and what was applied (the directory is written) */
+        const struct tui_applied *a = t->applied;
+        const char *why = a && a->reason ? a->reason : "?";
+        size_t wl = strlen(why);
+        bool stop = wl && strchr(".?!", why[wl - 1]);
+        tui_set_status(t, _("Not applied: %s%s Applied: %s. The bundle is written to %s: choose "
+                            "other contexts and Write again, or turn Apply off to go on."),
+                       why, stop ? "" : ".", a && a->done ? a->done : _("nothing"), dir);
+        errs++;
+    }
 out:
     free(dir);
     free(ans);
@@ -1242,12 +1377,27 @@ out:
 
 static void output_notes(struct tui *t, struct form *f, char **lines, int max, int *n)
 {
-    (void)f;
-    warnings_for(t, K8TLS_SCR_OUTPUT, lines, max, n);
+    bool rot = t->path == K8TLS_PATH_ROTATE;
+    if (!rot)
+        warnings_for(t, K8TLS_SCR_OUTPUT, lines, max, n);
     if (*n < max && t->bundle)
-        lines[(*n)++] = tui_fmt(_("%zu files will be written (manifests, Secrets, the CA, the "
-                                  "stores, NEXT-STEPS.md)."),
-                                t->bundle->n);
+        lines[(*n)++] = rot ? tui_fmt(_("%zu files will be written (the Secrets, the stores, the "
+                                        "CA, rotation.yaml, the restart task, NEXT-STEPS.md)."),
+                                      t->bundle->n)
+                            : tui_fmt(_("%zu files will be written (manifests, Secrets, the CA, "
+                                        "the stores, NEXT-STEPS.md)."),
+                                      t->bundle->n);
+    if (*n < max && f->f[O_APPLY].choice && t->kc) {
+        const struct k8tls_plan *p = rot ? tui_renew_plan(t) : t->plan;
+        const char *ns = p && p->cluster.namespace_ ? p->cluster.namespace_ : "?";
+        lines[(*n)++] = rot ? tui_fmt(_("Apply: the Secrets only, in namespace %s (the "
+                                        "K8ssandraCluster is not touched), after a check that the "
+                                        "live Secrets are where this phase starts."),
+                                      ns)
+                            : tui_fmt(_("Apply: namespace %s (from the Cluster step); the "
+                                        "datacenters' contexts get the Secrets too."),
+                                      ns);
+    }
 }
 
 /* ---- the table -------------------------------------------------------------------------- */
@@ -1261,9 +1411,11 @@ static const struct screen_ops screen_table[K8TLS_SCR_COUNT] = {
                    "documentation's example cluster. An existing manifest keeps all its "
                    "settings: only its encryption parts are set. An answers file (see "
                    "k8tls-wizard --print-answers) fills every step; you can still change "
-                   "anything."),
+                   "anything. Renew or rotate starts from a bundle written earlier (or the "
+                   "Secrets of a kube context): it renews the certificates, or replaces the CA "
+                   "in three phases (trust, reissue, retire) with a rolling restart after each."),
         .define = welcome_define, .load = welcome_load, .sync = welcome_sync,
-        .check = welcome_check, .notes = welcome_notes,
+        .store = welcome_store, .check = welcome_check, .notes = welcome_notes,
     },
     [K8TLS_SCR_CLUSTER] = {
         .intro = N_("The K8ssandraCluster to encrypt. Its names end up in the certificates."),
@@ -1325,7 +1477,11 @@ static const struct screen_ops screen_table[K8TLS_SCR_COUNT] = {
         .help = N_("The directory is written atomically: a temporary directory is filled, then "
                    "renamed into place. Keys, stores and Secrets are readable by you only. An "
                    "existing directory is replaced only after you confirm. The answers file "
-                   "replays this session: k8tls-wizard --answers FILE --output DIR."),
+                   "replays this session: k8tls-wizard --answers FILE --output DIR. Apply to a "
+                   "cluster then sends the bundle with kubectl (server-side apply, field manager "
+                   "k8tls-wizard) to the contexts chosen from the kubeconfig (Space selects; the "
+                   "first is the control plane and gets the K8ssandraCluster; every one gets the "
+                   "Secrets), showing each object's result; a server dry run stores nothing."),
         .next_label = N_("Write"),
         .define = output_define, .load = output_load, .sync = output_sync,
         .store = output_store, .check = output_check, .notes = output_notes,
@@ -1334,6 +1490,10 @@ static const struct screen_ops screen_table[K8TLS_SCR_COUNT] = {
 
 const struct screen_ops *tui_screen_ops(enum k8tls_screen s)
 {
+    if (s == K8TLS_SCR_ROTATE_SOURCE)
+        return &tui_rotate_source_ops;
+    if (s == K8TLS_SCR_ROTATE_PHASE)
+        return &tui_rotate_phase_ops;
     if (s == K8TLS_SCR_REVIEW)
         return &tui_review_ops;
     if (s == K8TLS_SCR_RESULT)

@@ -221,12 +221,27 @@ int k8tls_tui_run(const struct k8tls_tui_opts *o)
                t.written_dir, t.written_files, t.written_dir);
         if (t.answers_saved)
             printf(_("k8tls-wizard: answers saved to %s\n"), t.answers_saved);
+        if (t.applied && t.applied->rc == 0)
+            printf(t.applied->dry_run
+                       ? _("k8tls-wizard: server dry run in %s: %zu objects accepted\n")
+                       : _("k8tls-wizard: applied to %s: %zu objects\n"),
+                   t.applied->contexts, t.applied->n_done);
+    } else if (rc != 0 && t.written_dir) {
+        fprintf(stderr, _("k8tls-wizard: cancelled: %s was written (%zu files); nothing else was "
+                          "done\n"),
+                t.written_dir, t.written_files);
     } else if (rc != 0) {
         fprintf(stderr, "k8tls-wizard: %s\n", _("cancelled: nothing was written"));
     }
 
-    /* the workers may still run (cancel during generation): join them now that the terminal is
-     * back */
+    /* the workers may still run (cancel during generation, or while kubectl runs): join them now
+     * that the terminal is back, before what they use is freed */
+    if (t.job) {
+        tui_job_free(t.job);
+        t.job = NULL;
+    }
+    if (t.job_cleanup)
+        t.job_cleanup(t.job_arg);
     tui_keygen_free(t.kg);
     tui_review_reset(&t);
     k8tls_diags_free(&t.review_diags);
@@ -237,6 +252,10 @@ int k8tls_tui_run(const struct k8tls_tui_opts *o)
                 k8tls_secure_wipe_str(f->f[i].value);
             free(f->f[i].value);
             free(f->f[i].error);
+            for (int k = 0; k < f->f[i].n_items; k++)
+                free(f->f[i].items[k]);
+            free(f->f[i].items);
+            free(f->f[i].sel);
         }
         free(f->general_error);
     }
@@ -244,6 +263,10 @@ int k8tls_tui_run(const struct k8tls_tui_opts *o)
     free(t.welcome_path);
     free(t.written_dir);
     free(t.answers_saved);
+    tui_renew_free(&t);
+    tui_applied_free(t.applied);
+    k8tls_kubeconfig_free(t.kc);
+    free(t.kc_error);
     k8tls_plan_free(t.plan);
     return rc;
 }

@@ -10,6 +10,7 @@
 #include "k8tls/cli.h"
 #include "k8tls/err.h"
 #include "k8tls/flow.h"
+#include "k8tls/kube.h"
 #include "k8tls/plan.h"
 #include "k8tls/theme.h"
 
@@ -44,9 +45,29 @@ const struct k8tls_diags *tui_keygen_diags(struct tui_keygen *kg);
 /* Worker threads block these signals so that the main thread handles them. */
 void tui_block_signals_in_thread(void);
 
+/* ---- work on a worker thread (job.c) --------------------------------------------------- */
+struct tui_job;
+typedef int (*tui_job_fn)(struct tui_job *j, void *arg);
+/* Starts fn(j, arg) on a worker thread (signals blocked there). NULL on failure. */
+struct tui_job *tui_job_start(tui_job_fn fn, void *arg);
+/* From the worker: a line for the screen (a result, a step) / progress (a k8tls_progress_cb
+ * whose ud is the job). */
+void tui_job_line(struct tui_job *j, enum k8tls_role role, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void tui_job_progress(void *ud, int done, int total, const char *label);
+/* From the UI: is it done (and its return value); copies of lines [from, from+max) (heap);
+ * how many lines; the progress as text (heap, "" when none). */
+bool tui_job_finished(struct tui_job *j, int *rc);
+size_t tui_job_lines(struct tui_job *j, size_t from, char **out, enum k8tls_role *roles,
+                     size_t max);
+size_t tui_job_count(struct tui_job *j);
+char *tui_job_progress_text(struct tui_job *j);
+/* Joins the worker and frees the job. */
+void tui_job_free(struct tui_job *j);
+
 /* ---- the page engine (ui.c) ------------------------------------------------------------ */
 
-enum fkind { F_TEXT, F_PASSWORD, F_CHOICE, F_PATH };
+enum fkind { F_TEXT, F_PASSWORD, F_CHOICE, F_PATH, F_MULTI };
 
 #define TUI_MAX_FIELDS 20
 #define TUI_MAX_ITEMS 96
@@ -65,6 +86,12 @@ struct field {
     char *error;                    /* a message next to the field, or NULL */
     int item;                       /* page item of its input widget, -1 when not shown */
     int label_item;
+    /* F_MULTI: a list of entries, several selected in an order (the first one matters) */
+    char **items;                   /* the entries (heap) */
+    int n_items;
+    int current_item;               /* the entry marked "(current)", or -1 */
+    int *sel;                       /* the selected entries, in the order chosen (heap) */
+    int n_sel;
 };
 
 struct form {
@@ -122,12 +149,30 @@ struct screen_ops {
     void (*build)(struct tui *t, struct page *pg, int top, int bottom);
     int (*key)(struct tui *t, struct page *pg, int key);      /* 1 = handled */
     void (*tick)(struct tui *t, struct page *pg);
+    /* form pages: a body above the fields (at most max_rows rows from top); returns the rows
+     * used */
+    int (*header)(struct tui *t, int top, int max_rows);
+    const char *bar_keys;           /* message id: the screen's own keys for the help bar */
     bool no_back;                   /* Back is not offered (result) */
     bool no_cancel;
     bool focus_next_first;          /* the Next button has the focus first */
 };
 
 const struct screen_ops *tui_screen_ops(enum k8tls_screen s);
+
+/* What the last apply did, for the Output and Result screens. */
+struct tui_applied {
+    int rc;                         /* k8tls_kube_apply's exit code */
+    bool dry_run;
+    char *contexts;                 /* "ctx0 (control plane), ctx1" */
+    char *reason;                   /* the one-line reason of a failure, or NULL */
+    char *done;                     /* "Secret x (ctx0), ..." applied */
+    char *not_done;                 /* ... not applied */
+    size_t n_done, n_objects;
+};
+void tui_applied_free(struct tui_applied *a);
+
+struct tui_renew;                   /* the rotation state (renew.c) */
 
 struct tui {
     const struct k8tls_tui_opts *opts;
@@ -164,6 +209,22 @@ struct tui {
     char *written_dir;
     char *answers_saved;
     size_t written_files;
+    unsigned bundle_gen;            /* changes with each new t->bundle */
+    unsigned written_gen;           /* the bundle_gen that was written to written_dir */
+
+    /* the path through the screens (Welcome decides) */
+    enum k8tls_flow_path path;
+
+    /* kube contexts (apply, diff): the kubeconfig, read once */
+    bool kc_loaded;
+    struct k8tls_kubeconfig *kc;    /* NULL when it cannot be read */
+    char *kc_error;                 /* why (file:line:col: ...) */
+    struct tui_applied *applied;    /* the last apply, or NULL */
+
+    struct tui_renew *rn;           /* rotation (renew.c), or NULL */
+    struct tui_job *job;            /* the worker the UI waits for (joined at exit) */
+    void *job_arg;                  /* what it still uses after the user left ... */
+    void (*job_cleanup)(void *);    /* ... freed by this once it is joined */
 };
 
 /* Splits text at newlines and wraps each paragraph at width (words kept whole when they fit):
@@ -192,6 +253,14 @@ bool tui_confirm(struct tui *t, const char *title, const char *text, const char 
 void tui_message(struct tui *t, const char *title, const char *text);
 /* the file chooser: returns a heap path or NULL */
 char *tui_choose_file(struct tui *t, const char *title, const char *start);
+/* Waits for a job while a panel shows title, the job's lines and progress; the UI stays alive
+ * (redraw, resize). may_leave: Ctrl-C leaves the wizard (the job is joined at exit; returns -2);
+ * otherwise Ctrl-C only says to wait. wait_ok: once done, the panel stays until OK. Returns the
+ * job's value. The job is freed (joined) unless -2 is returned (then t->job keeps it). */
+int tui_job_wait(struct tui *t, const char *title, struct tui_job *j, bool may_leave,
+                 bool wait_ok);
+/* A scrolling viewer over the page (Esc, Enter or q closes it). lines: plain text. */
+void tui_view_text(struct tui *t, const char *title, char **lines, int n);
 
 /* the main loop (ui.c) */
 int tui_loop(struct tui *t);
@@ -199,6 +268,8 @@ int tui_loop(struct tui *t);
 /* plan edits from screens (screens.c) */
 void tui_replace_plan(struct tui *t, struct k8tls_plan *p);
 void tui_form_ensure(struct tui *t, enum k8tls_screen s);
+/* the Output step's directory (the rotation suggests one per phase) */
+void tui_output_set_dir(struct tui *t, const char *dir);
 /* --answers FILE: the Welcome step starts on "load an answers file" with FILE */
 void tui_welcome_preset(struct tui *t, const char *answers);
 /* Validation of the whole plan; errors of screen s go to its fields; returns the errors for s. */
@@ -219,5 +290,36 @@ int tui_review_build_bundle(struct tui *t);
 
 /* the progress line text for the current key generation (heap, may be "") */
 char *tui_progress_text(struct tui *t);
+
+/* kube (apply.c) */
+/* Reads the kubeconfig once (t->opts->kubeconfig, else KUBECONFIG, else ~/.kube/config). */
+void tui_kube_load(struct tui *t);
+/* Applies t->bundle to the contexts (the first is the control plane) in a worker, showing each
+ * object's result; the outcome goes to t->applied. Returns k8tls_kube_apply's code, -2 when the
+ * user left. With rotate, the live Secrets of the contexts are checked first (renew.c). */
+int tui_apply_run(struct tui *t, const char *const *contexts, size_t n, bool dry_run,
+                  bool create_namespace);
+/* Review's `d`: kubectl diff --server-side of t->bundle against the contexts chosen on Output
+ * (else the current context), shown in a viewer with Secret values masked. */
+void tui_review_diff(struct tui *t);
+/* The contexts chosen on the Output screen (pointers into its field; n may be 0). */
+size_t tui_output_contexts(struct tui *t, const char **out, size_t max);
+
+/* rotation (renew.c) */
+extern const struct screen_ops tui_rotate_source_ops;
+extern const struct screen_ops tui_rotate_phase_ops;
+void tui_renew_free(struct tui *t);
+/* The context the rotation read its Secrets from, or NULL. */
+const char *tui_renew_source_context(struct tui *t);
+/* The plan of the rotation bundle (for k8tls_kube_apply), or NULL. */
+const struct k8tls_plan *tui_renew_plan(struct tui *t);
+/* The live check before a rotation bundle is applied to these contexts: the Secrets there must
+ * be at the stage the phase starts from. Returns 0, or -1 with the reason in why (heap).
+ * Called on the worker thread. */
+int tui_renew_live_check(struct tui *t, const char *const *contexts, size_t n, char **why);
+/* The directory to suggest for the phase's bundle (heap). */
+char *tui_renew_default_dir(struct tui *t);
+/* For the Result screen: the rotation's next steps (heap lines), 0 when not rotating. */
+int tui_renew_result_lines(struct tui *t, char **out, int max);
 
 #endif

@@ -396,6 +396,8 @@ char *tui_progress_text(struct tui *t)
 {
     int done = 0, total = 0;
     char label[32];
+    if (t->path != K8TLS_PATH_WIZARD)
+        return strdup("");
     enum kg_state st = tui_keygen_state(t->kg, &done, &total, label, sizeof label);
     switch (st) {
     case KG_RUNNING:
@@ -503,20 +505,30 @@ static void update_notes(struct tui *t)
 static void add_title_and_bars(struct tui *t, bool with_progress)
 {
     int total = 0;
-    int step = k8tls_flow_step(t->plan, t->cur, &total);
+    int step = k8tls_flow_step_on(t->path, t->plan, t->cur, &total);
     char *title = tui_fmt(_(" k8tls-wizard  -  step %d of %d: %s"), step, total,
                           _(k8tls_flow_screen_title(t->cur)));
     const char *v[1] = {title};
     tui_add_label(t, 0, 0, COLS, 1, v, 1, K8TLS_ROLE_TITLE);
     free(title);
-    const char *help = _(" Tab/S-Tab: move  Enter: select  Esc: back  F1/?: help  F10: next  "
-                         "Ctrl-C: cancel");
-    if ((int)strlen(help) > COLS)
-        help = _(" Tab/S-Tab move  Enter select  Esc back  F1/? help  F10 next  Ctrl-C cancel");
-    if ((int)strlen(help) > COLS)
-        help = _(" Tab  Enter  Esc:back  F1:help  F10:next  Ctrl-C:cancel");
-    const char *h[1] = {help};
+    const char *helps[3] = {
+        _(" Tab/S-Tab: move  Enter: select  Esc: back  F1/?: help  F10: next  Ctrl-C: cancel"),
+        _(" Tab/S-Tab move  Enter select  Esc back  F1/? help  F10 next  Ctrl-C cancel"),
+        _(" Tab  Enter  Esc:back  F1:help  F10:next  Ctrl-C:cancel")};
+    /* the screen's own keys first, with the longest general text that still fits */
+    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    const char *own = ops && ops->bar_keys ? _(ops->bar_keys) : NULL;
+    char *bar = NULL;
+    for (int i = 0; i < 3 && !bar; i++) {
+        char *c = own ? tui_fmt(" %s %s", own, helps[i]) : tui_fmt("%s", helps[i]);
+        if ((int)strlen(c) <= COLS || i == 2)
+            bar = c;
+        else
+            free(c);
+    }
+    const char *h[1] = {bar};
     tui_add_label(t, 0, LINES - 1, COLS, 1, h, 1, K8TLS_ROLE_HELP_BAR);
+    free(bar);
     if (with_progress) {
         const char *e[1] = {""};
         t->pg.progress_item = tui_add_label(t, 1, LINES - 2, COLS - 2, 1, e, 1, K8TLS_ROLE_TEXT);
@@ -529,7 +541,8 @@ static void add_buttons(struct tui *t, const struct screen_ops *ops)
     const char *next = ops && ops->next_label ? _(ops->next_label) : _("Next");
     const char *caps[3] = {_("Back"), next, _("Cancel")};
     enum action acts[3] = {ACT_BACK, ACT_NEXT, ACT_CANCEL};
-    bool show[3] = {!(ops && ops->no_back) && k8tls_flow_prev(t->plan, t->cur) != K8TLS_SCR_COUNT,
+    bool show[3] = {!(ops && ops->no_back) &&
+                        k8tls_flow_prev_on(t->path, t->plan, t->cur) != K8TLS_SCR_COUNT,
                     true, !(ops && ops->no_cancel)};
     int w = 0;
     for (int i = 0; i < 3; i++)
@@ -600,6 +613,15 @@ static void build_form(struct tui *t, const struct screen_ops *ops)
         top += n + 1;
         free_lines(lines, n);
     }
+    if (ops->header) {
+        /* the fields, their errors and five rows of notes below */
+        int room = bottom - top - visible - errs - 6;
+        if (room < 3)
+            room = 3;
+        int used = ops->header(t, top, room);
+        if (used > 0)
+            top += used + 1;
+    }
     bool err_rows = visible + errs <= bottom - top;
     int y = top;
     int ex = 2 + lw;
@@ -613,7 +635,45 @@ static void build_form(struct tui *t, const struct screen_ops *ops)
         const char *e[1] = {""};
         fd->label_item = tui_add_label(t, 2, y, lw, 1, e, 1, K8TLS_ROLE_TEXT);
         int id = -1;
-        if (fd->kind == F_CHOICE) {
+        if (fd->kind == F_MULTI) {
+            int h = fd->n_items < 1 ? 1 : fd->n_items > 4 ? 4 : fd->n_items;
+            if (y + h > bottom)
+                h = bottom - y > 1 ? bottom - y : 1;
+            char **rows = calloc((size_t)(fd->n_items > 0 ? fd->n_items : 1), sizeof *rows);
+            int nr = 0;
+            for (int c = 0; rows && c < fd->n_items; c++) {
+                int pos = -1;
+                for (int k = 0; k < fd->n_sel; k++)
+                    if (fd->sel[k] == c)
+                        pos = k;
+                char mark[16];
+                if (pos >= 0)
+                    snprintf(mark, sizeof mark, "[%d]", pos + 1);
+                else
+                    snprintf(mark, sizeof mark, "[ ]");
+                char *plain = tui_fmt("%s %s%s", mark, fd->items[c],
+                                      c == fd->current_item ? _("  (current)") : "");
+                rows[nr++] = tui_escape(plain);
+                free(plain);
+            }
+            /* no box: one row per entry, beside the label */
+            const char *empty[1] = {""};
+            CDKSCROLL *sc = newCDKScroll(t->cdk, ex, y, NONE, h, ew, NULL,
+                                         nr ? (CDK_CSTRING2)rows : (CDK_CSTRING2)empty,
+                                         nr ? nr : 1, FALSE,
+                                         tui_attr(K8TLS_ROLE_FOCUSED_FIELD) | A_REVERSE, FALSE,
+                                         FALSE);
+            id = add_item(t, IT_LIST, sc ? ObjOf(sc) : NULL, true);
+            if (id >= 0) {
+                t->pg.it[id].width = ew;
+                t->pg.it[id].rows = h;
+            }
+            free_lines(rows, nr);
+            free(rows);
+            if (id >= 0 && fd->choice > 0 && fd->choice < fd->n_items)
+                setCDKScrollCurrentItem((CDKSCROLL *)t->pg.it[id].obj, fd->choice);
+            y += h - 1;
+        } else if (fd->kind == F_CHOICE) {
             char *items[16];
             int n = fd->n_choices < 16 ? fd->n_choices : 16;
             int wmax = 0;
@@ -756,6 +816,11 @@ static bool read_field(struct tui *t, int item)
         tui_set_str(&fd->value, v);
         return true;
     }
+    if (it->kind == IT_LIST) {
+        /* F_MULTI: only the cursor; the selection changes with Space */
+        fd->choice = getCDKScrollCurrentItem((CDKSCROLL *)it->obj);
+        return false;
+    }
     if (it->kind == IT_CHOICE) {
         int c = getCDKItemlistCurrentItem((CDKITEMLIST *)it->obj);
         if (c == fd->choice)
@@ -806,6 +871,30 @@ static void field_changed(struct tui *t, int item)
 /* ---- modal dialogs ---------------------------------------------------------------------- */
 
 static void tick(struct tui *t);
+
+static void build_page(struct tui *t);
+
+/* Removes a modal (items from base on) and draws the page again with its focus. */
+static void modal_close(struct tui *t, int base, int saved_focus)
+{
+    t->pg.focus = -1;
+    t->pg.modal_base = 0;
+    destroy_items_from(t, base);
+    if (!t->rebuild) {
+        wbkgdset(stdscr, tui_attr(K8TLS_ROLE_TEXT));
+        werase(stdscr);
+        wnoutrefresh(stdscr);
+        refreshCDKScreen(t->cdk);
+        for (int i = 0; i < t->pg.n; i++)
+            if (t->pg.it[i].kind == IT_BUTTON)
+                draw_button(t, i);
+        for (int i = 0; i < cur_form(t)->n; i++)
+            if (cur_form(t)->f[i].label_item >= 0)
+                draw_field_label(t, i);
+        tui_focus(t, saved_focus);
+        doupdate();
+    }
+}
 
 /* Runs a modal over the page: items from base on; returns the chosen button's index among the
  * modal's buttons (0..), or -1 (Esc, Ctrl-C, resize). */
@@ -866,24 +955,251 @@ static int modal_run(struct tui *t, int base, int first_focus, bool any_key_clos
             break;
         }
     }
-    t->pg.focus = -1;
-    t->pg.modal_base = 0;
-    destroy_items_from(t, base);
-    if (!t->rebuild) {
-        wbkgdset(stdscr, tui_attr(K8TLS_ROLE_TEXT));
-        werase(stdscr);
-        wnoutrefresh(stdscr);
-        refreshCDKScreen(t->cdk);
-        for (int i = 0; i < t->pg.n; i++)
-            if (t->pg.it[i].kind == IT_BUTTON)
-                draw_button(t, i);
-        for (int i = 0; i < cur_form(t)->n; i++)
-            if (cur_form(t)->f[i].label_item >= 0)
-                draw_field_label(t, i);
-        tui_focus(t, saved_focus);
-        doupdate();
-    }
+    modal_close(t, base, saved_focus);
     return result;
+}
+
+/* ---- work in the background: the waiting panel, the text viewer ------------------------- */
+
+/* The panel: a boxed label (title, the job's last lines, progress, a hint); returns its item. */
+static int job_panel(struct tui *t, int *rows_out, int *w_out)
+{
+    int w = COLS - 6 < 96 ? COLS - 6 : 96;
+    int rows = LINES - 8 < 18 ? LINES - 8 : 18;
+    if (rows < 6)
+        rows = 6;
+    char **mk = calloc((size_t)rows, sizeof *mk);
+    if (!mk)
+        return -1;
+    for (int i = 0; i < rows; i++) {
+        char *ft = fit("", w - 2);
+        mk[i] = styled(K8TLS_ROLE_TEXT, ft);
+        free(ft);
+    }
+    CDKLABEL *l = newCDKLabel(t->cdk, (COLS - w) / 2, (LINES - rows - 2) / 2, (CDK_CSTRING2)mk,
+                              rows, TRUE, FALSE);
+    free_lines(mk, rows);
+    free(mk);
+    int id = add_item(t, IT_LABEL, l ? ObjOf(l) : NULL, false);
+    if (id >= 0) {
+        t->pg.it[id].width = w - 2;
+        t->pg.it[id].rows = rows;
+    }
+    *rows_out = rows;
+    *w_out = w - 2;
+    return id;
+}
+
+static void job_panel_draw(struct tui *t, int item, struct tui_job *j, const char *title,
+                           const char *hint)
+{
+    if (item < 0)
+        return;
+    int rows = t->pg.it[item].rows, w = t->pg.it[item].width;
+    char **mk = calloc((size_t)rows, sizeof *mk);
+    if (!mk)
+        return;
+    int body = rows - 4; /* title, blank ... progress, hint */
+    if (body > 60)
+        body = 60;
+    size_t total = tui_job_count(j);
+    size_t from = total > (size_t)body ? total - (size_t)body : 0;
+    char *raw[64];
+    enum k8tls_role raw_roles[64];
+    size_t nraw = tui_job_lines(j, from, raw, raw_roles, (size_t)body);
+    /* each line word-wrapped; the last rows that fit */
+    char *lines[64 * 4];
+    enum k8tls_role roles[64 * 4];
+    size_t n = 0;
+    for (size_t i = 0; i < nraw; i++) {
+        char *wr[4];
+        int k = tui_wrap(raw[i], w - 2, wr, 4);
+        for (int m = 0; m < k; m++) {
+            char *l = m ? tui_fmt("  %s", wr[m]) : strdup(wr[m]);
+            free(wr[m]);
+            if (!l)
+                continue;
+            lines[n] = l;
+            roles[n++] = raw_roles[i];
+        }
+        free(raw[i]);
+    }
+    while (n > (size_t)body) {
+        free(lines[0]);
+        memmove(lines, lines + 1, (n - 1) * sizeof *lines);
+        memmove(roles, roles + 1, (n - 1) * sizeof *roles);
+        n--;
+    }
+    char *ti = fit(title, w);
+    mk[0] = styled(K8TLS_ROLE_TITLE, ti);
+    free(ti);
+    for (int i = 1; i < rows; i++) {
+        const char *text = "";
+        enum k8tls_role r = K8TLS_ROLE_TEXT;
+        if (i >= 2 && (size_t)(i - 2) < n && i < rows - 2) {
+            text = lines[i - 2];
+            r = roles[i - 2];
+        }
+        char *prog = NULL;
+        if (i == rows - 2)
+            text = prog = tui_job_progress_text(j);
+        if (i == rows - 1) {
+            text = hint ? hint : "";
+            r = K8TLS_ROLE_WARNING;
+        }
+        char *ft = fit(text, w);
+        mk[i] = styled(r, ft);
+        free(ft);
+        free(prog);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(lines[i]);
+    set_label_markup(t, item, mk, rows);
+    free_lines(mk, rows);
+    free(mk);
+}
+
+int tui_job_wait(struct tui *t, const char *title, struct tui_job *j, bool may_leave,
+                 bool wait_ok)
+{
+    int rc = -1;
+    int saved_focus = t->pg.focus;
+    int base = t->pg.n;
+    int rows = 0, w = 0;
+    t->job = j;
+    t->pg.modal_base = base;
+    int panel = job_panel(t, &rows, &w);
+    const char *hint = may_leave ? _("Working... (Ctrl-C leaves the wizard)")
+                                 : _("Working... (it cannot be stopped halfway: a moment)");
+    const char *said = hint;
+    while (!tui_job_finished(j, &rc)) {
+        job_panel_draw(t, panel, j, title, said);
+        doupdate();
+        wtimeout(stdscr, 100);
+        int k = wgetch(stdscr);
+        if (k == KEY_RESIZE) {
+            /* the page again underneath, then the panel */
+            t->pg.modal_base = 0;
+            destroy_items_from(t, base);
+            build_page(t);
+            saved_focus = t->pg.focus;
+            base = t->pg.n;
+            t->pg.modal_base = base;
+            panel = job_panel(t, &rows, &w);
+            continue;
+        }
+        if (k == KEY_CTRL_C) {
+            if (may_leave) {
+                t->quit = true;
+                t->exit_code = 1;
+                t->pg.modal_base = 0;
+                destroy_items_from(t, base);
+                return -2;
+            }
+            said = _("It cannot be stopped halfway: it ends in a moment, then you can leave.");
+        }
+    }
+    t->job = NULL;
+    if (!wait_ok) {
+        tui_job_free(j);
+        modal_close(t, base, saved_focus);
+        return rc;
+    }
+    /* the outcome stays on screen until OK */
+    job_panel_draw(t, panel, j, title, "");
+    tui_job_free(j);
+    int x0 = (COLS - (w + 2)) / 2, y0 = (LINES - rows - 2) / 2;
+    int ok = tui_add_button(t, x0 + w - (int)strlen(_("OK")) - 4, y0 + rows, _("OK"), ACT_NONE);
+    t->pg.modal_base = 0;
+    modal_run(t, base, ok, false);
+    return rc;
+}
+
+void tui_view_text(struct tui *t, const char *title, char **lines, int n)
+{
+    int saved_focus = t->pg.focus;
+    int base = t->pg.n;
+    t->pg.modal_base = base;
+    const char *hint = _("Up/Down/PgUp/PgDn: scroll  Left/Right: long lines  Esc/Enter/q: close");
+    char *ti = tui_fmt("%s\n%s", title, hint);
+    char **tl = calloc(2, sizeof *tl);
+    int ntl = tl ? tui_wrap(ti, COLS - 6, tl, 2) : 0;
+    char *mt = NULL;
+    for (int i = 0; i < ntl; i++) {
+        char *e = styled(i == 0 ? K8TLS_ROLE_TITLE : K8TLS_ROLE_TEXT, tl[i]);
+        char *m = tui_fmt("%s%s%s", mt ? mt : "", mt ? "\n" : "", e);
+        free(e);
+        free(mt);
+        mt = m;
+    }
+    if (tl)
+        free_lines(tl, ntl);
+    free(tl);
+    free(ti);
+    /* every row as wide as the longest (up to a bound): CDK leaves the last column of a
+     * shorter row as it was */
+    size_t wmax = 0;
+    for (int i = 0; i < n; i++)
+        if (lines[i] && strlen(lines[i]) > wmax)
+            wmax = strlen(lines[i]);
+    if (wmax > 512)
+        wmax = 512;
+    if (wmax < (size_t)COLS)
+        wmax = (size_t)COLS;
+    char **rows = calloc((size_t)(n > 0 ? n : 1), sizeof *rows);
+    int nr = 0;
+    for (int i = 0; rows && i < n; i++) {
+        const char *l = lines[i] ? lines[i] : "";
+        char *pad = strlen(l) < wmax ? fit(l, (int)wmax) : strdup(l);
+        rows[nr++] = tui_escape(pad ? pad : "");
+        free(pad);
+    }
+    if (rows && nr == 0)
+        rows[nr++] = strdup("");
+    CDKSCROLL *sc = newCDKScroll(t->cdk, 1, 1, NONE, LINES - 3, COLS - 2, mt,
+                                 (CDK_CSTRING2)rows, nr, FALSE, A_REVERSE, TRUE, FALSE);
+    free(mt);
+    if (rows)
+        free_lines(rows, nr);
+    free(rows);
+    int id = add_item(t, IT_LIST, sc ? ObjOf(sc) : NULL, true);
+    if (id < 0) {
+        t->pg.modal_base = 0;
+        return;
+    }
+    t->pg.focus = -1;
+    refreshCDKScreen(t->cdk);
+    tui_focus(t, id);
+    for (bool open = true; open;) {
+        WINDOW *w = InputWindowOf(t->pg.it[id].obj);
+        keypad(w, TRUE);
+        wtimeout(w, 100);
+        int k = wgetch(w);
+        switch (k) {
+        case ERR:
+            tick(t);
+            break;
+        case KEY_RESIZE:
+            t->rebuild = true;
+            open = false;
+            break;
+        case KEY_ESCAPE:
+        case KEY_CTRL_C:
+        case '\r':
+        case '\n':
+        case KEY_ENTER:
+        case 'q':
+        case 'Q':
+            open = false;
+            break;
+        default:
+            if (k < KEY_MAX)
+                InjectObj(t->pg.it[id].obj, (chtype)k);
+            doupdate();
+            break;
+        }
+    }
+    modal_close(t, base, saved_focus);
 }
 
 /* A boxed text in the middle of the screen; returns the first item index of the modal. */
@@ -1077,7 +1393,8 @@ static void go_next(struct tui *t)
     int errs = 0;
     if (ops->store)
         errs += ops->store(t, f, true);
-    if (!ops->build)
+    /* the plan's validation concerns the wizard's screens only */
+    if (!ops->build && t->path == K8TLS_PATH_WIZARD)
         errs += tui_validate_screen(t, s);
     if (errs == 0 && ops->check)
         errs += ops->check(t, f);
@@ -1089,9 +1406,9 @@ static void go_next(struct tui *t)
         return;
     }
     /* the key parameters are known from the CA step on: generate in the background now */
-    if (s >= K8TLS_SCR_CA && s < K8TLS_SCR_REVIEW)
+    if (t->path == K8TLS_PATH_WIZARD && s >= K8TLS_SCR_CA && s < K8TLS_SCR_REVIEW)
         tui_keygen_ensure(t->kg, t->plan);
-    enum k8tls_screen n = k8tls_flow_next(t->plan, s);
+    enum k8tls_screen n = k8tls_flow_next_on(t->path, t->plan, s);
     if (n == K8TLS_SCR_COUNT) {
         t->quit = true;
         return;
@@ -1109,7 +1426,7 @@ static void go_back(struct tui *t)
         read_field(t, t->pg.focus);
     if (ops->store)
         ops->store(t, cur_form(t), false);
-    enum k8tls_screen p = k8tls_flow_prev(t->plan, t->cur);
+    enum k8tls_screen p = k8tls_flow_prev_on(t->path, t->plan, t->cur);
     if (p == K8TLS_SCR_COUNT)
         return;
     free(t->status);
@@ -1125,12 +1442,17 @@ static void do_cancel(struct tui *t)
         t->quit = true;
         return;
     }
-    if (tui_confirm(t, _("Cancel"),
-                    _("Leave the wizard? Nothing has been written and nothing will be."),
-                    _("Leave"), _("Stay"))) {
+    /* after a Write whose apply failed, the directory is there: say so */
+    char *q = t->written_dir
+                  ? tui_fmt(_("Leave the wizard? %s is written; nothing more will be done."),
+                            t->written_dir)
+                  : tui_fmt("%s", _("Leave the wizard? Nothing has been written and nothing "
+                                    "will be."));
+    if (tui_confirm(t, _("Cancel"), q, _("Leave"), _("Stay"))) {
         t->quit = true;
         t->exit_code = 1;
     }
+    free(q);
 }
 
 static void show_help(struct tui *t)
@@ -1215,6 +1537,58 @@ static int field_step(struct tui *t, int dir)
             return k;
     }
     return dir > 0 ? (t->pg.next_item >= 0 ? t->pg.next_item : i) : i;
+}
+
+/* F_MULTI: Space selects or unselects the entry under the cursor (the order of selection is
+ * kept: the first one chosen is the first); Up/Down move, and leave the list at its ends. */
+static void multi_key(struct tui *t, int item, int k)
+{
+    struct form *f = cur_form(t);
+    int fi = t->pg.it[item].field;
+    struct field *fd = &f->f[fi];
+    CDKSCROLL *sc = (CDKSCROLL *)t->pg.it[item].obj;
+    int cur = getCDKScrollCurrentItem(sc);
+    if (k == ' ' || k == 'x') {
+        if (cur < 0 || cur >= fd->n_items)
+            return;
+        int pos = -1;
+        for (int i = 0; i < fd->n_sel; i++)
+            if (fd->sel[i] == cur)
+                pos = i;
+        if (pos >= 0) {
+            memmove(fd->sel + pos, fd->sel + pos + 1, (size_t)(fd->n_sel - pos - 1) * sizeof *fd->sel);
+            fd->n_sel--;
+        } else {
+            int *v = realloc(fd->sel, (size_t)(fd->n_sel + 1) * sizeof *v);
+            if (!v)
+                return;
+            fd->sel = v;
+            v[fd->n_sel++] = cur;
+        }
+        fd->choice = cur;
+        free(fd->error);
+        fd->error = NULL;
+        free(t->status);
+        t->status = NULL;
+        const struct screen_ops *ops = tui_screen_ops(t->cur);
+        if (ops->store)
+            ops->store(t, f, false);
+        f->focus_field = fi;
+        t->rebuild = true;
+        return;
+    }
+    if (k == KEY_ENTER) {
+        tui_focus(t, after_field(t));
+    } else if (k == KEY_UP && cur <= 0) {
+        tui_focus(t, field_step(t, -1));
+    } else if (k == KEY_DOWN && cur >= fd->n_items - 1) {
+        tui_focus(t, field_step(t, 1));
+    } else if (k == '?') {
+        do_action(t, ACT_HELP, -1);
+    } else if (k < KEY_MAX) {
+        InjectObj(t->pg.it[item].obj, (chtype)k);
+        fd->choice = getCDKScrollCurrentItem(sc);
+    }
 }
 
 static void tick(struct tui *t)
@@ -1315,6 +1689,10 @@ static void handle_key(struct tui *t, int k)
         }
         return;
     case IT_LIST:
+        if (it->field >= 0 && cur_form(t)->f[it->field].kind == F_MULTI) {
+            multi_key(t, pg->focus, k);
+            return;
+        }
         if (k == KEY_ENTER)
             tui_focus(t, pg->next_item >= 0 ? pg->next_item : pg->focus);
         else if (k == '?')
