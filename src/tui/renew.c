@@ -222,11 +222,14 @@ static void source_define(struct form *f)
     f->f[i].n_choices = 2;
 }
 
+static bool is_dir(const char *p);
+
+/* the wizard's output directory when it is there (the usual case: renew what was written) */
 static void source_load(struct tui *t, struct form *f)
 {
-    if (!f->f[R_DIR].value || !*f->f[R_DIR].value)
-        tui_set_str(&f->f[R_DIR].value, t->plan->output.directory ? t->plan->output.directory
-                                                                   : "k8tls-out");
+    const char *d = t->plan->output.directory ? t->plan->output.directory : "k8tls-out";
+    if ((!f->f[R_DIR].value || !*f->f[R_DIR].value) && is_dir(d))
+        tui_set_str(&f->f[R_DIR].value, d);
 }
 
 static void source_sync(struct tui *t, struct form *f)
