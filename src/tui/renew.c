@@ -707,7 +707,8 @@ int tui_renew_live_check(struct tui *t, const char *const *contexts, size_t n, c
         char buf[1600];
         for (size_t i = 0; i < d.n && !*why; i++)
             if (d.v[i].sev == K8TLS_SEV_ERROR)
-                *why = strdup(k8tls_diag_format(&d.v[i], buf, sizeof buf));
+                *why = strdup(d.v[i].file ? k8tls_diag_format(&d.v[i], buf, sizeof buf)
+                                          : d.v[i].msg);
         if (!*why)
             *why = strdup(_("the live Secrets cannot be checked"));
     }
