@@ -126,6 +126,8 @@ static int apply_main(struct tui_job *j, void *arg)
         }
     }
     w->o.err = &w->err;
+    tui_job_line(j, K8TLS_ROLE_TEXT, "%s",
+                 _("Checking that every context answers (kubectl gives up after 30 seconds)..."));
     int rc = k8tls_kube_apply(w->t->bundle, w->plan, &w->o);
     if (rc != 0) {
         char buf[1600];

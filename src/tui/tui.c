@@ -237,6 +237,9 @@ int k8tls_tui_run(const struct k8tls_tui_opts *o)
     /* the workers may still run (cancel during generation, or while kubectl runs): join them now
      * that the terminal is back, before what they use is freed */
     if (t.job) {
+        if (!tui_job_finished(t.job, NULL))
+            fprintf(stderr, "k8tls-wizard: %s\n",
+                    _("waiting for kubectl to finish (it gives up after 30 seconds)..."));
         tui_job_free(t.job);
         t.job = NULL;
     }
