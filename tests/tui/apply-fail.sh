@@ -1,7 +1,8 @@
 #!/bin/sh
 # Apply failures on the Output step (issue 6): an unreachable context shows the one-line reason and
 # which objects were not applied (nothing reaches the other API server), the step stays on Output
-# with the directory written, Cancel then leaves with the terminal restored; a malformed kubeconfig
+# with the directory written, Cancel then leaves with the terminal restored; without kubectl on
+# PATH the reason says so; a malformed kubeconfig
 # shows its file:line:col instead of the context list, applies nothing and does not crash.
 . "$K8TLS_SRCDIR/tests/lib.sh"
 . "$K8TLS_SRCDIR/tests/tui/lib-tui.sh"
@@ -52,7 +53,27 @@ check "the wizard leaves with 1 (rc=$rc)" [ "$rc" = 1 ]
 check "the terminal settings are restored" cmp -s "$wd/.stty-before" "$wd/.stty-after"
 check "the last words say what was written" grep -q "cancelled: k8tls-out was written" "$wd/.stderr"
 
-# --- 2. a malformed kubeconfig -----------------------------------------------------------------
+# --- 2. no kubectl on PATH ------------------------------------------------------------------
+reset_logs
+rm -rf "$wd/k8tls-out"
+TUI_ENV="KUBECONFIG=$KCFG PATH=$T/empty"
+tui_start "$wd" 100 30 --tui --answers answers.yaml
+to_output
+keys Tab Tab Tab Tab Right
+wait_re "\\[1\\] ctx0" >/dev/null
+keys F10
+check "a missing kubectl is named on screen" wait_for "kubectl not found in PATH" 40
+check "and nothing was applied" wait_for "Nothing was applied."
+keys Enter
+check "back on Output with the reason" wait_for "Not applied: kubectl not found in PATH"
+keys C-c
+wait_for "Leave the wizard?" >/dev/null
+keys Right Enter
+rc=$(wait_exit "$wd")
+check "the wizard leaves with 1 (rc=$rc)" [ "$rc" = 1 ]
+check "nothing reached the API server" [ "$(grep -c . "$LOG")" = 0 ]
+
+# --- 3. a malformed kubeconfig -----------------------------------------------------------------
 reset_logs
 rm -rf "$wd/k8tls-out"
 printf 'apiVersion: v1\nkind: Config\ncontexts:\n- name: [broken\n  context: {cluster: c}\n' > "$wd/bad-kubeconfig"
