@@ -760,8 +760,19 @@ static void secret_doc(struct k8tls_inspect_report *r, const char *display, yaml
     snprintf(where, sizeof where, _("%s: Secret %s"), display, name ? name : "?");
     struct group g = { .o = o, .in_secret = true };
     static const char *const sections[] = { "data", "stringData" };
+    bool bad_section = false;
     for (int s = 0; s < 2; s++) {
         yaml_node_t *m = k8tls_yaml_map_get(doc, node, sections[s]);
+        if (m && m->type != YAML_MAPPING_NODE
+            && !(m->type == YAML_SCALAR_NODE && k8tls_yaml_scalar_len(m) == 0)) {
+            /* 'data: abc' or a list: the Secret's content cannot be read */
+            long ix = item_new(r, where, _("Secret"));
+            if (ix >= 0)
+                note(&r->v[ix].notes, K8TLS_SEV_ERROR,
+                     _("'%s' is not a mapping of keys to values"), sections[s]);
+            bad_section = true;
+            continue;
+        }
         for (size_t i = 0; i < k8tls_yaml_map_len(m) && i < SECRET_MAX_KEYS; i++) {
             const char *key = k8tls_yaml_scalar(k8tls_yaml_map_key(doc, m, i));
             yaml_node_t *vn = k8tls_yaml_map_value(doc, m, i);
@@ -781,10 +792,20 @@ static void secret_doc(struct k8tls_inspect_report *r, const char *display, yaml
             group_add(&g, key, disp, data, err, !is_password_name(key) || err);
         }
     }
-    if (g.n == 0) {
+    size_t reported = 0;
+    for (size_t i = 0; i < g.n; i++)
+        if (g.v[i].report)
+            reported++;
+    if (g.n == 0 && !bad_section) {
         long ix = item_new(r, where, _("Secret"));
         if (ix >= 0)
             note(&r->v[ix].notes, K8TLS_SEV_WARNING, "%s", _("the Secret has no data"));
+    } else if (g.n > 0 && reported == 0) {
+        /* only passwords: nothing they open is here */
+        long ix = item_new(r, where, _("Secret"));
+        if (ix >= 0)
+            note(&r->v[ix].notes, K8TLS_SEV_WARNING, "%s",
+                 _("the Secret holds only passwords: no store or certificate to check"));
     }
     process_group(r, &g, true);
     group_free(&g);

@@ -127,6 +127,16 @@ run b64 b64.yaml
 check "bad base64: exit 1" rc_is b64 1
 check "bad base64: named" one_err_line b64 "b64.yaml: Secret b64: client.key" "not valid base64"
 
+printf 'apiVersion: v1\nkind: Secret\nmetadata: {name: strdata}\ndata: abc\n' >strdata.yaml
+run strdata strdata.yaml
+check "data that is not a mapping: exit 1" rc_is strdata 1
+check "data that is not a mapping: named" one_err_line strdata "strdata.yaml: Secret strdata" "'data' is not a mapping"
+
+printf 'apiVersion: v1\nkind: Secret\nmetadata: {name: onlypw}\nstringData: {keystore-password: xyzxyzxyz}\n' >onlypw.yaml
+run onlypw onlypw.yaml
+check "only passwords: said in the report" grep -q "holds only passwords" onlypw.out
+check "only passwords: the password is not shown" sh -c '! grep -q xyzxyzxyz onlypw.out onlypw.err'
+
 # two documents in one file
 kubectl create secret generic one --dry-run=client -o yaml --from-file=rootca.crt=out/ca/rootca.crt >l1.yaml
 { cat stores.yaml; echo "---"; cat l1.yaml; } >multi.yaml
