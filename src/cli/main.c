@@ -226,7 +226,9 @@ static int parse(int argc, char **argv, struct opts *o)
         usage_error(_("--print-answers writes nothing: it cannot be combined with --output, --force or --apply"));
         return K8TLS_EXIT_USAGE;
     }
-    if (!o->apply && (o->n_contexts || o->kubeconfig || o->dry_run_server || o->diff ||
+    /* the wizard reads the kubeconfig for its apply step and diff: --kubeconfig is for it too */
+    bool wizard = !o->print_answers && (o->tui || !(o->answers || o->defaults));
+    if (!o->apply && (o->n_contexts || (o->kubeconfig && !wizard) || o->dry_run_server || o->diff ||
                       o->force_conflicts)) {
         usage_error(_("--context, --kubeconfig, --dry-run, --diff and --force-conflicts need --apply"));
         return K8TLS_EXIT_USAGE;

@@ -17,4 +17,11 @@ check "nothing written in the current directory" [ -z "$(ls -A "$t" | grep -v -e
 # same with only stdout redirected (stdin may be anything but stdout is a file)
 "$K8TLS_BIN" --theme dark --no-color </dev/null >"$t/out" 2>"$t/err"
 check "TUI flags without a terminal still exit 2" [ $? -eq 2 ]
+
+# --kubeconfig belongs to the wizard too (its apply step): not a usage error there
+"$K8TLS_BIN" --tui --kubeconfig "$t/kc" </dev/null >"$t/out" 2>"$t/err"
+check "--tui --kubeconfig without a terminal: exit 2" [ $? -eq 2 ]
+check "--tui --kubeconfig: refused for the missing terminal, not the flag" grep -q 'no terminal' "$t/err"
+"$K8TLS_BIN" --defaults --kubeconfig "$t/kc" </dev/null >"$t/out" 2>"$t/err"
+check "--defaults --kubeconfig without --apply: a usage error" grep -q -e '--kubeconfig.*need --apply' "$t/err"
 finish
