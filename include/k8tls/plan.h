@@ -46,6 +46,14 @@ struct k8tls_dc {
 };
 
 /* Secret keys (K2); defaults keystore, truststore, keystore-password, truststore-password. */
+#define K8TLS_SECRET_KEY_KEYSTORE "keystore"
+#define K8TLS_SECRET_KEY_TRUSTSTORE "truststore"
+#define K8TLS_SECRET_KEY_KEYSTORE_PASSWORD "keystore-password"
+#define K8TLS_SECRET_KEY_TRUSTSTORE_PASSWORD "truststore-password"
+/* A store set's Secret key: the plan's name k, or dflt (one of the K2 defaults above) when k is
+ * unset or empty. */
+const char *k8tls_store_key(const char *k, const char *dflt);
+
 struct k8tls_secret_keys {
     char *keystore, *truststore, *keystore_password, *truststore_password;
 };

@@ -254,12 +254,12 @@ static int store_secret(struct build *c, const char *plan_path, const struct k8t
     }
     /* K2 keys; passwords as their exact bytes, no trailing newline (K11). */
     struct k8tls_kv items[4] = {
-        {k8tls_store_key(k->keystore, "keystore"), sp->keystore->data, sp->keystore->len},
-        {k8tls_store_key(k->truststore, "truststore"), sp->truststore->data,
+        {k8tls_store_key(k->keystore, K8TLS_SECRET_KEY_KEYSTORE), sp->keystore->data, sp->keystore->len},
+        {k8tls_store_key(k->truststore, K8TLS_SECRET_KEY_TRUSTSTORE), sp->truststore->data,
          sp->truststore->len},
-        {k8tls_store_key(k->keystore_password, "keystore-password"),
+        {k8tls_store_key(k->keystore_password, K8TLS_SECRET_KEY_KEYSTORE_PASSWORD),
          (const unsigned char *)sp->keystore_password, strlen(sp->keystore_password)},
-        {k8tls_store_key(k->truststore_password, "truststore-password"),
+        {k8tls_store_key(k->truststore_password, K8TLS_SECRET_KEY_TRUSTSTORE_PASSWORD),
          (const unsigned char *)sp->truststore_password, strlen(sp->truststore_password)},
     };
     if (add_secret(c, plan_path, s->secret_name, items, 4) < 0)
@@ -267,7 +267,8 @@ static int store_secret(struct build *c, const char *plan_path, const struct k8t
 
     /* The raw stores, for the operator's records. */
     char path[512];
-    const char *names[4] = {"keystore", "truststore", "keystore-password", "truststore-password"};
+    const char *names[4] = {K8TLS_SECRET_KEY_KEYSTORE, K8TLS_SECRET_KEY_TRUSTSTORE, K8TLS_SECRET_KEY_KEYSTORE_PASSWORD,
+                            K8TLS_SECRET_KEY_TRUSTSTORE_PASSWORD};
     enum k8tls_artifact_kind kinds[4] = {K8TLS_ART_STORE, K8TLS_ART_STORE, K8TLS_ART_PASSWORD,
                                          K8TLS_ART_PASSWORD};
     for (int i = 0; i < 4; i++) {

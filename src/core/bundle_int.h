@@ -62,6 +62,5 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
                          char **out, size_t *len, struct k8tls_err *e);
 
 /* The effective Secret key names of a store set (NULL or "" = the K2 default). */
-const char *k8tls_store_key(const char *k, const char *dflt);
 
 #endif

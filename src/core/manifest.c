@@ -117,15 +117,15 @@ static int store_refs(struct enc *c, const struct k8tls_store_set *s)
     const struct k8tls_secret_keys *k = &s->keys;
     int m = ydoc_map(c->y);
     ydoc_map_add(c->y, m, "keystoreSecretRef",
-                 ref(c, s->secret_name, k8tls_store_key(k->keystore, "keystore")));
+                 ref(c, s->secret_name, k8tls_store_key(k->keystore, K8TLS_SECRET_KEY_KEYSTORE)));
     ydoc_map_add(c->y, m, "truststoreSecretRef",
-                 ref(c, s->secret_name, k8tls_store_key(k->truststore, "truststore")));
+                 ref(c, s->secret_name, k8tls_store_key(k->truststore, K8TLS_SECRET_KEY_TRUSTSTORE)));
     ydoc_map_add(c->y, m, "keystorePasswordSecretRef",
                  ref(c, s->secret_name,
-                     k8tls_store_key(k->keystore_password, "keystore-password")));
+                     k8tls_store_key(k->keystore_password, K8TLS_SECRET_KEY_KEYSTORE_PASSWORD)));
     ydoc_map_add(c->y, m, "truststorePasswordSecretRef",
                  ref(c, s->secret_name,
-                     k8tls_store_key(k->truststore_password, "truststore-password")));
+                     k8tls_store_key(k->truststore_password, K8TLS_SECRET_KEY_TRUSTSTORE_PASSWORD)));
     return m;
 }
 

@@ -164,8 +164,8 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
     /* ---- 3. nodetool ---- */
     if (client) {
         const char *ft = fmt_name(p->stores.format);
-        const char *kpw = k8tls_store_key(cset->keys.keystore_password, "keystore-password");
-        const char *tpw = k8tls_store_key(cset->keys.truststore_password, "truststore-password");
+        const char *kpw = k8tls_store_key(cset->keys.keystore_password, K8TLS_SECRET_KEY_KEYSTORE_PASSWORD);
+        const char *tpw = k8tls_store_key(cset->keys.truststore_password, K8TLS_SECRET_KEY_TRUSTSTORE_PASSWORD);
         char pod[512];
         snprintf(pod, sizeof pod, "%s-%s-default-sts-0", id->name,
                  p->cluster.n_dcs ? p->cluster.dcs[0].name : "dc1");

@@ -108,10 +108,10 @@ static int set_str(char **dst, const char *v, int *oom)
 
 static void default_keys(struct k8tls_secret_keys *k, int *oom)
 {
-    set_str(&k->keystore, "keystore", oom);
-    set_str(&k->truststore, "truststore", oom);
-    set_str(&k->keystore_password, "keystore-password", oom);
-    set_str(&k->truststore_password, "truststore-password", oom);
+    set_str(&k->keystore, K8TLS_SECRET_KEY_KEYSTORE, oom);
+    set_str(&k->truststore, K8TLS_SECRET_KEY_TRUSTSTORE, oom);
+    set_str(&k->keystore_password, K8TLS_SECRET_KEY_KEYSTORE_PASSWORD, oom);
+    set_str(&k->truststore_password, K8TLS_SECRET_KEY_TRUSTSTORE_PASSWORD, oom);
 }
 
 int k8tls_plan_set_dcs(struct k8tls_plan *p, size_t n)

@@ -78,11 +78,6 @@ static char *dup0(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-static const char *key_or(const char *k, const char *dflt)
-{
-    return k && *k ? k : dflt;
-}
-
 static void add_err(struct k8tls_diags *d, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void add_err(struct k8tls_diags *d, const char *path, const char *fmt, ...)
@@ -388,10 +383,10 @@ static int read_pair(struct rpair *pr, const struct k8tls_rsecret *sec, struct k
     char name[1200];
     int rc = -1;
     pr->sec = sec;
-    pr->k_ks = key_or(set->keys.keystore, "keystore");
-    pr->k_ts = key_or(set->keys.truststore, "truststore");
-    pr->k_kspw = key_or(set->keys.keystore_password, "keystore-password");
-    pr->k_tspw = key_or(set->keys.truststore_password, "truststore-password");
+    pr->k_ks = k8tls_store_key(set->keys.keystore, K8TLS_SECRET_KEY_KEYSTORE);
+    pr->k_ts = k8tls_store_key(set->keys.truststore, K8TLS_SECRET_KEY_TRUSTSTORE);
+    pr->k_kspw = k8tls_store_key(set->keys.keystore_password, K8TLS_SECRET_KEY_KEYSTORE_PASSWORD);
+    pr->k_tspw = k8tls_store_key(set->keys.truststore_password, K8TLS_SECRET_KEY_TRUSTSTORE_PASSWORD);
     const struct k8tls_secret *vks = need_key(sec, pr->k_ks, d);
     const struct k8tls_secret *vts = need_key(sec, pr->k_ts, d);
     const struct k8tls_secret *vkp = need_key(sec, pr->k_kspw, d);
