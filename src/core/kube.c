@@ -1018,11 +1018,13 @@ int k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
         struct step *s = &steps[i];
         char *label = object_label(s->obj);
         const char *lbl = label ? label : s->obj->name;
-        const char *words[8];
+        const char *words[9];
         size_t w = 0;
         words[w++] = o->diff ? "diff" : "apply";
         words[w++] = "--server-side";
         words[w++] = "--field-manager=" FIELD_MANAGER;
+        /* a server that accepts the connection and never answers must not hang the run */
+        words[w++] = "--request-timeout=60s";
         if (o->force_conflicts)
             words[w++] = "--force-conflicts";
         if (o->dry_run_server && !o->diff)

@@ -52,6 +52,8 @@ check "kubectl got every object on stdin (-f -)" \
   [ "$(grep -c '^stdin-bytes [1-9]' "$SHIMLOG")" = 7 ]
 check "kubectl ran with --server-side --field-manager=k8tls-wizard" \
   [ "$(grep -c '^--field-manager=k8tls-wizard$' "$SHIMLOG")" = 7 ]
+check "every kubectl apply has a request timeout" \
+  [ "$(grep -c '^--request-timeout=60s$' "$SHIMLOG")" = 7 ]
 check "kubectl got --kubeconfig passed through" grep -qx -- "$KCFG" "$SHIMLOG"
 
 # --- 2. a re-run is safe -------------------------------------------------------------------

@@ -193,10 +193,10 @@ START_TEST(test_secrets_go_to_every_datacenter_context_first_then_the_cluster)
     ck_assert_str_eq(a, "--context cp get --raw /version --request-timeout=30s");
     free(a);
     a = argv_of(5);
-    ck_assert_str_eq(a, "--context cp apply --server-side --field-manager=k8tls-wizard -f -");
+    ck_assert_str_eq(a, "--context cp apply --server-side --field-manager=k8tls-wizard --request-timeout=60s -f -");
     free(a);
     a = argv_of(13);
-    ck_assert_str_eq(a, "--context cp apply --server-side --field-manager=k8tls-wizard -f -");
+    ck_assert_str_eq(a, "--context cp apply --server-side --field-manager=k8tls-wizard --request-timeout=60s -f -");
     free(a);
     /* stdin is the object, byte for byte */
     char *in = slurp("stdin.5");
@@ -246,7 +246,7 @@ START_TEST(test_no_secret_value_ever_appears_in_kubectl_argv)
     char *a = argv_of(3);
     char want[800];
     snprintf(want, sizeof want, "--kubeconfig %s --context cp apply --server-side "
-             "--field-manager=k8tls-wizard --force-conflicts --dry-run=server -f -", kcpath);
+             "--field-manager=k8tls-wizard --request-timeout=60s --force-conflicts --dry-run=server -f -", kcpath);
     ck_assert_str_eq(a, want);
     free(a);
     ck_assert_str_eq(s.lines[0], "cp Secret server-encryption-stores ok: applied (server dry run)");
@@ -426,7 +426,7 @@ START_TEST(test_diff_runs_kubectl_diff_and_masks_secret_values)
     o.dry_run_server = true;   /* ignored by diff */
     ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 0);
     char *a = argv_of(2);
-    ck_assert_str_eq(a, "--context cp diff --server-side --field-manager=k8tls-wizard -f -");
+    ck_assert_str_eq(a, "--context cp diff --server-side --field-manager=k8tls-wizard --request-timeout=60s -f -");
     free(a);
     ck_assert_int_eq(s.n_diffs, 3);
     ck_assert_str_eq(s.lines[0], "cp Secret server-encryption-stores ok: differs");
