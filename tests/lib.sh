@@ -15,11 +15,11 @@ need() {
     command -v "$t" >/dev/null 2>&1 || { echo "FAIL: required tool '$t' is not installed"; exit 1; }
   done
 }
-# The K8ssandra reference data: absent only outside this workplace; then the test is skipped, saying so.
+# The K8ssandraCluster CRD: vendored in tests/reference, so a missing one is a failure.
 need_reference() {
   if [ ! -f "$K8TLS_REFERENCE_DIR/k8ssandraclusters.crd.yaml" ]; then
-    echo "SKIP: reference data not found at $K8TLS_REFERENCE_DIR (configure --with-reference-dir=DIR)"
-    exit 77
+    echo "FAIL: no k8ssandraclusters.crd.yaml in $K8TLS_REFERENCE_DIR (configure --with-reference-dir=DIR)"
+    exit 1
   fi
 }
 PY=${SYS_PYTHON3:-/usr/bin/python3}
