@@ -121,6 +121,7 @@ for sig in TERM:15 INT:2 HUP:1; do
   num=${sig#*:}; sig=${sig%:*}
   for target in out fresh; do
     force=""; [ $target = out ] && force=--force
+    rm -f "$T/out.log" # else the previous run's pause line could be taken for this one's
     K8TLS_TEST_PAUSE_AFTER_WRITES=5 env --default-signal=INT "$K8TLS_BIN" --answers "$T/ec.yaml" \
       --output "$T/$target" $force >"$T/out.log" 2>&1 &
     pid=$!
@@ -142,6 +143,7 @@ done
 
 # SIGKILL cannot be caught: the temporary tree (with the CA key) stays, and the next run
 # removes it, saying so.
+rm -f "$T/out.log"
 K8TLS_TEST_PAUSE_AFTER_WRITES=5 "$K8TLS_BIN" --answers "$T/ec.yaml" --output "$T/out" --force \
   >"$T/out.log" 2>&1 &
 pid=$!
