@@ -8,12 +8,12 @@
 #include <limits.h>
 #include <getopt.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <dirent.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
 #include <yaml.h>
@@ -150,19 +150,78 @@ int k8tls_cli_add_context(const char *prog, const char ***v, size_t *n, const ch
     return 0;
 }
 
+/* SIGINT, SIGTERM and SIGHUP while the output directory is written: the writer is told to stop
+ * (it removes its temporary tree, or finishes a replacement already under way), then the process
+ * ends by the same signal. */
+static volatile sig_atomic_t write_signal;
+
+static void on_write_signal(int sig)
+{
+    write_signal = sig;
+}
+
+static bool write_cancelled(void *ud)
+{
+    (void)ud;
+    return write_signal != 0;
+}
+
+static void write_note(void *ud, const char *msg)
+{
+    fprintf(stderr, "%s: %s\n", (const char *)ud, msg);
+}
+
 int k8tls_cli_write_output(const char *prog, const struct k8tls_bundle *b, const char *dir,
                            bool force)
 {
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction old[3], sa;
+    bool caught[3] = {false, false, false};
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_write_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < 3; i++)
+        sigaddset(&sa.sa_mask, sigs[i]);
+    write_signal = 0;
+    for (size_t i = 0; i < 3; i++)
+        /* a signal ignored (nohup, a background job) stays ignored */
+        if (sigaction(sigs[i], NULL, &old[i]) == 0 && old[i].sa_handler != SIG_IGN)
+            caught[i] = sigaction(sigs[i], &sa, NULL) == 0;
+
     struct k8tls_err e;
+    struct k8tls_output_opts opts = {
+        .force = force, .cancelled = write_cancelled, .note = write_note, .ud = (void *)prog,
+    };
     k8tls_err_clear(&e);
-    if (k8tls_output_write(b, dir, force, &e) < 0) {
-        char buf[2048];
+    int rc = k8tls_output_write_opts(b, dir, &opts, &e);
+    for (size_t i = 0; i < 3; i++)
+        if (caught[i])
+            sigaction(sigs[i], &old[i], NULL);
+    char buf[2048];
+    if (rc < 0 && rc != K8TLS_OUTPUT_CANCELLED)
         fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
+    if (rc < 0)
         fprintf(stderr, _("%s: %s was not written\n"), prog, dir);
+    else
+        fprintf(stderr, _("%s: wrote %s (%zu files); see %s/NEXT-STEPS.md\n"), prog, dir, b->n,
+                dir);
+    if (rc == K8TLS_OUTPUT_LEFTOVER)
+        fprintf(stderr, _("%s: warning: %s\n"), prog, k8tls_err_format(&e, buf, sizeof buf));
+    int sig = write_signal;
+    if (sig) {
+        if (rc < 0)
+            fprintf(stderr, _("%s: interrupted (%s): nothing was changed\n"), prog,
+                    strsignal(sig));
+        else
+            fprintf(stderr, _("%s: interrupted (%s) after the directory was written\n"), prog,
+                    strsignal(sig));
+        fflush(stderr);
+        signal(sig, SIG_DFL);
+        raise(sig);
         return -1;
     }
-    fprintf(stderr, _("%s: wrote %s (%zu files); see %s/NEXT-STEPS.md\n"), prog, dir, b->n, dir);
-    return 0;
+    return rc == 0 ? 0 : -1;
 }
 
 /* Returns -1 on success, or the exit code to leave with. */
@@ -183,7 +242,13 @@ static int parse(int argc, char **argv, struct opts *o)
             o->answers = optarg;
             break;
         case OPT_DEFAULTS: o->defaults = true; break;
-        case 'o': o->output = optarg; break;
+        case 'o':
+            if (!*optarg) {
+                usage_error(_("--output needs a directory name (it is empty)"));
+                return K8TLS_EXIT_USAGE;
+            }
+            o->output = optarg;
+            break;
         case OPT_FORCE: o->force = true; break;
         case OPT_APPLY: o->apply = true; break;
         case OPT_CONTEXT:
@@ -299,26 +364,6 @@ static void progress(void *ud, int done, int total, const char *label)
     fprintf(stderr, _("%s: keys %d/%d (%s)\n"), prog, done, total, label ? label : "");
 }
 
-/* An existing directory with entries, or an existing non-directory: refuse without --force. */
-static bool occupied(const char *dir)
-{
-    struct stat st;
-    if (stat(dir, &st) != 0)
-        return false;
-    if (!S_ISDIR(st.st_mode))
-        return true;
-    DIR *d = opendir(dir);
-    if (!d)
-        return true;
-    bool any = false;
-    struct dirent *e;
-    while (!any && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
-            any = true;
-    closedir(d);
-    return any;
-}
-
 static char *output_dir_of(const struct k8tls_plan *p)
 {
     const char *dir = p->output.directory;
@@ -340,6 +385,60 @@ static char *output_dir_of(const struct k8tls_plan *p)
     }
     free(base);
     return out;
+}
+
+/* output.directory of an answers file names a directory inside that file's directory: an
+ * answers file from elsewhere cannot point the writer (and --force) at any directory. The
+ * command line's --output is not limited. */
+static void check_output_dir(const struct k8tls_plan *p, struct k8tls_diags *d)
+{
+    const char *dir = p->output.directory;
+    if (!dir || !*dir)
+        return;
+    struct k8tls_pos at = k8tls_plan_pos(p, "output.directory");
+    bool out = dir[0] == '/';
+    for (const char *s = dir; !out && *s;) {
+        size_t n = strcspn(s, "/");
+        if (n == 2 && s[0] == '.' && s[1] == '.')
+            out = true;
+        s += n;
+        while (*s == '/')
+            s++;
+    }
+    if (out) {
+        k8tls_diags_add(d, K8TLS_SEV_ERROR, p->source_file, at.line, at.col, "output.directory",
+                        _("'%s' leaves the answers file's directory: name a directory inside it "
+                          "(a relative path without '..'), or pass --output DIR on the command "
+                          "line to write elsewhere"),
+                        dir);
+        return;
+    }
+    /* nor through a symbolic link on the way */
+    char *full = output_dir_of(p), *base = k8tls_plan_base_dir(p);
+    char rbase[PATH_MAX], rparent[PATH_MAX];
+    if (full && base && realpath(base, rbase)) {
+        size_t n = strlen(full);
+        while (n > 1 && full[n - 1] == '/')
+            full[--n] = '\0';
+        char *slash = strrchr(full, '/');
+        const char *parent = ".";
+        if (slash) {
+            *slash = '\0';
+            parent = slash == full ? "/" : full;
+        }
+        size_t bl = strlen(rbase);
+        if (realpath(parent, rparent) &&
+            !(strncmp(rparent, rbase, bl) == 0 &&
+              (rparent[bl] == '\0' || rparent[bl] == '/' || strcmp(rbase, "/") == 0)))
+            k8tls_diags_add(d, K8TLS_SEV_ERROR, p->source_file, at.line, at.col,
+                            "output.directory",
+                            _("'%s' leads out of the answers file's directory (through a "
+                              "symbolic link, to %s): name a directory inside it, or pass "
+                              "--output DIR on the command line to write elsewhere"),
+                            dir, rparent);
+    }
+    free(full);
+    free(base);
 }
 
 static int run_print_answers(const struct opts *o)
@@ -402,6 +501,8 @@ static int run_pipeline(const struct opts *o)
     /* every problem at once: the loader's, the plan rules', the password references' */
     k8tls_plan_validate(p, &d);
     k8tls_plan_resolve(p, &d);
+    if (!o->output && !o->apply)
+        check_output_dir(p, &d);
     sort_diags(&d);
     print_diags(&d, &seen);
     size_t nerr = k8tls_diags_count(&d, K8TLS_SEV_ERROR);
@@ -416,11 +517,18 @@ static int run_pipeline(const struct opts *o)
         dir = strdup(o->output);
     else if (!o->apply)
         dir = output_dir_of(p);
-    if (dir && !o->force && occupied(dir)) {
-        fprintf(stderr, _("%s: %s already exists and is not empty: nothing was written (use --force to replace it)\n"),
-                prog, dir);
-        rc = K8TLS_EXIT_INVALID;
-        goto out;
+    if (dir) {
+        /* refused now, before any key is made */
+        struct k8tls_err e;
+        k8tls_err_clear(&e);
+        int crc = k8tls_output_check(dir, o->force, &e);
+        if (crc < 0) {
+            char buf[2048];
+            fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
+            fprintf(stderr, _("%s: nothing was written\n"), prog);
+            rc = crc == K8TLS_OUTPUT_ENV ? K8TLS_EXIT_ENV : K8TLS_EXIT_INVALID;
+            goto out;
+        }
     }
 
     fprintf(stderr, _("%s: generating the keys, stores, Secrets and manifest\n"), prog);

@@ -18,6 +18,7 @@
 #include "k8tls/rotate.h"
 #include "k8tls/kube.h"
 #include "k8tls/inspect.h"
+#include "k8tls/output.h"
 
 enum {
     OPT_FROM = 256, OPT_FROM_CONTEXT, OPT_ANSWERS, OPT_PHASE, OPT_CA_KEY, OPT_CA_KEY_PASSWORD,
@@ -116,7 +117,13 @@ static int parse(int argc, char **argv, struct ropts *o)
         switch (c) {
         case 'h': o->help = true; break;
         case 'q': o->quiet = true; break;
-        case 'o': o->output = optarg; break;
+        case 'o':
+            if (!*optarg) {
+                usage_error(_("--output needs a directory name (it is empty)"));
+                return K8TLS_EXIT_USAGE;
+            }
+            o->output = optarg;
+            break;
         case OPT_FROM: o->r.from_dir = optarg; break;
         case OPT_FROM_CONTEXT: o->r.from_context = optarg; break;
         case OPT_ANSWERS: o->r.answers = optarg; break;
@@ -205,22 +212,6 @@ static int parse(int argc, char **argv, struct ropts *o)
         return K8TLS_EXIT_USAGE;
     }
     return -1;
-}
-
-static bool occupied(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return errno != ENOENT;
-    struct dirent *de;
-    bool any = false;
-    while ((de = readdir(d)))
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
-            any = true;
-            break;
-        }
-    closedir(d);
-    return any;
 }
 
 static void progress(void *ud, int done, int total, const char *label)
@@ -341,10 +332,14 @@ int k8tls_cli_rotate(int argc, char **argv)
         goto out;
     }
 
-    if (!o.r.force && occupied(o.output)) {
-        fprintf(stderr, _("%s: %s already exists and is not empty: nothing was written (use "
-                          "--force to replace it)\n"), prog, o.output);
-        rc = K8TLS_EXIT_INVALID;
+    struct k8tls_err oe;
+    k8tls_err_clear(&oe);
+    int crc = k8tls_output_check(o.output, o.r.force, &oe);
+    if (crc < 0) {
+        char buf[2048];
+        fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&oe, buf, sizeof buf));
+        fprintf(stderr, _("%s: nothing was written\n"), prog);
+        rc = crc == K8TLS_OUTPUT_ENV ? K8TLS_EXIT_ENV : K8TLS_EXIT_INVALID;
         goto out;
     }
     fprintf(stderr, "%s: %s\n", prog, k8tls_rotate_phase_title(o.phase));

@@ -8,7 +8,8 @@ t=$(mktmp)
 trap 'tui_stop; rm -rf "$t"' EXIT
 check "an ECDSA answers file" ecdsa_answers "$t/answers.yaml"
 mkdir -p "$t/k8tls-out"
-echo "the user's own file" >"$t/k8tls-out/mine.txt"
+# an earlier bundle (a file the wizard writes: --force/Replace replaces only such a directory)
+echo "the old bundle" >"$t/k8tls-out/NEXT-STEPS.md"
 echo "an older answers file" >"$t/saved.yaml"
 
 to_output() {
@@ -37,7 +38,7 @@ keys F10
 check "an existing directory asks first" wait_for "k8tls-out already exists and is not empty"
 keys Enter
 check "'Keep it' writes nothing and says so" wait_for "Nothing written: choose another directory."
-check "the user's file is untouched" [ "$(cat "$t/k8tls-out/mine.txt")" = "the user's own file" ]
+check "the old bundle is untouched" [ "$(cat "$t/k8tls-out/NEXT-STEPS.md")" = "the old bundle" ]
 check "the step stays on Output" wait_for "step 9 of 10: Output"
 keys F10
 wait_for "k8tls-out already exists" >/dev/null
@@ -50,7 +51,7 @@ keys Enter
 rc=$(wait_exit "$t")
 check "exits 0 (rc=$rc)" [ "$rc" = 0 ]
 o="$t/k8tls-out"
-check "the directory was replaced (the old file is gone)" [ ! -e "$o/mine.txt" ]
+check "the directory was replaced (the old file is gone)" sh -c "! grep -q 'the old bundle' '$o/NEXT-STEPS.md'"
 check "the new bundle is there" [ -f "$o/manifests/20-k8ssandracluster.yaml" ]
 check "with the namespace manifest" [ -f "$o/manifests/00-namespace.yaml" ]
 check "the answers file was replaced" sh -c "! grep -q 'an older answers file' '$t/saved.yaml'"
