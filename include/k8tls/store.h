@@ -71,6 +71,12 @@ enum k8tls_sniff k8tls_store_sniff(const unsigned char *data, size_t len);
 
 /* Largest file the readers accept (stores, PEM, Secret YAML). */
 #define K8TLS_READ_MAX_BYTES ((size_t)16 << 20)
+/* Largest PKCS#12 iteration count accepted (the MAC's, each PBKDF2 or PKCS#12 PBE, scrypt's
+ * N * r * p): a larger one is a suspicious iteration count, refused before any key derivation.
+ * Java and OpenSSL write 2048 to 10000; hardened stores use some hundred thousand. */
+#define K8TLS_P12_MAX_ITER 10000000L
+/* ... and the most iterations one store may ask for in all (MAC and every encrypted part). */
+#define K8TLS_P12_MAX_TOTAL_ITER (2 * K8TLS_P12_MAX_ITER)
 /* Reads a whole file (at most max bytes, else an error naming the file) into a wiping buffer. */
 int k8tls_store_read_bytes(const char *path, size_t max, struct k8tls_secret **out,
                            struct k8tls_err *e);

@@ -189,6 +189,23 @@ static void check_is_ca(const struct imp *im, X509 *x, const char *file, const c
         in_file(im, K8TLS_SEV_ERROR, file, key,
                 _("CA certificate '%s' may not sign certificates: its key usage lacks keyCertSign"),
                 subj ? subj : "?");
+    /* the bound of generated keys (plan validation): weaker CAs are refused, or warned under
+     * --force */
+    EVP_PKEY *pk = X509_get0_pubkey(x);
+    if (pk && (EVP_PKEY_is_a(pk, "RSA") || EVP_PKEY_is_a(pk, "RSA-PSS"))
+        && EVP_PKEY_get_bits(pk) < 2048)
+        in_file(im, im->p->allow_expired ? K8TLS_SEV_WARNING : K8TLS_SEV_ERROR, file, key,
+                _("CA certificate '%s' has an RSA key of %d bits: an RSA key size is 2048, 3072 "
+                  "or 4096, not %d"), subj ? subj : "?", EVP_PKEY_get_bits(pk), EVP_PKEY_get_bits(pk));
+    int ok;
+    long from = k8tls_days_until(X509_get0_notBefore(x), &ok);
+    if (ok && from >= 0 && !im->p->allow_expired) {
+        char date[64];
+        k8tls_x509_date(X509_get0_notBefore(x), date, sizeof date);
+        in_file(im, K8TLS_SEV_ERROR, file, key,
+                _("CA certificate '%s' is not valid before %s: certificates it signs would not be "
+                  "trusted until then"), subj ? subj : "?", date);
+    }
     ERR_clear_error();
     free(subj);
 }

@@ -8,6 +8,7 @@
 #include "store_int.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>
@@ -495,6 +497,7 @@ struct p12_ctx {
     struct p12_bag *v;
     size_t n;
     int failed;
+    int64_t total_iter;            /* key-derivation iterations the store asked for so far */
 };
 
 static int p12_err(struct p12_ctx *c, const char *msg)
@@ -504,6 +507,191 @@ static int p12_err(struct p12_ctx *c, const char *msg)
     c->failed = 1;
     ERR_clear_error();
     return -1;
+}
+
+/* ---- iteration counts, checked before any key is derived from the password -------------- */
+
+/* An ASN.1 iteration count as a number: 1 when absent (the DER default), INT64_MAX when it does
+ * not fit in 64 bits. */
+static int64_t asn1_count(const ASN1_INTEGER *ai)
+{
+    int64_t v = 1;
+    if (ai && !ASN1_INTEGER_get_int64(&v, ai)) {
+        ERR_clear_error();
+        v = INT64_MAX;
+    }
+    return v;
+}
+
+/* One key derivation of n iterations for 'what': refused when n is not positive, above
+ * K8TLS_P12_MAX_ITER, or brings the store's total above K8TLS_P12_MAX_TOTAL_ITER. */
+static int count_ok(struct p12_ctx *c, int64_t n, const char *what)
+{
+    char m[512];
+    if (n < 1) {
+        snprintf(m, sizeof m, _("corrupted PKCS#12 keystore: iteration count %lld for %s"),
+                 (long long)n, what);
+        return p12_err(c, m);
+    }
+    if (n > K8TLS_P12_MAX_ITER) {
+        if (n == INT64_MAX)
+            snprintf(m, sizeof m,
+                     _("suspicious iteration count for %s (a number of more than 64 bits): the "
+                       "keystore is refused before any key is derived from the password"), what);
+        else
+            snprintf(m, sizeof m,
+                     _("suspicious iteration count %lld for %s (more than %ld): the keystore is "
+                       "refused before any key is derived from the password"),
+                     (long long)n, what, K8TLS_P12_MAX_ITER);
+        return p12_err(c, m);
+    }
+    c->total_iter += n;
+    if (c->total_iter > K8TLS_P12_MAX_TOTAL_ITER) {
+        snprintf(m, sizeof m,
+                 _("suspicious iteration counts: with %s the keystore asks for more than %ld "
+                   "iterations in all; it is refused before any more key is derived"),
+                 what, K8TLS_P12_MAX_TOTAL_ITER);
+        return p12_err(c, m);
+    }
+    return 0;
+}
+
+/* The SEQUENCE parameter of an algorithm identifier decoded as 'it' (NULL when absent/other). */
+static void *alg_param(const X509_ALGOR *alg, const ASN1_ITEM *it)
+{
+    int ptype = V_ASN1_UNDEF;
+    const void *pval = NULL;
+    X509_ALGOR_get0(NULL, &ptype, &pval, alg);
+    void *r = ptype == V_ASN1_SEQUENCE && pval ? ASN1_item_unpack(pval, it) : NULL;
+    ERR_clear_error();
+    return r;
+}
+
+/* scrypt's work: N * r * p (INT64_MAX on overflow). */
+static int64_t scrypt_work(const SCRYPT_PARAMS *sp)
+{
+    int64_t n = asn1_count(sp->costParameter), r = asn1_count(sp->blockSize),
+            p = asn1_count(sp->parallelizationParameter);
+    if (n < 1 || r < 1 || p < 1)
+        return n < 1 ? n : r < 1 ? r : p;
+    if (n > INT64_MAX / r || n * r > INT64_MAX / p)
+        return INT64_MAX;
+    return n * r * p;
+}
+
+/* The password-based encryption 'alg' protecting 'what': PBES2 with PBKDF2 or scrypt, or a
+ * PKCS#12 / PKCS#5 v1 PBE. Other algorithms are left to OpenSSL (which refuses them). */
+static int pbe_ok(struct p12_ctx *c, const X509_ALGOR *alg, const char *what)
+{
+    if (!alg)
+        return 0;
+    const ASN1_OBJECT *oid = NULL;
+    X509_ALGOR_get0(&oid, NULL, NULL, alg);
+    int nid = OBJ_obj2nid(oid);
+    char m[512];
+    snprintf(m, sizeof m, _("corrupted PKCS#12 keystore: the encryption parameters of %s cannot be "
+                            "decoded"), what);
+    if (nid == NID_pbes2) {
+        PBE2PARAM *p2 = alg_param(alg, ASN1_ITEM_rptr(PBE2PARAM));
+        if (!p2 || !p2->keyfunc) {
+            PBE2PARAM_free(p2);
+            return p12_err(c, m);
+        }
+        const ASN1_OBJECT *kdf_oid = NULL;
+        X509_ALGOR_get0(&kdf_oid, NULL, NULL, p2->keyfunc);
+        int rc = 0;
+        switch (OBJ_obj2nid(kdf_oid)) {
+        case NID_id_pbkdf2: {
+            PBKDF2PARAM *kdf = alg_param(p2->keyfunc, ASN1_ITEM_rptr(PBKDF2PARAM));
+            rc = kdf ? count_ok(c, asn1_count(kdf->iter), what) : p12_err(c, m);
+            PBKDF2PARAM_free(kdf);
+            break;
+        }
+#ifndef OPENSSL_NO_SCRYPT
+        case NID_id_scrypt: {
+            SCRYPT_PARAMS *sp = alg_param(p2->keyfunc, ASN1_ITEM_rptr(SCRYPT_PARAMS));
+            rc = sp ? count_ok(c, scrypt_work(sp), what) : p12_err(c, m);
+            SCRYPT_PARAMS_free(sp);
+            break;
+        }
+#endif
+        default:
+            break;
+        }
+        PBE2PARAM_free(p2);
+        return rc;
+    }
+    if (EVP_PBE_find(EVP_PBE_TYPE_OUTER, nid, NULL, NULL, NULL)) {
+        PBEPARAM *pp = alg_param(alg, ASN1_ITEM_rptr(PBEPARAM));
+        int rc = pp ? count_ok(c, asn1_count(pp->iter), what) : p12_err(c, m);
+        PBEPARAM_free(pp);
+        return rc;
+    }
+    ERR_clear_error();
+    return 0;
+}
+
+/* A shrouded key bag's encryption, named by its friendlyName. */
+static int key_bag_ok(struct p12_ctx *c, const PKCS12_SAFEBAG *bag)
+{
+    const X509_SIG *sig = PKCS12_SAFEBAG_get0_pkcs8(bag);
+    const X509_ALGOR *alg = NULL;
+    if (!sig)
+        return 0;
+    X509_SIG_get0(sig, &alg, NULL);
+    char what[320];
+    char *fn = PKCS12_get_friendlyname((PKCS12_SAFEBAG *)bag);
+    snprintf(what, sizeof what, _("the private key '%s'"), fn ? fn : "?");
+    OPENSSL_free(fn);
+    ERR_clear_error();
+    return pbe_ok(c, alg, what);
+}
+
+/* The shrouded key bags of one unencrypted safe (and of the safes nested in it). */
+static int key_bags_ok(struct p12_ctx *c, const STACK_OF(PKCS12_SAFEBAG) *bags, int depth)
+{
+    if (depth > P12_MAX_DEPTH)
+        return p12_err(c, _("corrupted PKCS#12 keystore: bags nested too deep"));
+    for (int i = 0; i < sk_PKCS12_SAFEBAG_num(bags); i++) {
+        const PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value(bags, i);
+        int nid = PKCS12_SAFEBAG_get_nid(bag);
+        if (nid == NID_pkcs8ShroudedKeyBag && key_bag_ok(c, bag))
+            return -1;
+        if (nid == NID_safeContentsBag && key_bags_ok(c, PKCS12_SAFEBAG_get0_safes(bag), depth + 1))
+            return -1;
+    }
+    return 0;
+}
+
+/* Every iteration count visible without the password: the MAC's, each encrypted part's, and
+ * those of the key bags of unencrypted parts. Key bags inside encrypted parts are checked by
+ * walk_bags before they are decrypted. */
+static int p12_counts_ok(struct p12_ctx *c, const PKCS12 *p12, STACK_OF(PKCS7) *asafes)
+{
+    if (PKCS12_mac_present(p12)) {
+        const ASN1_INTEGER *iter = NULL;
+        PKCS12_get0_mac(NULL, NULL, NULL, &iter, p12);
+        if (count_ok(c, asn1_count(iter), _("the integrity check (MAC)")))
+            return -1;
+    }
+    for (int i = 0; i < sk_PKCS7_num(asafes); i++) {
+        PKCS7 *p7 = sk_PKCS7_value(asafes, i);
+        int nid = OBJ_obj2nid(p7->type);
+        if (nid == NID_pkcs7_encrypted) {
+            const X509_ALGOR *alg = p7->d.encrypted && p7->d.encrypted->enc_data
+                                    ? p7->d.encrypted->enc_data->algorithm : NULL;
+            if (pbe_ok(c, alg, _("the encrypted certificates")))
+                return -1;
+        } else if (nid == NID_pkcs7_data) {
+            STACK_OF(PKCS12_SAFEBAG) *bags = PKCS12_unpack_p7data(p7);
+            ERR_clear_error();
+            int rc = bags ? key_bags_ok(c, bags, 0) : 0;
+            sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+            if (rc)
+                return -1;
+        }
+    }
+    return 0;
 }
 
 static void bag_attrs(const PKCS12_SAFEBAG *bag, struct p12_bag *pb)
@@ -549,7 +737,9 @@ static int push_bag(struct p12_ctx *c, struct p12_bag *pb)
     return 0;
 }
 
-static int walk_bags(struct p12_ctx *c, const STACK_OF(PKCS12_SAFEBAG) *bags, int depth)
+/* encrypted: the bags come from an encrypted part (their key bags' counts are not checked yet) */
+static int walk_bags(struct p12_ctx *c, const STACK_OF(PKCS12_SAFEBAG) *bags, int depth,
+                     bool encrypted)
 {
     if (depth > P12_MAX_DEPTH)
         return p12_err(c, _("corrupted PKCS#12 keystore: bags nested too deep"));
@@ -566,6 +756,8 @@ static int walk_bags(struct p12_ctx *c, const STACK_OF(PKCS12_SAFEBAG) *bags, in
             break;
         }
         case NID_pkcs8ShroudedKeyBag: {
+            if (encrypted && key_bag_ok(c, bag))
+                return -1;
             int pl = c->pw ? -1 : 0;
             PKCS8_PRIV_KEY_INFO *p8 = PKCS12_decrypt_skey(bag, c->pw, pl);
             if (!p8) {
@@ -597,7 +789,7 @@ static int walk_bags(struct p12_ctx *c, const STACK_OF(PKCS12_SAFEBAG) *bags, in
                 return p12_err(c, _("corrupted PKCS#12 keystore: a certificate cannot be decoded"));
             break;
         case NID_safeContentsBag:
-            if (walk_bags(c, PKCS12_SAFEBAG_get0_safes(bag), depth + 1))
+            if (walk_bags(c, PKCS12_SAFEBAG_get0_safes(bag), depth + 1, encrypted))
                 return -1;
             continue;
         default:
@@ -767,7 +959,18 @@ static int p12_read(const unsigned char *data, size_t len, const char *name, con
     }
     struct p12_ctx c = { .name = name, .e = e, .pw = password };
     struct k8tls_store *s = NULL;
-    STACK_OF(PKCS7) *asafes = NULL;
+    STACK_OF(PKCS7) *asafes = PKCS12_unpack_authsafes(p12);
+    if (!asafes) {
+        p12_err(&c, _("corrupted PKCS#12 keystore: its contents cannot be decoded"));
+        goto fail;
+    }
+    if (sk_PKCS7_num(asafes) > K8TLS_STORE_MAX_ENTRIES) {
+        p12_err(&c, _("corrupted PKCS#12 keystore: too many parts"));
+        goto fail;
+    }
+    /* before the MAC or any part is opened: each key derivation costs its iteration count */
+    if (p12_counts_ok(&c, p12, asafes))
+        goto fail;
     if (PKCS12_mac_present(p12)) {
         if (!password) {
             p12_err(&c, _("a password is needed to open this keystore"));
@@ -782,15 +985,6 @@ static int p12_read(const unsigned char *data, size_t len, const char *name, con
             p12_err(&c, _("wrong password or corrupted store"));
             goto fail;
         }
-    }
-    asafes = PKCS12_unpack_authsafes(p12);
-    if (!asafes) {
-        p12_err(&c, _("corrupted PKCS#12 keystore: its contents cannot be decoded"));
-        goto fail;
-    }
-    if (sk_PKCS7_num(asafes) > K8TLS_STORE_MAX_ENTRIES) {
-        p12_err(&c, _("corrupted PKCS#12 keystore: too many parts"));
-        goto fail;
     }
     for (int i = 0; i < sk_PKCS7_num(asafes); i++) {
         PKCS7 *p7 = sk_PKCS7_value(asafes, i);
@@ -817,7 +1011,7 @@ static int p12_read(const unsigned char *data, size_t len, const char *name, con
             p12_err(&c, _("corrupted PKCS#12 keystore, or encrypted with an unsupported algorithm"));
             goto fail;
         }
-        int rc = walk_bags(&c, bags, 0);
+        int rc = walk_bags(&c, bags, 0, nid == NID_pkcs7_encrypted);
         sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
         if (rc)
             goto fail;

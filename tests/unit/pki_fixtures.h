@@ -15,6 +15,7 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -181,6 +182,89 @@ static inline int fx_have(const char *tool)
     char cmd[256];
     snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
     return system(cmd) == 0;
+}
+
+/* Sets the iteration count of a password-based encryption algorithm identifier (PBES2 with
+ * PBKDF2, or a PKCS#12 PBE such as 3DES) without deriving anything. */
+static inline void fx_pbe_set_iter(X509_ALGOR *alg, long iter)
+{
+    const ASN1_OBJECT *oid;
+    int ptype;
+    const void *pval;
+    X509_ALGOR_get0(&oid, &ptype, &pval, alg);
+    if (OBJ_obj2nid(oid) == NID_pbes2) {
+        PBE2PARAM *p2 = ASN1_item_unpack(pval, ASN1_ITEM_rptr(PBE2PARAM));
+        const void *kval = NULL;
+        X509_ALGOR_get0(NULL, &ptype, &kval, p2->keyfunc);
+        PBKDF2PARAM *kdf = ASN1_item_unpack(kval, ASN1_ITEM_rptr(PBKDF2PARAM));
+        ASN1_INTEGER_set(kdf->iter, iter);
+        X509_ALGOR_set0(p2->keyfunc, OBJ_nid2obj(NID_id_pbkdf2), V_ASN1_SEQUENCE,
+                        ASN1_item_pack(kdf, ASN1_ITEM_rptr(PBKDF2PARAM), NULL));
+        X509_ALGOR_set0(alg, OBJ_nid2obj(NID_pbes2), V_ASN1_SEQUENCE,
+                        ASN1_item_pack(p2, ASN1_ITEM_rptr(PBE2PARAM), NULL));
+        PBKDF2PARAM_free(kdf);
+        PBE2PARAM_free(p2);
+    } else {
+        PBEPARAM *pp = ASN1_item_unpack(pval, ASN1_ITEM_rptr(PBEPARAM));
+        ASN1_INTEGER_set(pp->iter, iter);
+        X509_ALGOR_set0(alg, OBJ_dup(oid), V_ASN1_SEQUENCE,
+                        ASN1_item_pack(pp, ASN1_ITEM_rptr(PBEPARAM), NULL));
+        PBEPARAM_free(pp);
+    }
+}
+
+/* A PKCS#12 keystore (alias "node": key, cert and ca) made with 2048 iterations, whose iteration
+ * counts are then rewritten in place (0: keep): the MAC's, the encrypted certificates' and the
+ * private key's. Nothing is derived with the new counts: the MAC is recomputed with 2 iterations
+ * before its count is overwritten. key_nid/cert_nid as for PKCS12_create (0: AES-256 PBES2). The
+ * DER is returned (OPENSSL_free it) with its length in *len. */
+static inline unsigned char *fx_p12_iters(EVP_PKEY *key, X509 *cert, X509 *ca, const char *pw,
+                                          int key_nid, int cert_nid, long mac_iter,
+                                          long cert_iter, long key_iter, int *len)
+{
+    STACK_OF(X509) *cas = sk_X509_new_null();
+    if (ca)
+        sk_X509_push(cas, ca);
+    PKCS12 *p12 = PKCS12_create(pw, "node", key, cert, cas, key_nid, cert_nid, 2048, 2048, 0);
+    sk_X509_free(cas);
+    if (!p12)
+        abort();
+    STACK_OF(PKCS7) *safes = PKCS12_unpack_authsafes(p12);
+    for (int i = 0; i < sk_PKCS7_num(safes); i++) {
+        PKCS7 *p7 = sk_PKCS7_value(safes, i);
+        int nid = OBJ_obj2nid(p7->type);
+        if (nid == NID_pkcs7_encrypted && cert_iter)
+            fx_pbe_set_iter(p7->d.encrypted->enc_data->algorithm, cert_iter);
+        if (nid == NID_pkcs7_data && key_iter) {
+            STACK_OF(PKCS12_SAFEBAG) *bags = PKCS12_unpack_p7data(p7);
+            for (int j = 0; j < sk_PKCS12_SAFEBAG_num(bags); j++) {
+                PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value(bags, j);
+                if (PKCS12_SAFEBAG_get_nid(bag) != NID_pkcs8ShroudedKeyBag)
+                    continue;
+                X509_ALGOR *alg = NULL;
+                X509_SIG_getm((X509_SIG *)PKCS12_SAFEBAG_get0_pkcs8(bag), &alg, NULL);
+                fx_pbe_set_iter(alg, key_iter);
+            }
+            sk_PKCS7_set(safes, i, PKCS12_pack_p7data(bags));
+            PKCS7_free(p7);
+            sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+        }
+    }
+    PKCS12_pack_authsafes(p12, safes);
+    sk_PKCS7_pop_free(safes, PKCS7_free);
+    if (!PKCS12_set_mac(p12, pw, -1, NULL, 0, 2, NULL))
+        abort();
+    if (mac_iter) {
+        const ASN1_INTEGER *it = NULL;
+        PKCS12_get0_mac(NULL, NULL, NULL, &it, p12);
+        ASN1_INTEGER_set((ASN1_INTEGER *)it, mac_iter);
+    }
+    unsigned char *der = NULL;
+    *len = i2d_PKCS12(p12, &der);
+    PKCS12_free(p12);
+    if (*len <= 0)
+        abort();
+    return der;
 }
 
 /* A small deterministic generator for the hostile-input loops (fixed seed, reproducible). */

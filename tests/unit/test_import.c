@@ -183,6 +183,46 @@ START_TEST(test_expired_ca_is_refused_and_one_expiring_soon_is_warned)
 }
 END_TEST
 
+START_TEST(test_weak_rsa_or_not_yet_valid_ca_is_refused_or_warned_under_force)
+{
+    EVP_PKEY *rsa = EVP_RSA_gen(1024);
+    ck_assert_ptr_nonnull(rsa);
+    X509 *weak = fx_cert(rsa, "Weak CA", NULL, NULL, FX_CA, -1, 3650, NULL);
+    EVP_PKEY *k = fx_key();
+    X509 *future = fx_cert(k, "Future CA", NULL, NULL, FX_CA, 5, 3650, NULL);
+    fx_write_certs("weak.crt", weak, NULL);
+    fx_write_key("weak.key", rsa, NULL);
+    fx_write_certs("future.crt", future, NULL);
+    fx_write_key("future.key", k, NULL);
+    struct k8tls_diags d;
+    k8tls_diags_init(&d);
+    X509 *c = NULL;
+    EVP_PKEY *got = NULL;
+    ck_assert_int_ne(import_ca("weak.crt", "weak.key", NULL, &d, &c, &got), 0);
+    ck_assert_ptr_nonnull(find(&d, K8TLS_SEV_ERROR, "an RSA key size is 2048, 3072 or 4096, not 1024",
+                               fx_path("weak.crt")));
+    k8tls_diags_free(&d);
+    k8tls_diags_init(&d);
+    ck_assert_int_ne(import_ca("future.crt", "future.key", NULL, &d, &c, &got), 0);
+    ck_assert_ptr_nonnull(find(&d, K8TLS_SEV_ERROR, "is not valid before", fx_path("future.crt")));
+    k8tls_diags_free(&d);
+    /* --force: a warning only */
+    k8tls_diags_init(&d);
+    force_expired = true;
+    ck_assert_int_eq(import_ca("weak.crt", "weak.key", NULL, &d, &c, &got), 0);
+    force_expired = false;
+    ck_assert_uint_eq(k8tls_diags_count(&d, K8TLS_SEV_ERROR), 0);
+    ck_assert_ptr_nonnull(find(&d, K8TLS_SEV_WARNING, "not 1024", fx_path("weak.crt")));
+    X509_free(c);
+    EVP_PKEY_free(got);
+    k8tls_diags_free(&d);
+    X509_free(weak);
+    X509_free(future);
+    EVP_PKEY_free(rsa);
+    EVP_PKEY_free(k);
+}
+END_TEST
+
 START_TEST(test_ca_key_that_does_not_match_or_is_missing_is_refused)
 {
     fx_write_certs("ca.crt", ca, NULL);
@@ -585,6 +625,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_imported_ca_with_its_encrypted_key_is_accepted);
     tcase_add_test(tc, test_ca_without_ca_true_is_refused);
     tcase_add_test(tc, test_expired_ca_is_refused_and_one_expiring_soon_is_warned);
+    tcase_add_test(tc, test_weak_rsa_or_not_yet_valid_ca_is_refused_or_warned_under_force);
     tcase_add_test(tc, test_ca_key_that_does_not_match_or_is_missing_is_refused);
     tcase_add_test(tc, test_good_store_pair_is_imported_as_read);
     tcase_add_test(tc, test_store_pair_problems_are_each_named);

@@ -397,6 +397,110 @@ START_TEST(test_old_rc2_pkcs12_is_read_through_the_legacy_provider)
 }
 END_TEST
 
+/* ---- iteration counts: refused before any key derivation --------------------------------- */
+
+/* Reads a crafted store; returns the error message (static) or NULL when it was read. */
+static const char *read_crafted(const unsigned char *der, int n)
+{
+    static struct k8tls_err e;
+    struct k8tls_store *s = NULL;
+    k8tls_err_clear(&e);
+    int rc = k8tls_store_read(der, (size_t)n, "crafted.p12", PW, &s, &e);
+    k8tls_store_free(s);
+    if (rc == 0)
+        return NULL;
+    ck_assert_ptr_null(s);
+    ck_assert_str_eq(e.file, "crafted.p12");
+    ck_assert_int_eq(ERR_peek_error(), 0);
+    return e.msg;
+}
+
+static void expect_refused(const unsigned char *der, int n, const char *text1, const char *text2)
+{
+    const char *m = read_crafted(der, n);
+    ck_assert_msg(m != NULL, "a store asking for a suspicious iteration count was read");
+    ck_assert_msg(strstr(m, text1) && strstr(m, text2), "'%s' lacks '%s' / '%s'", m, text1, text2);
+}
+
+START_TEST(test_suspicious_pkcs12_iteration_counts_are_refused_before_deriving)
+{
+    /* Each count below would take minutes to derive: the store is refused before (a hang, and
+     * so a timeout of this test, would say otherwise). */
+    EVP_PKEY *k = fx_key();
+    X509 *leaf = fx_cert(k, "iter-node", g_ca, g_ca_key, FX_NOT_CA, 0, 30, NULL);
+    int n;
+    unsigned char *der;
+    /* the counts as made, and a count at the cap: read */
+    der = fx_p12_iters(k, leaf, g_ca, PW, 0, 0, 0, 0, 0, &n);
+    ck_assert_ptr_null(read_crafted(der, n));
+    OPENSSL_free(der);
+    /* the MAC's count */
+    der = fx_p12_iters(k, leaf, g_ca, PW, 0, 0, 2147483647L, 0, 0, &n);
+    expect_refused(der, n, "suspicious iteration count 2147483647", "(MAC)");
+    OPENSSL_free(der);
+    /* PBKDF2 of the encrypted certificates (the MAC is valid) */
+    der = fx_p12_iters(k, leaf, g_ca, PW, 0, 0, 0, 2147483647L, 0, &n);
+    expect_refused(der, n, "suspicious iteration count 2147483647", "the encrypted certificates");
+    OPENSSL_free(der);
+    /* PBKDF2 of the private key, one above the cap */
+    der = fx_p12_iters(k, leaf, g_ca, PW, 0, 0, 0, 0, K8TLS_P12_MAX_ITER + 1, &n);
+    expect_refused(der, n, "suspicious iteration count 10000001", "the private key 'node'");
+    OPENSSL_free(der);
+    /* a PKCS#12 PBE (3DES, Java 8's) key bag */
+    der = fx_p12_iters(k, leaf, g_ca, PW, NID_pbe_WithSHA1And3_Key_TripleDES_CBC,
+                       NID_pbe_WithSHA1And3_Key_TripleDES_CBC, 0, 0, 2147483647L, &n);
+    expect_refused(der, n, "suspicious iteration count 2147483647", "the private key 'node'");
+    OPENSSL_free(der);
+    /* each under the cap, but too many in all */
+    der = fx_p12_iters(k, leaf, g_ca, PW, 0, 0, K8TLS_P12_MAX_ITER, K8TLS_P12_MAX_ITER,
+                       K8TLS_P12_MAX_ITER, &n);
+    expect_refused(der, n, "suspicious iteration counts", "in all");
+    OPENSSL_free(der);
+    /* zero and negative counts: corrupted */
+    der = fx_p12_iters(k, leaf, g_ca, PW, 0, 0, -5, 0, 0, &n);
+    expect_refused(der, n, "corrupted", "iteration count -5");
+    OPENSSL_free(der);
+    der = fx_p12_iters(k, leaf, g_ca, PW, 0, 0, 0, 0, -1, &n);
+    expect_refused(der, n, "corrupted", "iteration count -1");
+    OPENSSL_free(der);
+    X509_free(leaf);
+    EVP_PKEY_free(k);
+}
+END_TEST
+
+START_TEST(test_huge_iteration_count_made_by_the_openssl_cli_is_refused)
+{
+    /* `openssl pkcs12 -export -iter N -maciter` derives keys with N iterations while making the
+     * store: it is made with a cheap count, then the MAC's count is raised to 2^31-1. */
+    EVP_PKEY *k = fx_key();
+    X509 *leaf = fx_cert(k, "cli-node", g_ca, g_ca_key, FX_NOT_CA, 0, 30, NULL);
+    fx_write_certs("cli-leaf.pem", leaf, NULL);
+    fx_write_key("cli-leaf.key", k, NULL);
+    ck_assert_int_eq(fx_sh("openssl pkcs12 -export -in cli-leaf.pem -inkey cli-leaf.key -name cli "
+                           "-iter 70000 -maciter -passout env:K8TLS_T_PW -out cli.p12"), 0);
+    size_t len;
+    unsigned char *d = fx_read(fx_path("cli.p12"), &len);
+    const unsigned char *q = d;
+    PKCS12 *p12 = d2i_PKCS12(NULL, &q, (long)len);
+    ck_assert_ptr_nonnull(p12);
+    const ASN1_INTEGER *it = NULL;
+    PKCS12_get0_mac(NULL, NULL, NULL, &it, p12);
+    ck_assert_ptr_nonnull(it);
+    ck_assert_int_eq(ASN1_INTEGER_get(it), 70000);
+    ASN1_INTEGER_set((ASN1_INTEGER *)it, 2147483647L);
+    unsigned char *der = NULL;
+    int n = i2d_PKCS12(p12, &der);
+    PKCS12_free(p12);
+    expect_refused(der, n, "suspicious iteration count 2147483647", "(MAC)");
+    /* the same store as made: read, with its 70000 iterations */
+    ck_assert_ptr_null(read_crafted(d, (int)len));
+    OPENSSL_free(der);
+    free(d);
+    X509_free(leaf);
+    EVP_PKEY_free(k);
+}
+END_TEST
+
 /* ---- hostile input: truncations, bit flips, random bytes --------------------------------- */
 
 static void expect_clean_failure(const unsigned char *d, size_t n, const char *name, int must_fail)
@@ -687,6 +791,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_files_that_are_not_keystores_are_named_and_explained);
     tcase_add_test(tc, test_openssl_truststore_without_java_trust_attribute_is_flagged);
     tcase_add_test(tc, test_old_rc2_pkcs12_is_read_through_the_legacy_provider);
+    tcase_add_test(tc, test_suspicious_pkcs12_iteration_counts_are_refused_before_deriving);
+    tcase_add_test(tc, test_huge_iteration_count_made_by_the_openssl_cli_is_refused);
     tcase_add_test(tc, test_truncated_stores_fail_with_truncated_at_every_offset);
     tcase_add_test(tc, test_bit_flips_in_real_stores_fail_cleanly);
     tcase_add_test(tc, test_random_bytes_never_crash_the_readers);
