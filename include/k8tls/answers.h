@@ -17,6 +17,10 @@ struct k8tls_plan *k8tls_answers_load_buf(const char *name, const char *buf, siz
 enum k8tls_answers_emit_flags {
     K8TLS_EMIT_COMMENTS = 1,        /* section comments (the template) */
     K8TLS_EMIT_OMIT_LITERAL_PW = 2, /* literal passwords left out (env:/file: refs kept) */
+    /* relative paths (file: references, import paths, cluster.manifest, output.directory) written
+     * absolute, resolved as the plan resolves them: for a copy kept in another directory (the
+     * answers.yaml of an output directory), which replays from wherever it is */
+    K8TLS_EMIT_ABSOLUTE_PATHS = 4,
 };
 
 /* Writes the plan as an answers file through libyaml. Returns 0 or -1 (e filled). */

@@ -133,6 +133,10 @@ struct k8tls_plan {
     struct k8tls_posmap *positions;
 };
 
+/* Bounds the loader and the plan rules share: validity in days, the number of datacenters. */
+#define K8TLS_MAX_VALIDITY_DAYS 36500
+#define K8TLS_MAX_DCS 1000
+
 /* The built-in defaults (SPEC §3; the K8ssandra docs' example). Returns NULL on OOM. */
 struct k8tls_plan *k8tls_plan_new_defaults(void);
 struct k8tls_plan *k8tls_plan_dup(const struct k8tls_plan *p);

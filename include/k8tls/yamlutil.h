@@ -37,12 +37,22 @@
 /* ---- reading --------------------------------------------------------------------------- */
 
 /* Reads a whole file (or stdin when path is "-") into a malloc'd NUL-terminated buffer, refusing
- * more than max bytes. Returns 0 or -1 with e naming the file. */
+ * more than max bytes, and anything but a regular file (k8tls_open_input; stdin may be a pipe). Returns 0 or -1 with e naming the file. */
 int k8tls_yaml_read_file(const char *path, size_t max, char **buf, size_t *len,
                          struct k8tls_err *e);
 
+/* Reads buf (a stream of any number of documents) event by event and stops at the first mapping
+ * or list nested deeper than max_depth: -1 with e naming its line and column and the limit.
+ * Returns 0 otherwise, also on a syntax error (the loader called next reports it). Linear in
+ * the input up to the limit, which libyaml's loader is not in the depth; wipes what it read.
+ * k8tls_yaml_load calls it with K8TLS_YAML_MAX_DEPTH; readers that call yaml_parser_load
+ * themselves call it first. */
+int k8tls_yaml_check_depth(const char *name, const char *buf, size_t len, int max_depth,
+                           struct k8tls_err *e);
+
 /* Parses buf as at most one YAML document into doc (free it with yaml_document_delete). An empty
- * stream gives a document without a root node. A syntax error, or a second document, fills e with
+ * stream gives a document without a root node. A syntax error, a second document, or nesting deeper than
+ * K8TLS_YAML_MAX_DEPTH fills e with
  * name, line, column and libyaml's reason, and returns -1 (doc then needs no delete). */
 int k8tls_yaml_load(const char *name, const char *buf, size_t len, yaml_document_t *doc,
                     struct k8tls_err *e);

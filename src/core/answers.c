@@ -7,10 +7,12 @@
 #include "k8tls/secure.h"
 #include "k8tls/i18n.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define API_VERSION "k8tls-wizard/v1"
 #define PATH_MAX_LEN 256
@@ -177,18 +179,34 @@ static void get_bool(struct ld *l, const yaml_node_t *map, const char *path, con
         diag_at(l, v, sub, _("expected true or false, found '%s'"), shown(v, sh, sizeof sh));
 }
 
+/* A plain scalar written as a whole number ([+-]digits), whatever its size. */
+static bool whole_number_text(const yaml_node_t *v)
+{
+    if (!k8tls_yaml_is_plain(v))
+        return false;
+    const char *s = k8tls_yaml_scalar(v);
+    const char *d = s + (*s == '-' || *s == '+');
+    size_t n = strlen(d);
+    return n && strspn(d, "0123456789") == n && strlen(s) == k8tls_yaml_scalar_len(v);
+}
+
+/* A whole number; min..max is the range the plan rules accept (shown when the number does not
+ * even fit in an int: the plan rules check the rest with their own messages). */
 static void get_int(struct ld *l, const yaml_node_t *map, const char *path, const char *key,
-                    int *dst)
+                    int min, int max, int *dst)
 {
     char sub[PATH_MAX_LEN], sh[80];
     long n;
     yaml_node_t *v = field(l, map, path, key, sub);
     if (!v)
         return;
-    if (k8tls_yaml_get_long(v, &n) < 0 || n < INT_MIN || n > INT_MAX)
-        diag_at(l, v, sub, _("expected a whole number, found '%s'"), shown(v, sh, sizeof sh));
-    else
+    if (k8tls_yaml_get_long(v, &n) == 0 && n >= INT_MIN && n <= INT_MAX)
         *dst = (int)n;
+    else if (whole_number_text(v))
+        diag_at(l, v, sub, _("'%s' is out of range: expected a whole number from %d to %d"),
+                shown(v, sh, sizeof sh), min, max);
+    else
+        diag_at(l, v, sub, _("expected a whole number, found '%s'"), shown(v, sh, sizeof sh));
 }
 
 /* An enumerated value: names is NULL-terminated, parse maps a name to the enum value. */
@@ -290,7 +308,7 @@ static void load_dc(struct ld *l, const yaml_node_t *item, const char *path, str
         return;
     }
     get_str(l, item, path, "name", &dc->name);
-    get_int(l, item, path, "size", &dc->size);
+    get_int(l, item, path, "size", 1, INT_MAX, &dc->size);
     get_str(l, item, path, "k8sContext", &dc->k8s_context);
     if (!k8tls_yaml_map_get(l->doc, item, "name"))
         diag_at(l, item, path, "%s", _("a datacenter needs a name"));
@@ -329,11 +347,12 @@ static void load_cluster(struct ld *l, const yaml_node_t *n)
                         k8tls_yaml_kind_name(dcs));
         } else {
             size_t cnt = k8tls_yaml_seq_len(dcs);
-            if (cnt > 1000) {
-                diag_at(l, dcs, sub, "%s", _("expected at most 1000 datacenters"));
-                cnt = 0;
-            }
-            if (k8tls_plan_set_dcs(p, cnt) == 0) {
+            /* too many: one error, and the default datacenters kept (not an empty list, which
+             * would add "at least one datacenter is required") */
+            if (cnt > K8TLS_MAX_DCS)
+                diag_at(l, dcs, sub, _("expected at most %d datacenters, found %zu"),
+                        K8TLS_MAX_DCS, cnt);
+            else if (k8tls_plan_set_dcs(p, cnt) == 0) {
                 for (size_t i = 0; i < cnt; i++) {
                     char ip[PATH_MAX_LEN];
                     struct k8tls_dc *dc = &p->cluster.dcs[i];
@@ -352,7 +371,7 @@ static void load_cluster(struct ld *l, const yaml_node_t *n)
     yaml_node_t *sg = field(l, n, "cluster", "stargate", sub);
     if (check_map(l, sg, sub, sg_keys)) {
         get_bool(l, sg, sub, "enabled", &p->cluster.stargate.enabled);
-        get_int(l, sg, sub, "size", &p->cluster.stargate.size);
+        get_int(l, sg, sub, "size", 1, INT_MAX, &p->cluster.stargate.size);
     }
     yaml_node_t *rp = field(l, n, "cluster", "reaper", sub);
     if (check_map(l, rp, sub, rp_keys)) {
@@ -484,7 +503,7 @@ static void load_key_spec(struct ld *l, const yaml_node_t *n, const char *path,
     k->set = true;
     if (get_enum(l, n, path, "algorithm", algs, parse_alg, &v))
         k->alg = (enum k8tls_key_alg)v;
-    get_int(l, n, path, "size", &k->bits);
+    get_int(l, n, path, "size", 2048, 4096, &k->bits);
     if (get_enum(l, n, path, "curve", curves, parse_curve, &v))
         k->curve = (enum k8tls_curve)v;
     yaml_node_t *size = k8tls_yaml_map_get(l->doc, n, "size");
@@ -524,7 +543,7 @@ static void load_ca(struct ld *l, const yaml_node_t *n)
     }
     load_key_spec(l, field(l, n, "ca", "key", sub), sub, &p->ca.key);
     p->ca.key.set = true;
-    get_int(l, n, "ca", "validityDays", &p->ca.validity_days);
+    get_int(l, n, "ca", "validityDays", 1, K8TLS_MAX_VALIDITY_DAYS, &p->ca.validity_days);
     yaml_node_t *imp = field(l, n, "ca", "import", sub);
     if (check_map(l, imp, sub, imp_keys)) {
         get_str(l, imp, sub, "cert", &p->ca.import_cert);
@@ -540,7 +559,8 @@ static void load_certificates(struct ld *l, const yaml_node_t *n)
     char sub[PATH_MAX_LEN], sh[80];
     if (!check_map(l, n, "certificates", keys))
         return;
-    get_int(l, n, "certificates", "validityDays", &p->certificates.validity_days);
+    get_int(l, n, "certificates", "validityDays", 1, K8TLS_MAX_VALIDITY_DAYS,
+            &p->certificates.validity_days);
     yaml_node_t *sans = field(l, n, "certificates", "extraSANs", sub);
     if (sans && !k8tls_yaml_is_null(sans)) {
         if (sans->type != YAML_SEQUENCE_NODE) {
@@ -678,7 +698,48 @@ struct em {
     yaml_document_t doc;
     int flags;
     int fail;
+    const char *base;   /* K8TLS_EMIT_ABSOLUTE_PATHS: the plan's base directory, absolute */
 };
+
+/* The plan's base directory made absolute (against the current directory), or NULL (OOM, or no
+ * current directory). Heap string. */
+static char *absolute_base(const struct k8tls_plan *p)
+{
+    char *base = k8tls_plan_base_dir(p);
+    if (!base || base[0] == '/')
+        return base;
+    char *cwd = getcwd(NULL, 0);
+    char *out = NULL;
+    if (cwd) {
+        const char *rel = base;
+        while (rel[0] == '.' && (rel[1] == '/' || !rel[1]))     /* "./a", "." */
+            rel += rel[1] ? 2 : 1;
+        size_t n = strlen(cwd) + strlen(rel) + 2;
+        out = malloc(n);
+        if (out)
+            snprintf(out, n, "%s%s%s", cwd, *rel && strcmp(cwd, "/") ? "/" : "", rel);
+    }
+    free(cwd);
+    free(base);
+    return out;
+}
+
+/* A path of the plan as written: relative ones against m->base when it is set. Heap string or
+ * NULL (OOM: m->fail set). */
+static char *path_as_written(struct em *m, const char *path)
+{
+    if (!m->base || !path || !*path || path[0] == '/')
+        return strdup(path ? path : "");
+    while (path[0] == '.' && path[1] == '/')
+        path += 2;
+    size_t n = strlen(m->base) + strlen(path) + 2;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s%s%s", m->base, strcmp(m->base, "/") ? "/" : "", path);
+    else
+        m->fail = 1;
+    return out;
+}
 
 static void put_str(struct em *m, int map, const char *key, const char *v)
 {
@@ -705,6 +766,19 @@ static int put_map(struct em *m, int map, const char *key, bool flow)
     return c;
 }
 
+/* A file path of the plan (cluster.manifest, import paths, output.directory). */
+static void put_path(struct em *m, int map, const char *key, const char *v)
+{
+    if (!v || !m->base) {
+        put_str(m, map, key, v);
+        return;
+    }
+    char *w = path_as_written(m, v);
+    if (w)
+        put_str(m, map, key, w);
+    free(w);
+}
+
 static bool is_reference(const char *ref)
 {
     return ref && (strncmp(ref, "env:", 4) == 0 || strncmp(ref, "file:", 5) == 0);
@@ -716,6 +790,20 @@ static void put_password(struct em *m, int map, const char *key, const struct k8
         return;
     if ((m->flags & K8TLS_EMIT_OMIT_LITERAL_PW) && !is_reference(pw->ref))
         return;
+    if (m->base && strncmp(pw->ref, "file:", 5) == 0 && pw->ref[5]) {
+        char *w = path_as_written(m, pw->ref + 5);
+        size_t n = w ? strlen(w) + 6 : 0;
+        char *ref = w ? malloc(n) : NULL;
+        if (ref) {
+            snprintf(ref, n, "file:%s", w);
+            put_str(m, map, key, ref);
+        } else {
+            m->fail = 1;
+        }
+        free(ref);
+        free(w);
+        return;
+    }
     put_str(m, map, key, pw->ref);
 }
 
@@ -729,7 +817,7 @@ static void emit_cluster(struct em *m, int root, const struct k8tls_plan *p)
     int c = put_map(m, root, "cluster", false);
     put_str(m, c, "name", p->cluster.name);
     put_str(m, c, "namespace", p->cluster.namespace_);
-    put_str(m, c, "manifest", p->cluster.manifest);
+    put_path(m, c, "manifest", p->cluster.manifest);
     put_str(m, c, "serverType", k8tls_server_type_name(p->cluster.server_type));
     /* K10: serverVersion always a quoted string */
     int sv = yaml_document_add_scalar(&m->doc, NULL,
@@ -783,9 +871,9 @@ static void emit_encryption(struct em *m, int root, const struct k8tls_plan *p)
         nonempty(p->encryption.medusa.import_ca) || nonempty(p->encryption.medusa.import_cert) ||
         nonempty(p->encryption.medusa.import_key)) {
         int imp = put_map(m, md, "import", true);
-        put_str(m, imp, "ca", p->encryption.medusa.import_ca);
-        put_str(m, imp, "cert", p->encryption.medusa.import_cert);
-        put_str(m, imp, "key", p->encryption.medusa.import_key);
+        put_path(m, imp, "ca", p->encryption.medusa.import_ca);
+        put_path(m, imp, "cert", p->encryption.medusa.import_cert);
+        put_path(m, imp, "key", p->encryption.medusa.import_key);
     }
 }
 
@@ -807,10 +895,10 @@ static void emit_store_set(struct em *m, int stores, const char *key,
     }
     if (import || nonempty(s->keystore_path) || nonempty(s->truststore_path)) {
         int imp = put_map(m, x, "import", false);
-        put_str(m, imp, "keystore", s->keystore_path);
+        put_path(m, imp, "keystore", s->keystore_path);
         if (import)
             put_password(m, imp, "keystorePassword", &s->keystore_password);
-        put_str(m, imp, "truststore", s->truststore_path);
+        put_path(m, imp, "truststore", s->truststore_path);
         if (import)
             put_password(m, imp, "truststorePassword", &s->truststore_password);
     }
@@ -852,8 +940,8 @@ static void emit_ca(struct em *m, int root, const struct k8tls_plan *p)
     if (p->ca.source == K8TLS_SOURCE_IMPORT || nonempty(p->ca.import_cert) ||
         nonempty(p->ca.import_key) || p->ca.import_key_password.ref) {
         int imp = put_map(m, c, "import", false);
-        put_str(m, imp, "cert", p->ca.import_cert);
-        put_str(m, imp, "key", p->ca.import_key);
+        put_path(m, imp, "cert", p->ca.import_cert);
+        put_path(m, imp, "key", p->ca.import_key);
         put_password(m, imp, "keyPassword", &p->ca.import_key_password);
     }
 }
@@ -875,7 +963,7 @@ static void emit_certificates(struct em *m, int root, const struct k8tls_plan *p
 static void emit_output(struct em *m, int root, const struct k8tls_plan *p)
 {
     int o = put_map(m, root, "output", false);
-    put_str(m, o, "directory", p->output.directory);
+    put_path(m, o, "directory", p->output.directory);
     put_bool(m, o, "createNamespace", p->output.create_namespace);
 }
 
@@ -953,13 +1041,18 @@ static int append_comment(char **out, size_t *n, size_t *cap, const char *text)
 int k8tls_answers_emit_buf(const struct k8tls_plan *p, int flags, char **buf, size_t *len,
                            struct k8tls_err *e)
 {
-    char *out = NULL;
+    char *out = NULL, *base = NULL;
     size_t n = 0, cap = 0;
     *buf = NULL;
     if (len)
         *len = 0;
+    if ((flags & K8TLS_EMIT_ABSOLUTE_PATHS) && !(base = absolute_base(p))) {
+        k8tls_err_set(e, NULL, 0, 0, _("cannot write the answers: %s"),
+                      errno == ENOMEM ? _("out of memory") : strerror(errno));
+        return -1;
+    }
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
-        struct em m = {.flags = flags};
+        struct em m = {.flags = flags, .base = base};
         char *part;
         size_t plen;
         if (k8tls_yaml_doc_init(&m.doc) < 0)
@@ -992,6 +1085,7 @@ int k8tls_answers_emit_buf(const struct k8tls_plan *p, int flags, char **buf, si
         if (r < 0)
             goto oom;
     }
+    free(base);
     *buf = out;
     if (len)
         *len = n;
@@ -999,6 +1093,7 @@ int k8tls_answers_emit_buf(const struct k8tls_plan *p, int flags, char **buf, si
 oom:
     k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
 fail:
+    free(base);
     if (out) {
         k8tls_secure_wipe_str(out);
         free(out);

@@ -424,9 +424,12 @@ static int build(struct build *c)
                               0600, K8TLS_ART_CA_KEY, true) < 0)
         return oom(c);
 
-    /* The answers that produced it: literal passwords left out, env:/file: references kept. */
+    /* The answers that produced it: literal passwords left out, env:/file: references kept,
+     * relative paths made absolute (they were relative to the answers file given, not to this
+     * copy: it replays from the output directory). */
     text = NULL;
-    if (k8tls_answers_emit_buf(p, K8TLS_EMIT_OMIT_LITERAL_PW, &text, &len, &e) < 0) {
+    if (k8tls_answers_emit_buf(p, K8TLS_EMIT_OMIT_LITERAL_PW | K8TLS_EMIT_ABSOLUTE_PATHS, &text,
+                               &len, &e) < 0) {
         error_e(c, &e);
         return -1;
     }

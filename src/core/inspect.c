@@ -7,6 +7,7 @@
 #include "k8tls/inspect.h"
 #include "k8tls/store.h"
 #include "k8tls/yamlutil.h"
+#include "k8tls/infile.h"
 #include "k8tls/i18n.h"
 #include "store_int.h"
 
@@ -816,13 +817,24 @@ static bool secret_file(struct k8tls_inspect_report *r, const char *display, con
                         size_t len, const struct k8tls_inspect_opts *o, bool quiet_if_none)
 {
     yaml_parser_t parser;
+    struct k8tls_err de;
     if (!yaml_parser_initialize(&parser))
         return false;
     yaml_parser_set_input_string(&parser, data, len);
     int count = 0;
     char first_kind[128] = "";
     char err[600] = "";
-    for (int nd = 0; nd < YAML_MAX_DOCS; nd++) {
+    /* stop at the depth limit before libyaml builds (slowly) a deeper tree */
+    k8tls_err_clear(&de);
+    if (k8tls_yaml_check_depth(display, (const char *)data, len, K8TLS_YAML_MAX_DEPTH, &de) < 0) {
+        snprintf(err, sizeof err, _("YAML error at line %d, column %d: %s"), de.line, de.col,
+                 de.msg);
+        if (quiet_if_none) {
+            yaml_parser_delete(&parser);
+            return false;
+        }
+    }
+    for (int nd = 0; nd < YAML_MAX_DOCS && !err[0]; nd++) {
         yaml_document_t doc;
         if (!yaml_parser_load(&parser, &doc)) {
             snprintf(err, sizeof err, _("YAML error at line %zu, column %zu: %s"),
@@ -1095,6 +1107,14 @@ void k8tls_inspect_path(struct k8tls_inspect_report *r, const char *path, const 
         long ix = item_new(r, path, _("missing"));
         if (ix >= 0)
             note(&r->v[ix].notes, K8TLS_SEV_ERROR, _("cannot read: %s"), strerror(errno));
+        return;
+    }
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+        /* a FIFO would block the read forever; a device reads as nonsense */
+        long ix = item_new(r, path, _("not a file"));
+        if (ix >= 0)
+            note(&r->v[ix].notes, K8TLS_SEV_ERROR, _("not a regular file (%s)"),
+                 k8tls_file_kind_name((unsigned)st.st_mode));
         return;
     }
     if (S_ISDIR(st.st_mode)) {

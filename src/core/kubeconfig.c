@@ -15,6 +15,8 @@
 #include "config.h"
 #include "k8tls/kube.h"
 #include "k8tls/i18n.h"
+#include "k8tls/infile.h"
+#include "k8tls/yamlutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -401,7 +403,10 @@ static void wipe_document(yaml_document_t *d)
 /* Reads and parses one file. Returns 0, 1 when it does not exist (and missing_ok), -1 on error. */
 static int read_file(const char *path, bool missing_ok, struct kc_file *f, struct k8tls_err *e)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* a FIFO (or a directory, a device) is refused, not read */
+    int fd = k8tls_open_input(path, e);
+    if (fd == K8TLS_INPUT_NOT_REGULAR)
+        return -1;
     if (fd < 0) {
         if (missing_ok && (errno == ENOENT || errno == ENOTDIR))
             return 1;
@@ -481,7 +486,9 @@ static int read_file(const char *path, bool missing_ok, struct kc_file *f, struc
         return -1;
     }
     yaml_parser_set_input_string(&parser, buf, len);
-    if (!yaml_parser_load(&parser, &doc)) {
+    if (k8tls_yaml_check_depth(path, (const char *)buf, len, K8TLS_YAML_MAX_DEPTH, e) < 0) {
+        rc = -1;
+    } else if (!yaml_parser_load(&parser, &doc)) {
         const char *problem = parser.problem ? parser.problem : _("unknown error");
         if (parser.error == YAML_MEMORY_ERROR)
             problem = _("out of memory");

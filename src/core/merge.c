@@ -109,6 +109,11 @@ static int load(const struct k8tls_plan *p, struct loaded *l, struct k8tls_err *
     if (k8tls_yaml_read_file(l->path, K8TLS_YAML_MAX_INPUT, &buf, &len, e) < 0)
         goto fail;
 
+    /* stop at the depth limit while parsing, not after (libyaml is quadratic in the depth) */
+    if (k8tls_yaml_check_depth(l->path, buf, len, MERGE_MAX_DEPTH, e) < 0) {
+        free(buf);
+        goto fail;
+    }
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
         free(buf);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_VALIDITY_DAYS 36500
+#define MAX_VALIDITY_DAYS K8TLS_MAX_VALIDITY_DAYS
 
 struct vctx {
     const struct k8tls_plan *p;

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "k8tls/secure.h"
 #include "k8tls/i18n.h"
+#include "k8tls/infile.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -140,9 +141,13 @@ char *k8tls_password_resolve(const char *ref, const char *base_dir, struct k8tls
             snprintf(path, sizeof path, "%s/%s", base_dir, p);
         else
             snprintf(path, sizeof path, "%s", p);
-        FILE *f = fopen(path, "rb");
+        /* a directory or a FIFO is refused ("not a regular file (a FIFO)"), not read */
+        int why = 0;
+        FILE *f = k8tls_fopen_input(path, &why, e);
         if (!f) {
-            k8tls_err_set(e, path, 0, 0, _("cannot read the password file: %s"), strerror(errno));
+            if (why != K8TLS_INPUT_NOT_REGULAR)
+                k8tls_err_set(e, path, 0, 0, _("cannot read the password file: %s"),
+                              strerror(errno));
             return NULL;
         }
         char *buf = malloc(K8TLS_PW_FILE_MAX + 1);
@@ -151,6 +156,14 @@ char *k8tls_password_resolve(const char *ref, const char *base_dir, struct k8tls
             return NULL;
         }
         size_t n = fread(buf, 1, K8TLS_PW_FILE_MAX + 1, f);
+        if (ferror(f)) {
+            int err = errno;
+            fclose(f);
+            OPENSSL_cleanse(buf, K8TLS_PW_FILE_MAX + 1);
+            free(buf);
+            k8tls_err_set(e, path, 0, 0, _("cannot read the password file: %s"), strerror(err));
+            return NULL;
+        }
         fclose(f);
         if (n > K8TLS_PW_FILE_MAX) {
             OPENSSL_cleanse(buf, K8TLS_PW_FILE_MAX + 1);

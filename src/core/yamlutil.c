@@ -3,6 +3,7 @@
 #include "config.h"
 #include "k8tls/yamlutil.h"
 #include "k8tls/i18n.h"
+#include "k8tls/infile.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <openssl/crypto.h>
 
 /* ---- reading --------------------------------------------------------------------------- */
 
@@ -18,13 +20,12 @@ int k8tls_yaml_read_file(const char *path, size_t max, char **buf, size_t *len,
 {
     bool is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? _("<stdin>") : path;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     *buf = NULL;
     *len = 0;
-    if (!f) {
-        k8tls_err_set(e, name, 0, 0, _("cannot open: %s"), strerror(errno));
+    /* a FIFO, a directory, a device: refused (stdin, "-", may be a pipe) */
+    FILE *f = is_stdin ? stdin : k8tls_fopen_input(path, NULL, e);
+    if (!f)
         return -1;
-    }
     size_t cap = 4096, n = 0;
     char *b = malloc(cap + 1);
     if (!b)
@@ -102,6 +103,65 @@ static void parser_error(const yaml_parser_t *ps, const char *name, const char *
         k8tls_err_set(e, name, line, col, _("YAML syntax error: %s"), problem);
 }
 
+/* What a parser holds of the input: its buffers and the scalars of the tokens it has scanned
+ * ahead (the input may be a Secret or a kubeconfig). */
+static void wipe_parser(yaml_parser_t *ps)
+{
+    if (ps->raw_buffer.start)
+        OPENSSL_cleanse(ps->raw_buffer.start, (size_t)(ps->raw_buffer.end - ps->raw_buffer.start));
+    if (ps->buffer.start)
+        OPENSSL_cleanse(ps->buffer.start, (size_t)(ps->buffer.end - ps->buffer.start));
+    for (yaml_token_t *t = ps->tokens.head; t && t < ps->tokens.tail; t++)
+        if (t->type == YAML_SCALAR_TOKEN && t->data.scalar.value)
+            OPENSSL_cleanse(t->data.scalar.value, t->data.scalar.length);
+}
+
+int k8tls_yaml_check_depth(const char *name, const char *buf, size_t len, int max_depth,
+                           struct k8tls_err *e)
+{
+    yaml_parser_t ps;
+    int depth = 0, rc = 0;
+    if (!yaml_parser_initialize(&ps)) {
+        k8tls_err_set(e, name, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    yaml_parser_set_input_string(&ps, (const unsigned char *)buf, len);
+    for (bool done = false; !done;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&ps, &ev))
+            break;   /* a syntax error: the loader that follows reports it */
+        switch (ev.type) {
+        case YAML_STREAM_END_EVENT:
+            done = true;
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT:
+            if (++depth > max_depth) {
+                k8tls_err_set(e, name, (int)ev.start_mark.line + 1, (int)ev.start_mark.column + 1,
+                              _("mappings and lists nested deeper than %d levels: reading "
+                                "stopped here"),
+                              max_depth);
+                rc = -1;
+                done = true;
+            }
+            break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            depth--;
+            break;
+        case YAML_SCALAR_EVENT:
+            OPENSSL_cleanse(ev.data.scalar.value, ev.data.scalar.length);
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    wipe_parser(&ps);
+    yaml_parser_delete(&ps);
+    return rc;
+}
+
 int k8tls_yaml_load(const char *name, const char *buf, size_t len, yaml_document_t *doc,
                     struct k8tls_err *e)
 {
@@ -111,6 +171,10 @@ int k8tls_yaml_load(const char *name, const char *buf, size_t len, yaml_document
                       (size_t)K8TLS_YAML_MAX_INPUT);
         return -1;
     }
+    /* libyaml's scanner costs time quadratic in the nesting depth, and its loader would build
+     * the whole tree before we could look at the depth: stop at the limit first */
+    if (k8tls_yaml_check_depth(name, buf, len, K8TLS_YAML_MAX_DEPTH, e) < 0)
+        return -1;
     if (!yaml_parser_initialize(&ps)) {
         k8tls_err_set(e, name, 0, 0, "%s", _("out of memory"));
         return -1;

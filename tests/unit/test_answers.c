@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <yaml.h>
 #include "k8tls/answers.h"
+#include "k8tls/plan.h"
 #include "k8tls/yamlutil.h"
 
 static struct k8tls_plan *load(const char *text, struct k8tls_diags *d)
@@ -583,6 +586,155 @@ START_TEST(test_a_file_on_disk_is_loaded_with_its_name)
 }
 END_TEST
 
+/* X5: nesting far deeper than the limit is refused where the limit is crossed, without reading
+ * the rest: the lists are never closed, and a parser that read on would report a syntax error at
+ * the end instead. */
+START_TEST(test_deep_nesting_stops_at_the_depth_limit)
+{
+    const size_t levels = 200000;
+    const char *head = "cluster:\n";
+    size_t n = strlen(head) + levels * 4;
+    char *text = malloc(n + 1);
+    ck_assert_ptr_nonnull(text);
+    strcpy(text, head);
+    for (size_t i = 0; i < levels; i++)
+        memcpy(text + strlen(head) + i * 4, "  [\n", 4);
+    text[n] = '\0';
+    struct k8tls_diags d;
+    struct k8tls_plan *p = load(text, &d);
+    ck_assert_ptr_nonnull(p);
+    if (d.n != 1)
+        k8tls_diags_print(&d, stderr);
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_int_eq(d.v[0].sev, K8TLS_SEV_ERROR);
+    /* the root mapping is level 1, line 2 level 2: level 65 is on line 65 */
+    ck_assert_int_eq(d.v[0].line, 65);
+    ck_assert_int_eq(d.v[0].col, 3);
+    ck_assert_msg(strstr(d.v[0].msg, "nested deeper than 64 levels"), "%s", d.v[0].msg);
+    ck_assert_msg(!strstr(d.v[0].msg, "syntax"), "%s", d.v[0].msg);
+    k8tls_plan_free(p);
+    k8tls_diags_free(&d);
+
+    /* exactly at the limit: read; one more level: refused at its column */
+    struct k8tls_err e;
+    char flow[200];
+    memset(flow, '[', 64);
+    memset(flow + 64, ']', 64);
+    flow[128] = '\0';
+    ck_assert_int_eq(k8tls_yaml_check_depth("f", flow, strlen(flow), 64, &e), 0);
+    memset(flow, '[', 65);
+    memset(flow + 65, ']', 65);
+    flow[130] = '\0';
+    ck_assert_int_eq(k8tls_yaml_check_depth("f", flow, strlen(flow), 64, &e), -1);
+    ck_assert_int_eq(e.line, 1);
+    ck_assert_int_eq(e.col, 65);
+    /* many documents, each under the limit: read */
+    ck_assert_int_eq(k8tls_yaml_check_depth("f", "[[a]]\n---\n[[b]]\n", 18, 2, &e), 0);
+    free(text);
+}
+END_TEST
+
+/* A whole number too large for any field says so, with the field's range. */
+START_TEST(test_numbers_out_of_range_name_the_range)
+{
+    struct k8tls_diags d;
+    struct k8tls_plan *p = load("ca:\n  validityDays: 99999999999999999999\n"
+                                "certificates: {validityDays: -3000000000}\n"
+                                "cluster:\n  stargate: {size: 1e3}\n", &d);
+    expect(&d, "ca.validityDays", 2, 17,
+           "'99999999999999999999' is out of range: expected a whole number from 1 to 36500");
+    expect(&d, "certificates.validityDays", 3, 30,
+           "'-3000000000' is out of range: expected a whole number from 1 to 36500");
+    /* not written as a whole number: still "expected a whole number" */
+    expect(&d, "cluster.stargate.size", 5, 20, "expected a whole number, found '1e3'");
+    k8tls_plan_free(p);
+    k8tls_diags_free(&d);
+}
+END_TEST
+
+/* More than 1000 datacenters: that error alone, not "at least one datacenter" as well. */
+START_TEST(test_too_many_datacenters_is_one_error)
+{
+    size_t cnt = 100000, cap = cnt * 40 + 64, n = 0;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    n += (size_t)snprintf(text, cap, "cluster:\n  datacenters:\n");
+    for (size_t i = 0; i < cnt; i++)
+        n += (size_t)snprintf(text + n, cap - n, "  - {name: dc%zu, size: 1}\n", i);
+    struct k8tls_diags d;
+    struct k8tls_plan *p = load(text, &d);
+    ck_assert_ptr_nonnull(p);
+    k8tls_plan_validate(p, &d);
+    expect(&d, "cluster.datacenters", 3, 3, "expected at most 1000 datacenters, found 100000");
+    ck_assert_uint_eq(k8tls_diags_count(&d, K8TLS_SEV_ERROR), 1);
+    k8tls_plan_free(p);
+    k8tls_diags_free(&d);
+    free(text);
+}
+END_TEST
+
+/* A FIFO as the answers file: refused at once (without a writer the open would wait, with one
+ * the read would), one error saying what it is. */
+START_TEST(test_a_fifo_is_not_read)
+{
+    char dir[] = "/tmp/k8tls-answers-fifo.XXXXXX", path[64];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/fifo", dir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    struct k8tls_diags d;
+    k8tls_diags_init(&d);
+    ck_assert_ptr_null(k8tls_answers_load(path, &d));
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_str_eq(d.v[0].file, path);
+    ck_assert_str_eq(d.v[0].msg, "not a regular file (a FIFO)");
+    k8tls_diags_free(&d);
+    k8tls_diags_init(&d);
+    ck_assert_ptr_null(k8tls_answers_load(dir, &d));
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_str_eq(d.v[0].msg, "not a regular file (a directory)");
+    k8tls_diags_free(&d);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
+/* K8TLS_EMIT_ABSOLUTE_PATHS (the copy in an output directory): relative paths resolved as the
+ * plan resolves them, against the answers file's directory, made absolute; the rest unchanged. */
+START_TEST(test_relative_paths_can_be_written_absolute)
+{
+    struct k8tls_diags d;
+    struct k8tls_plan *p = load("cluster: {manifest: ./k8c.yaml}\n"
+                                "stores:\n  server:\n    keystorePassword: file:pw/ks.pw\n"
+                                "    truststorePassword: env:TS_PW\n"
+                                "ca:\n  source: import\n"
+                                "  import: {cert: ca.crt, key: /abs/ca.key, keyPassword: file:/abs/k.pw}\n"
+                                "output: {directory: out}\n", &d);
+    free(p->source_file);
+    p->source_file = strdup("sub/a.yaml");
+    char cwd[PATH_MAX], want[PATH_MAX + 64];
+    ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+    char *plain = emit(p, 0);
+    ck_assert_ptr_nonnull(strstr(plain, "keystorePassword: file:pw/ks.pw\n"));
+    ck_assert_ptr_nonnull(strstr(plain, "cert: ca.crt\n"));
+    free(plain);
+    char *abs = emit(p, K8TLS_EMIT_ABSOLUTE_PATHS);
+    snprintf(want, sizeof want, "manifest: %s/sub/k8c.yaml\n", cwd);
+    ck_assert_msg(strstr(abs, want), "%s not in %s", want, abs);
+    snprintf(want, sizeof want, "keystorePassword: file:%s/sub/pw/ks.pw\n", cwd);
+    ck_assert_msg(strstr(abs, want), "%s not in %s", want, abs);
+    ck_assert_ptr_nonnull(strstr(abs, "truststorePassword: env:TS_PW\n"));
+    snprintf(want, sizeof want, "cert: %s/sub/ca.crt\n", cwd);
+    ck_assert_msg(strstr(abs, want), "%s not in %s", want, abs);
+    ck_assert_ptr_nonnull(strstr(abs, "key: /abs/ca.key\n"));
+    ck_assert_ptr_nonnull(strstr(abs, "keyPassword: file:/abs/k.pw\n"));
+    snprintf(want, sizeof want, "directory: %s/sub/out\n", cwd);
+    ck_assert_msg(strstr(abs, want), "%s not in %s", want, abs);
+    free(abs);
+    k8tls_plan_free(p);
+    k8tls_diags_free(&d);
+}
+END_TEST
+
 /* X5: hostile input never crashes: mutations of a valid file and random bytes. */
 START_TEST(test_mutated_and_random_input_never_crashes)
 {
@@ -658,6 +810,11 @@ static Suite *answers_suite(void)
     tcase_add_test(tc, test_an_unreadable_file_is_named);
     tcase_add_test(tc, test_a_file_on_disk_is_loaded_with_its_name);
     tcase_add_test(tc, test_mutated_and_random_input_never_crashes);
+    tcase_add_test(tc, test_deep_nesting_stops_at_the_depth_limit);
+    tcase_add_test(tc, test_numbers_out_of_range_name_the_range);
+    tcase_add_test(tc, test_too_many_datacenters_is_one_error);
+    tcase_add_test(tc, test_a_fifo_is_not_read);
+    tcase_add_test(tc, test_relative_paths_can_be_written_absolute);
     suite_add_tcase(s, tc);
     return s;
 }
