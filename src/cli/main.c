@@ -31,6 +31,8 @@
 #include "k8tls/output.h"
 #include "k8tls/kube.h"
 #include "k8tls/cli.h"
+#include "k8tls/secure.h"
+#include "k8tls/text.h"
 
 enum {
     OPT_PRINT_ANSWERS = 256, OPT_ANSWERS, OPT_DEFAULTS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT,
@@ -79,7 +81,7 @@ static void try_help(void)
 
 static void usage_error(const char *msg)
 {
-    fprintf(stderr, "%s: %s\n", prog, msg);
+    k8tls_text_fprintf(stderr, "%s: %s\n", prog, msg);
     try_help();
 }
 
@@ -157,11 +159,12 @@ int k8tls_cli_write_output(const char *prog, const struct k8tls_bundle *b, const
     k8tls_err_clear(&e);
     if (k8tls_output_write(b, dir, force, &e) < 0) {
         char buf[2048];
-        fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
-        fprintf(stderr, _("%s: %s was not written\n"), prog, dir);
+        k8tls_text_fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
+        k8tls_text_fprintf(stderr, _("%s: %s was not written\n"), prog, dir);
         return -1;
     }
-    fprintf(stderr, _("%s: wrote %s (%zu files); see %s/NEXT-STEPS.md\n"), prog, dir, b->n, dir);
+    k8tls_text_fprintf(stderr, _("%s: wrote %s (%zu files); see %s/NEXT-STEPS.md\n"), prog, dir,
+                       b->n, dir);
     return 0;
 }
 
@@ -255,7 +258,7 @@ static void print_diags(const struct k8tls_diags *d, struct printed *seen)
                 dup = true;
         if (dup)
             continue;
-        fprintf(stderr, "%s\n", line);
+        k8tls_text_fprintf(stderr, "%s\n", line);
         if (seen) {
             char **nv = realloc(seen->v, (seen->n + 1) * sizeof *nv);
             if (nv) {
@@ -296,7 +299,7 @@ static void printed_free(struct printed *s)
 static void progress(void *ud, int done, int total, const char *label)
 {
     (void)ud;
-    fprintf(stderr, _("%s: keys %d/%d (%s)\n"), prog, done, total, label ? label : "");
+    k8tls_text_fprintf(stderr, _("%s: keys %d/%d (%s)\n"), prog, done, total, label ? label : "");
 }
 
 /* An existing directory with entries, or an existing non-directory: refuse without --force. */
@@ -365,7 +368,7 @@ static int run_print_answers(const struct opts *o)
     int rc = k8tls_answers_emit(p, K8TLS_EMIT_COMMENTS, stdout, &e);
     k8tls_plan_free(p);
     if (rc < 0) {
-        fprintf(stderr, "%s: %s\n", prog, e.msg);
+        k8tls_text_fprintf(stderr, "%s: %s\n", prog, e.msg);
         return K8TLS_EXIT_ENV;
     }
     return K8TLS_EXIT_OK;
@@ -382,7 +385,7 @@ static int run_pipeline(const struct opts *o)
     k8tls_diags_init(&d);
 
     if (o->answers)
-        fprintf(stderr, _("%s: reading %s\n"), prog,
+        k8tls_text_fprintf(stderr, _("%s: reading %s\n"), prog,
                 strcmp(o->answers, "-") == 0 ? _("<stdin>") : o->answers);
     p = o->answers ? k8tls_answers_load(o->answers, &d) : k8tls_plan_new_defaults();
     if (!p) {
@@ -417,8 +420,8 @@ static int run_pipeline(const struct opts *o)
     else if (!o->apply)
         dir = output_dir_of(p);
     if (dir && !o->force && occupied(dir)) {
-        fprintf(stderr, _("%s: %s already exists and is not empty: nothing was written (use --force to replace it)\n"),
-                prog, dir);
+        k8tls_text_fprintf(stderr, _("%s: %s already exists and is not empty: nothing was written (use --force to replace it)\n"),
+                           prog, dir);
         rc = K8TLS_EXIT_INVALID;
         goto out;
     }
@@ -435,7 +438,9 @@ static int run_pipeline(const struct opts *o)
     print_diags(&d, &seen);
     k8tls_diags_free(&d);
     print_diags(&b->notes, &seen);
-    k8tls_bundle_print_changes(b, stderr);
+    struct k8tls_text_capture cap;
+    k8tls_bundle_print_changes(b, k8tls_text_capture_begin(&cap, stderr));
+    k8tls_text_capture_end(&cap);
 
     if (dir && k8tls_cli_write_output(prog, b, dir, o->force) < 0) {
         rc = K8TLS_EXIT_ENV;
@@ -474,6 +479,8 @@ static int finish(int rc)
 
 int main(int argc, char **argv)
 {
+    /* before anything holds a password or a key: no core dump, not dumpable */
+    k8tls_secure_harden_process();
     setlocale(LC_ALL, "");
 #if ENABLE_NLS
     const char *localedir = getenv("K8TLS_LOCALEDIR");
