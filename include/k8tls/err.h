@@ -56,7 +56,7 @@ void k8tls_diags_add_err(struct k8tls_diags *d, const char *path, const struct k
 size_t k8tls_diags_count(const struct k8tls_diags *d, enum k8tls_severity sev);
 /* Formats one diag as "FILE:LINE:COL: error: PATH: MSG" (parts omitted when unknown). */
 const char *k8tls_diag_format(const struct k8tls_diag *g, char *buf, size_t len);
-/* Prints every diag, one per line, to the stream (FILE *). */
+/* Prints every diag, one per line, to the stream (FILE *), control characters escaped (text.h). */
 void k8tls_diags_print(const struct k8tls_diags *d, void *stream);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include "k8tls/err.h"
 #include "k8tls/bundle.h"
 
@@ -16,6 +17,7 @@ struct k8tls_kube_context {
     char *namespace_;          /* "" = the default namespace */
     char *user;
     char *server;              /* the cluster's server URL, NULL when the cluster is not defined */
+    bool user_defined;         /* the user named is defined in the kubeconfig (false for "") */
     const char *file;          /* the kubeconfig file that defined it (points into files[]) */
 };
 
@@ -76,8 +78,17 @@ struct k8tls_apply_opts {
  * (whether or not something differs). Blocking (one kubectl per object: seconds): the TUI calls
  * it from a worker thread with quiet = true; the callbacks run on the calling thread.
  * p may be NULL (then only the given contexts); the plan gives the datacenters' k8sContext. */
+/* Each kubectl run has an overall deadline (300 s): at it kubectl and what it started (an exec
+ * credential plugin that never returns) are killed and the run stops there, saying what was and
+ * was not applied. Test seam: K8TLS_TEST_KUBECTL_TIMEOUT=SECONDS sets another deadline.
+ * kubectl's environment is ours without the password variables (k8tls_secure_child_env). */
 int k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
                      const struct k8tls_apply_opts *o);
+
+/* For every kubectl run (also rotate's): the deadline in seconds (300, or the test seam above),
+ * and the killing of a kubectl that passed it, with what it started (found through /proc). */
+int k8tls_kube_deadline(void);
+void k8tls_kube_kill_tree(pid_t pid);
 
 /* Masks Secret values in `kubectl diff` output: the values under data:/stringData: of every
  * v1.Secret file, and every occurrence of the given known secret strings (n may be 0).

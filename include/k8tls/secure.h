@@ -38,4 +38,19 @@ const char *k8tls_password_problem(const char *pw);
  * k8tls_secure_free_str) or NULL with e filled. base_dir (may be NULL) resolves relative paths. */
 char *k8tls_password_resolve(const char *ref, const char *base_dir, struct k8tls_err *e);
 
+/* Password variables are not inherited by the programs we start (kubectl and its exec credential
+ * plugins): k8tls_password_resolve records the NAME of every "env:NAME" it reads, and
+ * k8tls_secure_child_env returns a copy of environ without them, for posix_spawn: a
+ * NULL-terminated array whose strings point into environ (free only the array, with free()),
+ * NULL on OOM. k8tls_secure_note_password_env records one more name. Thread-safe. */
+char **k8tls_secure_child_env(void);
+void k8tls_secure_note_password_env(const char *name);
+
+/* Process hardening, first thing in main: no core dump (RLIMIT_CORE 0, soft and hard) and not
+ * dumpable (PR_SET_DUMPABLE 0: no core even through a core_pattern pipe, no ptrace attach by
+ * other processes of the same user, /proc/PID files owned by root), since a core of this process
+ * would hold typed passwords and private keys. Returns 0, or -1 when a call failed (errno set);
+ * the program goes on either way. */
+int k8tls_secure_harden_process(void);
+
 #endif

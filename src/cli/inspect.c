@@ -14,6 +14,7 @@
 #include "k8tls/cli.h"
 #include "k8tls/inspect.h"
 #include "k8tls/secure.h"
+#include "k8tls/text.h"
 
 static void inspect_help(FILE *out)
 {
@@ -73,7 +74,8 @@ int k8tls_cli_inspect(int argc, char **argv)
         password = k8tls_password_resolve(pw_ref, NULL, &e);
         if (!password) {
             char buf[2048];
-            fprintf(stderr, "%s: inspect: --password: %s\n", PACKAGE, k8tls_err_format(&e, buf, sizeof buf));
+            k8tls_text_fprintf(stderr, "%s: inspect: --password: %s\n", PACKAGE,
+                               k8tls_err_format(&e, buf, sizeof buf));
             return K8TLS_EXIT_USAGE;
         }
     }
@@ -82,9 +84,13 @@ int k8tls_cli_inspect(int argc, char **argv)
     k8tls_inspect_init(&r);
     for (int i = optind; i < argc; i++)
         k8tls_inspect_path(&r, argv[i], &o);
-    k8tls_inspect_print(&r, stdout);
+    /* aliases, subjects, Secret keys, file names: text from outside, escaped */
+    struct k8tls_text_capture cap;
+    k8tls_inspect_print(&r, k8tls_text_capture_begin(&cap, stdout));
+    k8tls_text_capture_end(&cap);
     fflush(stdout);
-    k8tls_inspect_print_errors(&r, stderr);
+    k8tls_inspect_print_errors(&r, k8tls_text_capture_begin(&cap, stderr));
+    k8tls_text_capture_end(&cap);
     int rc = k8tls_inspect_count(&r, K8TLS_SEV_ERROR) ? K8TLS_EXIT_INVALID : K8TLS_EXIT_OK;
     k8tls_inspect_free(&r);
     k8tls_secure_free_str(password);

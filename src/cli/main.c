@@ -31,6 +31,8 @@
 #include "k8tls/output.h"
 #include "k8tls/kube.h"
 #include "k8tls/cli.h"
+#include "k8tls/secure.h"
+#include "k8tls/text.h"
 
 enum {
     OPT_PRINT_ANSWERS = 256, OPT_ANSWERS, OPT_DEFAULTS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT,
@@ -79,7 +81,7 @@ static void try_help(void)
 
 static void usage_error(const char *msg)
 {
-    fprintf(stderr, "%s: %s\n", prog, msg);
+    k8tls_text_fprintf(stderr, "%s: %s\n", prog, msg);
     try_help();
 }
 
@@ -200,21 +202,21 @@ int k8tls_cli_write_output(const char *prog, const struct k8tls_bundle *b, const
             sigaction(sigs[i], &old[i], NULL);
     char buf[2048];
     if (rc < 0 && rc != K8TLS_OUTPUT_CANCELLED)
-        fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
+        k8tls_text_fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
     if (rc < 0)
-        fprintf(stderr, _("%s: %s was not written\n"), prog, dir);
+        k8tls_text_fprintf(stderr, _("%s: %s was not written\n"), prog, dir);
     else
-        fprintf(stderr, _("%s: wrote %s (%zu files); see %s/NEXT-STEPS.md\n"), prog, dir, b->n,
+        k8tls_text_fprintf(stderr, _("%s: wrote %s (%zu files); see %s/NEXT-STEPS.md\n"), prog, dir, b->n,
                 dir);
     if (rc == K8TLS_OUTPUT_LEFTOVER)
-        fprintf(stderr, _("%s: warning: %s\n"), prog, k8tls_err_format(&e, buf, sizeof buf));
+        k8tls_text_fprintf(stderr, _("%s: warning: %s\n"), prog, k8tls_err_format(&e, buf, sizeof buf));
     int sig = write_signal;
     if (sig) {
         if (rc < 0)
-            fprintf(stderr, _("%s: interrupted (%s): nothing was changed\n"), prog,
+            k8tls_text_fprintf(stderr, _("%s: interrupted (%s): nothing was changed\n"), prog,
                     strsignal(sig));
         else
-            fprintf(stderr, _("%s: interrupted (%s) after the directory was written\n"), prog,
+            k8tls_text_fprintf(stderr, _("%s: interrupted (%s) after the directory was written\n"), prog,
                     strsignal(sig));
         fflush(stderr);
         signal(sig, SIG_DFL);
@@ -320,7 +322,7 @@ static void print_diags(const struct k8tls_diags *d, struct printed *seen)
                 dup = true;
         if (dup)
             continue;
-        fprintf(stderr, "%s\n", line);
+        k8tls_text_fprintf(stderr, "%s\n", line);
         if (seen) {
             char **nv = realloc(seen->v, (seen->n + 1) * sizeof *nv);
             if (nv) {
@@ -361,7 +363,7 @@ static void printed_free(struct printed *s)
 static void progress(void *ud, int done, int total, const char *label)
 {
     (void)ud;
-    fprintf(stderr, _("%s: keys %d/%d (%s)\n"), prog, done, total, label ? label : "");
+    k8tls_text_fprintf(stderr, _("%s: keys %d/%d (%s)\n"), prog, done, total, label ? label : "");
 }
 
 static char *output_dir_of(const struct k8tls_plan *p)
@@ -464,7 +466,7 @@ static int run_print_answers(const struct opts *o)
     int rc = k8tls_answers_emit(p, K8TLS_EMIT_COMMENTS, stdout, &e);
     k8tls_plan_free(p);
     if (rc < 0) {
-        fprintf(stderr, "%s: %s\n", prog, e.msg);
+        k8tls_text_fprintf(stderr, "%s: %s\n", prog, e.msg);
         return K8TLS_EXIT_ENV;
     }
     return K8TLS_EXIT_OK;
@@ -481,7 +483,7 @@ static int run_pipeline(const struct opts *o)
     k8tls_diags_init(&d);
 
     if (o->answers)
-        fprintf(stderr, _("%s: reading %s\n"), prog,
+        k8tls_text_fprintf(stderr, _("%s: reading %s\n"), prog,
                 strcmp(o->answers, "-") == 0 ? _("<stdin>") : o->answers);
     p = o->answers ? k8tls_answers_load(o->answers, &d) : k8tls_plan_new_defaults();
     if (!p) {
@@ -524,8 +526,8 @@ static int run_pipeline(const struct opts *o)
         int crc = k8tls_output_check(dir, o->force, &e);
         if (crc < 0) {
             char buf[2048];
-            fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
-            fprintf(stderr, _("%s: nothing was written\n"), prog);
+            k8tls_text_fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
+            k8tls_text_fprintf(stderr, _("%s: nothing was written\n"), prog);
             rc = crc == K8TLS_OUTPUT_ENV ? K8TLS_EXIT_ENV : K8TLS_EXIT_INVALID;
             goto out;
         }
@@ -543,7 +545,9 @@ static int run_pipeline(const struct opts *o)
     print_diags(&d, &seen);
     k8tls_diags_free(&d);
     print_diags(&b->notes, &seen);
-    k8tls_bundle_print_changes(b, stderr);
+    struct k8tls_text_capture cap;
+    k8tls_bundle_print_changes(b, k8tls_text_capture_begin(&cap, stderr));
+    k8tls_text_capture_end(&cap);
 
     if (dir && k8tls_cli_write_output(prog, b, dir, o->force) < 0) {
         rc = K8TLS_EXIT_ENV;
@@ -582,6 +586,8 @@ static int finish(int rc)
 
 int main(int argc, char **argv)
 {
+    /* before anything holds a password or a key: no core dump, not dumpable */
+    k8tls_secure_harden_process();
     setlocale(LC_ALL, "");
 #if ENABLE_NLS
     const char *localedir = getenv("K8TLS_LOCALEDIR");

@@ -19,6 +19,7 @@
 #include "k8tls/kube.h"
 #include "k8tls/inspect.h"
 #include "k8tls/output.h"
+#include "k8tls/text.h"
 
 enum {
     OPT_FROM = 256, OPT_FROM_CONTEXT, OPT_ANSWERS, OPT_PHASE, OPT_CA_KEY, OPT_CA_KEY_PASSWORD,
@@ -60,7 +61,7 @@ static const char *prog = PACKAGE " rotate";
 
 static void usage_error(const char *msg)
 {
-    fprintf(stderr, "%s: %s\n", prog, msg);
+    k8tls_text_fprintf(stderr, "%s: %s\n", prog, msg);
     fprintf(stderr, _("Try '%s --help' for more information.\n"), prog);
 }
 
@@ -226,12 +227,18 @@ static void progress(void *ud, int done, int total, const char *label)
 static void print_command(const struct ropts *o, enum k8tls_rotate_phase ph)
 {
     printf("  %s rotate", PACKAGE);
-    if (o->r.from_dir)
-        printf(" --from %s", o->r.from_dir);
-    if (o->r.from_context)
-        printf(" --from-context %s", o->r.from_context);
-    if (o->r.answers)
-        printf(" --answers %s", o->r.answers);
+    if (o->r.from_dir) {
+        fputs(" --from ", stdout);
+        k8tls_text_fputs(o->r.from_dir, 0, stdout);
+    }
+    if (o->r.from_context) {
+        fputs(" --from-context ", stdout);
+        k8tls_text_fputs(o->r.from_context, 0, stdout);
+    }
+    if (o->r.answers) {
+        fputs(" --answers ", stdout);
+        k8tls_text_fputs(o->r.answers, 0, stdout);
+    }
     printf(" --phase %s --output NEWDIR", k8tls_rotate_phase_name(ph));
     if (o->r.from_context)
         printf(" --apply");
@@ -265,7 +272,7 @@ int k8tls_cli_rotate(int argc, char **argv)
             kc = k8tls_kubeconfig_load(o.r.kubeconfig, &e);
             if (!kc) {
                 char buf[2048];
-                fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
+                k8tls_text_fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
                 free(o.contexts);
                 return K8TLS_EXIT_ENV;
             }
@@ -299,11 +306,14 @@ int k8tls_cli_rotate(int argc, char **argv)
         rc = lrc == -3 ? K8TLS_EXIT_ENV : K8TLS_EXIT_INVALID;
         goto out;
     }
+    struct k8tls_text_capture cap;
     if (!o.quiet) {
-        k8tls_inspect_print(&s->report, stdout);
+        k8tls_inspect_print(&s->report, k8tls_text_capture_begin(&cap, stdout));
+        k8tls_text_capture_end(&cap);
         printf("\n");
     }
-    k8tls_rotate_print_summary(s, stdout);
+    k8tls_rotate_print_summary(s, k8tls_text_capture_begin(&cap, stdout));
+    k8tls_text_capture_end(&cap);
     printf("\n");
 
     struct k8tls_rotate_decision dec;
@@ -315,15 +325,15 @@ int k8tls_cli_rotate(int argc, char **argv)
     }
     if (o.phase == K8TLS_ROTATE_NONE) {
         if (dec.phase == K8TLS_ROTATE_NONE) {
-            printf(_("Proposed: %s.\n"), dec.reason);
+            k8tls_text_fprintf(stdout, _("Proposed: %s.\n"), dec.reason);
         } else {
-            printf(_("Proposed next step: phase %s (%s): %s.\n"),
-                   k8tls_rotate_phase_name(dec.phase), k8tls_rotate_phase_title(dec.phase),
-                   dec.reason);
+            k8tls_text_fprintf(stdout, _("Proposed next step: phase %s (%s): %s.\n"),
+                               k8tls_rotate_phase_name(dec.phase),
+                               k8tls_rotate_phase_title(dec.phase), dec.reason);
             if (!dec.allowed) {
                 printf("%s\n", _("It cannot run yet:"));
                 for (size_t i = 0; i < d.n; i++)
-                    printf("  - %s\n", d.v[i].msg);
+                    k8tls_text_fprintf(stdout, "  - %s\n", d.v[i].msg);
             }
             printf("%s\n", _("To run it:"));
             print_command(&o, dec.phase);
@@ -337,8 +347,8 @@ int k8tls_cli_rotate(int argc, char **argv)
     int crc = k8tls_output_check(o.output, o.r.force, &oe);
     if (crc < 0) {
         char buf[2048];
-        fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&oe, buf, sizeof buf));
-        fprintf(stderr, _("%s: nothing was written\n"), prog);
+        k8tls_text_fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&oe, buf, sizeof buf));
+        k8tls_text_fprintf(stderr, _("%s: nothing was written\n"), prog);
         rc = crc == K8TLS_OUTPUT_ENV ? K8TLS_EXIT_ENV : K8TLS_EXIT_INVALID;
         goto out;
     }
@@ -375,12 +385,12 @@ int k8tls_cli_rotate(int argc, char **argv)
         char task[4200];
         snprintf(task, sizeof task, "%s/restart/k8ssandratask.yaml", o.output);
         if (o.apply)
-            fprintf(stderr, more ? _("%s: next: restart every pod (%s), then run the next phase "
+            k8tls_text_fprintf(stderr, more ? _("%s: next: restart every pod (%s), then run the next phase "
                                      "(see %s/NEXT-STEPS.md)\n")
                                  : _("%s: next: restart every pod (%s; see %s/NEXT-STEPS.md)\n"),
                     prog, task, o.output);
         else
-            fprintf(stderr, more ? _("%s: next: apply the Secrets in every context, restart every "
+            k8tls_text_fprintf(stderr, more ? _("%s: next: apply the Secrets in every context, restart every "
                                      "pod (%s), then run the next phase (see %s/NEXT-STEPS.md)\n")
                                  : _("%s: next: apply the Secrets in every context and restart "
                                      "every pod (%s; see %s/NEXT-STEPS.md)\n"),

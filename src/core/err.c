@@ -2,6 +2,7 @@
 #include "config.h"
 #include "k8tls/err.h"
 #include "k8tls/i18n.h"
+#include "k8tls/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -150,5 +151,5 @@ void k8tls_diags_print(const struct k8tls_diags *d, void *stream)
 {
     char buf[4096];
     for (size_t i = 0; i < d->n; i++)
-        fprintf((FILE *)stream, "%s\n", k8tls_diag_format(&d->v[i], buf, sizeof buf));
+        k8tls_text_fprintf((FILE *)stream, "%s\n", k8tls_diag_format(&d->v[i], buf, sizeof buf));
 }

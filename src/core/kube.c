@@ -17,7 +17,9 @@
 #include "k8tls/i18n.h"
 #include "k8tls/plan.h"
 #include "k8tls/secure.h"
+#include "k8tls/text.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -36,8 +38,6 @@
 #include <yaml.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-
-extern char **environ;
 
 #define FIELD_MANAGER "k8tls-wizard"
 #define CAPTURE_MAX (4u * 1024u * 1024u)
@@ -94,6 +94,8 @@ struct run {
     int spawn_err;        /* errno of posix_spawnp, 0 when started */
     int exit_code;        /* -1 when killed by a signal */
     int signal;
+    bool timed_out;       /* killed at the deadline (with its children) */
+    int timeout;          /* the deadline, in seconds */
     struct buf out, err;
 };
 
@@ -150,7 +152,96 @@ static void read_into(int *fd, struct buf *b)
     }
 }
 
-/* Runs argv (argv[0] looked up in PATH) with `in` on stdin; captures stdout and stderr.
+/* The overall deadline of one kubectl run, in seconds: kubectl's --request-timeout bounds each
+ * request, but not an exec credential plugin that never returns. */
+#define KUBECTL_DEADLINE_DEFAULT 300
+
+int k8tls_kube_deadline(void)
+{
+    /* test seam (see kube.h): K8TLS_TEST_KUBECTL_TIMEOUT=SECONDS */
+    const char *t = getenv("K8TLS_TEST_KUBECTL_TIMEOUT");
+    if (t && *t) {
+        char *end = NULL;
+        long v = strtol(t, &end, 10);
+        if (end && *end == '\0' && v > 0 && v <= 86400)
+            return (int)v;
+    }
+    return KUBECTL_DEADLINE_DEFAULT;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The parent of a process, from /proc/PID/stat, or -1. */
+static pid_t parent_of(pid_t pid)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    size_t n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = '\0';
+    /* "PID (COMM) STATE PPID ...": COMM may hold ')' and spaces, the last ')' ends it */
+    const char *close = strrchr(line, ')');
+    int ppid = -1;
+    char state;
+    if (!close || sscanf(close + 1, " %c %d", &state, &ppid) != 2)
+        return -1;
+    return (pid_t)ppid;
+}
+
+/* Kills a hung kubectl and what it started (an exec credential plugin, its children): stops
+ * kubectl so that it starts nothing more, finds its descendants through /proc, then SIGKILLs
+ * them all. They share our process group (a Ctrl-C still reaches them all). */
+void k8tls_kube_kill_tree(pid_t root)
+{
+    kill(root, SIGSTOP);
+    pid_t tree[256];
+    size_t n = 0;
+    tree[n++] = root;
+    DIR *d = opendir("/proc");
+    if (d) {
+        bool grew = true;
+        for (int pass = 0; grew && pass < 16; pass++) {
+            grew = false;
+            rewinddir(d);
+            struct dirent *de;
+            while ((de = readdir(d)) != NULL && n < sizeof tree / sizeof tree[0]) {
+                char *end = NULL;
+                long pid = strtol(de->d_name, &end, 10);
+                if (!end || *end || pid <= 0)
+                    continue;
+                bool have = false;
+                for (size_t i = 0; i < n && !have; i++)
+                    have = tree[i] == (pid_t)pid;
+                if (have)
+                    continue;
+                pid_t pp = parent_of((pid_t)pid);
+                for (size_t i = 0; i < n; i++) {
+                    if (pp == tree[i]) {
+                        kill((pid_t)pid, SIGSTOP);
+                        tree[n++] = (pid_t)pid;
+                        grew = true;
+                        break;
+                    }
+                }
+            }
+        }
+        closedir(d);
+    }
+    for (size_t i = n; i > 0; i--)
+        kill(tree[i - 1], SIGKILL);
+}
+
+/* Runs argv (argv[0] looked up in PATH) with `in` on stdin; captures stdout and stderr. The
+ * environment is ours without the password variables (k8tls_secure_child_env). At the deadline
+ * (k8tls_kube_deadline) the process and its children are killed (r->timed_out).
  * Returns 0 when the process ran (see r->exit_code), -1 when it could not start. */
 static int run_process(char *const argv[], const unsigned char *in, size_t in_len, struct run *r)
 {
@@ -188,7 +279,9 @@ static int run_process(char *const argv[], const unsigned char *in, size_t in_le
     bool pipe_was_pending = sigismember(&pending, SIGPIPE) == 1;
 
     pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+    char **envp = k8tls_secure_child_env();
+    int rc = envp ? posix_spawnp(&pid, argv[0], &fa, &attr, argv, envp) : ENOMEM;
+    free(envp);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     close_fd(&pin[0]);
@@ -209,13 +302,32 @@ static int run_process(char *const argv[], const unsigned char *in, size_t in_le
     if (in_len == 0)
         close_fd(&pin[1]);
     r->out.secret = r->err.secret = true;   /* kubectl may echo what it was given */
+    r->timeout = k8tls_kube_deadline();
+    const int64_t deadline = now_ms() + (int64_t)r->timeout * 1000;
+    int st = 0;
+    bool reaped = false;
     while (pin[1] >= 0 || pout[0] >= 0 || perr[0] >= 0) {
+        int64_t left = deadline - now_ms();
+        if (left <= 0) {
+            r->timed_out = true;
+            break;
+        }
+        /* kubectl gone while something it started still holds a pipe: stop there */
+        pid_t w = waitpid(pid, &st, WNOHANG);
+        if (w == pid) {
+            reaped = true;
+            if (pout[0] >= 0)
+                read_into(&pout[0], &r->out);
+            if (perr[0] >= 0)
+                read_into(&perr[0], &r->err);
+            break;
+        }
         struct pollfd pf[3];
         int n = 0, iw = -1, io = -1, ie = -1;
         if (pin[1] >= 0) { iw = n; pf[n].fd = pin[1]; pf[n].events = POLLOUT; n++; }
         if (pout[0] >= 0) { io = n; pf[n].fd = pout[0]; pf[n].events = POLLIN; n++; }
         if (perr[0] >= 0) { ie = n; pf[n].fd = perr[0]; pf[n].events = POLLIN; n++; }
-        int k = poll(pf, (nfds_t)n, -1);
+        int k = poll(pf, (nfds_t)n, left > 1000 ? 1000 : (int)left);
         if (k < 0) {
             if (errno == EINTR)
                 continue;
@@ -238,10 +350,29 @@ static int run_process(char *const argv[], const unsigned char *in, size_t in_le
     close_fd(&pin[1]);
     close_fd(&pout[0]);
     close_fd(&perr[0]);
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-        ;
-    if (WIFEXITED(st)) {
+    /* every pipe closed: kubectl is exiting, but the deadline holds until it has */
+    while (!reaped && !r->timed_out) {
+        pid_t w = waitpid(pid, &st, WNOHANG);
+        if (w == pid || (w < 0 && errno != EINTR)) {
+            reaped = w == pid;
+            break;
+        }
+        if (now_ms() >= deadline) {
+            r->timed_out = true;
+            break;
+        }
+        struct timespec nap = { 0, 20 * 1000 * 1000 };
+        nanosleep(&nap, NULL);
+    }
+    if (r->timed_out) {
+        k8tls_kube_kill_tree(pid);
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+    }
+    if (r->timed_out) {
+        r->exit_code = -1;
+        r->signal = SIGKILL;
+    } else if (WIFEXITED(st)) {
         r->exit_code = WEXITSTATUS(st);
     } else {
         r->exit_code = -1;
@@ -713,6 +844,12 @@ static void set_reason(struct ctx *c, const char *fmt, ...)
         snprintf(c->reason, sizeof c->reason, "%s", s);
         k8tls_secure_free_str(s);
     }
+    /* names from the kubeconfig and the bundle, kubectl's words: no control character */
+    s = k8tls_text_escape(c->reason, 0);
+    if (s) {
+        snprintf(c->reason, sizeof c->reason, "%s", s);
+        k8tls_secure_free_str(s);
+    }
     if (c->o->err)
         k8tls_err_set(c->o->err, NULL, 0, 0, "%s", c->reason);
 }
@@ -751,6 +888,12 @@ static int explain_failure(struct ctx *c, const char *context, const char *what,
     }
     if (r->spawn_err) {
         set_reason(c, _("cannot run kubectl: %s"), strerror(r->spawn_err));
+        return 3;
+    }
+    if (r->timed_out) {
+        set_reason(c, _("context %s: %s: kubectl did not finish within %d seconds and was stopped "
+                        "(an exec credential plugin of the kubeconfig that does not return, or an "
+                        "API server that does not answer)"), context, what, r->timeout);
         return 3;
     }
     if (r->exit_code < 0) {
@@ -808,7 +951,7 @@ static void print_kubectl_text(struct ctx *c, const struct run *r)
     const char *text = r->err.p && *r->err.p ? r->err.p : r->out.p;
     char *s = scrub_known(text ? text : "", (const char *const *)c->known.v, c->known.n);
     if (s) {
-        fputs(s, stderr);
+        k8tls_text_fputs(s, K8TLS_TEXT_MULTILINE, stderr);
         if (*s && s[strlen(s) - 1] != '\n')
             fputc('\n', stderr);
         k8tls_secure_free_str(s);
@@ -966,6 +1109,40 @@ int k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
         }
     }
 
+    /* a context whose cluster or user is missing: kubectl would not refuse it, it would send
+     * everything to http://localhost:8080, or without credentials */
+    for (size_t i = 0; i < n_targets; i++) {
+        const struct k8tls_kube_context *kx = k8tls_kubeconfig_find(kc, targets[i]);
+        char *files = k8tls_kubeconfig_describe(kc, o->kubeconfig);
+        const char *f = files ? files : "?";
+        if (!*kx->cluster)
+            set_reason(&c, _("kube context \"%s\" names no cluster (%s): kubectl would send "
+                             "everything to http://localhost:8080; nothing was applied"),
+                       targets[i], f);
+        else if (!kx->server)
+            set_reason(&c, _("kube context \"%s\": its cluster \"%s\" is not defined in the "
+                             "kubeconfig (%s): kubectl would send everything to "
+                             "http://localhost:8080; nothing was applied"),
+                       targets[i], kx->cluster, f);
+        else if (!*kx->server)
+            set_reason(&c, _("kube context \"%s\": its cluster \"%s\" has no server in the "
+                             "kubeconfig (%s): kubectl would send everything to "
+                             "http://localhost:8080; nothing was applied"),
+                       targets[i], kx->cluster, f);
+        else if (*kx->user && !kx->user_defined)
+            set_reason(&c, _("kube context \"%s\": its user \"%s\" is not defined in the "
+                             "kubeconfig (%s): kubectl would send the requests without "
+                             "credentials; nothing was applied"),
+                       targets[i], kx->user, f);
+        else
+            f = NULL;
+        free(files);
+        if (f) {
+            code = 3;
+            goto out;
+        }
+    }
+
     /* the steps, in order */
     steps = calloc(n_targets * n_objs + 1, sizeof *steps);
     if (!steps) {
@@ -1056,8 +1233,8 @@ int k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
                         if (o->on_diff)
                             o->on_diff(o->ud, s->context, s->obj->kind, s->obj->name, m);
                         if (!o->quiet) {
-                            printf("# %s: %s\n", s->context, lbl);
-                            fputs(m, stdout);
+                            k8tls_text_fprintf(stdout, "# %s: %s\n", s->context, lbl);
+                            k8tls_text_fputs(m, K8TLS_TEXT_MULTILINE, stdout);
                             if (*m && m[strlen(m) - 1] != '\n')
                                 putchar('\n');
                         }
@@ -1068,16 +1245,18 @@ int k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
                 snprintf(msg, sizeof msg, "%s", s->differs ? _("differs") : _("no changes"));
                 notify(&c, s, true, msg);
                 if (!o->quiet)
-                    fprintf(stderr, s->differs ? _("context %s: %s: differs\n")
-                                               : _("context %s: %s: no changes\n"),
-                            s->context, lbl);
+                    k8tls_text_fprintf(stderr, s->differs ? _("context %s: %s: differs\n")
+                                                          : _("context %s: %s: no changes\n"),
+                                       s->context, lbl);
             } else {
                 const char *msg = o->dry_run_server ? _("applied (server dry run)") : _("applied");
                 notify(&c, s, true, msg);
                 if (!o->quiet) {
-                    printf(o->dry_run_server ? _("context %s: %s applied (server dry run)\n")
-                                             : _("context %s: %s applied\n"),
-                           s->context, lbl);
+                    k8tls_text_fprintf(stdout,
+                                       o->dry_run_server
+                                           ? _("context %s: %s applied (server dry run)\n")
+                                           : _("context %s: %s applied\n"),
+                                       s->context, lbl);
                     fflush(stdout);
                 }
             }
@@ -1118,13 +1297,14 @@ int k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
                 buf_str(dst, item);
             }
             if (done.len)
-                fprintf(stderr, o->diff ? _("k8tls-wizard: compared: %s\n")
-                                        : _("k8tls-wizard: applied: %s\n"), done.p);
+                k8tls_text_fprintf(stderr, o->diff ? _("k8tls-wizard: compared: %s\n")
+                                                   : _("k8tls-wizard: applied: %s\n"), done.p);
             else
                 fprintf(stderr, "k8tls-wizard: %s\n", o->diff ? _("nothing was compared")
                                                              : _("nothing was applied"));
-            fprintf(stderr, o->diff ? _("k8tls-wizard: not compared: %s\n")
-                                    : _("k8tls-wizard: not applied: %s\n"), notdone.p ? notdone.p : "");
+            k8tls_text_fprintf(stderr, o->diff ? _("k8tls-wizard: not compared: %s\n")
+                                               : _("k8tls-wizard: not applied: %s\n"),
+                               notdone.p ? notdone.p : "");
             if (!o->diff && !o->dry_run_server)
                 fprintf(stderr, "k8tls-wizard: %s\n",
                         _("re-running is safe: server-side apply is idempotent"));

@@ -681,7 +681,12 @@ struct k8tls_kubeconfig *k8tls_kubeconfig_load(const char *explicit_path, struct
                 if (cl)
                     server = cl->a;
             }
+            /* its user, the same way */
+            bool user_defined = false;
+            for (size_t k = 0; k < n_cand && !user_defined && *src->b; k++)
+                user_defined = present[k] && list_find(&files[k].users, src->b) != NULL;
             struct k8tls_kube_context *c = &kc->contexts[kc->n_contexts++];
+            c->user_defined = user_defined;
             c->name = strdup(src->name);
             c->cluster = strdup(src->a);
             c->user = strdup(src->b);

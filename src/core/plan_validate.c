@@ -3,6 +3,7 @@
 #include "k8tls/plan.h"
 #include "k8tls/secure.h"
 #include "k8tls/i18n.h"
+#include "k8tls/text.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -445,6 +446,9 @@ static void check_subject_field(struct vctx *v, const char *key, const char *s, 
     snprintf(path, sizeof path, "ca.subject.%s", key);
     if (s && strlen(s) > max)
         ERR(v, path, _("at most %zu characters"), max);
+    if (k8tls_text_has_control(s))
+        ERR(v, path, "%s", _("control characters (and bytes that are not UTF-8) are not allowed "
+                             "in a certificate subject"));
 }
 
 static void check_ca(struct vctx *v)

@@ -4,6 +4,8 @@
 #include "rotate_int.h"
 #include "store_int.h"
 #include "k8tls/i18n.h"
+#include "k8tls/kube.h"
+#include "k8tls/secure.h"
 #include "k8tls/store.h"
 #include "k8tls/yamlutil.h"
 
@@ -18,11 +20,11 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-extern char **environ;
 
 #define SECRET_MAX_KEYS 256
 #define KUBECTL_MAX_OUT ((size_t)16 << 20)
@@ -285,8 +287,17 @@ static int safe_pipe(int fds[2])
     return 0;
 }
 
-/* Runs argv with stdin /dev/null, stdout and stderr captured. Returns the exit status (>= 0),
- * -1 when killed by a signal, or -2 with *spawn_err set when it could not start. */
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Runs argv with stdin /dev/null, stdout and stderr captured, in our environment without the
+ * password variables. Returns the exit status (>= 0), -1 when killed by a signal, -2 with
+ * *spawn_err set when it could not start, -4 when it passed the deadline (k8tls_kube_deadline)
+ * and was killed. */
 static int run_capture(char *const argv[], struct capture *out, struct capture *err, int *spawn_err)
 {
     int po[2], pe[2];
@@ -318,7 +329,9 @@ static int run_capture(char *const argv[], struct capture *out, struct capture *
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
     pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+    char **envp = k8tls_secure_child_env();
+    int rc = envp ? posix_spawnp(&pid, argv[0], &fa, &attr, argv, envp) : ENOMEM;
+    free(envp);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&attr);
     close(po[1]);
@@ -333,8 +346,15 @@ static int run_capture(char *const argv[], struct capture *out, struct capture *
     struct capture *caps[2] = { out, err };
     int open_fds = 2;
     unsigned char buf[8192];
+    const long long deadline = now_ms() + (long long)k8tls_kube_deadline() * 1000;
+    bool timed_out = false;
     while (open_fds > 0) {
-        if (poll(fds, 2, -1) < 0) {
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        if (poll(fds, 2, left > 1000 ? 1000 : (int)left) < 0) {
             if (errno == EINTR)
                 continue;
             break;
@@ -359,8 +379,12 @@ static int run_capture(char *const argv[], struct capture *out, struct capture *
             close(fds[i].fd);
     OPENSSL_cleanse(buf, sizeof buf);
     int status = 0;
+    if (timed_out)
+        k8tls_kube_kill_tree(pid);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
+    if (timed_out)
+        return -4;
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
     return -1;
@@ -414,6 +438,11 @@ int k8tls_rsecret_from_context(const char *kubeconfig, const char *context, cons
                             "or add its directory to PATH"));
         else
             k8tls_err_set(e, NULL, 0, 0, _("cannot run kubectl: %s"), strerror(spawn_err));
+    } else if (st == -4) {
+        k8tls_err_set(e, NULL, 0, 0, _("%s: kubectl did not finish within %d seconds and was "
+                                       "stopped (an exec credential plugin of the kubeconfig "
+                                       "that does not return, or an API server that does not "
+                                       "answer)"), origin, k8tls_kube_deadline());
     } else if (st != 0) {
         first_line(&er, line, sizeof line);
         if (strstr(line, "NotFound") || strstr(line, "not found")) {

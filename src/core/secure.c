@@ -5,11 +5,17 @@
 #include "k8tls/infile.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+extern char **environ;
 
 struct k8tls_secret *k8tls_secret_new(const void *data, size_t len)
 {
@@ -128,6 +134,7 @@ char *k8tls_password_resolve(const char *ref, const char *base_dir, struct k8tls
             k8tls_err_set(e, NULL, 0, 0, _("environment variable '%s' is not set"), name);
             return NULL;
         }
+        k8tls_secure_note_password_env(name);
         return strdup(v);
     }
     if (strncmp(ref, "file:", 5) == 0) {
@@ -186,4 +193,79 @@ char *k8tls_password_resolve(const char *ref, const char *base_dir, struct k8tls
         return buf;
     }
     return strdup(ref);
+}
+
+/* ---- password variables kept from child processes ----------------------------------------- */
+
+static pthread_mutex_t env_lock = PTHREAD_MUTEX_INITIALIZER;
+static char **env_names;       /* process lifetime: names only, no secret */
+static size_t n_env_names, cap_env_names;
+
+void k8tls_secure_note_password_env(const char *name)
+{
+    if (!name || !*name || strchr(name, '='))
+        return;
+    pthread_mutex_lock(&env_lock);
+    bool known = false;
+    for (size_t i = 0; i < n_env_names && !known; i++)
+        known = strcmp(env_names[i], name) == 0;
+    if (!known) {
+        if (n_env_names == cap_env_names) {
+            size_t cap = cap_env_names ? cap_env_names * 2 : 8;
+            char **v = realloc(env_names, cap * sizeof *v);
+            if (v) {
+                env_names = v;
+                cap_env_names = cap;
+            }
+        }
+        if (n_env_names < cap_env_names) {
+            char *c = strdup(name);
+            if (c)
+                env_names[n_env_names++] = c;
+        }
+    }
+    pthread_mutex_unlock(&env_lock);
+}
+
+char **k8tls_secure_child_env(void)
+{
+    size_t n = 0;
+    while (environ && environ[n])
+        n++;
+    char **v = calloc(n + 1, sizeof *v);
+    if (!v)
+        return NULL;
+    size_t k = 0;
+    pthread_mutex_lock(&env_lock);
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(environ[i], '=');
+        size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+        bool drop = false;
+        for (size_t j = 0; j < n_env_names && !drop; j++)
+            drop = strlen(env_names[j]) == len && memcmp(env_names[j], environ[i], len) == 0;
+        if (!drop)
+            v[k++] = environ[i];
+    }
+    pthread_mutex_unlock(&env_lock);
+    v[k] = NULL;
+    return v;
+}
+
+/* ---- process hardening -------------------------------------------------------------------- */
+
+int k8tls_secure_harden_process(void)
+{
+    int rc = 0, err = 0;
+    struct rlimit none = { 0, 0 };
+    if (setrlimit(RLIMIT_CORE, &none) < 0) {
+        rc = -1;
+        err = errno;
+    }
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        rc = -1;
+        err = errno;
+    }
+    if (rc < 0)
+        errno = err;
+    return rc;
 }

@@ -15,12 +15,16 @@ It serves just enough for a real kubectl:
   * server-side apply: PATCH with content type application/apply-patch+yaml stores the object
     (not with dryRun=All) and answers with it; GET answers the stored object or 404.
 
+With --tls-cert and --tls-key every listener speaks HTTPS (kubectl runs a user's exec credential
+plugin only for an HTTPS server).
+
 Listener modes: ok (normal), forbidden (PATCH answers 403, as RBAC would), conflict (a PATCH of
 a K8ssandraCluster without force=true answers a field-manager conflict, 409).
 """
 import argparse
 import json
 import os
+import ssl
 import sys
 import threading
 import time
@@ -309,7 +313,13 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--listener", action="append", choices=["ok", "forbidden", "conflict"])
     ap.add_argument("--timeout", type=float, default=120.0)
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
+    tls = None
+    if args.tls_cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
     modes = args.listener or ["ok"]
 
     LOG = open(args.log, "a", encoding="utf-8")
@@ -317,6 +327,8 @@ def main():
     for i, mode in enumerate(modes):
         srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         srv.daemon_threads = True
+        if tls:
+            srv.socket = tls.wrap_socket(srv.socket, server_side=True)
         srv.listener = Listener(i, mode)
         servers.append(srv)
         threading.Thread(target=srv.serve_forever, daemon=True).start()

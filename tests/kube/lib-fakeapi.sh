@@ -3,7 +3,9 @@
 # discovery cache), and a `kubectl` shim first on PATH that records every argv and the size of its
 # stdin, then runs the real kubectl. Source it after tests/lib.sh.
 #   fakeapi_start MODE...     starts the server (modes: ok forbidden conflict), one context per
-#                             listener named ctx0, ctx1...; sets T, KCFG, LOG, SHIMLOG
+#                             listener named ctx0, ctx1...; sets T, KCFG, LOG, SHIMLOG, SCHEME;
+#                             with FAKEAPI_TLS=1 it speaks HTTPS (certificate $T/tls.crt, in the
+#                             kubeconfig as the clusters' certificate-authority)
 #   patches [SERVER]          prints "server method path dryRun force fieldManager content-type"
 #                             of every PATCH, in arrival order
 need kubectl
@@ -44,6 +46,18 @@ free_port() {
 fakeapi_start() {
   args=""
   for m in "$@"; do args="$args --listener $m"; done
+  SCHEME=http
+  ca=""
+  if [ "${FAKEAPI_TLS:-}" = 1 ]; then
+    need openssl
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+      -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+      -keyout "$T/tls.key" -out "$T/tls.crt" 2>"$T/openssl.err" ||
+      { echo "FAIL: cannot make the fake API's certificate"; cat "$T/openssl.err"; exit 1; }
+    args="$args --tls-cert $T/tls.crt --tls-key $T/tls.key"
+    SCHEME=https
+    ca=", certificate-authority: \"$T/tls.crt\""
+  fi
   # shellcheck disable=SC2086
   "$PY" "$K8TLS_SRCDIR/tests/kube/fakeapi.py" --port-file "$T/ports" --log "$LOG" --timeout 120 \
     $args 2>"$T/fakeapi.err" &
@@ -59,14 +73,15 @@ fakeapi_start() {
     n=0
     while read -r port; do
       echo "- name: cluster$n"
-      echo "  cluster: {server: \"http://127.0.0.1:$port\"}"
+      echo "  cluster: {server: \"$SCHEME://127.0.0.1:$port\"$ca}"
       n=$((n + 1))
     done < "$T/ports"
     echo "- name: dead"
-    echo "  cluster: {server: \"http://127.0.0.1:$dead\"}"
+    echo "  cluster: {server: \"$SCHEME://127.0.0.1:$dead\"$ca}"
     echo "users:"
     echo "- name: someone"
-    echo "  user: {}"
+    # over HTTPS a user without credentials makes kubectl ask for a user name
+    if [ "$SCHEME" = https ]; then echo "  user: {token: fake-token}"; else echo "  user: {}"; fi
     echo "contexts:"
     i=0
     while [ $i -lt $n ]; do

@@ -146,6 +146,53 @@ START_TEST(test_kubeconfig_env_merges_files_first_wins)
 }
 END_TEST
 
+START_TEST(test_user_defined_is_looked_up_across_files)
+{
+    struct k8tls_err e;
+    const char *users = put("users",
+        "users:\n"
+        "- name: elsewhere\n"
+        "  user: {token: t}\n");
+    const char *ctx = put("ctx",
+        "clusters:\n"
+        "- name: c\n"
+        "  cluster: {server: \"https://c.example\"}\n"
+        "users:\n"
+        "- name: here\n"
+        "  user: {}\n"
+        "contexts:\n"
+        "- name: a-here\n"
+        "  context: {cluster: c, user: here}\n"
+        "- name: b-elsewhere\n"
+        "  context: {cluster: c, user: elsewhere}\n"
+        "- name: c-ghost-user\n"
+        "  context: {cluster: c, user: ghost}\n"
+        "- name: d-no-user\n"
+        "  context: {cluster: c}\n"
+        "- name: e-ghost-cluster\n"
+        "  context: {cluster: ghost, user: here}\n");
+    /* one file alone: "elsewhere" is not defined */
+    struct k8tls_kubeconfig *kc = k8tls_kubeconfig_load(ctx, &e);
+    ck_assert_msg(kc != NULL, "%s", e.msg);
+    ck_assert(k8tls_kubeconfig_find(kc, "a-here")->user_defined);
+    ck_assert(!k8tls_kubeconfig_find(kc, "b-elsewhere")->user_defined);
+    ck_assert(!k8tls_kubeconfig_find(kc, "c-ghost-user")->user_defined);
+    ck_assert(!k8tls_kubeconfig_find(kc, "d-no-user")->user_defined);
+    ck_assert_str_eq(k8tls_kubeconfig_find(kc, "d-no-user")->user, "");
+    ck_assert_ptr_null(k8tls_kubeconfig_find(kc, "e-ghost-cluster")->server);
+    k8tls_kubeconfig_free(kc);
+    /* merged: a user of another file counts, as for kubectl */
+    char env[1100];
+    snprintf(env, sizeof env, "%s:%s", ctx, users);
+    setenv("KUBECONFIG", env, 1);
+    kc = k8tls_kubeconfig_load(NULL, &e);
+    ck_assert_msg(kc != NULL, "%s", e.msg);
+    ck_assert(k8tls_kubeconfig_find(kc, "b-elsewhere")->user_defined);
+    ck_assert(!k8tls_kubeconfig_find(kc, "c-ghost-user")->user_defined);
+    k8tls_kubeconfig_free(kc);
+}
+END_TEST
+
 START_TEST(test_explicit_path_wins_over_env_and_must_exist)
 {
     struct k8tls_err e;
@@ -369,6 +416,7 @@ static Suite *suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_single_file_lists_contexts_sorted_with_cluster_namespace_user);
     tcase_add_test(tc, test_kubeconfig_env_merges_files_first_wins);
+    tcase_add_test(tc, test_user_defined_is_looked_up_across_files);
     tcase_add_test(tc, test_explicit_path_wins_over_env_and_must_exist);
     tcase_add_test(tc, test_default_is_home_kube_config_and_missing_is_empty);
     tcase_add_test(tc, test_malformed_yaml_names_file_line_column);

@@ -5,7 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include "k8tls/secure.h"
+#include "k8tls/text.h"
 
 START_TEST(test_generated_password_uses_k11_alphabet_and_length)
 {
@@ -99,6 +102,78 @@ START_TEST(test_secret_free_wipes_the_bytes)
 }
 END_TEST
 
+/* Does the array hold the string "NAME=VALUE"? */
+static int env_has(char **env, const char *entry)
+{
+    for (size_t i = 0; env[i]; i++)
+        if (strcmp(env[i], entry) == 0)
+            return 1;
+    return 0;
+}
+
+START_TEST(test_env_password_variable_is_left_out_of_child_env)
+{
+    setenv("K8TLS_UT_PW", "Pw-of-the-unit-test", 1);
+    setenv("K8TLS_UT_PWX", "not-a-password", 1);
+    setenv("K8TLS_UT_OTHER", "kept", 1);
+    char **env = k8tls_secure_child_env();
+    ck_assert_ptr_nonnull(env);
+    ck_assert(env_has(env, "K8TLS_UT_PW=Pw-of-the-unit-test"));   /* not read as a password yet */
+    free(env);
+    struct k8tls_err e;
+    char *pw = k8tls_password_resolve("env:K8TLS_UT_PW", NULL, &e);
+    ck_assert_str_eq(pw, "Pw-of-the-unit-test");
+    k8tls_secure_free_str(pw);
+    env = k8tls_secure_child_env();
+    ck_assert_ptr_nonnull(env);
+    for (size_t i = 0; env[i]; i++)
+        ck_assert_msg(strncmp(env[i], "K8TLS_UT_PW=", 12) != 0, "%s", env[i]);
+    ck_assert(env_has(env, "K8TLS_UT_PWX=not-a-password"));   /* a longer name is another one */
+    ck_assert(env_has(env, "K8TLS_UT_OTHER=kept"));
+    free(env);
+}
+END_TEST
+
+START_TEST(test_harden_process_turns_off_core_dumps)
+{
+    struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+    getrlimit(RLIMIT_CORE, &rl);
+    ck_assert_int_eq(k8tls_secure_harden_process(), 0);
+    ck_assert_int_eq(getrlimit(RLIMIT_CORE, &rl), 0);
+    ck_assert(rl.rlim_cur == 0 && rl.rlim_max == 0);
+    ck_assert_int_eq(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+}
+END_TEST
+
+START_TEST(test_text_escape_control_characters)
+{
+    char *s = k8tls_text_escape("a\033[31mb\007c", 0);
+    ck_assert_str_eq(s, "a\\x1b[31mb\\x07c");
+    free(s);
+    /* UTF-8 text stays; C1 controls (U+009B, CSI) and invalid bytes are escaped byte by byte */
+    s = k8tls_text_escape("caf\xc3\xa9 \xc2\x9b" "2J \xff\xc3", 0);
+    ck_assert_str_eq(s, "caf\xc3\xa9 \\xc2\\x9b2J \\xff\\xc3");
+    free(s);
+    s = k8tls_text_escape("l1\n\tl2\r\x7f", 0);
+    ck_assert_str_eq(s, "l1\\x0a\\x09l2\\x0d\\x7f");
+    free(s);
+    s = k8tls_text_escape("l1\n\tl2\r", K8TLS_TEXT_MULTILINE);
+    ck_assert_str_eq(s, "l1\n\tl2\\x0d");
+    free(s);
+    s = k8tls_text_escape_n("a\0b", 3, 0);
+    ck_assert_str_eq(s, "a\\x00b");
+    free(s);
+    s = k8tls_text_escape(NULL, 0);
+    ck_assert_str_eq(s, "");
+    free(s);
+    ck_assert(!k8tls_text_has_control("Acme \xc3\x89tudes"));
+    ck_assert(!k8tls_text_has_control(NULL));
+    ck_assert(k8tls_text_has_control("Acme\033[2J"));
+    ck_assert(k8tls_text_has_control("tab\there"));
+    ck_assert(k8tls_text_has_control("\xc2\x85"));
+}
+END_TEST
+
 Suite *secure_suite(void)
 {
     Suite *s = suite_create("secure");
@@ -109,7 +184,12 @@ Suite *secure_suite(void)
     tcase_add_test(tc, test_password_problem_names_the_reason);
     tcase_add_test(tc, test_resolve_env_and_file_references);
     tcase_add_test(tc, test_secret_free_wipes_the_bytes);
+    tcase_add_test(tc, test_env_password_variable_is_left_out_of_child_env);
+    tcase_add_test(tc, test_harden_process_turns_off_core_dumps);
     suite_add_tcase(s, tc);
+    TCase *tt = tcase_create("text");
+    tcase_add_test(tt, test_text_escape_control_characters);
+    suite_add_tcase(s, tt);
     return s;
 }
 
