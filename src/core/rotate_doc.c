@@ -1,7 +1,7 @@
-/* What a rotation phase writes besides the Secrets (issue 7): rotation.yaml (the phase and the
- * CAs, so that the next phase finds the new CA's key), the K8ssandraTask that restarts the cluster,
- * and NEXT-STEPS.md (the kustomization of the Secrets is k8tls_bundle_kustomization's). YAML
- * through libyaml (yamlutil.h). */
+/* What a rotation phase writes besides the Secrets: rotation.yaml (the phase and the CAs, so that
+ * the next phase finds the new CA's key), the K8ssandraTask that restarts the cluster, and
+ * NEXT-STEPS.md (the kustomization of the Secrets is k8tls_bundle_kustomization's). YAML through
+ * libyaml (yamlutil.h). Calls rotate_names.c only among the rotation files (see rotate_int.h). */
 #include "config.h"
 #include "rotate_int.h"
 #include "ydoc.h"

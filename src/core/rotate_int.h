@@ -1,6 +1,21 @@
-/* Internal interfaces between the rotation's source files (issue 7): rotate.c (model, phases,
- * material), rotate_read.c (Secrets from a directory or a kube context, rotation.yaml),
- * rotate_doc.c (rotation.yaml, the restart task, NEXT-STEPS.md). Not for other modules. */
+/* Internal interfaces between the rotation's source files; not for other modules. The rule codes
+ * cited in these files are defined in doc/rules.md.
+ *
+ *   rotate_names.c   the vocabulary: phase and stage names, certificates as messages name them,
+ *                    the error helper.
+ *   rotate_read.c    input: Secrets from a directory or a kube context, rotation.yaml.
+ *   rotate_load.c    reading: the plan and the Secrets into the model, the stage, the CA keys.
+ *   rotate_decide.c  deciding: which phase is due, and whether a phase may run now.
+ *   rotate_doc.c     the documents of a phase: rotation.yaml, restart task, NEXT-STEPS.md.
+ *   rotate_build.c   building: a phase's keys, certificates, stores and bundle.
+ *
+ * Calls go one way only (no file calls a file that calls it back):
+ *
+ *   rotate_build.c --> rotate_decide.c, rotate_doc.c, rotate_read.c, rotate_names.c
+ *   rotate_load.c  --> rotate_read.c, rotate_names.c
+ *   rotate_decide.c, rotate_doc.c, rotate_read.c --> rotate_names.c
+ *   rotate_names.c --> no other rotation file
+ */
 #ifndef K8TLS_ROTATE_INT_H
 #define K8TLS_ROTATE_INT_H
 
@@ -10,6 +25,32 @@
 #include <openssl/x509.h>
 #include "k8tls/rotate.h"
 #include "k8tls/secure.h"
+
+/* Proposal thresholds (days). A CA rotation needs three rolling restarts: start it early. */
+#define PROPOSE_CA_DAYS 180
+#define PROPOSE_LEAF_DAYS 60
+
+/* Where phase trust puts the new CA's key (a later rotation.yaml may name another path). */
+#define NEXT_CA_KEY "ca/next-rootca.key"
+
+/* ---- rotate_names.c -------------------------------------------------------------------------- */
+
+/* Adds an error to d (formatted into at most 2047 bytes); path is a key path or an option, or
+ * NULL. */
+void k8tls_rotate_err(struct k8tls_diags *d, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* SHA-256 of the certificate's DER as 64 hex digits ("" for NULL). */
+void k8tls_rotate_fingerprint(X509 *x, char out[65]);
+
+/* How the rotation names a certificate: the subject in RFC 2253 form ("?" for NULL), a label for
+ * prose ("CN=..." when the subject has a CN, else the whole subject); both heap strings. The
+ * notAfter date as "2036-05-01 12:00:00 UTC" ("?" when unknown). */
+char *k8tls_rotate_subject(X509 *x);
+char *k8tls_rotate_label(X509 *x);
+void k8tls_rotate_date(X509 *x, char *buf, size_t len);
+
+/* ---- rotate_read.c --------------------------------------------------------------------------- */
 
 /* One data entry of a Secret: exact bytes (decoded from base64). */
 struct k8tls_rsecret_kv {
@@ -58,15 +99,64 @@ struct k8tls_rotation_file {
  * malformed. */
 int k8tls_rotation_file_read(const char *dir, struct k8tls_rotation_file *out, struct k8tls_err *e);
 
-/* SHA-256 of the certificate's DER as 64 hex digits. */
-void k8tls_rotate_fingerprint(X509 *x, char out[65]);
+/* The bytes of a Secret value as a NUL-terminated heap string (NULL when out of memory). */
+char *k8tls_rsecret_text(const struct k8tls_secret *s);
 
-/* How rotate.c and rotate_doc.c name a certificate (rotate.c): the subject in RFC 2253 form
- * ("?" for NULL), a label for prose ("CN=..." when the subject has a CN, else the whole subject);
- * both heap strings. The notAfter date as "2036-05-01 12:00:00 UTC" ("?" when unknown). */
-char *k8tls_rotate_subject(X509 *x);
-char *k8tls_rotate_label(X509 *x);
-void k8tls_rotate_date(X509 *x, char *buf, size_t len);
+/* ---- the model: rotate_load.c fills it and frees it, the others read it ---------------------- */
+
+struct k8tls_rpair {
+    bool present;
+    const char *label;                  /* "server" / "client" */
+    const struct k8tls_store_set *set;  /* in the state's plan */
+    const struct k8tls_rsecret *sec;    /* in priv->secrets */
+    const char *k_ks, *k_ts, *k_kspw, *k_tspw;
+    struct k8tls_secret *ks, *ts;       /* the store bytes as read */
+    char *kspw, *tspw;
+    enum k8tls_store_format fmt;
+    enum k8tls_p12_profile profile;
+    char *alias;
+    EVP_PKEY *key;
+    X509 *leaf;
+    STACK_OF(X509) *chain;
+    STACK_OF(X509) *trusted;
+};
+
+struct k8tls_rmedusa {
+    bool present;
+    const struct k8tls_rsecret *sec;
+    struct k8tls_secret *ca_pem, *cert_pem, *key_pem;
+    STACK_OF(X509) *cas;
+    X509 *cert;
+};
+
+struct k8tls_rotate_priv {
+    struct k8tls_rsecret secrets[3];
+    size_t n_secrets;
+    struct k8tls_rpair server, client;
+    struct k8tls_rmedusa medusa;
+    STACK_OF(X509) *trusted;            /* the truststores' CAs (the same in every store) */
+    EVP_PKEY *signing_key, *other_key;  /* keys of signing_ca / other_ca when known */
+    char *signing_key_origin, *other_key_origin;
+    char *dir_key_unmatched;            /* a key file of the directory that matches no CA */
+    char *opt_key_path;                 /* --ca-key */
+    bool opt_key_signing, opt_key_other;/* which CA --ca-key matches */
+    struct k8tls_secret *answers;       /* DIR/answers.yaml as it is */
+    char *from_dir, *from_context;
+};
+
+/* ---- rotate_decide.c ------------------------------------------------------------------------- */
+
+/* Whether phase ph may run on s now: the stage, the key that signs, expired material (unless
+ * o->force). Returns 0, or -1 with the reasons in d. */
+int k8tls_rotate_check_phase(const struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
+                             const struct k8tls_rotate_opts *o, struct k8tls_diags *d);
+
+/* The CA that signs a phase's new certificates (NULL: none are signed), and its key in *key
+ * (NULL when not known). Both borrowed from s. */
+X509 *k8tls_rotate_phase_signer(const struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
+                                EVP_PKEY **key);
+
+/* ---- rotate_doc.c ---------------------------------------------------------------------------- */
 
 /* Everything rotate_doc.c needs to describe one phase's bundle. */
 struct k8tls_rotate_doc {

@@ -1,5 +1,6 @@
-/* Rotation input (issue 7): Secrets from an output directory or from a kube context (kubectl's
- * output read from a pipe, wiped after use), and rotation.yaml. Everything YAML through libyaml. */
+/* Rotation input: Secrets from an output directory or from a kube context (kubectl's output read
+ * from a pipe, wiped after use), the values of a Secret, and rotation.yaml. Everything YAML through
+ * libyaml. Calls rotate_names.c only among the rotation files (see rotate_int.h). */
 #include "config.h"
 #include "rotate_int.h"
 #include "store_int.h"
@@ -53,6 +54,16 @@ const struct k8tls_secret *k8tls_rsecret_get(const struct k8tls_rsecret *s, cons
         if (strcmp(s->v[i].key, key) == 0)
             return s->v[i].val;
     return NULL;
+}
+
+char *k8tls_rsecret_text(const struct k8tls_secret *s)
+{
+    char *t = malloc(s->len + 1);
+    if (t) {
+        memcpy(t, s->data, s->len);
+        t[s->len] = '\0';
+    }
+    return t;
 }
 
 /* base64 (with or without line breaks) -> wiping buffer; NULL when it is not base64. */
@@ -470,17 +481,6 @@ int k8tls_rsecret_from_context(const char *kubeconfig, const char *context, cons
 }
 
 /* ---- rotation.yaml ------------------------------------------------------------------------ */
-
-void k8tls_rotate_fingerprint(X509 *x, char out[65])
-{
-    unsigned char md[32];
-    unsigned int n = 0;
-    out[0] = '\0';
-    if (!x || !X509_digest(x, EVP_sha256(), md, &n) || n != 32)
-        return;
-    for (unsigned int i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
 
 int k8tls_rotation_file_read(const char *dir, struct k8tls_rotation_file *out, struct k8tls_err *e)
 {
