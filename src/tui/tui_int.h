@@ -13,6 +13,7 @@
 #include "k8tls/kube.h"
 #include "k8tls/plan.h"
 #include "k8tls/theme.h"
+#include "text.h"
 
 /* ---- colours (colors.c) ---------------------------------------------------------------- */
 void tui_colors_init(const struct k8tls_theme *t);
@@ -227,14 +228,6 @@ struct tui {
     void (*job_cleanup)(void *);    /* ... freed by this once it is joined */
 };
 
-/* Splits text at newlines and wraps each paragraph at width (words kept whole when they fit):
- * at most max heap lines in out; returns how many. */
-int tui_wrap(const char *text, int width, char **out, int max);
-/* markup-escaped copy of user text (paths, names, file contents): heap */
-char *tui_escape(const char *s);
-/* printf into a heap string (never NULL: "" on OOM) */
-char *tui_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void tui_set_str(char **dst, const char *v);
 
 /* page building */
 void tui_page_clear(struct tui *t);

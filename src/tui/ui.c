@@ -19,52 +19,6 @@
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-char *tui_fmt(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s ? s : strdup("");
-}
-
-void tui_set_str(char **dst, const char *v)
-{
-    char *n = v ? strdup(v) : NULL;
-    free(*dst);
-    *dst = n;
-}
-
-char *tui_escape(const char *s)
-{
-    if (!s)
-        return strdup("");
-    /* CDK reads "\\<" as a literal '<' but then skips one more character: give it a
-     * sacrificial one ("\\< " shows "<"). */
-    size_t n = 0;
-    for (const char *c = s; *c; c++)
-        n += (*c == '<') ? 3 : 1;
-    char *o = malloc(n + 1);
-    if (!o)
-        return NULL;
-    size_t j = 0;
-    for (const char *c = s; *c; c++) {
-        unsigned char u = (unsigned char)*c;
-        if (*c == '<') {
-            o[j++] = '\\';
-            o[j++] = '<';
-            o[j++] = ' ';
-            continue;
-        }
-        /* control characters would move the cursor: show them as '?' */
-        o[j++] = (u < 0x20 && u != '\t') || u == 0x7f ? '?' : *c;
-    }
-    o[j] = '\0';
-    return o;
-}
-
 void tui_set_status(struct tui *t, const char *fmt, ...)
 {
     va_list ap;
@@ -75,73 +29,6 @@ void tui_set_status(struct tui *t, const char *fmt, ...)
     va_end(ap);
     free(t->status);
     t->status = s;
-}
-
-/* Splits text at newlines and wraps each paragraph at width. Returns the number of lines put
- * in out (at most max); each out[i] is heap. */
-int tui_wrap(const char *text, int width, char **out, int max)
-{
-    int n = 0;
-    if (width < 10)
-        width = 10;
-    const char *p = text ? text : "";
-    while (n < max) {
-        const char *nl = strchr(p, '\n');
-        size_t plen = nl ? (size_t)(nl - p) : strlen(p);
-        const char *q = p, *end = p + plen;
-        if (plen == 0)
-            out[n++] = strdup("");
-        while (q < end && n < max) {
-            size_t left = (size_t)(end - q);
-            size_t take = left;
-            if (left > (size_t)width) {
-                take = (size_t)width;
-                size_t sp = take;
-                while (sp > 0 && q[sp] != ' ')
-                    sp--;
-                if (sp > 0)
-                    take = sp;
-            }
-            out[n++] = strndup(q, take);
-            q += take;
-            while (q < end && *q == ' ')
-                q++;
-        }
-        if (!nl)
-            break;
-        p = nl + 1;
-    }
-    for (int i = 0; i < n; i++)
-        if (!out[i])
-            out[i] = strdup("");
-    return n;
-}
-
-static void free_lines(char **v, int n)
-{
-    for (int i = 0; i < n; i++)
-        free(v[i]);
-}
-
-/* A copy of s padded with spaces or cut to exactly w columns (plain text, before escaping). */
-static char *fit(const char *s, int w)
-{
-    if (w < 0)
-        w = 0;
-    char *o = malloc((size_t)w + 1);
-    if (!o)
-        return strdup("");
-    size_t l = strlen(s);
-    if (l > (size_t)w) {
-        memcpy(o, s, (size_t)w);
-        if (w > 3)
-            memcpy(o + w - 3, "...", 3);
-    } else {
-        memcpy(o, s, l);
-        memset(o + l, ' ', (size_t)w - l);
-    }
-    o[w] = '\0';
-    return o;
 }
 
 /* role markup around escaped plain text */
@@ -212,12 +99,12 @@ int tui_add_label(struct tui *t, int x, int y, int width, int rows, const char *
     if (!mk)
         return -1;
     for (int i = 0; i < rows; i++) {
-        char *f = fit(i < n && lines[i] ? lines[i] : "", width);
+        char *f = tui_fit(i < n && lines[i] ? lines[i] : "", width);
         mk[i] = styled(role, f);
         free(f);
     }
     CDKLABEL *l = newCDKLabel(t->cdk, x, y, (CDK_CSTRING2)mk, rows, FALSE, FALSE);
-    free_lines(mk, rows);
+    tui_free_lines(mk, rows);
     free(mk);
     int id = add_item(t, IT_LABEL, l ? ObjOf(l) : NULL, false);
     if (id >= 0) {
@@ -245,12 +132,12 @@ void tui_set_label(struct tui *t, int item, const char *const *lines, int n, enu
     if (!mk)
         return;
     for (int i = 0; i < it->rows; i++) {
-        char *f = fit(i < n && lines[i] ? lines[i] : "", it->width);
+        char *f = tui_fit(i < n && lines[i] ? lines[i] : "", it->width);
         mk[i] = styled(role, f);
         free(f);
     }
     set_label_markup(t, item, mk, it->rows);
-    free_lines(mk, it->rows);
+    tui_free_lines(mk, it->rows);
     free(mk);
 }
 
@@ -322,7 +209,7 @@ static void draw_field_label(struct tui *t, int fi)
                    t->pg.it[t->pg.focus].kind != IT_BUTTON;
     /* TRANSLATORS: a field's label followed by its value, e.g. "Cluster name:" */
     char *text = tui_fmt(_("%s:"), _(fd->label));
-    char *body = fit(text, t->pg.label_w - 2);
+    char *body = tui_fit(text, t->pg.label_w - 2);
     char *e_body = tui_escape(body);
     char *mk = tui_fmt("%s%s%s%s%s%s%s", focused ? tui_mk(K8TLS_ROLE_FOCUSED_FIELD) : "",
                        focused ? ">" : " ", focused ? tui_mk_end(K8TLS_ROLE_FOCUSED_FIELD) : "",
@@ -489,15 +376,15 @@ static void update_notes(struct tui *t)
     char **mk = calloc((size_t)rows, sizeof *mk);
     if (mk) {
         for (int i = 0; i < rows; i++) {
-            char *ft = fit(i < n ? plain[i] : "", width);
+            char *ft = tui_fit(i < n ? plain[i] : "", width);
             mk[i] = styled(i < n ? roles[i] : K8TLS_ROLE_TEXT, ft);
             free(ft);
         }
         set_label_markup(t, pg->notes_item, mk, rows);
-        free_lines(mk, rows);
+        tui_free_lines(mk, rows);
         free(mk);
     }
-    free_lines(plain, n);
+    tui_free_lines(plain, n);
 }
 
 /* ---- building a page -------------------------------------------------------------------- */
@@ -573,7 +460,7 @@ static void build_small(struct tui *t)
     for (int i = 0; i < n && i < LINES; i++) {
         mvwaddnstr(stdscr, i, 0, lines[i], COLS);
     }
-    free_lines(lines, n);
+    tui_free_lines(lines, n);
     free(a);
     wrefresh(stdscr);
     t->pg.small = true;
@@ -607,11 +494,11 @@ static void build_form(struct tui *t, const struct screen_ops *ops)
     int n = ops->intro ? tui_wrap(_(ops->intro), COLS - 4, lines, 3) : 0;
     bool intro = n > 0 && top + n + 1 + visible + errs + 1 + 2 <= LINES - 3;
     if (!intro)
-        free_lines(lines, n);
+        tui_free_lines(lines, n);
     if (intro) {
         tui_add_label(t, 2, top, COLS - 4, n, (const char *const *)lines, n, K8TLS_ROLE_TEXT);
         top += n + 1;
-        free_lines(lines, n);
+        tui_free_lines(lines, n);
     }
     if (ops->header) {
         /* the fields, their errors and five rows of notes below */
@@ -668,7 +555,7 @@ static void build_form(struct tui *t, const struct screen_ops *ops)
                 t->pg.it[id].width = ew;
                 t->pg.it[id].rows = h;
             }
-            free_lines(rows, nr);
+            tui_free_lines(rows, nr);
             free(rows);
             if (id >= 0 && fd->choice > 0 && fd->choice < fd->n_items)
                 setCDKScrollCurrentItem((CDKSCROLL *)t->pg.it[id].obj, fd->choice);
@@ -683,7 +570,7 @@ static void build_form(struct tui *t, const struct screen_ops *ops)
                     wmax = l;
             }
             for (int c = 0; c < n; c++) {
-                char *padded = fit(_(fd->choices[c]), wmax);
+                char *padded = tui_fit(_(fd->choices[c]), wmax);
                 char *esc = tui_escape(padded);
                 items[c] = tui_fmt("< %s >", esc);
                 free(esc);
@@ -692,7 +579,7 @@ static void build_form(struct tui *t, const struct screen_ops *ops)
             int ch = fd->choice >= 0 && fd->choice < n ? fd->choice : 0;
             CDKITEMLIST *il = newCDKItemlist(t->cdk, ex, y, NULL, NULL, (CDK_CSTRING2)items, n,
                                              ch, FALSE, FALSE);
-            free_lines(items, n);
+            tui_free_lines(items, n);
             id = add_item(t, IT_CHOICE, il ? ObjOf(il) : NULL, true);
         } else {
             int w = ew;
@@ -972,13 +859,13 @@ static int job_panel(struct tui *t, int *rows_out, int *w_out)
     if (!mk)
         return -1;
     for (int i = 0; i < rows; i++) {
-        char *ft = fit("", w - 2);
+        char *ft = tui_fit("", w - 2);
         mk[i] = styled(K8TLS_ROLE_TEXT, ft);
         free(ft);
     }
     CDKLABEL *l = newCDKLabel(t->cdk, (COLS - w) / 2, (LINES - rows - 2) / 2, (CDK_CSTRING2)mk,
                               rows, TRUE, FALSE);
-    free_lines(mk, rows);
+    tui_free_lines(mk, rows);
     free(mk);
     int id = add_item(t, IT_LABEL, l ? ObjOf(l) : NULL, false);
     if (id >= 0) {
@@ -1030,7 +917,7 @@ static void job_panel_draw(struct tui *t, int item, struct tui_job *j, const cha
         memmove(roles, roles + 1, (n - 1) * sizeof *roles);
         n--;
     }
-    char *ti = fit(title, w);
+    char *ti = tui_fit(title, w);
     mk[0] = styled(K8TLS_ROLE_TITLE, ti);
     free(ti);
     for (int i = 1; i < rows; i++) {
@@ -1047,7 +934,7 @@ static void job_panel_draw(struct tui *t, int item, struct tui_job *j, const cha
             text = hint ? hint : "";
             r = K8TLS_ROLE_WARNING;
         }
-        char *ft = fit(text, w);
+        char *ft = tui_fit(text, w);
         mk[i] = styled(r, ft);
         free(ft);
         free(prog);
@@ -1055,7 +942,7 @@ static void job_panel_draw(struct tui *t, int item, struct tui_job *j, const cha
     for (size_t i = 0; i < n; i++)
         free(lines[i]);
     set_label_markup(t, item, mk, rows);
-    free_lines(mk, rows);
+    tui_free_lines(mk, rows);
     free(mk);
 }
 
@@ -1133,7 +1020,7 @@ void tui_view_text(struct tui *t, const char *title, char **lines, int n)
         mt = m;
     }
     if (tl)
-        free_lines(tl, ntl);
+        tui_free_lines(tl, ntl);
     free(tl);
     free(ti);
     /* every row as wide as the longest (up to a bound): CDK leaves the last column of a
@@ -1150,7 +1037,7 @@ void tui_view_text(struct tui *t, const char *title, char **lines, int n)
     int nr = 0;
     for (int i = 0; rows && i < n; i++) {
         const char *l = lines[i] ? lines[i] : "";
-        char *pad = strlen(l) < wmax ? fit(l, (int)wmax) : strdup(l);
+        char *pad = strlen(l) < wmax ? tui_fit(l, (int)wmax) : strdup(l);
         rows[nr++] = tui_escape(pad ? pad : "");
         free(pad);
     }
@@ -1160,7 +1047,7 @@ void tui_view_text(struct tui *t, const char *title, char **lines, int n)
                                  (CDK_CSTRING2)rows, nr, FALSE, A_REVERSE, TRUE, FALSE);
     free(mt);
     if (rows)
-        free_lines(rows, nr);
+        tui_free_lines(rows, nr);
     free(rows);
     int id = add_item(t, IT_LIST, sc ? ObjOf(sc) : NULL, true);
     if (id < 0) {
@@ -1218,28 +1105,28 @@ static int modal_box(struct tui *t, const char *title, const char *text, int ext
     char **mk = calloc((size_t)rows, sizeof *mk);
     int base = t->pg.n;
     if (!mk) {
-        free_lines(lines, n);
+        tui_free_lines(lines, n);
         return base;
     }
-    char *ti = fit(title, w - 4);
+    char *ti = tui_fit(title, w - 4);
     mk[0] = styled(K8TLS_ROLE_TITLE, ti);
     free(ti);
     mk[1] = strdup("");
     for (int i = 0; i < n; i++) {
-        char *ft = fit(lines[i], w - 4);
+        char *ft = tui_fit(lines[i], w - 4);
         mk[i + 2] = styled(K8TLS_ROLE_TEXT, ft);
         free(ft);
     }
     for (int i = n + 2; i < rows; i++) {
-        char *ft = fit("", w - 4);
+        char *ft = tui_fit("", w - 4);
         mk[i] = styled(K8TLS_ROLE_TEXT, ft);
         free(ft);
     }
     int x = (COLS - w) / 2, y = (LINES - rows - 2) / 2;
     CDKLABEL *l = newCDKLabel(t->cdk, x, y, (CDK_CSTRING2)mk, rows, TRUE, FALSE);
-    free_lines(mk, rows);
+    tui_free_lines(mk, rows);
     free(mk);
-    free_lines(lines, n);
+    tui_free_lines(lines, n);
     add_item(t, IT_LABEL, l ? ObjOf(l) : NULL, false);
     *inner_x = x + 2;
     *inner_y = y + 1 + n + 2;
