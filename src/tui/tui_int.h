@@ -21,31 +21,6 @@ chtype tui_attr(enum k8tls_role r);
 const char *tui_mk(enum k8tls_role r);      /* CDK markup switching the role on */
 const char *tui_mk_end(enum k8tls_role r);  /* ... and off */
 
-/* ---- background key generation (keygen.c) ---------------------------------------------- */
-struct tui_keygen;
-enum kg_state { KG_NONE, KG_RUNNING, KG_READY, KG_FAILED };
-struct tui_keygen *tui_keygen_new(void);
-/* Joins every worker (after the terminal is restored) and frees everything. */
-void tui_keygen_free(struct tui_keygen *kg);
-/* Starts a generation for this plan unless the current one was started from an equal plan
- * (k8tls_flow_pki_fingerprint). Returns 1 when a new generation started, 0 when the current one
- * stands, -1 on failure. */
-int tui_keygen_ensure(struct tui_keygen *kg, const struct k8tls_plan *p);
-/* Forgets the current generation (plan replaced). */
-void tui_keygen_reset(struct tui_keygen *kg);
-/* Is the current generation for this plan (same fingerprint)? */
-bool tui_keygen_matches(struct tui_keygen *kg, const struct k8tls_plan *p);
-/* State and progress of the current generation; label may be NULL. Also reaps abandoned ones. */
-enum kg_state tui_keygen_state(struct tui_keygen *kg, int *done, int *total, char *label,
-                               size_t label_len);
-/* The finished generation's resolved plan copy, material and diagnostics (owned by kg). */
-const struct k8tls_plan *tui_keygen_plan(struct tui_keygen *kg);
-struct k8tls_plan *tui_keygen_plan_mut(struct tui_keygen *kg);
-const struct k8tls_material *tui_keygen_material(struct tui_keygen *kg);
-const struct k8tls_diags *tui_keygen_diags(struct tui_keygen *kg);
-/* Worker threads block these signals so that the main thread handles them. */
-void tui_block_signals_in_thread(void);
-
 /* ---- work on a worker thread (job.c) --------------------------------------------------- */
 struct tui_job;
 typedef int (*tui_job_fn)(struct tui_job *j, void *arg);
@@ -62,9 +37,32 @@ bool tui_job_finished(struct tui_job *j, int *rc);
 size_t tui_job_lines(struct tui_job *j, size_t from, char **out, enum k8tls_role *roles,
                      size_t max);
 size_t tui_job_count(struct tui_job *j);
+/* the progress reported so far (any pointer may be NULL) */
+void tui_job_progress_get(struct tui_job *j, int *done, int *total, char *label, size_t label_len);
 char *tui_job_progress_text(struct tui_job *j);
 /* Joins the worker and frees the job. */
 void tui_job_free(struct tui_job *j);
+
+/* ---- background key generation (keygen.c, a job of job.c) ---------------------------------------------- */
+struct tui_keygen;
+enum kg_state { KG_NONE, KG_RUNNING, KG_READY, KG_FAILED };
+struct tui_keygen *tui_keygen_new(void);
+/* Joins every worker (after the terminal is restored) and frees everything. */
+void tui_keygen_free(struct tui_keygen *kg);
+/* Starts a generation for this plan unless the current one was started from an equal plan
+ * (k8tls_flow_pki_fingerprint). Returns 1 when a new generation started, 0 when the current one
+ * stands, -1 on failure. */
+int tui_keygen_ensure(struct tui_keygen *kg, const struct k8tls_plan *p);
+/* Forgets the current generation (plan replaced). */
+void tui_keygen_reset(struct tui_keygen *kg);
+/* Is the current generation for this plan (same fingerprint)? */
+bool tui_keygen_matches(struct tui_keygen *kg, const struct k8tls_plan *p);
+/* State and progress of the current generation; label may be NULL. Also reaps abandoned ones. */
+enum kg_state tui_keygen_state(struct tui_keygen *kg, int *done, int *total, char *label,
+                               size_t label_len);
+/* The finished generation's material and diagnostics (owned by kg). */
+const struct k8tls_material *tui_keygen_material(struct tui_keygen *kg);
+const struct k8tls_diags *tui_keygen_diags(struct tui_keygen *kg);
 
 /* ---- the page engine (ui.c) ------------------------------------------------------------ */
 
