@@ -16,6 +16,8 @@
 #include "text.h"
 
 /* ---- colours (colors.c) ---------------------------------------------------------------- */
+/* role markup around escaped plain text (heap) */
+char *tui_styled(enum k8tls_role r, const char *plain);
 void tui_colors_init(const struct k8tls_theme *t);
 chtype tui_attr(enum k8tls_role r);
 const char *tui_mk(enum k8tls_role r);      /* CDK markup switching the role on */
@@ -64,7 +66,7 @@ enum kg_state tui_keygen_state(struct tui_keygen *kg, int *done, int *total, cha
 const struct k8tls_material *tui_keygen_material(struct tui_keygen *kg);
 const struct k8tls_diags *tui_keygen_diags(struct tui_keygen *kg);
 
-/* ---- the page engine (ui.c) ------------------------------------------------------------ */
+/* ---- the page engine (page.c, form.c, layout.c, modal.c, loop.c) --------------------------------------------------------- */
 
 enum fkind { F_TEXT, F_PASSWORD, F_CHOICE, F_PATH, F_MULTI };
 
@@ -227,8 +229,24 @@ struct tui {
 };
 
 
-/* page building */
+/* ---- page.c: widgets, focus, notes, progress --------------------------------------------- */
+static inline struct form *tui_cur_form(struct tui *t);
+void tui_set_status(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* a page item for a new CDK object (destroyed when it cannot be added); its index or -1 */
+int tui_add_item(struct tui *t, enum item_kind k, CDKOBJS *obj, bool focusable);
+/* destroys the items from index from on (a modal's) */
+void tui_page_drop_from(struct tui *t, int from);
 void tui_page_clear(struct tui *t);
+/* replaces a label's lines, which already carry markup */
+void tui_set_label_markup(struct tui *t, int item, char **mk, int n);
+void tui_draw_button(struct tui *t, int item);
+void tui_draw_field_label(struct tui *t, int fi);
+/* the next focusable item from from in direction dir among items [lo, hi), or -1 */
+int tui_focus_step(struct tui *t, int from, int dir, int lo, int hi);
+void tui_update_progress(struct tui *t);
+void tui_update_notes(struct tui *t);
+/* every 100 ms without a key: the progress line and the screen's tick */
+void tui_tick(struct tui *t);
 int tui_add_label(struct tui *t, int x, int y, int width, int rows, const char *const *lines,
                   int n, enum k8tls_role role);
 void tui_set_label(struct tui *t, int item, const char *const *lines, int n, enum k8tls_role role);
@@ -236,7 +254,16 @@ int tui_add_button(struct tui *t, int x, int y, const char *caption, enum action
 int tui_add_list(struct tui *t, int x, int y, int w, int h, const char *title,
                  const char *const *rows, int n);
 void tui_focus(struct tui *t, int item);
-void tui_set_status(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- form.c: the fields' widgets and values --------------------------------------------- */
+void tui_build_form(struct tui *t, const struct screen_ops *ops);
+/* reads the widget's value into its field; true when it changed */
+bool tui_read_field(struct tui *t, int item);
+/* after an edit: the field's value to the plan (store), the notes, a relayout when asked */
+void tui_field_changed(struct tui *t, int item);
+
+/* ---- layout.c: a whole page ------------------------------------------------------------- */
+void tui_build_page(struct tui *t);
 
 /* modal dialogs; return true for yes */
 bool tui_confirm(struct tui *t, const char *title, const char *text, const char *yes,
@@ -253,7 +280,7 @@ int tui_job_wait(struct tui *t, const char *title, struct tui_job *j, bool may_l
 /* A scrolling viewer over the page (Esc, Enter or q closes it). lines: plain text. */
 void tui_view_text(struct tui *t, const char *title, char **lines, int n);
 
-/* the main loop (ui.c) */
+/* the main loop (loop.c) */
 int tui_loop(struct tui *t);
 
 /* plan edits from screens (screens.c) */
@@ -312,5 +339,10 @@ int tui_renew_live_check(struct tui *t, const char *const *contexts, size_t n, c
 char *tui_renew_default_dir(struct tui *t);
 /* For the Result screen: the rotation's next steps (heap lines), 0 when not rotating. */
 int tui_renew_result_lines(struct tui *t, char **out, int max);
+
+static inline struct form *tui_cur_form(struct tui *t)
+{
+    return &t->forms[t->cur];
+}
 
 #endif

@@ -1,0 +1,316 @@
+/* The page engine, form fields: the widgets of a form screen's fields, the values read back from
+ * them, errors beside the fields, diagnostics attached to the fields that own them. Calls page.c
+ * (and what it calls) only. */
+#include "config.h"
+#include "tui_int.h"
+#include "k8tls/i18n.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void tui_build_form(struct tui *t, const struct screen_ops *ops)
+{
+    struct form *f = tui_cur_form(t);
+    if (ops->sync)
+        ops->sync(t, f);
+    int top = 2;
+    int bottom = LINES - 4; /* first row that fields may not use (notes need >= 1 row) */
+    int visible = 0, errs = 0, lw = 0;
+    for (int i = 0; i < f->n; i++) {
+        if (f->f[i].hidden)
+            continue;
+        visible++;
+        errs += f->f[i].error != NULL;
+        char *lt = tui_fmt(_("%s:"), _(f->f[i].label));
+        int l = (int)strlen(lt);
+        free(lt);
+        if (l > lw)
+            lw = l;
+    }
+    lw += 3;
+    if (lw > COLS / 2)
+        lw = COLS / 2;
+    t->pg.label_w = lw;
+    /* the intro only when the fields, their errors and two rows of notes still fit */
+    char *lines[3];
+    int n = ops->intro ? tui_wrap(_(ops->intro), COLS - 4, lines, 3) : 0;
+    bool intro = n > 0 && top + n + 1 + visible + errs + 1 + 2 <= LINES - 3;
+    if (!intro)
+        tui_free_lines(lines, n);
+    if (intro) {
+        tui_add_label(t, 2, top, COLS - 4, n, (const char *const *)lines, n, K8TLS_ROLE_TEXT);
+        top += n + 1;
+        tui_free_lines(lines, n);
+    }
+    if (ops->header) {
+        /* the fields, their errors and five rows of notes below */
+        int room = bottom - top - visible - errs - 6;
+        if (room < 3)
+            room = 3;
+        int used = ops->header(t, top, room);
+        if (used > 0)
+            top += used + 1;
+    }
+    bool err_rows = visible + errs <= bottom - top;
+    int y = top;
+    int ex = 2 + lw;
+    int ew = COLS - ex - 2;
+    if (ew > 56)
+        ew = 56;
+    for (int i = 0; i < f->n; i++) {
+        struct field *fd = &f->f[i];
+        if (fd->hidden || y >= bottom)
+            continue;
+        const char *e[1] = {""};
+        fd->label_item = tui_add_label(t, 2, y, lw, 1, e, 1, K8TLS_ROLE_TEXT);
+        int id = -1;
+        if (fd->kind == F_MULTI) {
+            int h = fd->n_items < 1 ? 1 : fd->n_items > 4 ? 4 : fd->n_items;
+            if (y + h > bottom)
+                h = bottom - y > 1 ? bottom - y : 1;
+            char **rows = calloc((size_t)(fd->n_items > 0 ? fd->n_items : 1), sizeof *rows);
+            int nr = 0;
+            for (int c = 0; rows && c < fd->n_items; c++) {
+                int pos = -1;
+                for (int k = 0; k < fd->n_sel; k++)
+                    if (fd->sel[k] == c)
+                        pos = k;
+                char mark[16];
+                if (pos >= 0)
+                    snprintf(mark, sizeof mark, "[%d]", pos + 1);
+                else
+                    snprintf(mark, sizeof mark, "[ ]");
+                char *plain = tui_fmt("%s %s%s", mark, fd->items[c],
+                                      c == fd->current_item ? _("  (current)") : "");
+                rows[nr++] = tui_escape(plain);
+                free(plain);
+            }
+            /* no box: one row per entry, beside the label */
+            const char *empty[1] = {""};
+            CDKSCROLL *sc = newCDKScroll(t->cdk, ex, y, NONE, h, ew, NULL,
+                                         nr ? (CDK_CSTRING2)rows : (CDK_CSTRING2)empty,
+                                         nr ? nr : 1, FALSE,
+                                         tui_attr(K8TLS_ROLE_FOCUSED_FIELD) | A_REVERSE, FALSE,
+                                         FALSE);
+            id = tui_add_item(t, IT_LIST, sc ? ObjOf(sc) : NULL, true);
+            if (id >= 0) {
+                t->pg.it[id].width = ew;
+                t->pg.it[id].rows = h;
+            }
+            tui_free_lines(rows, nr);
+            free(rows);
+            if (id >= 0 && fd->choice > 0 && fd->choice < fd->n_items)
+                setCDKScrollCurrentItem((CDKSCROLL *)t->pg.it[id].obj, fd->choice);
+            y += h - 1;
+        } else if (fd->kind == F_CHOICE) {
+            char *items[16];
+            int n = fd->n_choices < 16 ? fd->n_choices : 16;
+            int wmax = 0;
+            for (int c = 0; c < n; c++) {
+                int l = (int)strlen(_(fd->choices[c]));
+                if (l > wmax)
+                    wmax = l;
+            }
+            for (int c = 0; c < n; c++) {
+                char *padded = tui_fit(_(fd->choices[c]), wmax);
+                char *esc = tui_escape(padded);
+                items[c] = tui_fmt("< %s >", esc);
+                free(esc);
+                free(padded);
+            }
+            int ch = fd->choice >= 0 && fd->choice < n ? fd->choice : 0;
+            CDKITEMLIST *il = newCDKItemlist(t->cdk, ex, y, NULL, NULL, (CDK_CSTRING2)items, n,
+                                             ch, FALSE, FALSE);
+            tui_free_lines(items, n);
+            id = tui_add_item(t, IT_CHOICE, il ? ObjOf(il) : NULL, true);
+        } else {
+            int w = ew;
+            if (fd->kind == F_PATH)
+                w -= (int)strlen(_("Browse")) + 5;
+            if (w < 8)
+                w = 8;
+            EDisplayType dt = vMIXED;
+            if (fd->kind == F_PASSWORD && !(fd->value && (strncmp(fd->value, "env:", 4) == 0 ||
+                                                          strncmp(fd->value, "file:", 5) == 0)))
+                dt = vHMIXED;
+            chtype fa = tui_attr(K8TLS_ROLE_FIELD);
+            CDKENTRY *en = newCDKEntry(t->cdk, ex, y, NULL, NULL, fa, ' ' | fa, dt, w, 0, 1024,
+                                       FALSE, FALSE);
+            if (en) {
+                setCDKEntryHiddenChar(en, '*' | fa);
+                setCDKEntryValue(en, fd->value ? fd->value : "");
+            }
+            id = tui_add_item(t, IT_ENTRY, en ? ObjOf(en) : NULL, true);
+            if (id >= 0 && fd->kind == F_PATH) {
+                int b = tui_add_button(t, ex + w + 2, y, _("Browse"), ACT_BROWSE);
+                if (b >= 0)
+                    t->pg.it[b].field = i;
+            }
+        }
+        if (id >= 0) {
+            t->pg.it[id].field = i;
+            fd->item = id;
+        }
+        y++;
+        if (fd->error && err_rows && y < bottom) {
+            char *msg = tui_fmt("! %s", fd->error);
+            const char *v[1] = {msg};
+            tui_add_label(t, ex, y, COLS - ex - 2, 1, v, 1, K8TLS_ROLE_ERROR);
+            free(msg);
+            y++;
+        }
+    }
+    int notes_top = y + 1 < LINES - 4 ? y + 1 : LINES - 4;
+    int rows = LINES - 3 - notes_top;
+    if (rows < 1)
+        rows = 1;
+    const char *e[1] = {""};
+    t->pg.notes_item = tui_add_label(t, 2, notes_top, COLS - 4, rows, e, 1, K8TLS_ROLE_TEXT);
+}
+
+/* Reads the focused widget's value into its field; returns true when it changed. */
+bool tui_read_field(struct tui *t, int item)
+{
+    struct item *it = &t->pg.it[item];
+    if (it->field < 0 || it->kind == IT_BUTTON)
+        return false;
+    struct field *fd = &tui_cur_form(t)->f[it->field];
+    if (it->kind == IT_ENTRY) {
+        const char *v = getCDKEntryValue((CDKENTRY *)it->obj);
+        if (!v)
+            v = "";
+        if (fd->value && strcmp(fd->value, v) == 0)
+            return false;
+        if (fd->kind == F_PASSWORD && fd->value)
+            memset(fd->value, 0, strlen(fd->value));
+        tui_set_str(&fd->value, v);
+        return true;
+    }
+    if (it->kind == IT_LIST) {
+        /* F_MULTI: only the cursor; the selection changes with Space */
+        fd->choice = getCDKScrollCurrentItem((CDKSCROLL *)it->obj);
+        return false;
+    }
+    if (it->kind == IT_CHOICE) {
+        int c = getCDKItemlistCurrentItem((CDKITEMLIST *)it->obj);
+        if (c == fd->choice)
+            return false;
+        fd->choice = c;
+        return true;
+    }
+    return false;
+}
+
+void tui_field_changed(struct tui *t, int item)
+{
+    if (!tui_read_field(t, item))
+        return;
+    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    struct form *f = tui_cur_form(t);
+    int fi = t->pg.it[item].field;
+    struct field *fd = &f->f[fi];
+    /* the error beside a field goes once the user edits it */
+    if (fd->error) {
+        free(fd->error);
+        fd->error = NULL;
+        tui_draw_field_label(t, fi);
+    }
+    free(t->status);
+    t->status = NULL;
+    if (ops->store)
+        ops->store(t, f, false);
+    if (fd->relayout) {
+        f->focus_field = fi;
+        t->rebuild = true;
+        return;
+    }
+    if (fd->kind == F_PASSWORD) {
+        CDKENTRY *en = (CDKENTRY *)t->pg.it[item].obj;
+        bool ref = fd->value && (strncmp(fd->value, "env:", 4) == 0 ||
+                                 strncmp(fd->value, "file:", 5) == 0);
+        EDisplayType want = ref ? vMIXED : vHMIXED;
+        if (en->dispType != want) {
+            en->dispType = want;
+            drawCDKEntry(en, FALSE);
+            FocusObj(ObjOf(en));
+        }
+    }
+    tui_update_notes(t);
+}
+
+void tui_form_clear_errors(struct form *f)
+{
+    for (int i = 0; i < f->n; i++) {
+        free(f->f[i].error);
+        f->f[i].error = NULL;
+    }
+    free(f->general_error);
+    f->general_error = NULL;
+}
+
+void tui_field_error(struct form *f, int i, const char *msg)
+{
+    if (i < 0 || i >= f->n) {
+        if (f->general_error) {
+            char *s = tui_fmt("%s; %s", f->general_error, msg);
+            free(f->general_error);
+            f->general_error = s;
+        } else {
+            f->general_error = strdup(msg);
+        }
+        return;
+    }
+    if (!f->f[i].error)
+        f->f[i].error = strdup(msg);
+}
+
+int tui_attach_diags(struct tui *t, enum k8tls_screen s, const struct k8tls_diags *d,
+                     bool all_to_screen)
+{
+    struct form *f = &t->forms[s];
+    const char *paths[TUI_MAX_FIELDS];
+    for (int i = 0; i < f->n; i++)
+        paths[i] = f->f[i].hidden ? NULL : f->f[i].path;
+    int errs = 0;
+    for (size_t k = 0; d && k < d->n; k++) {
+        const struct k8tls_diag *g = &d->v[k];
+        if (g->sev != K8TLS_SEV_ERROR)
+            continue;
+        if (!all_to_screen && k8tls_flow_screen_of_path(g->path) != s)
+            continue;
+        int fi = k8tls_flow_field_for_path(paths, (size_t)f->n, g->path);
+        /* "wrong password" names the file: show it beside the password that opens it */
+        if (fi >= 0 && (strstr(g->msg, "password") || strstr(g->msg, _("password")))) {
+            char *pp = k8tls_flow_password_path(g->path);
+            int pi = pp ? k8tls_flow_field_for_path(paths, (size_t)f->n, pp) : -1;
+            free(pp);
+            if (pi >= 0)
+                fi = pi;
+        }
+        char *msg;
+        if (fi < 0 && g->file && g->line > 0)
+            msg = tui_fmt("%s:%d: %s", g->file, g->line, g->msg);
+        else
+            msg = tui_fmt("%s", g->msg);
+        tui_field_error(f, fi, msg);
+        free(msg);
+        errs++;
+    }
+    return errs;
+}
+
+int tui_validate_screen(struct tui *t, enum k8tls_screen s)
+{
+    struct k8tls_diags d;
+    k8tls_diags_init(&d);
+    k8tls_plan_validate(t->plan, &d);
+    int errs = tui_attach_diags(t, s, &d, false);
+    k8tls_diags_free(&d);
+    return errs;
+}
+
