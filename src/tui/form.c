@@ -1,6 +1,8 @@
-/* The page engine, form fields: the widgets of a form screen's fields, the values read back from
- * them, errors beside the fields, diagnostics attached to the fields that own them. Calls page.c
- * (and what it calls) only. */
+/* The page engine, form fields: each screen's instance (its form and its private state, allocated
+ * and freed here from the screen's table row), the fields the screens define, the widgets of a
+ * form screen's fields, the values read back from them and stored to the plan, errors beside the
+ * fields, diagnostics attached to the fields that own them. Calls page.c (and what it calls)
+ * only; the screens through their table row's function pointers. */
 #include "config.h"
 #include "tui_int.h"
 #include "k8tls/i18n.h"
@@ -12,8 +14,214 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <limits.h>
 
-void tui_build_form(struct tui *t, const struct screen_ops *ops)
+#include "k8tls/secure.h"
+
+/* ---- instances ------------------------------------------------------------------------- */
+
+static struct tui_inst *inst_of(struct tui *t, enum k8tls_screen s)
+{
+    if ((int)s < 0 || s >= K8TLS_SCR_COUNT)
+        return NULL;
+    if (t->inst[s])
+        return t->inst[s];
+    const struct tui_screen *ops = tui_ops(t, s);
+    struct tui_inst *in = calloc(1, sizeof *in);
+    if (!in)
+        return NULL;
+    if (ops->private_size && !(in->priv = calloc(1, ops->private_size))) {
+        free(in);
+        return NULL;
+    }
+    struct form *f = &in->form;
+    f->focus_field = -1;
+    if (ops->define)
+        ops->define(f);
+    f->defined = true;
+    f->gen = (unsigned)-1;
+    t->inst[s] = in;
+    return in;
+}
+
+struct form *tui_form_of(struct tui *t, enum k8tls_screen s)
+{
+    struct tui_inst *in = inst_of(t, s);
+    return in ? &in->form : NULL;
+}
+
+struct form *tui_form_peek(struct tui *t, enum k8tls_screen s)
+{
+    return (int)s >= 0 && s < K8TLS_SCR_COUNT && t->inst[s] ? &t->inst[s]->form : NULL;
+}
+
+void *tui_screen_priv(struct tui *t, enum k8tls_screen s)
+{
+    struct tui_inst *in = inst_of(t, s);
+    return in ? in->priv : NULL;
+}
+
+void tui_form_ensure(struct tui *t, enum k8tls_screen s)
+{
+    struct tui_inst *in = inst_of(t, s);
+    if (!in)
+        return;
+    const struct tui_screen *ops = tui_ops(t, s);
+    struct form *f = &in->form;
+    if (f->gen != t->plan_gen) {
+        if (ops->load)
+            ops->load(t, f);
+        f->gen = t->plan_gen;
+        tui_form_clear_errors(f);
+    }
+    if (ops->sync)
+        ops->sync(t, f);
+}
+
+void tui_screens_free(struct tui *t)
+{
+    for (int s = 0; s < K8TLS_SCR_COUNT; s++) {
+        struct tui_inst *in = t->inst[s];
+        if (!in)
+            continue;
+        const struct tui_screen *ops = tui_ops(t, (enum k8tls_screen)s);
+        if (ops->fini && in->priv)
+            ops->fini(t, in->priv);
+        free(in->priv);
+        struct form *f = &in->form;
+        for (int i = 0; i < f->n; i++) {
+            if (f->f[i].value)
+                k8tls_secure_wipe_str(f->f[i].value);
+            free(f->f[i].value);
+            free(f->f[i].error);
+            for (int k = 0; k < f->f[i].n_items; k++)
+                free(f->f[i].items[k]);
+            free(f->f[i].items);
+            free(f->f[i].sel);
+        }
+        free(f->general_error);
+        free(in);
+        t->inst[s] = NULL;
+    }
+}
+
+/* ---- fields ------------------------------------------------------------------------------ */
+
+static const char *const yes_no[] = {N_("no"), N_("yes")};
+
+int tui_field_add(struct form *f, enum fkind k, const char *label, const char *path)
+{
+    int i = f->n++;
+    struct field *fd = &f->f[i];
+    memset(fd, 0, sizeof *fd);
+    fd->kind = k;
+    fd->label = label;
+    fd->path = path;
+    fd->item = fd->label_item = -1;
+    return i;
+}
+
+int tui_field_choice(struct form *f, const char *label, const char *path,
+                     const char *const *choices, int n, bool relayout)
+{
+    int i = tui_field_add(f, F_CHOICE, label, path);
+    f->f[i].choices = choices;
+    f->f[i].n_choices = n;
+    f->f[i].relayout = relayout;
+    return i;
+}
+
+int tui_field_yesno(struct form *f, const char *label, const char *path, bool relayout)
+{
+    return tui_field_choice(f, label, path, yes_no, 2, relayout);
+}
+
+void tui_field_hint(struct form *f, int i, const char *h)
+{
+    f->f[i].hint = h;
+}
+
+void tui_field_set(struct form *f, int i, const char *v)
+{
+    struct field *fd = &f->f[i];
+    if (fd->value && fd->kind == F_PASSWORD)
+        k8tls_secure_wipe_str(fd->value);
+    tui_set_str(&fd->value, v ? v : "");
+}
+
+void tui_field_set_int(struct form *f, int i, long v)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%ld", v);
+    tui_field_set(f, i, b);
+}
+
+const char *tui_field_val(struct form *f, int i)
+{
+    return f->f[i].value ? f->f[i].value : "";
+}
+
+char *tui_trimmed(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return strndup(s, n);
+}
+
+void tui_put_str(char **dst, struct form *f, int i)
+{
+    char *v = tui_trimmed(tui_field_val(f, i));
+    if (!v)
+        return;
+    free(*dst);
+    *dst = v;
+}
+
+void tui_put_opt(char **dst, struct form *f, int i)
+{
+    char *v = tui_trimmed(tui_field_val(f, i));
+    free(*dst);
+    *dst = (v && *v) ? v : NULL;
+    if (v && !*v)
+        free(v);
+}
+
+int tui_put_int(int *dst, struct form *f, int i, bool strict)
+{
+    char *v = tui_trimmed(tui_field_val(f, i));
+    char *end = NULL;
+    errno = 0;
+    long n = v ? strtol(v, &end, 10) : 0;
+    bool ok = v && *v && end && *end == '\0' && errno == 0 && n >= INT_MIN && n <= INT_MAX;
+    free(v);
+    if (ok) {
+        *dst = (int)n;
+        return 0;
+    }
+    if (strict) {
+        tui_field_error(f, i, _("expected a whole number"));
+        return 1;
+    }
+    return 0;
+}
+
+void tui_put_password(struct k8tls_password *pw, struct form *f, int i)
+{
+    const char *v = tui_field_val(f, i);
+    if (pw->ref && strcmp(pw->ref, v) == 0)
+        return;
+    k8tls_secure_free_str(pw->ref);
+    k8tls_secure_free_str(pw->value);
+    pw->value = NULL;
+    pw->ref = *v ? strdup(v) : NULL;
+}
+
+/* ---- the fields' widgets ------------------------------------------------------------------- */
+
+void tui_build_form(struct tui *t, const struct tui_screen *ops)
 {
     struct form *f = tui_cur_form(t);
     if (ops->sync)
@@ -210,7 +418,7 @@ void tui_field_changed(struct tui *t, int item)
 {
     if (!tui_read_field(t, item))
         return;
-    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    const struct tui_screen *ops = tui_ops(t, t->cur);
     struct form *f = tui_cur_form(t);
     int fi = t->pg.it[item].field;
     struct field *fd = &f->f[fi];
@@ -272,7 +480,9 @@ void tui_field_error(struct form *f, int i, const char *msg)
 int tui_attach_diags(struct tui *t, enum k8tls_screen s, const struct k8tls_diags *d,
                      bool all_to_screen)
 {
-    struct form *f = &t->forms[s];
+    struct form *f = tui_form_of(t, s);
+    if (!f)
+        return 0;
     const char *paths[TUI_MAX_FIELDS];
     for (int i = 0; i < f->n; i++)
         paths[i] = f->f[i].hidden ? NULL : f->f[i].path;
@@ -314,3 +524,66 @@ int tui_validate_screen(struct tui *t, enum k8tls_screen s)
     return errs;
 }
 
+
+void tui_screen_warnings(struct tui *t, enum k8tls_screen s, char **lines, int max, int *n)
+{
+    struct k8tls_diags d;
+    k8tls_diags_init(&d);
+    k8tls_plan_validate(t->plan, &d);
+    for (size_t k = 0; k < d.n && *n < max; k++) {
+        const struct k8tls_diag *g = &d.v[k];
+        if (g->sev == K8TLS_SEV_ERROR || k8tls_flow_screen_of_path(g->path) != s)
+            continue;
+        if (g->sev == K8TLS_SEV_WARNING) {
+            char *m = tui_fmt(_("Warning: %s"), g->msg);
+            lines[(*n)++] = tui_fmt("!W%s", m); /* "!W": the notes show it as a warning */
+            free(m);
+        } else {
+            lines[(*n)++] = tui_fmt("%s", g->msg);
+        }
+    }
+    k8tls_diags_free(&d);
+}
+
+struct k8tls_plan *tui_resolved_copy(struct tui *t, enum k8tls_screen s, int *errs)
+{
+    struct k8tls_plan *c = k8tls_plan_dup(t->plan);
+    if (!c) {
+        struct form *f = tui_form_of(t, s);
+        if (f)
+            tui_field_error(f, -1, _("out of memory"));
+        (*errs)++;
+        return NULL;
+    }
+    struct k8tls_diags d;
+    k8tls_diags_init(&d);
+    k8tls_plan_resolve(c, &d);
+    int e = tui_attach_diags(t, s, &d, false);
+    k8tls_diags_free(&d);
+    if (e) {
+        *errs += e;
+        k8tls_plan_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+int tui_show_errors(struct form *f, int field, const struct k8tls_diags *d, const char *dflt)
+{
+    int shown = 0;
+    char buf[1600];
+    for (size_t k = 0; k < d->n && shown < 4; k++) {
+        if (d->v[k].sev != K8TLS_SEV_ERROR)
+            continue;
+        /* the message alone, or with the file it is about */
+        const struct k8tls_diag *g = &d->v[k];
+        const char *m = g->file ? k8tls_diag_format(g, buf, sizeof buf) : g->msg;
+        tui_field_error(f, shown == 0 ? field : -1, m);
+        shown++;
+    }
+    if (!shown) {
+        tui_field_error(f, field, dflt);
+        shown = 1;
+    }
+    return shown;
+}

@@ -29,7 +29,7 @@ static void add_title_and_bars(struct tui *t, bool with_progress)
         _(" Tab/S-Tab move  Enter select  Esc back  F1/? help  F10 next  Ctrl-C cancel"),
         _(" Tab  Enter  Esc:back  F1:help  F10:next  Ctrl-C:cancel")};
     /* the screen's own keys first, with the longest general text that still fits */
-    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    const struct tui_screen *ops = tui_ops(t, t->cur);
     const char *own = ops && ops->bar_keys ? _(ops->bar_keys) : NULL;
     char *bar = NULL;
     for (int i = 0; i < 3 && !bar; i++) {
@@ -49,7 +49,7 @@ static void add_title_and_bars(struct tui *t, bool with_progress)
     }
 }
 
-static void add_buttons(struct tui *t, const struct screen_ops *ops)
+static void add_buttons(struct tui *t, const struct tui_screen *ops)
 {
     const char *next = ops && ops->next_label ? _(ops->next_label) : _("Next");
     const char *caps[3] = {_("Back"), next, _("Cancel")};
@@ -102,7 +102,7 @@ void tui_build_page(struct tui *t)
         build_small(t);
         return;
     }
-    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    const struct tui_screen *ops = tui_ops(t, t->cur);
     tui_form_ensure(t, t->cur);
     add_title_and_bars(t, true);
     if (ops->build) {

@@ -20,7 +20,7 @@
 static void go_next(struct tui *t)
 {
     enum k8tls_screen s = t->cur;
-    const struct screen_ops *ops = tui_screen_ops(s);
+    const struct tui_screen *ops = tui_ops(t, s);
     struct form *f = tui_cur_form(t);
     if (t->pg.focus >= 0)
         tui_read_field(t, t->pg.focus);
@@ -56,7 +56,7 @@ static void go_next(struct tui *t)
 
 static void go_back(struct tui *t)
 {
-    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    const struct tui_screen *ops = tui_ops(t, t->cur);
     if (ops->no_back)
         return;
     if (t->pg.focus >= 0)
@@ -74,7 +74,7 @@ static void go_back(struct tui *t)
 
 static void do_cancel(struct tui *t)
 {
-    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    const struct tui_screen *ops = tui_ops(t, t->cur);
     if (ops->no_cancel) {
         t->quit = true;
         return;
@@ -94,7 +94,7 @@ static void do_cancel(struct tui *t)
 
 static void show_help(struct tui *t)
 {
-    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    const struct tui_screen *ops = tui_ops(t, t->cur);
     char *title = tui_fmt(_("Help: %s"), _(k8tls_flow_screen_title(t->cur)));
     char *text = tui_fmt("%s\n\n%s", ops->help ? _(ops->help) : "",
                          _("Keys: Tab and Shift-Tab move between fields, Left/Right or Space "
@@ -118,7 +118,7 @@ static void do_browse(struct tui *t, int button)
     if (p) {
         tui_set_str(&fd->value, p);
         free(p);
-        const struct screen_ops *ops = tui_screen_ops(t->cur);
+        const struct tui_screen *ops = tui_ops(t, t->cur);
         if (ops->store)
             ops->store(t, f, false);
     }
@@ -207,7 +207,7 @@ static void multi_key(struct tui *t, int item, int k)
         fd->error = NULL;
         free(t->status);
         t->status = NULL;
-        const struct screen_ops *ops = tui_screen_ops(t->cur);
+        const struct tui_screen *ops = tui_ops(t, t->cur);
         if (ops->store)
             ops->store(t, f, false);
         f->focus_field = fi;
@@ -231,7 +231,7 @@ static void multi_key(struct tui *t, int item, int k)
 static void handle_key(struct tui *t, int k)
 {
     struct page *pg = &t->pg;
-    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    const struct tui_screen *ops = tui_ops(t, t->cur);
     switch (k) {
     case '\r':
     case '\n':

@@ -14,6 +14,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "k8tls/secure.h"
+
+#define MASK_TEXT "********"
+
+struct form *tui_cur_form(struct tui *t)
+{
+    /* the page is built from the screen's instance; before that, an empty form */
+    static struct form none;
+    struct tui_inst *in = t->inst[t->cur];
+    return in ? &in->form : &none;
+}
+
 void tui_set_status(struct tui *t, const char *fmt, ...)
 {
     va_list ap;
@@ -69,9 +81,11 @@ void tui_page_clear(struct tui *t)
     t->pg.next_item = -1;
     t->pg.modal_base = 0;
     t->pg.small = false;
-    for (int s = 0; s < K8TLS_SCR_COUNT; s++)
-        for (int i = 0; i < t->forms[s].n; i++)
-            t->forms[s].f[i].item = t->forms[s].f[i].label_item = -1;
+    for (int s = 0; s < K8TLS_SCR_COUNT; s++) {
+        struct form *f = t->inst[s] ? &t->inst[s]->form : NULL;
+        for (int i = 0; f && i < f->n; i++)
+            f->f[i].item = f->f[i].label_item = -1;
+    }
 }
 
 int tui_add_label(struct tui *t, int x, int y, int width, int rows, const char *const *lines,
@@ -289,7 +303,7 @@ void tui_update_notes(struct tui *t)
     struct page *pg = &t->pg;
     if (pg->notes_item < 0 || pg->modal_base)
         return;
-    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    const struct tui_screen *ops = tui_ops(t, t->cur);
     struct form *f = tui_cur_form(t);
     int rows = pg->it[pg->notes_item].rows;
     int width = pg->it[pg->notes_item].width;
@@ -362,10 +376,110 @@ void tui_update_notes(struct tui *t)
 
 void tui_tick(struct tui *t)
 {
-    const struct screen_ops *ops = tui_screen_ops(t->cur);
+    const struct tui_screen *ops = tui_ops(t, t->cur);
     tui_update_progress(t);
     if (ops->tick && !t->pg.small && !t->pg.modal_base)
         ops->tick(t, &t->pg);
     doupdate();
 }
 
+
+/* ---- rows for lists ------------------------------------------------------------------------ */
+
+void tui_rows_free(struct tui_rows *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        free(r->v[i]);
+    free(r->v);
+    free(r->src);
+    r->v = NULL;
+    r->src = NULL;
+    r->n = 0;
+}
+
+static void add_row(struct tui_rows *rs, char *text, int src)
+{
+    char **r = realloc(rs->v, (rs->n + 1) * sizeof *r);
+    int *s = realloc(rs->src, (rs->n + 1) * sizeof *s);
+    if (r)
+        rs->v = r;
+    if (s)
+        rs->src = s;
+    if (!r || !s) {
+        free(text);
+        return;
+    }
+    r[rs->n] = text;
+    s[rs->n] = src;
+    rs->n++;
+}
+
+/* one display row: escaped, the mask in the masked-value colour */
+static char *row_markup(const char *plain)
+{
+    char *out = strdup("");
+    const char *p = plain;
+    while (out && *p) {
+        const char *m = strstr(p, MASK_TEXT);
+        size_t n = m ? (size_t)(m - p) : strlen(p);
+        char *seg = strndup(p, n);
+        char *esc = tui_escape(seg);
+        char *next = m ? tui_fmt("%s%s%s%s%s", out, esc ? esc : "", tui_mk(K8TLS_ROLE_MASKED),
+                                 MASK_TEXT, tui_mk_end(K8TLS_ROLE_MASKED))
+                       : tui_fmt("%s%s", out, esc ? esc : "");
+        free(esc);
+        free(seg);
+        free(out);
+        out = next;
+        if (!m)
+            break;
+        p = m + strlen(MASK_TEXT);
+    }
+    return out ? out : strdup("");
+}
+
+void tui_rows_add_text(struct tui_rows *r, const char *text, int width, char ***src_lines,
+                       size_t *n_src)
+{
+    const char *p = text;
+    int line = 0;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *l = strndup(p, len);
+        if (src_lines) {
+            char **v = realloc(*src_lines, (*n_src + 1) * sizeof *v);
+            if (v) {
+                *src_lines = v;
+                v[(*n_src)++] = l ? strdup(l) : NULL;
+            }
+        }
+        size_t off = 0;
+        do {
+            size_t take = len - off > (size_t)width ? (size_t)width : len - off;
+            char *chunk = strndup(l ? l + off : "", l ? take : 0);
+            add_row(r, row_markup(chunk ? chunk : ""), line);
+            free(chunk);
+            off += take;
+        } while (off < len);
+        if (l)
+            k8tls_secure_wipe_str(l);
+        free(l);
+        line++;
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+}
+
+void tui_rows_add_wrapped(struct tui_rows *r, const char *text, int width)
+{
+    char *lines[64];
+    int n = tui_wrap(text, width - 2, lines, 64);
+    for (int i = 0; i < n; i++) {
+        char *l = tui_fmt("%s%s", i ? "  " : "", lines[i]);
+        add_row(r, row_markup(l), (int)r->n);
+        free(l);
+        free(lines[i]);
+    }
+}
