@@ -1,8 +1,8 @@
 /* The page engine, form fields: each screen's instance (its form and its private state, allocated
  * and freed here from the screen's table row), the fields the screens define, the widgets of a
  * form screen's fields, the values read back from them and stored to the plan, errors beside the
- * fields, diagnostics attached to the fields that own them. Calls page.c (and what it calls)
- * only; the screens through their table row's function pointers. */
+ * fields, diagnostics attached to the fields that own them. Calls page.c, colors.c, text.c and
+ * flow.c; the screens only through their table row's function pointers. */
 #include "config.h"
 #include "tui_int.h"
 #include "k8tls/i18n.h"

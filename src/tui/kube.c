@@ -1,7 +1,8 @@
 /* Kubernetes from the TUI: the kubeconfig (read once, for Output, Review and the rotation source),
  * the apply of the bundle as a job with each object's result on screen, and the diff for Review's
  * `d` (kubectl diff --server-side, Secret values masked by k8tls_kube_apply) in a viewer. Calls
- * rotation.c (the live check before a phase is applied), modal.c, job.c, text.c and the core. */
+ * rotation.c (the live check before a phase is applied), modal.c, page.c (the status line),
+ * job.c, text.c and the core. */
 #include "config.h"
 #include "tui_int.h"
 #include "k8tls/i18n.h"

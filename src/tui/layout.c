@@ -1,5 +1,6 @@
 /* The page engine, whole pages: the title, the help bar, the buttons, the form or the screen's own
- * body, the first focus; the message when the terminal is too small. Calls form.c and page.c. */
+ * body, the first focus; the message when the terminal is too small. Calls form.c, page.c,
+ * colors.c, text.c and flow.c (the step number). */
 #include "config.h"
 #include "tui_int.h"
 #include "k8tls/i18n.h"

@@ -1,7 +1,7 @@
 /* The page engine, the key loop: our own (so that Esc, F1, F10, Ctrl-C, resize and the progress
  * line work everywhere), the actions of the buttons and keys, Next and Back through the flow.
- * The top of the engine: calls modal.c, layout.c, form.c, page.c and keygen.c (Next starts the
- * key generation). */
+ * The top of the engine: calls modal.c, layout.c, form.c, page.c, keygen.c (Next starts the
+ * key generation), flow.c (where Next and Back lead) and text.c. */
 #include "config.h"
 #include "tui_int.h"
 #include "k8tls/i18n.h"

@@ -1,27 +1,30 @@
-/* Private to the TUI (src/tui). How it is split, and who may call whom (arrows point down only;
- * no two files call each other, directly or through others):
+/* Private to the TUI (src/tui). How it is split, and what each part may call: arrows point down
+ * only, so no two files call each other, directly or through others (checked with nm: each
+ * file's undefined symbols against the others' definitions).
  *
- *   tui.c              the entry point: the terminal, struct tui, the screen table
- *   screen/table.c     the table of screens (rows in screen/table.h): data, read by the engine
- *                      through t->screens only
- *   screen/<name>.c    one file per screen, its state private to it (private_size); it calls
- *                      what is below, and another screen's file only for that screen's own data
- *                      (output.c: the chosen contexts, the directory to suggest)
- *   session.c          what crosses screens: the plan, the bundle built from it -> keygen.c
- *   kube.c             the kubeconfig, apply and diff in a job -> rotation.c, modal.c, job.c
- *   rotation.c         the rotation state shared by its screens, Output and Result -> text.c
- *   loop.c             the page engine's key loop, Next and Back -> modal.c, layout.c ...
+ *   tui.c              the entry point: the terminal, struct tui, hands the table of screens to
+ *                      the engine -> loop.c, session.c, kube.c, rotation.c, form.c (to free)
+ *   screen/table.c     the table of screens (rows in screen/table.h): data only
+ *   screen/<name>.c    one file per screen, its state private to it (private_size) -> the
+ *                      shared state, the engine, job.c, text.c; another screen's file only
+ *                      for that screen's own data (output.c: the contexts chosen there, the
+ *                      directory to suggest)
+ *   session.c          the plan and the bundle built from it -> keygen.c
+ *   kube.c             the kubeconfig, apply and diff as jobs -> rotation.c, modal.c, page.c
+ *   rotation.c         the rotation state of its screens, Output and Result -> text.c
+ *   loop.c             the engine's key loop, Next and Back -> modal.c, layout.c, form.c ...
  *   modal.c            dialogs, the job panel, the viewer -> layout.c, page.c, job.c
  *   layout.c           a whole page -> form.c, page.c
- *   form.c             the fields' widgets, values and errors; each screen's instance (its form
- *                      and private state, allocated and freed here) -> page.c
+ *   form.c             each screen's instance (its form and private state, allocated and freed
+ *                      here), the fields' widgets, values and errors -> page.c
  *   page.c             widgets, focus, notes, progress -> keygen.c, colors.c
  *   keygen.c           background key generation, a job -> job.c
  *   job.c              the one worker mechanism -> text.c
  *   colors.c           the theme's roles -> text.c
- *   text.c, flow.c     pure helpers and the flow rules (no curses, no other TUI file)
+ *   text.c, flow.c     pure helpers and the flow rules: no curses, no other TUI file
  *
- * The engine calls a screen only through its table row's function pointers. */
+ * The engine reaches a screen only through its table row's function pointers (t->screens).
+ * Adding a screen: one row in screen/table.h and one file in screen/. */
 #ifndef K8TLS_TUI_INT_H
 #define K8TLS_TUI_INT_H
 

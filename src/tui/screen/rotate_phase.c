@@ -1,6 +1,6 @@
 /* The rotation phase screen: what was found and the proposed phase (a list above the field), the
  * phase chosen and built in a job; the Output screen then writes (and may apply) it. Calls
- * rotation.c, output.c (the directory to suggest), session.c, the engine and text.c. */
+ * rotation.c, output.c (the directory to suggest), session.c, job.c, the engine and text.c. */
 #include "config.h"
 #include "../rotation.h"
 #include "k8tls/i18n.h"

@@ -1,7 +1,7 @@
 /* The rotation source screen: where the certificates to renew are (an output directory written
  * earlier, or the Secrets of a kube context); Next reads them in a job and makes the proposal
  * that the phase screen shows. Calls rotation.c, kube.c (the kubeconfig's contexts), session.c,
- * the engine and text.c. */
+ * job.c, the engine and text.c. */
 #include "config.h"
 #include "../rotation.h"
 #include "k8tls/i18n.h"
