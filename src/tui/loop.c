@@ -43,7 +43,7 @@ static void go_next(struct tui *t)
         return;
     }
     /* the key parameters are known from the CA step on: generate in the background now */
-    if (t->path == K8TLS_PATH_WIZARD && s >= K8TLS_SCR_CA && s < K8TLS_SCR_REVIEW)
+    if (t->path == K8TLS_PATH_WIZARD && ops->starts_keygen)
         tui_keygen_ensure(t->kg, t->plan);
     enum k8tls_screen n = k8tls_flow_next_on(t->path, t->plan, s);
     if (n == K8TLS_SCR_COUNT) {

@@ -187,6 +187,9 @@ struct tui_screen {
     bool no_back;                   /* Back is not offered (result) */
     bool no_cancel;
     bool focus_next_first;          /* the Next button has the focus first */
+    bool starts_keygen;             /* the key parameters are known once Next leaves it (the CA
+                                     * step and after): the keys are generated in the
+                                     * background from then on */
 };
 
 /* the screens, declared from the table; screen/table.c puts them in order */

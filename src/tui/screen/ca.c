@@ -173,6 +173,7 @@ static void ca_notes(struct tui *t, struct form *f, char **lines, int max, int *
 }
 
 const struct tui_screen tui_screen_ca = {
+    .starts_keygen = true,
     .intro = N_("The root certificate authority that signs every node certificate."),
     .help = N_("Generate a new root CA (its key stays in the output directory: keep it "
                "safe) or import yours (certificate and key as PEM files; the key may be "

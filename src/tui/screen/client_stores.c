@@ -48,6 +48,7 @@ static void client_notes(struct tui *t, struct form *f, char **lines, int max, i
 }
 
 const struct tui_screen tui_screen_client_stores = {
+    .starts_keygen = true,
     .intro = N_("The stores for client encryption (CQL, JMX), in one Secret."),
     .help = N_("Client encryption needs its own stores, or can reuse the server stores. "
                "Imported stores are opened and checked now. A password may be env:NAME or "

@@ -90,6 +90,7 @@ static void medusa_notes(struct tui *t, struct form *f, char **lines, int max, i
 }
 
 const struct tui_screen tui_screen_medusa = {
+    .starts_keygen = true,
     .intro = N_("The certificate Medusa uses to connect to Cassandra for backups."),
     .help = N_("Medusa needs the CA certificate, a client certificate signed by it and the "
                "client's key (not encrypted), in one Secret. The wizard maps them to the "

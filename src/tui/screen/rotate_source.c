@@ -69,7 +69,6 @@ static void source_define(struct form *f)
     f->f[i].n_choices = 2;
 }
 
-
 static bool is_dir(const char *p)
 {
     struct stat st;

@@ -46,6 +46,7 @@ static void server_notes(struct tui *t, struct form *f, char **lines, int max, i
 }
 
 const struct tui_screen tui_screen_server_stores = {
+    .starts_keygen = true,
     .intro = N_("The stores for internode encryption, in one Secret."),
     .help = N_("Generated stores get strong random passwords unless you give them. "
                "Imported stores are opened and checked now: the password, the key entry, "
