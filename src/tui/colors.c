@@ -1,8 +1,10 @@
-/* Applies a theme (theme.h) with curses: one colour pair per role, CDK markup for each role. */
+/* Applies a theme (theme.h) with curses: one colour pair per role, CDK markup for each role. Calls
+ * text.c only. */
 #include "config.h"
 #include "tui_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool use_color;
@@ -83,4 +85,12 @@ const char *tui_mk(enum k8tls_role r)
 const char *tui_mk_end(enum k8tls_role r)
 {
     return role_off[r];
+}
+
+char *tui_styled(enum k8tls_role r, const char *plain)
+{
+    char *e = tui_escape(plain);
+    char *s = tui_fmt("%s%s%s", tui_mk(r), e ? e : "", tui_mk_end(r));
+    free(e);
+    return s;
 }

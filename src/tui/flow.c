@@ -1,7 +1,8 @@
-/* The TUI's screen flow: the screen table, skip rules, diagnostic-to-screen mapping and the key
- * generation fingerprint. Pure (no curses): tests/unit/test_flow.c. */
+/* The TUI's screen flow: the flow columns of the screen table (screen/table.h), skip rules,
+ * diagnostic-to-screen mapping and the key generation fingerprint. Pure (no curses, no other TUI
+ * file): in the core library for tests/unit/test_flow.c. */
 #include "config.h"
-#include "k8tls/flow.h"
+#include "flow.h"
 #include "k8tls/i18n.h"
 #include "k8tls/secure.h"
 
@@ -15,23 +16,29 @@
 #define ON_ROTATE (1u << K8TLS_PATH_ROTATE)
 #define ON_BOTH (ON_WIZARD | ON_ROTATE)
 
+bool k8tls_flow_needs_pki(const struct k8tls_plan *p)
+{
+    return k8tls_plan_wants_server_stores(p) || k8tls_plan_wants_client_stores(p) ||
+           k8tls_plan_wants_medusa_certs(p);
+}
+
+bool k8tls_flow_no_manifest(const struct k8tls_plan *p)
+{
+    /* adding encryption to an existing manifest: the cluster is what the manifest says */
+    return !(p->cluster.manifest && *p->cluster.manifest);
+}
+
 static const struct {
     const char *id;
     const char *title;
     unsigned paths;
+    bool (*shown)(const struct k8tls_plan *p);  /* NULL: always */
+    const char *keys;                           /* answers key prefixes, space-separated */
 } screens[K8TLS_SCR_COUNT] = {
-    [K8TLS_SCR_WELCOME] = {"welcome", N_("Welcome"), ON_BOTH},
-    [K8TLS_SCR_CLUSTER] = {"cluster", N_("Cluster"), ON_WIZARD},
-    [K8TLS_SCR_ENCRYPTION] = {"encryption", N_("Encryption"), ON_WIZARD},
-    [K8TLS_SCR_CA] = {"ca", N_("Certificate authority"), ON_WIZARD},
-    [K8TLS_SCR_SERVER_STORES] = {"server-stores", N_("Server stores"), ON_WIZARD},
-    [K8TLS_SCR_CLIENT_STORES] = {"client-stores", N_("Client stores"), ON_WIZARD},
-    [K8TLS_SCR_MEDUSA] = {"medusa", N_("Medusa certificate"), ON_WIZARD},
-    [K8TLS_SCR_ROTATE_SOURCE] = {"rotate-source", N_("Certificates to renew"), ON_ROTATE},
-    [K8TLS_SCR_ROTATE_PHASE] = {"rotate-phase", N_("Renew or rotate"), ON_ROTATE},
-    [K8TLS_SCR_REVIEW] = {"review", N_("Review"), ON_WIZARD},
-    [K8TLS_SCR_OUTPUT] = {"output", N_("Output"), ON_BOTH},
-    [K8TLS_SCR_RESULT] = {"result", N_("Result"), ON_BOTH},
+#define SCREEN(name, file, id, title, paths, shown, keys)                                       \
+    [K8TLS_SCR_##name] = {id, title, paths, shown, keys},
+#include "screen/table.h"
+#undef SCREEN
 };
 
 static bool valid(enum k8tls_screen s)
@@ -49,12 +56,6 @@ const char *k8tls_flow_screen_title(enum k8tls_screen s)
     return valid(s) ? screens[s].title : NULL;
 }
 
-bool k8tls_flow_needs_pki(const struct k8tls_plan *p)
-{
-    return k8tls_plan_wants_server_stores(p) || k8tls_plan_wants_client_stores(p) ||
-           k8tls_plan_wants_medusa_certs(p);
-}
-
 static bool valid_path(enum k8tls_flow_path path)
 {
     return path == K8TLS_PATH_WIZARD || path == K8TLS_PATH_ROTATE;
@@ -65,24 +66,10 @@ bool k8tls_flow_on_path(enum k8tls_flow_path path, enum k8tls_screen s)
     return valid(s) && valid_path(path) && (screens[s].paths & (1u << path)) != 0;
 }
 
-/* the wizard path's skip rules */
+/* the wizard path's skip rules: the table's "shown" column */
 static bool plan_shows(const struct k8tls_plan *p, enum k8tls_screen s)
 {
-    switch (s) {
-    case K8TLS_SCR_CLUSTER:
-        /* adding encryption to an existing manifest: the cluster is what the manifest says */
-        return !(p->cluster.manifest && *p->cluster.manifest);
-    case K8TLS_SCR_CA:
-        return k8tls_flow_needs_pki(p);
-    case K8TLS_SCR_SERVER_STORES:
-        return k8tls_plan_wants_server_stores(p);
-    case K8TLS_SCR_CLIENT_STORES:
-        return k8tls_plan_wants_client_stores(p);
-    case K8TLS_SCR_MEDUSA:
-        return k8tls_plan_wants_medusa_certs(p);
-    default:
-        return true;
-    }
+    return !screens[s].shown || screens[s].shown(p);
 }
 
 bool k8tls_flow_visible_on(enum k8tls_flow_path path, const struct k8tls_plan *p,
@@ -179,35 +166,31 @@ int k8tls_flow_field_for_path(const char *const *field_paths, size_t n, const ch
     return best;
 }
 
-/* Most specific prefixes first: the first owner wins. */
-static const struct {
-    const char *prefix;
-    enum k8tls_screen screen;
-} path_screens[] = {
-    {"apiVersion", K8TLS_SCR_WELCOME},
-    {"cluster.manifest", K8TLS_SCR_WELCOME},
-    {"cluster", K8TLS_SCR_CLUSTER},
-    {"encryption.medusa.enabled", K8TLS_SCR_ENCRYPTION},
-    {"encryption.medusa.source", K8TLS_SCR_MEDUSA},
-    {"encryption.medusa.secretName", K8TLS_SCR_MEDUSA},
-    {"encryption.medusa.import", K8TLS_SCR_MEDUSA},
-    {"encryption", K8TLS_SCR_ENCRYPTION},
-    {"stores.server", K8TLS_SCR_SERVER_STORES},
-    {"stores.client", K8TLS_SCR_CLIENT_STORES},
-    {"stores", K8TLS_SCR_ENCRYPTION},
-    {"ca", K8TLS_SCR_CA},
-    {"certificates", K8TLS_SCR_CA},
-    {"output", K8TLS_SCR_OUTPUT},
-};
-
+/* The screen with the longest key prefix (the table's "keys" column) that owns the path. */
 enum k8tls_screen k8tls_flow_screen_of_path(const char *path)
 {
+    enum k8tls_screen best = K8TLS_SCR_COUNT;
+    size_t best_len = 0;
     if (!path || !*path)
-        return K8TLS_SCR_COUNT;
-    for (size_t i = 0; i < sizeof path_screens / sizeof path_screens[0]; i++)
-        if (k8tls_flow_path_owns(path_screens[i].prefix, path))
-            return path_screens[i].screen;
-    return K8TLS_SCR_COUNT;
+        return best;
+    for (int s = 0; s < K8TLS_SCR_COUNT; s++) {
+        const char *k = screens[s].keys;
+        while (k && *k) {
+            size_t n = strcspn(k, " ");
+            char prefix[128];
+            if (n > 0 && n < sizeof prefix) {
+                memcpy(prefix, k, n);
+                prefix[n] = '\0';
+                if (n > best_len && k8tls_flow_path_owns(prefix, path)) {
+                    best = (enum k8tls_screen)s;
+                    best_len = n;
+                }
+            }
+            k += n;
+            k += strspn(k, " ");
+        }
+    }
+    return best;
 }
 
 char *k8tls_flow_password_path(const char *file_path)

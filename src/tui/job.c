@@ -1,11 +1,13 @@
-/* Work that takes seconds (kubectl, rotation keys) on a worker thread, so that the UI keeps
- * drawing: the worker reports progress and result lines, the UI copies them under the lock. */
+/* The one worker mechanism of the TUI: work that takes seconds (key generation, kubectl, rotation
+ * keys) runs on a worker thread, so that the UI keeps drawing; the worker reports progress and
+ * result lines, the UI copies them under the lock. Calls only text.c. */
 #include "config.h"
 #include "tui_int.h"
 #include "k8tls/i18n.h"
 #include "k8tls/secure.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +28,24 @@ struct tui_job {
     void *arg;
 };
 
+/* Worker threads block these signals so that the main thread handles them. */
+static void block_signals_in_thread(void)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGINT);
+    sigaddset(&s, SIGTERM);
+    sigaddset(&s, SIGHUP);
+    sigaddset(&s, SIGQUIT);
+    sigaddset(&s, SIGWINCH);
+    sigaddset(&s, SIGTSTP);
+    pthread_sigmask(SIG_BLOCK, &s, NULL);
+}
+
 static void *job_main(void *p)
 {
     struct tui_job *j = p;
-    tui_block_signals_in_thread();
+    block_signals_in_thread();
     int rc = j->fn(j, j->arg);
     pthread_mutex_lock(&j->mu);
     j->rc = rc;
@@ -132,6 +148,20 @@ size_t tui_job_count(struct tui_job *j)
     size_t n = j->n_lines;
     pthread_mutex_unlock(&j->mu);
     return n;
+}
+
+void tui_job_progress_get(struct tui_job *j, int *done, int *total, char *label, size_t label_len)
+{
+    pthread_mutex_lock(&j->mu);
+    if (done)
+        *done = j->prog_done;
+    if (total)
+        *total = j->prog_total;
+    if (label && label_len) {
+        strncpy(label, j->label, label_len - 1);
+        label[label_len - 1] = '\0';
+    }
+    pthread_mutex_unlock(&j->mu);
 }
 
 char *tui_job_progress_text(struct tui_job *j)

@@ -1,5 +1,6 @@
-/* The interactive wizard (SPEC §8): terminal setup and restore on every exit path, then the
- * screen flow (ui.c). */
+/* The interactive wizard (SPEC §8): terminal setup and restore on every exit path, the struct tui
+ * with the table of screens (screen/table.c), then the key loop (loop.c). The top of src/tui: it
+ * calls the engine, the session, kube.c, rotation.c and keygen.c; nothing calls it but the CLI. */
 #include "config.h"
 #include "tui_int.h"
 #include "k8tls/i18n.h"
@@ -146,6 +147,7 @@ int k8tls_tui_run(const struct k8tls_tui_opts *o)
     struct tui t;
     memset(&t, 0, sizeof t);
     t.opts = o;
+    t.screens = tui_screens;
     t.kg = tui_keygen_new();
     t.plan = k8tls_plan_new_defaults();
     k8tls_diags_init(&t.review_diags);
@@ -197,9 +199,6 @@ int k8tls_tui_run(const struct k8tls_tui_opts *o)
     tui_colors_init(&theme);
 
     t.cur = K8TLS_SCR_WELCOME;
-    tui_form_ensure(&t, K8TLS_SCR_WELCOME);
-    if (o->answers && *o->answers)
-        tui_welcome_preset(&t, o->answers);
 
     int rc = tui_loop(&t);
 
@@ -245,31 +244,10 @@ int k8tls_tui_run(const struct k8tls_tui_opts *o)
     }
     if (t.job_cleanup)
         t.job_cleanup(t.job_arg);
-    tui_keygen_free(t.kg);
-    tui_review_reset(&t);
-    k8tls_diags_free(&t.review_diags);
-    for (int s = 0; s < K8TLS_SCR_COUNT; s++) {
-        struct form *f = &t.forms[s];
-        for (int i = 0; i < f->n; i++) {
-            if (f->f[i].value)
-                k8tls_secure_wipe_str(f->f[i].value);
-            free(f->f[i].value);
-            free(f->f[i].error);
-            for (int k = 0; k < f->f[i].n_items; k++)
-                free(f->f[i].items[k]);
-            free(f->f[i].items);
-            free(f->f[i].sel);
-        }
-        free(f->general_error);
-    }
+    tui_screens_free(&t);
     free(t.status);
-    free(t.welcome_path);
-    free(t.written_dir);
-    free(t.answers_saved);
     tui_renew_free(&t);
-    tui_applied_free(t.applied);
-    k8tls_kubeconfig_free(t.kc);
-    free(t.kc_error);
-    k8tls_plan_free(t.plan);
+    tui_kube_free(&t);
+    tui_session_free(&t);
     return rc;
 }

@@ -1,4 +1,30 @@
-/* Private to the TUI (src/tui): the page engine on CDK, the screens, background key generation. */
+/* Private to the TUI (src/tui). How it is split, and what each part may call: arrows point down
+ * only, so no two files call each other, directly or through others (checked with nm: each
+ * file's undefined symbols against the others' definitions).
+ *
+ *   tui.c              the entry point: the terminal, struct tui, hands the table of screens to
+ *                      the engine -> loop.c, session.c, kube.c, rotation.c, form.c (to free)
+ *   screen/table.c     the table of screens (rows in screen/table.h): data only
+ *   screen/<name>.c    one file per screen, its state private to it (private_size) -> the
+ *                      shared state, the engine, job.c, text.c; another screen's file only
+ *                      for that screen's own data (output.c: the contexts chosen there, the
+ *                      directory to suggest)
+ *   session.c          the plan and the bundle built from it -> keygen.c
+ *   kube.c             the kubeconfig, apply and diff as jobs -> rotation.c, modal.c, page.c
+ *   rotation.c         the rotation state of its screens, Output and Result -> text.c
+ *   loop.c             the engine's key loop, Next and Back -> modal.c, layout.c, form.c ...
+ *   modal.c            dialogs, the job panel, the viewer -> layout.c, page.c, job.c
+ *   layout.c           a whole page -> form.c, page.c
+ *   form.c             each screen's instance (its form and private state, allocated and freed
+ *                      here), the fields' widgets, values and errors -> page.c
+ *   page.c             widgets, focus, notes, progress -> keygen.c, colors.c
+ *   keygen.c           background key generation, a job -> job.c
+ *   job.c              the one worker mechanism -> text.c
+ *   colors.c           the theme's roles -> text.c
+ *   text.c, flow.c     pure helpers and the flow rules: no curses, no other TUI file
+ *
+ * The engine reaches a screen only through its table row's function pointers (t->screens).
+ * Adding a screen: one row in screen/table.h and one file in screen/. */
 #ifndef K8TLS_TUI_INT_H
 #define K8TLS_TUI_INT_H
 
@@ -9,41 +35,19 @@
 #include "k8tls/bundle.h"
 #include "k8tls/cli.h"
 #include "k8tls/err.h"
-#include "k8tls/flow.h"
 #include "k8tls/kube.h"
 #include "k8tls/plan.h"
 #include "k8tls/theme.h"
+#include "flow.h"
+#include "text.h"
 
 /* ---- colours (colors.c) ---------------------------------------------------------------- */
 void tui_colors_init(const struct k8tls_theme *t);
 chtype tui_attr(enum k8tls_role r);
 const char *tui_mk(enum k8tls_role r);      /* CDK markup switching the role on */
 const char *tui_mk_end(enum k8tls_role r);  /* ... and off */
-
-/* ---- background key generation (keygen.c) ---------------------------------------------- */
-struct tui_keygen;
-enum kg_state { KG_NONE, KG_RUNNING, KG_READY, KG_FAILED };
-struct tui_keygen *tui_keygen_new(void);
-/* Joins every worker (after the terminal is restored) and frees everything. */
-void tui_keygen_free(struct tui_keygen *kg);
-/* Starts a generation for this plan unless the current one was started from an equal plan
- * (k8tls_flow_pki_fingerprint). Returns 1 when a new generation started, 0 when the current one
- * stands, -1 on failure. */
-int tui_keygen_ensure(struct tui_keygen *kg, const struct k8tls_plan *p);
-/* Forgets the current generation (plan replaced). */
-void tui_keygen_reset(struct tui_keygen *kg);
-/* Is the current generation for this plan (same fingerprint)? */
-bool tui_keygen_matches(struct tui_keygen *kg, const struct k8tls_plan *p);
-/* State and progress of the current generation; label may be NULL. Also reaps abandoned ones. */
-enum kg_state tui_keygen_state(struct tui_keygen *kg, int *done, int *total, char *label,
-                               size_t label_len);
-/* The finished generation's resolved plan copy, material and diagnostics (owned by kg). */
-const struct k8tls_plan *tui_keygen_plan(struct tui_keygen *kg);
-struct k8tls_plan *tui_keygen_plan_mut(struct tui_keygen *kg);
-const struct k8tls_material *tui_keygen_material(struct tui_keygen *kg);
-const struct k8tls_diags *tui_keygen_diags(struct tui_keygen *kg);
-/* Worker threads block these signals so that the main thread handles them. */
-void tui_block_signals_in_thread(void);
+/* role markup around escaped plain text (heap) */
+char *tui_styled(enum k8tls_role r, const char *plain);
 
 /* ---- work on a worker thread (job.c) --------------------------------------------------- */
 struct tui_job;
@@ -61,11 +65,34 @@ bool tui_job_finished(struct tui_job *j, int *rc);
 size_t tui_job_lines(struct tui_job *j, size_t from, char **out, enum k8tls_role *roles,
                      size_t max);
 size_t tui_job_count(struct tui_job *j);
+/* the progress reported so far (any pointer may be NULL) */
+void tui_job_progress_get(struct tui_job *j, int *done, int *total, char *label, size_t label_len);
 char *tui_job_progress_text(struct tui_job *j);
 /* Joins the worker and frees the job. */
 void tui_job_free(struct tui_job *j);
 
-/* ---- the page engine (ui.c) ------------------------------------------------------------ */
+/* ---- background key generation (keygen.c, a job of job.c) ---------------------------- */
+struct tui_keygen;
+enum kg_state { KG_NONE, KG_RUNNING, KG_READY, KG_FAILED };
+struct tui_keygen *tui_keygen_new(void);
+/* Joins every worker (after the terminal is restored) and frees everything. */
+void tui_keygen_free(struct tui_keygen *kg);
+/* Starts a generation for this plan unless the current one was started from an equal plan
+ * (k8tls_flow_pki_fingerprint). Returns 1 when a new generation started, 0 when the current one
+ * stands, -1 on failure. */
+int tui_keygen_ensure(struct tui_keygen *kg, const struct k8tls_plan *p);
+/* Forgets the current generation (plan replaced). */
+void tui_keygen_reset(struct tui_keygen *kg);
+/* Is the current generation for this plan (same fingerprint)? */
+bool tui_keygen_matches(struct tui_keygen *kg, const struct k8tls_plan *p);
+/* State and progress of the current generation; label may be NULL. Also reaps abandoned ones. */
+enum kg_state tui_keygen_state(struct tui_keygen *kg, int *done, int *total, char *label,
+                               size_t label_len);
+/* The finished generation's material and diagnostics (owned by kg). */
+const struct k8tls_material *tui_keygen_material(struct tui_keygen *kg);
+const struct k8tls_diags *tui_keygen_diags(struct tui_keygen *kg);
+
+/* ---- the page engine's data -------------------------------------------------------------- */
 
 enum fkind { F_TEXT, F_PASSWORD, F_CHOICE, F_PATH, F_MULTI };
 
@@ -135,7 +162,11 @@ struct page {
 
 struct tui;
 
-struct screen_ops {
+/* A screen: a row of the table (screen/table.h) names it; its file defines it. Form screens
+ * have fields (define, load, sync, store, check, notes); the others build their own body. */
+struct tui_screen {
+    size_t private_size;            /* the engine allocates this much zeroed state for it ... */
+    void (*fini)(struct tui *t, void *priv); /* ... and calls this (may be NULL) before freeing */
     const char *intro;              /* message id: a line under the title, or NULL */
     const char *help;               /* message id: the F1 text */
     const char *next_label;         /* message id for the Next button (NULL: "Next") */
@@ -156,9 +187,22 @@ struct screen_ops {
     bool no_back;                   /* Back is not offered (result) */
     bool no_cancel;
     bool focus_next_first;          /* the Next button has the focus first */
+    bool starts_keygen;             /* the key parameters are known once Next leaves it (the CA
+                                     * step and after): the keys are generated in the
+                                     * background from then on */
 };
 
-const struct screen_ops *tui_screen_ops(enum k8tls_screen s);
+/* the screens, declared from the table; screen/table.c puts them in order */
+#define SCREEN(name, file, id, title, paths, shown, keys) extern const struct tui_screen tui_screen_##file;
+#include "screen/table.h"
+#undef SCREEN
+extern const struct tui_screen *const tui_screens[K8TLS_SCR_COUNT];
+
+/* a screen's instance: its form and its private state (form.c allocates and frees them) */
+struct tui_inst {
+    struct form form;
+    void *priv;
+};
 
 /* What the last apply did, for the Output and Result screens. */
 struct tui_applied {
@@ -170,84 +214,155 @@ struct tui_applied {
     char *not_done;                 /* ... not applied */
     size_t n_done, n_objects;
 };
-void tui_applied_free(struct tui_applied *a);
 
-struct tui_renew;                   /* the rotation state (renew.c) */
+struct tui_renew;                   /* the rotation state (rotation.c) */
 
+/* What crosses screens; each screen's own state is its private state. */
 struct tui {
     const struct k8tls_tui_opts *opts;
-    struct k8tls_plan *plan;
-    unsigned plan_gen;
+    const struct tui_screen *const *screens; /* the table, by enum k8tls_screen */
+    struct tui_inst *inst[K8TLS_SCR_COUNT];  /* created when a screen is first used */
+
+    /* the page engine */
     CDKSCREEN *cdk;
     enum k8tls_screen cur;
-    struct form forms[K8TLS_SCR_COUNT];
     struct page pg;
-    struct tui_keygen *kg;
     bool rebuild;                   /* the page must be rebuilt */
     bool quit;
     int exit_code;
     char *status;                   /* one-line message for the notes (heap) */
+    enum k8tls_flow_path path;      /* the path through the screens (Welcome decides) */
 
-    /* welcome: what was applied last (so that Back then Next keeps edits) */
-    int welcome_mode;               /* 0 new, 1 existing manifest, 2 answers file */
-    char *welcome_path;
-
-    /* review */
+    /* the plan and what is built from it (session.c) */
+    struct k8tls_plan *plan;
+    unsigned plan_gen;              /* changes when the plan is replaced or reloaded */
+    struct tui_keygen *kg;
     struct k8tls_bundle *bundle;
     struct k8tls_plan *bundle_plan; /* the (resolved) plan the bundle was built from */
-    struct k8tls_diags review_diags;/* errors/warnings shown on review */
-    int review_tab;
-    int review_line;
-    char **revealed;                /* "path\nkey" entries revealed */
-    size_t n_revealed;
-    char **review_rows;             /* display rows of the current tab */
-    int *review_row_src;            /* source line index per display row */
-    size_t n_review_rows;
-    bool review_ready;
+    struct k8tls_diags review_diags;/* the bundle's errors/warnings (Review, the rotation) */
+    unsigned bundle_gen;            /* changes with each new t->bundle */
+    unsigned bundle_epoch;          /* changes when the bundle is dropped (tui_bundle_reset) */
 
-    /* output / result */
+    /* what was written (Output; Result and the exit message show it) */
     char *written_dir;
     char *answers_saved;
     size_t written_files;
-    unsigned bundle_gen;            /* changes with each new t->bundle */
     unsigned written_gen;           /* the bundle_gen that was written to written_dir */
 
-    /* the path through the screens (Welcome decides) */
-    enum k8tls_flow_path path;
-
-    /* kube contexts (apply, diff): the kubeconfig, read once */
+    /* kube contexts (kube.c): the kubeconfig, read once */
     bool kc_loaded;
     struct k8tls_kubeconfig *kc;    /* NULL when it cannot be read */
     char *kc_error;                 /* why (file:line:col: ...) */
     struct tui_applied *applied;    /* the last apply, or NULL */
 
-    struct tui_renew *rn;           /* rotation (renew.c), or NULL */
+    struct tui_renew *rn;           /* rotation (rotation.c), or NULL */
     struct tui_job *job;            /* the worker the UI waits for (joined at exit) */
     void *job_arg;                  /* what it still uses after the user left ... */
     void (*job_cleanup)(void *);    /* ... freed by this once it is joined */
 };
 
-/* Splits text at newlines and wraps each paragraph at width (words kept whole when they fit):
- * at most max heap lines in out; returns how many. */
-int tui_wrap(const char *text, int width, char **out, int max);
-/* markup-escaped copy of user text (paths, names, file contents): heap */
-char *tui_escape(const char *s);
-/* printf into a heap string (never NULL: "" on OOM) */
-char *tui_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void tui_set_str(char **dst, const char *v);
+static inline const struct tui_screen *tui_ops(const struct tui *t, enum k8tls_screen s)
+{
+    return t->screens[s];
+}
 
-/* page building */
+/* ---- page.c: widgets, focus, notes, progress --------------------------------------------- */
+/* the current screen's form (its instance exists once its page is built) */
+struct form *tui_cur_form(struct tui *t);
+void tui_set_status(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* a page item for a new CDK object (destroyed when it cannot be added); its index or -1 */
+int tui_add_item(struct tui *t, enum item_kind k, CDKOBJS *obj, bool focusable);
+/* destroys the items from index from on (a modal's) */
+void tui_page_drop_from(struct tui *t, int from);
 void tui_page_clear(struct tui *t);
 int tui_add_label(struct tui *t, int x, int y, int width, int rows, const char *const *lines,
                   int n, enum k8tls_role role);
 void tui_set_label(struct tui *t, int item, const char *const *lines, int n, enum k8tls_role role);
+/* replaces a label's lines, which already carry markup */
+void tui_set_label_markup(struct tui *t, int item, char **mk, int n);
 int tui_add_button(struct tui *t, int x, int y, const char *caption, enum action a);
+void tui_draw_button(struct tui *t, int item);
 int tui_add_list(struct tui *t, int x, int y, int w, int h, const char *title,
                  const char *const *rows, int n);
+void tui_draw_field_label(struct tui *t, int fi);
 void tui_focus(struct tui *t, int item);
-void tui_set_status(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* the next focusable item from from in direction dir among items [lo, hi), or -1 */
+int tui_focus_step(struct tui *t, int from, int dir, int lo, int hi);
+/* the progress line text for the current key generation (heap, may be "") */
+char *tui_progress_text(struct tui *t);
+void tui_update_progress(struct tui *t);
+void tui_update_notes(struct tui *t);
+/* every 100 ms without a key: the progress line and the screen's tick */
+void tui_tick(struct tui *t);
+/* Rows for a list: CDK markup (escaped, the mask in the masked-value colour), each with the index
+ * of the source line it shows. */
+struct tui_rows {
+    char **v;
+    int *src;
+    size_t n;
+};
+void tui_rows_free(struct tui_rows *r);
+/* Adds text cut at width, one row per piece; each source line is also copied to *src_lines
+ * (when not NULL; secrets are wiped from the temporaries). */
+void tui_rows_add_text(struct tui_rows *r, const char *text, int width, char ***src_lines,
+                       size_t *n_src);
+/* Adds a message word-wrapped at width, continuation lines indented. */
+void tui_rows_add_wrapped(struct tui_rows *r, const char *text, int width);
 
-/* modal dialogs; return true for yes */
+/* ---- form.c: each screen's instance; the fields' widgets, values and errors ------------- */
+/* The screen's form (its instance created and its fields defined on first use); NULL on OOM. */
+struct form *tui_form_of(struct tui *t, enum k8tls_screen s);
+/* ... or NULL when the screen was never used. */
+struct form *tui_form_peek(struct tui *t, enum k8tls_screen s);
+/* The screen's private state (created on first use, zeroed, private_size bytes). */
+void *tui_screen_priv(struct tui *t, enum k8tls_screen s);
+/* The form defined, its values loaded from the plan when the plan changed, visibility synced. */
+void tui_form_ensure(struct tui *t, enum k8tls_screen s);
+/* Frees every instance (fini, then the form with its values wiped). */
+void tui_screens_free(struct tui *t);
+/* Field definition for the screens' define: returns the field's index. */
+int tui_field_add(struct form *f, enum fkind k, const char *label, const char *path);
+int tui_field_choice(struct form *f, const char *label, const char *path,
+                     const char *const *choices, int n, bool relayout);
+int tui_field_yesno(struct form *f, const char *label, const char *path, bool relayout);
+void tui_field_hint(struct form *f, int i, const char *h);
+/* values: set (a password's old value wiped), as text ("" when none) */
+void tui_field_set(struct form *f, int i, const char *v);
+void tui_field_set_int(struct form *f, int i, long v);
+const char *tui_field_val(struct form *f, int i);
+/* values to the plan: trimmed text; optional ("" = NULL); a whole number (an error beside the
+ * field when strict); a password reference */
+void tui_put_str(char **dst, struct form *f, int i);
+void tui_put_opt(char **dst, struct form *f, int i);
+int tui_put_int(int *dst, struct form *f, int i, bool strict);
+void tui_put_password(struct k8tls_password *pw, struct form *f, int i);
+/* a copy of s without blanks around it (heap) */
+char *tui_trimmed(const char *s);
+void tui_build_form(struct tui *t, const struct tui_screen *ops);
+/* reads the widget's value into its field; true when it changed */
+bool tui_read_field(struct tui *t, int item);
+/* after an edit: the field's value to the plan (store), the notes, a relayout when asked */
+void tui_field_changed(struct tui *t, int item);
+void tui_form_clear_errors(struct form *f);
+void tui_field_error(struct form *f, int i, const char *msg);
+/* attach diagnostics to screen s's fields (by path) or its general error; returns errors added */
+int tui_attach_diags(struct tui *t, enum k8tls_screen s, const struct k8tls_diags *d,
+                     bool all_to_screen);
+/* Validation of the whole plan; errors of screen s go to its fields; returns the errors for s. */
+int tui_validate_screen(struct tui *t, enum k8tls_screen s);
+/* notes: the validation warnings (and notes) of screen s */
+void tui_screen_warnings(struct tui *t, enum k8tls_screen s, char **lines, int max, int *n);
+/* A copy of the plan with its password references resolved, to check imports on Next (S8:
+ * before anything is written); NULL with the errors on screen s counted in *errs. */
+struct k8tls_plan *tui_resolved_copy(struct tui *t, enum k8tls_screen s, int *errs);
+/* The errors of d beside a field (the first) and in the screen's error line (a few more); dflt
+ * when d has none. Returns how many. */
+int tui_show_errors(struct form *f, int field, const struct k8tls_diags *d, const char *dflt);
+
+/* ---- layout.c: a whole page ------------------------------------------------------------- */
+void tui_build_page(struct tui *t);
+
+/* ---- modal.c: dialogs over the page; return true for yes -------------------------------- */
 bool tui_confirm(struct tui *t, const char *title, const char *text, const char *yes,
                  const char *no);
 void tui_message(struct tui *t, const char *title, const char *text);
@@ -262,52 +377,44 @@ int tui_job_wait(struct tui *t, const char *title, struct tui_job *j, bool may_l
 /* A scrolling viewer over the page (Esc, Enter or q closes it). lines: plain text. */
 void tui_view_text(struct tui *t, const char *title, char **lines, int n);
 
-/* the main loop (ui.c) */
+/* ---- loop.c: the main loop -------------------------------------------------------------- */
 int tui_loop(struct tui *t);
 
-/* plan edits from screens (screens.c) */
+/* ---- session.c: the plan and the bundle ------------------------------------------------- */
+/* Replaces the plan (--output kept), forgets the key generation and the bundle. */
 void tui_replace_plan(struct tui *t, struct k8tls_plan *p);
-void tui_form_ensure(struct tui *t, enum k8tls_screen s);
-/* the Output step's directory (the rotation suggests one per phase) */
-void tui_output_set_dir(struct tui *t, const char *dir);
-/* --answers FILE: the Welcome step starts on "load an answers file" with FILE */
-void tui_welcome_preset(struct tui *t, const char *answers);
-/* Validation of the whole plan; errors of screen s go to its fields; returns the errors for s. */
-int tui_validate_screen(struct tui *t, enum k8tls_screen s);
-void tui_form_clear_errors(struct form *f);
-void tui_field_error(struct form *f, int i, const char *msg);
-/* attach diagnostics to screen s's fields (by path) or its general error; returns errors added */
-int tui_attach_diags(struct tui *t, enum k8tls_screen s, const struct k8tls_diags *d,
-                     bool all_to_screen);
-
-/* review/result (review.c) */
-extern const struct screen_ops tui_review_ops;
-extern const struct screen_ops tui_result_ops;
-void tui_review_reset(struct tui *t);
+/* Drops the bundle and its diagnostics (bundle_epoch changes). */
+void tui_bundle_reset(struct tui *t);
 /* (Re)builds the bundle from the finished key generation and the plan's output settings.
  * Returns 0, or -1 with the problems in t->review_diags. */
-int tui_review_build_bundle(struct tui *t);
+int tui_bundle_build(struct tui *t);
+/* Adds the diagnostics of from not already in to. */
+void tui_diags_merge(struct k8tls_diags *to, const struct k8tls_diags *from);
+/* Frees what the session holds (at exit). */
+void tui_session_free(struct tui *t);
 
-/* the progress line text for the current key generation (heap, may be "") */
-char *tui_progress_text(struct tui *t);
-
-/* kube (apply.c) */
+/* ---- kube.c: the kubeconfig, apply, diff ------------------------------------------------ */
 /* Reads the kubeconfig once (t->opts->kubeconfig, else KUBECONFIG, else ~/.kube/config). */
 void tui_kube_load(struct tui *t);
 /* Applies t->bundle to the contexts (the first is the control plane) in a worker, showing each
  * object's result; the outcome goes to t->applied. Returns k8tls_kube_apply's code, -2 when the
- * user left. With rotate, the live Secrets of the contexts are checked first (renew.c). */
+ * user left. With rotate, the live Secrets of the contexts are checked first (rotation.c). */
 int tui_apply_run(struct tui *t, const char *const *contexts, size_t n, bool dry_run,
                   bool create_namespace);
-/* Review's `d`: kubectl diff --server-side of t->bundle against the contexts chosen on Output
- * (else the current context), shown in a viewer with Secret values masked. */
-void tui_review_diff(struct tui *t);
-/* The contexts chosen on the Output screen (pointers into its field; n may be 0). */
+/* kubectl diff --server-side of t->bundle against the contexts (else the current context),
+ * shown in a viewer with Secret values masked. */
+void tui_kube_diff(struct tui *t, const char *const *contexts, size_t n);
+/* Frees the kubeconfig and the last apply (at exit). */
+void tui_kube_free(struct tui *t);
+
+/* ---- screen/output.c: the Output screen's own data, for other screens ------------------ */
+/* the directory to write to (the rotation phase suggests one per phase) */
+void tui_output_set_dir(struct tui *t, const char *dir);
+/* the contexts chosen (pointers into its field; n may be 0) */
 size_t tui_output_contexts(struct tui *t, const char **out, size_t max);
 
-/* rotation (renew.c) */
-extern const struct screen_ops tui_rotate_source_ops;
-extern const struct screen_ops tui_rotate_phase_ops;
+/* ---- rotation.c: the rotation state ----------------------------------------------------- */
+struct tui_renew *tui_renew_of(struct tui *t);   /* created on first use; NULL on OOM */
 void tui_renew_free(struct tui *t);
 /* The context the rotation read its Secrets from, or NULL. */
 const char *tui_renew_source_context(struct tui *t);

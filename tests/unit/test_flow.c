@@ -4,7 +4,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include "k8tls/flow.h"
+#include "flow.h"
 #include "k8tls/plan.h"
 #include "k8tls/secure.h"
 

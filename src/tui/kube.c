@@ -1,6 +1,8 @@
-/* Kubernetes from the TUI (issue 6): the kubeconfig's contexts for the Output screen, the apply
- * of the bundle in a worker thread with each object's result on screen, and Review's `d` (kubectl
- * diff --server-side, Secret values masked by k8tls_kube_apply) in a viewer. */
+/* Kubernetes from the TUI: the kubeconfig (read once, for Output, Review and the rotation source),
+ * the apply of the bundle as a job with each object's result on screen, and the diff for Review's
+ * `d` (kubectl diff --server-side, Secret values masked by k8tls_kube_apply) in a viewer. Calls
+ * rotation.c (the live check before a phase is applied), modal.c, page.c (the status line),
+ * job.c, text.c and the core. */
 #include "config.h"
 #include "tui_int.h"
 #include "k8tls/i18n.h"
@@ -28,7 +30,7 @@ void tui_kube_load(struct tui *t)
     }
 }
 
-void tui_applied_free(struct tui_applied *a)
+static void applied_free(struct tui_applied *a)
 {
     if (!a)
         return;
@@ -250,7 +252,7 @@ int tui_apply_run(struct tui *t, const char *const *contexts, size_t n, bool dry
         a->not_done = w.not_done.p ? strdup(w.not_done.p) : NULL;
         a->n_done = w.n_done;
         a->n_objects = w.n_objects;
-        tui_applied_free(t->applied);
+        applied_free(t->applied);
         t->applied = a;
     }
     free(where);
@@ -258,24 +260,9 @@ int tui_apply_run(struct tui *t, const char *const *contexts, size_t n, bool dry
     return rc;
 }
 
-/* ---- Review's diff ---------------------------------------------------------------------- */
+/* ---- the diff ---------------------------------------------------------------------------- */
 
-size_t tui_output_contexts(struct tui *t, const char **out, size_t max)
-{
-    struct form *f = &t->forms[K8TLS_SCR_OUTPUT];
-    size_t n = 0;
-    for (int i = 0; i < f->n; i++) {
-        const struct field *fd = &f->f[i];
-        if (fd->kind != F_MULTI)
-            continue;
-        for (int k = 0; k < fd->n_sel && n < max; k++)
-            if (fd->sel[k] >= 0 && fd->sel[k] < fd->n_items)
-                out[n++] = fd->items[fd->sel[k]];
-    }
-    return n;
-}
-
-void tui_review_diff(struct tui *t)
+void tui_kube_diff(struct tui *t, const char *const *contexts, size_t n_contexts)
 {
     if (!t->bundle) {
         tui_set_status(t, "%s", _("Nothing to compare yet: the bundle is not ready."));
@@ -298,7 +285,9 @@ void tui_review_diff(struct tui *t)
         free(w);
         return;
     }
-    size_t n = tui_output_contexts(t, ctx, 64);
+    size_t n = 0;
+    for (size_t i = 0; i < n_contexts && n < 64; i++)
+        ctx[n++] = contexts[i];
     if (n == 0 && (!t->kc->current_context || !*t->kc->current_context)) {
         char *files = k8tls_kubeconfig_describe(t->kc, t->opts ? t->opts->kubeconfig : NULL);
         char *m = t->kc->n_contexts == 0
@@ -376,4 +365,14 @@ void tui_review_diff(struct tui *t)
     }
     free(title);
     work_destroy(w);
+}
+
+void tui_kube_free(struct tui *t)
+{
+    applied_free(t->applied);
+    t->applied = NULL;
+    k8tls_kubeconfig_free(t->kc);
+    t->kc = NULL;
+    free(t->kc_error);
+    t->kc_error = NULL;
 }

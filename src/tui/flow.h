@@ -1,27 +1,20 @@
-/* The TUI's screen flow (SPEC §8), as pure data and rules: which screens exist, which ones a plan
- * shows, where Next and Back lead, which screen and field a diagnostic belongs to, and when the
- * background key generation must start again. No curses here: tests/unit/test_flow.c drives it.
- * Owned by the TUI work (issue 5). */
-#ifndef K8TLS_FLOW_H
-#define K8TLS_FLOW_H
+/* The TUI's screen flow, as pure data and rules: which screens exist, which ones a plan shows,
+ * where Next and Back lead, which screen and field a diagnostic belongs to, and when the
+ * background key generation must start again. The screens and their flow data are the rows of
+ * screen/table.h. No curses here (flow.c is in the core library): tests/unit/test_flow.c drives
+ * it. */
+#ifndef K8TLS_TUI_FLOW_H
+#define K8TLS_TUI_FLOW_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include "k8tls/plan.h"
 
+/* K8TLS_SCR_WELCOME, K8TLS_SCR_CLUSTER, ... in the order of the table */
 enum k8tls_screen {
-    K8TLS_SCR_WELCOME,
-    K8TLS_SCR_CLUSTER,
-    K8TLS_SCR_ENCRYPTION,
-    K8TLS_SCR_CA,
-    K8TLS_SCR_SERVER_STORES,
-    K8TLS_SCR_CLIENT_STORES,
-    K8TLS_SCR_MEDUSA,
-    K8TLS_SCR_ROTATE_SOURCE,   /* rotation: where the certificates to renew are (issue 7) */
-    K8TLS_SCR_ROTATE_PHASE,    /* rotation: what was found, the phase to build */
-    K8TLS_SCR_REVIEW,
-    K8TLS_SCR_OUTPUT,
-    K8TLS_SCR_RESULT,
+#define SCREEN(name, file, id, title, paths, shown, keys) K8TLS_SCR_##name,
+#include "screen/table.h"
+#undef SCREEN
     K8TLS_SCR_COUNT            /* also "no screen": past the end / before the start */
 };
 
@@ -41,7 +34,7 @@ const char *k8tls_flow_screen_id(enum k8tls_screen s);
 /* The screen's title as an untranslated message id (translate it with _()). */
 const char *k8tls_flow_screen_title(enum k8tls_screen s);
 
-/* Does the plan show this screen? The skip rules, as data:
+/* Does the plan show this screen? The skip rules are the table's "shown" column:
  *   Cluster       unless encryption is added to an existing manifest (cluster.manifest: the
  *                 cluster is what the manifest says);
  *   CA            when the plan makes any store or the Medusa certificate;
@@ -100,5 +93,7 @@ char *k8tls_flow_pki_fingerprint(const struct k8tls_plan *p);
 
 /* Does the plan need any key material at all (a store or the Medusa certificate)? */
 bool k8tls_flow_needs_pki(const struct k8tls_plan *p);
+/* Is the cluster not read from an existing manifest (cluster.manifest empty)? */
+bool k8tls_flow_no_manifest(const struct k8tls_plan *p);
 
 #endif

@@ -1,0 +1,589 @@
+/* The page engine, form fields: each screen's instance (its form and its private state, allocated
+ * and freed here from the screen's table row), the fields the screens define, the widgets of a
+ * form screen's fields, the values read back from them and stored to the plan, errors beside the
+ * fields, diagnostics attached to the fields that own them. Calls page.c, colors.c, text.c and
+ * flow.c; the screens only through their table row's function pointers. */
+#include "config.h"
+#include "tui_int.h"
+#include "k8tls/i18n.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <limits.h>
+
+#include "k8tls/secure.h"
+
+/* ---- instances ------------------------------------------------------------------------- */
+
+static struct tui_inst *inst_of(struct tui *t, enum k8tls_screen s)
+{
+    if ((int)s < 0 || s >= K8TLS_SCR_COUNT)
+        return NULL;
+    if (t->inst[s])
+        return t->inst[s];
+    const struct tui_screen *ops = tui_ops(t, s);
+    struct tui_inst *in = calloc(1, sizeof *in);
+    if (!in)
+        return NULL;
+    if (ops->private_size && !(in->priv = calloc(1, ops->private_size))) {
+        free(in);
+        return NULL;
+    }
+    struct form *f = &in->form;
+    f->focus_field = -1;
+    if (ops->define)
+        ops->define(f);
+    f->defined = true;
+    f->gen = (unsigned)-1;
+    t->inst[s] = in;
+    return in;
+}
+
+struct form *tui_form_of(struct tui *t, enum k8tls_screen s)
+{
+    struct tui_inst *in = inst_of(t, s);
+    return in ? &in->form : NULL;
+}
+
+struct form *tui_form_peek(struct tui *t, enum k8tls_screen s)
+{
+    return (int)s >= 0 && s < K8TLS_SCR_COUNT && t->inst[s] ? &t->inst[s]->form : NULL;
+}
+
+void *tui_screen_priv(struct tui *t, enum k8tls_screen s)
+{
+    struct tui_inst *in = inst_of(t, s);
+    return in ? in->priv : NULL;
+}
+
+void tui_form_ensure(struct tui *t, enum k8tls_screen s)
+{
+    struct tui_inst *in = inst_of(t, s);
+    if (!in)
+        return;
+    const struct tui_screen *ops = tui_ops(t, s);
+    struct form *f = &in->form;
+    if (f->gen != t->plan_gen) {
+        if (ops->load)
+            ops->load(t, f);
+        f->gen = t->plan_gen;
+        tui_form_clear_errors(f);
+    }
+    if (ops->sync)
+        ops->sync(t, f);
+}
+
+void tui_screens_free(struct tui *t)
+{
+    for (int s = 0; s < K8TLS_SCR_COUNT; s++) {
+        struct tui_inst *in = t->inst[s];
+        if (!in)
+            continue;
+        const struct tui_screen *ops = tui_ops(t, (enum k8tls_screen)s);
+        if (ops->fini && in->priv)
+            ops->fini(t, in->priv);
+        free(in->priv);
+        struct form *f = &in->form;
+        for (int i = 0; i < f->n; i++) {
+            if (f->f[i].value)
+                k8tls_secure_wipe_str(f->f[i].value);
+            free(f->f[i].value);
+            free(f->f[i].error);
+            for (int k = 0; k < f->f[i].n_items; k++)
+                free(f->f[i].items[k]);
+            free(f->f[i].items);
+            free(f->f[i].sel);
+        }
+        free(f->general_error);
+        free(in);
+        t->inst[s] = NULL;
+    }
+}
+
+/* ---- fields ------------------------------------------------------------------------------ */
+
+static const char *const yes_no[] = {N_("no"), N_("yes")};
+
+int tui_field_add(struct form *f, enum fkind k, const char *label, const char *path)
+{
+    int i = f->n++;
+    struct field *fd = &f->f[i];
+    memset(fd, 0, sizeof *fd);
+    fd->kind = k;
+    fd->label = label;
+    fd->path = path;
+    fd->item = fd->label_item = -1;
+    return i;
+}
+
+int tui_field_choice(struct form *f, const char *label, const char *path,
+                     const char *const *choices, int n, bool relayout)
+{
+    int i = tui_field_add(f, F_CHOICE, label, path);
+    f->f[i].choices = choices;
+    f->f[i].n_choices = n;
+    f->f[i].relayout = relayout;
+    return i;
+}
+
+int tui_field_yesno(struct form *f, const char *label, const char *path, bool relayout)
+{
+    return tui_field_choice(f, label, path, yes_no, 2, relayout);
+}
+
+void tui_field_hint(struct form *f, int i, const char *h)
+{
+    f->f[i].hint = h;
+}
+
+void tui_field_set(struct form *f, int i, const char *v)
+{
+    struct field *fd = &f->f[i];
+    if (fd->value && fd->kind == F_PASSWORD)
+        k8tls_secure_wipe_str(fd->value);
+    tui_set_str(&fd->value, v ? v : "");
+}
+
+void tui_field_set_int(struct form *f, int i, long v)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%ld", v);
+    tui_field_set(f, i, b);
+}
+
+const char *tui_field_val(struct form *f, int i)
+{
+    return f->f[i].value ? f->f[i].value : "";
+}
+
+char *tui_trimmed(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return strndup(s, n);
+}
+
+void tui_put_str(char **dst, struct form *f, int i)
+{
+    char *v = tui_trimmed(tui_field_val(f, i));
+    if (!v)
+        return;
+    free(*dst);
+    *dst = v;
+}
+
+void tui_put_opt(char **dst, struct form *f, int i)
+{
+    char *v = tui_trimmed(tui_field_val(f, i));
+    free(*dst);
+    *dst = (v && *v) ? v : NULL;
+    if (v && !*v)
+        free(v);
+}
+
+int tui_put_int(int *dst, struct form *f, int i, bool strict)
+{
+    char *v = tui_trimmed(tui_field_val(f, i));
+    char *end = NULL;
+    errno = 0;
+    long n = v ? strtol(v, &end, 10) : 0;
+    bool ok = v && *v && end && *end == '\0' && errno == 0 && n >= INT_MIN && n <= INT_MAX;
+    free(v);
+    if (ok) {
+        *dst = (int)n;
+        return 0;
+    }
+    if (strict) {
+        tui_field_error(f, i, _("expected a whole number"));
+        return 1;
+    }
+    return 0;
+}
+
+void tui_put_password(struct k8tls_password *pw, struct form *f, int i)
+{
+    const char *v = tui_field_val(f, i);
+    if (pw->ref && strcmp(pw->ref, v) == 0)
+        return;
+    k8tls_secure_free_str(pw->ref);
+    k8tls_secure_free_str(pw->value);
+    pw->value = NULL;
+    pw->ref = *v ? strdup(v) : NULL;
+}
+
+/* ---- the fields' widgets ------------------------------------------------------------------- */
+
+void tui_build_form(struct tui *t, const struct tui_screen *ops)
+{
+    struct form *f = tui_cur_form(t);
+    if (ops->sync)
+        ops->sync(t, f);
+    int top = 2;
+    int bottom = LINES - 4; /* first row that fields may not use (notes need >= 1 row) */
+    int visible = 0, errs = 0, lw = 0;
+    for (int i = 0; i < f->n; i++) {
+        if (f->f[i].hidden)
+            continue;
+        visible++;
+        errs += f->f[i].error != NULL;
+        char *lt = tui_fmt(_("%s:"), _(f->f[i].label));
+        int l = (int)strlen(lt);
+        free(lt);
+        if (l > lw)
+            lw = l;
+    }
+    lw += 3;
+    if (lw > COLS / 2)
+        lw = COLS / 2;
+    t->pg.label_w = lw;
+    /* the intro only when the fields, their errors and two rows of notes still fit */
+    char *lines[3];
+    int n = ops->intro ? tui_wrap(_(ops->intro), COLS - 4, lines, 3) : 0;
+    bool intro = n > 0 && top + n + 1 + visible + errs + 1 + 2 <= LINES - 3;
+    if (!intro)
+        tui_free_lines(lines, n);
+    if (intro) {
+        tui_add_label(t, 2, top, COLS - 4, n, (const char *const *)lines, n, K8TLS_ROLE_TEXT);
+        top += n + 1;
+        tui_free_lines(lines, n);
+    }
+    if (ops->header) {
+        /* the fields, their errors and five rows of notes below */
+        int room = bottom - top - visible - errs - 6;
+        if (room < 3)
+            room = 3;
+        int used = ops->header(t, top, room);
+        if (used > 0)
+            top += used + 1;
+    }
+    bool err_rows = visible + errs <= bottom - top;
+    int y = top;
+    int ex = 2 + lw;
+    int ew = COLS - ex - 2;
+    if (ew > 56)
+        ew = 56;
+    for (int i = 0; i < f->n; i++) {
+        struct field *fd = &f->f[i];
+        if (fd->hidden || y >= bottom)
+            continue;
+        const char *e[1] = {""};
+        fd->label_item = tui_add_label(t, 2, y, lw, 1, e, 1, K8TLS_ROLE_TEXT);
+        int id = -1;
+        if (fd->kind == F_MULTI) {
+            int h = fd->n_items < 1 ? 1 : fd->n_items > 4 ? 4 : fd->n_items;
+            if (y + h > bottom)
+                h = bottom - y > 1 ? bottom - y : 1;
+            char **rows = calloc((size_t)(fd->n_items > 0 ? fd->n_items : 1), sizeof *rows);
+            int nr = 0;
+            for (int c = 0; rows && c < fd->n_items; c++) {
+                int pos = -1;
+                for (int k = 0; k < fd->n_sel; k++)
+                    if (fd->sel[k] == c)
+                        pos = k;
+                char mark[16];
+                if (pos >= 0)
+                    snprintf(mark, sizeof mark, "[%d]", pos + 1);
+                else
+                    snprintf(mark, sizeof mark, "[ ]");
+                char *plain = tui_fmt("%s %s%s", mark, fd->items[c],
+                                      c == fd->current_item ? _("  (current)") : "");
+                rows[nr++] = tui_escape(plain);
+                free(plain);
+            }
+            /* no box: one row per entry, beside the label */
+            const char *empty[1] = {""};
+            CDKSCROLL *sc = newCDKScroll(t->cdk, ex, y, NONE, h, ew, NULL,
+                                         nr ? (CDK_CSTRING2)rows : (CDK_CSTRING2)empty,
+                                         nr ? nr : 1, FALSE,
+                                         tui_attr(K8TLS_ROLE_FOCUSED_FIELD) | A_REVERSE, FALSE,
+                                         FALSE);
+            id = tui_add_item(t, IT_LIST, sc ? ObjOf(sc) : NULL, true);
+            if (id >= 0) {
+                t->pg.it[id].width = ew;
+                t->pg.it[id].rows = h;
+            }
+            tui_free_lines(rows, nr);
+            free(rows);
+            if (id >= 0 && fd->choice > 0 && fd->choice < fd->n_items)
+                setCDKScrollCurrentItem((CDKSCROLL *)t->pg.it[id].obj, fd->choice);
+            y += h - 1;
+        } else if (fd->kind == F_CHOICE) {
+            char *items[16];
+            int n = fd->n_choices < 16 ? fd->n_choices : 16;
+            int wmax = 0;
+            for (int c = 0; c < n; c++) {
+                int l = (int)strlen(_(fd->choices[c]));
+                if (l > wmax)
+                    wmax = l;
+            }
+            for (int c = 0; c < n; c++) {
+                char *padded = tui_fit(_(fd->choices[c]), wmax);
+                char *esc = tui_escape(padded);
+                items[c] = tui_fmt("< %s >", esc);
+                free(esc);
+                free(padded);
+            }
+            int ch = fd->choice >= 0 && fd->choice < n ? fd->choice : 0;
+            CDKITEMLIST *il = newCDKItemlist(t->cdk, ex, y, NULL, NULL, (CDK_CSTRING2)items, n,
+                                             ch, FALSE, FALSE);
+            tui_free_lines(items, n);
+            id = tui_add_item(t, IT_CHOICE, il ? ObjOf(il) : NULL, true);
+        } else {
+            int w = ew;
+            if (fd->kind == F_PATH)
+                w -= (int)strlen(_("Browse")) + 5;
+            if (w < 8)
+                w = 8;
+            EDisplayType dt = vMIXED;
+            if (fd->kind == F_PASSWORD && !(fd->value && (strncmp(fd->value, "env:", 4) == 0 ||
+                                                          strncmp(fd->value, "file:", 5) == 0)))
+                dt = vHMIXED;
+            chtype fa = tui_attr(K8TLS_ROLE_FIELD);
+            CDKENTRY *en = newCDKEntry(t->cdk, ex, y, NULL, NULL, fa, ' ' | fa, dt, w, 0, 1024,
+                                       FALSE, FALSE);
+            if (en) {
+                setCDKEntryHiddenChar(en, '*' | fa);
+                setCDKEntryValue(en, fd->value ? fd->value : "");
+            }
+            id = tui_add_item(t, IT_ENTRY, en ? ObjOf(en) : NULL, true);
+            if (id >= 0 && fd->kind == F_PATH) {
+                int b = tui_add_button(t, ex + w + 2, y, _("Browse"), ACT_BROWSE);
+                if (b >= 0)
+                    t->pg.it[b].field = i;
+            }
+        }
+        if (id >= 0) {
+            t->pg.it[id].field = i;
+            fd->item = id;
+        }
+        y++;
+        if (fd->error && err_rows && y < bottom) {
+            char *msg = tui_fmt("! %s", fd->error);
+            const char *v[1] = {msg};
+            tui_add_label(t, ex, y, COLS - ex - 2, 1, v, 1, K8TLS_ROLE_ERROR);
+            free(msg);
+            y++;
+        }
+    }
+    int notes_top = y + 1 < LINES - 4 ? y + 1 : LINES - 4;
+    int rows = LINES - 3 - notes_top;
+    if (rows < 1)
+        rows = 1;
+    const char *e[1] = {""};
+    t->pg.notes_item = tui_add_label(t, 2, notes_top, COLS - 4, rows, e, 1, K8TLS_ROLE_TEXT);
+}
+
+/* Reads the focused widget's value into its field; returns true when it changed. */
+bool tui_read_field(struct tui *t, int item)
+{
+    struct item *it = &t->pg.it[item];
+    if (it->field < 0 || it->kind == IT_BUTTON)
+        return false;
+    struct field *fd = &tui_cur_form(t)->f[it->field];
+    if (it->kind == IT_ENTRY) {
+        const char *v = getCDKEntryValue((CDKENTRY *)it->obj);
+        if (!v)
+            v = "";
+        if (fd->value && strcmp(fd->value, v) == 0)
+            return false;
+        if (fd->kind == F_PASSWORD && fd->value)
+            memset(fd->value, 0, strlen(fd->value));
+        tui_set_str(&fd->value, v);
+        return true;
+    }
+    if (it->kind == IT_LIST) {
+        /* F_MULTI: only the cursor; the selection changes with Space */
+        fd->choice = getCDKScrollCurrentItem((CDKSCROLL *)it->obj);
+        return false;
+    }
+    if (it->kind == IT_CHOICE) {
+        int c = getCDKItemlistCurrentItem((CDKITEMLIST *)it->obj);
+        if (c == fd->choice)
+            return false;
+        fd->choice = c;
+        return true;
+    }
+    return false;
+}
+
+void tui_field_changed(struct tui *t, int item)
+{
+    if (!tui_read_field(t, item))
+        return;
+    const struct tui_screen *ops = tui_ops(t, t->cur);
+    struct form *f = tui_cur_form(t);
+    int fi = t->pg.it[item].field;
+    struct field *fd = &f->f[fi];
+    /* the error beside a field goes once the user edits it */
+    if (fd->error) {
+        free(fd->error);
+        fd->error = NULL;
+        tui_draw_field_label(t, fi);
+    }
+    free(t->status);
+    t->status = NULL;
+    if (ops->store)
+        ops->store(t, f, false);
+    if (fd->relayout) {
+        f->focus_field = fi;
+        t->rebuild = true;
+        return;
+    }
+    if (fd->kind == F_PASSWORD) {
+        CDKENTRY *en = (CDKENTRY *)t->pg.it[item].obj;
+        bool ref = fd->value && (strncmp(fd->value, "env:", 4) == 0 ||
+                                 strncmp(fd->value, "file:", 5) == 0);
+        EDisplayType want = ref ? vMIXED : vHMIXED;
+        if (en->dispType != want) {
+            en->dispType = want;
+            drawCDKEntry(en, FALSE);
+            FocusObj(ObjOf(en));
+        }
+    }
+    tui_update_notes(t);
+}
+
+void tui_form_clear_errors(struct form *f)
+{
+    for (int i = 0; i < f->n; i++) {
+        free(f->f[i].error);
+        f->f[i].error = NULL;
+    }
+    free(f->general_error);
+    f->general_error = NULL;
+}
+
+void tui_field_error(struct form *f, int i, const char *msg)
+{
+    if (i < 0 || i >= f->n) {
+        if (f->general_error) {
+            char *s = tui_fmt("%s; %s", f->general_error, msg);
+            free(f->general_error);
+            f->general_error = s;
+        } else {
+            f->general_error = strdup(msg);
+        }
+        return;
+    }
+    if (!f->f[i].error)
+        f->f[i].error = strdup(msg);
+}
+
+int tui_attach_diags(struct tui *t, enum k8tls_screen s, const struct k8tls_diags *d,
+                     bool all_to_screen)
+{
+    struct form *f = tui_form_of(t, s);
+    if (!f)
+        return 0;
+    const char *paths[TUI_MAX_FIELDS];
+    for (int i = 0; i < f->n; i++)
+        paths[i] = f->f[i].hidden ? NULL : f->f[i].path;
+    int errs = 0;
+    for (size_t k = 0; d && k < d->n; k++) {
+        const struct k8tls_diag *g = &d->v[k];
+        if (g->sev != K8TLS_SEV_ERROR)
+            continue;
+        if (!all_to_screen && k8tls_flow_screen_of_path(g->path) != s)
+            continue;
+        int fi = k8tls_flow_field_for_path(paths, (size_t)f->n, g->path);
+        /* "wrong password" names the file: show it beside the password that opens it */
+        if (fi >= 0 && (strstr(g->msg, "password") || strstr(g->msg, _("password")))) {
+            char *pp = k8tls_flow_password_path(g->path);
+            int pi = pp ? k8tls_flow_field_for_path(paths, (size_t)f->n, pp) : -1;
+            free(pp);
+            if (pi >= 0)
+                fi = pi;
+        }
+        char *msg;
+        if (fi < 0 && g->file && g->line > 0)
+            msg = tui_fmt("%s:%d: %s", g->file, g->line, g->msg);
+        else
+            msg = tui_fmt("%s", g->msg);
+        tui_field_error(f, fi, msg);
+        free(msg);
+        errs++;
+    }
+    return errs;
+}
+
+int tui_validate_screen(struct tui *t, enum k8tls_screen s)
+{
+    struct k8tls_diags d;
+    k8tls_diags_init(&d);
+    k8tls_plan_validate(t->plan, &d);
+    int errs = tui_attach_diags(t, s, &d, false);
+    k8tls_diags_free(&d);
+    return errs;
+}
+
+
+void tui_screen_warnings(struct tui *t, enum k8tls_screen s, char **lines, int max, int *n)
+{
+    struct k8tls_diags d;
+    k8tls_diags_init(&d);
+    k8tls_plan_validate(t->plan, &d);
+    for (size_t k = 0; k < d.n && *n < max; k++) {
+        const struct k8tls_diag *g = &d.v[k];
+        if (g->sev == K8TLS_SEV_ERROR || k8tls_flow_screen_of_path(g->path) != s)
+            continue;
+        if (g->sev == K8TLS_SEV_WARNING) {
+            char *m = tui_fmt(_("Warning: %s"), g->msg);
+            lines[(*n)++] = tui_fmt("!W%s", m); /* "!W": the notes show it as a warning */
+            free(m);
+        } else {
+            lines[(*n)++] = tui_fmt("%s", g->msg);
+        }
+    }
+    k8tls_diags_free(&d);
+}
+
+struct k8tls_plan *tui_resolved_copy(struct tui *t, enum k8tls_screen s, int *errs)
+{
+    struct k8tls_plan *c = k8tls_plan_dup(t->plan);
+    if (!c) {
+        struct form *f = tui_form_of(t, s);
+        if (f)
+            tui_field_error(f, -1, _("out of memory"));
+        (*errs)++;
+        return NULL;
+    }
+    struct k8tls_diags d;
+    k8tls_diags_init(&d);
+    k8tls_plan_resolve(c, &d);
+    int e = tui_attach_diags(t, s, &d, false);
+    k8tls_diags_free(&d);
+    if (e) {
+        *errs += e;
+        k8tls_plan_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+int tui_show_errors(struct form *f, int field, const struct k8tls_diags *d, const char *dflt)
+{
+    int shown = 0;
+    char buf[1600];
+    for (size_t k = 0; k < d->n && shown < 4; k++) {
+        if (d->v[k].sev != K8TLS_SEV_ERROR)
+            continue;
+        /* the message alone, or with the file it is about */
+        const struct k8tls_diag *g = &d->v[k];
+        const char *m = g->file ? k8tls_diag_format(g, buf, sizeof buf) : g->msg;
+        tui_field_error(f, shown == 0 ? field : -1, m);
+        shown++;
+    }
+    if (!shown) {
+        tui_field_error(f, field, dflt);
+        shown = 1;
+    }
+    return shown;
+}

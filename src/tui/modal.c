@@ -1,0 +1,449 @@
+/* The page engine, modal dialogs over the page: confirm, message, the file chooser, the panel that
+ * waits for a job (job.c) and the text viewer. Calls layout.c (to rebuild the page under a panel
+ * on resize), page.c, job.c, colors.c and text.c. */
+#include "config.h"
+#include "tui_int.h"
+#include "k8tls/i18n.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define KEY_CTRL_C 3
+#define KEY_ESCAPE 27
+
+/* Removes a modal (items from base on) and draws the page again with its focus. */
+static void modal_close(struct tui *t, int base, int saved_focus)
+{
+    t->pg.focus = -1;
+    t->pg.modal_base = 0;
+    tui_page_drop_from(t, base);
+    if (!t->rebuild) {
+        wbkgdset(stdscr, tui_attr(K8TLS_ROLE_TEXT));
+        werase(stdscr);
+        wnoutrefresh(stdscr);
+        refreshCDKScreen(t->cdk);
+        for (int i = 0; i < t->pg.n; i++)
+            if (t->pg.it[i].kind == IT_BUTTON)
+                tui_draw_button(t, i);
+        for (int i = 0; i < tui_cur_form(t)->n; i++)
+            if (tui_cur_form(t)->f[i].label_item >= 0)
+                tui_draw_field_label(t, i);
+        tui_focus(t, saved_focus);
+        doupdate();
+    }
+}
+
+/* Runs a modal over the page: items from base on; returns the chosen button's index among the
+ * modal's buttons (0..), or -1 (Esc, Ctrl-C, resize). */
+static int modal_run(struct tui *t, int base, int first_focus, bool any_key_closes)
+{
+    int saved_focus = t->pg.focus;
+    t->pg.focus = -1;
+    t->pg.modal_base = base;
+    refreshCDKScreen(t->cdk);
+    for (int i = base; i < t->pg.n; i++)
+        if (t->pg.it[i].kind == IT_BUTTON && i != first_focus)
+            tui_draw_button(t, i);
+    tui_focus(t, first_focus);
+    int result = -2;
+    while (result == -2) {
+        WINDOW *w = InputWindowOf(t->pg.it[t->pg.focus].obj);
+        wtimeout(w, 100);
+        int k = wgetch(w);
+        if (k == ERR) {
+            tui_tick(t);
+            continue;
+        }
+        if (k == KEY_RESIZE) {
+            t->rebuild = true;
+            result = -1;
+            break;
+        }
+        if (any_key_closes) {
+            result = -1;
+            break;
+        }
+        switch (k) {
+        case KEY_CTRL_C:
+        case KEY_ESCAPE:
+            result = -1;
+            break;
+        case '\t':
+        case KEY_RIGHT:
+        case KEY_DOWN:
+            tui_focus(t, tui_focus_step(t, t->pg.focus, 1, base, t->pg.n));
+            break;
+        case KEY_BTAB:
+        case KEY_LEFT:
+        case KEY_UP:
+            tui_focus(t, tui_focus_step(t, t->pg.focus, -1, base, t->pg.n));
+            break;
+        case '\r':
+        case '\n':
+        case KEY_ENTER:
+        case ' ': {
+            int idx = 0;
+            for (int i = base; i < t->pg.focus; i++)
+                idx += t->pg.it[i].kind == IT_BUTTON;
+            result = idx;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    modal_close(t, base, saved_focus);
+    return result;
+}
+
+/* The panel: a boxed label (title, the job's last lines, progress, a hint); returns its item. */
+static int job_panel(struct tui *t, int *rows_out, int *w_out)
+{
+    int w = COLS - 6 < 96 ? COLS - 6 : 96;
+    int rows = LINES - 8 < 18 ? LINES - 8 : 18;
+    if (rows < 6)
+        rows = 6;
+    char **mk = calloc((size_t)rows, sizeof *mk);
+    if (!mk)
+        return -1;
+    for (int i = 0; i < rows; i++) {
+        char *ft = tui_fit("", w - 2);
+        mk[i] = tui_styled(K8TLS_ROLE_TEXT, ft);
+        free(ft);
+    }
+    CDKLABEL *l = newCDKLabel(t->cdk, (COLS - w) / 2, (LINES - rows - 2) / 2, (CDK_CSTRING2)mk,
+                              rows, TRUE, FALSE);
+    tui_free_lines(mk, rows);
+    free(mk);
+    int id = tui_add_item(t, IT_LABEL, l ? ObjOf(l) : NULL, false);
+    if (id >= 0) {
+        t->pg.it[id].width = w - 2;
+        t->pg.it[id].rows = rows;
+    }
+    *rows_out = rows;
+    *w_out = w - 2;
+    return id;
+}
+
+static void job_panel_draw(struct tui *t, int item, struct tui_job *j, const char *title,
+                           const char *hint)
+{
+    if (item < 0)
+        return;
+    int rows = t->pg.it[item].rows, w = t->pg.it[item].width;
+    char **mk = calloc((size_t)rows, sizeof *mk);
+    if (!mk)
+        return;
+    int body = rows - 4; /* title, blank ... progress, hint */
+    if (body > 60)
+        body = 60;
+    size_t total = tui_job_count(j);
+    size_t from = total > (size_t)body ? total - (size_t)body : 0;
+    char *raw[64];
+    enum k8tls_role raw_roles[64];
+    size_t nraw = tui_job_lines(j, from, raw, raw_roles, (size_t)body);
+    /* each line word-wrapped; the last rows that fit */
+    char *lines[64 * 4];
+    enum k8tls_role roles[64 * 4];
+    size_t n = 0;
+    for (size_t i = 0; i < nraw; i++) {
+        char *wr[4];
+        int k = tui_wrap(raw[i], w - 2, wr, 4);
+        for (int m = 0; m < k; m++) {
+            char *l = m ? tui_fmt("  %s", wr[m]) : strdup(wr[m]);
+            free(wr[m]);
+            if (!l)
+                continue;
+            lines[n] = l;
+            roles[n++] = raw_roles[i];
+        }
+        free(raw[i]);
+    }
+    while (n > (size_t)body) {
+        free(lines[0]);
+        memmove(lines, lines + 1, (n - 1) * sizeof *lines);
+        memmove(roles, roles + 1, (n - 1) * sizeof *roles);
+        n--;
+    }
+    char *ti = tui_fit(title, w);
+    mk[0] = tui_styled(K8TLS_ROLE_TITLE, ti);
+    free(ti);
+    for (int i = 1; i < rows; i++) {
+        const char *text = "";
+        enum k8tls_role r = K8TLS_ROLE_TEXT;
+        if (i >= 2 && (size_t)(i - 2) < n && i < rows - 2) {
+            text = lines[i - 2];
+            r = roles[i - 2];
+        }
+        char *prog = NULL;
+        if (i == rows - 2)
+            text = prog = tui_job_progress_text(j);
+        if (i == rows - 1) {
+            text = hint ? hint : "";
+            r = K8TLS_ROLE_WARNING;
+        }
+        char *ft = tui_fit(text, w);
+        mk[i] = tui_styled(r, ft);
+        free(ft);
+        free(prog);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(lines[i]);
+    tui_set_label_markup(t, item, mk, rows);
+    tui_free_lines(mk, rows);
+    free(mk);
+}
+
+int tui_job_wait(struct tui *t, const char *title, struct tui_job *j, bool may_leave,
+                 bool wait_ok)
+{
+    int rc = -1;
+    int saved_focus = t->pg.focus;
+    int base = t->pg.n;
+    int rows = 0, w = 0;
+    t->job = j;
+    t->pg.modal_base = base;
+    int panel = job_panel(t, &rows, &w);
+    const char *hint = may_leave ? _("Working... (Ctrl-C leaves the wizard)")
+                                 : _("Working... (it cannot be stopped halfway: a moment)");
+    const char *said = hint;
+    while (!tui_job_finished(j, &rc)) {
+        job_panel_draw(t, panel, j, title, said);
+        doupdate();
+        wtimeout(stdscr, 100);
+        int k = wgetch(stdscr);
+        if (k == KEY_RESIZE) {
+            /* the page again underneath, then the panel */
+            t->pg.modal_base = 0;
+            tui_page_drop_from(t, base);
+            tui_build_page(t);
+            saved_focus = t->pg.focus;
+            base = t->pg.n;
+            t->pg.modal_base = base;
+            panel = job_panel(t, &rows, &w);
+            continue;
+        }
+        if (k == KEY_CTRL_C) {
+            if (may_leave) {
+                t->quit = true;
+                t->exit_code = 1;
+                t->pg.modal_base = 0;
+                tui_page_drop_from(t, base);
+                return -2;
+            }
+            said = _("It cannot be stopped halfway: it ends in a moment, then you can leave.");
+        }
+    }
+    t->job = NULL;
+    if (!wait_ok) {
+        tui_job_free(j);
+        modal_close(t, base, saved_focus);
+        return rc;
+    }
+    /* the outcome stays on screen until OK */
+    job_panel_draw(t, panel, j, title, "");
+    tui_job_free(j);
+    int x0 = (COLS - (w + 2)) / 2, y0 = (LINES - rows - 2) / 2;
+    int ok = tui_add_button(t, x0 + w - (int)strlen(_("OK")) - 4, y0 + rows, _("OK"), ACT_NONE);
+    t->pg.modal_base = 0;
+    modal_run(t, base, ok, false);
+    return rc;
+}
+
+void tui_view_text(struct tui *t, const char *title, char **lines, int n)
+{
+    int saved_focus = t->pg.focus;
+    int base = t->pg.n;
+    t->pg.modal_base = base;
+    const char *hint = _("Up/Down/PgUp/PgDn: scroll  Left/Right: long lines  Esc/Enter/q: close");
+    char *ti = tui_fmt("%s\n%s", title, hint);
+    char **tl = calloc(2, sizeof *tl);
+    int ntl = tl ? tui_wrap(ti, COLS - 6, tl, 2) : 0;
+    char *mt = NULL;
+    for (int i = 0; i < ntl; i++) {
+        char *e = tui_styled(i == 0 ? K8TLS_ROLE_TITLE : K8TLS_ROLE_TEXT, tl[i]);
+        char *m = tui_fmt("%s%s%s", mt ? mt : "", mt ? "\n" : "", e);
+        free(e);
+        free(mt);
+        mt = m;
+    }
+    if (tl)
+        tui_free_lines(tl, ntl);
+    free(tl);
+    free(ti);
+    /* every row as wide as the longest (up to a bound): CDK leaves the last column of a
+     * shorter row as it was */
+    size_t wmax = 0;
+    for (int i = 0; i < n; i++)
+        if (lines[i] && strlen(lines[i]) > wmax)
+            wmax = strlen(lines[i]);
+    if (wmax > 512)
+        wmax = 512;
+    if (wmax < (size_t)COLS)
+        wmax = (size_t)COLS;
+    char **rows = calloc((size_t)(n > 0 ? n : 1), sizeof *rows);
+    int nr = 0;
+    for (int i = 0; rows && i < n; i++) {
+        const char *l = lines[i] ? lines[i] : "";
+        char *pad = strlen(l) < wmax ? tui_fit(l, (int)wmax) : strdup(l);
+        rows[nr++] = tui_escape(pad ? pad : "");
+        free(pad);
+    }
+    if (rows && nr == 0)
+        rows[nr++] = strdup("");
+    CDKSCROLL *sc = newCDKScroll(t->cdk, 1, 1, NONE, LINES - 3, COLS - 2, mt,
+                                 (CDK_CSTRING2)rows, nr, FALSE, A_REVERSE, TRUE, FALSE);
+    free(mt);
+    if (rows)
+        tui_free_lines(rows, nr);
+    free(rows);
+    int id = tui_add_item(t, IT_LIST, sc ? ObjOf(sc) : NULL, true);
+    if (id < 0) {
+        t->pg.modal_base = 0;
+        return;
+    }
+    t->pg.focus = -1;
+    refreshCDKScreen(t->cdk);
+    tui_focus(t, id);
+    for (bool open = true; open;) {
+        WINDOW *w = InputWindowOf(t->pg.it[id].obj);
+        keypad(w, TRUE);
+        wtimeout(w, 100);
+        int k = wgetch(w);
+        switch (k) {
+        case ERR:
+            tui_tick(t);
+            break;
+        case KEY_RESIZE:
+            t->rebuild = true;
+            open = false;
+            break;
+        case KEY_ESCAPE:
+        case KEY_CTRL_C:
+        case '\r':
+        case '\n':
+        case KEY_ENTER:
+        case 'q':
+        case 'Q':
+            open = false;
+            break;
+        default:
+            if (k < KEY_MAX)
+                InjectObj(t->pg.it[id].obj, (chtype)k);
+            doupdate();
+            break;
+        }
+    }
+    modal_close(t, base, saved_focus);
+}
+
+/* A boxed text in the middle of the screen; returns the first item index of the modal. */
+static int modal_box(struct tui *t, const char *title, const char *text, int extra_rows,
+                     int *inner_x, int *inner_y, int *inner_w)
+{
+    int w = COLS - 8 < 72 ? COLS - 8 : 72;
+    char *lines[40];
+    int maxrows = LINES - 6 - extra_rows;
+    if (maxrows > 40)
+        maxrows = 40;
+    if (maxrows < 1)
+        maxrows = 1;
+    int n = tui_wrap(text, w - 4, lines, maxrows);
+    int rows = n + extra_rows + 2; /* title + blank line */
+    char **mk = calloc((size_t)rows, sizeof *mk);
+    int base = t->pg.n;
+    if (!mk) {
+        tui_free_lines(lines, n);
+        return base;
+    }
+    char *ti = tui_fit(title, w - 4);
+    mk[0] = tui_styled(K8TLS_ROLE_TITLE, ti);
+    free(ti);
+    mk[1] = strdup("");
+    for (int i = 0; i < n; i++) {
+        char *ft = tui_fit(lines[i], w - 4);
+        mk[i + 2] = tui_styled(K8TLS_ROLE_TEXT, ft);
+        free(ft);
+    }
+    for (int i = n + 2; i < rows; i++) {
+        char *ft = tui_fit("", w - 4);
+        mk[i] = tui_styled(K8TLS_ROLE_TEXT, ft);
+        free(ft);
+    }
+    int x = (COLS - w) / 2, y = (LINES - rows - 2) / 2;
+    CDKLABEL *l = newCDKLabel(t->cdk, x, y, (CDK_CSTRING2)mk, rows, TRUE, FALSE);
+    tui_free_lines(mk, rows);
+    free(mk);
+    tui_free_lines(lines, n);
+    tui_add_item(t, IT_LABEL, l ? ObjOf(l) : NULL, false);
+    *inner_x = x + 2;
+    *inner_y = y + 1 + n + 2;
+    *inner_w = w - 4;
+    return base;
+}
+
+bool tui_confirm(struct tui *t, const char *title, const char *text, const char *yes,
+                 const char *no)
+{
+    int ix, iy, iw;
+    int base = modal_box(t, title, text, 2, &ix, &iy, &iw);
+    int wn = (int)strlen(no) + 4, wy = (int)strlen(yes) + 4;
+    int x = ix + iw - wn - wy - 4;
+    if (x < ix)
+        x = ix;
+    int bno = tui_add_button(t, x, iy + 1, no, ACT_NONE);
+    tui_add_button(t, x + wn + 2, iy + 1, yes, ACT_NONE);
+    int r = modal_run(t, base, bno, false);
+    return r == 1;
+}
+
+void tui_message(struct tui *t, const char *title, const char *text)
+{
+    int ix, iy, iw;
+    int base = modal_box(t, title, text, 2, &ix, &iy, &iw);
+    int ok = tui_add_button(t, ix + iw - (int)strlen(_("OK")) - 6, iy + 1, _("OK"), ACT_NONE);
+    modal_run(t, base, ok, false);
+}
+
+char *tui_choose_file(struct tui *t, const char *title, const char *start)
+{
+    /* the chooser changes the working directory while browsing: come back to it */
+    int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    char *ti = tui_styled(K8TLS_ROLE_TITLE, title);
+    chtype fa = tui_attr(K8TLS_ROLE_FIELD);
+    CDKFSELECT *fs = newCDKFselect(t->cdk, CENTER, CENTER, LINES - 4, COLS - 8 < 76 ? COLS - 8 : 76,
+                                   ti, _("File: "), fa, ' ' | fa, A_REVERSE, "</B>", "", "", "",
+                                   TRUE, FALSE);
+    free(ti);
+    char *res = NULL;
+    if (fs) {
+        if (start && *start) {
+            char *dir = strdup(start);
+            char *slash = dir ? strrchr(dir, '/') : NULL;
+            if (slash && slash != dir) {
+                *slash = '\0';
+                setCDKFselectDirectory(fs, dir);
+            }
+            free(dir);
+        }
+        curs_set(1);
+        char *r = activateCDKFselect(fs, NULL);
+        if (r && fs->exitType == vNORMAL)
+            res = strdup(r);
+        destroyCDKFselect(fs);
+    }
+    if (cwd >= 0) {
+        if (fchdir(cwd) != 0) {
+            /* nothing better to do: the paths typed stay as typed */
+        }
+        close(cwd);
+    }
+    t->rebuild = true;
+    return res;
+}
+

@@ -1,0 +1,107 @@
+/* The Encryption screen: what to encrypt (internode, client, the Medusa certificate) and the
+ * format of the stores. Calls the engine (form.c) and text.c. */
+#include "config.h"
+#include "../tui_int.h"
+#include "k8tls/i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { E_MODE, E_IN_AUTH, E_IN_EPV, E_CLIENT, E_CL_OPT, E_CL_AUTH, E_MEDUSA, E_FORMAT, E_PROFILE };
+static const char *const internode_modes[] = {N_("none"), "dc", "rack", "all"};
+static const char *const formats[] = {"PKCS12", "JKS"};
+static const char *const profiles[] = {N_("modern (AES-256, SHA-256)"),
+                                       N_("legacy (3DES, SHA-1: old Java 8)")};
+
+static void encryption_define(struct form *f)
+{
+    int i = tui_field_choice(f, N_("Internode encryption"), "encryption.internode.mode", internode_modes, 4,
+                   true);
+    tui_field_hint(f, i, N_("Between Cassandra nodes: none, within a datacenter (dc), within a rack (rack) "
+                  "or everywhere (all)."));
+    tui_field_yesno(f, N_("Nodes prove who they are"), "encryption.internode.requireClientAuth", false);
+    tui_field_yesno(f, N_("Check node host names"), "encryption.internode.requireEndpointVerification",
+          false);
+    tui_field_yesno(f, N_("Client encryption (CQL)"), "encryption.client.enabled", true);
+    tui_field_yesno(f, N_("Plain clients still allowed"), "encryption.client.optional", false);
+    tui_field_yesno(f, N_("Clients need a certificate"), "encryption.client.requireClientAuth", false);
+    tui_field_yesno(f, N_("Medusa client certificate"), "encryption.medusa.enabled", false);
+    tui_field_choice(f, N_("Store format"), "stores.format", formats, 2, true);
+    tui_field_choice(f, N_("PKCS12 encryption"), "stores.pkcs12Profile", profiles, 2, false);
+}
+
+static void encryption_load(struct tui *t, struct form *f)
+{
+    const struct k8tls_plan *p = t->plan;
+    f->f[E_MODE].choice = (int)p->encryption.internode.mode;
+    f->f[E_IN_AUTH].choice = p->encryption.internode.require_client_auth;
+    f->f[E_IN_EPV].choice = p->encryption.internode.require_endpoint_verification;
+    f->f[E_CLIENT].choice = p->encryption.client.enabled;
+    f->f[E_CL_OPT].choice = p->encryption.client.optional;
+    f->f[E_CL_AUTH].choice = p->encryption.client.require_client_auth;
+    f->f[E_MEDUSA].choice = p->encryption.medusa.enabled || !p->encryption.client.enabled;
+    f->f[E_FORMAT].choice = (int)p->stores.format;
+    f->f[E_PROFILE].choice = (int)p->stores.p12_profile;
+}
+
+static void encryption_sync(struct tui *t, struct form *f)
+{
+    bool in = f->f[E_MODE].choice != K8TLS_INTERNODE_NONE;
+    bool cl = f->f[E_CLIENT].choice;
+    f->f[E_IN_AUTH].hidden = f->f[E_IN_EPV].hidden = !in;
+    f->f[E_CL_OPT].hidden = f->f[E_CL_AUTH].hidden = !cl;
+    f->f[E_MEDUSA].hidden = !(cl && t->plan->cluster.medusa.enabled);
+    f->f[E_FORMAT].hidden = !(in || cl);
+    f->f[E_PROFILE].hidden = !(in || cl) || f->f[E_FORMAT].choice != K8TLS_FORMAT_PKCS12;
+}
+
+static int encryption_store(struct tui *t, struct form *f, bool strict)
+{
+    (void)strict;
+    struct k8tls_plan *p = t->plan;
+    p->encryption.internode.mode = (enum k8tls_internode_mode)f->f[E_MODE].choice;
+    p->encryption.internode.require_client_auth = f->f[E_IN_AUTH].choice;
+    p->encryption.internode.require_endpoint_verification = f->f[E_IN_EPV].choice;
+    p->encryption.client.enabled = f->f[E_CLIENT].choice;
+    p->encryption.client.optional = f->f[E_CL_OPT].choice;
+    p->encryption.client.require_client_auth = f->f[E_CL_AUTH].choice;
+    /* the Medusa certificate needs client encryption (K8): off with it; the choice shown comes
+     * back when client encryption does */
+    p->encryption.medusa.enabled = f->f[E_MEDUSA].choice && p->encryption.client.enabled;
+    p->stores.format = (enum k8tls_store_format)f->f[E_FORMAT].choice;
+    p->stores.p12_profile = (enum k8tls_p12_profile)f->f[E_PROFILE].choice;
+    /* client stores cannot reuse server stores that are not made */
+    if (p->stores.client.source == K8TLS_SOURCE_REUSE && !k8tls_plan_wants_server_stores(p))
+        p->stores.client.source = K8TLS_SOURCE_GENERATE;
+    return 0;
+}
+
+static void encryption_notes(struct tui *t, struct form *f, char **lines, int max, int *n)
+{
+    const struct k8tls_plan *p = t->plan;
+    (void)f;
+    /* K12 (mTLS bypass with dc/rack) comes from the validation, live */
+    tui_screen_warnings(t, K8TLS_SCR_ENCRYPTION, lines, max, n);
+    if (*n < max && p->cluster.manifest && *p->cluster.manifest)
+        lines[(*n)++] = tui_fmt(_("Adding encryption to %s in namespace %s, as %s says "
+                                  "(datacenters: %zu)."),
+                                p->cluster.name ? p->cluster.name : "?",
+                                p->cluster.namespace_ ? p->cluster.namespace_ : "?",
+                                p->cluster.manifest, p->cluster.n_dcs);
+    if (*n < max && p->encryption.client.enabled)
+        lines[(*n)++] = strdup(_("Note: client encryption also turns on JMX over TLS with client "
+                                 "certificates: nodetool then needs --ssl and the client stores "
+                                 "(NEXT-STEPS.md says how)."));
+}
+
+const struct tui_screen tui_screen_encryption = {
+    .intro = N_("What to encrypt, and the format of the stores."),
+    .help = N_("Internode encryption protects traffic between Cassandra nodes; \"all\" is "
+               "advised. Client encryption protects CQL (and turns on JMX over TLS). The "
+               "Medusa certificate lets backups connect when client encryption is on. "
+               "PKCS12 is the modern format; JKS is for old tooling. The legacy PKCS12 "
+               "encryption is only for old Java 8 builds."),
+    .define = encryption_define, .load = encryption_load, .sync = encryption_sync,
+    .store = encryption_store, .notes = encryption_notes,
+};

@@ -1,0 +1,368 @@
+/* The Output screen: where to write the bundle (and the answers file), and whether to apply it
+ * to the kube contexts chosen from the kubeconfig; Write writes, then applies. Also gives other
+ * screens its own data: the contexts chosen (Review's diff) and the directory to suggest (the
+ * rotation phase). Calls kube.c, rotation.c, session.c, the engine and text.c. */
+#include "config.h"
+#include "../tui_int.h"
+#include "k8tls/i18n.h"
+#include "k8tls/answers.h"
+#include "k8tls/output.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { O_DIR, O_NS, O_SAVE, O_ANSWERS, O_APPLY, O_CTX, O_DRY };
+
+static void output_define(struct form *f)
+{
+    int i = tui_field_add(f, F_PATH, N_("Output directory"), "output.directory");
+    tui_field_hint(f, i, N_("Created with everything kubectl apply -k needs; an existing directory is "
+                  "replaced only after you confirm."));
+    tui_field_yesno(f, N_("Namespace manifest"), "output.createNamespace", false);
+    tui_field_yesno(f, N_("Save the answers file"), NULL, true);
+    i = tui_field_add(f, F_PATH, N_("Answers file"), NULL);
+    tui_field_hint(f, i, N_("Passwords are saved only as env:/file: references, never in clear."));
+    /* apply (issue 6): after writing, to the contexts chosen from the kubeconfig */
+    i = tui_field_yesno(f, N_("Apply to a cluster"), NULL, true);
+    tui_field_hint(f, i, N_("After writing, send the bundle to Kubernetes with kubectl (server-side apply, "
+                  "field manager k8tls-wizard)."));
+    i = tui_field_add(f, F_MULTI, N_("Kube contexts"), NULL);
+    tui_field_hint(f, i, N_("Space selects or unselects the context under the cursor. The first one "
+                  "selected is the control plane (the K8ssandraCluster goes there); every one "
+                  "gets the Secrets."));
+    i = tui_field_yesno(f, N_("Server dry run"), NULL, false);
+    tui_field_hint(f, i, N_("The API servers check every object (dryRun=All) and store nothing."));
+}
+
+/* the kubeconfig's contexts in the list, the current one (or the rotation's source) chosen */
+static void output_contexts_fill(struct tui *t, struct form *f)
+{
+    tui_kube_load(t);
+    struct field *fd = &f->f[O_CTX];
+    if (!t->kc || fd->items)
+        return;
+    fd->current_item = -1;
+    fd->n_items = 0;
+    fd->items = calloc(t->kc->n_contexts + 1, sizeof *fd->items);
+    if (!fd->items)
+        return;
+    for (size_t i = 0; i < t->kc->n_contexts; i++) {
+        fd->items[fd->n_items] = strdup(t->kc->contexts[i].name);
+        if (!fd->items[fd->n_items])
+            break;
+        if (strcmp(t->kc->contexts[i].name, t->kc->current_context) == 0)
+            fd->current_item = fd->n_items;
+        fd->n_items++;
+    }
+    const char *want = tui_renew_source_context(t);
+    int pick = fd->current_item;
+    for (int i = 0; want && i < fd->n_items; i++)
+        if (strcmp(fd->items[i], want) == 0)
+            pick = i;
+    if (pick >= 0 && (fd->sel = malloc(sizeof *fd->sel))) {
+        fd->sel[0] = pick;
+        fd->n_sel = 1;
+        fd->choice = pick;
+    }
+}
+
+static void output_load(struct tui *t, struct form *f)
+{
+    tui_field_set(f, O_DIR, t->plan->output.directory);
+    f->f[O_NS].choice = t->plan->output.create_namespace;
+    if (!f->f[O_ANSWERS].value || !*f->f[O_ANSWERS].value)
+        tui_field_set(f, O_ANSWERS, "k8tls-answers.yaml");
+}
+
+static void output_sync(struct tui *t, struct form *f)
+{
+    bool rot = t->path == K8TLS_PATH_ROTATE;
+    /* a phase's bundle holds its own answers.yaml and no Namespace */
+    f->f[O_NS].hidden = f->f[O_SAVE].hidden = rot;
+    f->f[O_ANSWERS].hidden = rot || !f->f[O_SAVE].choice;
+    bool apply = f->f[O_APPLY].choice;
+    if (apply)
+        output_contexts_fill(t, f);
+    f->f[O_CTX].hidden = !apply || !t->kc || f->f[O_CTX].n_items == 0;
+    f->f[O_DRY].hidden = !apply;
+    /* a kubeconfig that cannot be read: its file:line:col instead of the list */
+    if (apply && !t->kc && !f->f[O_APPLY].error)
+        tui_field_error(f, O_APPLY, t->kc_error ? t->kc_error : _("the kubeconfig cannot be read"));
+    else if (apply && t->kc && t->kc->n_contexts == 0 && !f->f[O_APPLY].error) {
+        char *files = k8tls_kubeconfig_describe(t->kc, t->opts ? t->opts->kubeconfig : NULL);
+        char *m = tui_fmt(_("no kube context in %s"), files ? files : "~/.kube/config");
+        tui_field_error(f, O_APPLY, m);
+        free(m);
+        free(files);
+    } else if (!apply && f->f[O_APPLY].error) {
+        free(f->f[O_APPLY].error);
+        f->f[O_APPLY].error = NULL;
+    }
+}
+
+static int output_store(struct tui *t, struct form *f, bool strict)
+{
+    (void)strict;
+    if (t->path == K8TLS_PATH_ROTATE)
+        return 0; /* the phase's directory is only in the form */
+    tui_put_str(&t->plan->output.directory, f, O_DIR);
+    t->plan->output.create_namespace = f->f[O_NS].choice;
+    /* the namespace manifest changes the bundle: rebuild it now so that the count is right */
+    if (t->bundle_plan && t->bundle_plan->output.create_namespace != t->plan->output.create_namespace)
+        tui_bundle_build(t);
+    return 0;
+}
+
+static bool dir_nonempty(const char *path, bool *exists)
+{
+    DIR *d = opendir(path);
+    *exists = d != NULL || errno != ENOENT;
+    if (!d)
+        return *exists;
+    struct dirent *e;
+    bool any = false;
+    while ((e = readdir(d)) && !any)
+        any = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return any;
+}
+
+/* writes the answers file atomically (0600): temporary file beside it, then rename */
+static int save_answers(const struct k8tls_plan *p, const char *path, struct k8tls_err *e)
+{
+    char *tmp = tui_fmt("%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        k8tls_err_set(e, path, 0, 0, "%s", strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    fchmod(fd, 0600);
+    FILE *out = fdopen(fd, "w");
+    if (!out) {
+        close(fd);
+        unlink(tmp);
+        k8tls_err_set(e, path, 0, 0, "%s", strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    int rc = k8tls_answers_emit(p, K8TLS_EMIT_OMIT_LITERAL_PW, out, e);
+    if (fflush(out) != 0 || fsync(fileno(out)) != 0) {
+        if (rc == 0)
+            k8tls_err_set(e, path, 0, 0, "%s", strerror(errno));
+        rc = -1;
+    }
+    if (fclose(out) != 0 && rc == 0) {
+        k8tls_err_set(e, path, 0, 0, "%s", strerror(errno));
+        rc = -1;
+    }
+    if (rc == 0 && rename(tmp, path) != 0) {
+        k8tls_err_set(e, path, 0, 0, "%s", strerror(errno));
+        rc = -1;
+    }
+    if (rc != 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+void tui_output_set_dir(struct tui *t, const char *dir)
+{
+    tui_form_ensure(t, K8TLS_SCR_OUTPUT);
+    struct form *f = tui_form_peek(t, K8TLS_SCR_OUTPUT);
+    if (f)
+        tui_field_set(f, O_DIR, dir);
+}
+
+size_t tui_output_contexts(struct tui *t, const char **out, size_t max)
+{
+    struct form *f = tui_form_peek(t, K8TLS_SCR_OUTPUT);
+    size_t n = 0;
+    for (int i = 0; f && i < f->n; i++) {
+        const struct field *fd = &f->f[i];
+        if (fd->kind != F_MULTI)
+            continue;
+        for (int k = 0; k < fd->n_sel && n < max; k++)
+            if (fd->sel[k] >= 0 && fd->sel[k] < fd->n_items)
+                out[n++] = fd->items[fd->sel[k]];
+    }
+    return n;
+}
+
+/* Writes the bundle (and the answers file) unless this very bundle is in dir already (a second
+ * Write after a failed apply). Returns the errors. */
+static int output_write(struct tui *t, struct form *f, const char *dir, const char *ans)
+{
+    int errs = 0;
+    bool force = false;
+    bool already = t->written_dir && strcmp(t->written_dir, dir) == 0 &&
+                   t->written_gen == t->bundle_gen;
+    bool exists = false;
+    if (!already && dir_nonempty(dir, &exists)) {
+        char *q = tui_fmt(_("%s already exists and is not empty. Replace its content with the new "
+                            "bundle? The old content is removed only once the new one is "
+                            "complete."),
+                          dir);
+        force = tui_confirm(t, _("Replace the directory?"), q, _("Replace"), _("Keep it"));
+        free(q);
+        if (!force) {
+            tui_set_status(t, "%s", _("Nothing written: choose another directory."));
+            return 1;
+        }
+    }
+    bool save = ans && !(already && t->answers_saved && strcmp(t->answers_saved, ans) == 0);
+    if (save && access(ans, F_OK) == 0) {
+        char *q = tui_fmt(_("%s already exists. Replace it?"), ans);
+        bool ok = tui_confirm(t, _("Replace the answers file?"), q, _("Replace"), _("Keep it"));
+        free(q);
+        if (!ok) {
+            tui_set_status(t, "%s", _("Nothing written: choose another answers file."));
+            return 1;
+        }
+    }
+    /* a signal now would leave a half-written state: let it wait until the writes are done */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigaddset(&block, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    int rc = already ? 0 : k8tls_output_write(t->bundle, dir, force, &e);
+    char buf[1600];
+    if (rc < 0) {
+        tui_field_error(f, O_DIR, k8tls_err_format(&e, buf, sizeof buf));
+        errs++;
+    } else {
+        tui_set_str(&t->written_dir, dir);
+        t->written_files = t->bundle->n;
+        t->written_gen = t->bundle_gen;
+        if (save) {
+            k8tls_err_clear(&e);
+            if (save_answers(t->plan, ans, &e) < 0) {
+                tui_field_error(f, O_ANSWERS, k8tls_err_format(&e, buf, sizeof buf));
+                tui_set_status(t, _("The bundle was written to %s; the answers file was not."),
+                               dir);
+                errs++;
+            } else {
+                tui_set_str(&t->answers_saved, ans);
+            }
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return errs;
+}
+
+static int output_check(struct tui *t, struct form *f)
+{
+    bool rot = t->path == K8TLS_PATH_ROTATE;
+    char *dir = tui_trimmed(tui_field_val(f, O_DIR));
+    char *ans = !rot && f->f[O_SAVE].choice ? tui_trimmed(tui_field_val(f, O_ANSWERS)) : NULL;
+    bool apply = f->f[O_APPLY].choice;
+    const char *ctx[64];
+    size_t n_ctx = 0;
+    int errs = 0;
+    if (!dir || !*dir) {
+        tui_field_error(f, O_DIR, _("give the directory to write to"));
+        errs++;
+        goto out;
+    }
+    if (!rot && f->f[O_SAVE].choice && (!ans || !*ans)) {
+        tui_field_error(f, O_ANSWERS, _("give the file to save the answers to"));
+        errs++;
+        goto out;
+    }
+    if (apply) {
+        output_contexts_fill(t, f);
+        if (!t->kc) {
+            tui_field_error(f, O_APPLY, t->kc_error ? t->kc_error
+                                                    : _("the kubeconfig cannot be read"));
+            errs++;
+            goto out;
+        }
+        n_ctx = tui_output_contexts(t, ctx, sizeof ctx / sizeof ctx[0]);
+        if (n_ctx == 0) {
+            tui_field_error(f, f->f[O_CTX].hidden ? O_APPLY : O_CTX,
+                            _("choose at least one context (Space selects the one under the "
+                              "cursor)"));
+            errs++;
+            goto out;
+        }
+    }
+    if (rot ? !t->bundle : tui_bundle_build(t) < 0 || !t->bundle) {
+        tui_field_error(f, -1, rot ? _("the phase's bundle is not built: go Back and build it")
+                                   : _("the bundle cannot be built: the Review step lists the "
+                                       "problems"));
+        errs++;
+        goto out;
+    }
+    errs += output_write(t, f, dir, ans);
+    if (errs || !apply)
+        goto out;
+    int rc = tui_apply_run(t, ctx, n_ctx, f->f[O_DRY].choice,
+                           t->plan->output.create_namespace);
+    if (rc != 0) {
+        /* stay here: the reason, and what was applied (the directory is written) */
+        const struct tui_applied *a = t->applied;
+        const char *why = a && a->reason ? a->reason : "?";
+        size_t wl = strlen(why);
+        bool stop = wl && strchr(".?!", why[wl - 1]);
+        tui_set_status(t, _("Not applied: %s%s Applied: %s. The bundle is written to %s: choose "
+                            "other contexts and Write again, or turn Apply off to go on."),
+                       why, stop ? "" : ".", a && a->done ? a->done : _("nothing"), dir);
+        errs++;
+    }
+out:
+    free(dir);
+    free(ans);
+    return errs;
+}
+
+static void output_notes(struct tui *t, struct form *f, char **lines, int max, int *n)
+{
+    bool rot = t->path == K8TLS_PATH_ROTATE;
+    if (!rot)
+        tui_screen_warnings(t, K8TLS_SCR_OUTPUT, lines, max, n);
+    if (*n < max && t->bundle)
+        lines[(*n)++] = rot ? tui_fmt(_("%zu files will be written (the Secrets, the stores, the "
+                                        "CA, rotation.yaml, the restart task, NEXT-STEPS.md)."),
+                                      t->bundle->n)
+                            : tui_fmt(_("%zu files will be written (manifests, Secrets, the CA, "
+                                        "the stores, NEXT-STEPS.md)."),
+                                      t->bundle->n);
+    if (*n < max && f->f[O_APPLY].choice && t->kc) {
+        const struct k8tls_plan *p = rot ? tui_renew_plan(t) : t->plan;
+        const char *ns = p && p->cluster.namespace_ ? p->cluster.namespace_ : "?";
+        lines[(*n)++] = rot ? tui_fmt(_("Apply: the Secrets only, in namespace %s (the "
+                                        "K8ssandraCluster is not touched), after a check that the "
+                                        "live Secrets are where this phase starts."),
+                                      ns)
+                            : tui_fmt(_("Apply: namespace %s (from the Cluster step); the "
+                                        "datacenters' contexts get the Secrets too."),
+                                      ns);
+    }
+}
+
+const struct tui_screen tui_screen_output = {
+    .intro = N_("Where to write the bundle."),
+    .help = N_("The directory is written atomically: a temporary directory is filled, then "
+               "renamed into place. Keys, stores and Secrets are readable by you only. An "
+               "existing directory is replaced only after you confirm. The answers file "
+               "replays this session: k8tls-wizard --answers FILE --output DIR. Apply to a "
+               "cluster then sends the bundle with kubectl (server-side apply, field manager "
+               "k8tls-wizard) to the contexts chosen from the kubeconfig (Space selects; the "
+               "first is the control plane and gets the K8ssandraCluster; every one gets the "
+               "Secrets), showing each object's result; a server dry run stores nothing."),
+    .next_label = N_("Write"),
+    .define = output_define, .load = output_load, .sync = output_sync,
+    .store = output_store, .check = output_check, .notes = output_notes,
+};

@@ -1,0 +1,101 @@
+/* The Result screen: what was written (and applied), the rotation's next steps, NEXT-STEPS.md in
+ * a list. Calls rotation.c, the engine and text.c. */
+#include "config.h"
+#include "../tui_int.h"
+#include "k8tls/i18n.h"
+#include "k8tls/pki.h"
+#include "k8tls/secure.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct result_state {
+    struct tui_rows rows;           /* NEXT-STEPS.md */
+};
+
+static void result_fini(struct tui *t, void *priv)
+{
+    (void)t;
+    struct result_state *st = priv;
+    tui_rows_free(&st->rows);
+}
+
+static void result_build(struct tui *t, struct page *pg, int top, int bottom)
+{
+    (void)pg;
+    struct result_state *st = tui_screen_priv(t, K8TLS_SCR_RESULT);
+    if (!st)
+        return;
+    char *para[8];
+    int np = 0;
+    para[np++] = tui_fmt(_("Written: %s (%zu files; keys, stores and Secrets readable by you "
+                           "only)."),
+                         t->written_dir ? t->written_dir : "-", t->written_files);
+    if (t->answers_saved)
+        para[np++] = tui_fmt(_("Answers saved to %s (replay: k8tls-wizard --answers %s --output "
+                               "DIR)."),
+                             t->answers_saved, t->answers_saved);
+    const struct tui_applied *a = t->applied;
+    if (a && a->rc == 0)
+        para[np++] = a->dry_run ? tui_fmt(_("Server dry run in %s: %zu objects accepted, nothing "
+                                            "stored."),
+                                          a->contexts, a->n_done)
+                                : tui_fmt(_("Applied to %s: %zu objects (field manager "
+                                            "k8tls-wizard)."),
+                                          a->contexts, a->n_done);
+    else if (a)
+        para[np++] = tui_fmt(_("Apply to %s failed: %s. Applied: %s. Not applied: %s."),
+                             a->contexts, a->reason ? a->reason : "?",
+                             a->done ? a->done : _("nothing"), a->not_done ? a->not_done : "-");
+    int nr = tui_renew_result_lines(t, para + np, 8 - np);
+    np += nr;
+    if (!nr && !(a && a->rc == 0 && !a->dry_run))
+        para[np++] = tui_fmt(_("Apply it: kubectl apply -k %s   (the Secrets first, then the "
+                               "cluster)"),
+                             t->written_dir ? t->written_dir : "DIR");
+    /* word-wrapped, at most half the screen */
+    char *lines[16];
+    int n = 0;
+    for (int i = 0; i < np; i++) {
+        n += tui_wrap(para[i], COLS - 4, lines + n, 16 - n);
+        free(para[i]);
+    }
+    int maxl = (bottom - top) / 2;
+    if (n > maxl) {
+        for (int i = maxl; i < n; i++)
+            free(lines[i]);
+        n = maxl;
+    }
+    tui_add_label(t, 2, top, COLS - 4, n, (const char *const *)lines, n, K8TLS_ROLE_TEXT);
+    for (int i = 0; i < n; i++)
+        free(lines[i]);
+    const struct k8tls_artifact *doc = k8tls_bundle_find(t->bundle, "NEXT-STEPS.md");
+    for (size_t i = 0; !doc && t->bundle && i < t->bundle->n; i++)
+        if (t->bundle->v[i].kind == K8TLS_ART_DOC)
+            doc = &t->bundle->v[i];
+    if (doc) {
+        char *text = strndup((const char *)doc->data, doc->len);
+        tui_rows_free(&st->rows);
+        tui_rows_add_text(&st->rows, text ? text : "", COLS - 6, NULL, NULL);
+        free(text);
+        char *title = tui_fmt(_("Next steps (%s/%s)"), t->written_dir ? t->written_dir : ".",
+                              doc->path);
+        tui_add_list(t, 1, top + n + 1, COLS - 2, bottom - top - n - 1, title,
+                     (const char *const *)st->rows.v, (int)st->rows.n);
+        free(title);
+    }
+}
+
+const struct tui_screen tui_screen_result = {
+    .private_size = sizeof(struct result_state),
+    .fini = result_fini,
+    .help = N_("The bundle is written. Apply it with kubectl apply -k DIR, or keep it for a "
+               "pipeline; NEXT-STEPS.md in the directory says how to use nodetool over TLS and "
+               "how to roll the change out."),
+    .next_label = N_("Quit"),
+    .build = result_build,
+    .no_back = true,
+    .no_cancel = true,
+    .focus_next_first = true,
+};

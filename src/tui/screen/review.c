@@ -1,0 +1,501 @@
+/* The Review screen: one tab per file of the bundle, Secret values masked until `r` reveals the one
+ * under the cursor, the warnings (or the problems to fix) in the last tab, `d` for a diff against
+ * the cluster. Calls session.c (the bundle), keygen.c, kube.c (the diff), output.c (the contexts
+ * chosen there), the engine and text.c. */
+#include "config.h"
+#include "../tui_int.h"
+#include "k8tls/i18n.h"
+#include "k8tls/pki.h"
+#include "k8tls/secure.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct review_state {
+    int tab;
+    int line;
+    char **revealed;                /* "path\nkey" entries revealed */
+    size_t n_revealed;
+    unsigned epoch;                 /* the bundle_epoch they were revealed in */
+    struct tui_rows rows;           /* display rows of the current tab */
+    char **src_lines;               /* source lines of the current tab (for `r`) */
+    size_t n_src;
+    int list, tabbar, wait;         /* page items, or -1 */
+};
+
+static struct review_state *state(struct tui *t)
+{
+    return tui_screen_priv(t, K8TLS_SCR_REVIEW);
+}
+
+static void free_src(struct review_state *st)
+{
+    for (size_t i = 0; i < st->n_src; i++) {
+        if (st->src_lines[i])
+            k8tls_secure_wipe_str(st->src_lines[i]);
+        free(st->src_lines[i]);
+    }
+    free(st->src_lines);
+    st->src_lines = NULL;
+    st->n_src = 0;
+}
+
+static void forget_revealed(struct review_state *st)
+{
+    for (size_t i = 0; i < st->n_revealed; i++)
+        k8tls_secure_free_str(st->revealed[i]);
+    free(st->revealed);
+    st->revealed = NULL;
+    st->n_revealed = 0;
+}
+
+static void review_fini(struct tui *t, void *priv)
+{
+    (void)t;
+    struct review_state *st = priv;
+    forget_revealed(st);
+    tui_rows_free(&st->rows);
+    free_src(st);
+}
+
+/* a bundle dropped since (a new plan, another path): nothing of it stays revealed */
+static void follow_bundle(struct tui *t, struct review_state *st)
+{
+    if (st->epoch == t->bundle_epoch)
+        return;
+    st->epoch = t->bundle_epoch;
+    forget_revealed(st);
+    tui_rows_free(&st->rows);
+    free_src(st);
+}
+
+/* ---- tabs ------------------------------------------------------------------------------- */
+
+struct tab {
+    int art;            /* artifact index, or -1: the problems and warnings */
+    char *title;
+};
+
+static bool tab_kind(enum k8tls_artifact_kind k)
+{
+    return k == K8TLS_ART_CLUSTER || k == K8TLS_ART_SECRET || k == K8TLS_ART_NAMESPACE ||
+           k == K8TLS_ART_DOC;
+}
+
+static int tabs_of(struct tui *t, struct tab *v, int max)
+{
+    int n = 0;
+    if (t->bundle) {
+        /* the manifest first, then the Secrets, the namespace, NEXT-STEPS */
+        static const enum k8tls_artifact_kind order[] = {K8TLS_ART_CLUSTER, K8TLS_ART_SECRET,
+                                                         K8TLS_ART_NAMESPACE, K8TLS_ART_DOC};
+        for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
+            for (size_t i = 0; i < t->bundle->n && n < max - 1; i++) {
+                const struct k8tls_artifact *a = &t->bundle->v[i];
+                if (a->kind != order[o] || !tab_kind(a->kind))
+                    continue;
+                v[n].art = (int)i;
+                if (a->kind == K8TLS_ART_SECRET && a->k8s_name)
+                    v[n].title = tui_fmt(_("Secret %s"), a->k8s_name);
+                else if (a->kind == K8TLS_ART_CLUSTER)
+                    v[n].title = tui_fmt("%s", _("manifest"));
+                else if (a->kind == K8TLS_ART_NAMESPACE)
+                    v[n].title = tui_fmt("%s", _("namespace"));
+                else {
+                    const char *b = strrchr(a->path, '/');
+                    v[n].title = tui_fmt("%s", b ? b + 1 : a->path);
+                }
+                n++;
+            }
+    }
+    size_t errs = k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR);
+    size_t warns = t->review_diags.n - errs;
+    size_t changes = t->bundle ? t->bundle->n_changes : 0;
+    v[n].art = -1;
+    if (errs)
+        v[n].title = tui_fmt(_("Problems (%zu)"), errs);
+    else
+        v[n].title = tui_fmt(_("Warnings (%zu)"), warns + changes);
+    n++;
+    return n;
+}
+
+static void free_tabs(struct tab *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(v[i].title);
+}
+
+/* ---- rows of the current tab ---------------------------------------------------------- */
+
+struct reveal_ctx {
+    struct review_state *st;
+    const char *path;
+};
+
+static bool is_revealed(struct review_state *st, const char *path, const char *key)
+{
+    for (size_t i = 0; i < st->n_revealed; i++) {
+        const char *r = st->revealed[i];
+        size_t pl = strlen(path);
+        if (strncmp(r, path, pl) == 0 && r[pl] == '\n' && strcmp(r + pl + 1, key) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool reveal_cb(void *ud, const char *key)
+{
+    struct reveal_ctx *c = ud;
+    return is_revealed(c->st, c->path, key);
+}
+
+static void toggle_reveal(struct review_state *st, const char *path, const char *key)
+{
+    size_t pl = strlen(path);
+    for (size_t i = 0; i < st->n_revealed; i++) {
+        const char *r = st->revealed[i];
+        if (strncmp(r, path, pl) == 0 && r[pl] == '\n' && strcmp(r + pl + 1, key) == 0) {
+            k8tls_secure_free_str(st->revealed[i]);
+            st->revealed[i] = st->revealed[--st->n_revealed];
+            return;
+        }
+    }
+    char **v = realloc(st->revealed, (st->n_revealed + 1) * sizeof *v);
+    if (!v)
+        return;
+    st->revealed = v;
+    v[st->n_revealed++] = tui_fmt("%s\n%s", path, key);
+}
+
+static void make_rows(struct tui *t, struct review_state *st, const struct tab *tab, int width)
+{
+    tui_rows_free(&st->rows);
+    free_src(st);
+    if (tab->art >= 0) {
+        const struct k8tls_artifact *a = &t->bundle->v[tab->art];
+        struct reveal_ctx c = {st, a->path};
+        char *text = k8tls_artifact_preview(a, reveal_cb, &c);
+        tui_rows_add_text(&st->rows, text ? text : "", width, &st->src_lines, &st->n_src);
+        if (text) {
+            k8tls_secure_wipe_str(text);
+            free(text);
+        }
+        return;
+    }
+    size_t errs = k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR);
+    if (errs) {
+        tui_rows_add_wrapped(&st->rows, _("These problems must be fixed before anything is written (Esc "
+                              "goes back to the steps):"),
+                         width);
+    }
+    for (size_t i = 0; i < t->review_diags.n; i++) {
+        const struct k8tls_diag *g = &t->review_diags.v[i];
+        if (errs && g->sev != K8TLS_SEV_ERROR)
+            continue;
+        enum k8tls_screen s = k8tls_flow_screen_of_path(g->path);
+        char *line;
+        const char *what = g->sev == K8TLS_SEV_ERROR ? _("Error")
+                           : g->sev == K8TLS_SEV_WARNING ? _("Warning")
+                                                         : _("Note");
+        /* the step says where to fix it; a file is named when it is not the answers file */
+        char *where = NULL;
+        bool other_file = g->file && !(t->plan->source_file &&
+                                       strcmp(g->file, t->plan->source_file) == 0);
+        if (other_file && g->line > 0)
+            where = tui_fmt("%s:%d: ", g->file, g->line);
+        else if (other_file)
+            where = tui_fmt("%s: ", g->file);
+        if (s != K8TLS_SCR_COUNT)
+            line = tui_fmt("- %s (%s): %s%s", what, _(k8tls_flow_screen_title(s)),
+                           where ? where : "", g->msg);
+        else
+            line = tui_fmt("- %s: %s%s", what, where ? where : "", g->msg);
+        free(where);
+        tui_rows_add_wrapped(&st->rows, line, width);
+        free(line);
+    }
+    for (size_t i = 0; !errs && t->bundle && i < t->bundle->n_changes; i++) {
+        const struct k8tls_change *c = &t->bundle->changes[i];
+        const char *what = c->what == K8TLS_CHANGE_ADDED      ? _("added")
+                           : c->what == K8TLS_CHANGE_REPLACED ? _("replaced")
+                           : c->what == K8TLS_CHANGE_MIGRATED ? _("migrated")
+                                                              : _("removed");
+        char *line = tui_fmt(_("- Manifest change: %s %s"), what, c->path);
+        tui_rows_add_wrapped(&st->rows, line, width);
+        free(line);
+    }
+    if (st->rows.n == 0)
+        tui_rows_add_text(&st->rows, _("No warnings."), width, NULL, NULL);
+}
+
+/* The Secret data key of a source line: the entry under data:/stringData: that holds it. */
+static char *key_at(struct review_state *st, size_t line)
+{
+    if (line >= st->n_src || !st->src_lines[line])
+        return NULL;
+    size_t entry = (size_t)-1;
+    size_t best = (size_t)-1;
+    for (size_t i = line + 1; i-- > 0;) {
+        const char *l = st->src_lines[i];
+        if (!l)
+            return NULL;
+        size_t ind = strspn(l, " ");
+        if (l[ind] == '\0')
+            continue;
+        if (ind == 0) {
+            if (entry == (size_t)-1 || i == line)
+                return NULL;
+            if (strncmp(l, "data:", 5) != 0 && strncmp(l, "stringData:", 11) != 0)
+                return NULL;
+            const char *e = st->src_lines[entry] + strspn(st->src_lines[entry], " ");
+            size_t kl = strcspn(e, ":");
+            if (kl >= 2 && (e[0] == '"' || e[0] == '\'') && e[kl - 1] == e[0])
+                return strndup(e + 1, kl - 2);
+            return strndup(e, kl);
+        }
+        if (ind < best) {
+            best = ind;
+            entry = i;
+        }
+    }
+    return NULL;
+}
+
+/* ---- the Review page -------------------------------------------------------------------- */
+
+static void tabbar_text(struct review_state *st, const struct tab *tabs, int n, char *out,
+                        size_t cap)
+{
+    /* the current tab in brackets with as many neighbours as fit; "<" / ">" when more are
+     * hidden on that side */
+    int cur = st->tab < n ? st->tab : 0;
+    int room = COLS - 8;
+    int lo = cur, hi = cur;
+    int width = (int)strlen(tabs[cur].title) + 6;
+    for (bool grew = true; grew;) {
+        grew = false;
+        if (hi + 1 < n && width + (int)strlen(tabs[hi + 1].title) + 5 <= room) {
+            width += (int)strlen(tabs[++hi].title) + 5;
+            grew = true;
+        }
+        if (lo > 0 && width + (int)strlen(tabs[lo - 1].title) + 5 <= room) {
+            width += (int)strlen(tabs[--lo].title) + 5;
+            grew = true;
+        }
+    }
+    size_t len = 0;
+    out[0] = '\0';
+    if (lo > 0)
+        len += (size_t)snprintf(out + len, cap - len, "< ");
+    for (int i = lo; i <= hi && len < cap; i++) {
+        int w = snprintf(out + len, cap - len, i == cur ? "[%d %s]  " : " %d %s   ", i + 1,
+                         tabs[i].title);
+        if (w < 0 || (size_t)w >= cap - len)
+            break;
+        len += (size_t)w;
+    }
+    if (hi < n - 1 && len < cap)
+        snprintf(out + len, cap - len, ">");
+}
+
+static void review_build(struct tui *t, struct page *pg, int top, int bottom)
+{
+    struct review_state *st = state(t);
+    if (!st)
+        return;
+    follow_bundle(t, st);
+    st->list = st->tabbar = st->wait = -1;
+    tui_keygen_ensure(t->kg, t->plan);
+    enum kg_state ks = tui_keygen_state(t->kg, NULL, NULL, NULL, 0);
+    if (ks == KG_RUNNING) {
+        char *p = tui_progress_text(t);
+        const char *v[3] = {_("The keys are still being generated; the files appear here as soon "
+                              "as they are ready."),
+                            "", p};
+        st->wait = tui_add_label(t, 2, top + 1, COLS - 4, 3, v, 3, K8TLS_ROLE_TEXT);
+        free(p);
+        return;
+    }
+    tui_bundle_build(t);
+    if (ks == KG_FAILED && !t->review_diags.n)
+        tui_diags_merge(&t->review_diags, tui_keygen_diags(t->kg));
+    struct tab tabs[32];
+    int n = tabs_of(t, tabs, 32);
+    if (st->tab >= n)
+        st->tab = n - 1;
+    if (st->tab < 0)
+        st->tab = 0;
+    /* with problems, open on the problems */
+    if (k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR) > 0)
+        st->tab = n - 1;
+    char bar[1024];
+    tabbar_text(st, tabs, n, bar, sizeof bar);
+    const char *v[1] = {bar};
+    st->tabbar = tui_add_label(t, 1, top, COLS - 2, 1, v, 1, K8TLS_ROLE_TEXT);
+    int h = bottom - top - 2;
+    int w = COLS - 2;
+    make_rows(t, st, &tabs[st->tab], w - 4);
+    const struct tab *cur = &tabs[st->tab];
+    char *title = cur->art >= 0 ? tui_fmt("%s", t->bundle->v[cur->art].path)
+                                : tui_fmt("%s", cur->title);
+    st->list = tui_add_list(t, 1, top + 1, w, h, title, (const char *const *)st->rows.v,
+                          (int)st->rows.n);
+    free(title);
+    if (st->list >= 0 && st->line > 0 && (size_t)st->line < st->rows.n)
+        setCDKScrollCurrentItem((CDKSCROLL *)pg->it[st->list].obj, st->line);
+    const char *hint[1] = {_("r: reveal or hide the value under the cursor  d: diff against the "
+                             "cluster  Left/Right: other files  Up/Down: scroll")};
+    tui_add_label(t, 2, bottom, COLS - 4, 1, hint, 1, K8TLS_ROLE_TEXT);
+    free_tabs(tabs, n);
+    (void)pg;
+}
+
+static void review_tick(struct tui *t, struct page *pg)
+{
+    (void)pg;
+    struct review_state *st = state(t);
+    if (!st || st->wait < 0)
+        return;
+    enum kg_state ks = tui_keygen_state(t->kg, NULL, NULL, NULL, 0);
+    if (ks != KG_RUNNING) {
+        free(t->status);
+        t->status = NULL;
+        t->rebuild = true;
+        return;
+    }
+    char *p = tui_progress_text(t);
+    const char *v[3] = {_("The keys are still being generated; the files appear here as soon as "
+                          "they are ready."),
+                        "", p};
+    tui_set_label(t, st->wait, v, 3, K8TLS_ROLE_TEXT);
+    free(p);
+}
+
+static int review_key(struct tui *t, struct page *pg, int k)
+{
+    struct review_state *st = state(t);
+    if (!st)
+        return 0;
+    if ((k == 'd' || k == 'D') && st->list >= 0) {
+        /* kubectl diff --server-side against the contexts chosen on Output (or the current one) */
+        if (!t->bundle) {
+            tui_set_status(t, "%s", _("Nothing to compare yet: the bundle is not ready."));
+            t->rebuild = true;
+            return 1;
+        }
+        const char *ctx[64];
+        size_t n = tui_output_contexts(t, ctx, 64);
+        tui_kube_diff(t, ctx, n);
+        return 1;
+    }
+    if (st->list < 0 || pg->focus != st->list)
+        return 0;
+    struct tab tabs[32];
+    int n = tabs_of(t, tabs, 32);
+    free_tabs(tabs, n);
+    CDKSCROLL *sc = (CDKSCROLL *)pg->it[st->list].obj;
+    if (k == KEY_LEFT || k == KEY_RIGHT || k == '[' || k == ']' || (k >= '1' && k <= '9')) {
+        int nt = st->tab;
+        if (k == KEY_LEFT || k == '[')
+            nt = (nt + n - 1) % n;
+        else if (k == KEY_RIGHT || k == ']')
+            nt = (nt + 1) % n;
+        else if (k - '1' < n)
+            nt = k - '1';
+        if (nt != st->tab) {
+            st->tab = nt;
+            st->line = 0;
+            t->rebuild = true;
+        }
+        return 1;
+    }
+    if (k == 'r' || k == 'R') {
+        int row = getCDKScrollCurrentItem(sc);
+        tabs_of(t, tabs, 32);
+        const struct tab *cur = &tabs[st->tab];
+        char *key = NULL;
+        if (cur->art >= 0 && row >= 0 && (size_t)row < st->rows.n)
+            key = key_at(st, (size_t)st->rows.src[row]);
+        if (key) {
+            toggle_reveal(st, t->bundle->v[cur->art].path, key);
+            free(t->status);
+            t->status = NULL;
+            /* keep the cursor on the same source line */
+            int src = st->rows.src[row];
+            make_rows(t, st, cur, pg->it[st->list].width - 6);
+            int nr = 0;
+            for (size_t i = 0; i < st->rows.n; i++)
+                if (st->rows.src[i] == src) {
+                    nr = (int)i;
+                    break;
+                }
+            st->line = nr;
+            t->rebuild = true;
+            free(key);
+        } else {
+            tui_set_status(t, "%s", _("Nothing to reveal here: move the cursor to a value under "
+                                      "data: in a Secret."));
+            st->line = row;
+            t->rebuild = true;
+        }
+        free_tabs(tabs, n);
+        return 1;
+    }
+    if (k == KEY_UP || k == KEY_DOWN || k == KEY_PPAGE || k == KEY_NPAGE || k == KEY_HOME ||
+        k == KEY_END) {
+        InjectObj(pg->it[st->list].obj, (chtype)k);
+        st->line = getCDKScrollCurrentItem(sc);
+        return 1;
+    }
+    return 0;
+}
+
+static int review_check(struct tui *t, struct form *f)
+{
+    (void)f;
+    if (tui_keygen_state(t->kg, NULL, NULL, NULL, 0) == KG_RUNNING) {
+        tui_set_status(t, "%s", _("The keys are not ready yet: a moment, please."));
+        t->rebuild = true;
+        return 1;
+    }
+    if (!t->bundle || k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR) > 0) {
+        tui_set_status(t, "%s", _("Fix the problems listed first (Esc goes back to the steps)."));
+        t->rebuild = true;
+        return 1;
+    }
+    return 0;
+}
+
+static void review_notes(struct tui *t, struct form *f, char **lines, int max, int *n)
+{
+    (void)f;
+    if (!t->bundle || *n >= max)
+        return;
+    size_t w = k8tls_diags_count(&t->review_diags, K8TLS_SEV_WARNING);
+    if (w) {
+        char *m = tui_fmt(_("Warnings: %zu (the last tab lists them)."), w);
+        lines[(*n)++] = tui_fmt("!W%s", m); /* "!W": the notes show it as a warning */
+        free(m);
+    }
+}
+
+const struct tui_screen tui_screen_review = {
+    .private_size = sizeof(struct review_state),
+    .fini = review_fini,
+    .help = N_("Every file the bundle holds: the K8ssandraCluster manifest, each Secret and "
+               "NEXT-STEPS.md, one tab each (Left/Right or 1-9). Secret values are masked: move "
+               "the cursor to one and press r to reveal it, r again to hide it. The last tab "
+               "lists the warnings (or the problems to fix). Nothing is written yet. d runs "
+               "kubectl diff --server-side against the contexts chosen on the Output step (else "
+               "the kubeconfig's current context) and shows what would change, Secret values "
+               "masked."),
+    .bar_keys = N_("r: reveal  d: diff "),
+    .build = review_build,
+    .key = review_key,
+    .tick = review_tick,
+    .check = review_check,
+    .notes = review_notes,
+};
+
