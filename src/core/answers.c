@@ -17,9 +17,10 @@
 
 /* ---- loading --------------------------------------------------------------------------- */
 
-struct given {
+/* A password field given in the file, and the key path it was given at. */
+struct pw_given {
     const void *field;
-    char *path;   /* passwords: the key path it was given at */
+    char path[PATH_MAX_LEN];
 };
 
 struct ld {
@@ -27,8 +28,12 @@ struct ld {
     yaml_document_t *doc;
     struct k8tls_plan *p;
     struct k8tls_diags *d;
-    struct given *given;
+    /* the fields given in the file; every byte of it is written before use, so that it never
+     * holds what a freed buffer of libyaml held (the file's passwords) */
+    const void **given;
     size_t n_given, cap_given;
+    struct pw_given pw[16];
+    size_t n_pw;
 };
 
 static void diag_at(struct ld *l, const yaml_node_t *n, const char *path, const char *fmt, ...)
@@ -192,27 +197,40 @@ static void number_out_of_range(struct ld *l, const yaml_node_t *v, const char *
 /* Fields given in this file: a password may be given at two keys (stores.X.keystorePassword and
  * stores.X.import.keystorePassword), once only; encryption.medusa.enabled has a default that
  * depends on whether it is given. */
-static const char *given_as(struct ld *l, const void *field)
+static bool given(struct ld *l, const void *field)
 {
     for (size_t i = 0; i < l->n_given; i++)
-        if (l->given[i].field == field)
-            return l->given[i].path ? l->given[i].path : "";
-    return NULL;
+        if (l->given[i] == field)
+            return true;
+    return false;
 }
 
-static void mark_given(struct ld *l, const void *field, const char *path)
+static void mark_given(struct ld *l, const void *field)
 {
     if (l->n_given == l->cap_given) {
         size_t cap = l->cap_given ? 2 * l->cap_given : 64;
-        struct given *g = realloc(l->given, cap * sizeof *g);
+        const void **g = realloc(l->given, cap * sizeof *g);
         if (!g)
             return;
+        memset(g + l->cap_given, 0, (cap - l->cap_given) * sizeof *g);
         l->given = g;
         l->cap_given = cap;
     }
-    l->given[l->n_given].field = field;
-    l->given[l->n_given].path = path ? strdup(path) : NULL;
-    l->n_given++;
+    l->given[l->n_given++] = field;
+}
+
+/* The key path a password field was first given at (NULL: not given yet); records it. */
+static const char *password_given(struct ld *l, const void *field, const char *path)
+{
+    for (size_t i = 0; i < l->n_pw; i++)
+        if (l->pw[i].field == field)
+            return l->pw[i].path;
+    if (l->n_pw < sizeof l->pw / sizeof l->pw[0]) {
+        l->pw[l->n_pw].field = field;
+        snprintf(l->pw[l->n_pw].path, sizeof l->pw[l->n_pw].path, "%s", path);
+        l->n_pw++;
+    }
+    return NULL;
 }
 
 static void load_str(struct ld *l, const yaml_node_t *v, const char *path, char **dst)
@@ -267,12 +285,11 @@ static bool load_enum(struct ld *l, const yaml_node_t *v, const char *path,
 static void load_password(struct ld *l, const yaml_node_t *v, const char *path,
                           struct k8tls_password *pw)
 {
-    const char *first = given_as(l, pw);
+    const char *first = password_given(l, pw, path);
     if (first) {
         diag_at(l, v, path, _("this password is also given as %s: give it once"), first);
         return;
     }
-    mark_given(l, pw, path);
     if (k8tls_yaml_is_null(v)) {
         k8tls_secure_free_str(pw->ref);
         pw->ref = NULL;
@@ -389,8 +406,7 @@ static void load_row(struct ld *l, const yaml_node_t *v, const char *path,
     char sh[80];
     void *f = (char *)base + r->off;
     int val;
-    if (r->type != K8TLS_KT_PASSWORD)
-        mark_given(l, f, NULL);
+    mark_given(l, f);
     switch (r->type) {
     case K8TLS_KT_STR:
         load_str(l, v, path, f);
@@ -457,7 +473,7 @@ static void load_table(struct ld *l, const yaml_node_t *map, const char *path,
         if (v)
             load_row(l, v, sub, r, parent, base);
         if (r->hook == K8TLS_HOOK_MEDUSA_DEFAULT &&
-            !given_as(l, &l->p->encryption.medusa.enabled)) {
+            !given(l, &l->p->encryption.medusa.enabled)) {
             /* encryption.medusa.enabled defaults to true when client encryption is on; without
              * client encryption there is nothing to encrypt Medusa's connection with */
             l->p->encryption.medusa.enabled = l->p->encryption.client.enabled;
@@ -496,10 +512,8 @@ struct k8tls_plan *k8tls_answers_load_buf(const char *name, const char *buf, siz
                         "%s", e.msg);
         return p;
     }
-    struct ld l = {name, &doc, p, d, NULL, 0, 0};
+    struct ld l = {.file = name, .doc = &doc, .p = p, .d = d};
     load_root(&l, yaml_document_get_root_node(&doc));
-    for (size_t i = 0; i < l.n_given; i++)
-        free(l.given[i].path);
     free(l.given);
     yaml_document_delete(&doc);
     return p;
