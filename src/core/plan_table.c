@@ -248,10 +248,61 @@ static const struct k8tls_key medusa_table[] = {
      .shown = medusa_import_shown},
     END};
 
+#define TS(f) offsetof(struct k8tls_tls_surface, f)
+#define SURFACE_ENABLED(what)                                                                    \
+    {.name = "enabled", .type = K8TLS_KT_BOOL, .off = TS(enabled), .dflt_int = 0, .label = what}
+#define SURFACE_SECRET(key, field, dflt, what)                                                   \
+    {.name = key, .type = K8TLS_KT_STR, .off = TS(field), .dflt_str = dflt,                      \
+     .check = K8TLS_CHECK_SUBDOMAIN, .label = what}
+
+static const struct k8tls_key mgmt_api_table[] = {
+    SURFACE_ENABLED(N_("Management API TLS")),
+    SURFACE_SECRET("serverSecretName", server_secret_name, "mgmt-api-server-tls",
+                   N_("Server certificate Secret")),
+    SURFACE_SECRET("clientSecretName", client_secret_name, "mgmt-api-client-tls",
+                   N_("Client certificate Secret")),
+    END};
+
+static const struct k8tls_key reaper_tls_table[] = {
+    SURFACE_ENABLED(N_("Reaper API TLS")),
+    SURFACE_SECRET("serverSecretName", server_secret_name, "reaper-api-server-stores",
+                   N_("Server stores Secret")),
+    SURFACE_SECRET("clientSecretName", client_secret_name, "reaper-api-client-tls",
+                   N_("Client certificate Secret")),
+    SURFACE_SECRET("managementSecretName", management_secret_name, "reaper-mgmt-api-stores",
+                   N_("Management API stores Secret")),
+    END};
+
+static const struct k8tls_key medusa_grpc_table[] = {
+    SURFACE_ENABLED(N_("Medusa gRPC TLS")),
+    SURFACE_SECRET("serverSecretName", server_secret_name, "medusa-grpc-server-tls",
+                   N_("Server certificate Secret")),
+    SURFACE_SECRET("clientSecretName", client_secret_name, "medusa-grpc-client-tls",
+                   N_("Client certificate Secret")),
+    END};
+
 static const struct k8tls_key encryption_table[] = {
     {.name = "internode", .type = K8TLS_KT_GROUP, .flags = K8TLS_KF_FLOW, .sub = internode_table},
     {.name = "client", .type = K8TLS_KT_GROUP, .flags = K8TLS_KF_FLOW, .sub = client_table},
     {.name = "medusa", .type = K8TLS_KT_GROUP, .sub = medusa_table},
+    {.name = "managementApi", .type = K8TLS_KT_GROUP, .off = P(encryption.management_api),
+     .flags = K8TLS_KF_FLOW | K8TLS_KF_TEMPLATE, .sub = mgmt_api_table,
+     .label = N_("Management API TLS"),
+     .help = N_("managementApi: TLS for the Management API of each Cassandra pod (enabled: false =\n"
+                "off); serverSecretName, clientSecretName: the Secrets of its server and client\n"
+                "certificates (DNS-1123 names).")},
+    {.name = "reaper", .type = K8TLS_KT_GROUP, .off = P(encryption.reaper),
+     .flags = K8TLS_KF_FLOW | K8TLS_KF_TEMPLATE, .sub = reaper_tls_table,
+     .label = N_("Reaper API TLS"),
+     .help = N_("reaper: TLS for Reaper's API (enabled: false = off); serverSecretName: its server\n"
+                "stores, clientSecretName: its client certificate, managementSecretName: the stores\n"
+                "Reaper uses to reach the Management API (DNS-1123 names).")},
+    {.name = "medusaGrpc", .type = K8TLS_KT_GROUP, .off = P(encryption.medusa_grpc),
+     .flags = K8TLS_KF_FLOW | K8TLS_KF_TEMPLATE, .sub = medusa_grpc_table,
+     .label = N_("Medusa gRPC TLS"),
+     .help = N_("medusaGrpc: TLS for Medusa's gRPC service in each Cassandra pod (enabled: false =\n"
+                "off); serverSecretName, clientSecretName: the Secrets of its server and client\n"
+                "certificates (DNS-1123 names).")},
     END};
 
 #define SK(f) offsetof(struct k8tls_secret_keys, f)

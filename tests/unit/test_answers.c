@@ -772,6 +772,55 @@ START_TEST(test_a_key_path_finds_its_row_and_its_field)
 }
 END_TEST
 
+START_TEST(test_the_tls_surface_keys_are_off_by_default_validated_and_documented)
+{
+    struct k8tls_plan *p = k8tls_plan_new_defaults();
+    ck_assert(!p->encryption.management_api.enabled);
+    ck_assert(!p->encryption.reaper.enabled);
+    ck_assert(!p->encryption.medusa_grpc.enabled);
+    ck_assert_str_eq(p->encryption.management_api.server_secret_name, "mgmt-api-server-tls");
+    ck_assert_str_eq(p->encryption.reaper.management_secret_name, "reaper-mgmt-api-stores");
+    ck_assert_str_eq(p->encryption.medusa_grpc.client_secret_name, "medusa-grpc-client-tls");
+    char *t = emit(p, K8TLS_EMIT_COMMENTS);
+    ck_assert_ptr_nonnull(strstr(t, "\n  managementApi: {enabled: false, serverSecretName: "
+                                    "mgmt-api-server-tls, clientSecretName: mgmt-api-client-tls}\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\n  reaper: {enabled: false, serverSecretName: "
+                                    "reaper-api-server-stores, clientSecretName: "
+                                    "reaper-api-client-tls, managementSecretName: "
+                                    "reaper-mgmt-api-stores}\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\n  medusaGrpc: {enabled: false, serverSecretName: "
+                                    "medusa-grpc-server-tls, clientSecretName: "
+                                    "medusa-grpc-client-tls}\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\n# managementApi: TLS for the Management API"));
+    ck_assert_ptr_nonnull(strstr(t, "\n# medusaGrpc: TLS for Medusa's gRPC"));
+    free(t);
+    k8tls_plan_free(p);
+
+    struct k8tls_diags d;
+    p = load("apiVersion: k8tls-wizard/v1\n"
+             "encryption:\n"
+             "  managementApi: {enabled: on, serverSecretName: mgmt}\n"
+             "  reaper: {enabled: true, managementSecretName: Reaper_Stores, extra: 1}\n"
+             "  medusaGrpc: {enabled: true, clientSecretName: grpc-client}\n",
+             &d);
+    ck_assert_uint_eq(d.n, 2);
+    expect(&d, "encryption.managementApi.enabled", 3, 28, "expected true or false, found 'on'");
+    expect(&d, "encryption.reaper.extra", 4, 64, "unknown key; expected one of: enabled, "
+           "serverSecretName, clientSecretName, managementSecretName");
+    ck_assert_str_eq(p->encryption.management_api.server_secret_name, "mgmt");
+    ck_assert(p->encryption.reaper.enabled);
+    ck_assert(p->encryption.medusa_grpc.enabled);
+    ck_assert_str_eq(p->encryption.medusa_grpc.client_secret_name, "grpc-client");
+    k8tls_diags_free(&d);
+    k8tls_diags_init(&d);
+    ck_assert_uint_eq(k8tls_plan_validate(p, &d), 1);
+    expect(&d, "encryption.reaper.managementSecretName", 4, 49,
+           "'Reaper_Stores' is not a DNS-1123 subdomain");
+    k8tls_diags_free(&d);
+    k8tls_plan_free(p);
+}
+END_TEST
+
 static Suite *answers_suite(void)
 {
     Suite *s = suite_create("answers");
@@ -800,6 +849,7 @@ static Suite *answers_suite(void)
     tcase_add_test(tc, test_mutated_and_random_input_never_crashes);
     tcase_add_test(tc, test_every_key_of_the_schema_is_written_and_read_back);
     tcase_add_test(tc, test_a_key_path_finds_its_row_and_its_field);
+    tcase_add_test(tc, test_the_tls_surface_keys_are_off_by_default_validated_and_documented);
     suite_add_tcase(s, tc);
     return s;
 }
