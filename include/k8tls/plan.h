@@ -69,6 +69,14 @@ struct k8tls_store_set {
     struct k8tls_password truststore_password;
 };
 
+/* A TLS surface that the plan can describe before the manifest and the PKI use it: off by default,
+ * named by its Secrets (DNS-1123 subdomains). management_secret_name is Reaper's only. */
+struct k8tls_tls_surface {
+    bool enabled;
+    char *server_secret_name, *client_secret_name;
+    char *management_secret_name;
+};
+
 struct k8tls_plan {
     /* where it came from: the answers file path (NULL for defaults); relative paths in the
      * plan resolve against its directory */
@@ -96,6 +104,8 @@ struct k8tls_plan {
             char *secret_name;
             char *import_ca, *import_cert, *import_key;  /* import: PEM paths */
         } medusa;
+        /* the Management API, Reaper's API, Medusa's gRPC: described, not used yet */
+        struct k8tls_tls_surface management_api, reaper, medusa_grpc;
     } encryption;
 
     struct {

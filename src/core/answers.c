@@ -3,6 +3,7 @@
  * libyaml, one top-level section per emitter run so that comments can sit between sections. */
 #include "config.h"
 #include "k8tls/answers.h"
+#include "k8tls/plan_table.h"
 #include "k8tls/yamlutil.h"
 #include "k8tls/secure.h"
 #include "k8tls/i18n.h"
@@ -14,16 +15,27 @@
 #include <string.h>
 #include <unistd.h>
 
-#define API_VERSION "k8tls-wizard/v1"
 #define PATH_MAX_LEN 256
 
 /* ---- loading --------------------------------------------------------------------------- */
+
+/* A password field given in the file, and the key path it was given at. */
+struct pw_given {
+    const void *field;
+    char path[PATH_MAX_LEN];
+};
 
 struct ld {
     const char *file;
     yaml_document_t *doc;
     struct k8tls_plan *p;
     struct k8tls_diags *d;
+    /* the fields given in the file; every byte of it is written before use, so that it never
+     * holds what a freed buffer of libyaml held (the file's passwords) */
+    const void **given;
+    size_t n_given, cap_given;
+    struct pw_given pw[16];
+    size_t n_pw;
 };
 
 static void diag_at(struct ld *l, const yaml_node_t *n, const char *path, const char *fmt, ...)
@@ -39,12 +51,16 @@ static void diag_at(struct ld *l, const yaml_node_t *n, const char *path, const 
     k8tls_diags_add(l->d, K8TLS_SEV_ERROR, l->file, at.line, at.col, path, "%s", msg);
 }
 
-static void join(char *out, const char *path, const char *key)
+/* path.key into out (PATH_MAX_LEN); key paths are short, a longer one is cut. Returns false
+ * when it was cut. */
+static bool join(char *out, const char *path, const char *key)
 {
+    int n;
     if (path && *path)
-        snprintf(out, PATH_MAX_LEN, "%s.%s", path, key);
+        n = snprintf(out, PATH_MAX_LEN, "%s.%s", path, key);
     else
-        snprintf(out, PATH_MAX_LEN, "%s", key);
+        n = snprintf(out, PATH_MAX_LEN, "%s", key);
+    return n >= 0 && n < PATH_MAX_LEN;
 }
 
 static void list_names(char *out, size_t len, const char *const *names)
@@ -54,6 +70,26 @@ static void list_names(char *out, size_t len, const char *const *names)
         size_t n = strlen(out);
         snprintf(out + n, len - n, "%s%s", i ? ", " : "", names[i]);
     }
+}
+
+/* The keys of a table, as check_map lists them. */
+static void list_keys(char *out, size_t len, const struct k8tls_key *t)
+{
+    out[0] = '\0';
+    for (size_t i = 0, k = 0; t[i].name; i++) {
+        if (t[i].flags & K8TLS_KF_HIDDEN)
+            continue;
+        size_t n = strlen(out);
+        snprintf(out + n, len - n, "%s%s", k++ ? ", " : "", t[i].name);
+    }
+}
+
+static bool table_has(const struct k8tls_key *t, const char *key)
+{
+    for (size_t i = 0; t[i].name; i++)
+        if (!(t[i].flags & K8TLS_KF_HIDDEN) && strcmp(t[i].name, key) == 0)
+            return true;
+    return false;
 }
 
 /* Text of a scalar for a message: bounded, so that hostile input cannot flood the terminal. */
@@ -80,10 +116,10 @@ static void record(struct ld *l, const char *path, const yaml_node_t *n)
     k8tls_plan_set_pos(l->p, path, k8tls_yaml_pos(n));
 }
 
-/* A mapping whose keys must come from allowed. Null (an empty value) is taken as "nothing
+/* A mapping whose keys must be the keys of table t. Null (an empty value) is taken as "nothing
  * given". Reports non-mappings, unknown and duplicate keys. Returns true when n is a mapping. */
 static bool check_map(struct ld *l, const yaml_node_t *n, const char *path,
-                      const char *const *allowed)
+                      const struct k8tls_key *t)
 {
     char sub[PATH_MAX_LEN], names[512], sh[80];
     if (!n || k8tls_yaml_is_null(n))
@@ -102,13 +138,9 @@ static bool check_map(struct ld *l, const yaml_node_t *n, const char *path,
                     k8tls_yaml_kind_name(k));
             continue;
         }
-        bool known = false;
-        for (size_t j = 0; allowed[j]; j++)
-            if (strcmp(allowed[j], ks) == 0)
-                known = true;
         join(sub, path, shown(k, sh, sizeof sh));
-        if (!known) {
-            list_names(names, sizeof names, allowed);
+        if (!table_has(t, ks)) {
+            list_keys(names, sizeof names, t);
             diag_at(l, k, sub, _("unknown key; expected one of: %s"), names);
             continue;
         }
@@ -148,35 +180,20 @@ static bool scalar_ok(struct ld *l, const yaml_node_t *v, const char *path, cons
     return true;
 }
 
-static void get_str(struct ld *l, const yaml_node_t *map, const char *path, const char *key,
-                    char **dst)
+/* Text that is not a whole number. */
+static void bad_number(struct ld *l, const yaml_node_t *v, const char *path)
 {
-    char sub[PATH_MAX_LEN];
-    yaml_node_t *v = field(l, map, path, key, sub);
-    if (!v)
-        return;
-    const char *s = "";
-    if (!k8tls_yaml_is_null(v)) {
-        if (!scalar_ok(l, v, sub, _("a text value")))
-            return;
-        s = k8tls_yaml_scalar(v);
-    }
-    char *c = strdup(s);
-    if (!c)
-        return;
-    free(*dst);
-    *dst = c;
+    char sh[80];
+    diag_at(l, v, path, _("expected a whole number, found '%s'"), shown(v, sh, sizeof sh));
 }
 
-static void get_bool(struct ld *l, const yaml_node_t *map, const char *path, const char *key,
-                     bool *dst)
+/* A whole number too large for the plan: named with the range its row's check accepts. */
+static void number_out_of_range(struct ld *l, const yaml_node_t *v, const char *path, long min,
+                                long max)
 {
-    char sub[PATH_MAX_LEN], sh[80];
-    yaml_node_t *v = field(l, map, path, key, sub);
-    if (!v)
-        return;
-    if (k8tls_yaml_get_bool(v, dst) < 0)
-        diag_at(l, v, sub, _("expected true or false, found '%s'"), shown(v, sh, sizeof sh));
+    char sh[80];
+    diag_at(l, v, path, _("'%s' is out of range: expected a whole number from %ld to %ld"),
+            shown(v, sh, sizeof sh), min, max);
 }
 
 /* A plain scalar written as a whole number ([+-]digits), whatever its size. */
@@ -190,77 +207,112 @@ static bool whole_number_text(const yaml_node_t *v)
     return n && strspn(d, "0123456789") == n && strlen(s) == k8tls_yaml_scalar_len(v);
 }
 
-/* A whole number; min..max is the range the plan rules accept (shown when the number does not
- * even fit in an int: the plan rules check the rest with their own messages). */
-static void get_int(struct ld *l, const yaml_node_t *map, const char *path, const char *key,
-                    int min, int max, int *dst)
+/* Fields given in this file: a password may be given at two keys (stores.X.keystorePassword and
+ * stores.X.import.keystorePassword), once only; encryption.medusa.enabled has a default that
+ * depends on whether it is given. */
+static bool given(struct ld *l, const void *field)
 {
-    char sub[PATH_MAX_LEN], sh[80];
-    long n;
-    yaml_node_t *v = field(l, map, path, key, sub);
-    if (!v)
+    for (size_t i = 0; i < l->n_given; i++)
+        if (l->given[i] == field)
+            return true;
+    return false;
+}
+
+static void mark_given(struct ld *l, const void *field)
+{
+    if (l->n_given == l->cap_given) {
+        size_t cap = l->cap_given ? 2 * l->cap_given : 64;
+        const void **g = realloc(l->given, cap * sizeof *g);
+        if (!g)
+            return;
+        memset(g + l->cap_given, 0, (cap - l->cap_given) * sizeof *g);
+        l->given = g;
+        l->cap_given = cap;
+    }
+    l->given[l->n_given++] = field;
+}
+
+/* The key path a password field was first given at (NULL: not given yet); records it. */
+static const char *password_given(struct ld *l, const void *field, const char *path)
+{
+    for (size_t i = 0; i < l->n_pw; i++)
+        if (l->pw[i].field == field)
+            return l->pw[i].path;
+    if (l->n_pw < sizeof l->pw / sizeof l->pw[0]) {
+        l->pw[l->n_pw].field = field;
+        snprintf(l->pw[l->n_pw].path, sizeof l->pw[l->n_pw].path, "%s", path);
+        l->n_pw++;
+    }
+    return NULL;
+}
+
+static void load_str(struct ld *l, const yaml_node_t *v, const char *path, char **dst)
+{
+    const char *s = "";
+    if (!k8tls_yaml_is_null(v)) {
+        if (!scalar_ok(l, v, path, _("a text value")))
+            return;
+        s = k8tls_yaml_scalar(v);
+    }
+    char *c = strdup(s);
+    if (!c)
         return;
+    free(*dst);
+    *dst = c;
+}
+
+/* A whole number of row r: one that does not even fit in an int is out of the row's range (the
+ * plan rules check the rest with their own messages). */
+static void load_int(struct ld *l, const yaml_node_t *v, const char *path,
+                     const struct k8tls_key *r, int *dst)
+{
+    long n, min = INT_MIN, max = INT_MAX;
+    if (r->check == K8TLS_CHECK_MIN || r->check == K8TLS_CHECK_RANGE)
+        min = r->min;
+    if (r->check == K8TLS_CHECK_RANGE)
+        max = r->max;
+    if (r->check == K8TLS_CHECK_RSA_BITS) {
+        min = 2048;
+        max = 4096;
+    }
     if (k8tls_yaml_get_long(v, &n) == 0 && n >= INT_MIN && n <= INT_MAX)
         *dst = (int)n;
     else if (whole_number_text(v))
-        diag_at(l, v, sub, _("'%s' is out of range: expected a whole number from %d to %d"),
-                shown(v, sh, sizeof sh), min, max);
+        number_out_of_range(l, v, path, min, max);
     else
-        diag_at(l, v, sub, _("expected a whole number, found '%s'"), shown(v, sh, sizeof sh));
+        bad_number(l, v, path);
 }
 
-/* An enumerated value: names is NULL-terminated, parse maps a name to the enum value. */
-static bool get_enum(struct ld *l, const yaml_node_t *map, const char *path, const char *key,
-                     const char *const *names, int (*parse)(const char *), int *dst)
+/* One of allowed; the index in names when names is given. Returns false (reported) otherwise. */
+static bool load_enum(struct ld *l, const yaml_node_t *v, const char *path,
+                      const char *const *allowed, const char *const *names, int *dst)
 {
-    char sub[PATH_MAX_LEN], list[256], sh[80];
-    yaml_node_t *v = field(l, map, path, key, sub);
-    if (!v)
-        return false;
+    char list[256], sh[80];
     const char *s = k8tls_yaml_scalar(v);
     bool listed = false;
-    for (size_t i = 0; s && names[i]; i++)
-        if (strcmp(names[i], s) == 0)
+    for (size_t i = 0; s && allowed[i]; i++)
+        if (strcmp(allowed[i], s) == 0)
             listed = true;
-    int val = listed ? (parse ? parse(s) : 0) : -1;
-    if (!listed || val < 0) {
-        list_names(list, sizeof list, names);
-        diag_at(l, v, sub, _("expected one of: %s; found '%s'"), list, shown(v, sh, sizeof sh));
+    int val = -1;
+    for (size_t i = 0; listed && names && names[i]; i++)
+        if (strcmp(names[i], s) == 0)
+            val = (int)i;
+    if (!listed || (names && val < 0)) {
+        list_names(list, sizeof list, allowed);
+        diag_at(l, v, path, _("expected one of: %s; found '%s'"), list, shown(v, sh, sizeof sh));
         return false;
     }
     *dst = val;
     return true;
 }
 
-/* A string restricted to names (kept as a string in the plan). */
-static void get_str_enum(struct ld *l, const yaml_node_t *map, const char *path, const char *key,
-                         const char *const *names, char **dst)
+static void load_password(struct ld *l, const yaml_node_t *v, const char *path,
+                          struct k8tls_password *pw)
 {
-    int dummy;
-    yaml_node_t *v = k8tls_yaml_map_get(l->doc, map, key);
-    if (get_enum(l, map, path, key, names, NULL, &dummy)) {
-        char *c = strdup(k8tls_yaml_scalar(v));
-        if (c) {
-            free(*dst);
-            *dst = c;
-        }
-    }
-}
-
-/* A password reference; *given tells whether the key was present (for "given twice"). */
-static void get_password(struct ld *l, const yaml_node_t *map, const char *path, const char *key,
-                         struct k8tls_password *pw, const char **given)
-{
-    char sub[PATH_MAX_LEN];
-    yaml_node_t *v = field(l, map, path, key, sub);
-    if (!v)
+    const char *first = password_given(l, pw, path);
+    if (first) {
+        diag_at(l, v, path, _("this password is also given as %s: give it once"), first);
         return;
-    if (given) {
-        if (*given) {
-            diag_at(l, v, sub, _("this password is also given as %s: give it once"), *given);
-            return;
-        }
-        *given = "";
     }
     if (k8tls_yaml_is_null(v)) {
         k8tls_secure_free_str(pw->ref);
@@ -268,7 +320,7 @@ static void get_password(struct ld *l, const yaml_node_t *map, const char *path,
         pw->pos = k8tls_yaml_pos(v);
         return;
     }
-    if (!scalar_ok(l, v, sub, _("a password, env:NAME or file:PATH")))
+    if (!scalar_ok(l, v, path, _("a password, env:NAME or file:PATH")))
         return;
     char *c = strdup(k8tls_yaml_scalar(v));
     if (!c)
@@ -278,236 +330,17 @@ static void get_password(struct ld *l, const yaml_node_t *map, const char *path,
     pw->pos = k8tls_yaml_pos(v);
 }
 
-static const char *const server_types[] = {"cassandra", "dse", "hcd", NULL};
-static const char *const internode_modes[] = {"none", "dc", "rack", "all", NULL};
-static const char *const sources_gi[] = {"generate", "import", NULL};
-static const char *const sources_gir[] = {"generate", "import", "reuse", NULL};
-static const char *const formats[] = {"pkcs12", "jks", NULL};
-static const char *const profiles[] = {"modern", "legacy", NULL};
-static const char *const algs[] = {"rsa", "ecdsa", NULL};
-static const char *const curves[] = {"P-256", "P-384", NULL};
-static const char *const deploy_modes[] = {"SINGLE", "PER_DC", "CONTROL_PLANE", NULL};
-static const char *const providers[] = {"google_storage", "azure_blobs", "s3", "s3_compatible",
-                                        "s3_rgw", "ibm_storage", NULL};
+static void load_table(struct ld *l, const yaml_node_t *map, const char *path,
+                       const struct k8tls_key *t, const struct k8tls_key *parent, void *base);
 
-static int parse_server_type(const char *s) { return k8tls_server_type_parse(s); }
-static int parse_internode(const char *s) { return k8tls_internode_mode_parse(s); }
-static int parse_source(const char *s) { return k8tls_source_parse(s); }
-static int parse_format(const char *s) { return k8tls_store_format_parse(s); }
-static int parse_profile(const char *s) { return k8tls_p12_profile_parse(s); }
-static int parse_alg(const char *s) { return k8tls_key_alg_parse(s); }
-static int parse_curve(const char *s) { return k8tls_curve_parse(s); }
-
-static void load_dc(struct ld *l, const yaml_node_t *item, const char *path, struct k8tls_dc *dc)
+/* A key spec: size is for rsa keys, curve for ecdsa keys. */
+static void key_spec_checks(struct ld *l, const yaml_node_t *n, const char *path,
+                            struct k8tls_key_spec *k)
 {
-    static const char *const keys[] = {"name", "size", "k8sContext", NULL};
-    dc->pos = k8tls_yaml_pos(item);
-    if (!check_map(l, item, path, keys)) {
-        if (!item || k8tls_yaml_is_null(item))
-            diag_at(l, item, path, "%s", _("expected a mapping with name, size and k8sContext"));
-        return;
-    }
-    get_str(l, item, path, "name", &dc->name);
-    get_int(l, item, path, "size", 1, INT_MAX, &dc->size);
-    get_str(l, item, path, "k8sContext", &dc->k8s_context);
-    if (!k8tls_yaml_map_get(l->doc, item, "name"))
-        diag_at(l, item, path, "%s", _("a datacenter needs a name"));
-}
-
-static void load_cluster(struct ld *l, const yaml_node_t *n)
-{
-    static const char *const keys[] = {"name", "namespace", "manifest", "serverType",
-        "serverVersion", "storageClass", "storageSize", "datacenters", "stargate", "reaper",
-        "medusa", NULL};
-    static const char *const sg_keys[] = {"enabled", "size", NULL};
-    static const char *const rp_keys[] = {"enabled", "deploymentMode", NULL};
-    static const char *const md_keys[] = {"enabled", "storageProvider", "bucketName",
-                                          "storageSecret", NULL};
-    struct k8tls_plan *p = l->p;
     char sub[PATH_MAX_LEN];
-    int v;
-    if (!check_map(l, n, "cluster", keys))
-        return;
-    get_str(l, n, "cluster", "name", &p->cluster.name);
-    get_str(l, n, "cluster", "namespace", &p->cluster.namespace_);
-    get_str(l, n, "cluster", "manifest", &p->cluster.manifest);
-    if (get_enum(l, n, "cluster", "serverType", server_types, parse_server_type, &v))
-        p->cluster.server_type = (enum k8tls_server_type)v;
-    get_str(l, n, "cluster", "serverVersion", &p->cluster.server_version);
-    get_str(l, n, "cluster", "storageClass", &p->cluster.storage_class);
-    get_str(l, n, "cluster", "storageSize", &p->cluster.storage_size);
-
-    yaml_node_t *dcs = field(l, n, "cluster", "datacenters", sub);
-    if (dcs) {
-        if (dcs->type != YAML_SEQUENCE_NODE) {
-            if (k8tls_yaml_is_null(dcs))
-                k8tls_plan_set_dcs(p, 0);
-            else
-                diag_at(l, dcs, sub, _("expected a list of datacenters, found %s"),
-                        k8tls_yaml_kind_name(dcs));
-        } else {
-            size_t cnt = k8tls_yaml_seq_len(dcs);
-            /* too many: one error, and the default datacenters kept (not an empty list, which
-             * would add "at least one datacenter is required") */
-            if (cnt > K8TLS_MAX_DCS)
-                diag_at(l, dcs, sub, _("expected at most %d datacenters, found %zu"),
-                        K8TLS_MAX_DCS, cnt);
-            else if (k8tls_plan_set_dcs(p, cnt) == 0) {
-                for (size_t i = 0; i < cnt; i++) {
-                    char ip[PATH_MAX_LEN];
-                    struct k8tls_dc *dc = &p->cluster.dcs[i];
-                    dc->size = 3;
-                    dc->name = strdup("");
-                    dc->k8s_context = strdup("");
-                    snprintf(ip, sizeof ip, "cluster.datacenters[%zu]", i);
-                    yaml_node_t *item = k8tls_yaml_seq_item(l->doc, dcs, i);
-                    record(l, ip, item);
-                    load_dc(l, item, ip, dc);
-                }
-            }
-        }
-    }
-
-    yaml_node_t *sg = field(l, n, "cluster", "stargate", sub);
-    if (check_map(l, sg, sub, sg_keys)) {
-        get_bool(l, sg, sub, "enabled", &p->cluster.stargate.enabled);
-        get_int(l, sg, sub, "size", 1, INT_MAX, &p->cluster.stargate.size);
-    }
-    yaml_node_t *rp = field(l, n, "cluster", "reaper", sub);
-    if (check_map(l, rp, sub, rp_keys)) {
-        get_bool(l, rp, sub, "enabled", &p->cluster.reaper.enabled);
-        get_str_enum(l, rp, sub, "deploymentMode", deploy_modes, &p->cluster.reaper.deployment_mode);
-    }
-    yaml_node_t *md = field(l, n, "cluster", "medusa", sub);
-    if (check_map(l, md, sub, md_keys)) {
-        get_bool(l, md, sub, "enabled", &p->cluster.medusa.enabled);
-        get_str_enum(l, md, sub, "storageProvider", providers, &p->cluster.medusa.storage_provider);
-        get_str(l, md, sub, "bucketName", &p->cluster.medusa.bucket_name);
-        get_str(l, md, sub, "storageSecret", &p->cluster.medusa.storage_secret);
-    }
-}
-
-static bool load_encryption(struct ld *l, const yaml_node_t *n)
-{
-    static const char *const keys[] = {"internode", "client", "medusa", NULL};
-    static const char *const in_keys[] = {"mode", "requireClientAuth",
-                                          "requireEndpointVerification", NULL};
-    static const char *const cl_keys[] = {"enabled", "optional", "requireClientAuth", NULL};
-    static const char *const md_keys[] = {"enabled", "source", "secretName", "import", NULL};
-    static const char *const imp_keys[] = {"ca", "cert", "key", NULL};
-    struct k8tls_plan *p = l->p;
-    char sub[PATH_MAX_LEN], isub[PATH_MAX_LEN];
-    bool medusa_enabled_given = false;
-    int v;
-    if (!check_map(l, n, "encryption", keys))
-        return false;
-    yaml_node_t *in = field(l, n, "encryption", "internode", sub);
-    if (check_map(l, in, sub, in_keys)) {
-        if (get_enum(l, in, sub, "mode", internode_modes, parse_internode, &v))
-            p->encryption.internode.mode = (enum k8tls_internode_mode)v;
-        get_bool(l, in, sub, "requireClientAuth", &p->encryption.internode.require_client_auth);
-        get_bool(l, in, sub, "requireEndpointVerification",
-                 &p->encryption.internode.require_endpoint_verification);
-    }
-    yaml_node_t *cl = field(l, n, "encryption", "client", sub);
-    if (check_map(l, cl, sub, cl_keys)) {
-        get_bool(l, cl, sub, "enabled", &p->encryption.client.enabled);
-        get_bool(l, cl, sub, "optional", &p->encryption.client.optional);
-        get_bool(l, cl, sub, "requireClientAuth", &p->encryption.client.require_client_auth);
-    }
-    yaml_node_t *md = field(l, n, "encryption", "medusa", sub);
-    if (check_map(l, md, sub, md_keys)) {
-        medusa_enabled_given = k8tls_yaml_map_get(l->doc, md, "enabled") != NULL;
-        get_bool(l, md, sub, "enabled", &p->encryption.medusa.enabled);
-        if (get_enum(l, md, sub, "source", sources_gi, parse_source, &v))
-            p->encryption.medusa.source = (enum k8tls_source)v;
-        get_str(l, md, sub, "secretName", &p->encryption.medusa.secret_name);
-        yaml_node_t *imp = field(l, md, sub, "import", isub);
-        if (check_map(l, imp, isub, imp_keys)) {
-            get_str(l, imp, isub, "ca", &p->encryption.medusa.import_ca);
-            get_str(l, imp, isub, "cert", &p->encryption.medusa.import_cert);
-            get_str(l, imp, isub, "key", &p->encryption.medusa.import_key);
-        }
-    }
-    return medusa_enabled_given;
-}
-
-static void load_store_set(struct ld *l, const yaml_node_t *n, const char *path,
-                           struct k8tls_store_set *s, const char *const *sources)
-{
-    static const char *const keys[] = {"secretName", "source", "keys", "keystorePassword",
-                                       "truststorePassword", "import", NULL};
-    static const char *const key_keys[] = {"keystore", "truststore", "keystorePassword",
-                                           "truststorePassword", NULL};
-    static const char *const imp_keys[] = {"keystore", "keystorePassword", "truststore",
-                                           "truststorePassword", NULL};
-    char sub[PATH_MAX_LEN];
-    const char *ks_given = NULL, *ts_given = NULL;
-    char ks_where[PATH_MAX_LEN], ts_where[PATH_MAX_LEN];
-    int v;
-    if (!check_map(l, n, path, keys))
-        return;
-    get_str(l, n, path, "secretName", &s->secret_name);
-    if (get_enum(l, n, path, "source", sources, parse_source, &v))
-        s->source = (enum k8tls_source)v;
-    yaml_node_t *k = field(l, n, path, "keys", sub);
-    if (check_map(l, k, sub, key_keys)) {
-        get_str(l, k, sub, "keystore", &s->keys.keystore);
-        get_str(l, k, sub, "truststore", &s->keys.truststore);
-        get_str(l, k, sub, "keystorePassword", &s->keys.keystore_password);
-        get_str(l, k, sub, "truststorePassword", &s->keys.truststore_password);
-    }
-    get_password(l, n, path, "keystorePassword", &s->keystore_password, &ks_given);
-    if (ks_given) {
-        join(ks_where, path, "keystorePassword");
-        ks_given = ks_where;
-    }
-    get_password(l, n, path, "truststorePassword", &s->truststore_password, &ts_given);
-    if (ts_given) {
-        join(ts_where, path, "truststorePassword");
-        ts_given = ts_where;
-    }
-    yaml_node_t *imp = field(l, n, path, "import", sub);
-    if (check_map(l, imp, sub, imp_keys)) {
-        get_str(l, imp, sub, "keystore", &s->keystore_path);
-        get_password(l, imp, sub, "keystorePassword", &s->keystore_password, &ks_given);
-        get_str(l, imp, sub, "truststore", &s->truststore_path);
-        get_password(l, imp, sub, "truststorePassword", &s->truststore_password, &ts_given);
-    }
-}
-
-static void load_stores(struct ld *l, const yaml_node_t *n)
-{
-    static const char *const keys[] = {"format", "pkcs12Profile", "server", "client", NULL};
-    struct k8tls_plan *p = l->p;
-    char sub[PATH_MAX_LEN];
-    int v;
-    if (!check_map(l, n, "stores", keys))
-        return;
-    if (get_enum(l, n, "stores", "format", formats, parse_format, &v))
-        p->stores.format = (enum k8tls_store_format)v;
-    if (get_enum(l, n, "stores", "pkcs12Profile", profiles, parse_profile, &v))
-        p->stores.p12_profile = (enum k8tls_p12_profile)v;
-    load_store_set(l, field(l, n, "stores", "server", sub), sub, &p->stores.server, sources_gi);
-    load_store_set(l, field(l, n, "stores", "client", sub), sub, &p->stores.client, sources_gir);
-}
-
-static void load_key_spec(struct ld *l, const yaml_node_t *n, const char *path,
-                          struct k8tls_key_spec *k)
-{
-    static const char *const keys[] = {"algorithm", "size", "curve", NULL};
-    char sub[PATH_MAX_LEN];
-    int v;
-    if (!check_map(l, n, path, keys))
-        return;
-    k->set = true;
-    if (get_enum(l, n, path, "algorithm", algs, parse_alg, &v))
-        k->alg = (enum k8tls_key_alg)v;
-    get_int(l, n, path, "size", 2048, 4096, &k->bits);
-    if (get_enum(l, n, path, "curve", curves, parse_curve, &v))
-        k->curve = (enum k8tls_curve)v;
     yaml_node_t *size = k8tls_yaml_map_get(l->doc, n, "size");
     yaml_node_t *curve = k8tls_yaml_map_get(l->doc, n, "curve");
+    k->set = true;
     if (k->alg == K8TLS_KEY_ECDSA && size) {
         join(sub, path, "size");
         diag_at(l, size, sub, "%s", _("size is for rsa keys; an ecdsa key takes a curve (P-256 or P-384)"));
@@ -518,136 +351,173 @@ static void load_key_spec(struct ld *l, const yaml_node_t *n, const char *path,
     }
 }
 
-static void load_ca(struct ld *l, const yaml_node_t *n)
+/* One item of a list of mappings; for datacenters its position, and a name is required. */
+static void load_item(struct ld *l, const yaml_node_t *item, const char *path,
+                      const struct k8tls_key *r, void *elem)
 {
-    static const char *const keys[] = {"source", "subject", "key", "validityDays", "import", NULL};
-    static const char *const subj_keys[] = {"C", "ST", "L", "O", "OU", "CN", "emailAddress", NULL};
-    static const char *const imp_keys[] = {"cert", "key", "keyPassword", NULL};
-    struct k8tls_plan *p = l->p;
-    char sub[PATH_MAX_LEN];
-    int v;
-    if (!check_map(l, n, "ca", keys))
+    bool dc = r->hook == K8TLS_HOOK_DATACENTERS;
+    if (dc)
+        ((struct k8tls_dc *)elem)->pos = k8tls_yaml_pos(item);
+    if (!check_map(l, item, path, r->sub)) {
+        if (dc && (!item || k8tls_yaml_is_null(item)))
+            diag_at(l, item, path, "%s", _("expected a mapping with name, size and k8sContext"));
         return;
-    if (get_enum(l, n, "ca", "source", sources_gi, parse_source, &v))
-        p->ca.source = (enum k8tls_source)v;
-    yaml_node_t *s = field(l, n, "ca", "subject", sub);
-    if (check_map(l, s, sub, subj_keys)) {
-        struct k8tls_subject *j = &p->ca.subject;
-        get_str(l, s, sub, "C", &j->C);
-        get_str(l, s, sub, "ST", &j->ST);
-        get_str(l, s, sub, "L", &j->L);
-        get_str(l, s, sub, "O", &j->O);
-        get_str(l, s, sub, "OU", &j->OU);
-        get_str(l, s, sub, "CN", &j->CN);
-        get_str(l, s, sub, "emailAddress", &j->emailAddress);
     }
-    load_key_spec(l, field(l, n, "ca", "key", sub), sub, &p->ca.key);
-    p->ca.key.set = true;
-    get_int(l, n, "ca", "validityDays", 1, K8TLS_MAX_VALIDITY_DAYS, &p->ca.validity_days);
-    yaml_node_t *imp = field(l, n, "ca", "import", sub);
-    if (check_map(l, imp, sub, imp_keys)) {
-        get_str(l, imp, sub, "cert", &p->ca.import_cert);
-        get_str(l, imp, sub, "key", &p->ca.import_key);
-        get_password(l, imp, sub, "keyPassword", &p->ca.import_key_password, NULL);
+    load_table(l, item, path, r->sub, r, elem);
+    if (dc && !k8tls_yaml_map_get(l->doc, item, "name"))
+        diag_at(l, item, path, "%s", _("a datacenter needs a name"));
+}
+
+/* The number of items of a list value, or (size_t)-1 when it is not a list or too long (reported;
+ * a null value is an empty list). */
+static size_t list_count(struct ld *l, const yaml_node_t *v, const char *path,
+                         const struct k8tls_key *r)
+{
+    if (k8tls_yaml_is_null(v))
+        return 0;
+    if (v->type != YAML_SEQUENCE_NODE) {
+        diag_at(l, v, path, _(r->msg_list), k8tls_yaml_kind_name(v));
+        return (size_t)-1;
+    }
+    size_t cnt = k8tls_yaml_seq_len(v);
+    /* too many: one error, and the defaults kept (for datacenters not an empty list, which would
+     * add "at least one datacenter is required") */
+    if (cnt > r->max_items) {
+        diag_at(l, v, path, _(r->msg_many), r->max_items, cnt);
+        return (size_t)-1;
+    }
+    return cnt;
+}
+
+static void load_list(struct ld *l, const yaml_node_t *v, const char *path,
+                      const struct k8tls_key *r, void *base)
+{
+    char sh[80];
+    size_t cnt = list_count(l, v, path, r);
+    if (cnt == (size_t)-1 || k8tls_list_resize(r, base, cnt) < 0)
+        return;
+    void *arr = *(void **)((char *)base + r->off);
+    size_t *n = (size_t *)((char *)base + r->count_off);
+    if (r->type == K8TLS_KT_STR_LIST)
+        *n = 0;   /* filled as the items are read */
+    for (size_t i = 0; arr && i < cnt; i++) {
+        char ip[PATH_MAX_LEN];
+        yaml_node_t *it = k8tls_yaml_seq_item(l->doc, v, i);
+        if (snprintf(ip, sizeof ip, "%s[%zu]", path, i) >= (int)sizeof ip)
+            break;   /* key paths are short: not reached */
+        record(l, ip, it);
+        if (r->type == K8TLS_KT_LIST) {
+            int oom = 0;
+            void *elem = (char *)arr + i * r->elem_size;
+            k8tls_table_defaults(r->sub, r, elem, &oom);
+            load_item(l, it, ip, r, elem);
+            continue;
+        }
+        if (k8tls_yaml_is_null(it) || it->type != YAML_SCALAR_NODE ||
+            strlen(k8tls_yaml_scalar(it)) != k8tls_yaml_scalar_len(it)) {
+            diag_at(l, it, ip, _(r->msg_item),
+                    k8tls_yaml_is_null(it) ? k8tls_yaml_kind_name(it) : shown(it, sh, sizeof sh));
+            continue;
+        }
+        char *c = strdup(k8tls_yaml_scalar(it));
+        if (c)
+            ((char **)arr)[(*n)++] = c;
     }
 }
 
-static void load_certificates(struct ld *l, const yaml_node_t *n)
+/* The value v of row r (present in the file) into base. */
+static void load_row(struct ld *l, const yaml_node_t *v, const char *path,
+                     const struct k8tls_key *r, const struct k8tls_key *parent, void *base)
 {
-    static const char *const keys[] = {"validityDays", "extraSANs", "key", NULL};
-    struct k8tls_plan *p = l->p;
-    char sub[PATH_MAX_LEN], sh[80];
-    if (!check_map(l, n, "certificates", keys))
-        return;
-    get_int(l, n, "certificates", "validityDays", 1, K8TLS_MAX_VALIDITY_DAYS,
-            &p->certificates.validity_days);
-    yaml_node_t *sans = field(l, n, "certificates", "extraSANs", sub);
-    if (sans && !k8tls_yaml_is_null(sans)) {
-        if (sans->type != YAML_SEQUENCE_NODE) {
-            diag_at(l, sans, sub, _("expected a list of DNS names or IP addresses, found %s"),
-                    k8tls_yaml_kind_name(sans));
-        } else {
-            size_t cnt = k8tls_yaml_seq_len(sans);
-            if (cnt > 1000) {
-                diag_at(l, sans, sub, "%s", _("expected at most 1000 names"));
-                cnt = 0;
-            }
-            for (size_t i = 0; i < p->certificates.n_extra_sans; i++)
-                free(p->certificates.extra_sans[i]);
-            free(p->certificates.extra_sans);
-            p->certificates.n_extra_sans = 0;
-            p->certificates.extra_sans = cnt ? calloc(cnt, sizeof(char *)) : NULL;
-            for (size_t i = 0; p->certificates.extra_sans && i < cnt; i++) {
-                char ip[PATH_MAX_LEN];
-                yaml_node_t *it = k8tls_yaml_seq_item(l->doc, sans, i);
-                snprintf(ip, sizeof ip, "certificates.extraSANs[%zu]", i);
-                record(l, ip, it);
-                if (k8tls_yaml_is_null(it) || it->type != YAML_SCALAR_NODE ||
-                    strlen(k8tls_yaml_scalar(it)) != k8tls_yaml_scalar_len(it)) {
-                    diag_at(l, it, ip, _("expected a DNS name or an IP address, found %s"),
-                            k8tls_yaml_is_null(it) ? k8tls_yaml_kind_name(it)
-                                                   : shown(it, sh, sizeof sh));
-                    continue;
-                }
-                char *c = strdup(k8tls_yaml_scalar(it));
-                if (c)
-                    p->certificates.extra_sans[p->certificates.n_extra_sans++] = c;
+    char sh[80];
+    void *f = (char *)base + r->off;
+    int val;
+    mark_given(l, f);
+    switch (r->type) {
+    case K8TLS_KT_STR:
+        load_str(l, v, path, f);
+        break;
+    case K8TLS_KT_BOOL:
+        if (k8tls_yaml_get_bool(v, f) < 0)
+            diag_at(l, v, path, _("expected true or false, found '%s'"), shown(v, sh, sizeof sh));
+        break;
+    case K8TLS_KT_INT:
+        load_int(l, v, path, r, f);
+        break;
+    case K8TLS_KT_ENUM:
+        if (load_enum(l, v, path, k8tls_key_allowed(r, parent), r->names, &val))
+            *(int *)f = val;
+        break;
+    case K8TLS_KT_STR_ENUM:
+        if (load_enum(l, v, path, r->names, NULL, &val)) {
+            char *c = strdup(k8tls_yaml_scalar(v));
+            if (c) {
+                free(*(char **)f);
+                *(char **)f = c;
             }
         }
-    } else if (sans) {
-        for (size_t i = 0; i < p->certificates.n_extra_sans; i++)
-            free(p->certificates.extra_sans[i]);
-        free(p->certificates.extra_sans);
-        p->certificates.extra_sans = NULL;
-        p->certificates.n_extra_sans = 0;
-    }
-    yaml_node_t *key = field(l, n, "certificates", "key", sub);
-    if (key && k8tls_yaml_is_null(key)) {
-        p->certificates.key.set = false;
-    } else if (key) {
-        /* leaf keys start from the CA's algorithm and size */
-        struct k8tls_key_spec k = p->ca.key;
-        load_key_spec(l, key, sub, &k);
-        if (k.set)
-            p->certificates.key = k;
+        break;
+    case K8TLS_KT_PASSWORD:
+        load_password(l, v, path, f);
+        break;
+    case K8TLS_KT_CONST:
+        if (!k8tls_yaml_scalar(v) || strcmp(k8tls_yaml_scalar(v), r->dflt_str) != 0)
+            diag_at(l, v, path, _("expected %s, found '%s'"), r->dflt_str, shown(v, sh, sizeof sh));
+        break;
+    case K8TLS_KT_GROUP:
+        if (r->hook == K8TLS_HOOK_LEAF_KEY) {
+            /* null: the CA's algorithm and size; given: starts from them */
+            struct k8tls_key_spec *k = f;
+            if (k8tls_yaml_is_null(v)) {
+                k->set = false;
+                break;
+            }
+            *k = l->p->ca.key;
+        }
+        if (!check_map(l, v, path, r->sub))
+            break;
+        load_table(l, v, path, r->sub, r, f);
+        if (r->hook == K8TLS_HOOK_KEY_SPEC || r->hook == K8TLS_HOOK_LEAF_KEY)
+            key_spec_checks(l, v, path, f);
+        break;
+    case K8TLS_KT_LIST:
+    case K8TLS_KT_STR_LIST:
+        load_list(l, v, path, r, base);
+        break;
     }
 }
 
-static void load_output(struct ld *l, const yaml_node_t *n)
+/* The keys of a mapping already checked by check_map. */
+static void load_table(struct ld *l, const yaml_node_t *map, const char *path,
+                       const struct k8tls_key *t, const struct k8tls_key *parent, void *base)
 {
-    static const char *const keys[] = {"directory", "createNamespace", NULL};
-    if (!check_map(l, n, "output", keys))
-        return;
-    get_str(l, n, "output", "directory", &l->p->output.directory);
-    get_bool(l, n, "output", "createNamespace", &l->p->output.create_namespace);
+    char sub[PATH_MAX_LEN];
+    for (const struct k8tls_key *r = t; r->name; r++) {
+        if (r->flags & K8TLS_KF_HIDDEN)
+            continue;
+        yaml_node_t *v = field(l, map, path, r->name, sub);
+        if (v)
+            load_row(l, v, sub, r, parent, base);
+        if (r->hook == K8TLS_HOOK_MEDUSA_DEFAULT &&
+            !given(l, &l->p->encryption.medusa.enabled)) {
+            /* encryption.medusa.enabled defaults to true when client encryption is on; without
+             * client encryption there is nothing to encrypt Medusa's connection with */
+            l->p->encryption.medusa.enabled = l->p->encryption.client.enabled;
+        }
+    }
 }
 
 static void load_root(struct ld *l, const yaml_node_t *root)
 {
-    static const char *const keys[] = {"apiVersion", "cluster", "encryption", "stores", "ca",
-                                       "certificates", "output", NULL};
-    char sub[PATH_MAX_LEN], sh[80];
     if (!root || k8tls_yaml_is_null(root))
         return;   /* an empty file: the defaults */
     if (root->type != YAML_MAPPING_NODE) {
         diag_at(l, root, NULL, _("expected an answers file (a mapping with apiVersion: %s), found %s"),
-                API_VERSION, k8tls_yaml_kind_name(root));
+                k8tls_plan_table[0].dflt_str, k8tls_yaml_kind_name(root));
         return;
     }
-    check_map(l, root, "", keys);
-    yaml_node_t *api = field(l, root, "", "apiVersion", sub);
-    if (api && (!k8tls_yaml_scalar(api) || strcmp(k8tls_yaml_scalar(api), API_VERSION) != 0))
-        diag_at(l, api, sub, _("expected %s, found '%s'"), API_VERSION, shown(api, sh, sizeof sh));
-    load_cluster(l, field(l, root, "", "cluster", sub));
-    bool medusa_given = load_encryption(l, field(l, root, "", "encryption", sub));
-    /* encryption.medusa.enabled defaults to true when client encryption is on; without client
-     * encryption there is nothing to encrypt Medusa's connection with */
-    if (!medusa_given)
-        l->p->encryption.medusa.enabled = l->p->encryption.client.enabled;
-    load_stores(l, field(l, root, "", "stores", sub));
-    load_ca(l, field(l, root, "", "ca", sub));
-    load_certificates(l, field(l, root, "", "certificates", sub));
-    load_output(l, field(l, root, "", "output", sub));
+    check_map(l, root, "", k8tls_plan_table);
+    load_table(l, root, "", k8tls_plan_table, NULL, l->p);
 }
 
 struct k8tls_plan *k8tls_answers_load_buf(const char *name, const char *buf, size_t len,
@@ -668,8 +538,9 @@ struct k8tls_plan *k8tls_answers_load_buf(const char *name, const char *buf, siz
                         "%s", e.msg);
         return p;
     }
-    struct ld l = {name, &doc, p, d};
+    struct ld l = {.file = name, .doc = &doc, .p = p, .d = d};
     load_root(&l, yaml_document_get_root_node(&doc));
+    free(l.given);
     yaml_document_delete(&doc);
     return p;
 }
@@ -724,18 +595,22 @@ static char *absolute_base(const struct k8tls_plan *p)
     return out;
 }
 
-/* A path of the plan as written: relative ones against m->base when it is set. Heap string or
- * NULL (OOM: m->fail set). */
-static char *path_as_written(struct em *m, const char *path)
+/* A path of the plan as written, prefixed by prefix ("" or "file:"): relative ones against
+ * m->base when it is set. Heap string or NULL (OOM: m->fail set). */
+static char *path_as_written(struct em *m, const char *prefix, const char *path)
 {
-    if (!m->base || !path || !*path || path[0] == '/')
-        return strdup(path ? path : "");
-    while (path[0] == '.' && path[1] == '/')
-        path += 2;
-    size_t n = strlen(m->base) + strlen(path) + 2;
+    const char *sep = "";
+    const char *base = "";
+    if (m->base && path && *path && path[0] != '/') {
+        while (path[0] == '.' && path[1] == '/')
+            path += 2;
+        base = m->base;
+        sep = strcmp(m->base, "/") ? "/" : "";
+    }
+    size_t n = strlen(prefix) + strlen(base) + strlen(path ? path : "") + 2;
     char *out = malloc(n);
     if (out)
-        snprintf(out, n, "%s%s%s", m->base, strcmp(m->base, "/") ? "/" : "", path);
+        snprintf(out, n, "%s%s%s%s", prefix, base, sep, path ? path : "");
     else
         m->fail = 1;
     return out;
@@ -746,37 +621,14 @@ static void put_str(struct em *m, int map, const char *key, const char *v)
     if (k8tls_yaml_map_str(&m->doc, map, key, v) < 0)
         m->fail = 1;
 }
-static void put_int(struct em *m, int map, const char *key, long v)
+
+static int put_node(struct em *m, int map, const char *key, int node)
 {
-    if (k8tls_yaml_map_int(&m->doc, map, key, v) < 0)
-        m->fail = 1;
-}
-static void put_bool(struct em *m, int map, const char *key, bool v)
-{
-    if (k8tls_yaml_map_bool(&m->doc, map, key, v) < 0)
-        m->fail = 1;
-}
-static int put_map(struct em *m, int map, const char *key, bool flow)
-{
-    int c = k8tls_yaml_add_map(&m->doc, flow);
-    if (k8tls_yaml_map_add(&m->doc, map, key, c) < 0) {
+    if (k8tls_yaml_map_add(&m->doc, map, key, node) < 0) {
         m->fail = 1;
         return 0;
     }
-    return c;
-}
-
-/* A file path of the plan (cluster.manifest, import paths, output.directory). */
-static void put_path(struct em *m, int map, const char *key, const char *v)
-{
-    if (!v || !m->base) {
-        put_str(m, map, key, v);
-        return;
-    }
-    char *w = path_as_written(m, v);
-    if (w)
-        put_str(m, map, key, w);
-    free(w);
+    return node;
 }
 
 static bool is_reference(const char *ref)
@@ -791,220 +643,94 @@ static void put_password(struct em *m, int map, const char *key, const struct k8
     if ((m->flags & K8TLS_EMIT_OMIT_LITERAL_PW) && !is_reference(pw->ref))
         return;
     if (m->base && strncmp(pw->ref, "file:", 5) == 0 && pw->ref[5]) {
-        char *w = path_as_written(m, pw->ref + 5);
-        size_t n = w ? strlen(w) + 6 : 0;
-        char *ref = w ? malloc(n) : NULL;
-        if (ref) {
-            snprintf(ref, n, "file:%s", w);
+        char *ref = path_as_written(m, "file:", pw->ref + 5);
+        if (ref)
             put_str(m, map, key, ref);
-        } else {
-            m->fail = 1;
-        }
-        free(ref);
-        free(w);
+        k8tls_secure_free_str(ref);
         return;
     }
     put_str(m, map, key, pw->ref);
 }
 
-static bool nonempty(const char *s)
-{
-    return s && *s;
-}
+static void emit_table(struct em *m, int map, const struct k8tls_key *t, const void *base);
 
-static void emit_cluster(struct em *m, int root, const struct k8tls_plan *p)
+static void emit_row(struct em *m, int map, const struct k8tls_key *r, const void *base)
 {
-    int c = put_map(m, root, "cluster", false);
-    put_str(m, c, "name", p->cluster.name);
-    put_str(m, c, "namespace", p->cluster.namespace_);
-    put_path(m, c, "manifest", p->cluster.manifest);
-    put_str(m, c, "serverType", k8tls_server_type_name(p->cluster.server_type));
-    /* K10: serverVersion always a quoted string */
-    int sv = yaml_document_add_scalar(&m->doc, NULL,
-                                      (yaml_char_t *)(p->cluster.server_version ? p->cluster.server_version : ""),
-                                      -1, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
-    if (k8tls_yaml_map_add(&m->doc, c, "serverVersion", sv) < 0)
-        m->fail = 1;
-    put_str(m, c, "storageClass", p->cluster.storage_class);
-    put_str(m, c, "storageSize", p->cluster.storage_size);
-    int dcs = k8tls_yaml_add_seq(&m->doc, false);
-    if (k8tls_yaml_map_add(&m->doc, c, "datacenters", dcs) < 0)
-        m->fail = 1;
-    for (size_t i = 0; i < p->cluster.n_dcs; i++) {
-        int dc = k8tls_yaml_add_map(&m->doc, true);
-        put_str(m, dc, "name", p->cluster.dcs[i].name);
-        put_int(m, dc, "size", p->cluster.dcs[i].size);
-        put_str(m, dc, "k8sContext", p->cluster.dcs[i].k8s_context);
-        if (k8tls_yaml_seq_add(&m->doc, dcs, dc) < 0)
-            m->fail = 1;
+    const void *f = (const char *)base + r->off;
+    if (r->flags & K8TLS_KF_HIDDEN)
+        return;
+    if ((r->shown && !r->shown(base)) || (r->applies && !r->applies(base)))
+        return;
+    switch (r->type) {
+    case K8TLS_KT_STR:
+    case K8TLS_KT_STR_ENUM: {
+        const char *s = *(char *const *)f;
+        if (r->flags & K8TLS_KF_QUOTED) {
+            /* K10: serverVersion always a quoted string */
+            int sv = yaml_document_add_scalar(&m->doc, NULL, (yaml_char_t *)(s ? s : ""), -1,
+                                              YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+            put_node(m, map, r->name, sv);
+        } else if ((r->flags & K8TLS_KF_PATH) && m->base && s) {
+            char *w = path_as_written(m, "", s);
+            if (w)
+                put_str(m, map, r->name, w);
+            free(w);
+        } else {
+            put_str(m, map, r->name, s);
+        }
+        break;
     }
-    int sg = put_map(m, c, "stargate", true);
-    put_bool(m, sg, "enabled", p->cluster.stargate.enabled);
-    put_int(m, sg, "size", p->cluster.stargate.size);
-    int rp = put_map(m, c, "reaper", true);
-    put_bool(m, rp, "enabled", p->cluster.reaper.enabled);
-    put_str(m, rp, "deploymentMode", p->cluster.reaper.deployment_mode);
-    int md = put_map(m, c, "medusa", false);
-    put_bool(m, md, "enabled", p->cluster.medusa.enabled);
-    put_str(m, md, "storageProvider", p->cluster.medusa.storage_provider);
-    put_str(m, md, "bucketName", p->cluster.medusa.bucket_name);
-    put_str(m, md, "storageSecret", p->cluster.medusa.storage_secret);
-}
-
-static void emit_encryption(struct em *m, int root, const struct k8tls_plan *p)
-{
-    int e = put_map(m, root, "encryption", false);
-    int in = put_map(m, e, "internode", true);
-    put_str(m, in, "mode", k8tls_internode_mode_name(p->encryption.internode.mode));
-    put_bool(m, in, "requireClientAuth", p->encryption.internode.require_client_auth);
-    put_bool(m, in, "requireEndpointVerification",
-             p->encryption.internode.require_endpoint_verification);
-    int cl = put_map(m, e, "client", true);
-    put_bool(m, cl, "enabled", p->encryption.client.enabled);
-    put_bool(m, cl, "optional", p->encryption.client.optional);
-    put_bool(m, cl, "requireClientAuth", p->encryption.client.require_client_auth);
-    int md = put_map(m, e, "medusa", false);
-    put_bool(m, md, "enabled", p->encryption.medusa.enabled);
-    put_str(m, md, "source", k8tls_source_name(p->encryption.medusa.source));
-    put_str(m, md, "secretName", p->encryption.medusa.secret_name);
-    if (p->encryption.medusa.source == K8TLS_SOURCE_IMPORT ||
-        nonempty(p->encryption.medusa.import_ca) || nonempty(p->encryption.medusa.import_cert) ||
-        nonempty(p->encryption.medusa.import_key)) {
-        int imp = put_map(m, md, "import", true);
-        put_path(m, imp, "ca", p->encryption.medusa.import_ca);
-        put_path(m, imp, "cert", p->encryption.medusa.import_cert);
-        put_path(m, imp, "key", p->encryption.medusa.import_key);
+    case K8TLS_KT_BOOL:
+        put_node(m, map, r->name, k8tls_yaml_add_bool(&m->doc, *(const bool *)f));
+        break;
+    case K8TLS_KT_INT:
+        put_node(m, map, r->name, k8tls_yaml_add_int(&m->doc, *(const int *)f));
+        break;
+    case K8TLS_KT_ENUM: {
+        int v = *(const int *)f, n = 0;
+        while (r->names[n])
+            n++;
+        put_str(m, map, r->name, v >= 0 && v < n ? r->names[v] : "?");
+        break;
     }
-}
-
-static void emit_store_set(struct em *m, int stores, const char *key,
-                           const struct k8tls_store_set *s)
-{
-    int x = put_map(m, stores, key, false);
-    put_str(m, x, "secretName", s->secret_name);
-    put_str(m, x, "source", k8tls_source_name(s->source));
-    int k = put_map(m, x, "keys", true);
-    put_str(m, k, "keystore", s->keys.keystore);
-    put_str(m, k, "truststore", s->keys.truststore);
-    put_str(m, k, "keystorePassword", s->keys.keystore_password);
-    put_str(m, k, "truststorePassword", s->keys.truststore_password);
-    bool import = s->source == K8TLS_SOURCE_IMPORT;
-    if (!import) {
-        put_password(m, x, "keystorePassword", &s->keystore_password);
-        put_password(m, x, "truststorePassword", &s->truststore_password);
+    case K8TLS_KT_PASSWORD:
+        put_password(m, map, r->name, f);
+        break;
+    case K8TLS_KT_CONST:
+        put_str(m, map, r->name, r->dflt_str);
+        break;
+    case K8TLS_KT_GROUP: {
+        int c = put_node(m, map, r->name, k8tls_yaml_add_map(&m->doc, r->flags & K8TLS_KF_FLOW));
+        if (c)
+            emit_table(m, c, r->sub, f);
+        break;
     }
-    if (import || nonempty(s->keystore_path) || nonempty(s->truststore_path)) {
-        int imp = put_map(m, x, "import", false);
-        put_path(m, imp, "keystore", s->keystore_path);
-        if (import)
-            put_password(m, imp, "keystorePassword", &s->keystore_password);
-        put_path(m, imp, "truststore", s->truststore_path);
-        if (import)
-            put_password(m, imp, "truststorePassword", &s->truststore_password);
+    case K8TLS_KT_LIST:
+    case K8TLS_KT_STR_LIST: {
+        int seq = put_node(m, map, r->name, k8tls_yaml_add_seq(&m->doc, r->flags & K8TLS_KF_FLOW));
+        size_t n = *(const size_t *)((const char *)base + r->count_off);
+        const void *arr = *(void *const *)f;
+        for (size_t i = 0; seq && arr && i < n; i++) {
+            int item;
+            if (r->type == K8TLS_KT_STR_LIST) {
+                item = k8tls_yaml_add_str(&m->doc, ((char *const *)arr)[i]);
+            } else {
+                item = k8tls_yaml_add_map(&m->doc, r->flags & K8TLS_KF_ELEM_FLOW);
+                emit_table(m, item, r->sub, (const char *)arr + i * r->elem_size);
+            }
+            if (k8tls_yaml_seq_add(&m->doc, seq, item) < 0)
+                m->fail = 1;
+        }
+        break;
+    }
     }
 }
 
-static void emit_stores(struct em *m, int root, const struct k8tls_plan *p)
+static void emit_table(struct em *m, int map, const struct k8tls_key *t, const void *base)
 {
-    int s = put_map(m, root, "stores", false);
-    put_str(m, s, "format", k8tls_store_format_name(p->stores.format));
-    put_str(m, s, "pkcs12Profile", k8tls_p12_profile_name(p->stores.p12_profile));
-    emit_store_set(m, s, "server", &p->stores.server);
-    emit_store_set(m, s, "client", &p->stores.client);
+    for (const struct k8tls_key *r = t; r->name; r++)
+        emit_row(m, map, r, base);
 }
-
-static void emit_key_spec(struct em *m, int parent, const struct k8tls_key_spec *k)
-{
-    int km = put_map(m, parent, "key", true);
-    put_str(m, km, "algorithm", k8tls_key_alg_name(k->alg));
-    if (k->alg == K8TLS_KEY_RSA)
-        put_int(m, km, "size", k->bits);
-    else
-        put_str(m, km, "curve", k8tls_curve_name(k->curve));
-}
-
-static void emit_ca(struct em *m, int root, const struct k8tls_plan *p)
-{
-    int c = put_map(m, root, "ca", false);
-    put_str(m, c, "source", k8tls_source_name(p->ca.source));
-    int s = put_map(m, c, "subject", true);
-    put_str(m, s, "C", p->ca.subject.C);
-    put_str(m, s, "ST", p->ca.subject.ST);
-    put_str(m, s, "L", p->ca.subject.L);
-    put_str(m, s, "O", p->ca.subject.O);
-    put_str(m, s, "OU", p->ca.subject.OU);
-    put_str(m, s, "CN", p->ca.subject.CN);
-    put_str(m, s, "emailAddress", p->ca.subject.emailAddress);
-    emit_key_spec(m, c, &p->ca.key);
-    put_int(m, c, "validityDays", p->ca.validity_days);
-    if (p->ca.source == K8TLS_SOURCE_IMPORT || nonempty(p->ca.import_cert) ||
-        nonempty(p->ca.import_key) || p->ca.import_key_password.ref) {
-        int imp = put_map(m, c, "import", false);
-        put_path(m, imp, "cert", p->ca.import_cert);
-        put_path(m, imp, "key", p->ca.import_key);
-        put_password(m, imp, "keyPassword", &p->ca.import_key_password);
-    }
-}
-
-static void emit_certificates(struct em *m, int root, const struct k8tls_plan *p)
-{
-    int c = put_map(m, root, "certificates", false);
-    put_int(m, c, "validityDays", p->certificates.validity_days);
-    int sans = k8tls_yaml_add_seq(&m->doc, true);
-    if (k8tls_yaml_map_add(&m->doc, c, "extraSANs", sans) < 0)
-        m->fail = 1;
-    for (size_t i = 0; i < p->certificates.n_extra_sans; i++)
-        if (k8tls_yaml_seq_add(&m->doc, sans, k8tls_yaml_add_str(&m->doc, p->certificates.extra_sans[i])) < 0)
-            m->fail = 1;
-    if (p->certificates.key.set)
-        emit_key_spec(m, c, &p->certificates.key);
-}
-
-static void emit_output(struct em *m, int root, const struct k8tls_plan *p)
-{
-    int o = put_map(m, root, "output", false);
-    put_path(m, o, "directory", p->output.directory);
-    put_bool(m, o, "createNamespace", p->output.create_namespace);
-}
-
-static void emit_api(struct em *m, int root, const struct k8tls_plan *p)
-{
-    (void)p;
-    put_str(m, root, "apiVersion", API_VERSION);
-}
-
-struct section {
-    void (*emit)(struct em *, int, const struct k8tls_plan *);
-    const char *comment;   /* N_() text, lines separated by \n; each gets "# " */
-};
-
-static const struct section sections[] = {
-    {emit_api, N_("k8tls-wizard answers file. Use it with: k8tls-wizard --answers FILE [--output DIR] [--apply]\n"
-                  "Missing keys take the built-in defaults. A password may be a literal, env:NAME (an\n"
-                  "environment variable) or file:PATH (relative to this file's directory); a password\n"
-                  "that is not given is generated.")},
-    {emit_cluster, N_("The K8ssandraCluster. name, namespace and datacenter names are DNS-1123 labels.\n"
-                      "manifest: an existing K8ssandraCluster file to add encryption to (\"\" = a new one).\n"
-                      "serverType: cassandra | dse | hcd. serverVersion: \"N.N.N\" (cassandra 3.11.x, 4.x, 5.x;\n"
-                      "dse 6.8.x, 6.9.x; hcd 1.x). datacenters[].k8sContext: \"\" = the control-plane context.\n"
-                      "Stargate is DEPRECATED in the current K8ssandraCluster CRD. reaper.deploymentMode:\n"
-                      "SINGLE | PER_DC | CONTROL_PLANE. medusa.storageProvider: google_storage | azure_blobs |\n"
-                      "s3 | s3_compatible | s3_rgw | ibm_storage; Medusa's encryption is under encryption.medusa.")},
-    {emit_encryption, N_("What is encrypted. internode.mode: none | dc | rack | all (with requireClientAuth,\n"
-                         "all is advised: dc and rack allow mTLS bypass). client: CQL and JMX over TLS.\n"
-                         "medusa: the Medusa client certificate (needs client encryption); source: generate |\n"
-                         "import, with import: {ca: rootca.crt, cert: client.crt_signed, key: client.key}.")},
-    {emit_stores, N_("Keystores and truststores. format: pkcs12 | jks. pkcs12Profile: modern (AES-256-CBC,\n"
-                     "PBKDF2, HMAC-SHA-256) | legacy (3DES, SHA-1: old Java 8). source: generate | import\n"
-                     "(client also: reuse = the server stores' Secret). keys: the Secret's data keys.\n"
-                     "import: {keystore: PATH, keystorePassword: env:KS_PW, truststore: PATH,\n"
-                     "truststorePassword: file:ts.pw}.")},
-    {emit_ca, N_("The root CA. source: generate | import (import: {cert: PATH, key: PATH, keyPassword: ...}).\n"
-                 "key: {algorithm: rsa, size: 2048 | 3072 | 4096} or {algorithm: ecdsa, curve: P-256 | P-384}.")},
-    {emit_certificates, N_("Node certificates: validity, extra subject alternative names (DNS names or IP\n"
-                           "addresses) and, optionally, key: {...} (default: the CA's algorithm and size).")},
-    {emit_output, N_("Where --answers writes when --output is not given; createNamespace adds a Namespace.")},
-};
 
 static int append(char **out, size_t *n, size_t *cap, const char *s, size_t len)
 {
@@ -1038,6 +764,17 @@ static int append_comment(char **out, size_t *n, size_t *cap, const char *text)
     return 0;
 }
 
+/* A section's comment: its help, then the help of the keys under it marked for the template. */
+static int append_section_comment(char **out, size_t *n, size_t *cap, const struct k8tls_key *s)
+{
+    if (s->help && append_comment(out, n, cap, _(s->help)) < 0)
+        return -1;
+    for (const struct k8tls_key *r = s->sub; r && r->name; r++)
+        if ((r->flags & K8TLS_KF_TEMPLATE) && r->help && append_comment(out, n, cap, _(r->help)) < 0)
+            return -1;
+    return 0;
+}
+
 int k8tls_answers_emit_buf(const struct k8tls_plan *p, int flags, char **buf, size_t *len,
                            struct k8tls_err *e)
 {
@@ -1051,7 +788,7 @@ int k8tls_answers_emit_buf(const struct k8tls_plan *p, int flags, char **buf, si
                       errno == ENOMEM ? _("out of memory") : strerror(errno));
         return -1;
     }
-    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+    for (size_t i = 0; k8tls_plan_table[i].name; i++) {
         struct em m = {.flags = flags, .base = base};
         char *part;
         size_t plen;
@@ -1061,7 +798,7 @@ int k8tls_answers_emit_buf(const struct k8tls_plan *p, int flags, char **buf, si
         if (root <= 0)
             m.fail = 1;
         else
-            sections[i].emit(&m, root, p);
+            emit_row(&m, root, &k8tls_plan_table[i], p);
         if (m.fail) {
             /* libyaml refuses text that is not UTF-8 as it refuses to allocate */
             yaml_document_delete(&m.doc);
@@ -1076,7 +813,7 @@ int k8tls_answers_emit_buf(const struct k8tls_plan *p, int flags, char **buf, si
             if (i)
                 r = append(&out, &n, &cap, "\n", 1);
             if (!r)
-                r = append_comment(&out, &n, &cap, _(sections[i].comment));
+                r = append_section_comment(&out, &n, &cap, &k8tls_plan_table[i]);
         }
         if (!r)
             r = append(&out, &n, &cap, part, plen);

@@ -117,8 +117,7 @@ static void check_dates(const struct imp *im, X509 *x, const char *file, const c
     else if (days < K8TLS_EXPIRY_WARN_DAYS)
         in_file(im, K8TLS_SEV_WARNING, file, key, _("certificate '%s' expires in %ld days (%s)"),
                 subj ? subj : "?", days, date);
-    long from = k8tls_days_until(X509_get0_notBefore(x), &ok);
-    if (ok && from >= 0) {
+    if (k8tls_not_yet_valid(x)) {
         k8tls_x509_date(X509_get0_notBefore(x), date, sizeof date);
         in_file(im, K8TLS_SEV_WARNING, file, key, _("certificate '%s' is not valid before %s"),
                 subj ? subj : "?", date);
@@ -197,9 +196,7 @@ static void check_is_ca(const struct imp *im, X509 *x, const char *file, const c
         in_file(im, im->p->allow_expired ? K8TLS_SEV_WARNING : K8TLS_SEV_ERROR, file, key,
                 _("CA certificate '%s' has an RSA key of %d bits: an RSA key size is 2048, 3072 "
                   "or 4096, not %d"), subj ? subj : "?", EVP_PKEY_get_bits(pk), EVP_PKEY_get_bits(pk));
-    int ok;
-    long from = k8tls_days_until(X509_get0_notBefore(x), &ok);
-    if (ok && from >= 0 && !im->p->allow_expired) {
+    if (k8tls_not_yet_valid(x) && !im->p->allow_expired) {
         char date[64];
         k8tls_x509_date(X509_get0_notBefore(x), date, sizeof date);
         in_file(im, K8TLS_SEV_ERROR, file, key,

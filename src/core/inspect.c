@@ -376,8 +376,7 @@ static void check_dates(struct k8tls_inspect_entry *en, X509 *x)
         note(&en->notes, K8TLS_SEV_ERROR, _("expired on %s"), en->not_after);
     else if (en->days_left < K8TLS_EXPIRY_WARN_DAYS)
         note(&en->notes, K8TLS_SEV_WARNING, _("expires in %ld days (%s)"), en->days_left, en->not_after);
-    long from = k8tls_days_until(X509_get0_notBefore(x), &ok);
-    if (ok && from >= 0)
+    if (k8tls_not_yet_valid(x))
         note(&en->notes, K8TLS_SEV_WARNING, _("not valid before %s"), en->not_before);
 }
 

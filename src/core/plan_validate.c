@@ -1,6 +1,10 @@
-/* Plan validation (pure: no crypto, no file reads) and password resolution (SPEC §3, §5). */
+/* Plan validation (pure: no crypto, no file reads) and password resolution (SPEC §3, §5).
+ * The basic checks of each key (DNS-1123 names, bounds, required values) come from its row in the
+ * schema (plan_table.h); the rules that tie keys together are written here, run before or after
+ * the section they belong to so that the diagnostics keep their order. */
 #include "config.h"
 #include "k8tls/plan.h"
+#include "k8tls/plan_table.h"
 #include "k8tls/secure.h"
 #include "k8tls/i18n.h"
 #include "k8tls/text.h"
@@ -11,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_VALIDITY_DAYS K8TLS_MAX_VALIDITY_DAYS
 
 struct vctx {
     const struct k8tls_plan *p;
@@ -270,24 +272,16 @@ static size_t used_passwords(struct k8tls_plan *p, struct pwref out[5])
 
 /* ---- the rules -------------------------------------------------------------------------- */
 
-static void check_cluster(struct vctx *v)
+/* After the cluster section's basic checks: the datacenter list, Stargate. */
+static void cluster_rules(struct vctx *v)
 {
     const struct k8tls_plan *p = v->p;
     char path[128];
-    check_label(v, "cluster.name", p->cluster.name);
-    check_label(v, "cluster.namespace", p->cluster.namespace_);
-    check_version(v);
-    if (!empty(p->cluster.storage_class))
-        check_subdomain(v, "cluster.storageClass", p->cluster.storage_class);
-    if (!is_quantity(p->cluster.storage_size))
-        ERR(v, "cluster.storageSize", _("'%s' is not a storage size such as 5Gi or 500Mi"),
-            p->cluster.storage_size ? p->cluster.storage_size : "");
     if (p->cluster.n_dcs == 0)
         ERR(v, "cluster.datacenters", "%s", _("at least one datacenter is required"));
     for (size_t i = 0; i < p->cluster.n_dcs; i++) {
         const struct k8tls_dc *dc = &p->cluster.dcs[i];
         snprintf(path, sizeof path, "cluster.datacenters[%zu].name", i);
-        check_label(v, path, dc->name);
         for (size_t j = 0; j < i; j++)
             if (dc->name && p->cluster.dcs[j].name && *dc->name &&
                 strcmp(dc->name, p->cluster.dcs[j].name) == 0) {
@@ -301,46 +295,23 @@ static void check_cluster(struct vctx *v)
                     ERR(v, path, _("the datacenter name '%s' is used twice"), dc->name);
                 break;
             }
-        snprintf(path, sizeof path, "cluster.datacenters[%zu].size", i);
-        if (dc->size < 1)
-            ERR(v, path, _("a datacenter needs at least 1 node, not %d"), dc->size);
         /* the operator names a Service <cluster>-<dc>-all-pods-service: 63 characters at most */
         if (p->cluster.name && dc->name && k8tls_dns1123_label(p->cluster.name) &&
             k8tls_dns1123_label(dc->name) &&
             strlen(p->cluster.name) + strlen(dc->name) + strlen("--all-pods-service") > 63) {
-            snprintf(path, sizeof path, "cluster.datacenters[%zu].name", i);
             WARN(v, path, _("the Service name %s-%s-all-pods-service would be longer than 63 characters: use shorter cluster or datacenter names"),
                  p->cluster.name, dc->name);
         }
     }
-    if (p->cluster.stargate.enabled) {
+    if (p->cluster.stargate.enabled)
         WARN(v, "cluster.stargate.enabled", "%s",
              _("Stargate is DEPRECATED in the current K8ssandraCluster CRD; it still works and inherits the encryption settings"));
-        if (p->cluster.stargate.size < 1)
-            ERR(v, "cluster.stargate.size", _("Stargate needs at least 1 replica, not %d"),
-                p->cluster.stargate.size);
-    }
-    if (p->cluster.medusa.enabled) {
-        if (empty(p->cluster.medusa.bucket_name))
-            ERR(v, "cluster.medusa.bucketName", "%s", _("Medusa needs a bucket name"));
-        check_subdomain(v, "cluster.medusa.storageSecret", p->cluster.medusa.storage_secret);
-    }
 }
 
-static void check_store_set(struct vctx *v, const char *path, const struct k8tls_store_set *s)
+/* The rules of a store set the plan produces that its rows cannot say alone. */
+static void store_set_rules(struct vctx *v, const char *path, const struct k8tls_store_set *s)
 {
-    const struct k8tls_plan *p = v->p;
     char sub[160];
-    snprintf(sub, sizeof sub, "%s.secretName", path);
-    check_subdomain(v, sub, s->secret_name);
-    snprintf(sub, sizeof sub, "%s.keys.keystore", path);
-    check_secret_key(v, sub, s->keys.keystore);
-    snprintf(sub, sizeof sub, "%s.keys.truststore", path);
-    check_secret_key(v, sub, s->keys.truststore);
-    snprintf(sub, sizeof sub, "%s.keys.keystorePassword", path);
-    check_secret_key(v, sub, s->keys.keystore_password);
-    snprintf(sub, sizeof sub, "%s.keys.truststorePassword", path);
-    check_secret_key(v, sub, s->keys.truststore_password);
     const char *k[4] = {s->keys.keystore, s->keys.truststore, s->keys.keystore_password,
                         s->keys.truststore_password};
     for (int i = 0; i < 4; i++)
@@ -363,27 +334,33 @@ static void check_store_set(struct vctx *v, const char *path, const struct k8tls
         if (!s->truststore_password.ref)
             ERR(v, sub, "%s", _("an imported truststore needs its password (a literal, env:NAME or file:PATH)"));
     }
-    (void)p;
 }
 
-static void check_encryption(struct vctx *v)
+/* Before the encryption section's basic checks: what the modes mean. */
+static void encryption_rules(struct vctx *v)
 {
     const struct k8tls_plan *p = v->p;
     enum k8tls_internode_mode mode = p->encryption.internode.mode;
-    bool client = p->encryption.client.enabled;
     if ((mode == K8TLS_INTERNODE_DC || mode == K8TLS_INTERNODE_RACK) &&
         p->encryption.internode.require_client_auth)
         WARN(v, "encryption.internode.mode",
              _("with internode mode %s and requireClientAuth, Cassandra lets some connections bypass mutual TLS; mode all is advised"),
              k8tls_internode_mode_name(mode));
-    if (mode == K8TLS_INTERNODE_NONE && !client)
+    if (mode == K8TLS_INTERNODE_NONE && !p->encryption.client.enabled)
         WARN(v, "encryption", "%s",
              _("nothing is encrypted: internode mode is none and client encryption is off"));
+}
 
+/* After the stores section's basic checks: the store sets, Medusa's certificate (K8), Secret
+ * names that collide. */
+static void stores_rules(struct vctx *v)
+{
+    const struct k8tls_plan *p = v->p;
+    bool client = p->encryption.client.enabled;
     if (k8tls_plan_wants_server_stores(p)) {
         if (p->stores.server.source == K8TLS_SOURCE_REUSE)
             ERR(v, "stores.server.source", "%s", _("reuse is only for stores.client; expected generate or import"));
-        check_store_set(v, "stores.server", &p->stores.server);
+        store_set_rules(v, "stores.server", &p->stores.server);
     }
     if (client) {
         if (p->stores.client.source == K8TLS_SOURCE_REUSE) {
@@ -391,7 +368,7 @@ static void check_encryption(struct vctx *v)
                 ERR(v, "stores.client.source", "%s",
                     _("reuse takes the server stores' Secret, but there are no server stores (internode mode is none): use generate or import"));
         } else {
-            check_store_set(v, "stores.client", &p->stores.client);
+            store_set_rules(v, "stores.client", &p->stores.client);
         }
     }
 
@@ -403,7 +380,6 @@ static void check_encryption(struct vctx *v)
         ERR(v, "encryption.medusa.enabled", "%s",
             _("Medusa's client certificate needs client encryption: set encryption.client.enabled: true, or encryption.medusa.enabled: false"));
     if (k8tls_plan_wants_medusa_certs(p)) {
-        check_subdomain(v, "encryption.medusa.secretName", p->encryption.medusa.secret_name);
         if (p->encryption.medusa.source == K8TLS_SOURCE_REUSE)
             ERR(v, "encryption.medusa.source", "%s", _("expected generate or import"));
         if (p->encryption.medusa.source == K8TLS_SOURCE_IMPORT) {
@@ -434,24 +410,8 @@ static void check_encryption(struct vctx *v)
                     secrets[i].name, secrets[j].path);
 }
 
-static void check_key_spec(struct vctx *v, const char *path, const struct k8tls_key_spec *k)
-{
-    if (k->alg == K8TLS_KEY_RSA && k->bits != 2048 && k->bits != 3072 && k->bits != 4096)
-        ERR(v, path, _("an RSA key size is 2048, 3072 or 4096, not %d"), k->bits);
-}
-
-static void check_subject_field(struct vctx *v, const char *key, const char *s, size_t max)
-{
-    char path[64];
-    snprintf(path, sizeof path, "ca.subject.%s", key);
-    if (s && strlen(s) > max)
-        ERR(v, path, _("at most %zu characters"), max);
-    if (k8tls_text_has_control(s))
-        ERR(v, path, "%s", _("control characters (and bytes that are not UTF-8) are not allowed "
-                             "in a certificate subject"));
-}
-
-static void check_ca(struct vctx *v)
+/* Before the ca section's basic checks: where the CA comes from. */
+static void ca_rules(struct vctx *v)
 {
     const struct k8tls_plan *p = v->p;
     if (p->ca.source == K8TLS_SOURCE_REUSE)
@@ -461,45 +421,26 @@ static void check_ca(struct vctx *v)
             ERR(v, "ca.import.cert", "%s", _("an imported CA needs the certificate's path"));
         if (empty(p->ca.import_key))
             ERR(v, "ca.import.key", "%s", _("an imported CA needs the private key's path"));
-    } else {
-        const struct k8tls_subject *s = &p->ca.subject;
-        if (empty(s->CN))
-            ERR(v, "ca.subject.CN", "%s", _("the CA needs a common name (CN)"));
-        if (!empty(s->C) && (strlen(s->C) != 2 || !isalpha((unsigned char)s->C[0]) ||
-                             !isalpha((unsigned char)s->C[1])))
-            ERR(v, "ca.subject.C", _("'%s' is not a two-letter country code (for example FR)"), s->C);
-        check_subject_field(v, "ST", s->ST, 128);
-        check_subject_field(v, "L", s->L, 128);
-        check_subject_field(v, "O", s->O, 64);
-        check_subject_field(v, "OU", s->OU, 64);
-        check_subject_field(v, "CN", s->CN, 64);
-        check_subject_field(v, "emailAddress", s->emailAddress, 128);
-        check_key_spec(v, "ca.key.size", &p->ca.key);
-        if (p->ca.validity_days < 1 || p->ca.validity_days > MAX_VALIDITY_DAYS)
-            ERR(v, "ca.validityDays", _("expected a number of days from 1 to %d, not %d"),
-                MAX_VALIDITY_DAYS, p->ca.validity_days);
-        else if (p->ca.validity_days < 365)
-            WARN(v, "ca.validityDays",
-                 _("the CA is valid for only %d days: every certificate must be rotated before then"),
-                 p->ca.validity_days);
     }
-    if (p->certificates.key.set)
-        check_key_spec(v, "certificates.key.size", &p->certificates.key);
-    int cd = p->certificates.validity_days;
-    if (cd < 1 || cd > MAX_VALIDITY_DAYS)
-        ERR(v, "certificates.validityDays", _("expected a number of days from 1 to %d, not %d"),
-            MAX_VALIDITY_DAYS, cd);
-    else if (p->ca.source != K8TLS_SOURCE_IMPORT && p->ca.validity_days >= 1 &&
-             cd > p->ca.validity_days)
+}
+
+/* After the certificates section's basic checks: validity periods that work badly together. */
+static void certificates_rules(struct vctx *v)
+{
+    const struct k8tls_plan *p = v->p;
+    int ca_days = p->ca.validity_days, cd = p->certificates.validity_days;
+    const struct k8tls_key *r = k8tls_plan_row("ca.validityDays");
+    bool ca_ok = ca_days >= r->min && ca_days <= r->max;
+    r = k8tls_plan_row("certificates.validityDays");
+    bool cd_ok = cd >= r->min && cd <= r->max;
+    if (p->ca.source != K8TLS_SOURCE_IMPORT && ca_ok && ca_days < 365)
+        WARN(v, "ca.validityDays",
+             _("the CA is valid for only %d days: every certificate must be rotated before then"),
+             ca_days);
+    if (cd_ok && p->ca.source != K8TLS_SOURCE_IMPORT && ca_days >= 1 && cd > ca_days)
         WARN(v, "certificates.validityDays",
              _("the certificates (%d days) would outlive the CA (%d days): they stop being trusted when the CA expires"),
-             cd, p->ca.validity_days);
-    for (size_t i = 0; i < p->certificates.n_extra_sans; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "certificates.extraSANs[%zu]", i);
-        if (!is_san(p->certificates.extra_sans[i]))
-            ERR(v, path, _("'%s' is not a DNS name or an IP address"), p->certificates.extra_sans[i]);
-    }
+             cd, ca_days);
 }
 
 static void check_passwords(struct vctx *v)
@@ -516,15 +457,143 @@ static void check_passwords(struct vctx *v)
     }
 }
 
+/* ---- the basic checks of the rows ---------------------------------------------------------- */
+
+static void check_str(struct vctx *v, const struct k8tls_key *r, const char *path, const char *s)
+{
+    if (r->need && empty(s)) {
+        ERR(v, path, "%s", _(r->need));
+        return;
+    }
+    if (r->maxlen && s && strlen(s) > r->maxlen)
+        ERR(v, path, _("at most %zu characters"), r->maxlen);
+    if (r->maxlen && k8tls_text_has_control(s))
+        ERR(v, path, "%s", _("control characters (and bytes that are not UTF-8) are not allowed "
+                             "in a certificate subject"));
+    switch (r->check) {
+    case K8TLS_CHECK_LABEL:
+        check_label(v, path, s);
+        break;
+    case K8TLS_CHECK_SUBDOMAIN:
+        if (!(r->flags & K8TLS_KF_EMPTY_OK) || !empty(s))
+            check_subdomain(v, path, s);
+        break;
+    case K8TLS_CHECK_SECRET_KEY:
+        check_secret_key(v, path, s);
+        break;
+    case K8TLS_CHECK_QUANTITY:
+        if (!is_quantity(s))
+            ERR(v, path, _("'%s' is not a storage size such as 5Gi or 500Mi"), s ? s : "");
+        break;
+    case K8TLS_CHECK_COUNTRY:
+        if (!empty(s) && (strlen(s) != 2 || !isalpha((unsigned char)s[0]) ||
+                          !isalpha((unsigned char)s[1])))
+            ERR(v, path, _("'%s' is not a two-letter country code (for example FR)"), s);
+        break;
+    case K8TLS_CHECK_HOST:
+        if (s && !is_san(s))
+            ERR(v, path, _("'%s' is not a DNS name or an IP address"), s);
+        break;
+    default:
+        break;
+    }
+}
+
+static void check_int(struct vctx *v, const struct k8tls_key *r, const char *path, int n)
+{
+    switch (r->check) {
+    case K8TLS_CHECK_MIN:
+        if (n < r->min)
+            ERR(v, path, _(r->bad), n);
+        break;
+    case K8TLS_CHECK_RANGE:
+        if (n < r->min || n > r->max)
+            ERR(v, path, _(r->bad), r->max, n);
+        break;
+    case K8TLS_CHECK_RSA_BITS:
+        if (n != 2048 && n != 3072 && n != 4096)
+            ERR(v, path, _(r->bad), n);
+        break;
+    default:
+        break;
+    }
+}
+
+/* The basic checks of table t applied to base, in the table's order; a row whose 'when' is false
+ * (the key is not used by this plan) is skipped with everything under it. */
+static void check_rows(struct vctx *v, const struct k8tls_key *t, const void *base,
+                       const char *path)
+{
+    char sub[256];
+    for (const struct k8tls_key *r = t; r->name; r++) {
+        const void *f = (const char *)base + r->off;
+        if (r->flags & (K8TLS_KF_HIDDEN | K8TLS_KF_ALIAS))
+            continue;
+        if ((r->when && !r->when(v->p)) || (r->applies && !r->applies(base)))
+            continue;
+        if (*path)
+            snprintf(sub, sizeof sub, "%s.%s", path, r->name);
+        else
+            snprintf(sub, sizeof sub, "%s", r->name);
+        switch (r->type) {
+        case K8TLS_KT_STR:
+        case K8TLS_KT_STR_ENUM:
+            check_str(v, r, sub, *(char *const *)f);
+            break;
+        case K8TLS_KT_INT:
+            check_int(v, r, sub, *(const int *)f);
+            break;
+        case K8TLS_KT_GROUP:
+            check_rows(v, r->sub, f, sub);
+            break;
+        case K8TLS_KT_LIST:
+        case K8TLS_KT_STR_LIST: {
+            size_t n = *(const size_t *)((const char *)base + r->count_off);
+            const void *arr = *(void *const *)f;
+            for (size_t i = 0; arr && i < n; i++) {
+                char item[280];
+                snprintf(item, sizeof item, "%s[%zu]", sub, i);
+                if (r->type == K8TLS_KT_STR_LIST)
+                    check_str(v, r, item, ((char *const *)arr)[i]);
+                else
+                    check_rows(v, r->sub, (const char *)arr + i * r->elem_size, item);
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
+/* The hand-written rules, by section: run before or after its rows' basic checks. */
+static const struct {
+    const char *section;
+    void (*before)(struct vctx *);
+    void (*after)(struct vctx *);
+} rules[] = {
+    {"cluster", check_version, cluster_rules},
+    {"encryption", encryption_rules, NULL},
+    {"stores", NULL, stores_rules},
+    {"ca", ca_rules, NULL},
+    {"certificates", NULL, certificates_rules},
+    {"output", check_passwords, NULL},
+};
+
 size_t k8tls_plan_validate(const struct k8tls_plan *p, struct k8tls_diags *d)
 {
     struct vctx v = {p, d, 0};
-    check_cluster(&v);
-    check_encryption(&v);
-    check_ca(&v);
-    check_passwords(&v);
-    if (empty(p->output.directory))
-        ERR(&v, "output.directory", "%s", _("an output directory is required"));
+    for (const struct k8tls_key *s = k8tls_plan_table; s->name; s++) {
+        size_t i = 0, n = sizeof rules / sizeof rules[0];
+        while (i < n && strcmp(rules[i].section, s->name) != 0)
+            i++;
+        if (i < n && rules[i].before)
+            rules[i].before(&v);
+        if (s->type == K8TLS_KT_GROUP)
+            check_rows(&v, s->sub, p, s->name);
+        if (i < n && rules[i].after)
+            rules[i].after(&v);
+    }
     return v.errors;
 }
 

@@ -26,6 +26,8 @@ char *k8tls_path_join(const char *dir, const char *name);
 
 /* Days from now to t (negative when in the past); 0 with *ok false when t is unusable. */
 long k8tls_days_until(const ASN1_TIME *t, int *ok);
+/* Its notBefore is later than now (the same second is valid). */
+bool k8tls_not_yet_valid(const X509 *x);
 
 /* ---- certificate checks shared by import and inspect (certcheck.c) ---------------------- */
 

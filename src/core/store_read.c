@@ -266,6 +266,13 @@ long k8tls_days_until(const ASN1_TIME *t, int *ok)
     return d;
 }
 
+bool k8tls_not_yet_valid(const X509 *x)
+{
+    int r = X509_cmp_current_time(X509_get0_notBefore(x));
+    ERR_clear_error();
+    return r > 0;   /* 0: unreadable (reported with the expiry date) */
+}
+
 /* ---- PEM -------------------------------------------------------------------------------- */
 
 struct pem_block {

@@ -143,9 +143,12 @@ void k8tls_text_fprintf(FILE *f, const char *fmt, ...)
     size_t len = (size_t)n;
     bool nl = len > 0 && s[len - 1] == '\n';
     char *e = k8tls_text_escape_n(s, nl ? len - 1 : len, 0);
+    /* one locked write: lines printed from several threads (key progress) do not interleave */
+    flockfile(f);
     fputs(e ? e : "?", f);
     if (nl)
         fputc('\n', f);
+    funlockfile(f);
     free_wiped(e);
     OPENSSL_cleanse(s, len);
     free(s);

@@ -11,6 +11,7 @@
 #include <yaml.h>
 #include "k8tls/answers.h"
 #include "k8tls/plan.h"
+#include "k8tls/plan_table.h"
 #include "k8tls/yamlutil.h"
 
 static struct k8tls_plan *load(const char *text, struct k8tls_diags *d)
@@ -784,6 +785,194 @@ START_TEST(test_mutated_and_random_input_never_crashes)
 }
 END_TEST
 
+/* ---- the schema table ------------------------------------------------------------------ */
+
+/* A value for row r (under parent) that differs from its default, as text; n makes it unique. */
+static void other_value(const struct k8tls_key *r, const struct k8tls_key *parent, int n,
+                        char *out, size_t len)
+{
+    const char *const *allowed = k8tls_key_allowed(r, parent);
+    switch (r->type) {
+    case K8TLS_KT_BOOL:
+        snprintf(out, len, "%s", r->dflt_int ? "false" : "true");
+        break;
+    case K8TLS_KT_INT:
+        snprintf(out, len, "%d", r->dflt_int + 1);
+        break;
+    case K8TLS_KT_ENUM:
+        /* the last allowed name that is not the default's */
+        for (size_t i = 0; allowed[i]; i++)
+            if (strcmp(allowed[i], r->names[r->dflt_int]) != 0)
+                snprintf(out, len, "%s", allowed[i]);
+        break;
+    case K8TLS_KT_STR_ENUM:
+        for (size_t i = 0; allowed[i]; i++)
+            if (strcmp(allowed[i], k8tls_key_default(r, parent)) != 0)
+                snprintf(out, len, "%s", allowed[i]);
+        break;
+    case K8TLS_KT_PASSWORD:
+        snprintf(out, len, "env:PW_%d", n);
+        break;
+    case K8TLS_KT_STR_LIST:
+        snprintf(out, len, "a%d.example.com, 10.0.0.%d", n, n);
+        break;
+    default:
+        snprintf(out, len, "v%d-x", n);
+        break;
+    }
+}
+
+/* Sets every leaf key under table t (at path) to a value other than its default; counts them. */
+static void set_every_key(struct k8tls_plan *p, const struct k8tls_key *t,
+                          const struct k8tls_key *parent, const char *path, int *n)
+{
+    for (const struct k8tls_key *r = t; r->name; r++) {
+        char sub[256], val[128];
+        struct k8tls_err e;
+        if (r->flags & (K8TLS_KF_HIDDEN | K8TLS_KF_ALIAS) || r->type == K8TLS_KT_CONST)
+            continue;
+        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", r->name);
+        if (r->type == K8TLS_KT_GROUP) {
+            set_every_key(p, r->sub, r, sub, n);
+            continue;
+        }
+        if (r->type == K8TLS_KT_LIST) {
+            char item[280];
+            snprintf(item, sizeof item, "%s[0]", sub);
+            set_every_key(p, r->sub, r, item, n);
+            continue;
+        }
+        other_value(r, parent, ++*n, val, sizeof val);
+        ck_assert_msg(k8tls_plan_set_text(p, sub, val, &e) == 0, "%s = %s: %s", sub, val, e.msg);
+        char *back = k8tls_plan_get_text(p, sub);
+        ck_assert_str_eq(back, val);
+        free(back);
+    }
+}
+
+START_TEST(test_every_key_of_the_schema_is_written_and_read_back)
+{
+    struct k8tls_plan *p = k8tls_plan_new_defaults(), *d0 = k8tls_plan_new_defaults();
+    int n = 0;
+    set_every_key(p, k8tls_plan_table, NULL, "", &n);
+    ck_assert_int_ge(n, 60);
+    char what[256];
+    ck_assert(!k8tls_plan_same(p, d0, what, sizeof what));
+    for (int flags = 0; flags <= K8TLS_EMIT_COMMENTS; flags += K8TLS_EMIT_COMMENTS) {
+        struct k8tls_diags d;
+        char *one = emit(p, flags);
+        struct k8tls_plan *q = load(one, &d);
+        if (d.n)
+            k8tls_diags_print(&d, stderr);
+        ck_assert_uint_eq(d.n, 0);
+        ck_assert_msg(k8tls_plan_same(p, q, what, sizeof what), "differs at %s", what);
+        char *two = emit(q, flags);
+        ck_assert_str_eq(one, two);
+        free(one);
+        free(two);
+        k8tls_diags_free(&d);
+        k8tls_plan_free(q);
+    }
+    k8tls_plan_free(p);
+    k8tls_plan_free(d0);
+}
+END_TEST
+
+START_TEST(test_a_key_path_finds_its_row_and_its_field)
+{
+    const struct k8tls_key *r = k8tls_plan_row("cluster.storageClass");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_str_eq(r->name, "storageClass");
+    ck_assert_str_eq(r->label, "Storage class");
+    ck_assert_str_eq(r->dflt_str, "standard");
+    ck_assert_ptr_null(k8tls_plan_row("cluster.storageclass"));
+    ck_assert_int_eq(k8tls_plan_row("cluster")->type, K8TLS_KT_GROUP);
+    ck_assert_ptr_nonnull(k8tls_plan_row("cluster.datacenters[7].size"));
+    ck_assert_ptr_null(k8tls_plan_row("cluster.datacenters.size"));
+    ck_assert_ptr_null(k8tls_plan_row("ca.key.set"));   /* not a key of the file */
+
+    struct k8tls_plan *p = k8tls_plan_new_defaults();
+    struct k8tls_field f;
+    ck_assert(k8tls_plan_field(p, "cluster.datacenters[0].size", &f));
+    ck_assert_ptr_eq(f.ptr, &p->cluster.dcs[0].size);
+    ck_assert(!k8tls_plan_field(p, "cluster.datacenters[1].size", &f));   /* only one */
+    ck_assert(k8tls_plan_field(p, "stores.client.import.keystorePassword", &f));
+    ck_assert_ptr_eq(f.ptr, &p->stores.client.keystore_password);
+
+    /* the two store sets share their rows; the allowed sources differ */
+    struct k8tls_err e;
+    ck_assert_int_eq(k8tls_plan_set_text(p, "stores.client.source", "reuse", &e), 0);
+    ck_assert_int_eq(p->stores.client.source, K8TLS_SOURCE_REUSE);
+    ck_assert_int_eq(k8tls_plan_set_text(p, "stores.server.source", "reuse", &e), -1);
+    ck_assert_str_eq(e.msg, "expected one of: generate, import; found 'reuse'");
+    ck_assert_int_eq(k8tls_plan_set_text(p, "cluster.stargate.size", "two", &e), -1);
+    ck_assert_str_eq(e.msg, "expected a whole number, found 'two'");
+    ck_assert_int_eq(k8tls_plan_set_text(p, "output.createNamespace", "yes", &e), -1);
+    ck_assert_int_eq(k8tls_plan_set_text(p, "cluster.storageClass", "fast", &e), 0);
+    ck_assert_str_eq(p->cluster.storage_class, "fast");
+    ck_assert_int_eq(k8tls_plan_set_text(p, "certificates.extraSANs", " a.b ,, 1.2.3.4 ", &e), 0);
+    ck_assert_uint_eq(p->certificates.n_extra_sans, 2);
+    ck_assert_str_eq(p->certificates.extra_sans[0], "a.b");
+    ck_assert_str_eq(p->certificates.extra_sans[1], "1.2.3.4");
+    char *t = k8tls_plan_get_text(p, "certificates.extraSANs");
+    ck_assert_str_eq(t, "a.b, 1.2.3.4");
+    free(t);
+    t = k8tls_plan_get_text(p, "encryption.internode.mode");
+    ck_assert_str_eq(t, "all");
+    free(t);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_the_tls_surface_keys_are_off_by_default_validated_and_documented)
+{
+    struct k8tls_plan *p = k8tls_plan_new_defaults();
+    ck_assert(!p->encryption.management_api.enabled);
+    ck_assert(!p->encryption.reaper.enabled);
+    ck_assert(!p->encryption.medusa_grpc.enabled);
+    ck_assert_str_eq(p->encryption.management_api.server_secret_name, "mgmt-api-server-tls");
+    ck_assert_str_eq(p->encryption.reaper.management_secret_name, "reaper-mgmt-api-stores");
+    ck_assert_str_eq(p->encryption.medusa_grpc.client_secret_name, "medusa-grpc-client-tls");
+    char *t = emit(p, K8TLS_EMIT_COMMENTS);
+    ck_assert_ptr_nonnull(strstr(t, "\n  managementApi: {enabled: false, serverSecretName: "
+                                    "mgmt-api-server-tls, clientSecretName: mgmt-api-client-tls}\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\n  reaper: {enabled: false, serverSecretName: "
+                                    "reaper-api-server-stores, clientSecretName: "
+                                    "reaper-api-client-tls, managementSecretName: "
+                                    "reaper-mgmt-api-stores}\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\n  medusaGrpc: {enabled: false, serverSecretName: "
+                                    "medusa-grpc-server-tls, clientSecretName: "
+                                    "medusa-grpc-client-tls}\n"));
+    ck_assert_ptr_nonnull(strstr(t, "\n# managementApi: TLS for the Management API"));
+    ck_assert_ptr_nonnull(strstr(t, "\n# medusaGrpc: TLS for Medusa's gRPC"));
+    free(t);
+    k8tls_plan_free(p);
+
+    struct k8tls_diags d;
+    p = load("apiVersion: k8tls-wizard/v1\n"
+             "encryption:\n"
+             "  managementApi: {enabled: on, serverSecretName: mgmt}\n"
+             "  reaper: {enabled: true, managementSecretName: Reaper_Stores, extra: 1}\n"
+             "  medusaGrpc: {enabled: true, clientSecretName: grpc-client}\n",
+             &d);
+    ck_assert_uint_eq(d.n, 2);
+    expect(&d, "encryption.managementApi.enabled", 3, 28, "expected true or false, found 'on'");
+    expect(&d, "encryption.reaper.extra", 4, 64, "unknown key; expected one of: enabled, "
+           "serverSecretName, clientSecretName, managementSecretName");
+    ck_assert_str_eq(p->encryption.management_api.server_secret_name, "mgmt");
+    ck_assert(p->encryption.reaper.enabled);
+    ck_assert(p->encryption.medusa_grpc.enabled);
+    ck_assert_str_eq(p->encryption.medusa_grpc.client_secret_name, "grpc-client");
+    k8tls_diags_free(&d);
+    k8tls_diags_init(&d);
+    ck_assert_uint_eq(k8tls_plan_validate(p, &d), 1);
+    expect(&d, "encryption.reaper.managementSecretName", 4, 49,
+           "'Reaper_Stores' is not a DNS-1123 subdomain");
+    k8tls_diags_free(&d);
+    k8tls_plan_free(p);
+}
+END_TEST
+
 static Suite *answers_suite(void)
 {
     Suite *s = suite_create("answers");
@@ -815,6 +1004,9 @@ static Suite *answers_suite(void)
     tcase_add_test(tc, test_too_many_datacenters_is_one_error);
     tcase_add_test(tc, test_a_fifo_is_not_read);
     tcase_add_test(tc, test_relative_paths_can_be_written_absolute);
+    tcase_add_test(tc, test_every_key_of_the_schema_is_written_and_read_back);
+    tcase_add_test(tc, test_a_key_path_finds_its_row_and_its_field);
+    tcase_add_test(tc, test_the_tls_surface_keys_are_off_by_default_validated_and_documented);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "k8tls/plan.h"
+#include "k8tls/plan_table.h"
 #include "k8tls/secure.h"
 
 /* Is there a diagnostic of severity sev at path whose message holds text (NULL: any)? */
@@ -688,6 +689,73 @@ START_TEST(test_each_datacenter_context_is_first_once)
 }
 END_TEST
 
+/* Each key in turn changed on a copy of the defaults: the copy is deep, and the comparison names
+ * exactly that key (or finds no difference when the key does not apply, as a curve of an rsa
+ * key). Walks the schema table, so a new row is covered without a new test. */
+static void change_each_key(const struct k8tls_plan *dflt, const struct k8tls_key *t,
+                            const struct k8tls_key *parent, const char *path, int *n)
+{
+    for (const struct k8tls_key *r = t; r->name; r++) {
+        char sub[256], val[64], what[256];
+        if (r->flags & (K8TLS_KF_HIDDEN | K8TLS_KF_ALIAS) || r->type == K8TLS_KT_CONST)
+            continue;
+        snprintf(sub, sizeof sub, "%s%s%s", path, *path ? "." : "", r->name);
+        if (r->type == K8TLS_KT_GROUP || r->type == K8TLS_KT_LIST) {
+            if (r->type == K8TLS_KT_LIST)
+                strcat(sub, "[0]");
+            change_each_key(dflt, r->sub, r, sub, n);
+            continue;
+        }
+        const char *const *allowed = k8tls_key_allowed(r, parent);
+        switch (r->type) {
+        case K8TLS_KT_BOOL:
+            snprintf(val, sizeof val, "%s", r->dflt_int ? "false" : "true");
+            break;
+        case K8TLS_KT_INT:
+            snprintf(val, sizeof val, "%d", r->dflt_int + 1);
+            break;
+        case K8TLS_KT_ENUM:
+            snprintf(val, sizeof val, "%s", allowed[r->dflt_int == 0 ? 1 : 0]);
+            break;
+        case K8TLS_KT_STR_ENUM:
+            snprintf(val, sizeof val, "%s",
+                     strcmp(allowed[0], k8tls_key_default(r, parent)) ? allowed[0] : allowed[1]);
+            break;
+        default:
+            snprintf(val, sizeof val, "changed-%d", *n);
+            break;
+        }
+        struct k8tls_plan *c = k8tls_plan_dup(dflt);
+        struct k8tls_err e;
+        struct k8tls_field f;
+        ck_assert_int_eq(k8tls_plan_set_text(c, sub, val, &e), 0);
+        ck_assert(k8tls_plan_field(c, sub, &f));
+        const void *base = (const char *)f.ptr - r->off;
+        bool applies = !r->applies || r->applies(base);
+        bool same = k8tls_plan_same(dflt, c, what, sizeof what);
+        ck_assert_msg(same == !applies, "%s = %s: same %d", sub, val, same);
+        if (!same)
+            ck_assert_str_eq(what, sub);
+        k8tls_plan_free(c);
+        ++*n;
+    }
+}
+
+START_TEST(test_every_key_is_copied_and_compared_by_its_row)
+{
+    struct k8tls_plan *p = k8tls_plan_new_defaults();
+    int n = 0;
+    change_each_key(p, k8tls_plan_table, NULL, "", &n);
+    ck_assert_int_ge(n, 70);
+    /* the defaults were not touched by any copy */
+    struct k8tls_plan *q = k8tls_plan_new_defaults();
+    ck_assert(k8tls_plan_same(p, q, NULL, 0));
+    ck_assert_str_eq(p->encryption.reaper.server_secret_name, "reaper-api-server-stores");
+    k8tls_plan_free(q);
+    k8tls_plan_free(p);
+}
+END_TEST
+
 static Suite *plan_suite(void)
 {
     Suite *s = suite_create("plan");
@@ -718,6 +786,7 @@ static Suite *plan_suite(void)
     tcase_add_test(tc, test_validation_names_the_file_position_of_the_key);
     tcase_add_test(tc, test_resolve_reads_env_and_file_references_and_checks_k11);
     tcase_add_test(tc, test_an_error_becomes_a_diagnostic_with_its_file_position);
+    tcase_add_test(tc, test_every_key_is_copied_and_compared_by_its_row);
     suite_add_tcase(s, tc);
     return s;
 }
