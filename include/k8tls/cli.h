@@ -20,7 +20,11 @@ int k8tls_cli_inspect(int argc, char **argv);
 /* `k8tls-wizard rotate ...`: argv[0] is "rotate". (issue 7) */
 int k8tls_cli_rotate(int argc, char **argv);
 
-/* Shared by the command-line faces (defined in src/cli/main.c); prog starts their messages.
+/* The exit code of a core status (src/cli/common.c): the only place statuses become exit codes. */
+#include "k8tls/err.h"
+int k8tls_cli_exit_code(enum k8tls_status st);
+
+/* Shared by the command-line faces (defined in src/cli/common.c); prog starts their messages.
  * k8tls_cli_add_context appends a --context value to *v (*n items); -1 after printing
  * "PROG: out of memory". k8tls_cli_write_output writes the bundle into dir (k8tls_output_write)
  * and says so on stderr ("wrote DIR (N files); see DIR/NEXT-STEPS.md"), or prints the reason

@@ -10,6 +10,19 @@ struct k8tls_pos {
     int col;
 };
 
+/* The outcome of a core operation. The core returns one of these, or 0/-1 with a k8tls_err whose
+ * status says which failure it was; it never returns a process exit code and never prints on its
+ * own. Only src/cli maps a status to an exit code (k8tls_cli_exit_code) and writes to stderr; the
+ * TUI shows the message. */
+enum k8tls_status {
+    K8TLS_OK = 0,
+    K8TLS_INVALID,      /* the input is wrong (validation, inspection problems) */
+    K8TLS_REFUSED,      /* a safety refusal: nothing was done (occupied output, conflicts) */
+    K8TLS_ENVIRONMENT,  /* the world failed: kubectl missing, API unreachable, disk, permissions */
+    K8TLS_USAGE,        /* the call itself is wrong (options that do not go together) */
+    K8TLS_NOMEM,        /* out of memory */
+};
+
 /* One error: a message plus an optional file:line:column. Filled by a failing call.
  * Functions return 0 on success and a negative value on failure. */
 struct k8tls_err {
@@ -17,12 +30,18 @@ struct k8tls_err {
     char file[512];
     int line;
     int col;
+    enum k8tls_status status;   /* K8TLS_INVALID unless the failing call says otherwise */
 };
 
 void k8tls_err_clear(struct k8tls_err *e);
 /* printf-style; never fails; truncates. Passing NULL for e is allowed (no-op). */
 void k8tls_err_set(struct k8tls_err *e, const char *file, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* k8tls_err_set with a status other than K8TLS_INVALID. */
+void k8tls_err_set_status(struct k8tls_err *e, enum k8tls_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The status of a failed call's e (K8TLS_INVALID when it was never set). */
+enum k8tls_status k8tls_err_status(const struct k8tls_err *e);
 /* "file:line:col: msg" (parts omitted when unknown) into buf. */
 const char *k8tls_err_format(const struct k8tls_err *e, char *buf, size_t len);
 /* After a failed OpenSSL call: "what: REASON" with the reason of OpenSSL's first queued error, or

@@ -27,6 +27,25 @@ void k8tls_err_set(struct k8tls_err *e, const char *file, int line, int col, con
     snprintf(e->file, sizeof e->file, "%s", file ? file : "");
     e->line = line;
     e->col = col;
+    e->status = K8TLS_INVALID;
+}
+
+void k8tls_err_set_status(struct k8tls_err *e, enum k8tls_status st, const char *fmt, ...)
+{
+    if (!e)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    e->file[0] = '\0';
+    e->line = e->col = 0;
+    e->status = st;
+}
+
+enum k8tls_status k8tls_err_status(const struct k8tls_err *e)
+{
+    return e && e->status != K8TLS_OK ? e->status : K8TLS_INVALID;
 }
 
 void k8tls_err_set_openssl(struct k8tls_err *e, const char *what)
