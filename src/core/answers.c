@@ -2,6 +2,7 @@
  * every problem with FILE:LINE:COL, the key path and what is expected; written back through
  * libyaml, one top-level section per emitter run so that comments can sit between sections. */
 #include "config.h"
+#include "k8tls/buf.h"
 #include "k8tls/answers.h"
 #include "k8tls/plan_table.h"
 #include "k8tls/yamlutil.h"
@@ -732,54 +733,34 @@ static void emit_table(struct em *m, int map, const struct k8tls_key *t, const v
         emit_row(m, map, r, base);
 }
 
-static int append(char **out, size_t *n, size_t *cap, const char *s, size_t len)
-{
-    if (*n + len + 1 > *cap) {
-        size_t c = *cap ? *cap : 4096;
-        while (c < *n + len + 1)
-            c *= 2;
-        char *np = realloc(*out, c);
-        if (!np)
-            return -1;
-        *out = np;
-        *cap = c;
-    }
-    memcpy(*out + *n, s, len);
-    *n += len;
-    (*out)[*n] = '\0';
-    return 0;
-}
-
-static int append_comment(char **out, size_t *n, size_t *cap, const char *text)
+static void append_comment(struct k8tls_buf *out, const char *text)
 {
     const char *s = text;
     while (*s) {
         const char *nl = strchr(s, '\n');
         size_t len = nl ? (size_t)(nl - s) : strlen(s);
-        if (append(out, n, cap, "# ", 2) < 0 || append(out, n, cap, s, len) < 0 ||
-            append(out, n, cap, "\n", 1) < 0)
-            return -1;
+        k8tls_buf_add(out, "# ", 2);
+        k8tls_buf_add(out, s, len);
+        k8tls_buf_add(out, "\n", 1);
         s += len + (nl ? 1 : 0);
     }
-    return 0;
 }
 
 /* A section's comment: its help, then the help of the keys under it marked for the template. */
-static int append_section_comment(char **out, size_t *n, size_t *cap, const struct k8tls_key *s)
+static void append_section_comment(struct k8tls_buf *out, const struct k8tls_key *s)
 {
-    if (s->help && append_comment(out, n, cap, _(s->help)) < 0)
-        return -1;
+    if (s->help)
+        append_comment(out, _(s->help));
     for (const struct k8tls_key *r = s->sub; r && r->name; r++)
-        if ((r->flags & K8TLS_KF_TEMPLATE) && r->help && append_comment(out, n, cap, _(r->help)) < 0)
-            return -1;
-    return 0;
+        if ((r->flags & K8TLS_KF_TEMPLATE) && r->help)
+            append_comment(out, _(r->help));
 }
 
 int k8tls_answers_emit_buf(const struct k8tls_plan *p, int flags, char **buf, size_t *len,
                            struct k8tls_err *e)
 {
-    char *out = NULL, *base = NULL;
-    size_t n = 0, cap = 0;
+    struct k8tls_buf out = {0};
+    char *base = NULL;
     *buf = NULL;
     if (len)
         *len = 0;
@@ -808,33 +789,26 @@ int k8tls_answers_emit_buf(const struct k8tls_plan *p, int flags, char **buf, si
         }
         if (k8tls_yaml_dump(&m.doc, &part, &plen, e) < 0)
             goto fail;
-        int r = 0;
         if (flags & K8TLS_EMIT_COMMENTS) {
             if (i)
-                r = append(&out, &n, &cap, "\n", 1);
-            if (!r)
-                r = append_section_comment(&out, &n, &cap, &k8tls_plan_table[i]);
+                k8tls_buf_add(&out, "\n", 1);
+            append_section_comment(&out, &k8tls_plan_table[i]);
         }
-        if (!r)
-            r = append(&out, &n, &cap, part, plen);
+        k8tls_buf_add(&out, part, plen);
         k8tls_secure_wipe_str(part);
         free(part);
-        if (r < 0)
+        if (out.oom)
             goto oom;
     }
     free(base);
-    *buf = out;
-    if (len)
-        *len = n;
+    if (!(*buf = k8tls_buf_take(&out, len)))
+        goto oom;
     return 0;
 oom:
     k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
 fail:
     free(base);
-    if (out) {
-        k8tls_secure_wipe_str(out);
-        free(out);
-    }
+    k8tls_buf_free(&out);
     return -1;
 }
 

@@ -8,6 +8,7 @@
  *   SHA-1(password as UTF-16BE || "Mighty Aphrodite" || everything above)
  * UTF is Java's DataOutput.writeUTF: u16 length + modified UTF-8. */
 #include "config.h"
+#include "k8tls/buf.h"
 #include "k8tls/store.h"
 #include "k8tls/i18n.h"
 
@@ -28,51 +29,22 @@
 #define JKS_KEY_PROTECTOR_OID "1.3.6.1.4.1.42.2.17.1.1"
 #define JKS_WHITENER "Mighty Aphrodite"
 
-/* A growing byte buffer whose old copies are wiped (it holds protected keys). */
-struct buf {
-    unsigned char *p;
-    size_t len, cap;
-    bool oom;
-};
+/* The store is built in a k8tls_buf (its dropped copies are wiped: it holds protected keys). */
 
-static void buf_put(struct buf *b, const void *data, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *np = malloc(cap);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        if (b->len)
-            memcpy(np, b->p, b->len);
-        if (b->p)
-            OPENSSL_clear_free(b->p, b->cap);
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, data, n);
-    b->len += n;
-}
-
-static void buf_u16(struct buf *b, unsigned v)
+static void buf_u16(struct k8tls_buf *b, unsigned v)
 {
     unsigned char x[2] = { (unsigned char)(v >> 8), (unsigned char)v };
-    buf_put(b, x, 2);
+    k8tls_buf_add(b, x, 2);
 }
 
-static void buf_u32(struct buf *b, uint32_t v)
+static void buf_u32(struct k8tls_buf *b, uint32_t v)
 {
     unsigned char x[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
                            (unsigned char)(v >> 8), (unsigned char)v };
-    buf_put(b, x, 4);
+    k8tls_buf_add(b, x, 4);
 }
 
-static void buf_u64(struct buf *b, uint64_t v)
+static void buf_u64(struct k8tls_buf *b, uint64_t v)
 {
     buf_u32(b, (uint32_t)(v >> 32));
     buf_u32(b, (uint32_t)v);
@@ -129,7 +101,7 @@ static long utf16_units(const char *s, uint16_t *out, size_t max)
 }
 
 /* Java's writeUTF of a UTF-8 string. */
-static int put_utf(struct buf *b, const char *s)
+static int put_utf(struct k8tls_buf *b, const char *s)
 {
     size_t max = strlen(s) + 1;
     uint16_t *units = malloc(max * sizeof *units);
@@ -153,16 +125,16 @@ static int put_utf(struct buf *b, const char *s)
         unsigned char x[3];
         if (c >= 1 && c <= 0x7f) {
             x[0] = (unsigned char)c;
-            buf_put(b, x, 1);
+            k8tls_buf_add(b, x, 1);
         } else if (c <= 0x7ff) {
             x[0] = (unsigned char)(0xc0 | (c >> 6));
             x[1] = (unsigned char)(0x80 | (c & 0x3f));
-            buf_put(b, x, 2);
+            k8tls_buf_add(b, x, 2);
         } else {
             x[0] = (unsigned char)(0xe0 | (c >> 12));
             x[1] = (unsigned char)(0x80 | ((c >> 6) & 0x3f));
             x[2] = (unsigned char)(0x80 | (c & 0x3f));
-            buf_put(b, x, 3);
+            k8tls_buf_add(b, x, 3);
         }
     }
     free(units);
@@ -192,7 +164,7 @@ static unsigned char *password_bytes(const char *pw, size_t *len)
     return out;
 }
 
-static int put_cert(struct buf *b, X509 *cert)
+static int put_cert(struct k8tls_buf *b, X509 *cert)
 {
     unsigned char *der = NULL;
     int len = i2d_X509(cert, &der);
@@ -200,7 +172,7 @@ static int put_cert(struct buf *b, X509 *cert)
         return -1;
     put_utf(b, "X.509");
     buf_u32(b, (uint32_t)len);
-    buf_put(b, der, (size_t)len);
+    k8tls_buf_add(b, der, (size_t)len);
     OPENSSL_free(der);
     return 0;
 }
@@ -274,7 +246,7 @@ done:
 int k8tls_jks_encode(const struct k8tls_store *s, const char *password, struct k8tls_secret **out,
                      struct k8tls_err *e)
 {
-    struct buf b = { 0 };
+    struct k8tls_buf b = { 0 };
     size_t pwlen = 0;
     unsigned char *pw = NULL;
     int rc = -1;
@@ -340,7 +312,7 @@ int k8tls_jks_encode(const struct k8tls_store *s, const char *password, struct k
                 goto done;
             }
             buf_u32(&b, (uint32_t)klen);
-            buf_put(&b, kder, klen);
+            k8tls_buf_add(&b, kder, klen);
             OPENSSL_clear_free(kder, klen);
             int nchain = ent->chain ? sk_X509_num(ent->chain) : 0;
             buf_u32(&b, (uint32_t)(1 + nchain));
@@ -373,7 +345,7 @@ int k8tls_jks_encode(const struct k8tls_store *s, const char *password, struct k
             k8tls_err_set(e, NULL, 0, 0, "%s", _("cannot compute the JKS integrity digest"));
             goto done;
         }
-        buf_put(&b, md, sizeof md);
+        k8tls_buf_add(&b, md, sizeof md);
     }
     if (b.oom) {
         k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
@@ -385,8 +357,7 @@ int k8tls_jks_encode(const struct k8tls_store *s, const char *password, struct k
     }
     rc = 0;
 done:
-    if (b.p)
-        OPENSSL_clear_free(b.p, b.cap);
+    k8tls_buf_free(&b);
     OPENSSL_clear_free(pw, pwlen ? pwlen : 1);
     return rc;
 }

@@ -3,6 +3,7 @@
  * it is emitted through libyaml. */
 #include "config.h"
 #include "bundle_int.h"
+#include "k8tls/buf.h"
 #include "k8tls/i18n.h"
 
 #include <stdio.h>
@@ -23,13 +24,13 @@ static void date_of(const X509 *c, char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm);
 }
 
-static void expiry_row(struct ybuf *b, const char *what, const char *where, const X509 *c)
+static void expiry_row(struct k8tls_buf *b, const char *what, const char *where, const X509 *c)
 {
     char d[64];
     if (!c)
         return;
     date_of(c, d, sizeof d);
-    ybuf_printf(b, "| %s | `%s` | %s |\n", what, where, d);
+    k8tls_buf_printf(b, "| %s | `%s` | %s |\n", what, where, d);
 }
 
 /* The K8ssandraTask that restarts the cluster's pods, emitted through libyaml. */
@@ -70,92 +71,92 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
                          const struct k8tls_identity *id, const struct k8tls_bundle *b,
                          char **out, size_t *len, struct k8tls_err *e)
 {
-    struct ybuf t = {0};
+    struct k8tls_buf t = {0};
     const char *ns = id->namespace_;
     bool merge = p->cluster.manifest && *p->cluster.manifest;
     bool server = k8tls_plan_wants_server_stores(p), client = k8tls_plan_wants_client_stores(p);
     const struct k8tls_store_set *cset =
         p->stores.client.source == K8TLS_SOURCE_REUSE ? &p->stores.server : &p->stores.client;
 
-    ybuf_printf(&t, "# %s\n\n", _("Next steps"));
+    k8tls_buf_printf(&t, "# %s\n\n", _("Next steps"));
     if (client)
-        ybuf_printf(&t, _("Cluster `%s` in namespace `%s`: internode encryption `%s`, client "
+        k8tls_buf_printf(&t, _("Cluster `%s` in namespace `%s`: internode encryption `%s`, client "
                           "encryption on, stores %s."),
                     id->name, ns, k8tls_internode_mode_name(p->encryption.internode.mode),
                     fmt_name(p->stores.format));
     else
-        ybuf_printf(&t, _("Cluster `%s` in namespace `%s`: internode encryption `%s`, client "
+        k8tls_buf_printf(&t, _("Cluster `%s` in namespace `%s`: internode encryption `%s`, client "
                           "encryption off, stores %s."),
                     id->name, ns, k8tls_internode_mode_name(p->encryption.internode.mode),
                     fmt_name(p->stores.format));
-    ybuf_puts(&t, "\n\n");
+    k8tls_buf_puts(&t, "\n\n");
 
     /* ---- 1. apply ---- */
-    ybuf_printf(&t, "## 1. %s\n\n", _("Apply"));
-    ybuf_printf(&t, "%s\n\n", _("From this directory, in the control-plane context (the Secrets "
+    k8tls_buf_printf(&t, "## 1. %s\n\n", _("Apply"));
+    k8tls_buf_printf(&t, "%s\n\n", _("From this directory, in the control-plane context (the Secrets "
                                 "first, then the cluster; kustomization.yaml lists them in that "
                                 "order):"));
-    ybuf_puts(&t, "```sh\nkubectl apply -k .\n```\n\n");
+    k8tls_buf_puts(&t, "```sh\nkubectl apply -k .\n```\n\n");
     bool remote = false;
     for (size_t i = 0; i < p->cluster.n_dcs; i++)
         if (p->cluster.dcs[i].k8s_context && *p->cluster.dcs[i].k8s_context)
             remote = true;
     if (remote) {
-        ybuf_printf(&t, "%s\n\n", _("The operator copies no Secret between clusters: every "
+        k8tls_buf_printf(&t, "%s\n\n", _("The operator copies no Secret between clusters: every "
                                     "Kubernetes context that runs a datacenter needs the "
                                     "Secrets too (and the namespace):"));
-        ybuf_puts(&t, "```sh\n");
+        k8tls_buf_puts(&t, "```sh\n");
         for (size_t i = 0; i < p->cluster.n_dcs; i++) {
             if (!k8tls_plan_dc_context_is_first(p, i))
                 continue;
-            ybuf_printf(&t, "kubectl --context %s apply", p->cluster.dcs[i].k8s_context);
+            k8tls_buf_printf(&t, "kubectl --context %s apply", p->cluster.dcs[i].k8s_context);
             for (size_t k = 0; k < b->n; k++)
                 if (b->v[k].kind == K8TLS_ART_NAMESPACE || b->v[k].kind == K8TLS_ART_SECRET)
-                    ybuf_printf(&t, " -f %s", b->v[k].path);
-            ybuf_puts(&t, "\n");
+                    k8tls_buf_printf(&t, " -f %s", b->v[k].path);
+            k8tls_buf_puts(&t, "\n");
         }
-        ybuf_puts(&t, "```\n\n");
-        ybuf_printf(&t, "%s\n\n", _("The K8ssandraCluster itself is applied once, in the "
+        k8tls_buf_puts(&t, "```\n\n");
+        k8tls_buf_printf(&t, "%s\n\n", _("The K8ssandraCluster itself is applied once, in the "
                                     "control-plane context."));
     }
     if (p->output.create_namespace)
-        ybuf_printf(&t, "%s\n\n", _("manifests/00-namespace.yaml creates the namespace."));
+        k8tls_buf_printf(&t, "%s\n\n", _("manifests/00-namespace.yaml creates the namespace."));
     else
-        ybuf_printf(&t, _("The namespace `%s` must exist (or run the wizard with "
+        k8tls_buf_printf(&t, _("The namespace `%s` must exist (or run the wizard with "
                           "--create-namespace)."),
                     ns);
     if (!p->output.create_namespace)
-        ybuf_puts(&t, "\n\n");
+        k8tls_buf_puts(&t, "\n\n");
 
     /* ---- 2. restart ---- */
-    ybuf_printf(&t, "## 2. %s\n\n", _("Rolling restart"));
+    k8tls_buf_printf(&t, "## 2. %s\n\n", _("Rolling restart"));
     if (merge)
-        ybuf_printf(&t, "%s\n\n",
+        k8tls_buf_printf(&t, "%s\n\n",
                     _("Applying the changed K8ssandraCluster makes the operator restart every "
                       "Cassandra pod, one at a time."));
     else
-        ybuf_printf(&t, "%s\n\n", _("A new cluster starts encrypted: no restart is needed."));
+        k8tls_buf_printf(&t, "%s\n\n", _("A new cluster starts encrypted: no restart is needed."));
     if (server)
-        ybuf_printf(&t, "%s\n\n",
+        k8tls_buf_printf(&t, "%s\n\n",
                     _("On a running cluster, switching internode encryption on in one step "
                       "splits the cluster while the pods restart: restarted nodes refuse "
                       "plain-text peers. With Cassandra 4.0 or later, first add "
                       "`optional: true` to server_encryption_options and roll, then remove it "
                       "and roll again."));
     if (client)
-        ybuf_printf(&t, "%s\n\n",
+        k8tls_buf_printf(&t, "%s\n\n",
                     p->encryption.client.optional
                         ? _("Client encryption is optional: clients may still connect without "
                             "TLS. Once every client uses TLS, set `optional: false`.")
                         : _("Client encryption is required: every CQL client (and cqlsh) needs "
                             "TLS from the moment its node restarts; use `optional: true` first "
                             "on a running cluster if clients must migrate gradually."));
-    ybuf_printf(&t, "%s\n\n", _("Changing only a Secret (same passwords) restarts nothing: the "
+    k8tls_buf_printf(&t, "%s\n\n", _("Changing only a Secret (same passwords) restarts nothing: the "
                                 "stores are read when Cassandra starts. Restart with a "
                                 "K8ssandraTask:"));
     char *task = restart_task_yaml(id);
     if (task) {
-        ybuf_printf(&t, "```yaml\n%s```\n\n", task);
+        k8tls_buf_printf(&t, "```yaml\n%s```\n\n", task);
         free(task);
     } else {
         t.oom = true;
@@ -169,13 +170,13 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
         char pod[512];
         snprintf(pod, sizeof pod, "%s-%s-default-sts-0", id->name,
                  p->cluster.n_dcs ? p->cluster.dcs[0].name : "dc1");
-        ybuf_printf(&t, "## 3. %s\n\n", _("nodetool over TLS"));
-        ybuf_printf(&t, "%s\n\n",
+        k8tls_buf_printf(&t, "## 3. %s\n\n", _("nodetool over TLS"));
+        k8tls_buf_printf(&t, "%s\n\n",
                     _("Client encryption also turns on JMX over TLS with client-certificate "
                       "authentication, using the client stores. nodetool then needs `--ssl` and "
                       "a `~/.cassandra/nodetool-ssl.properties` that points at the stores the "
                       "operator mounts in each Cassandra pod:"));
-        ybuf_printf(&t, "```properties\n"
+        k8tls_buf_printf(&t, "```properties\n"
                         "-Djavax.net.ssl.keyStore=/mnt/client-keystore/keystore\n"
                         "-Djavax.net.ssl.keyStorePassword=<%s>\n"
                         "-Djavax.net.ssl.keyStoreType=%s\n"
@@ -184,12 +185,12 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
                         "-Djavax.net.ssl.trustStoreType=%s\n"
                         "```\n\n",
                     kpw, ft, tpw, ft);
-        ybuf_printf(&t, _("To write it into a pod (here `%s`) without the passwords appearing on "
+        k8tls_buf_printf(&t, _("To write it into a pod (here `%s`) without the passwords appearing on "
                           "a command line, then run nodetool:"),
                     pod);
-        ybuf_puts(&t, "\n\n```sh\n");
-        ybuf_printf(&t, "NS=%s POD=%s SECRET=%s\n", ns, pod, cset->secret_name);
-        ybuf_printf(&t,
+        k8tls_buf_puts(&t, "\n\n```sh\n");
+        k8tls_buf_printf(&t, "NS=%s POD=%s SECRET=%s\n", ns, pod, cset->secret_name);
+        k8tls_buf_printf(&t,
                     "{\n"
                     "  echo -Djavax.net.ssl.keyStore=/mnt/client-keystore/keystore\n"
                     "  printf -- '-Djavax.net.ssl.keyStorePassword=%%s\\n' \"$(kubectl -n \"$NS\" "
@@ -204,16 +205,16 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
                     "cat > \"$HOME/.cassandra/nodetool-ssl.properties\"'\n"
                     "kubectl -n \"$NS\" exec \"$POD\" -c cassandra -- nodetool --ssl status\n",
                     kpw, ft, tpw, ft);
-        ybuf_puts(&t, "```\n\n");
-        ybuf_printf(&t, "%s\n\n", _("Add -u/-pw (or --password-file) when JMX authentication "
+        k8tls_buf_puts(&t, "```\n\n");
+        k8tls_buf_printf(&t, "%s\n\n", _("Add -u/-pw (or --password-file) when JMX authentication "
                                     "is on. The client keystore's certificate must chain to a "
                                     "CA in the client truststore, as the ones generated here "
                                     "do."));
     }
 
     /* ---- 4. expiry ---- */
-    ybuf_printf(&t, "## %d. %s\n\n", client ? 4 : 3, _("Certificate expiry"));
-    ybuf_printf(&t, "| %s | %s | %s |\n|---|---|---|\n", _("certificate"), _("file"),
+    k8tls_buf_printf(&t, "## %d. %s\n\n", client ? 4 : 3, _("Certificate expiry"));
+    k8tls_buf_printf(&t, "| %s | %s | %s |\n|---|---|---|\n", _("certificate"), _("file"),
                 _("expires"));
     if (m) {
         expiry_row(&t, _("root CA"), "ca/rootca.crt", m->ca_cert);
@@ -231,57 +232,57 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
             expiry_row(&t, _("Medusa client certificate"), "medusa/client.crt_signed",
                        m->medusa_cert);
     }
-    ybuf_puts(&t, "\n");
+    k8tls_buf_puts(&t, "\n");
 
     /* ---- 5. rotation ---- */
-    ybuf_printf(&t, "## %d. %s\n\n", client ? 5 : 4, _("Rotation"));
-    ybuf_printf(&t, "%s\n\n",
+    k8tls_buf_printf(&t, "## %d. %s\n\n", client ? 5 : 4, _("Rotation"));
+    k8tls_buf_printf(&t, "%s\n\n",
                 _("Keep ca/rootca.key offline and private: it signs every certificate of the "
                   "cluster."));
-    ybuf_printf(&t, "- %s\n",
+    k8tls_buf_printf(&t, "- %s\n",
                 _("New certificates from the same CA: `k8tls-wizard rotate --from <this "
                   "directory> --phase renew --output <new directory>`, apply the new Secrets in "
                   "every context, then restart (K8ssandraTask above). Old and new certificates "
                   "trust each other during the roll because the CA is the same."));
-    ybuf_printf(&t, "- %s\n",
+    k8tls_buf_printf(&t, "- %s\n",
                 _("A new CA, without downtime, in three phases of `k8tls-wizard rotate`, each "
                   "applied and followed by a rolling restart: `--phase trust` (every truststore "
                   "holds both CAs), `--phase reissue` (certificates of the new CA), `--phase "
                   "retire` (only the new CA is trusted). Changing the CA in one step cuts the "
                   "nodes off from each other during the roll."));
     if (m && m->medusa_present)
-        ybuf_printf(&t, "- %s\n",
+        k8tls_buf_printf(&t, "- %s\n",
                     _("The Medusa certificate is signed by the same CA: renew it with the node "
                       "certificates and update its Secret."));
-    ybuf_puts(&t, "\n");
+    k8tls_buf_puts(&t, "\n");
 
     /* ---- merge changes ---- */
     if (merge && b->n_changes) {
-        ybuf_printf(&t, "## %s\n\n", _("Changes to the existing manifest"));
-        ybuf_printf(&t, _("Read from `%s`; everything else in it is kept as it was."),
+        k8tls_buf_printf(&t, "## %s\n\n", _("Changes to the existing manifest"));
+        k8tls_buf_printf(&t, _("Read from `%s`; everything else in it is kept as it was."),
                     p->cluster.manifest);
-        ybuf_puts(&t, "\n\n");
+        k8tls_buf_puts(&t, "\n\n");
         for (size_t i = 0; i < b->n_changes; i++)
-            ybuf_printf(&t, "- %s: `%s`\n", k8tls_change_verb(b->changes[i].what),
+            k8tls_buf_printf(&t, "- %s: `%s`\n", k8tls_change_verb(b->changes[i].what),
                         b->changes[i].path);
-        ybuf_puts(&t, "\n");
+        k8tls_buf_puts(&t, "\n");
     }
 
     /* ---- notes ---- */
     if (b->notes.n) {
-        ybuf_printf(&t, "## %s\n\n", _("Warnings and notes"));
+        k8tls_buf_printf(&t, "## %s\n\n", _("Warnings and notes"));
         for (size_t i = 0; i < b->notes.n; i++) {
             const struct k8tls_diag *g = &b->notes.v[i];
             if (g->path)
-                ybuf_printf(&t, "- `%s`: %s\n", g->path, g->msg);
+                k8tls_buf_printf(&t, "- `%s`: %s\n", g->path, g->msg);
             else
-                ybuf_printf(&t, "- %s\n", g->msg);
+                k8tls_buf_printf(&t, "- %s\n", g->msg);
         }
-        ybuf_puts(&t, "\n");
+        k8tls_buf_puts(&t, "\n");
     }
 
     if (t.oom) {
-        ybuf_free(&t);
+        k8tls_buf_free(&t);
         k8tls_err_set(e, NULL, 0, 0, _("out of memory"));
         return -1;
     }

@@ -5,6 +5,7 @@
 #include "config.h"
 #include "rotate_int.h"
 #include "ydoc.h"
+#include "k8tls/buf.h"
 #include "k8tls/i18n.h"
 #include "k8tls/yamlutil.h"
 
@@ -159,21 +160,21 @@ int k8tls_rotate_doc_restart_task(const struct k8tls_rotate_doc *doc, char **out
 
 /* ---- NEXT-STEPS.md ---------------------------------------------------------------------- */
 
-static void expiry_row(struct ybuf *t, const char *what, const char *where, X509 *x)
+static void expiry_row(struct k8tls_buf *t, const char *what, const char *where, X509 *x)
 {
     char d[64];
     if (!x)
         return;
     k8tls_rotate_date(x, d, sizeof d);
     char *s = k8tls_rotate_subject(x);
-    ybuf_printf(t, "| %s | `%s` | %s | %s |\n", what, where, s ? s : "?", d);
+    k8tls_buf_printf(t, "| %s | `%s` | %s | %s |\n", what, where, s ? s : "?", d);
     free(s);
 }
 
 int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, size_t *len,
                                 struct k8tls_err *e)
 {
-    struct ybuf t = { 0 };
+    struct k8tls_buf t = { 0 };
     const struct k8tls_plan *p = doc->plan;
     const char *ns = doc->namespace_;
     const char *ctx = doc->from_context ? doc->from_context : "CONTEXT";
@@ -183,15 +184,15 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
                   : doc->previous_ca ? k8tls_rotate_label(doc->previous_ca) : NULL;
     char date[64];
 
-    ybuf_printf(&t, "# %s: %s\n\n", _("Next steps"), k8tls_rotate_phase_title(doc->phase));
-    ybuf_printf(&t, _("Cluster `%s` in namespace `%s`, read from %s."), p->cluster.name, ns,
+    k8tls_buf_printf(&t, "# %s: %s\n\n", _("Next steps"), k8tls_rotate_phase_title(doc->phase));
+    k8tls_buf_printf(&t, _("Cluster `%s` in namespace `%s`, read from %s."), p->cluster.name, ns,
                 doc->source);
-    ybuf_printf(&t, "\n\n## %s\n\n", _("What this bundle changes"));
+    k8tls_buf_printf(&t, "\n\n## %s\n\n", _("What this bundle changes"));
     switch (doc->phase) {
     case K8TLS_ROTATE_RENEW:
         k8tls_rotate_date(doc->server_leaf ? doc->server_leaf : doc->client_leaf, date,
                           sizeof date);
-        ybuf_printf(&t, _("New keystores (new keys; certificates with the same names and SANs, "
+        k8tls_buf_printf(&t, _("New keystores (new keys; certificates with the same names and SANs, "
                           "signed by the same CA `%s`, valid until %s) and, with Medusa, a new "
                           "client certificate. The truststores, the CA, the store passwords and the "
                           "Secret names are unchanged: old and new certificates trust each other "
@@ -199,7 +200,7 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
                     signing, date);
         break;
     case K8TLS_ROTATE_TRUST:
-        ybuf_printf(&t, _("Phase 1 of 3. The truststores trust both the current CA `%s` and the "
+        k8tls_buf_printf(&t, _("Phase 1 of 3. The truststores trust both the current CA `%s` and the "
                           "new CA `%s`; Medusa's rootca.crt holds both. The keystores and the "
                           "Medusa certificate are unchanged, byte for byte. The new CA's private "
                           "key is `ca/next-rootca.key`: phase 2 signs the new certificates with "
@@ -207,14 +208,14 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
                     signing, other ? other : "?");
         break;
     case K8TLS_ROTATE_REISSUE:
-        ybuf_printf(&t, _("Phase 2 of 3. The keystores (new keys) and the Medusa client certificate "
+        k8tls_buf_printf(&t, _("Phase 2 of 3. The keystores (new keys) and the Medusa client certificate "
                           "are signed by the new CA `%s`. The truststores still trust the previous "
                           "CA `%s` too, so restarted nodes (new certificates) and nodes not yet "
                           "restarted (old certificates) keep trusting each other."),
                     signing, other ? other : "?");
         break;
     case K8TLS_ROTATE_RETIRE:
-        ybuf_printf(&t, _("Phase 3 of 3. The truststores and Medusa's rootca.crt trust only the "
+        k8tls_buf_printf(&t, _("Phase 3 of 3. The truststores and Medusa's rootca.crt trust only the "
                           "new CA `%s`. Every node already presents a certificate of the new CA "
                           "(phase 2), so removing the previous CA breaks no connection. After "
                           "this restart the rotation is complete."),
@@ -223,12 +224,12 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
     default:
         break;
     }
-    ybuf_printf(&t, "\n\n%s\n\n", _("The K8ssandraCluster is not changed: the Secret names and keys "
+    k8tls_buf_printf(&t, "\n\n%s\n\n", _("The K8ssandraCluster is not changed: the Secret names and keys "
                                     "stay the same, only their content changes."));
 
-    ybuf_printf(&t, "## %s\n\n", _("Passwords"));
+    k8tls_buf_printf(&t, "## %s\n\n", _("Passwords"));
     if (doc->passwords_kept)
-        ybuf_printf(&t, "%s\n\n",
+        k8tls_buf_printf(&t, "%s\n\n",
                     _("The store passwords are the same as before. The operator hands the "
                       "passwords to Cassandra when a pod starts, and Cassandra 4.0 and later also "
                       "reload changed keystores and truststores while running, which works only "
@@ -236,46 +237,46 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
                       "new stores whichever comes first, the reload or the restart, so each phase "
                       "is safe to apply before its restart."));
     else
-        ybuf_printf(&t, "%s\n\n",
+        k8tls_buf_printf(&t, "%s\n\n",
                     _("New store passwords were generated (--new-passwords). A running node cannot "
                       "reload these stores in place (it still holds the old passwords); it picks "
                       "them up when it restarts. Do the rolling restart right after applying, and "
                       "update any nodetool-ssl.properties or client that uses the passwords."));
 
-    ybuf_printf(&t, "## 1. %s\n\n", _("Apply the Secrets"));
-    ybuf_printf(&t, "%s\n\n", _("From this directory, in the control-plane context and in every "
+    k8tls_buf_printf(&t, "## 1. %s\n\n", _("Apply the Secrets"));
+    k8tls_buf_printf(&t, "%s\n\n", _("From this directory, in the control-plane context and in every "
                                 "context that runs a datacenter (the operator copies no Secret "
                                 "between clusters):"));
-    ybuf_printf(&t, "```sh\nkubectl apply --server-side --field-manager=k8tls-wizard -k .\n");
+    k8tls_buf_printf(&t, "```sh\nkubectl apply --server-side --field-manager=k8tls-wizard -k .\n");
     for (size_t i = 0; i < p->cluster.n_dcs; i++)
         if (k8tls_plan_dc_context_is_first(p, i))
-            ybuf_printf(&t, "kubectl --context %s apply --server-side --field-manager=k8tls-wizard "
+            k8tls_buf_printf(&t, "kubectl --context %s apply --server-side --field-manager=k8tls-wizard "
                             "-k .\n", p->cluster.dcs[i].k8s_context);
-    ybuf_printf(&t, "```\n\n");
-    ybuf_printf(&t, "%s\n\n", _("(`k8tls-wizard rotate ... --apply` does the same, in every "
+    k8tls_buf_printf(&t, "```\n\n");
+    k8tls_buf_printf(&t, "%s\n\n", _("(`k8tls-wizard rotate ... --apply` does the same, in every "
                                 "datacenter's context.)"));
 
-    ybuf_printf(&t, "## 2. %s\n\n", _("Rolling restart"));
-    ybuf_printf(&t, "%s\n\n",
+    k8tls_buf_printf(&t, "## 2. %s\n\n", _("Rolling restart"));
+    k8tls_buf_printf(&t, "%s\n\n",
                 _("Restart every Cassandra pod, one at a time, before going on: then no node "
                   "holds the stores of an earlier phase. Medusa runs in the Cassandra pods, so the "
                   "same restart gives it its new Secret. The K8ssandraTask below restarts the "
                   "datacenters one after the other, the pods of each one by one:"));
-    ybuf_printf(&t, "```sh\nkubectl apply -f %s\nkubectl -n %s wait --for=condition=Complete "
+    k8tls_buf_printf(&t, "```sh\nkubectl apply -f %s\nkubectl -n %s wait --for=condition=Complete "
                     "k8ssandratask/%s --timeout=24h\n```\n\n",
                 doc->restart_task_path, ns, doc->restart_task_name);
     char *task = NULL;
     size_t tlen = 0;
     struct k8tls_err te;
     if (k8tls_rotate_doc_restart_task(doc, &task, &tlen, &te) == 0) {
-        ybuf_printf(&t, "```yaml\n%s```\n\n", task);
+        k8tls_buf_printf(&t, "```yaml\n%s```\n\n", task);
         free(task);
     } else {
         t.oom = true;
     }
-    ybuf_printf(&t, "%s\n\n", _("Without the K8ssandraTask (any operator version), the same restart "
+    k8tls_buf_printf(&t, "%s\n\n", _("Without the K8ssandraTask (any operator version), the same restart "
                                 "by hand, pod after pod (each one must be Ready before the next):"));
-    ybuf_printf(&t, "```sh\nNS=%s\n"
+    k8tls_buf_printf(&t, "```sh\nNS=%s\n"
                     "for pod in $(kubectl -n \"$NS\" get pods -l cassandra.datastax.com/cluster=%s "
                     "-o name); do\n"
                     "  kubectl -n \"$NS\" delete \"$pod\" || break\n"
@@ -284,25 +285,25 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
                     "done\n```\n\n",
                 ns, p->cluster.name);
 
-    ybuf_printf(&t, "## 3. %s\n\n", next ? _("Check, then the next phase") : _("Check"));
+    k8tls_buf_printf(&t, "## 3. %s\n\n", next ? _("Check, then the next phase") : _("Check"));
     if (next) {
-        ybuf_printf(&t, _("When every pod has restarted, run phase %s. It reads the live Secrets, "
+        k8tls_buf_printf(&t, _("When every pod has restarted, run phase %s. It reads the live Secrets, "
                           "refuses to run unless they are at this phase, and takes the CA keys "
                           "from this directory:"),
                     k8tls_rotate_phase_name(next));
-        ybuf_printf(&t, "\n\n```sh\nk8tls-wizard rotate --from . --from-context %s --phase %s "
+        k8tls_buf_printf(&t, "\n\n```sh\nk8tls-wizard rotate --from . --from-context %s --phase %s "
                         "--output ../%s-rotation-%s --apply\n```\n\n",
                     ctx, k8tls_rotate_phase_name(next), p->cluster.name,
                     k8tls_rotate_phase_name(next));
     } else {
-        ybuf_printf(&t, "%s\n\n", _("When every pod has restarted, this shows what the cluster "
+        k8tls_buf_printf(&t, "%s\n\n", _("When every pod has restarted, this shows what the cluster "
                                     "holds and proposes the next step when one is due:"));
-        ybuf_printf(&t, "```sh\nk8tls-wizard rotate --from . --from-context %s\n```\n\n", ctx);
+        k8tls_buf_printf(&t, "```sh\nk8tls-wizard rotate --from . --from-context %s\n```\n\n", ctx);
     }
 
     if (doc->phase != K8TLS_ROTATE_RENEW) {
-        ybuf_printf(&t, "## %s\n\n", _("Why three phases"));
-        ybuf_printf(&t, "%s\n\n",
+        k8tls_buf_printf(&t, "## %s\n\n", _("Why three phases"));
+        k8tls_buf_printf(&t, "%s\n\n",
                     _("A node accepts a peer only when the peer's certificate chains to a CA of its "
                       "truststore. During a rolling restart, restarted and not yet restarted nodes "
                       "talk to each other, so each phase changes one side only: first every node "
@@ -311,8 +312,8 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
                       "the roll ends. Never skip a restart between two phases."));
     }
 
-    ybuf_printf(&t, "## %s\n\n", _("Certificate expiry"));
-    ybuf_printf(&t, "| %s | %s | %s | %s |\n|---|---|---|---|\n", _("certificate"), _("file"),
+    k8tls_buf_printf(&t, "## %s\n\n", _("Certificate expiry"));
+    k8tls_buf_printf(&t, "| %s | %s | %s | %s |\n|---|---|---|---|\n", _("certificate"), _("file"),
                 _("subject"), _("expires"));
     expiry_row(&t, _("root CA (signs the certificates)"), "ca/rootca.crt", doc->signing_ca);
     if (doc->next_ca)
@@ -331,12 +332,12 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
     if (doc->medusa_cert)
         expiry_row(&t, _("Medusa client certificate"), "medusa/client.crt_signed",
                    doc->medusa_cert);
-    ybuf_printf(&t, "\n");
+    k8tls_buf_printf(&t, "\n");
 
     free(signing);
     free(other);
     if (t.oom) {
-        ybuf_free(&t);
+        k8tls_buf_free(&t);
         k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
         return -1;
     }

@@ -1,6 +1,7 @@
 /* libyaml helpers: loading with positions, typed scalar access, building and dumping documents.
  * See include/k8tls/yamlutil.h for the contract. */
 #include "config.h"
+#include "k8tls/buf.h"
 #include "k8tls/yamlutil.h"
 #include "k8tls/i18n.h"
 #include "k8tls/infile.h"
@@ -436,37 +437,15 @@ int k8tls_yaml_seq_add(yaml_document_t *d, int seq, int item)
     return yaml_document_append_sequence_item(d, seq, item) ? 0 : -1;
 }
 
-struct outbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
-};
-
 static int write_handler(void *data, unsigned char *buf, size_t size)
 {
-    struct outbuf *o = data;
-    if (o->n + size + 1 > o->cap) {
-        size_t cap = o->cap ? o->cap : 1024;
-        while (cap < o->n + size + 1)
-            cap *= 2;
-        char *np = realloc(o->p, cap);
-        if (!np) {
-            o->oom = 1;
-            return 0;
-        }
-        o->p = np;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->n, buf, size);
-    o->n += size;
-    o->p[o->n] = '\0';
-    return 1;
+    return k8tls_buf_add(data, buf, size) ? 1 : 0;
 }
 
 int k8tls_yaml_dump(yaml_document_t *d, char **buf, size_t *len, struct k8tls_err *e)
 {
     yaml_emitter_t em;
-    struct outbuf o = {0};
+    struct k8tls_buf o = {0};
     *buf = NULL;
     if (len)
         *len = 0;
@@ -491,19 +470,13 @@ int k8tls_yaml_dump(yaml_document_t *d, char **buf, size_t *len, struct k8tls_er
         k8tls_err_set(e, NULL, 0, 0, _("cannot write YAML: %s"),
                       o.oom ? _("out of memory") : em.problem ? em.problem : "?");
         yaml_emitter_delete(&em);
-        free(o.p);
+        k8tls_buf_free(&o);
         return -1;
     }
     yaml_emitter_delete(&em);
-    if (!o.p) {
-        o.p = strdup("");
-        if (!o.p) {
-            k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
-            return -1;
-        }
+    if (!(*buf = k8tls_buf_take(&o, len))) {
+        k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
+        return -1;
     }
-    *buf = o.p;
-    if (len)
-        *len = o.n;
     return 0;
 }

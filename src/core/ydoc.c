@@ -1,6 +1,7 @@
 /* libyaml document helpers for the bundle work (see ydoc.h). */
 #include "config.h"
 #include "ydoc.h"
+#include "k8tls/buf.h"
 #include "k8tls/yamlutil.h"
 
 #include <stdarg.h>
@@ -295,90 +296,19 @@ bool ydoc_equal(struct ydoc *y, int a, int b)
     return equal_at(y, a, b, 0);
 }
 
-/* ---- buffers ---------------------------------------------------------------------------- */
-
-void ybuf_add(struct ybuf *b, const void *data, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = malloc(cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        if (b->p) {
-            memcpy(p, b->p, b->len);
-            OPENSSL_cleanse(b->p, b->cap);
-            free(b->p);
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, data, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-void ybuf_puts(struct ybuf *b, const char *s)
-{
-    ybuf_add(b, s, strlen(s));
-}
-
-void ybuf_printf(struct ybuf *b, const char *fmt, ...)
-{
-    char small[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(small, sizeof small, fmt, ap);
-    va_end(ap);
-    if (n < 0) {
-        b->oom = true;
-        return;
-    }
-    if ((size_t)n < sizeof small) {
-        ybuf_add(b, small, (size_t)n);
-        OPENSSL_cleanse(small, sizeof small);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        b->oom = true;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    ybuf_add(b, big, (size_t)n);
-    OPENSSL_cleanse(big, (size_t)n);
-    free(big);
-}
-
-void ybuf_free(struct ybuf *b)
-{
-    if (b->p) {
-        OPENSSL_cleanse(b->p, b->cap);
-        free(b->p);
-    }
-    memset(b, 0, sizeof *b);
-}
-
 /* ---- emitting --------------------------------------------------------------------------- */
 
 static int write_handler(void *data, unsigned char *buffer, size_t size)
 {
-    struct ybuf *b = data;
-    ybuf_add(b, buffer, size);
+    struct k8tls_buf *b = data;
+    k8tls_buf_add(b, buffer, size);
     return b->oom ? 0 : 1;
 }
 
 int ydoc_emit(struct ydoc *docs, size_t n, char **out, size_t *len, const char **err)
 {
     yaml_emitter_t em;
-    struct ybuf b = {0};
+    struct k8tls_buf b = {0};
     int rc = -1;
     size_t i = 0;
 
@@ -410,7 +340,7 @@ int ydoc_emit(struct ydoc *docs, size_t n, char **out, size_t *len, const char *
     if (!yaml_emitter_close(&em) || !yaml_emitter_flush(&em) || b.oom)
         goto done;
     if (!b.p)
-        ybuf_add(&b, "", 0);
+        k8tls_buf_add(&b, "", 0);
     if (b.oom)
         goto done;
     *out = b.p;
@@ -424,7 +354,7 @@ done:
     if (em.raw_buffer.start)
         OPENSSL_cleanse(em.raw_buffer.start, (size_t)(em.raw_buffer.end - em.raw_buffer.start));
     yaml_emitter_delete(&em);
-    ybuf_free(&b);
+    k8tls_buf_free(&b);
 free_docs:
     for (; i < n; i++)
         yaml_document_delete(&docs[i].doc);

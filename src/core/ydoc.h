@@ -69,15 +69,4 @@ void ydoc_set_style(struct ydoc *y, int id, yaml_scalar_style_t style);
  * Returns 0 or -1 (*err set to a static reason). */
 int ydoc_emit(struct ydoc *docs, size_t n, char **out, size_t *len, const char **err);
 
-/* A growable byte buffer that wipes what it drops (used for secret YAML and text). */
-struct ybuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-};
-void ybuf_add(struct ybuf *b, const void *data, size_t n);
-void ybuf_puts(struct ybuf *b, const char *s);
-void ybuf_printf(struct ybuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void ybuf_free(struct ybuf *b);      /* wipes */
-
 #endif
