@@ -160,33 +160,6 @@ struct k8tls_plan *k8tls_plan_dup(const struct k8tls_plan *s)
 
 /* ---- what the plan produces ------------------------------------------------------------- */
 
-bool k8tls_plan_wants_server_stores(const struct k8tls_plan *p)
-{
-    return p->encryption.internode.mode != K8TLS_INTERNODE_NONE;
-}
-
-bool k8tls_plan_wants_client_stores(const struct k8tls_plan *p)
-{
-    return p->encryption.client.enabled;
-}
-
-bool k8tls_plan_dc_context_is_first(const struct k8tls_plan *p, size_t i)
-{
-    const char *c = i < p->cluster.n_dcs ? p->cluster.dcs[i].k8s_context : NULL;
-    if (!c || !*c)
-        return false;
-    for (size_t j = 0; j < i; j++)
-        if (p->cluster.dcs[j].k8s_context && strcmp(p->cluster.dcs[j].k8s_context, c) == 0)
-            return false;
-    return true;
-}
-
-bool k8tls_plan_wants_medusa_certs(const struct k8tls_plan *p)
-{
-    return p->cluster.medusa.enabled && p->encryption.client.enabled &&
-           p->encryption.medusa.enabled;
-}
-
 char *k8tls_plan_base_dir(const struct k8tls_plan *p)
 {
     if (!p || !p->source_file || !*p->source_file || strcmp(p->source_file, "-") == 0)
