@@ -69,8 +69,7 @@ void tui_form_ensure(struct tui *t, enum k8tls_screen s)
     const struct tui_screen *ops = tui_ops(t, s);
     struct form *f = &in->form;
     if (f->gen != t->plan_gen) {
-        if (ops->load)
-            ops->load(t, f);
+        tui_form_load(t, f, ops);
         f->gen = t->plan_gen;
         tui_form_clear_errors(f);
     }
@@ -430,8 +429,7 @@ void tui_field_changed(struct tui *t, int item)
     }
     free(t->status);
     t->status = NULL;
-    if (ops->store)
-        ops->store(t, f, false);
+    tui_form_store(t, f, ops, false);
     if (fd->relayout) {
         f->focus_field = fi;
         t->rebuild = true;

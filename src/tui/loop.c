@@ -28,8 +28,7 @@ static void go_next(struct tui *t)
     t->status = NULL;
     tui_form_clear_errors(f);
     int errs = 0;
-    if (ops->store)
-        errs += ops->store(t, f, true);
+    errs += tui_form_store(t, f, ops, true);
     /* the plan's validation concerns the wizard's screens only */
     if (!ops->build && t->path == K8TLS_PATH_WIZARD)
         errs += tui_validate_screen(t, s);
@@ -61,8 +60,7 @@ static void go_back(struct tui *t)
         return;
     if (t->pg.focus >= 0)
         tui_read_field(t, t->pg.focus);
-    if (ops->store)
-        ops->store(t, tui_cur_form(t), false);
+    tui_form_store(t, tui_cur_form(t), ops, false);
     enum k8tls_screen p = k8tls_flow_prev_on(t->path, t->plan, t->cur);
     if (p == K8TLS_SCR_COUNT)
         return;
@@ -119,8 +117,7 @@ static void do_browse(struct tui *t, int button)
         tui_set_str(&fd->value, p);
         free(p);
         const struct tui_screen *ops = tui_ops(t, t->cur);
-        if (ops->store)
-            ops->store(t, f, false);
+        tui_form_store(t, f, ops, false);
     }
     f->focus_field = fi;
     t->rebuild = true;
@@ -208,8 +205,7 @@ static void multi_key(struct tui *t, int item, int k)
         free(t->status);
         t->status = NULL;
         const struct tui_screen *ops = tui_ops(t, t->cur);
-        if (ops->store)
-            ops->store(t, f, false);
+        tui_form_store(t, f, ops, false);
         f->focus_field = fi;
         t->rebuild = true;
         return;

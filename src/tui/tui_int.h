@@ -108,6 +108,7 @@ struct field {
     const char *hint;               /* message id shown in the notes while focused, or NULL */
     bool relayout;                  /* a change rebuilds the page (visibility) */
     bool hidden;
+    bool bound;                     /* loaded and stored through its answers key's row (bind.c) */
     char *value;                    /* F_TEXT, F_PASSWORD, F_PATH */
     int choice;                     /* F_CHOICE */
     char *error;                    /* a message next to the field, or NULL */
@@ -325,6 +326,13 @@ int tui_field_add(struct form *f, enum fkind k, const char *label, const char *p
 int tui_field_choice(struct form *f, const char *label, const char *path,
                      const char *const *choices, int n, bool relayout);
 int tui_field_yesno(struct form *f, const char *label, const char *path, bool relayout);
+/* A field bound to the answers key at path (bind.c): kind, label, choices and hint from its row;
+ * tui_field_key_text shows an enumerated key as a text field. Returns the field's index. */
+int tui_field_key(struct form *f, const char *path, bool relayout);
+int tui_field_key_text(struct form *f, const char *path);
+/* The engine's load and store of a form: the bound fields, then the screen's own load/store. */
+void tui_form_load(struct tui *t, struct form *f, const struct tui_screen *ops);
+int tui_form_store(struct tui *t, struct form *f, const struct tui_screen *ops, bool strict);
 void tui_field_hint(struct form *f, int i, const char *h);
 /* values: set (a password's old value wiped), as text ("" when none) */
 void tui_field_set(struct form *f, int i, const char *v);

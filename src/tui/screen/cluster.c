@@ -13,28 +13,25 @@ enum {
     C_NAME, C_NS, C_TYPE, C_VERSION, C_SCLASS, C_SSIZE, C_DCS, C_SG, C_SG_SIZE, C_RP, C_RP_MODE,
     C_MD, C_MD_PROVIDER, C_MD_BUCKET, C_MD_SECRET
 };
-static const char *const server_types[] = {"cassandra", "dse", "hcd"};
-static const char *const reaper_modes[] = {"SINGLE", "PER_DC", "CONTROL_PLANE"};
-
 static void cluster_define(struct form *f)
 {
-    tui_field_add(f, F_TEXT, N_("Cluster name"), "cluster.name");
-    tui_field_add(f, F_TEXT, N_("Namespace"), "cluster.namespace");
-    tui_field_choice(f, N_("Server type"), "cluster.serverType", server_types, 3, false);
-    tui_field_add(f, F_TEXT, N_("Server version"), "cluster.serverVersion");
-    tui_field_add(f, F_TEXT, N_("Storage class"), "cluster.storageClass");
-    tui_field_add(f, F_TEXT, N_("Storage size"), "cluster.storageSize");
+    tui_field_key(f, "cluster.name", false);
+    tui_field_key(f, "cluster.namespace", false);
+    tui_field_key(f, "cluster.serverType", false);
+    tui_field_key(f, "cluster.serverVersion", false);
+    tui_field_key(f, "cluster.storageClass", false);
+    tui_field_key(f, "cluster.storageSize", false);
     int i = tui_field_add(f, F_TEXT, N_("Datacenters"), "cluster.datacenters");
     tui_field_hint(f, i, N_("NAME:SIZE, or NAME:SIZE@CONTEXT for a datacenter in another kube context; "
                   "separate datacenters with commas."));
-    tui_field_yesno(f, N_("Stargate"), "cluster.stargate.enabled", true);
-    tui_field_add(f, F_TEXT, N_("Stargate replicas"), "cluster.stargate.size");
-    tui_field_yesno(f, N_("Reaper"), "cluster.reaper.enabled", true);
-    tui_field_choice(f, N_("Reaper deployment"), "cluster.reaper.deploymentMode", reaper_modes, 3, false);
-    tui_field_yesno(f, N_("Medusa backups"), "cluster.medusa.enabled", true);
-    tui_field_add(f, F_TEXT, N_("Backup storage provider"), "cluster.medusa.storageProvider");
-    tui_field_add(f, F_TEXT, N_("Bucket name"), "cluster.medusa.bucketName");
-    tui_field_add(f, F_TEXT, N_("Bucket credentials Secret"), "cluster.medusa.storageSecret");
+    tui_field_key(f, "cluster.stargate.enabled", true);
+    tui_field_key(f, "cluster.stargate.size", false);
+    tui_field_key(f, "cluster.reaper.enabled", true);
+    tui_field_key(f, "cluster.reaper.deploymentMode", false);
+    tui_field_key(f, "cluster.medusa.enabled", true);
+    tui_field_key_text(f, "cluster.medusa.storageProvider");
+    tui_field_key(f, "cluster.medusa.bucketName", false);
+    tui_field_key(f, "cluster.medusa.storageSecret", false);
 }
 
 static char *dcs_text(const struct k8tls_plan *p)
@@ -51,30 +48,12 @@ static char *dcs_text(const struct k8tls_plan *p)
     return s;
 }
 
+/* The bound fields are loaded by the engine; the datacenters are typed as one line. */
 static void cluster_load(struct tui *t, struct form *f)
 {
-    const struct k8tls_plan *p = t->plan;
-    tui_field_set(f, C_NAME, p->cluster.name);
-    tui_field_set(f, C_NS, p->cluster.namespace_);
-    f->f[C_TYPE].choice = (int)p->cluster.server_type;
-    tui_field_set(f, C_VERSION, p->cluster.server_version);
-    tui_field_set(f, C_SCLASS, p->cluster.storage_class);
-    tui_field_set(f, C_SSIZE, p->cluster.storage_size);
-    char *d = dcs_text(p);
+    char *d = dcs_text(t->plan);
     tui_field_set(f, C_DCS, d);
     free(d);
-    f->f[C_SG].choice = p->cluster.stargate.enabled;
-    tui_field_set_int(f, C_SG_SIZE, p->cluster.stargate.size);
-    f->f[C_RP].choice = p->cluster.reaper.enabled;
-    f->f[C_RP_MODE].choice = 0;
-    for (int i = 0; i < 3; i++)
-        if (p->cluster.reaper.deployment_mode && strcmp(p->cluster.reaper.deployment_mode,
-                                                        reaper_modes[i]) == 0)
-            f->f[C_RP_MODE].choice = i;
-    f->f[C_MD].choice = p->cluster.medusa.enabled;
-    tui_field_set(f, C_MD_PROVIDER, p->cluster.medusa.storage_provider);
-    tui_field_set(f, C_MD_BUCKET, p->cluster.medusa.bucket_name);
-    tui_field_set(f, C_MD_SECRET, p->cluster.medusa.storage_secret);
 }
 
 static void cluster_sync(struct tui *t, struct form *f)
@@ -159,27 +138,7 @@ static int store_dcs(struct k8tls_plan *p, struct form *f, bool strict)
 
 static int cluster_store(struct tui *t, struct form *f, bool strict)
 {
-    struct k8tls_plan *p = t->plan;
-    int errs = 0;
-    tui_put_str(&p->cluster.name, f, C_NAME);
-    tui_put_str(&p->cluster.namespace_, f, C_NS);
-    p->cluster.server_type = (enum k8tls_server_type)f->f[C_TYPE].choice;
-    tui_put_str(&p->cluster.server_version, f, C_VERSION);
-    tui_put_str(&p->cluster.storage_class, f, C_SCLASS);
-    tui_put_str(&p->cluster.storage_size, f, C_SSIZE);
-    errs += store_dcs(p, f, strict);
-    p->cluster.stargate.enabled = f->f[C_SG].choice;
-    if (p->cluster.stargate.enabled)
-        errs += tui_put_int(&p->cluster.stargate.size, f, C_SG_SIZE, strict);
-    p->cluster.reaper.enabled = f->f[C_RP].choice;
-    tui_set_str(&p->cluster.reaper.deployment_mode, reaper_modes[f->f[C_RP_MODE].choice]);
-    p->cluster.medusa.enabled = f->f[C_MD].choice;
-    if (p->cluster.medusa.enabled) {
-        tui_put_str(&p->cluster.medusa.storage_provider, f, C_MD_PROVIDER);
-        tui_put_str(&p->cluster.medusa.bucket_name, f, C_MD_BUCKET);
-        tui_put_str(&p->cluster.medusa.storage_secret, f, C_MD_SECRET);
-    }
-    return errs;
+    return store_dcs(t->plan, f, strict);
 }
 
 static void cluster_notes(struct tui *t, struct form *f, char **lines, int max, int *n)
