@@ -20,26 +20,21 @@ static void encryption_define(struct form *f)
                    true);
     tui_field_hint(f, i, N_("Between Cassandra nodes: none, within a datacenter (dc), within a rack (rack) "
                   "or everywhere (all)."));
-    tui_field_yesno(f, N_("Nodes prove who they are"), "encryption.internode.requireClientAuth", false);
-    tui_field_yesno(f, N_("Check node host names"), "encryption.internode.requireEndpointVerification",
-          false);
-    tui_field_yesno(f, N_("Client encryption (CQL)"), "encryption.client.enabled", true);
-    tui_field_yesno(f, N_("Plain clients still allowed"), "encryption.client.optional", false);
-    tui_field_yesno(f, N_("Clients need a certificate"), "encryption.client.requireClientAuth", false);
+    tui_field_key(f, "encryption.internode.requireClientAuth", false);
+    tui_field_key(f, "encryption.internode.requireEndpointVerification", false);
+    tui_field_key(f, "encryption.client.enabled", true);
+    tui_field_key(f, "encryption.client.optional", false);
+    tui_field_key(f, "encryption.client.requireClientAuth", false);
     tui_field_yesno(f, N_("Medusa client certificate"), "encryption.medusa.enabled", false);
     tui_field_choice(f, N_("Store format"), "stores.format", formats, 2, true);
     tui_field_choice(f, N_("PKCS12 encryption"), "stores.pkcs12Profile", profiles, 2, false);
 }
 
+/* The bound yes/no keys are loaded by the engine; these choices have labels of their own. */
 static void encryption_load(struct tui *t, struct form *f)
 {
     const struct k8tls_plan *p = t->plan;
     f->f[E_MODE].choice = (int)p->encryption.internode.mode;
-    f->f[E_IN_AUTH].choice = p->encryption.internode.require_client_auth;
-    f->f[E_IN_EPV].choice = p->encryption.internode.require_endpoint_verification;
-    f->f[E_CLIENT].choice = p->encryption.client.enabled;
-    f->f[E_CL_OPT].choice = p->encryption.client.optional;
-    f->f[E_CL_AUTH].choice = p->encryption.client.require_client_auth;
     f->f[E_MEDUSA].choice = p->encryption.medusa.enabled || !p->encryption.client.enabled;
     f->f[E_FORMAT].choice = (int)p->stores.format;
     f->f[E_PROFILE].choice = (int)p->stores.p12_profile;
@@ -61,11 +56,7 @@ static int encryption_store(struct tui *t, struct form *f, bool strict)
     (void)strict;
     struct k8tls_plan *p = t->plan;
     p->encryption.internode.mode = (enum k8tls_internode_mode)f->f[E_MODE].choice;
-    p->encryption.internode.require_client_auth = f->f[E_IN_AUTH].choice;
-    p->encryption.internode.require_endpoint_verification = f->f[E_IN_EPV].choice;
-    p->encryption.client.enabled = f->f[E_CLIENT].choice;
-    p->encryption.client.optional = f->f[E_CL_OPT].choice;
-    p->encryption.client.require_client_auth = f->f[E_CL_AUTH].choice;
+    /* the yes/no keys are bound (stored by the engine before this) */
     /* the Medusa certificate needs client encryption (K8): off with it; the choice shown comes
      * back when client encryption does */
     p->encryption.medusa.enabled = f->f[E_MEDUSA].choice && p->encryption.client.enabled;
