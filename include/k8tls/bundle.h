@@ -1,6 +1,7 @@
 /* The bundle: the list of named artifacts produced from a plan and its material (DESIGN.md).
  * Preview (TUI), output directory and kubectl apply are three consumers of the same list.
- * Owned by the bundle work (issue 4). */
+ * Implemented in src/core: bundle.c (building, the container, previews), changes.c (the changes
+ * of a merge), secrets.c (kustomization); see src/core/bundle_int.h for the order of calls. */
 #ifndef K8TLS_BUNDLE_H
 #define K8TLS_BUNDLE_H
 
@@ -11,7 +12,7 @@
 #include "k8tls/plan.h"
 #include "k8tls/pki.h"
 
-/* The output directory layout (SPEC §4), shared by output, inspect, rotate and the TUI:
+/* The output directory layout, shared by output, inspect, rotate and the TUI:
  *   kustomization.yaml                   resources: the manifests below, in apply order
  *   manifests/00-namespace.yaml          only with --create-namespace
  *   manifests/10-secret-<name>.yaml      one per Secret (0600)
@@ -97,9 +98,11 @@ int k8tls_bundle_kustomization(const char *const *resources, size_t n, char **ou
 
 /* The verb of a change, translated: "added", "replaced", "migrated", "removed". */
 const char *k8tls_change_verb(int what);
-/* Prints the merge changes (FILE *stream), a heading then one "  verb: path" line each; prints
- * nothing for a new manifest. For the CLI, after the notes. */
-void k8tls_bundle_print_changes(const struct k8tls_bundle *b, void *stream);
+/* The merge changes as text: a heading then one "  verb: path" line each, every line ending in
+ * '\n'; "" for a new manifest (no changes) or b NULL. For the CLI, after the notes (the paths
+ * come from the manifest file: escape before printing). Returns a malloc'd string, or NULL when
+ * memory runs out. */
+char *k8tls_bundle_changes_text(const struct k8tls_bundle *b);
 
 /* Text of an artifact for a preview: Secret data values and passwords replaced by a mask unless
  * revealed. reveal(ud, key) says whether the Secret data key (or password artifact) is revealed.

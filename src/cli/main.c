@@ -458,9 +458,9 @@ static int run_pipeline(const struct opts *o)
     print_diags(&d, &seen);
     k8tls_diags_free(&d);
     print_diags(&b->notes, &seen);
-    struct k8tls_text_capture cap;
-    k8tls_bundle_print_changes(b, k8tls_text_capture_begin(&cap, stderr));
-    k8tls_text_capture_end(&cap);
+    char *changes = k8tls_bundle_changes_text(b);
+    k8tls_text_fputs(changes ? changes : "", K8TLS_TEXT_MULTILINE, stderr);
+    free(changes);
 
     if (dir && k8tls_cli_write_output(prog, b, dir, o->force) < 0) {
         rc = K8TLS_EXIT_ENV;

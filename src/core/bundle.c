@@ -1,6 +1,10 @@
 /* The bundle: plan + material -> the list of artifacts (Secrets, K8ssandraCluster, Namespace,
  * kustomization, CA, stores, Medusa PEMs, answers, NEXT-STEPS.md) that preview, output and apply
- * consume (issue 4). Layout: the comment in include/k8tls/bundle.h. */
+ * consume; the artifact container (add, find, remove, free) and the preview of an artifact.
+ * Layout: the comment in include/k8tls/bundle.h.
+ * The top of the bundle stage: it calls secrets.c, manifest.c, merge.c, nextsteps.c and
+ * changes.c, and below the bundle the plan, the PKI, answers and ydoc; none of these calls back
+ * into it. Callers: the command line, the TUI and rotation. */
 #include "config.h"
 #include "bundle_int.h"
 #include "k8tls/answers.h"
@@ -35,9 +39,7 @@ void k8tls_bundle_free(struct k8tls_bundle *b)
     for (size_t i = 0; i < b->n; i++)
         artifact_clear(&b->v[i]);
     free(b->v);
-    for (size_t i = 0; i < b->n_changes; i++)
-        free(b->changes[i].path);
-    free(b->changes);
+    k8tls_bundle_clear_changes(b);
     k8tls_diags_free(&b->notes);
     free(b);
 }
@@ -50,42 +52,6 @@ const struct k8tls_artifact *k8tls_bundle_find(const struct k8tls_bundle *b, con
         if (strcmp(b->v[i].path, path) == 0)
             return &b->v[i];
     return NULL;
-}
-
-int k8tls_bundle_add_change(struct k8tls_bundle *b, int what, const char *path)
-{
-    struct k8tls_change *nv = realloc(b->changes, (b->n_changes + 1) * sizeof *nv);
-    if (!nv)
-        return -1;
-    b->changes = nv;
-    char *p = strdup(path);
-    if (!p)
-        return -1;
-    b->changes[b->n_changes].what = what;
-    b->changes[b->n_changes].path = p;
-    b->n_changes++;
-    return 0;
-}
-
-const char *k8tls_change_verb(int what)
-{
-    switch (what) {
-    case K8TLS_CHANGE_ADDED: return _("added");
-    case K8TLS_CHANGE_REPLACED: return _("replaced");
-    case K8TLS_CHANGE_MIGRATED: return _("migrated");
-    case K8TLS_CHANGE_REMOVED: return _("removed");
-    default: return "?";
-    }
-}
-
-void k8tls_bundle_print_changes(const struct k8tls_bundle *b, void *stream)
-{
-    FILE *f = stream;
-    if (!b || !b->n_changes || !f)
-        return;
-    fprintf(f, "%s\n", _("Changes to the existing K8ssandraCluster:"));
-    for (size_t i = 0; i < b->n_changes; i++)
-        fprintf(f, "  %s: %s\n", k8tls_change_verb(b->changes[i].what), b->changes[i].path);
 }
 
 static char *dup0(const char *s)

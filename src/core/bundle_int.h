@@ -1,5 +1,11 @@
-/* Internal interfaces between the bundle's source files (issue 4): secrets.c, manifest.c,
- * merge.c, nextsteps.c, bundle.c. Not for other modules: use bundle.h / output.h. */
+/* Internal interfaces between the bundle's source files. Not for other modules: use bundle.h /
+ * output.h. The calls go one way, from the top down:
+ *   bundle.c     the top: calls secrets.c, manifest.c, merge.c, nextsteps.c, changes.c
+ *   merge.c      calls manifest.c, changes.c
+ *   manifest.c   calls changes.c, secrets.c
+ *   nextsteps.c  calls changes.c, secrets.c
+ *   secrets.c    calls no other file of the bundle
+ *   changes.c    the bottom: calls no other file of the bundle */
 #ifndef K8TLS_BUNDLE_INT_H
 #define K8TLS_BUNDLE_INT_H
 
@@ -23,6 +29,9 @@ struct k8tls_kv {
     const unsigned char *data;
     size_t len;
 };
+
+/* Below the bundle, any of them may call ydoc.c, the plan (plan.h), err.c, buf.c and yamlutil.c;
+ * none of those calls back into the bundle. */
 
 /* secrets.c: a v1 Secret (type Opaque) with the managed-by label; data keys sorted as kubectl
  * does. Returns 0 or -1 (e filled). *out is secret material (wipe it). */
@@ -53,14 +62,14 @@ int k8tls_manifest_apply_encryption(struct ydoc *y, int root, const struct k8tls
 int k8tls_manifest_merge(const struct k8tls_plan *p, struct k8tls_bundle *b, char **out,
                          size_t *len, struct k8tls_identity *id, struct k8tls_err *e);
 
-/* bundle.c: records a change (path copied). Returns 0 or -1 (OOM). */
+/* changes.c: records a change (path copied). Returns 0 or -1 (OOM). */
 int k8tls_bundle_add_change(struct k8tls_bundle *b, int what, const char *path);
+/* changes.c: frees the changes of b; b has none afterwards. */
+void k8tls_bundle_clear_changes(struct k8tls_bundle *b);
 
 /* nextsteps.c: NEXT-STEPS.md for this plan and material. */
 int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material *m,
                          const struct k8tls_identity *id, const struct k8tls_bundle *b,
                          char **out, size_t *len, struct k8tls_err *e);
-
-/* The effective Secret key names of a store set (NULL or "" = the K2 default). */
 
 #endif

@@ -1,5 +1,9 @@
-/* The K8ssandraCluster manifest: a new one from the plan, and the encryption parts set into any
- * K8ssandraCluster document (new or merged) following SPEC §5 (issue 4). */
+/* The K8ssandraCluster manifest: a new one from the plan, and the encryption parts (K1-K8, K10,
+ * K13) set into any K8ssandraCluster document (new or merged); the identity the bundle's objects
+ * use (k8tls_identity_clear).
+ * Called by bundle.c and merge.c. May call changes.c (to record what a merge changed) and
+ * secrets.c (Secret key names), and below the bundle ydoc.c, the plan and err.c; never bundle.c,
+ * merge.c or nextsteps.c. */
 #include "config.h"
 #include "bundle_int.h"
 #include "k8tls/i18n.h"

@@ -1,6 +1,10 @@
 /* Merge mode (cluster.manifest): read an existing K8ssandraCluster file, set or replace only the
- * encryption parts, keep everything else (order, values, scalar styles) (issue 4).
- * The file is hostile input (SPEC X5): bounded size, document count and depth; never crashes. */
+ * encryption parts, keep everything else (order, values, scalar styles); and adopt from it what
+ * shapes the certificates (k8tls_bundle_adopt_manifest).
+ * The file is hostile input (X5): bounded size, document count and depth; never crashes.
+ * Called by bundle.c and the command line (adopt). May call manifest.c (the encryption parts,
+ * the identity) and changes.c, and below the bundle ydoc.c, yamlutil.c, the plan and err.c;
+ * never bundle.c or nextsteps.c. */
 #include "config.h"
 #include "bundle_int.h"
 #include "k8tls/i18n.h"

@@ -1,6 +1,9 @@
 /* NEXT-STEPS.md: what to do with the output directory, nodetool over TLS (K7), the rolling
- * restart, expiry dates and rotation (SPEC §4; issue 4). Markdown text; the one YAML snippet in
- * it is emitted through libyaml. */
+ * restart, expiry dates and rotation. Markdown text; the one YAML snippet in it is emitted
+ * through libyaml.
+ * Called by bundle.c. May call changes.c (the verbs of a merge's changes) and secrets.c (Secret
+ * key names), and below the bundle ydoc.c, buf.c, the plan and err.c; never bundle.c,
+ * manifest.c or merge.c. */
 #include "config.h"
 #include "bundle_int.h"
 #include "k8tls/buf.h"

@@ -1,5 +1,8 @@
-/* Kubernetes objects of the bundle other than the cluster: Secrets, Namespace, kustomization
- * (issue 4). Everything through libyaml (ydoc). */
+/* Kubernetes objects of the bundle other than the cluster: Secrets, Namespace, kustomization;
+ * and the effective Secret key names of a store set (k8tls_store_key, declared in plan.h).
+ * Everything through libyaml (ydoc).
+ * Called by bundle.c, manifest.c, nextsteps.c and outside the bundle (rotation). Calls no other
+ * file of the bundle: only ydoc.c and err.c below it. */
 #include "config.h"
 #include "bundle_int.h"
 #include "k8tls/i18n.h"

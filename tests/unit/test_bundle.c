@@ -1,4 +1,4 @@
-/* Unit tests for the bundle (issue 4): Secrets, the K8ssandraCluster (new and merged), the
+/* Unit tests for the bundle: Secrets, the K8ssandraCluster (new and merged), the
  * kustomization, NEXT-STEPS.md, previews. Material comes from the real k8tls_pki_build with
  * ECDSA P-256 keys (fast); Secret encoding uses fixed bytes. */
 #include "config.h"
@@ -691,11 +691,8 @@ START_TEST(test_merge_sets_encryption_and_keeps_everything_else)
     ck_assert(has_change(b, K8TLS_CHANGE_ADDED,
                          "spec.cassandra.config.cassandraYaml.client_encryption_options"));
     /* ... printed for the CLI and recorded in NEXT-STEPS.md */
-    char *printed = NULL;
-    size_t plen = 0;
-    FILE *f = open_memstream(&printed, &plen);
-    k8tls_bundle_print_changes(b, f);
-    fclose(f);
+    char *printed = k8tls_bundle_changes_text(b);
+    ck_assert_ptr_nonnull(printed);
     ck_assert_ptr_nonnull(strstr(printed, "  migrated: spec.medusa.certificatesSecretRef\n"));
     free(printed);
     char *ns = art_text(b, "NEXT-STEPS.md");
@@ -710,6 +707,44 @@ START_TEST(test_merge_sets_encryption_and_keeps_everything_else)
     ck_assert_str_eq(c->k8s_name, "prod");
     k8tls_bundle_free(b);
     k8tls_plan_free(p);
+}
+END_TEST
+
+/* The text the command line prints after the notes: exactly a heading and one line per change,
+ * in the order recorded; nothing at all for a new manifest. */
+START_TEST(test_changes_text_is_a_heading_then_one_line_per_change)
+{
+    char *t = k8tls_bundle_changes_text(NULL);
+    ck_assert_str_eq(t, "");
+    free(t);
+    struct k8tls_bundle *b = calloc(1, sizeof *b);
+    ck_assert_ptr_nonnull(b);
+    k8tls_diags_init(&b->notes);
+    t = k8tls_bundle_changes_text(b);
+    ck_assert_str_eq(t, "");
+    free(t);
+    ck_assert_int_eq(k8tls_bundle_add_change(b, K8TLS_CHANGE_ADDED,
+                                             "spec.cassandra.serverEncryptionStores"), 0);
+    ck_assert_int_eq(k8tls_bundle_add_change(b, K8TLS_CHANGE_REPLACED, "metadata.namespace"), 0);
+    ck_assert_int_eq(k8tls_bundle_add_change(b, K8TLS_CHANGE_MIGRATED,
+                                             "spec.medusa.certificatesSecretRef"), 0);
+    ck_assert_int_eq(k8tls_bundle_add_change(b, K8TLS_CHANGE_REMOVED, "a.b"), 0);
+    ck_assert_int_eq(k8tls_bundle_add_change(b, 99, "x"), 0);
+    t = k8tls_bundle_changes_text(b);
+    ck_assert_str_eq(t, "Changes to the existing K8ssandraCluster:\n"
+                        "  added: spec.cassandra.serverEncryptionStores\n"
+                        "  replaced: metadata.namespace\n"
+                        "  migrated: spec.medusa.certificatesSecretRef\n"
+                        "  removed: a.b\n"
+                        "  ?: x\n");
+    free(t);
+    k8tls_bundle_clear_changes(b);
+    ck_assert_uint_eq(b->n_changes, 0);
+    ck_assert_ptr_null(b->changes);
+    t = k8tls_bundle_changes_text(b);
+    ck_assert_str_eq(t, "");
+    free(t);
+    k8tls_bundle_free(b);
 }
 END_TEST
 
@@ -1073,6 +1108,7 @@ static Suite *suite(void)
     t = tcase_create("merge");
     tcase_add_checked_fixture(t, setup_tmp, teardown_tmp);
     tcase_add_test(t, test_merge_sets_encryption_and_keeps_everything_else);
+    tcase_add_test(t, test_changes_text_is_a_heading_then_one_line_per_change);
     tcase_add_test(t, test_merge_adds_a_missing_namespace_and_keeps_other_documents_out);
     tcase_add_test(t, test_merge_refuses_a_file_without_a_cluster);
     tcase_add_test(t, test_merge_refuses_several_clusters);
