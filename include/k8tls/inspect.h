@@ -1,15 +1,15 @@
-/* Inspect (SPEC §2 `k8tls-wizard inspect`): reports on keystores and truststores (PKCS#12, JKS),
- * PEM certificates and keys, Kubernetes Secret YAML files and output directories (the layout of
+/* Inspect (`k8tls-wizard inspect`): reports on keystores and truststores (PKCS#12, JKS), PEM
+ * certificates and keys, Kubernetes Secret YAML files and output directories (the layout of
  * bundle.h): entries, subjects, SANs, keys, expiry, and the checks between files (a key matches
  * its certificate, a keystore's chain reaches its truststore, a certificate is signed by the CA
- * beside it). The report is a model, not text, so that the CLI, the TUI and rotation share it.
- * Never prints secrets: passwords and keys are only described. Owned by issue 3 (B2). */
+ * beside it). The report is a model, not text, so that the CLI, the TUI and rotation share it;
+ * the faces print it (src/cli/inspect.c). It holds no secret: passwords and keys are only
+ * described. Implemented by src/core/inspect*.c (see src/core/inspect_int.h). */
 #ifndef K8TLS_INSPECT_H
 #define K8TLS_INSPECT_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 #include "k8tls/err.h"
 
 enum k8tls_inspect_kind {
@@ -78,10 +78,5 @@ void k8tls_inspect_blobs(struct k8tls_inspect_report *r, const char *where,
 /* Number of errors (or warnings) in the whole report. Errors: unreadable input, wrong password,
  * expired certificate, key not matching its certificate, chain not reaching its truststore/CA. */
 size_t k8tls_inspect_count(const struct k8tls_inspect_report *r, enum k8tls_severity sev);
-
-/* The readable report (what `inspect` prints on stdout). */
-void k8tls_inspect_print(const struct k8tls_inspect_report *r, FILE *out);
-/* One line per error, "NAME: error: MESSAGE" (what `inspect` prints on stderr). */
-void k8tls_inspect_print_errors(const struct k8tls_inspect_report *r, FILE *out);
 
 #endif

@@ -56,7 +56,14 @@ static bool has_note(const struct k8tls_inspect_report *r, enum k8tls_severity s
                 if (it->v[j].notes.v[k].sev == sev && strstr(it->v[j].notes.v[k].msg, text))
                     return true;
     }
-    k8tls_inspect_print(r, stderr);
+    for (size_t i = 0; i < r->n; i++) {   /* what there is instead, for the log */
+        fprintf(stderr, "%s: %s\n", r->v[i].name, r->v[i].what);
+        for (size_t k = 0; k < r->v[i].notes.n; k++)
+            fprintf(stderr, "  %s\n", r->v[i].notes.v[k].msg);
+        for (size_t j = 0; j < r->v[i].n; j++)
+            for (size_t k = 0; k < r->v[i].v[j].notes.n; k++)
+                fprintf(stderr, "  [%d] %s\n", r->v[i].v[j].index, r->v[i].v[j].notes.v[k].msg);
+    }
     return false;
 }
 
