@@ -17,6 +17,8 @@ enum k8tls_inspect_kind {
     K8TLS_INSPECT_TRUSTED_CERT,   /* a store's trusted-certificate entry */
     K8TLS_INSPECT_CERT,           /* a certificate of a PEM or DER file */
     K8TLS_INSPECT_KEY,            /* a private key of a PEM file (described, never shown) */
+    K8TLS_INSPECT_CHAIN_CERT,     /* a PKCS#12 certificate bag that copies a certificate of a
+                                   * private-key entry's chain: part of that chain, not trusted */
 };
 
 struct k8tls_inspect_entry {
@@ -31,6 +33,7 @@ struct k8tls_inspect_entry {
     char *not_before, *not_after;   /* "2036-05-01 12:00:00 UTC"; NULL for a bare key */
     long days_left;           /* until not_after; negative when expired */
     int chain_len;            /* key entries: certificates after the leaf */
+    char *chain_of;           /* chain certificates: the alias of their private-key entry */
     struct k8tls_diags notes; /* errors and warnings; notes are checks that passed ("ok: ...") */
 };
 

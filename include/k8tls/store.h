@@ -57,6 +57,11 @@ int k8tls_store_read(const unsigned char *data, size_t len, const char *name,
 int k8tls_store_read_file(const char *path, const char *password, struct k8tls_store **out,
                           struct k8tls_err *e);
 void k8tls_store_free(struct k8tls_store *s);
+/* A PKCS#12 certificate bag listed as entry i only because no key claimed it, while it is a copy
+ * of the certificate or of a chain certificate of a private-key entry: it belongs to that chain
+ * and is not a trusted certificate (Java ignores the copy). Returns the index of that private-key
+ * entry, or -1 (entry i is what its type says). */
+long k8tls_store_chain_copy_of(const struct k8tls_store *s, size_t i);
 
 /* What a buffer holds, from its first bytes (no password needed). */
 enum k8tls_sniff {

@@ -57,6 +57,10 @@ static void print_entry(const struct k8tls_inspect_entry *en, FILE *out)
     case K8TLS_INSPECT_TRUSTED_CERT:
         fprintf(out, _("  [%d] trusted certificate '%s'\n"), en->index, en->alias ? en->alias : "");
         break;
+    case K8TLS_INSPECT_CHAIN_CERT:
+        fprintf(out, _("  [%d] chain certificate '%s' (a copy of a certificate in the chain of '%s')\n"),
+                en->index, en->alias ? en->alias : "", en->chain_of ? en->chain_of : "");
+        break;
     case K8TLS_INSPECT_CERT:
         fprintf(out, _("  [%d] certificate\n"), en->index);
         break;

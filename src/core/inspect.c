@@ -70,12 +70,17 @@ void insp_store_entries(struct k8tls_inspect_item *it, const struct k8tls_store 
     for (size_t i = 0; i < s->n; i++) {
         const struct k8tls_store_entry *se = &s->v[i];
         bool key = se->type == K8TLS_ENTRY_PRIVATE_KEY;
-        struct k8tls_inspect_entry *en =
-            insp_entry_new(it, key ? K8TLS_INSPECT_KEY_ENTRY : K8TLS_INSPECT_TRUSTED_CERT, se->alias);
+        /* a PKCS#12 copy of a chain certificate is part of that chain, not a trusted certificate */
+        long owner = key ? -1 : k8tls_store_chain_copy_of(s, i);
+        enum k8tls_inspect_kind kind = key ? K8TLS_INSPECT_KEY_ENTRY
+                                       : owner >= 0 ? K8TLS_INSPECT_CHAIN_CERT : K8TLS_INSPECT_TRUSTED_CERT;
+        struct k8tls_inspect_entry *en = insp_entry_new(it, kind, se->alias);
         if (!en)
             return;
         if (key)
             nkeys++;
+        else if (owner >= 0)
+            en->chain_of = strdup(s->v[owner].alias ? s->v[owner].alias : "");
         else if (se->p12_no_java_trust)
             invisible++;
         else
@@ -110,7 +115,7 @@ void insp_store_entries(struct k8tls_inspect_item *it, const struct k8tls_store 
                 cur = next;
             }
             ERR_clear_error();
-        } else {
+        } else if (owner < 0) {
             if (se->p12_no_java_trust)
                 note(&en->notes, K8TLS_SEV_WARNING, "%s",
                      _("Java does not see this certificate: it lacks Java's trust attribute (SPEC S1)"));
@@ -124,7 +129,7 @@ void insp_store_entries(struct k8tls_inspect_item *it, const struct k8tls_store 
     }
     const char *fmt = s->format == K8TLS_FORMAT_JKS ? "JKS" : "PKCS#12";
     insp_set_what(it, _("%s store (private-key entries: %zu, trusted certificates: %zu)"), fmt, nkeys,
-             ntrusted + invisible);
+                  ntrusted + invisible);
     if (s->n == 0)
         note(&it->notes, K8TLS_SEV_ERROR, "%s", _("the store is empty"));
     else if (invisible && invisible == s->n)

@@ -24,6 +24,7 @@ static void entry_free(struct k8tls_inspect_entry *en)
     free(en->key);
     free(en->not_before);
     free(en->not_after);
+    free(en->chain_of);
     k8tls_diags_free(&en->notes);
 }
 
