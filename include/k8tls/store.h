@@ -1,6 +1,6 @@
 /* Keystores and truststores: PKCS#12 (with Java's trust attribute) and JKS, written and read
- * natively (SPEC S1-S4). Writers: issue 3 generation work (src/core/pkcs12.c, src/core/jks_write.c);
- * readers and import validation: issue 3 import work (src/core/store_read.c, jks_read.c, import.c). */
+ * natively (rules S1-S4). Writers: src/core/pkcs12.c, src/core/jks_write.c; readers and import
+ * validation: src/core/store_read.c, jks_read.c, import.c. */
 #ifndef K8TLS_STORE_H
 #define K8TLS_STORE_H
 
