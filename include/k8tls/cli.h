@@ -5,8 +5,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
-/* The process exit codes (SPEC §2). */
+/* The process exit codes. */
 enum k8tls_exit {
     K8TLS_EXIT_OK = 0,
     K8TLS_EXIT_INVALID = 1,    /* a validation or inspection problem; refused (nothing written) */
@@ -14,10 +15,16 @@ enum k8tls_exit {
     K8TLS_EXIT_ENV = 3,        /* kubectl missing, API refused, disk... */
 };
 
-/* `k8tls-wizard inspect [--password REF] PATH...`: argv[0] is "inspect". (issue 3) */
+/* `k8tls-wizard inspect [--password REF] PATH...`: argv[0] is "inspect". */
 int k8tls_cli_inspect(int argc, char **argv);
+/* An inspect report as text (src/cli/inspect.c), unescaped: wrap out in a k8tls_text_capture.
+ * The readable report (what `inspect` prints on stdout), and one line per error,
+ * "NAME: error: MESSAGE" (what it prints on stderr). */
+struct k8tls_inspect_report;
+void k8tls_cli_inspect_print(const struct k8tls_inspect_report *r, FILE *out);
+void k8tls_cli_inspect_print_errors(const struct k8tls_inspect_report *r, FILE *out);
 
-/* `k8tls-wizard rotate ...`: argv[0] is "rotate". (issue 7) */
+/* `k8tls-wizard rotate ...`: argv[0] is "rotate". */
 int k8tls_cli_rotate(int argc, char **argv);
 
 /* The exit code of a core status (src/cli/common.c): the only place statuses become exit codes. */
@@ -41,7 +48,7 @@ struct k8tls_tui_opts {
     const char *output;       /* --output DIR preset, or NULL */
     const char *kubeconfig;
 };
-/* The interactive wizard. (issue 5) */
+/* The interactive wizard. */
 int k8tls_tui_run(const struct k8tls_tui_opts *o);
 
 #endif

@@ -1,15 +1,15 @@
-/* Inspect (SPEC §2 `k8tls-wizard inspect`): reports on keystores and truststores (PKCS#12, JKS),
- * PEM certificates and keys, Kubernetes Secret YAML files and output directories (the layout of
+/* Inspect (`k8tls-wizard inspect`): reports on keystores and truststores (PKCS#12, JKS), PEM
+ * certificates and keys, Kubernetes Secret YAML files and output directories (the layout of
  * bundle.h): entries, subjects, SANs, keys, expiry, and the checks between files (a key matches
  * its certificate, a keystore's chain reaches its truststore, a certificate is signed by the CA
- * beside it). The report is a model, not text, so that the CLI, the TUI and rotation share it.
- * Never prints secrets: passwords and keys are only described. Owned by issue 3 (B2). */
+ * beside it). The report is a model, not text, so that the CLI, the TUI and rotation share it;
+ * the faces print it (src/cli/inspect.c). It holds no secret: passwords and keys are only
+ * described. Implemented by src/core/inspect*.c (see src/core/inspect_int.h). */
 #ifndef K8TLS_INSPECT_H
 #define K8TLS_INSPECT_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 #include "k8tls/err.h"
 
 enum k8tls_inspect_kind {
@@ -17,6 +17,8 @@ enum k8tls_inspect_kind {
     K8TLS_INSPECT_TRUSTED_CERT,   /* a store's trusted-certificate entry */
     K8TLS_INSPECT_CERT,           /* a certificate of a PEM or DER file */
     K8TLS_INSPECT_KEY,            /* a private key of a PEM file (described, never shown) */
+    K8TLS_INSPECT_CHAIN_CERT,     /* a PKCS#12 certificate bag that copies a certificate of a
+                                   * private-key entry's chain: part of that chain, not trusted */
 };
 
 struct k8tls_inspect_entry {
@@ -31,6 +33,7 @@ struct k8tls_inspect_entry {
     char *not_before, *not_after;   /* "2036-05-01 12:00:00 UTC"; NULL for a bare key */
     long days_left;           /* until not_after; negative when expired */
     int chain_len;            /* key entries: certificates after the leaf */
+    char *chain_of;           /* chain certificates: the alias of their private-key entry */
     struct k8tls_diags notes; /* errors and warnings; notes are checks that passed ("ok: ...") */
 };
 
@@ -78,10 +81,5 @@ void k8tls_inspect_blobs(struct k8tls_inspect_report *r, const char *where,
 /* Number of errors (or warnings) in the whole report. Errors: unreadable input, wrong password,
  * expired certificate, key not matching its certificate, chain not reaching its truststore/CA. */
 size_t k8tls_inspect_count(const struct k8tls_inspect_report *r, enum k8tls_severity sev);
-
-/* The readable report (what `inspect` prints on stdout). */
-void k8tls_inspect_print(const struct k8tls_inspect_report *r, FILE *out);
-/* One line per error, "NAME: error: MESSAGE" (what `inspect` prints on stderr). */
-void k8tls_inspect_print_errors(const struct k8tls_inspect_report *r, FILE *out);
 
 #endif

@@ -1,6 +1,6 @@
 /* Keystores and truststores: PKCS#12 (with Java's trust attribute) and JKS, written and read
- * natively (SPEC S1-S4). Writers: issue 3 generation work (src/core/pkcs12.c, src/core/jks_write.c);
- * readers and import validation: issue 3 import work (src/core/store_read.c, jks_read.c, import.c). */
+ * natively (rules S1-S4). Writers: src/core/pkcs12.c, src/core/jks_write.c; readers and import
+ * validation: src/core/store_read.c, jks_read.c, import.c. */
 #ifndef K8TLS_STORE_H
 #define K8TLS_STORE_H
 
@@ -57,6 +57,11 @@ int k8tls_store_read(const unsigned char *data, size_t len, const char *name,
 int k8tls_store_read_file(const char *path, const char *password, struct k8tls_store **out,
                           struct k8tls_err *e);
 void k8tls_store_free(struct k8tls_store *s);
+/* A PKCS#12 certificate bag listed as entry i only because no key claimed it, while it is a copy
+ * of the certificate or of a chain certificate of a private-key entry: it belongs to that chain
+ * and is not a trusted certificate (Java ignores the copy). Returns the index of that private-key
+ * entry, or -1 (entry i is what its type says). */
+long k8tls_store_chain_copy_of(const struct k8tls_store *s, size_t i);
 
 /* What a buffer holds, from its first bytes (no password needed). */
 enum k8tls_sniff {

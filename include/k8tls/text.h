@@ -35,7 +35,7 @@ void k8tls_text_fprintf(FILE *f, const char *fmt, ...) __attribute__((format(pri
 /* Escapes what a printing function writes to a stream (multi-line: line feeds and tabs kept):
  *     struct k8tls_text_capture cap;
  *     FILE *m = k8tls_text_capture_begin(&cap, stdout);
- *     k8tls_inspect_print(&report, m);
+ *     k8tls_cli_inspect_print(&report, m);
  *     k8tls_text_capture_end(&cap);
  * begin returns a memory stream, or out itself when none can be made (then end does nothing). */
 struct k8tls_text_capture {

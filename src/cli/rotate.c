@@ -1,4 +1,4 @@
-/* `k8tls-wizard rotate`: certificate renewal and CA rotation without downtime (issue 7). Reads
+/* `k8tls-wizard rotate`: certificate renewal and CA rotation without downtime. Reads
  * what exists (an output directory or a context's Secrets), shows it, proposes or runs one phase,
  * writes its bundle and/or applies it. Exit codes: 0 ok, 1 refused or invalid (nothing written),
  * 2 usage, 3 environment (kubectl, API, file system). */
@@ -308,7 +308,7 @@ int k8tls_cli_rotate(int argc, char **argv)
     }
     struct k8tls_text_capture cap;
     if (!o.quiet) {
-        k8tls_inspect_print(&s->report, k8tls_text_capture_begin(&cap, stdout));
+        k8tls_cli_inspect_print(&s->report, k8tls_text_capture_begin(&cap, stdout));
         k8tls_text_capture_end(&cap);
         printf("\n");
     }

@@ -331,7 +331,7 @@ static void check_keystore(const struct imp *im, const struct opened *ks, const 
             nkeys++;
             if (!*entry)
                 *entry = &s->v[i];
-        } else {
+        } else if (k8tls_store_chain_copy_of(s, i) < 0) {   /* a copy is part of a chain */
             ntrusted++;
         }
     }

@@ -79,6 +79,24 @@ void k8tls_store_free(struct k8tls_store *s)
     free(s);
 }
 
+long k8tls_store_chain_copy_of(const struct k8tls_store *s, size_t i)
+{
+    if (i >= s->n || !s->v[i].p12_no_java_trust || !s->v[i].cert)
+        return -1;
+    X509 *x = s->v[i].cert;
+    for (size_t k = 0; k < s->n; k++) {
+        const struct k8tls_store_entry *ke = &s->v[k];
+        if (ke->type != K8TLS_ENTRY_PRIVATE_KEY)
+            continue;
+        if (ke->cert && X509_cmp(ke->cert, x) == 0)
+            return (long)k;
+        for (int j = 0; j < sk_X509_num(ke->chain); j++)
+            if (X509_cmp(sk_X509_value(ke->chain, j), x) == 0)
+                return (long)k;
+    }
+    return -1;
+}
+
 /* ---- files and sniffing ----------------------------------------------------------------- */
 
 char *k8tls_path_join(const char *dir, const char *name)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/err.h>
+#include <openssl/pkcs12.h>
 #include "k8tls/inspect.h"
 #include "k8tls/store.h"
 #include "pki_fixtures.h"
@@ -56,7 +57,14 @@ static bool has_note(const struct k8tls_inspect_report *r, enum k8tls_severity s
                 if (it->v[j].notes.v[k].sev == sev && strstr(it->v[j].notes.v[k].msg, text))
                     return true;
     }
-    k8tls_inspect_print(r, stderr);
+    for (size_t i = 0; i < r->n; i++) {   /* what there is instead, for the log */
+        fprintf(stderr, "%s: %s\n", r->v[i].name, r->v[i].what);
+        for (size_t k = 0; k < r->v[i].notes.n; k++)
+            fprintf(stderr, "  %s\n", r->v[i].notes.v[k].msg);
+        for (size_t j = 0; j < r->v[i].n; j++)
+            for (size_t k = 0; k < r->v[i].v[j].notes.n; k++)
+                fprintf(stderr, "  [%d] %s\n", r->v[i].v[j].index, r->v[i].v[j].notes.v[k].msg);
+    }
     return false;
 }
 
@@ -113,6 +121,80 @@ START_TEST(test_secret_data_in_memory_is_reported_with_its_checks)
     k8tls_inspect_free(&r);
     k8tls_secret_free(ots);
     sk_X509_free(o);
+    X509_free(other);
+    EVP_PKEY_free(ok);
+}
+END_TEST
+
+/* A PKCS#12 keystore made as `openssl pkcs12 -export -in leaf+ca -certfile ca` makes it: the
+ * CA's certificate twice, once in the key's chain and once left over. */
+static struct k8tls_secret *p12_with_ca_twice(X509 *extra)
+{
+    STACK_OF(X509) *cas = sk_X509_new_null();
+    sk_X509_push(cas, ca);
+    sk_X509_push(cas, extra);
+    PKCS12 *p12 = PKCS12_create(PW, "node", leaf_key, leaf, cas, 0, 0, 0, 0, 0);
+    sk_X509_free(cas);
+    ck_assert_ptr_nonnull(p12);
+    unsigned char *der = NULL;
+    int n = i2d_PKCS12(p12, &der);
+    PKCS12_free(p12);
+    ck_assert_int_gt(n, 0);
+    struct k8tls_secret *sec = k8tls_secret_new(der, (size_t)n);
+    OPENSSL_free(der);
+    return sec;
+}
+
+START_TEST(test_a_copy_of_a_chain_certificate_is_not_a_trusted_certificate)
+{
+    struct k8tls_secret *dup = p12_with_ca_twice(ca);
+    struct k8tls_inspect_blob v[] = {
+        { "keystore", dup->data, dup->len },
+        { "keystore-password", (const unsigned char *)PW, strlen(PW) },
+    };
+    struct k8tls_inspect_report r;
+    k8tls_inspect_init(&r);
+    k8tls_inspect_blobs(&r, "S", v, 2, NULL);
+    ck_assert_uint_eq(r.n, 1);
+    ck_assert_str_eq(r.v[0].what, "PKCS#12 store (private-key entries: 1, trusted certificates: 0)");
+    ck_assert_uint_eq(r.v[0].n, 2);
+    ck_assert_int_eq(r.v[0].v[0].kind, K8TLS_INSPECT_KEY_ENTRY);
+    ck_assert_int_eq(r.v[0].v[0].chain_len, 1);
+    const struct k8tls_inspect_entry *en = &r.v[0].v[1];
+    ck_assert_int_eq(en->kind, K8TLS_INSPECT_CHAIN_CERT);
+    ck_assert_str_eq(en->chain_of, "node");
+    ck_assert_str_eq(en->subject, "CN=Inspect CA,O=K8tlsTest");
+    /* not warned about as a trusted certificate Java cannot see */
+    ck_assert_uint_eq(k8tls_inspect_count(&r, K8TLS_SEV_WARNING), 0);
+    ck_assert_uint_eq(k8tls_inspect_count(&r, K8TLS_SEV_ERROR), 0);
+    k8tls_inspect_free(&r);
+
+    /* the store model says so too (import's count of trusted certificates uses it) */
+    struct k8tls_store *st = NULL;
+    struct k8tls_err e;
+    ck_assert_int_eq(k8tls_store_read(dup->data, dup->len, "dup", PW, &st, &e), 0);
+    ck_assert_uint_eq(st->n, 2);
+    ck_assert_int_eq(st->v[1].type, K8TLS_ENTRY_TRUSTED_CERT);
+    ck_assert_int_eq(k8tls_store_chain_copy_of(st, 1), 0);
+    ck_assert_int_eq(k8tls_store_chain_copy_of(st, 0), -1);
+    k8tls_store_free(st);
+    k8tls_secret_free(dup);
+
+    /* a certificate that is in no chain stays a (Java-invisible) trusted certificate */
+    EVP_PKEY *ok = fx_key();
+    X509 *other = fx_cert(ok, "Other CA", NULL, NULL, FX_CA, -1, 365, NULL);
+    struct k8tls_secret *two = p12_with_ca_twice(other);
+    v[0].data = two->data;
+    v[0].len = two->len;
+    k8tls_inspect_init(&r);
+    k8tls_inspect_blobs(&r, "S", v, 2, NULL);
+    ck_assert_str_eq(r.v[0].what, "PKCS#12 store (private-key entries: 1, trusted certificates: 1)");
+    ck_assert_uint_eq(r.v[0].n, 2);
+    ck_assert_int_eq(r.v[0].v[1].kind, K8TLS_INSPECT_TRUSTED_CERT);
+    ck_assert_ptr_null(r.v[0].v[1].chain_of);
+    ck_assert(has_note(&r, K8TLS_SEV_WARNING, "Java does not see this certificate"));
+    k8tls_inspect_free(&r);
+    k8tls_secret_free(two);
     X509_free(other);
     EVP_PKEY_free(ok);
 }
@@ -199,6 +281,7 @@ static Suite *suite(void)
     tcase_add_unchecked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_secret_data_in_memory_is_reported_with_its_checks);
+    tcase_add_test(tc, test_a_copy_of_a_chain_certificate_is_not_a_trusted_certificate);
     tcase_add_test(tc, test_random_and_damaged_blobs_never_crash_inspect);
     tcase_add_test(tc, test_missing_paths_and_empty_directories_are_errors);
     suite_add_tcase(s, tc);
