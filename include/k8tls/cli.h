@@ -1,12 +1,13 @@
-/* Entry points of the faces, called by src/cli/main.c. Each returns a process exit code
- * (0 ok, 1 validation/inspection problem, 2 usage, 3 environment failure). */
+/* Entry points of the faces, called by src/cli/main.c, and what the command-line files share
+ * (src/cli/common.c). Each entry point returns a process exit code (0 ok, 1 validation/inspection
+ * problem, 2 usage, 3 environment failure). Declarations only. */
 #ifndef K8TLS_CLI_H
 #define K8TLS_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The process exit codes (SPEC §2). */
+/* The process exit codes. */
 enum k8tls_exit {
     K8TLS_EXIT_OK = 0,
     K8TLS_EXIT_INVALID = 1,    /* a validation or inspection problem; refused (nothing written) */
@@ -14,10 +15,10 @@ enum k8tls_exit {
     K8TLS_EXIT_ENV = 3,        /* kubectl missing, API refused, disk... */
 };
 
-/* `k8tls-wizard inspect [--password REF] PATH...`: argv[0] is "inspect". (issue 3) */
+/* `k8tls-wizard inspect [--password REF] PATH...`: argv[0] is "inspect". */
 int k8tls_cli_inspect(int argc, char **argv);
 
-/* `k8tls-wizard rotate ...`: argv[0] is "rotate". (issue 7) */
+/* `k8tls-wizard rotate ...`: argv[0] is "rotate". */
 int k8tls_cli_rotate(int argc, char **argv);
 
 /* The exit code of a core status (src/cli/common.c): the only place statuses become exit codes. */
@@ -34,6 +35,12 @@ int k8tls_cli_add_context(const char *prog, const char ***v, size_t *n, const ch
 int k8tls_cli_write_output(const char *prog, const struct k8tls_bundle *b, const char *dir,
                            bool force);
 
+/* The on_text callback of k8tls_apply_opts for the command line (ud unused): results on stdout,
+ * flushed after each applied object; failures on stderr after stdout is flushed; progress on
+ * stderr. Flush stdout once more when k8tls_kube_apply returns. */
+#include "k8tls/kube.h"
+void k8tls_cli_kube_text(void *ud, enum k8tls_kube_text kind, const char *text);
+
 struct k8tls_tui_opts {
     const char *theme;        /* NAME or PATH, NULL = default */
     bool no_color;            /* --no-color or NO_COLOR */
@@ -41,7 +48,7 @@ struct k8tls_tui_opts {
     const char *output;       /* --output DIR preset, or NULL */
     const char *kubeconfig;
 };
-/* The interactive wizard. (issue 5) */
+/* The interactive wizard. */
 int k8tls_tui_run(const struct k8tls_tui_opts *o);
 
 #endif
