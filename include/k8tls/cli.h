@@ -1,5 +1,6 @@
-/* Entry points of the faces, called by src/cli/main.c. Each returns a process exit code
- * (0 ok, 1 validation/inspection problem, 2 usage, 3 environment failure). */
+/* Entry points of the faces, called by src/cli/main.c, and what the command-line files share
+ * (src/cli/common.c). Each entry point returns a process exit code (0 ok, 1 validation/inspection
+ * problem, 2 usage, 3 environment failure). Declarations only. */
 #ifndef K8TLS_CLI_H
 #define K8TLS_CLI_H
 
@@ -40,6 +41,12 @@ struct k8tls_bundle;
 int k8tls_cli_add_context(const char *prog, const char ***v, size_t *n, const char *name);
 int k8tls_cli_write_output(const char *prog, const struct k8tls_bundle *b, const char *dir,
                            bool force);
+
+/* The on_text callback of k8tls_apply_opts for the command line (ud unused): results on stdout,
+ * flushed after each applied object; failures on stderr after stdout is flushed; progress on
+ * stderr. Flush stdout once more when k8tls_kube_apply returns. */
+#include "k8tls/kube.h"
+void k8tls_cli_kube_text(void *ud, enum k8tls_kube_text kind, const char *text);
 
 struct k8tls_tui_opts {
     const char *theme;        /* NAME or PATH, NULL = default */

@@ -1,10 +1,12 @@
-/* kubeconfig and kubectl apply (issue 6). Owned by the apply work. */
+/* Kubernetes for the core: the kubeconfig read the way kubectl reads it (src/core/kubeconfig.c)
+ * and the apply or diff of a bundle through kubectl (src/core/kube.c, with kube_mask.c and
+ * kube_explain.c; kubectl runs through proc.h). Nothing here prints: the apply reports through
+ * the callbacks of struct k8tls_apply_opts and returns a status. */
 #ifndef K8TLS_KUBE_H
 #define K8TLS_KUBE_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/types.h>
 #include "k8tls/err.h"
 #include "k8tls/bundle.h"
 
@@ -45,6 +47,17 @@ char *k8tls_kubeconfig_describe(const struct k8tls_kubeconfig *kc, const char *e
 
 /* ---- apply ------------------------------------------------------------------------------- */
 
+/* What a piece of the apply's report (on_text) is, so that the command line knows where it goes:
+ * the results on stdout, the rest on stderr. */
+enum k8tls_kube_text {
+    K8TLS_KUBE_TEXT_APPLIED,   /* "context C: OBJ applied": a result (stdout, flushed at once) */
+    K8TLS_KUBE_TEXT_DIFF,      /* "# C: OBJ" and its masked diff: a result (stdout) */
+    K8TLS_KUBE_TEXT_PROGRESS,  /* "context C: OBJ: differs", the count of objects that differ
+                                * (stderr, stdout left as it is) */
+    K8TLS_KUBE_TEXT_FAILURE,   /* the reason of a failure, kubectl's report of a conflict, what was
+                                * and was not applied (stderr, after stdout is flushed) */
+};
+
 struct k8tls_apply_opts {
     const char *kubeconfig;        /* --kubeconfig, or NULL (KUBECONFIG, then ~/.kube/config) */
     const char **contexts;         /* --context (repeatable): the first is the control plane (the
@@ -61,34 +74,33 @@ struct k8tls_apply_opts {
     void (*on_object)(void *ud, const char *context, const char *kind, const char *name,
                       bool ok, const char *message);
     void *ud;
-    /* Added by the apply work: */
-    bool quiet;                    /* print nothing (the TUI): use the callbacks and err */
     /* --diff: the masked diff of one object (only when it differs); may be NULL */
     void (*on_diff)(void *ud, const char *context, const char *kind, const char *name,
                     const char *masked_diff);
-    struct k8tls_err *err;         /* may be NULL: receives the one-line reason of a failure */
+    struct k8tls_err *err;         /* may be NULL: receives the one-line reason of a failure
+                                    * and its status */
+    /* the report for a person, piece by piece (the command line prints it; may be NULL): each
+     * text is complete lines (a diff may come in two pieces), control characters escaped */
+    void (*on_text)(void *ud, enum k8tls_kube_text kind, const char *text);
 };
 
 /* Applies the bundle's objects through kubectl server-side apply (Secrets in every context of K9,
- * first; then the cluster in the control-plane context). Returns a process exit code
- * (0 ok, 1 conflict/validation, 3 environment failure) and prints one-line reasons to stderr.
+ * first; then the cluster in the control-plane context). Returns K8TLS_OK, K8TLS_INVALID (the API
+ * server refused an object: conflict, validation, nothing to apply) or K8TLS_ENVIRONMENT (kubectl
+ * missing, a context unreachable or not authorized, out of memory); the one-line reason goes to
+ * err and to on_text.
  * Order: a reachability check of every context (nothing is applied when one fails), then per
  * context the Namespace (create_namespace) and the Secrets, then the K8ssandraCluster; the first
  * failure stops the run and the rest is reported "not applied". With diff, 0 means the diff ran
  * (whether or not something differs). Blocking (one kubectl per object: seconds): the TUI calls
- * it from a worker thread with quiet = true; the callbacks run on the calling thread.
+ * it from a worker thread without on_text; the callbacks run on the calling thread.
  * p may be NULL (then only the given contexts); the plan gives the datacenters' k8sContext. */
-/* Each kubectl run has an overall deadline (300 s): at it kubectl and what it started (an exec
- * credential plugin that never returns) are killed and the run stops there, saying what was and
- * was not applied. Test seam: K8TLS_TEST_KUBECTL_TIMEOUT=SECONDS sets another deadline.
- * kubectl's environment is ours without the password variables (k8tls_secure_child_env). */
-int k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
-                     const struct k8tls_apply_opts *o);
-
-/* For every kubectl run (also rotate's): the deadline in seconds (300, or the test seam above),
- * and the killing of a kubectl that passed it, with what it started (found through /proc). */
-int k8tls_kube_deadline(void);
-void k8tls_kube_kill_tree(pid_t pid);
+/* Each kubectl run has an overall deadline (k8tls_proc_deadline, 300 s): at it kubectl and what
+ * it started (an exec credential plugin that never returns) are killed and the run stops there,
+ * saying what was and was not applied. kubectl's environment is ours without the password
+ * variables (k8tls_secure_child_env). */
+enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
+                                   const struct k8tls_apply_opts *o);
 
 /* Masks Secret values in `kubectl diff` output: the values under data:/stringData: of every
  * v1.Secret file, and every occurrence of the given known secret strings (n may be 0).

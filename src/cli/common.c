@@ -1,5 +1,6 @@
 /* What the command-line faces share: the one map from a core status to the process exit code,
- * --context lists, and writing a bundle to a directory with its messages and signal handling.
+ * --context lists, writing a bundle to a directory with its messages and signal handling, and
+ * the printing of an apply's report (k8tls_kube_apply).
  * Called by main.c, rotate.c and inspect.c; calls only the core. */
 #include "config.h"
 
@@ -14,6 +15,7 @@
 #include "k8tls/bundle.h"
 #include "k8tls/output.h"
 #include "k8tls/cli.h"
+#include "k8tls/kube.h"
 #include "k8tls/text.h"
 
 int k8tls_cli_exit_code(enum k8tls_status st)
@@ -31,6 +33,27 @@ int k8tls_cli_exit_code(enum k8tls_status st)
         break;
     }
     return K8TLS_EXIT_ENV;
+}
+
+void k8tls_cli_kube_text(void *ud, enum k8tls_kube_text kind, const char *text)
+{
+    (void)ud;
+    switch (kind) {
+    case K8TLS_KUBE_TEXT_APPLIED:
+        fputs(text, stdout);
+        fflush(stdout);
+        break;
+    case K8TLS_KUBE_TEXT_DIFF:
+        fputs(text, stdout);
+        break;
+    case K8TLS_KUBE_TEXT_PROGRESS:
+        fputs(text, stderr);
+        break;
+    case K8TLS_KUBE_TEXT_FAILURE:
+        fflush(stdout);
+        fputs(text, stderr);
+        break;
+    }
 }
 
 int k8tls_cli_add_context(const char *prog, const char ***v, size_t *n, const char *name)

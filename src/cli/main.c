@@ -1,7 +1,7 @@
-/* k8tls-wizard: the command line (SPEC §2). Parses the flags, dispatches the subcommands, runs
+/* k8tls-wizard: the command line. Parses the flags, dispatches the subcommands, runs
  * the non-interactive pipeline (answers or defaults -> validate -> bundle -> output -> apply) or
  * starts the TUI, and maps every outcome to the exit codes 0 ok, 1 validation, 2 usage,
- * 3 environment. */
+ * 3 environment. Calls common.c, inspect.c, rotate.c, the TUI's entry point and the core. */
 #include "config.h"
 
 #include <errno.h>
@@ -476,8 +476,10 @@ static int run_pipeline(const struct opts *o)
             .diff = o->diff,
             .force_conflicts = o->force_conflicts,
             .create_namespace = o->create_namespace || p->output.create_namespace,
+            .on_text = k8tls_cli_kube_text,
         };
-        rc = k8tls_kube_apply(b, p, &ao);
+        rc = k8tls_cli_exit_code(k8tls_kube_apply(b, p, &ao));
+        fflush(stdout);
     }
 out:
     k8tls_bundle_free(b);

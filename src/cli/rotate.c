@@ -1,7 +1,7 @@
 /* `k8tls-wizard rotate`: certificate renewal and CA rotation without downtime. Reads
  * what exists (an output directory or a context's Secrets), shows it, proposes or runs one phase,
  * writes its bundle and/or applies it. Exit codes: 0 ok, 1 refused or invalid (nothing written),
- * 2 usage, 3 environment (kubectl, API, file system). */
+ * 2 usage, 3 environment (kubectl, API, file system). Calls common.c and the core. */
 #include "config.h"
 
 #include <dirent.h>
@@ -377,8 +377,10 @@ int k8tls_cli_rotate(int argc, char **argv)
             .dry_run_server = o.dry_run_server,
             .diff = o.diff,
             .force_conflicts = o.force_conflicts,
+            .on_text = k8tls_cli_kube_text,
         };
-        rc = k8tls_kube_apply(b, k8tls_rotate_state_plan(s), &ao);
+        rc = k8tls_cli_exit_code(k8tls_kube_apply(b, k8tls_rotate_state_plan(s), &ao));
+        fflush(stdout);
     }
     if (rc == K8TLS_EXIT_OK && !o.diff && !o.dry_run_server) {
         bool more = o.phase == K8TLS_ROTATE_TRUST || o.phase == K8TLS_ROTATE_REISSUE;

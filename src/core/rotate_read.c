@@ -1,28 +1,21 @@
-/* Rotation input: Secrets from an output directory or from a kube context (kubectl's output read
- * from a pipe, wiped after use), the values of a Secret, and rotation.yaml. Everything YAML through
- * libyaml. Calls rotate_names.c only among the rotation files (see rotate_int.h). */
+/* Rotation input: Secrets from an output directory or from a kube context (kubectl run through
+ * proc.c, its output wiped after use), the values of a Secret, and rotation.yaml. Everything YAML
+ * through libyaml. Calls rotate_names.c only among the rotation files (see rotate_int.h), and
+ * proc.c, store_read.c, yamlutil.c, secure.c of the core. */
 #include "config.h"
 #include "rotate_int.h"
 #include "store_int.h"
 #include "k8tls/i18n.h"
-#include "k8tls/kube.h"
+#include "k8tls/proc.h"
 #include "k8tls/secure.h"
 #include "k8tls/store.h"
 #include "k8tls/yamlutil.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -237,173 +230,9 @@ int k8tls_rsecret_from_dir(const char *dir, const char *name, struct k8tls_rsecr
 
 /* ---- kubectl ------------------------------------------------------------------------------ */
 
-struct capture {
-    unsigned char *p;
-    size_t len, cap, max;
-    bool truncated;
-};
-
-static void capture_free(struct capture *c)
+static void first_line(const struct k8tls_buf *c, char *out, size_t n)
 {
-    if (c->p) {
-        OPENSSL_cleanse(c->p, c->cap);
-        free(c->p);
-    }
-    memset(c, 0, sizeof *c);
-}
-
-static void capture_add(struct capture *c, const unsigned char *b, size_t n)
-{
-    if (c->len + n > c->max) {
-        c->truncated = true;
-        n = c->max - c->len;
-    }
-    if (c->len + n + 1 > c->cap) {
-        size_t cap = c->cap ? c->cap : 4096;
-        while (cap < c->len + n + 1)
-            cap *= 2;
-        unsigned char *p = malloc(cap);
-        if (!p) {
-            c->truncated = true;
-            return;
-        }
-        if (c->p) {
-            memcpy(p, c->p, c->len);
-            OPENSSL_cleanse(c->p, c->cap);
-            free(c->p);
-        }
-        c->p = p;
-        c->cap = cap;
-    }
-    memcpy(c->p + c->len, b, n);
-    c->len += n;
-    c->p[c->len] = '\0';
-}
-
-/* fds >= 3, close-on-exec */
-static int safe_pipe(int fds[2])
-{
-    if (pipe2(fds, O_CLOEXEC) < 0)
-        return -1;
-    for (int i = 0; i < 2; i++)
-        if (fds[i] < 3) {
-            int nfd = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
-            close(fds[i]);
-            if (nfd < 0) {
-                close(fds[1 - i]);
-                return -1;
-            }
-            fds[i] = nfd;
-        }
-    return 0;
-}
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Runs argv with stdin /dev/null, stdout and stderr captured, in our environment without the
- * password variables. Returns the exit status (>= 0), -1 when killed by a signal, -2 with
- * *spawn_err set when it could not start, -4 when it passed the deadline (k8tls_kube_deadline)
- * and was killed. */
-static int run_capture(char *const argv[], struct capture *out, struct capture *err, int *spawn_err)
-{
-    int po[2], pe[2];
-    *spawn_err = 0;
-    if (safe_pipe(po) < 0) {
-        *spawn_err = errno;
-        return -2;
-    }
-    if (safe_pipe(pe) < 0) {
-        *spawn_err = errno;
-        close(po[0]);
-        close(po[1]);
-        return -2;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawnattr_t attr;
-    sigset_t none, def;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, po[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, pe[1], 2);
-    posix_spawnattr_init(&attr);
-    sigemptyset(&none);
-    sigemptyset(&def);
-    sigaddset(&def, SIGPIPE);
-    sigaddset(&def, SIGINT);
-    sigaddset(&def, SIGTERM);
-    posix_spawnattr_setsigdefault(&attr, &def);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    pid_t pid;
-    char **envp = k8tls_secure_child_env();
-    int rc = envp ? posix_spawnp(&pid, argv[0], &fa, &attr, argv, envp) : ENOMEM;
-    free(envp);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    close(po[1]);
-    close(pe[1]);
-    if (rc != 0) {
-        *spawn_err = rc;
-        close(po[0]);
-        close(pe[0]);
-        return -2;
-    }
-    struct pollfd fds[2] = { { po[0], POLLIN, 0 }, { pe[0], POLLIN, 0 } };
-    struct capture *caps[2] = { out, err };
-    int open_fds = 2;
-    unsigned char buf[8192];
-    const long long deadline = now_ms() + (long long)k8tls_kube_deadline() * 1000;
-    bool timed_out = false;
-    while (open_fds > 0) {
-        long long left = deadline - now_ms();
-        if (left <= 0) {
-            timed_out = true;
-            break;
-        }
-        if (poll(fds, 2, left > 1000 ? 1000 : (int)left) < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        for (int i = 0; i < 2; i++) {
-            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            ssize_t n = read(fds[i].fd, buf, sizeof buf);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                close(fds[i].fd);
-                fds[i].fd = -1;
-                open_fds--;
-                continue;
-            }
-            capture_add(caps[i], buf, (size_t)n);
-        }
-    }
-    for (int i = 0; i < 2; i++)
-        if (fds[i].fd >= 0)
-            close(fds[i].fd);
-    OPENSSL_cleanse(buf, sizeof buf);
-    int status = 0;
-    if (timed_out)
-        k8tls_kube_kill_tree(pid);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (timed_out)
-        return -4;
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    return -1;
-}
-
-static void first_line(const struct capture *c, char *out, size_t n)
-{
-    const char *s = c->p ? (const char *)c->p : "";
+    const char *s = c->p ? c->p : "";
     while (*s == '\n' || *s == ' ')
         s++;
     size_t i = 0;
@@ -436,26 +265,25 @@ int k8tls_rsecret_from_context(const char *kubeconfig, const char *context, cons
     argv[k++] = (char *)"--request-timeout=30s";
     argv[k] = NULL;
 
-    struct capture o = { .max = KUBECTL_MAX_OUT }, er = { .max = KUBECTL_MAX_ERR };
-    int spawn_err = 0;
-    int st = run_capture(argv, &o, &er, &spawn_err);
+    struct k8tls_proc r;
+    k8tls_proc_run(argv, NULL, 0, KUBECTL_MAX_OUT, KUBECTL_MAX_ERR, &r);
     char origin[1024], line[700];
     snprintf(origin, sizeof origin, _("context %s: Secret %s/%s"), context, ns, name);
     int rc = -3;
-    if (st == -2) {
-        if (spawn_err == ENOENT)
+    if (r.spawn_err) {
+        if (r.spawn_err == ENOENT)
             k8tls_err_set(e, NULL, 0, 0, "%s",
                           _("kubectl not found in PATH: install kubectl (Debian: kubernetes-client) "
                             "or add its directory to PATH"));
         else
-            k8tls_err_set(e, NULL, 0, 0, _("cannot run kubectl: %s"), strerror(spawn_err));
-    } else if (st == -4) {
+            k8tls_err_set(e, NULL, 0, 0, _("cannot run kubectl: %s"), strerror(r.spawn_err));
+    } else if (r.timed_out) {
         k8tls_err_set(e, NULL, 0, 0, _("%s: kubectl did not finish within %d seconds and was "
                                        "stopped (an exec credential plugin of the kubeconfig "
                                        "that does not return, or an API server that does not "
-                                       "answer)"), origin, k8tls_kube_deadline());
-    } else if (st != 0) {
-        first_line(&er, line, sizeof line);
+                                       "answer)"), origin, r.timeout);
+    } else if (r.exit_code != 0) {
+        first_line(&r.err, line, sizeof line);
         if (strstr(line, "NotFound") || strstr(line, "not found")) {
             k8tls_err_set(e, NULL, 0, 0, _("%s: not found (is this the cluster's context and "
                                            "namespace?)"), origin);
@@ -464,10 +292,10 @@ int k8tls_rsecret_from_context(const char *kubeconfig, const char *context, cons
             k8tls_err_set(e, NULL, 0, 0, _("%s: kubectl failed: %s"), origin,
                           *line ? line : _("no message"));
         }
-    } else if (o.truncated) {
+    } else if (r.out_truncated || r.out.oom) {
         k8tls_err_set(e, NULL, 0, 0, _("%s: kubectl's output is too large"), origin);
     } else {
-        rc = k8tls_rsecret_parse(origin, o.p ? (const char *)o.p : "", o.len, out, e) < 0 ? -1 : 0;
+        rc = k8tls_rsecret_parse(origin, r.out.p ? r.out.p : "", r.out.len, out, e) < 0 ? -1 : 0;
         if (rc == 0 && strcmp(out->name, name) != 0) {
             k8tls_err_set(e, NULL, 0, 0, _("%s: kubectl answered with the Secret %s"), origin,
                           out->name);
@@ -475,8 +303,7 @@ int k8tls_rsecret_from_context(const char *kubeconfig, const char *context, cons
             rc = -1;
         }
     }
-    capture_free(&o);
-    capture_free(&er);
+    k8tls_proc_free(&r);
     return rc;
 }
 

@@ -5,6 +5,7 @@
  * job.c, text.c and the core. */
 #include "config.h"
 #include "tui_int.h"
+#include "k8tls/buf.h"
 #include "k8tls/i18n.h"
 #include "k8tls/secure.h"
 
@@ -43,28 +44,6 @@ static void applied_free(struct tui_applied *a)
 
 /* ---- the worker ------------------------------------------------------------------------- */
 
-struct strbuf {
-    char *p;
-    size_t n, cap;
-};
-
-static void sb_add(struct strbuf *b, const char *s)
-{
-    size_t l = strlen(s);
-    if (b->n + l + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->n + l + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, l + 1);
-    b->n += l;
-}
-
 struct apply_work {
     struct tui *t;                  /* read-only while the worker runs (the UI waits) */
     struct tui_job *job;
@@ -72,7 +51,7 @@ struct apply_work {
     const struct k8tls_plan *plan;
     bool rotation;
     struct k8tls_err err;
-    struct strbuf done, not_done, diff;
+    struct k8tls_buf done, not_done, diff;
     size_t n_done, n_objects, n_differ;
     char *why;                      /* the rotation's live check refused */
 };
@@ -82,10 +61,10 @@ static void on_object(void *ud, const char *context, const char *kind, const cha
 {
     struct apply_work *w = ud;
     char *item = tui_fmt(_("%s %s (context %s)"), kind, name, context);
-    struct strbuf *dst = ok ? &w->done : &w->not_done;
-    if (dst->n)
-        sb_add(dst, ", ");
-    sb_add(dst, item);
+    struct k8tls_buf *dst = ok ? &w->done : &w->not_done;
+    if (dst->len)
+        k8tls_buf_puts(dst, ", ");
+    k8tls_buf_puts(dst, item ? item : "?");
     free(item);
     w->n_objects++;
     if (ok)
@@ -103,12 +82,12 @@ static void on_diff(void *ud, const char *context, const char *kind, const char 
 {
     struct apply_work *w = ud;
     char *head = tui_fmt(_("# context %s: %s %s"), context, kind, name);
-    sb_add(&w->diff, head);
-    sb_add(&w->diff, "\n");
+    k8tls_buf_puts(&w->diff, head ? head : "?");
+    k8tls_buf_puts(&w->diff, "\n");
     free(head);
-    sb_add(&w->diff, masked);
+    k8tls_buf_puts(&w->diff, masked);
     if (*masked && masked[strlen(masked) - 1] != '\n')
-        sb_add(&w->diff, "\n");
+        k8tls_buf_puts(&w->diff, "\n");
     w->n_differ++;
 }
 
@@ -130,7 +109,7 @@ static int apply_main(struct tui_job *j, void *arg)
     w->o.err = &w->err;
     tui_job_line(j, K8TLS_ROLE_TEXT, "%s",
                  _("Checking that every context answers (kubectl gives up after 30 seconds)..."));
-    int rc = k8tls_kube_apply(w->t->bundle, w->plan, &w->o);
+    int rc = (int)k8tls_kube_apply(w->t->bundle, w->plan, &w->o);
     if (rc != 0) {
         char buf[1600];
         tui_job_line(j, K8TLS_ROLE_ERROR, "%s", k8tls_err_format(&w->err, buf, sizeof buf));
@@ -152,12 +131,9 @@ static int apply_main(struct tui_job *j, void *arg)
 
 static void work_free(struct apply_work *w)
 {
-    free(w->done.p);
-    free(w->not_done.p);
-    if (w->diff.p) {
-        OPENSSL_cleanse(w->diff.p, w->diff.n);
-        free(w->diff.p);
-    }
+    k8tls_buf_free(&w->done);
+    k8tls_buf_free(&w->not_done);
+    k8tls_buf_free(&w->diff);
     free(w->why);
 }
 
@@ -174,7 +150,7 @@ static void work_destroy(void *p)
 static char *describe_contexts(const char *const *ctx, size_t n, const struct k8tls_plan *p,
                                const char *current)
 {
-    struct strbuf b = {0};
+    struct k8tls_buf b = { 0 };
     const char *v[64];
     size_t k = 0;
     if (n == 0 && current && *current)
@@ -191,12 +167,12 @@ static char *describe_contexts(const char *const *ctx, size_t n, const struct k8
     }
     for (size_t i = 0; i < k; i++) {
         if (i)
-            sb_add(&b, ", ");
-        sb_add(&b, v[i]);
+            k8tls_buf_puts(&b, ", ");
+        k8tls_buf_puts(&b, v[i]);
         if (i == 0)
-            sb_add(&b, _(" (control plane)"));
+            k8tls_buf_puts(&b, _(" (control plane)"));
     }
-    return b.p ? b.p : strdup("");
+    return k8tls_buf_take(&b, NULL);
 }
 
 static const struct k8tls_plan *apply_plan(struct tui *t)
@@ -222,7 +198,6 @@ int tui_apply_run(struct tui *t, const char *const *contexts, size_t n, bool dry
     w.o.create_namespace = create_namespace && !w.rotation;
     w.o.on_object = on_object;
     w.o.ud = &w;
-    w.o.quiet = true;
     k8tls_err_clear(&w.err);
     char *where = describe_contexts(contexts, n, w.plan, t->kc ? t->kc->current_context : NULL);
     const char *ns = w.plan && w.plan->cluster.namespace_ ? w.plan->cluster.namespace_ : "?";
@@ -315,7 +290,6 @@ void tui_kube_diff(struct tui *t, const char *const *contexts, size_t n_contexts
     w->o.on_object = on_object;
     w->o.on_diff = on_diff;
     w->o.ud = w;
-    w->o.quiet = true;
     k8tls_err_clear(&w->err);
     char *where = describe_contexts(ctx, n, w->plan, t->kc->current_context);
     char *title = tui_fmt(_("kubectl diff --server-side against %s"), where);

@@ -1,4 +1,4 @@
-/* Test driver for the kube module (issue 6), used by the shell tests in tests/kube/:
+/* Test driver for the kube module, used by the shell tests in tests/kube/:
  *   kube-helper contexts [--kubeconfig P]
  *       prints "current-context\t<name>" then one line per context:
  *       "<name>\t<cluster>\t<user>\t<namespace>" (sorted, as kubectl lists them)
@@ -6,8 +6,9 @@
  *                     [--create-namespace] [--dry-run=server] [--diff] [--force-conflicts]
  *                     [--secrets-out FILE]
  *       applies a hand-made bundle (handmade-bundle.c: 2 Secrets + a K8ssandraCluster "test";
- *       one datacenter per --dc-context, "" for the control plane) with k8tls_kube_apply and
- *       exits with its code; --secrets-out writes every secret value (passwords and base64 data)
+ *       one datacenter per --dc-context, "" for the control plane) with k8tls_kube_apply, prints
+ *       its report as the command line does (results on stdout, the rest on stderr) and exits
+ *       with the command line's code for its status (0, 1, 3); --secrets-out writes every secret value (passwords and base64 data)
  *       one per line, so that the test can look for them where they must not be. */
 #include "config.h"
 #include <stdio.h>
@@ -22,6 +23,17 @@ static void on_object(void *ud, const char *context, const char *kind, const cha
     (void)ud;
     fprintf(stderr, "on_object: %s %s %s %s %s\n", context, kind, name, ok ? "ok" : "FAILED",
             message ? message : "");
+}
+
+/* as src/cli/common.c prints the report */
+static void on_text(void *ud, enum k8tls_kube_text kind, const char *text)
+{
+    (void)ud;
+    if (kind == K8TLS_KUBE_TEXT_FAILURE)
+        fflush(stdout);
+    fputs(text, kind == K8TLS_KUBE_TEXT_APPLIED || kind == K8TLS_KUBE_TEXT_DIFF ? stdout : stderr);
+    if (kind == K8TLS_KUBE_TEXT_APPLIED)
+        fflush(stdout);
 }
 
 static int contexts(int argc, char **argv)
@@ -83,6 +95,7 @@ static int apply(int argc, char **argv)
     o.contexts = ctxs;
     o.n_contexts = n_ctx;
     o.on_object = on_object;
+    o.on_text = on_text;
     struct hb *h = hb_new(ns, "test", dcs, n_dcs);
     if (!h)
         return 3;
@@ -96,9 +109,10 @@ static int apply(int argc, char **argv)
             fprintf(f, "%s\n", h->b64[i]);
         fclose(f);
     }
-    int rc = k8tls_kube_apply(&h->bundle, &h->plan, &o);
+    enum k8tls_status st = k8tls_kube_apply(&h->bundle, &h->plan, &o);
+    fflush(stdout);
     hb_free(h);
-    return rc;
+    return st == K8TLS_OK ? 0 : st == K8TLS_INVALID || st == K8TLS_REFUSED ? 1 : 3;
 }
 
 int main(int argc, char **argv)

@@ -1,9 +1,10 @@
-/* Unit tests for the kubectl runner (issue 6) with a stand-in `kubectl` script first on PATH
+/* Unit tests for the kubectl runner with a stand-in `kubectl` script first on PATH
  * that records its argv and stdin: order of objects and contexts (K9), flags, no secret on a
  * command line (X2), failures and what is reported, --diff masking. The real kubectl against a
  * fake API server is exercised by tests/kube/apply-fakeapi.sh. */
 #include "config.h"
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,7 +158,6 @@ static struct k8tls_apply_opts opts(struct seen *s, struct k8tls_err *e)
     o.on_object = on_object;
     o.on_diff = on_diff;
     o.ud = s;
-    o.quiet = true;
     o.err = e;
     return o;
 }
@@ -170,8 +170,8 @@ START_TEST(test_secrets_go_to_every_datacenter_context_first_then_the_cluster)
     struct k8tls_err e;
     struct k8tls_apply_opts o = opts(&s, &e);
     o.create_namespace = true;
-    int rc = k8tls_kube_apply(&h->bundle, &h->plan, &o);
-    ck_assert_msg(rc == 0, "rc %d: %s", rc, e.msg);
+    enum k8tls_status rc = k8tls_kube_apply(&h->bundle, &h->plan, &o);
+    ck_assert_msg(rc == K8TLS_OK, "rc %d: %s", rc, e.msg);
     /* 3 reachability checks, then (namespace + 2 secrets) x 3 contexts, then the cluster */
     ck_assert_int_eq(calls(), 3 + 9 + 1);
     static const char *const want[] = {
@@ -224,7 +224,7 @@ START_TEST(test_no_secret_value_ever_appears_in_kubectl_argv)
     o.kubeconfig = kcpath;
     o.dry_run_server = true;
     o.force_conflicts = true;
-    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 0);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_OK);
     int n = calls();
     ck_assert_int_eq(n, 2 + 4 + 1);
     int secrets_on_stdin = 0;
@@ -264,7 +264,7 @@ START_TEST(test_extra_contexts_get_the_secrets_and_the_first_gets_the_cluster)
     const char *ctxs[] = { "west", "east" };
     o.contexts = ctxs;
     o.n_contexts = 2;
-    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 0);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_OK);
     ck_assert_int_eq(s.n, 5);
     ck_assert_str_eq(s.lines[0], "west Secret server-encryption-stores ok: applied");
     ck_assert_str_eq(s.lines[2], "east Secret server-encryption-stores ok: applied");
@@ -281,7 +281,7 @@ START_TEST(test_missing_kubectl_is_exit_3_with_the_reason)
     struct seen s = { 0 };
     struct k8tls_err e;
     struct k8tls_apply_opts o = opts(&s, &e);
-    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 3);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_ENVIRONMENT);
     ck_assert_msg(strstr(e.msg, "kubectl not found") != NULL, "%s", e.msg);
     ck_assert_ptr_null(strchr(e.msg, '\n'));
     ck_assert_int_eq(s.n, 3);
@@ -298,7 +298,7 @@ START_TEST(test_unknown_context_or_no_current_context_runs_nothing)
     struct seen s = { 0 };
     struct k8tls_err e;
     struct k8tls_apply_opts o = opts(&s, &e);
-    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 3);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_ENVIRONMENT);
     ck_assert_msg(strstr(e.msg, "\"mars\"") && strstr(e.msg, "dc2") && strstr(e.msg, kcpath),
                   "%s", e.msg);
     ck_assert_int_eq(calls(), 0);
@@ -310,13 +310,13 @@ START_TEST(test_unknown_context_or_no_current_context_runs_nothing)
     setenv("KUBECONFIG", p, 1);
     const char *one[] = { "" };
     h = hb_new("ns1", "test", one, 1);
-    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 3);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_ENVIRONMENT);
     ck_assert_msg(strstr(e.msg, "--context") != NULL, "%s", e.msg);
     ck_assert_int_eq(calls(), 0);
 
     /* a malformed kubeconfig: exit 3 naming file:line:column */
     put(p, "contexts: [\n", 0600);
-    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 3);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_ENVIRONMENT);
     char want[500];
     snprintf(want, sizeof want, "%s:2:1: ", p);
     ck_assert_msg(strstr(e.msg, want) != NULL, "%s", e.msg);
@@ -335,7 +335,7 @@ START_TEST(test_failure_midway_says_exactly_what_was_applied)
     setenv("FAKE_FAIL_AT", "5", 1);
     setenv("FAKE_FAIL_MSG", "Error from server (Forbidden): secrets \"server-encryption-stores\" is "
            "forbidden: User \"bob\" cannot patch resource \"secrets\"", 1);
-    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 3);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_ENVIRONMENT);
     ck_assert_int_eq(calls(), 5);   /* nothing after the failure */
     ck_assert_int_eq(s.n, 5);
     ck_assert_str_eq(s.lines[0], "cp Secret server-encryption-stores ok: applied");
@@ -363,7 +363,7 @@ START_TEST(test_conflict_is_exit_1_and_validation_too)
     setenv("FAKE_FAIL_AT", "4", 1);
     setenv("FAKE_FAIL_MSG", "error: Apply failed with 1 conflict: conflict with \"helm\" using "
            "k8ssandra.io/v1alpha1: .spec.cassandra.serverVersion", 1);
-    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 1);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_INVALID);
     ck_assert_msg(strstr(e.msg, "--force-conflicts") != NULL, "%s", e.msg);
     ck_assert_str_eq(s.lines[1], "cp Secret client-encryption-stores ok: applied");
 
@@ -372,8 +372,78 @@ START_TEST(test_conflict_is_exit_1_and_validation_too)
     unlink(countfile);
     setenv("FAKE_FAIL_MSG", "The K8ssandraCluster \"test\" is invalid: spec.cassandra.serverVersion: "
            "Invalid value", 1);
-    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 1);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_INVALID);
     ck_assert_msg(strstr(e.msg, "refused by the API server") != NULL, "%s", e.msg);
+    hb_free(h);
+}
+END_TEST
+
+/* The report for a person comes through on_text, piece by piece with its kind; the core itself
+ * writes nothing to stdout or stderr, and the status is K8TLS_INVALID for a conflict. */
+struct texts {
+    char v[16][1200];
+    enum k8tls_kube_text kind[16];
+    int n;
+};
+
+static void on_text(void *ud, enum k8tls_kube_text kind, const char *text)
+{
+    struct texts *t = ud;
+    if (t->n < 16) {
+        t->kind[t->n] = kind;
+        snprintf(t->v[t->n++], 1200, "%s", text);
+    }
+}
+
+START_TEST(test_report_goes_to_on_text_and_the_core_prints_nothing)
+{
+    const char *dcs[] = { "" };
+    struct hb *h = hb_new("ns1", "test", dcs, 1);
+    struct texts t = { 0 };
+    struct k8tls_err e;
+    struct k8tls_apply_opts o = { 0 };
+    o.on_text = on_text;
+    o.ud = &t;
+    o.err = &e;
+    setenv("FAKE_FAIL_AT", "4", 1);
+    setenv("FAKE_FAIL_MSG", "error: Apply failed with 1 conflict: conflict with \"helm\"", 1);
+    char out[400];
+    snprintf(out, sizeof out, "%s/printed", tmpdir);
+    fflush(stdout);
+    fflush(stderr);
+    int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int save1 = dup(1), save2 = dup(2);
+    ck_assert(fd >= 0 && save1 >= 0 && save2 >= 0);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    enum k8tls_status st = k8tls_kube_apply(&h->bundle, &h->plan, &o);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(save1, 1);
+    dup2(save2, 2);
+    close(save1);
+    close(save2);
+    close(fd);
+    ck_assert_int_eq(st, K8TLS_INVALID);
+    ck_assert_int_eq(k8tls_err_status(&e), K8TLS_INVALID);
+    char *printed = slurp("printed");
+    ck_assert_str_eq(printed, "");
+    free(printed);
+    ck_assert_int_eq(t.n, 7);
+    ck_assert_int_eq(t.kind[0], K8TLS_KUBE_TEXT_APPLIED);
+    ck_assert_str_eq(t.v[0], "context cp: Secret ns1/server-encryption-stores applied\n");
+    ck_assert_int_eq(t.kind[1], K8TLS_KUBE_TEXT_APPLIED);
+    ck_assert_str_eq(t.v[1], "context cp: Secret ns1/client-encryption-stores applied\n");
+    for (int i = 2; i < t.n; i++)
+        ck_assert_int_eq(t.kind[i], K8TLS_KUBE_TEXT_FAILURE);
+    ck_assert_str_eq(t.v[2], "k8tls-wizard: context cp: K8ssandraCluster ns1/test not applied: "
+                     "fields managed by someone else (kubectl's report follows; "
+                     "--force-conflicts takes them over)\n");
+    ck_assert_str_eq(t.v[3], "error: Apply failed with 1 conflict: conflict with \"helm\"\n");
+    ck_assert_str_eq(t.v[4], "k8tls-wizard: applied: Secret ns1/server-encryption-stores (context "
+                     "cp), Secret ns1/client-encryption-stores (context cp)\n");
+    ck_assert_str_eq(t.v[5], "k8tls-wizard: not applied: K8ssandraCluster ns1/test (context cp)\n");
+    ck_assert_str_eq(t.v[6], "k8tls-wizard: re-running is safe: server-side apply is idempotent\n");
     hb_free(h);
 }
 END_TEST
@@ -387,9 +457,10 @@ START_TEST(test_unreachable_api_is_found_before_anything_is_applied)
     struct k8tls_apply_opts o = opts(&s, &e);
     setenv("FAKE_PREFLIGHT_ERR", "The connection to the server 127.0.0.1:1 was refused - did you "
            "specify the right host or port?", 1);
-    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 3);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_ENVIRONMENT);
     ck_assert_int_eq(calls(), 1);
     ck_assert_msg(strstr(e.msg, "unreachable") && strstr(e.msg, "http://127.0.0.1:1"), "%s", e.msg);
+    ck_assert_int_eq(k8tls_err_status(&e), K8TLS_ENVIRONMENT);
     for (int i = 0; i < s.n; i++)
         ck_assert_msg(strstr(s.lines[i], "FAILED") != NULL, "%s", s.lines[i]);
     hb_free(h);
@@ -424,7 +495,7 @@ START_TEST(test_diff_runs_kubectl_diff_and_masks_secret_values)
     struct k8tls_apply_opts o = opts(&s, &e);
     o.diff = true;
     o.dry_run_server = true;   /* ignored by diff */
-    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 0);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_OK);
     char *a = argv_of(2);
     ck_assert_str_eq(a, "--context cp diff --server-side --field-manager=k8tls-wizard --request-timeout=60s -f -");
     free(a);
@@ -516,7 +587,7 @@ START_TEST(test_kubectl_exiting_without_reading_a_large_object_is_not_fatal)
     struct seen s = { 0 };
     struct k8tls_err e;
     struct k8tls_apply_opts o = opts(&s, &e);
-    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), 0);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_OK);
     ck_assert_int_eq(calls(), 4);
     hb_free(h);
 }
@@ -534,6 +605,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_unknown_context_or_no_current_context_runs_nothing);
     tcase_add_test(tc, test_failure_midway_says_exactly_what_was_applied);
     tcase_add_test(tc, test_conflict_is_exit_1_and_validation_too);
+    tcase_add_test(tc, test_report_goes_to_on_text_and_the_core_prints_nothing);
     tcase_add_test(tc, test_unreachable_api_is_found_before_anything_is_applied);
     tcase_add_test(tc, test_diff_runs_kubectl_diff_and_masks_secret_values);
     tcase_add_test(tc, test_mask_diff_keeps_structure_and_hides_values);

@@ -1,0 +1,38 @@
+/* Shared by the apply files of the core only: kube.c (the run) calls kube_mask.c (the secret
+ * strings to keep out of every message, masking) and kube_explain.c (why a kubectl run failed);
+ * those two call neither kube.c nor each other. */
+#ifndef K8TLS_KUBE_INT_H
+#define K8TLS_KUBE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "k8tls/err.h"
+#include "k8tls/proc.h"
+
+/* ---- kube_mask.c ---- */
+
+/* Known secret strings: the values of data:/stringData: in every Secret (and the decoded data
+ * values that are text, such as passwords), to scrub from anything kubectl prints. */
+struct k8tls_kube_known {
+    char **v;
+    size_t n, cap;
+};
+void k8tls_kube_known_free(struct k8tls_kube_known *k);
+/* Adds the values of a Secret's YAML (anything else adds nothing). */
+void k8tls_kube_known_collect(const unsigned char *yaml, size_t len, struct k8tls_kube_known *k);
+/* A copy of text with every occurrence of the known strings replaced by "***" (NULL on OOM). */
+char *k8tls_kube_scrub(const char *text, const char *const *known, size_t n);
+
+/* ---- kube_explain.c ---- */
+
+/* Explains a failed kubectl run of `what` (an object, or "reachability check") in context into
+ * out (n bytes; server is the context's API server URL for messages, may be NULL). Returns
+ * K8TLS_INVALID when the API server refused the object (conflict, validation), else
+ * K8TLS_ENVIRONMENT. */
+enum k8tls_status k8tls_kube_explain(const struct k8tls_proc *r, const char *context,
+                                     const char *what, const char *server, char *out, size_t n);
+/* Did kubectl report a conflict of field managers (stderr text)? Then its own report is worth
+ * showing in full. */
+bool k8tls_kube_is_conflict(const char *err);
+
+#endif
