@@ -1,5 +1,5 @@
 /* Certificate checks shared by import validation (S8) and inspect: names, SANs, CA flag, EKU,
- * dates, chains against a set of trusted certificates, SAN coverage. */
+ * dates, chains against a set of trusted certificates, SAN coverage. Calls only strv.c. */
 #include "config.h"
 #include "k8tls/store.h"
 #include "k8tls/i18n.h"
@@ -221,23 +221,4 @@ char **k8tls_x509_missing_sans(X509 *x, char *const *expected)
     }
     k8tls_strv_free(have);
     return sv_done(&s);
-}
-
-char *k8tls_strv_join(char *const *v, size_t max)
-{
-    size_t n = 0, len = 1;
-    for (; v && v[n]; n++)
-        if (n < max)
-            len += strlen(v[n]) + 2;
-    len += 64;
-    char *out = malloc(len);
-    if (!out)
-        return NULL;
-    out[0] = '\0';
-    size_t o = 0;
-    for (size_t i = 0; i < n && i < max; i++)
-        o += (size_t)snprintf(out + o, len - o, "%s%s", i ? ", " : "", v[i]);
-    if (n > max)
-        snprintf(out + o, len - o, _(", ... (%zu more)"), n - max);
-    return out;
 }

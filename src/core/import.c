@@ -1,8 +1,10 @@
-/* Import validation (SPEC S8), before anything is written: the password opens the store; the
+/* Import validation (S8), before anything is written: the password opens the store; the
  * entries are what Cassandra needs (one private-key entry in a keystore, trusted certificates in
  * a truststore); the key matches its certificate; the chain reaches a CA of the truststore; the
  * dates (expired: refused; fewer than 30 days left: warned); the SANs of S5 (missing: warned);
- * an imported CA really is a CA. Every problem names the file and the answers key. */
+ * an imported CA really is a CA. Every problem names the file and the answers key.
+ * Called by pki.c. Calls the readers (store_read.c, store_obj.c, pem.c), certcheck.c, sans.c,
+ * strv.c, plan, secure and err; never pki.c. */
 #include "config.h"
 #include "k8tls/store.h"
 #include "k8tls/i18n.h"

@@ -5,11 +5,13 @@
 
 #include <stddef.h>
 #include "k8tls/store.h"
+#include "k8tls/strv.h"
 
 /* Caps for hostile input. */
 #define K8TLS_STORE_MAX_ENTRIES 4096
 #define K8TLS_STORE_MAX_CHAIN 64
 
+/* Store objects (store_obj.c). */
 struct k8tls_store *k8tls_store_new(enum k8tls_store_format f);
 /* Appends *en (ownership of its fields moves into s). On failure frees en's fields, returns -1. */
 int k8tls_store_push(struct k8tls_store *s, struct k8tls_store_entry *en);
@@ -53,7 +55,5 @@ int k8tls_x509_verify_chain(X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509
 /* The names of expected (NULL-terminated) that the certificate's SANs do not cover (DNS names
  * case-insensitively, wildcards one label deep, IP addresses). Heap strv, empty when all are. */
 char **k8tls_x509_missing_sans(X509 *x, char *const *expected);
-/* Joins up to max items of v with ", " (", ... (N more)") into a heap string. */
-char *k8tls_strv_join(char *const *v, size_t max);
 
 #endif
