@@ -1,11 +1,12 @@
 /* The PKI of a plan: the root CA (made, or imported through import.c), node and Medusa
  * certificates, and the store pairs, keys made on worker threads (keygen.c). Called by the bundle
- * and the rotation. Calls import.c, keygen.c, pem.c, sans.c, strv.c, the store writers
- * (pkcs12.c), plan, secure and err; none of them calls back into this file. */
+ * and the rotation. Calls import.c, keygen.c, pem.c, sans.c, strv.c, certcheck.c, the store
+ * writers (pkcs12.c), plan, secure and err; none of them calls back into this file. */
 #include "config.h"
 #include "k8tls/pki.h"
 #include "k8tls/store.h"
 #include "k8tls/i18n.h"
+#include "store_int.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -549,19 +550,6 @@ static int generated_medusa(struct build *b)
     return 0;
 }
 
-/* Is 'cert' signed by one of 'cas'? */
-static bool chains_to(X509 *cert, STACK_OF(X509) *cas)
-{
-    for (int i = 0; cas && i < sk_X509_num(cas); i++) {
-        X509 *ca = sk_X509_value(cas, i);
-        EVP_PKEY *pk = X509_get0_pubkey(ca);
-        if (X509_check_issued(ca, cert) == X509_V_OK && pk && X509_verify(cert, pk) == 1)
-            return true;
-    }
-    ERR_clear_error();
-    return false;
-}
-
 int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void *ud,
                     struct k8tls_material **out, struct k8tls_diags *d)
 {
@@ -700,7 +688,7 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
         if (gen_medusa) {
             if (generated_medusa(&b))
                 goto fail;
-            if (trusted && !chains_to(m->medusa_cert, trusted))
+            if (trusted && k8tls_x509_signed_by(m->medusa_cert, trusted) < 0)
                 k8tls_diags_add(d, K8TLS_SEV_WARNING, NULL, 0, 0, "encryption.medusa",
                                 "%s", _("the client truststore does not trust the CA of the "
                                         "Medusa certificate: Cassandra will refuse Medusa"));

@@ -46,6 +46,11 @@ bool k8tls_x509_is_ca(X509 *x);
 bool k8tls_x509_eku_allows(X509 *x, int nid);
 /* "2036-05-01 12:00:00 UTC" into buf. */
 const char *k8tls_x509_date(const ASN1_TIME *t, char *buf, size_t len);
+/* Is cert signed by ca: ca's subject is cert's issuer (and the key identifiers agree) and ca's
+ * key verifies cert's signature? No dates, no path: one link. Clears OpenSSL's error queue. */
+bool k8tls_x509_issued_by(X509 *cert, X509 *ca);
+/* The index in cas of the first CA that signed cert (k8tls_x509_issued_by), or -1. */
+int k8tls_x509_signed_by(X509 *cert, STACK_OF(X509) *cas);
 /* Does the chain from leaf (with untrusted intermediates) reach a certificate of trusted?
  * Validity dates are not checked here (reported separately); a trusted intermediate is enough
  * (as in Java). Returns 0 and *anchor (heap subject of the trusted certificate reached, may be

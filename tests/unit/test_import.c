@@ -1,4 +1,4 @@
-/* Import validation (SPEC S8): an imported CA, store pair or Medusa trio is accepted only when
+/* Import validation (S8): an imported CA, store pair or Medusa trio is accepted only when
  * the password opens it, the entries are right, the key matches, the chain reaches the
  * truststore and nothing is expired; soon-to-expire certificates and missing SANs are warned.
  * Every problem names the file. */
@@ -12,6 +12,7 @@
 #include "k8tls/pki.h"
 #include "k8tls/store.h"
 #include "pki_fixtures.h"
+#include "../../src/core/store_int.h"
 
 #define PW "store-pass-123"
 
@@ -575,6 +576,35 @@ START_TEST(test_medusa_trio_is_checked_and_kept_as_pem)
 }
 END_TEST
 
+/* ---- signed by one of these CAs --------------------------------------------------------- */
+
+/* The one "is this certificate signed by one of these CAs" check: the CA whose name is the
+ * issuer and whose key verifies the signature, not a CA that only carries the same name. */
+START_TEST(test_signed_by_names_the_signing_ca_not_a_same_named_one)
+{
+    EVP_PKEY *k = fx_key(), *impostor_key = fx_key();
+    X509 *leaf = fx_cert(k, "node", ca, ca_key, FX_NOT_CA, -1, 30, NULL);
+    X509 *impostor = fx_cert(impostor_key, "Import Root CA", NULL, NULL, FX_CA, -1, 3650, NULL);
+    STACK_OF(X509) *cas = sk_X509_new_null();
+    sk_X509_push(cas, other_ca);
+    sk_X509_push(cas, impostor);
+    ck_assert_int_eq(k8tls_x509_signed_by(leaf, cas), -1);
+    sk_X509_push(cas, ca);
+    ck_assert_int_eq(k8tls_x509_signed_by(leaf, cas), 2);
+    ck_assert_int_eq(k8tls_x509_signed_by(leaf, NULL), -1);
+    ck_assert(k8tls_x509_issued_by(leaf, ca));
+    ck_assert(!k8tls_x509_issued_by(leaf, impostor));
+    ck_assert(!k8tls_x509_issued_by(leaf, other_ca));
+    ck_assert(!k8tls_x509_issued_by(ca, leaf));
+    ck_assert_uint_eq(ERR_peek_error(), 0);
+    sk_X509_free(cas);
+    X509_free(impostor);
+    X509_free(leaf);
+    EVP_PKEY_free(impostor_key);
+    EVP_PKEY_free(k);
+}
+END_TEST
+
 /* ---- through k8tls_pki_build ------------------------------------------------------------ */
 
 START_TEST(test_pki_build_uses_the_imported_ca_and_stores)
@@ -633,6 +663,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_openssl_truststore_without_java_trust_is_refused);
     tcase_add_test(tc, test_medusa_trio_is_checked_and_kept_as_pem);
     tcase_add_test(tc, test_pki_build_uses_the_imported_ca_and_stores);
+    tcase_add_test(tc, test_signed_by_names_the_signing_ca_not_a_same_named_one);
     suite_add_tcase(s, tc);
     return s;
 }
