@@ -117,6 +117,76 @@ START_TEST(test_imported_ca_with_its_encrypted_key_is_accepted)
 }
 END_TEST
 
+/* An intermediate CA given with its issuers: a root whose basicConstraints pathlen leaves no room
+ * for it is refused (nothing would trust what it signs); the root itself, or a root that allows
+ * the intermediates, is accepted. The issuers are found by signature, in any order. */
+START_TEST(test_intermediate_ca_under_a_pathlen_0_root_is_refused)
+{
+    EVP_PKEY *rk = fx_key(), *ik = fx_key(), *i2k = fx_key();
+    X509 *root0 = fx_ca_pathlen(rk, "Root PL0", NULL, NULL, 0);
+    X509 *inter0 = fx_cert(ik, "Inter CA", root0, rk, FX_CA, -1, 365, NULL);
+    X509 *root1 = fx_ca_pathlen(rk, "Root PL1", NULL, NULL, 1);
+    X509 *inter1 = fx_cert(ik, "Inter CA", root1, rk, FX_CA, -1, 365, NULL);
+    X509 *inter2 = fx_cert(i2k, "Inter Two", inter1, ik, FX_CA, -1, 365, NULL);
+    fx_write_certs("pl0-chain.crt", inter0, root0);
+    fx_write_certs("pl0-root-first.crt", root0, inter0);
+    fx_write_certs("pl1-chain.crt", inter1, root1);
+    FILE *f = fopen(fx_path("pl1-two.crt"), "wb");
+    ck_assert_ptr_nonnull(f);
+    PEM_write_X509(f, inter2);
+    PEM_write_X509(f, root1);
+    PEM_write_X509(f, inter1);
+    fclose(f);
+    fx_write_key("root.key", rk, NULL);
+    fx_write_key("inter.key", ik, NULL);
+    fx_write_key("inter2.key", i2k, NULL);
+    struct k8tls_diags d;
+    X509 *c = NULL;
+    EVP_PKEY *k = NULL;
+
+    k8tls_diags_init(&d);
+    ck_assert_int_ne(import_ca("pl0-chain.crt", "inter.key", NULL, &d, &c, &k), 0);
+    const struct k8tls_diag *dg = find(&d, K8TLS_SEV_ERROR, "pathlen:0", fx_path("pl0-chain.crt"));
+    ck_assert_ptr_nonnull(dg);
+    ck_assert_ptr_nonnull(strstr(dg->msg, "cannot sign node certificates that anything will trust"));
+    ck_assert_ptr_nonnull(strstr(dg->msg, "Inter CA"));
+    ck_assert_ptr_nonnull(strstr(dg->msg, "Root PL0"));
+    ck_assert_str_eq(dg->path, "ca.import.cert");
+    ck_assert_ptr_null(c);
+    ck_assert_ptr_null(k);
+    k8tls_diags_free(&d);
+
+    k8tls_diags_init(&d);
+    ck_assert_int_ne(import_ca("pl1-two.crt", "inter2.key", NULL, &d, &c, &k), 0);
+    dg = find(&d, K8TLS_SEV_ERROR, "pathlen:1", fx_path("pl1-two.crt"));
+    ck_assert_ptr_nonnull(dg);
+    ck_assert_ptr_nonnull(strstr(dg->msg, "2 CAs below"));
+    k8tls_diags_free(&d);
+
+    /* accepted: the pathlen:0 root itself (first in its file), one intermediate under pathlen:1 */
+    const char *ok[][2] = { { "pl0-root-first.crt", "root.key" }, { "pl1-chain.crt", "inter.key" } };
+    for (size_t i = 0; i < 2; i++) {
+        k8tls_diags_init(&d);
+        int rc = import_ca(ok[i][0], ok[i][1], NULL, &d, &c, &k);
+        if (rc)
+            k8tls_diags_print(&d, stderr);
+        ck_assert_int_eq(rc, 0);
+        ck_assert_uint_eq(k8tls_diags_count(&d, K8TLS_SEV_ERROR), 0);
+        X509_free(c);
+        EVP_PKEY_free(k);
+        k8tls_diags_free(&d);
+    }
+    X509_free(root0);
+    X509_free(inter0);
+    X509_free(root1);
+    X509_free(inter1);
+    X509_free(inter2);
+    EVP_PKEY_free(rk);
+    EVP_PKEY_free(ik);
+    EVP_PKEY_free(i2k);
+}
+END_TEST
+
 START_TEST(test_ca_without_ca_true_is_refused)
 {
     EVP_PKEY *k = fx_key();
@@ -654,6 +724,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_imported_ca_with_its_encrypted_key_is_accepted);
     tcase_add_test(tc, test_ca_without_ca_true_is_refused);
+    tcase_add_test(tc, test_intermediate_ca_under_a_pathlen_0_root_is_refused);
     tcase_add_test(tc, test_expired_ca_is_refused_and_one_expiring_soon_is_warned);
     tcase_add_test(tc, test_weak_rsa_or_not_yet_valid_ca_is_refused_or_warned_under_force);
     tcase_add_test(tc, test_ca_key_that_does_not_match_or_is_missing_is_refused);
