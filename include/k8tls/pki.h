@@ -104,7 +104,7 @@ struct k8tls_leaf_params {
 
 /* A leaf signed by (ca_cert, ca_key): X.509 v3, random serial, basicConstraints CA:FALSE,
  * keyUsage digitalSignature (+keyEncipherment for RSA keys), EKU as asked, SANs, key ids,
- * SHA-256 signature. *capped (may be NULL) is set when notAfter was cut to the CA's. Works with
+ * SHA-256 signature (an Ed25519/Ed448 CA signs with EdDSA, which takes no digest). *capped (may be NULL) is set when notAfter was cut to the CA's. Works with
  * any CA that has its key: a new one, an imported one, or the current CA during a rotation. */
 X509 *k8tls_pki_make_leaf(X509 *ca_cert, EVP_PKEY *ca_key, EVP_PKEY *leaf_key,
                           const struct k8tls_leaf_params *lp, bool *capped, struct k8tls_err *e);

@@ -96,9 +96,13 @@ static int set_validity(X509 *x, int days, struct k8tls_err *e)
     return 0;
 }
 
+/* SHA-256 with RSA and ECDSA keys; Ed25519 and Ed448 hash inside the signature and take no
+ * separate digest (an imported EdDSA CA signs ECDSA or RSA leaves so). */
 static int sign(X509 *x, EVP_PKEY *key, struct k8tls_err *e)
 {
-    if (X509_sign(x, key, EVP_sha256()) <= 0) {
+    const EVP_MD *md = EVP_PKEY_is_a(key, "ED25519") || EVP_PKEY_is_a(key, "ED448")
+                           ? NULL : EVP_sha256();
+    if (X509_sign(x, key, md) <= 0) {
         k8tls_err_set_openssl(e, _("cannot sign the certificate"));
         return -1;
     }
