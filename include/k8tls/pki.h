@@ -1,5 +1,6 @@
-/* PKI and stores: keys, the CA, leaf and Medusa certificates, PKCS#12 and JKS (SPEC §6, §7).
- * Owned by the stores work (issue 3). */
+/* PKI and stores: keys, the CA, leaf and Medusa certificates, PKCS#12 and JKS. Implemented in
+ * src/core/pki.c (the plan's material, certificates, store pairs), keygen.c (keys), sans.c (node
+ * SANs) and pem.c (PEM text). */
 #ifndef K8TLS_PKI_H
 #define K8TLS_PKI_H
 
@@ -10,6 +11,7 @@
 #include "k8tls/err.h"
 #include "k8tls/plan.h"
 #include "k8tls/secure.h"
+#include "k8tls/strv.h"
 
 /* Progress of key generation: called from worker threads (serialise in the callee if needed).
  * done/total count keys; label names the key ("CA", "server", "client", "medusa"). */
@@ -50,9 +52,9 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
 void k8tls_material_free(struct k8tls_material *m);
 
 /* The SANs of S5 for a plan's node certificates (cluster service names, localhost, 127.0.0.1,
- * extraSANs). Returns a NULL-terminated heap array of heap strings; free with k8tls_strv_free. */
+ * extraSANs). Returns a NULL-terminated heap array of heap strings; free with k8tls_strv_free.
+ * Implemented in src/core/sans.c. */
 char **k8tls_pki_node_sans(const struct k8tls_plan *p);
-void k8tls_strv_free(char **v);
 
 /* ---- building blocks (used by k8tls_pki_build; meant for rotation/renewal too) ------------- */
 
@@ -102,7 +104,7 @@ struct k8tls_leaf_params {
 
 /* A leaf signed by (ca_cert, ca_key): X.509 v3, random serial, basicConstraints CA:FALSE,
  * keyUsage digitalSignature (+keyEncipherment for RSA keys), EKU as asked, SANs, key ids,
- * SHA-256 signature. *capped (may be NULL) is set when notAfter was cut to the CA's. Works with
+ * SHA-256 signature (an Ed25519/Ed448 CA signs with EdDSA, which takes no digest). *capped (may be NULL) is set when notAfter was cut to the CA's. Works with
  * any CA that has its key: a new one, an imported one, or the current CA during a rotation. */
 X509 *k8tls_pki_make_leaf(X509 *ca_cert, EVP_PKEY *ca_key, EVP_PKEY *leaf_key,
                           const struct k8tls_leaf_params *lp, bool *capped, struct k8tls_err *e);
@@ -120,7 +122,7 @@ void k8tls_store_pair_clear(struct k8tls_store_pair *sp);
 
 /* PEM text of a certificate (heap string), of several one after the other ("" for none), and
  * of a private key as unencrypted PKCS#8 ("BEGIN PRIVATE KEY", wiped on free). NULL + e on
- * failure (e may be NULL). */
+ * failure (e may be NULL). Implemented in src/core/pem.c. */
 char *k8tls_pki_cert_pem(X509 *cert, struct k8tls_err *e);
 char *k8tls_pki_certs_pem(STACK_OF(X509) *certs, struct k8tls_err *e);
 struct k8tls_secret *k8tls_pki_key_pem(EVP_PKEY *key, struct k8tls_err *e);

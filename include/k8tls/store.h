@@ -1,6 +1,7 @@
 /* Keystores and truststores: PKCS#12 (with Java's trust attribute) and JKS, written and read
- * natively (rules S1-S4). Writers: src/core/pkcs12.c, src/core/jks_write.c; readers and import
- * validation: src/core/store_read.c, jks_read.c, import.c. */
+ * natively (S1-S4). Writers: src/core/pkcs12.c, jks_write.c; readers: store_read.c (PKCS#12,
+ * files, sniffing), jks_read.c, store_obj.c (store objects), pem.c (PEM files); import
+ * validation: import.c. */
 #ifndef K8TLS_STORE_H
 #define K8TLS_STORE_H
 

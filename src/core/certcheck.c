@@ -1,5 +1,6 @@
-/* Certificate checks shared by import validation (S8) and inspect: names, SANs, CA flag, EKU,
- * dates, chains against a set of trusted certificates, SAN coverage. */
+/* Certificate checks shared by import validation (S8), inspect, the PKI and the rotation: names,
+ * SANs, CA flag, EKU, dates, "signed by one of these CAs", chains against a set of trusted
+ * certificates, SAN coverage. Calls only strv.c. */
 #include "config.h"
 #include "k8tls/store.h"
 #include "k8tls/i18n.h"
@@ -187,6 +188,22 @@ out:
     return rc;
 }
 
+bool k8tls_x509_issued_by(X509 *cert, X509 *ca)
+{
+    EVP_PKEY *pk = ca ? X509_get0_pubkey(ca) : NULL;
+    bool ok = cert && pk && X509_check_issued(ca, cert) == X509_V_OK && X509_verify(cert, pk) == 1;
+    ERR_clear_error();
+    return ok;
+}
+
+int k8tls_x509_signed_by(X509 *cert, STACK_OF(X509) *cas)
+{
+    for (int i = 0; cas && i < sk_X509_num(cas); i++)
+        if (k8tls_x509_issued_by(cert, sk_X509_value(cas, i)))
+            return i;
+    return -1;
+}
+
 /* Does a DNS SAN (maybe a wildcard) cover name? */
 static bool dns_covers(const char *san, const char *name)
 {
@@ -221,23 +238,4 @@ char **k8tls_x509_missing_sans(X509 *x, char *const *expected)
     }
     k8tls_strv_free(have);
     return sv_done(&s);
-}
-
-char *k8tls_strv_join(char *const *v, size_t max)
-{
-    size_t n = 0, len = 1;
-    for (; v && v[n]; n++)
-        if (n < max)
-            len += strlen(v[n]) + 2;
-    len += 64;
-    char *out = malloc(len);
-    if (!out)
-        return NULL;
-    out[0] = '\0';
-    size_t o = 0;
-    for (size_t i = 0; i < n && i < max; i++)
-        o += (size_t)snprintf(out + o, len - o, "%s%s", i ? ", " : "", v[i]);
-    if (n > max)
-        snprintf(out + o, len - o, _(", ... (%zu more)"), n - max);
-    return out;
 }

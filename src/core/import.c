@@ -1,8 +1,10 @@
-/* Import validation (SPEC S8), before anything is written: the password opens the store; the
+/* Import validation (S8), before anything is written: the password opens the store; the
  * entries are what Cassandra needs (one private-key entry in a keystore, trusted certificates in
  * a truststore); the key matches its certificate; the chain reaches a CA of the truststore; the
  * dates (expired: refused; fewer than 30 days left: warned); the SANs of S5 (missing: warned);
- * an imported CA really is a CA. Every problem names the file and the answers key. */
+ * an imported CA really is a CA. Every problem names the file and the answers key.
+ * Called by pki.c. Calls the readers (store_read.c, store_obj.c, pem.c), certcheck.c, sans.c,
+ * strv.c, plan, secure and err; never pki.c. */
 #include "config.h"
 #include "k8tls/store.h"
 #include "k8tls/i18n.h"
@@ -207,6 +209,52 @@ static void check_is_ca(const struct imp *im, X509 *x, const char *file, const c
     free(subj);
 }
 
+/* The CA's issuers given after it in its file (a chain): an issuer whose basicConstraints
+ * pathlen leaves no room for the CA below it (a pathlen:0 root above an intermediate) makes every
+ * certificate the CA signs untrusted. Self-issued CAs do not count towards a path length. */
+static void check_path_length(const struct imp *im, STACK_OF(X509) *certs, const char *file,
+                              const char *key)
+{
+    X509 *ca = sk_X509_value(certs, 0), *cur = ca;
+    int below = 0;   /* CAs between the issuer looked at and the node certificates */
+    for (int depth = 0; depth < sk_X509_num(certs); depth++) {
+        bool self_issued = X509_check_issued(cur, cur) == X509_V_OK;
+        if (self_issued && k8tls_x509_issued_by(cur, cur))
+            break;   /* a root: nothing above it */
+        if (!self_issued)
+            below++;
+        X509 *issuer = NULL;
+        for (int i = 0; i < sk_X509_num(certs) && !issuer; i++)
+            if (sk_X509_value(certs, i) != cur && k8tls_x509_issued_by(cur, sk_X509_value(certs, i)))
+                issuer = sk_X509_value(certs, i);
+        if (!issuer)
+            break;
+        long pathlen = X509_get_pathlen(issuer);
+        if (pathlen >= 0 && pathlen < below) {
+            char *subj = k8tls_x509_name(X509_get_subject_name(ca));
+            char *isubj = k8tls_x509_name(X509_get_subject_name(issuer));
+            if (pathlen == 0)
+                in_file(im, K8TLS_SEV_ERROR, file, key,
+                        _("CA certificate '%s' cannot sign node certificates that anything will "
+                          "trust: it is an intermediate CA under '%s', whose basicConstraints "
+                          "pathlen:0 allows no CA below it; import that CA (with its key) instead, or "
+                          "a CA whose issuers allow an intermediate"),
+                        subj ? subj : "?", isubj ? isubj : "?");
+            else
+                in_file(im, K8TLS_SEV_ERROR, file, key,
+                        _("CA certificate '%s' cannot sign node certificates that anything will "
+                          "trust: it is %d CAs below '%s', whose basicConstraints pathlen:%ld "
+                          "allows at most %ld"),
+                        subj ? subj : "?", below, isubj ? isubj : "?", pathlen, pathlen);
+            free(subj);
+            free(isubj);
+            break;
+        }
+        cur = issuer;
+    }
+    ERR_clear_error();
+}
+
 /* ---- ca.source: import ------------------------------------------------------------------ */
 
 int k8tls_import_ca(const struct k8tls_plan *p, X509 **cert, EVP_PKEY **key, struct k8tls_diags *d)
@@ -234,6 +282,7 @@ int k8tls_import_ca(const struct k8tls_plan *p, X509 **cert, EVP_PKEY **key, str
         in_file(&im, K8TLS_SEV_WARNING, cpath, "ca.import.cert",
                 _("holds %d certificates: the first one is the CA used"), sk_X509_num(certs));
     check_is_ca(&im, ca, cpath, "ca.import.cert");
+    check_path_length(&im, certs, cpath, "ca.import.cert");
     check_dates(&im, ca, cpath, "ca.import.cert", true);
 
     if (p->ca.import_key && *p->ca.import_key) {

@@ -101,7 +101,7 @@ void insp_store_entries(struct k8tls_inspect_item *it, const struct k8tls_store 
             X509 *cur = se->cert;
             for (int j = 0; j < sk_X509_num(se->chain); j++) {
                 X509 *next = sk_X509_value(se->chain, j);
-                if (X509_check_issued(next, cur) != X509_V_OK || X509_verify(cur, X509_get0_pubkey(next)) != 1) {
+                if (!k8tls_x509_issued_by(cur, next)) {
                     note(&en->notes, K8TLS_SEV_ERROR,
                          _("the chain is broken: certificate %d is not signed by certificate %d"), j + 1, j + 2);
                     break;

@@ -1,10 +1,11 @@
-/* JKS reader (SPEC S3, X5): magic FEEDFEED, versions 1 and 2, private-key entries protected
+/* JKS reader (S3, X5): magic FEEDFEED, versions 1 and 2, private-key entries protected
  * with the JDK key protector (OID 1.3.6.1.4.1.42.2.17.1.1), trusted-certificate entries, aliases
  * in Java's modified UTF-8, and the SHA-1 integrity trailer keyed with "Mighty Aphrodite".
  *
  * The input is hostile: every length is checked against the bytes that remain before it is used,
  * counts are capped, allocations are bounded by the input size, and any byte sequence ends in a
- * store or in one error naming the file. */
+ * store or in one error naming the file. Called by store_read.c; calls store_obj.c (the store
+ * objects) and err.c only. */
 #include "config.h"
 #include "k8tls/store.h"
 #include "k8tls/i18n.h"

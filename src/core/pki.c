@@ -1,8 +1,12 @@
-/* The PKI of a plan: root CA, node and Medusa certificates, store pairs (SPEC S1-S6, §7). */
+/* The PKI of a plan: the root CA (made, or imported through import.c), node and Medusa
+ * certificates, and the store pairs, keys made on worker threads (keygen.c). Called by the bundle
+ * and the rotation. Calls import.c, keygen.c, pem.c, sans.c, strv.c, certcheck.c, the store
+ * writers (pkcs12.c), plan, secure and err; none of them calls back into this file. */
 #include "config.h"
 #include "k8tls/pki.h"
 #include "k8tls/store.h"
 #include "k8tls/i18n.h"
+#include "store_int.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -21,89 +25,9 @@
 
 #define BACKDATE_SECONDS 300
 
-/* ---- SANs (S5) -------------------------------------------------------------------------- */
-
-void k8tls_strv_free(char **v)
-{
-    if (!v)
-        return;
-    for (char **s = v; *s; s++)
-        free(*s);
-    free(v);
-}
-
-struct strv {
-    char **v;
-    size_t n, cap;
-    bool oom;
-};
-
-static void strv_add(struct strv *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void strv_add(struct strv *sv, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    if (sv->oom)
-        return;
-    va_start(ap, fmt);
-    int len = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (len < 0 || (size_t)len >= sizeof buf || len == 0)
-        return;
-    for (size_t i = 0; i < sv->n; i++)
-        if (strcasecmp(sv->v[i], buf) == 0)
-            return;
-    if (sv->n + 2 > sv->cap) {
-        size_t cap = sv->cap ? sv->cap * 2 : 32;
-        char **nv = realloc(sv->v, cap * sizeof *nv);
-        if (!nv) {
-            sv->oom = true;
-            return;
-        }
-        sv->v = nv;
-        sv->cap = cap;
-    }
-    if (!(sv->v[sv->n] = strdup(buf))) {
-        sv->oom = true;
-        return;
-    }
-    sv->v[++sv->n] = NULL;
-}
-
 static bool nonempty(const char *s)
 {
     return s && *s;
-}
-
-char **k8tls_pki_node_sans(const struct k8tls_plan *p)
-{
-    struct strv sv = { 0 };
-    const char *c = p->cluster.name, *ns = p->cluster.namespace_;
-    static const char *const suffixes[] = { "svc", "svc.cluster.local" };
-
-    strv_add(&sv, "localhost");
-    strv_add(&sv, "127.0.0.1");
-    if (nonempty(c) && nonempty(ns)) {
-        for (size_t i = 0; i < p->cluster.n_dcs; i++) {
-            const char *dc = p->cluster.dcs[i].name;
-            if (!nonempty(dc))
-                continue;
-            for (size_t s = 0; s < 2; s++) {
-                strv_add(&sv, "%s-%s-service.%s.%s", c, dc, ns, suffixes[s]);
-                strv_add(&sv, "%s-seed-service.%s.%s", c, ns, suffixes[s]);
-                strv_add(&sv, "%s-%s-all-pods-service.%s.%s", c, dc, ns, suffixes[s]);
-                strv_add(&sv, "*.%s-%s-all-pods-service.%s.%s", c, dc, ns, suffixes[s]);
-            }
-        }
-    }
-    for (size_t i = 0; i < p->certificates.n_extra_sans; i++)
-        if (nonempty(p->certificates.extra_sans[i]))
-            strv_add(&sv, "%s", p->certificates.extra_sans[i]);
-    if (sv.oom || !sv.v) {
-        k8tls_strv_free(sv.v);
-        return NULL;
-    }
-    return sv.v;
 }
 
 /* ---- certificates ----------------------------------------------------------------------- */
@@ -172,9 +96,13 @@ static int set_validity(X509 *x, int days, struct k8tls_err *e)
     return 0;
 }
 
+/* SHA-256 with RSA and ECDSA keys; Ed25519 and Ed448 hash inside the signature and take no
+ * separate digest (an imported EdDSA CA signs ECDSA or RSA leaves so). */
 static int sign(X509 *x, EVP_PKEY *key, struct k8tls_err *e)
 {
-    if (X509_sign(x, key, EVP_sha256()) <= 0) {
+    const EVP_MD *md = EVP_PKEY_is_a(key, "ED25519") || EVP_PKEY_is_a(key, "ED448")
+                           ? NULL : EVP_sha256();
+    if (X509_sign(x, key, md) <= 0) {
         k8tls_err_set_openssl(e, _("cannot sign the certificate"));
         return -1;
     }
@@ -338,63 +266,6 @@ fail:
     X509_NAME_free(n);
     X509_free(x);
     return NULL;
-}
-
-/* ---- PEM -------------------------------------------------------------------------------- */
-
-/* The text the PEM writers put into b, as a heap string, when they all succeeded (ok). */
-static char *pem_text(BIO *b, bool ok, struct k8tls_err *e)
-{
-    char *out = NULL, *data;
-    long len;
-    if (b && ok && (len = BIO_get_mem_data(b, &data)) > 0 && (out = malloc((size_t)len + 1))) {
-        memcpy(out, data, (size_t)len);
-        out[len] = '\0';
-    } else {
-        k8tls_err_set_openssl(e, _("cannot encode the certificate as PEM"));
-    }
-    return out;
-}
-
-char *k8tls_pki_cert_pem(X509 *cert, struct k8tls_err *e)
-{
-    BIO *b = BIO_new(BIO_s_mem());
-    char *out = pem_text(b, b && PEM_write_bio_X509(b, cert) == 1, e);
-    BIO_free(b);
-    return out;
-}
-
-char *k8tls_pki_certs_pem(STACK_OF(X509) *certs, struct k8tls_err *e)
-{
-    if (sk_X509_num(certs) <= 0) {
-        char *none = strdup("");
-        if (!none)
-            k8tls_err_set(e, NULL, 0, 0, "%s", _("out of memory"));
-        return none;
-    }
-    BIO *b = BIO_new(BIO_s_mem());
-    bool ok = b != NULL;
-    for (int i = 0; ok && i < sk_X509_num(certs); i++)
-        ok = PEM_write_bio_X509(b, sk_X509_value(certs, i)) == 1;
-    char *out = pem_text(b, ok, e);
-    BIO_free(b);
-    return out;
-}
-
-struct k8tls_secret *k8tls_pki_key_pem(EVP_PKEY *key, struct k8tls_err *e)
-{
-    /* secure-heap BIO: its buffer is cleansed when freed */
-    BIO *b = BIO_new(BIO_s_secmem());
-    struct k8tls_secret *out = NULL;
-    char *data;
-    long len;
-    if (b && PEM_write_bio_PKCS8PrivateKey(b, key, NULL, NULL, 0, NULL, NULL)
-        && (len = BIO_get_mem_data(b, &data)) > 0)
-        out = k8tls_secret_new(data, (size_t)len);
-    if (!out)
-        k8tls_err_set_openssl(e, _("cannot encode the private key as PEM"));
-    BIO_free(b);
-    return out;
 }
 
 /* ---- store pairs ------------------------------------------------------------------------ */
@@ -683,19 +554,6 @@ static int generated_medusa(struct build *b)
     return 0;
 }
 
-/* Is 'cert' signed by one of 'cas'? */
-static bool chains_to(X509 *cert, STACK_OF(X509) *cas)
-{
-    for (int i = 0; cas && i < sk_X509_num(cas); i++) {
-        X509 *ca = sk_X509_value(cas, i);
-        EVP_PKEY *pk = X509_get0_pubkey(ca);
-        if (X509_check_issued(ca, cert) == X509_V_OK && pk && X509_verify(cert, pk) == 1)
-            return true;
-    }
-    ERR_clear_error();
-    return false;
-}
-
 int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void *ud,
                     struct k8tls_material **out, struct k8tls_diags *d)
 {
@@ -834,7 +692,7 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
         if (gen_medusa) {
             if (generated_medusa(&b))
                 goto fail;
-            if (trusted && !chains_to(m->medusa_cert, trusted))
+            if (trusted && k8tls_x509_signed_by(m->medusa_cert, trusted) < 0)
                 k8tls_diags_add(d, K8TLS_SEV_WARNING, NULL, 0, 0, "encryption.medusa",
                                 "%s", _("the client truststore does not trust the CA of the "
                                         "Medusa certificate: Cassandra will refuse Medusa"));

@@ -52,21 +52,11 @@ static bool key_of(EVP_PKEY *k, X509 *ca)
     return ok;
 }
 
-static bool signed_by(X509 *cert, X509 *ca)
-{
-    EVP_PKEY *pk = X509_get0_pubkey(ca);
-    bool ok = X509_check_issued(ca, cert) == X509_V_OK && pk && X509_verify(cert, pk) == 1;
-    ERR_clear_error();
-    return ok;
-}
-
 /* The CA of set that signed cert, or NULL. */
 static X509 *signer_in(X509 *cert, STACK_OF(X509) *set)
 {
-    for (int i = 0; set && i < sk_X509_num(set); i++)
-        if (signed_by(cert, sk_X509_value(set, i)))
-            return sk_X509_value(set, i);
-    return NULL;
+    int i = k8tls_x509_signed_by(cert, set);
+    return i >= 0 ? sk_X509_value(set, i) : NULL;
 }
 
 static bool in_set(X509 *x, STACK_OF(X509) *set)

@@ -5,11 +5,13 @@
 
 #include <stddef.h>
 #include "k8tls/store.h"
+#include "k8tls/strv.h"
 
 /* Caps for hostile input. */
 #define K8TLS_STORE_MAX_ENTRIES 4096
 #define K8TLS_STORE_MAX_CHAIN 64
 
+/* Store objects (store_obj.c). */
 struct k8tls_store *k8tls_store_new(enum k8tls_store_format f);
 /* Appends *en (ownership of its fields moves into s). On failure frees en's fields, returns -1. */
 int k8tls_store_push(struct k8tls_store *s, struct k8tls_store_entry *en);
@@ -44,6 +46,11 @@ bool k8tls_x509_is_ca(X509 *x);
 bool k8tls_x509_eku_allows(X509 *x, int nid);
 /* "2036-05-01 12:00:00 UTC" into buf. */
 const char *k8tls_x509_date(const ASN1_TIME *t, char *buf, size_t len);
+/* Is cert signed by ca: ca's subject is cert's issuer (and the key identifiers agree) and ca's
+ * key verifies cert's signature? No dates, no path: one link. Clears OpenSSL's error queue. */
+bool k8tls_x509_issued_by(X509 *cert, X509 *ca);
+/* The index in cas of the first CA that signed cert (k8tls_x509_issued_by), or -1. */
+int k8tls_x509_signed_by(X509 *cert, STACK_OF(X509) *cas);
 /* Does the chain from leaf (with untrusted intermediates) reach a certificate of trusted?
  * Validity dates are not checked here (reported separately); a trusted intermediate is enough
  * (as in Java). Returns 0 and *anchor (heap subject of the trusted certificate reached, may be
@@ -53,7 +60,5 @@ int k8tls_x509_verify_chain(X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509
 /* The names of expected (NULL-terminated) that the certificate's SANs do not cover (DNS names
  * case-insensitively, wildcards one label deep, IP addresses). Heap strv, empty when all are. */
 char **k8tls_x509_missing_sans(X509 *x, char *const *expected);
-/* Joins up to max items of v with ", " (", ... (N more)") into a heap string. */
-char *k8tls_strv_join(char *const *v, size_t max);
 
 #endif

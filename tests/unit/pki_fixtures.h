@@ -73,6 +73,26 @@ static inline X509 *fx_cert(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKE
     return x;
 }
 
+/* A CA certificate whose basicConstraints carries a path length (self-signed when issuer is
+ * NULL), valid from yesterday for ten years. */
+static inline X509 *fx_ca_pathlen(EVP_PKEY *key, const char *cn, X509 *issuer, EVP_PKEY *issuer_key,
+                                  long pathlen)
+{
+    X509 *x = fx_cert(key, cn, issuer, issuer_key, FX_NO_BC, -1, 3650, NULL);
+    char bc[64];
+    snprintf(bc, sizeof bc, "critical,CA:TRUE,pathlen:%ld", pathlen);
+    X509V3_CTX ctx;
+    X509V3_set_ctx(&ctx, issuer ? issuer : x, x, NULL, NULL, 0);
+    X509_EXTENSION *ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_basic_constraints, bc);
+    X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
+    ext = X509V3_EXT_conf_nid(NULL, &ctx, NID_key_usage, "critical,keyCertSign,cRLSign");
+    X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
+    X509_sign(x, issuer_key ? issuer_key : key, EVP_sha256());
+    return x;
+}
+
 static char fx_dir[512];
 
 static inline const char *fx_mkdir(void)

@@ -1,4 +1,4 @@
-/* Import validation (SPEC S8): an imported CA, store pair or Medusa trio is accepted only when
+/* Import validation (S8): an imported CA, store pair or Medusa trio is accepted only when
  * the password opens it, the entries are right, the key matches, the chain reaches the
  * truststore and nothing is expired; soon-to-expire certificates and missing SANs are warned.
  * Every problem names the file. */
@@ -12,6 +12,7 @@
 #include "k8tls/pki.h"
 #include "k8tls/store.h"
 #include "pki_fixtures.h"
+#include "../../src/core/store_int.h"
 
 #define PW "store-pass-123"
 
@@ -113,6 +114,76 @@ START_TEST(test_imported_ca_with_its_encrypted_key_is_accepted)
     ck_assert_ptr_null(c);
     ck_assert_ptr_null(k);
     k8tls_diags_free(&d);
+}
+END_TEST
+
+/* An intermediate CA given with its issuers: a root whose basicConstraints pathlen leaves no room
+ * for it is refused (nothing would trust what it signs); the root itself, or a root that allows
+ * the intermediates, is accepted. The issuers are found by signature, in any order. */
+START_TEST(test_intermediate_ca_under_a_pathlen_0_root_is_refused)
+{
+    EVP_PKEY *rk = fx_key(), *ik = fx_key(), *i2k = fx_key();
+    X509 *root0 = fx_ca_pathlen(rk, "Root PL0", NULL, NULL, 0);
+    X509 *inter0 = fx_cert(ik, "Inter CA", root0, rk, FX_CA, -1, 365, NULL);
+    X509 *root1 = fx_ca_pathlen(rk, "Root PL1", NULL, NULL, 1);
+    X509 *inter1 = fx_cert(ik, "Inter CA", root1, rk, FX_CA, -1, 365, NULL);
+    X509 *inter2 = fx_cert(i2k, "Inter Two", inter1, ik, FX_CA, -1, 365, NULL);
+    fx_write_certs("pl0-chain.crt", inter0, root0);
+    fx_write_certs("pl0-root-first.crt", root0, inter0);
+    fx_write_certs("pl1-chain.crt", inter1, root1);
+    FILE *f = fopen(fx_path("pl1-two.crt"), "wb");
+    ck_assert_ptr_nonnull(f);
+    PEM_write_X509(f, inter2);
+    PEM_write_X509(f, root1);
+    PEM_write_X509(f, inter1);
+    fclose(f);
+    fx_write_key("root.key", rk, NULL);
+    fx_write_key("inter.key", ik, NULL);
+    fx_write_key("inter2.key", i2k, NULL);
+    struct k8tls_diags d;
+    X509 *c = NULL;
+    EVP_PKEY *k = NULL;
+
+    k8tls_diags_init(&d);
+    ck_assert_int_ne(import_ca("pl0-chain.crt", "inter.key", NULL, &d, &c, &k), 0);
+    const struct k8tls_diag *dg = find(&d, K8TLS_SEV_ERROR, "pathlen:0", fx_path("pl0-chain.crt"));
+    ck_assert_ptr_nonnull(dg);
+    ck_assert_ptr_nonnull(strstr(dg->msg, "cannot sign node certificates that anything will trust"));
+    ck_assert_ptr_nonnull(strstr(dg->msg, "Inter CA"));
+    ck_assert_ptr_nonnull(strstr(dg->msg, "Root PL0"));
+    ck_assert_str_eq(dg->path, "ca.import.cert");
+    ck_assert_ptr_null(c);
+    ck_assert_ptr_null(k);
+    k8tls_diags_free(&d);
+
+    k8tls_diags_init(&d);
+    ck_assert_int_ne(import_ca("pl1-two.crt", "inter2.key", NULL, &d, &c, &k), 0);
+    dg = find(&d, K8TLS_SEV_ERROR, "pathlen:1", fx_path("pl1-two.crt"));
+    ck_assert_ptr_nonnull(dg);
+    ck_assert_ptr_nonnull(strstr(dg->msg, "2 CAs below"));
+    k8tls_diags_free(&d);
+
+    /* accepted: the pathlen:0 root itself (first in its file), one intermediate under pathlen:1 */
+    const char *ok[][2] = { { "pl0-root-first.crt", "root.key" }, { "pl1-chain.crt", "inter.key" } };
+    for (size_t i = 0; i < 2; i++) {
+        k8tls_diags_init(&d);
+        int rc = import_ca(ok[i][0], ok[i][1], NULL, &d, &c, &k);
+        if (rc)
+            k8tls_diags_print(&d, stderr);
+        ck_assert_int_eq(rc, 0);
+        ck_assert_uint_eq(k8tls_diags_count(&d, K8TLS_SEV_ERROR), 0);
+        X509_free(c);
+        EVP_PKEY_free(k);
+        k8tls_diags_free(&d);
+    }
+    X509_free(root0);
+    X509_free(inter0);
+    X509_free(root1);
+    X509_free(inter1);
+    X509_free(inter2);
+    EVP_PKEY_free(rk);
+    EVP_PKEY_free(ik);
+    EVP_PKEY_free(i2k);
 }
 END_TEST
 
@@ -575,6 +646,35 @@ START_TEST(test_medusa_trio_is_checked_and_kept_as_pem)
 }
 END_TEST
 
+/* ---- signed by one of these CAs --------------------------------------------------------- */
+
+/* The one "is this certificate signed by one of these CAs" check: the CA whose name is the
+ * issuer and whose key verifies the signature, not a CA that only carries the same name. */
+START_TEST(test_signed_by_names_the_signing_ca_not_a_same_named_one)
+{
+    EVP_PKEY *k = fx_key(), *impostor_key = fx_key();
+    X509 *leaf = fx_cert(k, "node", ca, ca_key, FX_NOT_CA, -1, 30, NULL);
+    X509 *impostor = fx_cert(impostor_key, "Import Root CA", NULL, NULL, FX_CA, -1, 3650, NULL);
+    STACK_OF(X509) *cas = sk_X509_new_null();
+    sk_X509_push(cas, other_ca);
+    sk_X509_push(cas, impostor);
+    ck_assert_int_eq(k8tls_x509_signed_by(leaf, cas), -1);
+    sk_X509_push(cas, ca);
+    ck_assert_int_eq(k8tls_x509_signed_by(leaf, cas), 2);
+    ck_assert_int_eq(k8tls_x509_signed_by(leaf, NULL), -1);
+    ck_assert(k8tls_x509_issued_by(leaf, ca));
+    ck_assert(!k8tls_x509_issued_by(leaf, impostor));
+    ck_assert(!k8tls_x509_issued_by(leaf, other_ca));
+    ck_assert(!k8tls_x509_issued_by(ca, leaf));
+    ck_assert_uint_eq(ERR_peek_error(), 0);
+    sk_X509_free(cas);
+    X509_free(impostor);
+    X509_free(leaf);
+    EVP_PKEY_free(impostor_key);
+    EVP_PKEY_free(k);
+}
+END_TEST
+
 /* ---- through k8tls_pki_build ------------------------------------------------------------ */
 
 START_TEST(test_pki_build_uses_the_imported_ca_and_stores)
@@ -624,6 +724,7 @@ static Suite *suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_imported_ca_with_its_encrypted_key_is_accepted);
     tcase_add_test(tc, test_ca_without_ca_true_is_refused);
+    tcase_add_test(tc, test_intermediate_ca_under_a_pathlen_0_root_is_refused);
     tcase_add_test(tc, test_expired_ca_is_refused_and_one_expiring_soon_is_warned);
     tcase_add_test(tc, test_weak_rsa_or_not_yet_valid_ca_is_refused_or_warned_under_force);
     tcase_add_test(tc, test_ca_key_that_does_not_match_or_is_missing_is_refused);
@@ -633,6 +734,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_openssl_truststore_without_java_trust_is_refused);
     tcase_add_test(tc, test_medusa_trio_is_checked_and_kept_as_pem);
     tcase_add_test(tc, test_pki_build_uses_the_imported_ca_and_stores);
+    tcase_add_test(tc, test_signed_by_names_the_signing_ca_not_a_same_named_one);
     suite_add_tcase(s, tc);
     return s;
 }

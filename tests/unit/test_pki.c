@@ -1,5 +1,5 @@
 /* Unit tests for the PKI: CA and leaf certificates, SANs, passwords, concurrent key generation,
- * what k8tls_pki_build produces for a plan (SPEC S5, K11, P1). */
+ * what k8tls_pki_build produces for a plan (S5, K11, P1). */
 #include "config.h"
 #include <check.h>
 #include <pthread.h>
@@ -223,6 +223,40 @@ START_TEST(test_leaf_signed_by_a_ca_without_key_identifier_verifies)
     X509_free(ca);
     EVP_PKEY_free(cak);
     EVP_PKEY_free(k);
+}
+END_TEST
+
+/* An EdDSA CA (imported: the wizard makes RSA and ECDSA CAs) signs ECDSA and RSA leaves: EdDSA
+ * takes no separate digest, and the leaves verify in a chain against it. */
+START_TEST(test_eddsa_ca_signs_ecdsa_and_rsa_leaves)
+{
+    static const char *const algs[] = { "ED25519", "ED448" };
+    EVP_PKEY *ec = keygen(&EC256), *rsa = keygen(&RSA2048);
+    for (size_t a = 0; a < 2; a++) {
+        EVP_PKEY *cak = EVP_PKEY_Q_keygen(NULL, NULL, algs[a]);
+        ck_assert_ptr_nonnull(cak);
+        X509 *ca = make_ca(cak, 365);
+        ck_assert_int_eq(X509_verify(ca, cak), 1);
+        EVP_PKEY *leaf_keys[] = { ec, rsa };
+        for (size_t i = 0; i < 2; i++) {
+            X509 *leaf = leaf_of(ca, cak, leaf_keys[i], NULL, true, true, 30, NULL);
+            ck_assert_int_eq(X509_get_signature_nid(leaf),
+                             a == 0 ? NID_ED25519 : NID_ED448);
+            X509_STORE *st = X509_STORE_new();
+            X509_STORE_add_cert(st, ca);
+            X509_STORE_CTX *vc = X509_STORE_CTX_new();
+            X509_STORE_CTX_init(vc, st, leaf, NULL);
+            ck_assert_msg(X509_verify_cert(vc) == 1, "%s CA, leaf %zu: %s", algs[a], i,
+                          X509_verify_cert_error_string(X509_STORE_CTX_get_error(vc)));
+            X509_STORE_CTX_free(vc);
+            X509_STORE_free(st);
+            X509_free(leaf);
+        }
+        X509_free(ca);
+        EVP_PKEY_free(cak);
+    }
+    EVP_PKEY_free(ec);
+    EVP_PKEY_free(rsa);
 }
 END_TEST
 
@@ -841,6 +875,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_leaf_extensions_chain_and_key_usage_per_algorithm);
     tcase_add_test(tc, test_leaf_sans_put_ip_literals_in_ip_sans);
     tcase_add_test(tc, test_leaf_signed_by_a_ca_without_key_identifier_verifies);
+    tcase_add_test(tc, test_eddsa_ca_signs_ecdsa_and_rsa_leaves);
     tcase_add_test(tc, test_node_sans_cover_every_datacenter_service_and_extra_sans);
     suite_add_tcase(s, tc);
     tc = tcase_create("keys");
