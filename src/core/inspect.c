@@ -180,7 +180,7 @@ void insp_pem_entries(struct k8tls_inspect_item *it, struct blob *b)
 
 /* ---- checks between blobs of a group ---------------------------------------------------- */
 
-STACK_OF(X509) *insp_trusted_of(const struct k8tls_store *s)
+insp_certs *insp_trusted_of(const struct k8tls_store *s)
 {
     STACK_OF(X509) *sk = sk_X509_new_null();
     for (size_t i = 0; sk && i < s->n; i++)

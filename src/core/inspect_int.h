@@ -96,7 +96,9 @@ void insp_check_store_chain(struct k8tls_inspect_report *r, struct group *g, siz
 void insp_check_pem_key(struct k8tls_inspect_report *r, struct group *g, size_t idx);
 void insp_check_pem_ca(struct k8tls_inspect_report *r, struct group *g, size_t idx);
 /* The certificates Java trusts in s (not owned: free the stack with sk_X509_free). */
-STACK_OF(X509) *insp_trusted_of(const struct k8tls_store *s);
+/* A list of certificates (OpenSSL's stack), named once so that prototypes read as C. */
+typedef STACK_OF(X509) insp_certs;
+insp_certs *insp_trusted_of(const struct k8tls_store *s);
 
 /* ---- Secret YAML files (inspect_secret.c) ----------------------------------------------- */
 

@@ -1,8 +1,8 @@
 /* Form fields bound to answers keys: a field made by tui_field_key takes its kind, label and
  * choices from the key's row of the plan schema (plan_table.h), and the engine loads and stores it
  * through the row, before the screen's own load and store (which handle only the fields the
- * schema cannot: lists typed as text, files, passwords read from the terminal). Calls form.c and
- * the core's plan schema. A screen adds its own hint (tui_field_hint): the rows' help texts are
+ * schema cannot: lists typed as text, files, passwords read from the terminal). Calls field.c
+ * and the core's plan schema. A screen adds its own hint (tui_field_hint): the rows' help texts are
  * written for the answers file. */
 #include "config.h"
 #include "tui_int.h"
