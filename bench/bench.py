@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Speed and memory figures for k8tls-wizard (SPEC §9). Prints figures; asserts nothing.
+"""Speed and memory figures for k8tls-wizard. Prints figures; asserts nothing.
 
   P1  the default bundle (`k8tls-wizard --defaults --output DIR`, four RSA-3072 keys) against
       (a) the same four RSA-3072 keys made one after another by `openssl genpkey`

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The manual path that k8tls-wizard replaces (the K8ssandra "Enabling encryption" page and the
 # cassandra-toolbox script it points to), reproduced for the same material as the wizard's default
-# bundle, for benchmarking only (SPEC §9 P1):
+# bundle, for benchmarking only (rule P1):
 #   - a root CA made with `openssl req -x509` (RSA 3072, encrypted key);
 #   - server and client keystores: keytool -genkeypair (RSA 3072) + -certreq, signed with
 #     `openssl x509 -req`, then the CA and the signed certificate imported with keytool -importcert;

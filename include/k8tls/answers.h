@@ -1,4 +1,4 @@
-/* The answers file (SPEC §3), read and written with libyaml. */
+/* The answers file, read and written with libyaml. */
 #ifndef K8TLS_ANSWERS_H
 #define K8TLS_ANSWERS_H
 

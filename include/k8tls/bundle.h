@@ -1,4 +1,4 @@
-/* The bundle: the list of named artifacts produced from a plan and its material (DESIGN.md).
+/* The bundle: the list of named artifacts produced from a plan and its material.
  * Preview (TUI), output directory and kubectl apply are three consumers of the same list.
  * Implemented in src/core: bundle.c (building, the container, previews), changes.c (the changes
  * of a merge), secrets.c (kustomization); see src/core/bundle_int.h for the order of calls. */

@@ -1,4 +1,4 @@
-/* The output directory, written atomically (SPEC §4). Owned by the bundle work (issue 4). */
+/* The output directory, written atomically. */
 #ifndef K8TLS_OUTPUT_H
 #define K8TLS_OUTPUT_H
 

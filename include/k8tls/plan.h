@@ -1,4 +1,4 @@
-/* The plan: every choice the user makes (SPEC §3). Plain data: no curses, no OpenSSL objects.
+/* The plan: every choice the user makes. Plain data: no curses, no OpenSSL objects.
  * Loaded from an answers file (answers.h), edited by the TUI, seeded by the defaults. */
 #ifndef K8TLS_PLAN_H
 #define K8TLS_PLAN_H
@@ -136,7 +136,7 @@ struct k8tls_plan {
     } output;
 
     /* Run-time switch, not part of the answers file: set by --force. Imported certificates that
-     * have expired are then accepted with a warning instead of refused (SPEC S8). */
+     * have expired are then accepted with a warning instead of refused (S8). */
     bool allow_expired;
 
     /* positions of keys as read from the answers file, for diagnostics: "cluster.name" -> pos */
@@ -147,7 +147,7 @@ struct k8tls_plan {
 #define K8TLS_MAX_VALIDITY_DAYS 36500
 #define K8TLS_MAX_DCS 1000
 
-/* The built-in defaults (SPEC §3; the K8ssandra docs' example). Returns NULL on OOM. */
+/* The built-in defaults (the K8ssandra docs' example). Returns NULL on OOM. */
 struct k8tls_plan *k8tls_plan_new_defaults(void);
 struct k8tls_plan *k8tls_plan_dup(const struct k8tls_plan *p);
 void k8tls_plan_free(struct k8tls_plan *p);

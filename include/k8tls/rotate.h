@@ -1,4 +1,4 @@
-/* Certificate renewal and CA rotation without downtime (issue 7).
+/* Certificate renewal and CA rotation without downtime.
  *
  * The flow starts from what exists: the Secrets of an output directory written earlier (bundle.h's
  * layout: answers.yaml, manifests/10-secret-*.yaml, ca/, rotation.yaml) or the Secrets of a kube

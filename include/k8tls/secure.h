@@ -1,4 +1,4 @@
-/* Secret buffers and passwords (SPEC X1, K11). */
+/* Secret buffers and passwords (X1, K11). */
 #ifndef K8TLS_SECURE_H
 #define K8TLS_SECURE_H
 

@@ -1,6 +1,6 @@
-/* TUI colour themes (SPEC §8): one table of colour roles, themes as data over it.
+/* TUI colour themes: one table of colour roles, themes as data over it.
  * The reader is pure (no curses) so that it can be tested and fuzzed; src/tui/colors.c applies a
- * theme with curses. Owned by the TUI work (issue 5).
+ * theme with curses.
  *
  * File format (themes/NAME.theme), one role per line, '#' starts a comment:
  *     role = FOREGROUND BACKGROUND [ATTRIBUTE...]

@@ -30,7 +30,7 @@
 #include <yaml.h>
 #include "k8tls/err.h"
 
-/* Input bounds (SPEC X5). */
+/* Input bounds (X5). */
 #define K8TLS_YAML_MAX_INPUT (8u * 1024u * 1024u)
 #define K8TLS_YAML_MAX_DEPTH 64
 

@@ -1,4 +1,4 @@
-/* The answers file (SPEC §3): loaded over the defaults with libyaml's document API, reporting
+/* The answers file: loaded over the defaults with libyaml's document API, reporting
  * every problem with FILE:LINE:COL, the key path and what is expected; written back through
  * libyaml, one top-level section per emitter run so that comments can sit between sections. */
 #include "config.h"

@@ -476,7 +476,7 @@ static void check_truststore(const struct imp *im, const struct opened *ts, cons
                 nkeys);
     if (invisible)
         in_file(im, sk_X509_num(trusted) ? K8TLS_SEV_WARNING : K8TLS_SEV_ERROR, ts->path, key,
-                _("Java does not see %zu of its certificates: they lack Java's trust attribute (SPEC S1)"),
+                _("Java does not see %zu of its certificates: they lack Java's trust attribute"),
                 invisible);
     if (sk_X509_num(trusted) == 0 && !invisible)
         in_file(im, K8TLS_SEV_ERROR, ts->path, key, "%s",

@@ -118,7 +118,7 @@ void insp_store_entries(struct k8tls_inspect_item *it, const struct k8tls_store 
         } else if (owner < 0) {
             if (se->p12_no_java_trust)
                 note(&en->notes, K8TLS_SEV_WARNING, "%s",
-                     _("Java does not see this certificate: it lacks Java's trust attribute (SPEC S1)"));
+                     _("Java does not see this certificate: it lacks Java's trust attribute"));
             if (!en->is_ca)
                 note(&en->notes, K8TLS_SEV_WARNING, "%s",
                      _("not a CA (no basicConstraints CA:TRUE): it trusts only itself"));
@@ -134,7 +134,7 @@ void insp_store_entries(struct k8tls_inspect_item *it, const struct k8tls_store 
         note(&it->notes, K8TLS_SEV_ERROR, "%s", _("the store is empty"));
     else if (invisible && invisible == s->n)
         note(&it->notes, K8TLS_SEV_ERROR, "%s",
-             _("Java sees no entry in this store: its certificates lack Java's trust attribute (SPEC S1)"));
+             _("Java sees no entry in this store: its certificates lack Java's trust attribute"));
     if (nkeys > 1)
         note(&it->notes, K8TLS_SEV_WARNING, _("%zu private-key entries: Cassandra needs exactly one"), nkeys);
 }

@@ -1,4 +1,4 @@
-/* JKS writer (SPEC S3): the JDK's "JKS" keystore format, written without a JVM.
+/* JKS writer (S3): the JDK's "JKS" keystore format, written without a JVM.
  *
  *   u32 0xFEEDFEED, u32 2, u32 count, then per entry:
  *     u32 tag (1 private key, 2 trusted certificate), UTF alias, u64 timestamp (ms)

@@ -1,4 +1,4 @@
-/* Key generation: one key, or several at once on worker threads (SPEC P1, P3). */
+/* Key generation: one key, or several at once on worker threads (P1, P3). */
 #include "config.h"
 #include "k8tls/pki.h"
 #include "k8tls/i18n.h"

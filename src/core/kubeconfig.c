@@ -10,7 +10,7 @@
  * Inside one file a name defined twice is an error; unknown keys are ignored; a key given twice
  * keeps its last value; a plain scalar that YAML 1.1 reads as a number or a boolean (5, 1e3, yes,
  * on, y) is not a string, so kubectl refuses it where it wants a string, and so do we.
- * The input is hostile (SPEC X5): bounded size, no recursion into the document, every node's
+ * The input is hostile (X5): bounded size, no recursion into the document, every node's
  * type checked before use. */
 #include "config.h"
 #include "k8tls/kube.h"

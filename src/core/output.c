@@ -1,4 +1,4 @@
-/* The output directory, written atomically (SPEC §4; issue 4).
+/* The output directory, written atomically.
  *
  * Everything is written into a temporary directory beside the target (".NAME.k8tls-new-XXXXXX"),
  * each file created O_EXCL|O_NOFOLLOW with its mode set by fchmod (the umask plays no part), all

@@ -1,4 +1,4 @@
-/* Store writers: PKCS#12 keystores and truststores with Java's trust attribute (SPEC S1, S2, S4);
+/* Store writers: PKCS#12 keystores and truststores with Java's trust attribute (S1, S2, S4);
  * JKS goes through k8tls_jks_encode (jks_write.c). */
 #include "config.h"
 #include "k8tls/store.h"

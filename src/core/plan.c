@@ -1,4 +1,4 @@
-/* The plan: defaults (SPEC §3), copy, free and compare as walks of the schema (plan_table.h),
+/* The plan: defaults, copy, free and compare as walks of the schema (plan_table.h),
  * positions, what the plan produces. */
 #include "config.h"
 #include "k8tls/plan.h"

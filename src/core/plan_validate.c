@@ -1,4 +1,4 @@
-/* Plan validation (pure: no crypto, no file reads) and password resolution (SPEC §3, §5).
+/* Plan validation (pure: no crypto, no file reads) and password resolution.
  * The basic checks of each key (DNS-1123 names, bounds, required values) come from its row in the
  * schema (plan_table.h); the rules that tie keys together are written here, run before or after
  * the section they belong to so that the diagnostics keep their order. */

@@ -1,4 +1,4 @@
-/* Secret buffers and passwords (SPEC X1, K11). */
+/* Secret buffers and passwords (X1, K11). */
 #include "config.h"
 #include "k8tls/secure.h"
 #include "k8tls/i18n.h"

@@ -1,7 +1,7 @@
 /* A thin layer over libyaml's document API (yaml_document_t) used by the bundle work: building
  * manifests and Secrets, editing a loaded K8ssandraCluster in place (order, styles and values of
  * untouched nodes kept: set, replace, remove keys), emitting several documents through libyaml
- * with the emitter's buffers wiped (Secrets). Private to src/core (issue 4). It complements
+ * with the emitter's buffers wiped (Secrets). Private to src/core. It complements
  * k8tls/yamlutil.h (reading, bounded file input, the project's quoting rule, which it uses).
  *
  * Every builder returns a node id (> 0) or 0 after an allocation failure; the failure is sticky in

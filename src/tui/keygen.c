@@ -1,4 +1,4 @@
-/* Background key generation (SPEC P3): k8tls_pki_build as a job of the worker mechanism (job.c),
+/* Background key generation (P3): k8tls_pki_build as a job of the worker mechanism (job.c),
  * started as soon as the key parameters are known, restarted when they change, consumed by the
  * Review screen. Calls job.c and the core only. */
 #include "config.h"

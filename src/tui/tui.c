@@ -1,4 +1,4 @@
-/* The interactive wizard (SPEC §8): terminal setup and restore on every exit path, the struct tui
+/* The interactive wizard: terminal setup and restore on every exit path, the struct tui
  * with the table of screens (screen/table.c), then the key loop (loop.c). The top of src/tui: it
  * calls the engine, the session, kube.c, rotation.c and keygen.c; nothing calls it but the CLI. */
 #include "config.h"

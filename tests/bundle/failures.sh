@@ -1,5 +1,5 @@
 #!/bin/sh
-# The output directory under failure (issue 4, SPEC §4): an existing directory without --force, a
+# The output directory under failure: an existing directory without --force, a
 # target that is a file, an unwritable parent, a write failing midway (test seam
 # K8TLS_TEST_FAIL_AFTER_WRITES, see include/k8tls/output.h), --force replacing only a complete
 # directory; merge inputs that must be refused. Each time: the exit code, one clear line, the

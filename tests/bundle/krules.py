@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Checks k8tls-wizard output directories against the K8ssandraCluster CRD (K14) and the
-K8ssandra contract of SPEC §5 (K1-K8, K10, K13), with the real consumers: the JSON schema of the
+K8ssandra contract (rules K1-K8, K10, K13 of doc/rules.md), with the real consumers: the JSON schema of the
 CRD, openssl (PKCS#12 stores, PEM files, chains) and keytool (JKS stores, and Java's view of one
 PKCS#12 truststore per run).
 

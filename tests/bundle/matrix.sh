@@ -1,5 +1,5 @@
 #!/bin/sh
-# The bundle over a matrix of plans (issue 4): each output directory is written by the real
+# The bundle over a matrix of plans: each output directory is written by the real
 # binary from an answers file, then judged by the real consumers: the K8ssandraCluster CRD
 # (jsonschema, loaded once), the K-rule checker (krules.py: K1-K8, K10, K13), openssl/keytool
 # on every Secret's stores, `kubectl kustomize` on every directory, and the file modes.

@@ -1,4 +1,4 @@
-/* Fuzz harness: the answers-file loader (SPEC §3, X5), then validation and the emitter.
+/* Fuzz harness: the answers-file loader (X5), then validation and the emitter.
  * Properties checked beyond "no crash, no sanitizer report, bounded":
  *  - every loader diagnostic names the file (bad input: one clear line naming the file);
  *  - an answers file that loads without an error is written back by the emitter as YAML that

@@ -1,4 +1,4 @@
-/* Fuzz harness: the native JKS reader (SPEC S3, X5), k8tls_jks_decode.
+/* Fuzz harness: the native JKS reader (S3, X5), k8tls_jks_decode.
  * Each input is read twice: as it is, and with its integrity trailer recomputed for the
  * password (SHA-1 of the password in UTF-16BE, "Mighty Aphrodite" and the preceding bytes), so
  * that mutated entries get past the integrity check and reach key recovery.

@@ -1,4 +1,4 @@
-/* Fuzz harness: the kubeconfig reader (k8tls_kubeconfig_load, SPEC X5). The reader works on
+/* Fuzz harness: the kubeconfig reader (k8tls_kubeconfig_load, X5). The reader works on
  * files, as kubectl does: each input is written to a private temporary directory and loaded with
  * --kubeconfig semantics; an input holding the line "---8<---" is split there into two files
  * loaded through KUBECONFIG=a:b (the merge rules). HOME points into the temporary directory so

@@ -1,4 +1,4 @@
-/* Fuzz harness: the manifest merge reader (SPEC X5; cluster.manifest, "add encryption to an
+/* Fuzz harness: the manifest merge reader (X5; cluster.manifest, "add encryption to an
  * existing K8ssandraCluster"): k8tls_bundle_adopt_manifest, then k8tls_manifest_merge (the
  * internal merge of src/core/bundle_int.h). Both read the file named by the plan, so each input is
  * written to a private temporary file first.

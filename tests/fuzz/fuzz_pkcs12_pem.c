@@ -1,4 +1,4 @@
-/* Fuzz harness: the PKCS#12 and PEM reading used by import and inspect (SPEC S8, X5):
+/* Fuzz harness: the PKCS#12 and PEM reading used by import and inspect (S8, X5):
  * k8tls_store_sniff, k8tls_store_read (PKCS#12 bag walker, or JKS by its magic),
  * k8tls_pem_read_certs and k8tls_pem_read_key (with the password and without).
  * An input that parses as PKCS#12 is also read once more with its MAC recomputed for the

@@ -1,5 +1,5 @@
 /* Fuzz harness: inspect's reading of Kubernetes Secret YAML files (one or more documents, or a
- * List; base64 data decoded into stores, PEM files and passwords), SPEC X5. Each input is written
+ * List; base64 data decoded into stores, PEM files and passwords), X5. Each input is written
  * to a private temporary file named *.yaml and given to k8tls_inspect_path, then every text of
  * the report (what `k8tls-wizard inspect` prints) is read through.
  * Checked beyond "no crash, no sanitizer report, bounded": every item of the report has a name

@@ -1,4 +1,4 @@
-/* Fuzz harness: the keystore reading of the import path (SPEC S8, X5): k8tls_store_read, which
+/* Fuzz harness: the keystore reading of the import path (S8, X5): k8tls_store_read, which
  * `stores.*.import` and `inspect` use for PKCS#12 and (by its magic) JKS, with the password.
  * Aimed at the work an input can ask for: the dictionary (tests/fuzz/dict/store_import.dict)
  * holds iteration counts (DER INTEGERs up to 2^63, zero, negative) and the PBES2, PBKDF2,

@@ -1,4 +1,4 @@
-/* Fuzz harness: the theme-file reader (k8tls_theme_parse, SPEC §8, X5).
+/* Fuzz harness: the theme-file reader (k8tls_theme_parse, X5).
  * Checked beyond "no crash, no sanitizer report, bounded": an error names the file; a theme that
  * parses has every colour in -1..7 and only known attribute bits, and a theme that does not parse
  * leaves a usable look (the caller falls back to it). */

@@ -1,4 +1,4 @@
-/* Plain replay driver for the fuzz harnesses (SPEC X5): feeds every file given (or every file in
+/* Plain replay driver for the fuzz harnesses (X5): feeds every file given (or every file in
  * the directories given) to LLVMFuzzerTestOneInput, without libFuzzer, so that the seed corpora
  * and every crash found (tests/fuzz/regress/<harness>/) run in each `make check`, also under the
  * ASan/UBSan build. A crash, a sanitizer report or an abort() in the harness fails the run. */

@@ -1,4 +1,4 @@
-// Interop judge for the generated stores (SPEC S6, S7): loads keystores and truststores the way
+// Interop judge for the generated stores (S6, S7): loads keystores and truststores the way
 // Cassandra does (KeyStore.getInstance(store_type), key password = store password, default
 // KeyManagerFactory/TrustManagerFactory algorithms) and completes mutual TLS handshakes on
 // loopback. Compiled at test time; several cells per JVM to keep the tests fast.

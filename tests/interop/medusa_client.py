@@ -1,4 +1,4 @@
-"""Medusa's side of client-to-node TLS (SPEC S6): Python's ssl module with the Medusa PEM trio
+"""Medusa's side of client-to-node TLS (S6): Python's ssl module with the Medusa PEM trio
 (rootca.crt, client.crt_signed, unencrypted client.key), TLS 1.2, CERT_REQUIRED, no hostname
 check, against the Java server of TlsPeer.java that uses the client stores with client auth
 required.

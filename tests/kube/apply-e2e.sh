@@ -1,5 +1,5 @@
 #!/bin/sh
-# k8tls-wizard --apply end to end (issue 6, SPEC K9, X2): the real binary, the real kubectl,
+# k8tls-wizard --apply end to end (K9, X2): the real binary, the real kubectl,
 # two loopback fake API servers. Each context receives exactly the expected objects, Secrets
 # before the cluster; what kubectl reads back is what was written to the output directory; no
 # secret value in any argv; --dry-run=server persists nothing; --diff shows no secret value;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The real kubectl against loopback fake API servers (issue 6, SPEC K9, X2): two contexts receive
+# The real kubectl against loopback fake API servers (K9, X2): two contexts receive
 # exactly the expected objects, Secrets before the cluster, field manager k8tls-wizard, content
 # type application/apply-patch+yaml; --dry-run=server sends dryRun=All; no secret in any argv;
 # forbidden, unreachable, conflicts and a missing kubectl are reported as they should be.

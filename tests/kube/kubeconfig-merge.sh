@@ -1,5 +1,5 @@
 #!/bin/sh
-# The kubeconfig reader agrees with the real kubectl (issue 6): the same contexts, current
+# The kubeconfig reader agrees with the real kubectl: the same contexts, current
 # context, cluster, user and namespace for --kubeconfig, a KUBECONFIG of two files in both
 # orders (with an empty entry and a missing file), and ~/.kube/config; a malformed file is an
 # error naming file:line:column, where kubectl refuses it too.

@@ -1,4 +1,4 @@
-// The mixed state of a rolling restart, judged by Java (issue 7): a node that still holds the stores
+// The mixed state of a rolling restart, judged by Java: a node that still holds the stores
 // of one phase talks to a node that already holds the stores of the next phase. Stores are loaded
 // as Cassandra loads them (KeyStore.getInstance(store_type), key password = store password, the
 // default KeyManagerFactory / TrustManagerFactory), and each pair does a mutual TLS handshake in

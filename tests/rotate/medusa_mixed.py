@@ -1,4 +1,4 @@
-"""Medusa during a rolling restart (issue 7): Python's ssl with one phase's Medusa PEM trio
+"""Medusa during a rolling restart: Python's ssl with one phase's Medusa PEM trio
 (rootca.crt, client.crt_signed, client.key; TLS 1.2, CERT_REQUIRED, no hostname check) against a
 Java server (RotatePeer --serve) on the client stores of another phase.
 

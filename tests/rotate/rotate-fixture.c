@@ -1,4 +1,4 @@
-/* Test tool for the rotation's CLI tests (issue 7): writes an output directory (the wizard's own
+/* Test tool for the rotation's CLI tests: writes an output directory (the wizard's own
  * layout, an ECDSA P-256 default plan) whose server certificate expired two days ago, the
  * material of a cluster that waited too long.
  *

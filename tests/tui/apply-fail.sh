@@ -1,5 +1,5 @@
 #!/bin/sh
-# Apply failures on the Output step (issue 6): an unreachable context shows the one-line reason and
+# Apply failures on the Output step: an unreachable context shows the one-line reason and
 # which objects were not applied (nothing reaches the other API server), the step stays on Output
 # with the directory written, Cancel then leaves with the terminal restored; without kubectl on
 # PATH the reason says so; a malformed kubeconfig

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The Output step applies the bundle (issue 6): the contexts come from the kubeconfig (the current
+# The Output step applies the bundle: the contexts come from the kubeconfig (the current
 # one chosen first; Space adds ctx1), the real kubectl sends the Secrets to both loopback fake API
 # servers, then the K8ssandraCluster to the control plane, with field manager k8tls-wizard; the
 # screen shows each object's result as it goes and the Result step says what was applied where.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Review's `d` (issue 6): kubectl diff --server-side of the bundle against the current context of
+# Review's `d`: kubectl diff --server-side of the bundle against the current context of
 # the kubeconfig (a loopback fake API server), in a scrolling viewer; no Secret value ever shows
 # (every page of the viewer is searched for the store passwords of the bundle, written afterwards
 # from the same keys), and nothing is applied. Without any kube context it says so on screen.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Rotation from a kube context, applied from the Output step (issues 6 and 7): the live Secrets of
+# Rotation from a kube context, applied from the Output step: the live Secrets of
 # ctx0 (a loopback fake API server) are read, phase trust is built, written and applied: only the
 # three Secrets reach the API server (never the K8ssandraCluster), field manager k8tls-wizard.
 # Then the same phase built from the stale directory of phase 0 is refused at apply time, because

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Renew or rotate from the Welcome step (issue 7): the output directory of an earlier run is picked
+# Renew or rotate from the Welcome step: the output directory of an earlier run is picked
 # with the file chooser, the next step shows what was found (days left) and the proposal, a phase
 # out of order is refused with the reason, phase trust is built and written: its truststores hold
 # the old and the new CA (keytool, openssl), the keystores are unchanged, rotation.yaml says

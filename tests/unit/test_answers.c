@@ -1,4 +1,4 @@
-/* Unit tests for the answers file (SPEC §3): loading with every problem named by FILE:LINE:COL,
+/* Unit tests for the answers file: loading with every problem named by FILE:LINE:COL,
  * key path and expectation; printing through libyaml; round trips. */
 #include "config.h"
 #include <check.h>
@@ -89,7 +89,7 @@ START_TEST(test_template_is_commented_yaml_that_libyaml_reads_as_the_spec_keys)
     ck_assert_ptr_nonnull(strstr(t, "apiVersion: k8tls-wizard/v1\n"));
     ck_assert_ptr_nonnull(strstr(t, "serverVersion: \"4.0.1\"")); /* K10: quoted */
     ck_assert_ptr_null(strstr(t, "---"));
-    /* one YAML document with the SPEC §3 sections, read by libyaml itself */
+    /* one YAML document with every section, read by libyaml itself */
     yaml_document_t doc;
     struct k8tls_err e;
     ck_assert_int_eq(k8tls_yaml_load("t", t, strlen(t), &doc, &e), 0);

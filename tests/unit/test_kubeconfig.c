@@ -1,4 +1,4 @@
-/* Unit tests for the kubeconfig reader (issue 6): kubectl's file choice and merge rules, and
+/* Unit tests for the kubeconfig reader: kubectl's file choice and merge rules, and
  * clear file:line:column errors on malformed input. The comparison with the real kubectl is in
  * tests/kube/kubeconfig-merge.sh. */
 #include "config.h"

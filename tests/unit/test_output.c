@@ -1,4 +1,4 @@
-/* Unit tests for the output directory writer (issue 4, SPEC §4): layout, modes whatever the
+/* Unit tests for the output directory writer: layout, modes whatever the
  * umask, refusal without --force, atomic replacement, failure injection. */
 #include "config.h"
 #include <check.h>

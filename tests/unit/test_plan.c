@@ -1,5 +1,5 @@
 /* Unit tests for the plan: the built-in defaults and every validation rule that needs no crypto
- * (SPEC §3, K8, K10, K11, K12, K15), and password resolution. */
+ * (K8, K10, K11, K12, K15), and password resolution. */
 #include "config.h"
 #include <check.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Unit tests for renewal and CA rotation (issue 7). Phase 0 is a real bundle (k8tls_bundle_from_plan,
+/* Unit tests for renewal and CA rotation. Phase 0 is a real bundle (k8tls_bundle_from_plan,
  * ECDSA P-256, written with k8tls_output_write); each phase is loaded back from the directory the
  * previous one wrote, the way an operator runs them. Results are read with the store readers
  * (store.h), independent of the rotation's own reading. */
@@ -701,7 +701,7 @@ START_TEST(test_secret_parser_decodes_and_refuses_bad_input)
 }
 END_TEST
 
-/* Hostile input (SPEC X5): mutated Secrets never crash the parser (run under ASan in CI). */
+/* Hostile input (X5): mutated Secrets never crash the parser (run under ASan in CI). */
 START_TEST(test_secret_parser_survives_mutations)
 {
     static const char seed[] =

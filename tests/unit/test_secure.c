@@ -1,4 +1,4 @@
-/* Unit tests for secret buffers and passwords (SPEC X1, K11). */
+/* Unit tests for secret buffers and passwords (X1, K11). */
 #include "config.h"
 #include <check.h>
 #include <stdlib.h>
@@ -82,7 +82,7 @@ START_TEST(test_resolve_env_and_file_references)
 }
 END_TEST
 
-/* The wiping free cleanses the bytes before the memory goes back (SPEC X1): the wipe it runs
+/* The wiping free cleanses the bytes before the memory goes back (X1): the wipe it runs
  * leaves only zeros in the live buffer. */
 START_TEST(test_secret_free_wipes_the_bytes)
 {

@@ -1,4 +1,4 @@
-/* Store readers (SPEC S1-S3, X5): keytool-made JKS and PKCS#12 stores are read by our own code,
+/* Store readers (S1-S3, X5): keytool-made JKS and PKCS#12 stores are read by our own code,
  * our writers round-trip, bad input ends in one message naming the file, and no byte sequence
  * crashes the readers (truncations, bit flips, random bytes; fixed seeds, bounded loops). */
 #include "config.h"

@@ -1,5 +1,5 @@
 /* Unit tests for the store writers: PKCS#12 (Java trust attribute, profiles) and JKS bytes
- * (SPEC S1-S4). The JDK itself judges them in tests/interop/. */
+ * (S1-S4). The JDK itself judges them in tests/interop/. */
 #include "config.h"
 #include <check.h>
 #include <stdint.h>
@@ -12,7 +12,7 @@
 #include "k8tls/pki.h"
 #include "k8tls/store.h"
 
-/* NOTES.md: the whole attribute, as Java writes it */
+/* the whole attribute, as Java writes it */
 static const unsigned char JAVA_TRUST_ATTR_DER[] = {
     0x30, 0x16, 0x06, 0x0C, 0x60, 0x86, 0x48, 0x01, 0x86, 0xF9, 0x66, 0xAD, 0xCA, 0x7B, 0x01,
     0x01, 0x31, 0x06, 0x06, 0x04, 0x55, 0x1D, 0x25, 0x00,

@@ -1,4 +1,4 @@
-/* Secrets are wiped before their memory goes back to the allocator (SPEC X1).
+/* Secrets are wiped before their memory goes back to the allocator (X1).
  *
  * How it is observed: this program is linked with -Wl,--wrap=free, so every free() called by the
  * core library (libk8tls.a) and by this file goes through __wrap_free below first. While a

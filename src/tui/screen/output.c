@@ -29,7 +29,7 @@ static void output_define(struct form *f)
     tui_field_yesno(f, N_("Save the answers file"), NULL, true);
     i = tui_field_add(f, F_PATH, N_("Answers file"), NULL);
     tui_field_hint(f, i, N_("Passwords are saved only as env:/file: references, never in clear."));
-    /* apply (issue 6): after writing, to the contexts chosen from the kubeconfig */
+    /* apply: after writing, to the contexts chosen from the kubeconfig */
     i = tui_field_yesno(f, N_("Apply to a cluster"), NULL, true);
     tui_field_hint(f, i, N_("After writing, send the bundle to Kubernetes with kubectl (server-side apply, "
                   "field manager k8tls-wizard)."));
