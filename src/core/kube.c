@@ -109,43 +109,20 @@ struct ctx {
     char reason[1500];    /* the one-line reason of the failure */
 };
 
-/* The report for a person (on_text): fmt is trusted, the result goes out as it is. */
-static void say(struct ctx *c, enum k8tls_kube_text kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(struct ctx *c, enum k8tls_kube_text kind, const char *fmt, ...)
+/* The report for a person (on_text). With escape, the arguments come from outside: control
+ * characters are escaped (as k8tls_text_fprintf does), except one final line feed. */
+static void vsay(struct ctx *c, enum k8tls_kube_text kind, bool escape, const char *fmt,
+                 va_list ap)
 {
-    if (!c->o->on_text)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
     char *s = NULL;
     int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
     if (n < 0 || !s) {
         c->o->on_text(c->o->ud, kind, "?\n");
         return;
     }
-    c->o->on_text(c->o->ud, kind, s);
-    k8tls_secure_free_str(s);
-}
-
-/* The same for a line whose arguments come from outside: control characters escaped (as
- * k8tls_text_fprintf does), except one final line feed. */
-static void say_escaped(struct ctx *c, enum k8tls_kube_text kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say_escaped(struct ctx *c, enum k8tls_kube_text kind, const char *fmt, ...)
-{
-    if (!c->o->on_text)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    int n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    if (n < 0 || !s) {
-        c->o->on_text(c->o->ud, kind, "?\n");
+    if (!escape) {
+        c->o->on_text(c->o->ud, kind, s);
+        k8tls_secure_free_str(s);
         return;
     }
     size_t len = (size_t)n;
@@ -160,6 +137,34 @@ static void say_escaped(struct ctx *c, enum k8tls_kube_text kind, const char *fm
     char *out = k8tls_buf_take(&line, NULL);
     c->o->on_text(c->o->ud, kind, out ? out : "?\n");
     k8tls_secure_free_str(out);
+}
+
+/* fmt is trusted, the result goes out as it is. */
+static void say(struct ctx *c, enum k8tls_kube_text kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void say(struct ctx *c, enum k8tls_kube_text kind, const char *fmt, ...)
+{
+    if (!c->o->on_text)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(c, kind, false, fmt, ap);
+    va_end(ap);
+}
+
+/* A line whose arguments come from outside. */
+static void say_escaped(struct ctx *c, enum k8tls_kube_text kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void say_escaped(struct ctx *c, enum k8tls_kube_text kind, const char *fmt, ...)
+{
+    if (!c->o->on_text)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(c, kind, true, fmt, ap);
+    va_end(ap);
 }
 
 /* Multi-line text from outside (a diff, kubectl's report): control characters but line feeds
