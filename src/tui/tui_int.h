@@ -207,7 +207,7 @@ struct tui_inst {
 
 /* What the last apply did, for the Output and Result screens. */
 struct tui_applied {
-    int rc;                         /* k8tls_kube_apply's exit code */
+    int rc;                         /* k8tls_kube_apply's status (enum k8tls_status) */
     bool dry_run;
     char *contexts;                 /* "ctx0 (control plane), ctx1" */
     char *reason;                   /* the one-line reason of a failure, or NULL */
