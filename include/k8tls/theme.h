@@ -25,7 +25,7 @@
     X(ERROR, "error", K8TLS_ATTR_BOLD)                                                       \
     X(WARNING, "warning", K8TLS_ATTR_BOLD)                                                   \
     X(HELP_BAR, "help-bar", K8TLS_ATTR_REVERSE)                                              \
-    X(MASKED, "masked", K8TLS_ATTR_DIM)
+    X(MASKED, "masked", K8TLS_ATTR_BOLD)
 
 enum k8tls_role {
 #define K8TLS_ROLE_ENUM(e, name, mono) K8TLS_ROLE_##e,

@@ -24,11 +24,11 @@ static const char builtin_default_theme[] =
     "title          = white   blue    bold\n"
     "text           = default default\n"
     "field          = black   cyan\n"
-    "focused-field  = black   yellow  bold\n"
+    "focused-field  = black   yellow\n"
     "button         = default default\n"
     "focused-button = white   blue    bold reverse\n"
-    "error          = red     default bold\n"
-    "warning        = yellow  default bold\n"
+    "error          = white   red     bold\n"
+    "warning        = yellow  black   bold\n"
     "help-bar       = black   cyan\n"
     "masked         = magenta default\n";
 

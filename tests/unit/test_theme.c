@@ -2,6 +2,7 @@
  * the file and line, lookup by name honours K8TLS_THEMES_DIR. */
 #include "config.h"
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,6 +142,104 @@ START_TEST(test_theme_given_as_a_path_is_read_from_that_file)
 }
 END_TEST
 
+/* ---- readable on a real terminal ----------------------------------------------------------
+ * xterm's default 16-colour palette (its resource defaults: colors 0-15) and its default
+ * foreground (black) and background (white). Bold draws colours 0-7 as 8-15 (bold-as-bright,
+ * what most terminals do); reverse and standout swap text and background; dim is drawn half way
+ * between text and background. Each role's text must have a WCAG contrast ratio of at least
+ * 4.5:1 against its background. */
+static const unsigned char xterm_palette[16][3] = {
+    {0x00, 0x00, 0x00}, {0xcd, 0x00, 0x00}, {0x00, 0xcd, 0x00}, {0xcd, 0xcd, 0x00},
+    {0x00, 0x00, 0xee}, {0xcd, 0x00, 0xcd}, {0x00, 0xcd, 0xcd}, {0xe5, 0xe5, 0xe5},
+    {0x7f, 0x7f, 0x7f}, {0xff, 0x00, 0x00}, {0x00, 0xff, 0x00}, {0xff, 0xff, 0x00},
+    {0x5c, 0x5c, 0xff}, {0xff, 0x00, 0xff}, {0x00, 0xff, 0xff}, {0xff, 0xff, 0xff},
+};
+static const double xterm_default_fg[3] = {0x00, 0x00, 0x00};
+static const double xterm_default_bg[3] = {0xff, 0xff, 0xff};
+
+static double channel(double c)
+{
+    c /= 255.0;
+    return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
+}
+
+static double luminance(const double rgb[3])
+{
+    return 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2]);
+}
+
+/* The contrast ratio of a role as xterm draws it. */
+static double role_contrast(const struct k8tls_theme_role *r)
+{
+    double fg[3], bg[3];
+    int fi = r->fg, bi = r->bg;
+    if ((r->attrs & K8TLS_ATTR_BOLD) && fi >= 0 && fi < 8)
+        fi += 8;
+    for (int k = 0; k < 3; k++) {
+        fg[k] = fi < 0 ? xterm_default_fg[k] : xterm_palette[fi][k];
+        bg[k] = bi < 0 ? xterm_default_bg[k] : xterm_palette[bi][k];
+    }
+    if (r->attrs & (K8TLS_ATTR_REVERSE | K8TLS_ATTR_STANDOUT))
+        for (int k = 0; k < 3; k++) {
+            double x = fg[k];
+            fg[k] = bg[k];
+            bg[k] = x;
+        }
+    if (r->attrs & K8TLS_ATTR_DIM)
+        for (int k = 0; k < 3; k++)
+            fg[k] = (fg[k] + bg[k]) / 2;
+    double a = luminance(fg), b = luminance(bg);
+    return a > b ? (a + 0.05) / (b + 0.05) : (b + 0.05) / (a + 0.05);
+}
+
+static void assert_readable(const struct k8tls_theme *t)
+{
+    for (int r = 0; r < K8TLS_ROLE_COUNT; r++) {
+        const struct k8tls_theme_role *ro = &t->roles[r];
+        const char *role = k8tls_theme_role_name((enum k8tls_role)r);
+        /* bold black text is grey (colour 8) on a bold-as-bright terminal */
+        ck_assert_msg(!((ro->attrs & K8TLS_ATTR_BOLD) && ro->fg == 0),
+                      "theme %s, role %s: bold black text turns grey", t->name, role);
+        double c = role_contrast(ro);
+        ck_assert_msg(c >= 4.5, "theme %s, role %s: contrast %.2f:1 is below 4.5:1", t->name,
+                      role, c);
+    }
+}
+
+START_TEST(test_the_contrast_model_is_right)
+{
+    /* black (0) on xterm's grey-white (7, e5e5e5) is 16.7:1; default on default 21:1 */
+    struct k8tls_theme_role r = {true, 0, 7, 0};
+    ck_assert(fabs(role_contrast(&r) - 16.67) < 0.05);
+    r = (struct k8tls_theme_role){true, K8TLS_COLOR_DEFAULT, K8TLS_COLOR_DEFAULT, 0};
+    ck_assert(fabs(role_contrast(&r) - 21.0) < 0.01);
+    r.attrs = K8TLS_ATTR_REVERSE;
+    ck_assert(fabs(role_contrast(&r) - 21.0) < 0.01);
+    /* bold black on green: grey (0x7f) on green, unreadable */
+    r = (struct k8tls_theme_role){true, 0, 2, K8TLS_ATTR_BOLD};
+    ck_assert(role_contrast(&r) < 2.0);
+    r.attrs = 0;
+    ck_assert(role_contrast(&r) > 9.0);
+}
+END_TEST
+
+START_TEST(test_every_role_of_every_theme_is_readable_on_xterm)
+{
+    static const char *names[] = {"default", "light", "dark", "high-contrast", "mono"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        struct k8tls_theme t;
+        struct k8tls_err e;
+        ck_assert_msg(k8tls_theme_find(names[i], "/nonexistent", &t, &e) == 0, "%s: %s",
+                      names[i], e.msg);
+        assert_readable(&t);
+    }
+    /* what NO_COLOR selects */
+    struct k8tls_theme m;
+    k8tls_theme_mono(&m);
+    assert_readable(&m);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("theme");
@@ -152,6 +251,8 @@ static Suite *suite(void)
     tcase_add_test(tc, test_hostile_theme_input_is_bounded);
     tcase_add_test(tc, test_unknown_theme_name_says_where_it_looked);
     tcase_add_test(tc, test_theme_given_as_a_path_is_read_from_that_file);
+    tcase_add_test(tc, test_the_contrast_model_is_right);
+    tcase_add_test(tc, test_every_role_of_every_theme_is_readable_on_xterm);
     suite_add_tcase(s, tc);
     return s;
 }
