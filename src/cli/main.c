@@ -24,6 +24,7 @@
 #endif
 
 #include "k8tls/i18n.h"
+#include "k8tls/datadir.h"
 #include "k8tls/err.h"
 #include "k8tls/plan.h"
 #include "k8tls/answers.h"
@@ -505,8 +506,13 @@ int main(int argc, char **argv)
     k8tls_secure_harden_process();
     setlocale(LC_ALL, "");
 #if ENABLE_NLS
+    /* $K8TLS_LOCALEDIR, then the locale tree that `make` builds next to a binary that is not
+     * installed (datadir.h), then the installed catalogs */
     const char *localedir = getenv("K8TLS_LOCALEDIR");
-    bindtextdomain(PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
+    char built[4096];
+    if (!localedir || !*localedir)
+        localedir = k8tls_datadir_build_tree("locale", built, sizeof built) ? built : LOCALEDIR;
+    bindtextdomain(PACKAGE, localedir);
     textdomain(PACKAGE);
 #endif
 

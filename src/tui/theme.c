@@ -2,6 +2,7 @@
 #include "config.h"
 #include "k8tls/theme.h"
 #include "k8tls/i18n.h"
+#include "k8tls/datadir.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -297,21 +298,34 @@ int k8tls_theme_find(const char *spec, const char *themes_dir, struct k8tls_them
             return -1;
         }
     }
-    const char *dirs[2] = {getenv("K8TLS_THEMES_DIR"), themes_dir};
+    /* $K8TLS_THEMES_DIR, then themes/ next to a binary that is not installed (datadir.h), then
+     * the installed directory */
+    char built[4096];
+    const char *dirs[3] = {getenv("K8TLS_THEMES_DIR"),
+                           k8tls_datadir_build_tree("themes", built, sizeof built) ? built : NULL,
+                           themes_dir};
+    const char *looked[3];
+    size_t n_looked = 0;
     char path[4096];
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         if (!dirs[i] || !*dirs[i])
             continue;
+        looked[n_looked++] = dirs[i];
         int n = snprintf(path, sizeof path, "%s/%s.theme", dirs[i], spec);
         if (n > 0 && (size_t)n < sizeof path && is_file(path))
             return k8tls_theme_load_file(path, t, e);
     }
-    const char *d0 = dirs[0] && *dirs[0] ? dirs[0] : NULL;
-    if (d0)
-        k8tls_err_set(e, NULL, 0, 0, _("unknown theme \"%s\" (looked in %s and %s)"), spec, d0,
-                      themes_dir ? themes_dir : "-");
-    else
-        k8tls_err_set(e, NULL, 0, 0, _("unknown theme \"%s\" (looked in %s)"), spec,
-                      themes_dir ? themes_dir : "-");
+    if (n_looked == 0) {
+        k8tls_err_set(e, NULL, 0, 0, _("unknown theme \"%s\" (looked in %s)"), spec, "-");
+    } else if (n_looked == 1) {
+        k8tls_err_set(e, NULL, 0, 0, _("unknown theme \"%s\" (looked in %s)"), spec, looked[0]);
+    } else {
+        /* "A, B and C" */
+        char first[2 * 4096 + 8];
+        snprintf(first, sizeof first, "%s%s%s", looked[0], n_looked > 2 ? ", " : "",
+                 n_looked > 2 ? looked[1] : "");
+        k8tls_err_set(e, NULL, 0, 0, _("unknown theme \"%s\" (looked in %s and %s)"), spec,
+                      first, looked[n_looked - 1]);
+    }
     return -1;
 }
