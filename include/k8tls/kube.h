@@ -89,11 +89,14 @@ struct k8tls_apply_opts {
  * server refused an object: conflict, validation, nothing to apply) or K8TLS_ENVIRONMENT (kubectl
  * missing, a context unreachable or not authorized, out of memory); the one-line reason goes to
  * err and to on_text.
- * Order: a reachability check of every context (nothing is applied when one fails), then per
- * context the Namespace (create_namespace) and the Secrets, then the K8ssandraCluster; the first
- * failure stops the run and the rest is reported "not applied". With diff, 0 means the diff ran
- * (whether or not something differs). Blocking (one kubectl per object: seconds): the TUI calls
- * it from a worker thread without on_text; the callbacks run on the calling thread.
+ * Order: a reachability check of every context when there are several (nothing is applied when
+ * one fails); then every context at the same time, one kubectl each, gets its Namespace
+ * (create_namespace) and Secrets; then the K8ssandraCluster. A failed object stops the run
+ * there (the other objects of that kubectl run and the other contexts may have been applied, and
+ * are reported so) and the rest is reported "not applied". With diff, one kubectl per object,
+ * one after the other; 0 means the diff ran (whether or not something differs). Blocking
+ * (seconds): the TUI calls it from a worker thread without on_text; the callbacks run on the
+ * calling thread, after the runs they report on.
  * p may be NULL (then only the given contexts); the plan gives the datacenters' k8sContext. */
 /* Each kubectl run has an overall deadline (k8tls_proc_deadline, 300 s): at it kubectl and what
  * it started (an exec credential plugin that never returns) are killed and the run stops there,

@@ -33,6 +33,21 @@ int k8tls_proc_run(char *const argv[], const unsigned char *in, size_t in_len, s
                    size_t err_max, struct k8tls_proc *r);
 void k8tls_proc_free(struct k8tls_proc *r);
 
+/* One of several runs made at the same time (k8tls_proc_run_all): what k8tls_proc_run takes,
+ * and its outcome (rc is what k8tls_proc_run returned; free r with k8tls_proc_free). */
+struct k8tls_proc_job {
+    char *const *argv;
+    const unsigned char *in;
+    size_t in_len, out_max, err_max;
+    int rc;
+    struct k8tls_proc r;
+};
+
+/* Runs the n jobs at the same time, each as k8tls_proc_run does (one thread each, the first on
+ * the calling thread; a thread that cannot be started runs its job after the others), and
+ * returns when all have ended. */
+void k8tls_proc_run_all(struct k8tls_proc_job *jobs, size_t n);
+
 /* The overall deadline of one run in seconds: 300 (kubectl's --request-timeout bounds each
  * request, but not an exec credential plugin that never returns). Test seam:
  * K8TLS_TEST_KUBECTL_TIMEOUT=SECONDS (1 to 86400) sets another. */

@@ -1,20 +1,24 @@
 /* Applying (or diffing) the bundle in kube contexts through the real kubectl: the objects and
- * their order, one kubectl run per object and context, and the report of what was and was not
- * applied. Calls proc.c (every kubectl run), kube_mask.c (secret strings kept out of messages,
- * diff masking), kube_explain.c (why a run failed), kubeconfig.c, buf.c, text.c and secure.c;
- * prints nothing: results go to the callbacks of struct k8tls_apply_opts.
+ * their order, the kubectl runs, and the report of what was and was not applied. Calls proc.c
+ * (every kubectl run), kube_mask.c (secret strings kept out of messages, diff masking),
+ * kube_explain.c (why a run failed), kubeconfig.c, buf.c, text.c and secure.c; prints nothing:
+ * results go to the callbacks of struct k8tls_apply_opts.
  *
- * One kubectl process per object and context, so that we can say exactly which objects were
- * applied and which not:
+ * Apply: with more than one context, a reachability check of each (kubectl get --raw /version),
+ * all at the same time, so that an unreachable API or a missing kubectl is found before anything
+ * is applied (with one context its apply run finds that before applying anything). Then one
+ * kubectl per context, all at the same time, with that context's Namespace (--create-namespace)
+ * and Secrets on stdin as YAML documents:
  *     kubectl [--kubeconfig K] --context C apply --server-side --field-manager=k8tls-wizard
- *             [--force-conflicts] [--dry-run=server] -f -
- * with the object's YAML on stdin (never a secret on a command line).
+ *             [--force-conflicts] [--dry-run=server] -o name -f -
+ * whose `-o name` output says which objects were applied (kubectl goes on after an object
+ * fails). Then, when every Secret is in, the K8ssandraCluster in the control-plane context (its
+ * own run). Never a secret on a command line. A failure stops the run there; the report names
+ * the objects that were applied and those that were not (a re-run is safe: server-side apply is
+ * idempotent).
  *
- * Order: every target context first gets a reachability check (kubectl get --raw /version), so
- * that an unreachable API or a missing kubectl is found before anything is applied; then, per
- * context, the Namespace (with --create-namespace) and the Secrets; then the K8ssandraCluster in
- * the control-plane context. The first failure stops the run; the report names the objects that
- * were applied and those that were not (a re-run is safe: server-side apply is idempotent). */
+ * Diff: the reachability checks, then one `kubectl diff --server-side -f -` per object and
+ * context, one after the other. */
 #include "config.h"
 #include "kube_int.h"
 #include "k8tls/buf.h"
@@ -29,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 #include <openssl/crypto.h>
 
@@ -270,6 +275,199 @@ static void notify(struct ctx *c, const struct step *s, bool ok, const char *msg
         c->o->on_object(c->o->ud, s->context, s->obj->kind, s->obj->name, ok, msg);
 }
 
+/* The words of an apply or diff run (kubectl ... WORDS); names: `-o name`, one line per object
+ * applied. words holds 12. */
+static void apply_words(const struct k8tls_apply_opts *o, bool names, const char **words)
+{
+    size_t w = 0;
+    words[w++] = o->diff ? "diff" : "apply";
+    words[w++] = "--server-side";
+    words[w++] = "--field-manager=" FIELD_MANAGER;
+    /* a server that accepts the connection and never answers must not hang the run */
+    words[w++] = "--request-timeout=60s";
+    if (o->force_conflicts)
+        words[w++] = "--force-conflicts";
+    if (o->dry_run_server && !o->diff)
+        words[w++] = "--dry-run=server";
+    if (names) {
+        words[w++] = "-o";
+        words[w++] = "name";
+    }
+    words[w++] = "-f";
+    words[w++] = "-";
+    words[w] = NULL;
+}
+
+static void report_applied(struct ctx *c, const struct step *s)
+{
+    char *label = object_label(s->obj);
+    notify(c, s, true, c->o->dry_run_server ? _("applied (server dry run)") : _("applied"));
+    say_escaped(c, K8TLS_KUBE_TEXT_APPLIED,
+                c->o->dry_run_server ? _("context %s: %s applied (server dry run)\n")
+                                     : _("context %s: %s applied\n"),
+                s->context, label ? label : s->obj->name);
+    free(label);
+}
+
+/* Every context must answer before anything is applied: `kubectl get --raw /version` in each,
+ * all at the same time. Returns K8TLS_OK, or K8TLS_ENVIRONMENT with c->reason saying why the
+ * first context (in order) that failed did. */
+static enum k8tls_status check_reachable(struct ctx *c, const char *const *targets, size_t n)
+{
+    static const char *const words[] = { "get", "--raw", "/version", "--request-timeout=30s",
+                                         NULL };
+    struct k8tls_proc_job *jobs = calloc(n, sizeof *jobs);
+    size_t k = 0;
+    enum k8tls_status code = K8TLS_OK;
+    for (; jobs && k < n; k++) {
+        char **argv = kubectl_argv(c, targets[k], words);
+        if (!argv)
+            break;
+        jobs[k] = (struct k8tls_proc_job){ .argv = argv, .out_max = CAPTURE_MAX,
+                                           .err_max = CAPTURE_MAX };
+    }
+    if (!jobs || k < n) {
+        set_reason(c, _("out of memory"));
+        code = K8TLS_ENVIRONMENT;
+    } else {
+        k8tls_proc_run_all(jobs, n);
+        for (size_t t = 0; t < n; t++) {
+            const struct k8tls_proc *r = &jobs[t].r;
+            /* whatever kubectl said, an unreachable context is the environment's failure */
+            if (code == K8TLS_OK && (r->spawn_err || r->exit_code != 0)) {
+                explain_failure(c, targets[t], _("reachability check"), r);
+                code = K8TLS_ENVIRONMENT;
+            }
+            k8tls_proc_free(&jobs[t].r);
+        }
+    }
+    for (size_t t = 0; t < k; t++)
+        free((void *)jobs[t].argv);
+    free(jobs);
+    return code;
+}
+
+/* Marks done the steps of one context that kubectl's `-o name` output lists: one line per object
+ * applied, TYPE/NAME, TYPE the lower-case kind (then .GROUP outside the core group). */
+static void mark_listed(const char *out, struct step *steps, size_t n)
+{
+    const char *p = out ? out : "";
+    while (*p) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        const char *slash = memchr(p, '/', len);
+        if (slash) {
+            const char *dot = memchr(p, '.', (size_t)(slash - p));
+            size_t kl = (size_t)((dot ? dot : slash) - p);
+            const char *nm = slash + 1;
+            size_t nl = len - (size_t)(nm - p);
+            const char *sp = memchr(nm, ' ', nl);
+            if (sp)
+                nl = (size_t)(sp - nm);
+            for (size_t i = 0; i < n; i++) {
+                struct step *s = &steps[i];
+                if (s->state == ST_PENDING && strlen(s->obj->kind) == kl &&
+                    strncasecmp(s->obj->kind, p, kl) == 0 && strlen(s->obj->name) == nl &&
+                    strncmp(s->obj->name, nm, nl) == 0) {
+                    s->state = ST_DONE;
+                    break;
+                }
+            }
+        }
+        p += len + (eol ? 1 : 0);
+    }
+}
+
+/* The Namespace and the Secrets of every context: one kubectl per context, all at the same
+ * time, that context's objects on its stdin (YAML documents in apply order), the result of each
+ * object read from kubectl's `-o name` output. steps holds n_targets groups of per steps, in the
+ * order of targets. Reports each object (applied, or failed with its context's reason). Returns
+ * K8TLS_OK, or the status of the first context (in order) where an object failed, c->reason
+ * saying why. */
+static enum k8tls_status apply_secrets(struct ctx *c, struct step *steps, size_t per,
+                                       const char *const *targets, size_t n_targets)
+{
+    const char *words[12];
+    apply_words(c->o, true, words);
+    struct k8tls_proc_job *jobs = calloc(n_targets, sizeof *jobs);
+    struct k8tls_buf *in = calloc(n_targets, sizeof *in);
+    enum k8tls_status code = K8TLS_OK;
+    size_t k = 0;
+    for (; jobs && in && k < n_targets; k++) {
+        for (size_t i = 0; i < per; i++) {
+            const struct object *ob = steps[k * per + i].obj;
+            if (ob->len < 3 || memcmp(ob->data, "---", 3) != 0)
+                k8tls_buf_puts(&in[k], "---\n");
+            k8tls_buf_add(&in[k], ob->data, ob->len);
+            if (ob->len && ob->data[ob->len - 1] != '\n')
+                k8tls_buf_puts(&in[k], "\n");
+        }
+        char **argv = kubectl_argv(c, targets[k], words);
+        if (!argv || in[k].oom) {
+            free(argv);
+            break;
+        }
+        jobs[k] = (struct k8tls_proc_job){ .argv = argv, .in = (const unsigned char *)in[k].p,
+                                           .in_len = in[k].len, .out_max = CAPTURE_MAX,
+                                           .err_max = CAPTURE_MAX };
+    }
+    if (!jobs || !in || k < n_targets) {
+        set_reason(c, _("out of memory"));
+        code = K8TLS_ENVIRONMENT;
+        for (size_t i = 0; i < n_targets * per; i++)
+            steps[i].state = ST_FAILED;
+        goto out;
+    }
+    k8tls_proc_run_all(jobs, n_targets);
+    char first[sizeof c->reason];
+    first[0] = '\0';
+    for (size_t t = 0; t < n_targets; t++) {
+        const struct k8tls_proc *r = &jobs[t].r;
+        struct step *g = &steps[t * per];
+        if (jobs[t].rc == 0 && r->exit_code == 0) {
+            for (size_t i = 0; i < per; i++)
+                g[i].state = ST_DONE;
+        } else if (jobs[t].rc == 0) {
+            mark_listed(r->out.p, g, per);   /* what it applied before it failed or was stopped */
+        }
+        bool said = false;
+        for (size_t i = 0; i < per; i++) {
+            if (g[i].state == ST_DONE) {
+                report_applied(c, &g[i]);
+                continue;
+            }
+            g[i].state = ST_FAILED;
+            if (!said) {
+                char *label = object_label(g[i].obj);
+                enum k8tls_status st = explain_failure(c, targets[t],
+                                                       label ? label : g[i].obj->name, r);
+                free(label);
+                if (code == K8TLS_OK) {
+                    code = st;
+                    snprintf(first, sizeof first, "%s", c->reason);
+                }
+                say(c, K8TLS_KUBE_TEXT_FAILURE, "k8tls-wizard: %s\n", c->reason);
+                if (k8tls_kube_is_conflict(r->err.p))
+                    report_kubectl_text(c, r);
+                said = true;
+            }
+            notify(c, &g[i], false, c->reason);
+        }
+    }
+    if (code != K8TLS_OK)
+        set_reason(c, "%s", first);
+out:
+    for (size_t t = 0; jobs && t < k; t++) {
+        free((void *)jobs[t].argv);
+        k8tls_proc_free(&jobs[t].r);
+    }
+    for (size_t t = 0; in && t < n_targets; t++)
+        k8tls_buf_free(&in[t]);
+    free(jobs);
+    free(in);
+    return code;
+}
+
 static void add_unique(const char **v, size_t *n, const char *s)
 {
     if (!s || !*s)
@@ -466,23 +664,10 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
     if (cluster_obj)
         steps[n_steps++] = (struct step){ control, cluster_obj, ST_PENDING, false };
 
-    /* every context must answer before anything is applied */
-    for (size_t t = 0; t < n_targets && code == K8TLS_OK; t++) {
-        static const char *const words[] = { "get", "--raw", "/version", "--request-timeout=30s",
-                                             NULL };
-        struct k8tls_proc r;
-        if (run_kubectl(&c, targets[t], words, NULL, 0, &r) < 0) {
-            set_reason(&c, _("out of memory"));
-            code = K8TLS_ENVIRONMENT;
-            break;
-        }
-        if (r.spawn_err || r.exit_code != 0) {
-            /* whatever kubectl said, an unreachable context is the environment's failure */
-            explain_failure(&c, targets[t], _("reachability check"), &r);
-            code = K8TLS_ENVIRONMENT;
-        }
-        k8tls_proc_free(&r);
-    }
+    /* every context must answer before anything is applied (one context: its apply run
+     * finds it unreachable before it applies anything) */
+    if (n_targets > 1 || o->diff)
+        code = check_reachable(&c, targets, n_targets);
     if (code != K8TLS_OK) {
         for (size_t i = 0; i < n_steps; i++)
             notify(&c, &steps[i], false, c.reason);
@@ -491,33 +676,28 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
         goto out_nomsg;
     }
 
-    /* apply (or diff) each object */
-    size_t failed_at = n_steps;
+    bool failed = false;
     size_t n_differ = 0;
-    for (size_t i = 0; i < n_steps; i++) {
+    size_t first_step = 0;
+    if (!o->diff && end_secrets > 0) {
+        /* the Namespace and the Secrets: every context at the same time */
+        code = apply_secrets(&c, steps, end_secrets, targets, n_targets);
+        failed = code != K8TLS_OK;
+        first_step = n_targets * end_secrets;
+    }
+    /* then the cluster (apply); or each object, one after the other (diff) */
+    for (size_t i = first_step; i < n_steps && !failed; i++) {
         struct step *s = &steps[i];
         char *label = object_label(s->obj);
         const char *lbl = label ? label : s->obj->name;
-        const char *words[9];
-        size_t w = 0;
-        words[w++] = o->diff ? "diff" : "apply";
-        words[w++] = "--server-side";
-        words[w++] = "--field-manager=" FIELD_MANAGER;
-        /* a server that accepts the connection and never answers must not hang the run */
-        words[w++] = "--request-timeout=60s";
-        if (o->force_conflicts)
-            words[w++] = "--force-conflicts";
-        if (o->dry_run_server && !o->diff)
-            words[w++] = "--dry-run=server";
-        words[w++] = "-f";
-        words[w++] = "-";
-        words[w] = NULL;
+        const char *words[12];
+        apply_words(o, false, words);
         struct k8tls_proc r;
         if (run_kubectl(&c, s->context, words, s->obj->data, s->obj->len, &r) < 0) {
             free(label);
             set_reason(&c, _("out of memory"));
             code = K8TLS_ENVIRONMENT;
-            failed_at = i;
+            failed = true;
             break;
         }
         bool ok = r.spawn_err == 0 && (r.exit_code == 0 || (o->diff && r.exit_code == 1));
@@ -545,12 +725,7 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
                                        : _("context %s: %s: no changes\n"),
                             s->context, lbl);
             } else {
-                const char *msg = o->dry_run_server ? _("applied (server dry run)") : _("applied");
-                notify(&c, s, true, msg);
-                say_escaped(&c, K8TLS_KUBE_TEXT_APPLIED,
-                            o->dry_run_server ? _("context %s: %s applied (server dry run)\n")
-                                              : _("context %s: %s applied\n"),
-                            s->context, lbl);
+                report_applied(&c, s);
             }
         } else {
             s->state = ST_FAILED;
@@ -559,19 +734,18 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
             say(&c, K8TLS_KUBE_TEXT_FAILURE, "k8tls-wizard: %s\n", c.reason);
             if (k8tls_kube_is_conflict(r.err.p))
                 report_kubectl_text(&c, &r);
-            failed_at = i;
+            failed = true;
         }
         k8tls_proc_free(&r);
         free(label);
-        if (failed_at < n_steps)
-            break;
     }
 
-    if (failed_at < n_steps) {
+    if (failed) {
         /* say exactly what was applied and what was not */
-        for (size_t i = failed_at + 1; i < n_steps; i++)
-            notify(&c, &steps[i], false, o->diff ? _("not compared after the failure above")
-                                                 : _("not applied after the failure above"));
+        for (size_t i = 0; i < n_steps; i++)
+            if (steps[i].state == ST_PENDING)
+                notify(&c, &steps[i], false, o->diff ? _("not compared after the failure above")
+                                                     : _("not applied after the failure above"));
         if (o->on_text) {
             struct k8tls_buf done = { 0 }, notdone = { 0 };
             for (size_t i = 0; i < n_steps; i++) {

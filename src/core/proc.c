@@ -320,3 +320,31 @@ int k8tls_proc_run(char *const argv[], const unsigned char *in, size_t in_len, s
         k8tls_buf_add(&r->err, "", 0);
     return 0;
 }
+
+/* ---- several runs at the same time -------------------------------------------------------- */
+
+static void *run_job(void *arg)
+{
+    struct k8tls_proc_job *j = arg;
+    j->rc = k8tls_proc_run(j->argv, j->in, j->in_len, j->out_max, j->err_max, &j->r);
+    return NULL;
+}
+
+void k8tls_proc_run_all(struct k8tls_proc_job *jobs, size_t n)
+{
+    if (n == 0)
+        return;
+    pthread_t *th = calloc(n, sizeof *th);
+    bool *started = calloc(n, sizeof *started);
+    for (size_t i = 1; i < n && th && started; i++)
+        started[i] = pthread_create(&th[i], NULL, run_job, &jobs[i]) == 0;
+    run_job(&jobs[0]);
+    for (size_t i = 1; i < n; i++) {
+        if (th && started && started[i])
+            pthread_join(th[i], NULL);
+        else
+            run_job(&jobs[i]);
+    }
+    free(th);
+    free(started);
+}

@@ -109,7 +109,7 @@ HOME="$T/home" PATH="$T/shim:$PATH" "$K8TLS_BIN" --answers good.yaml --apply \
 rc=$?
 check "kubectl failing with escapes on stderr: exit 3" [ $rc -eq 3 ]
 check "kubectl's words are shown escaped" \
-  grep -qF 'context ok: reachability check: \x1b]0;pwned\x07\x1b[31mthe server says no\x1b[0m' c.err
+  grep -qF ': \x1b]0;pwned\x07\x1b[31mthe server says no\x1b[0m' c.err
 check "no raw ESC or BEL from kubectl's stderr" clean c.out c.err
 
 HOME="$T/home" PATH="$T/shim:$PATH" "$K8TLS_BIN" --answers good.yaml --apply \

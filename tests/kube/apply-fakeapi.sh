@@ -22,21 +22,24 @@ reset_logs
 "$HELPER" apply --kubeconfig "$KCFG" --dc-context "" --dc-context ctx1 --create-namespace \
   --secrets-out "$T/secrets1" > "$T/out" 2> "$T/err"
 check "apply to two contexts exits 0" [ $? -eq 0 ]
-patches > "$T/patches"
+# the contexts get their Secrets at the same time: the order within each, the cluster last
+{ patches 0; patches 1; } > "$T/patches"
 cat > "$T/want" <<EOF
 0 PATCH $NSP $APPLY
 0 PATCH $S1 $APPLY
 0 PATCH $S2 $APPLY
+0 PATCH $KC $APPLY
 1 PATCH $NSP $APPLY
 1 PATCH $S1 $APPLY
 1 PATCH $S2 $APPLY
-0 PATCH $KC $APPLY
 EOF
 # "force" is sent as false by kubectl: normalise the column before comparing
 sed 's/ - false / - - /' "$T/patches" > "$T/patches.n"
-check "each context receives exactly its objects: Namespace, Secrets, then the cluster last" \
+check "each context receives exactly its objects: Namespace, Secrets, then the cluster" \
   cmp -s "$T/want" "$T/patches.n"
 cmp -s "$T/want" "$T/patches.n" || { echo "got:"; cat "$T/patches"; }
+patches | tail -n 1 > "$T/last"
+check "the cluster is the last object sent" grep -q "^0 PATCH $KC " "$T/last"
 check "the control-plane context got the K8ssandraCluster, the other none" \
   [ "$(patches 1 | grep -c k8ssandraclusters)" = 0 ]
 check "each object is reported applied" [ "$(grep -c ' applied$' "$T/out")" = 7 ]
@@ -48,12 +51,13 @@ bodies = "".join(json.loads(l)["body"] for l in open(sys.argv[1]) if '"PATCH"' i
 sys.exit(0 if secrets[4] in bodies else 1)
 PYEOF
 if argv_has_any_of "$T/secrets1"; then fail "a secret value appeared in a kubectl argv"; else pass "no secret value (password or base64) in any recorded kubectl argv"; fi
-check "kubectl got every object on stdin (-f -)" \
-  [ "$(grep -c '^stdin-bytes [1-9]' "$SHIMLOG")" = 7 ]
+check "3 kubectl applies, objects on stdin (-f -): one per context, then the cluster" \
+  [ "$(grep -c '^stdin-bytes [1-9]' "$SHIMLOG")" = 3 ]
+check "the Secrets runs list what they applied (-o name)" [ "$(grep -c '^name$' "$SHIMLOG")" = 2 ]
 check "kubectl ran with --server-side --field-manager=k8tls-wizard" \
-  [ "$(grep -c '^--field-manager=k8tls-wizard$' "$SHIMLOG")" = 7 ]
+  [ "$(grep -c '^--field-manager=k8tls-wizard$' "$SHIMLOG")" = 3 ]
 check "every kubectl apply has a request timeout" \
-  [ "$(grep -c '^--request-timeout=60s$' "$SHIMLOG")" = 7 ]
+  [ "$(grep -c '^--request-timeout=60s$' "$SHIMLOG")" = 3 ]
 check "kubectl got --kubeconfig passed through" grep -qx -- "$KCFG" "$SHIMLOG"
 
 # --- 2. a re-run is safe -------------------------------------------------------------------
