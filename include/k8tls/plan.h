@@ -147,7 +147,22 @@ struct k8tls_plan {
 #define K8TLS_MAX_VALIDITY_DAYS 36500
 #define K8TLS_MAX_DCS 1000
 
-/* The built-in defaults (the K8ssandra docs' example). Returns NULL on OOM. */
+/* The serverVersion a new plan gets for each serverType: the newest release of the line the
+ * operator's management-api images support (Cassandra 4.1.x, DSE 6.9.x, HCD 1.2.x). */
+#define K8TLS_DEFAULT_CASSANDRA_VERSION "4.1.12"
+#define K8TLS_DEFAULT_DSE_VERSION "6.9.24"
+#define K8TLS_DEFAULT_HCD_VERSION "1.2.0"
+const char *k8tls_server_default_version(enum k8tls_server_type t);
+/* Is version ("N.N.N") one the serverType supports (K10: cassandra 3.11.x, 4.x.x, 5.x.x; dse
+ * 6.8.x, 6.9.x, 7.x.x; hcd 1.x.x)? */
+bool k8tls_server_version_fits(enum k8tls_server_type t, const char *version);
+
+/* The CA's common name: ca.subject.CN, or "<cluster.name> root CA" when it is empty. Heap string,
+ * NULL on OOM. */
+char *k8tls_plan_ca_common_name(const struct k8tls_plan *p);
+
+/* The built-in defaults (the docs' example, with what a real cluster wants: a current Cassandra,
+ * Stargate off, a CA named after the cluster). Returns NULL on OOM. */
 struct k8tls_plan *k8tls_plan_new_defaults(void);
 struct k8tls_plan *k8tls_plan_dup(const struct k8tls_plan *p);
 void k8tls_plan_free(struct k8tls_plan *p);
@@ -164,7 +179,7 @@ char *k8tls_plan_base_dir(const struct k8tls_plan *p);
 struct k8tls_pos k8tls_plan_pos(const struct k8tls_plan *p, const char *path);
 void k8tls_plan_set_pos(struct k8tls_plan *p, const char *path, struct k8tls_pos pos);
 
-/* Pure validation, no crypto, no file reads: adds errors and warnings (K8, K10, K11, K12, K15,
+/* Pure validation, no crypto, no file reads: adds errors and warnings (K8, K10, K11, K12, K15, X7,
  * DNS-1123 names, sizes, enums already checked by the loader, serverVersion vs serverType).
  * Returns the number of errors added. */
 size_t k8tls_plan_validate(const struct k8tls_plan *p, struct k8tls_diags *d);

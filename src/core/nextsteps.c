@@ -96,6 +96,20 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
 
     /* ---- 1. apply ---- */
     k8tls_buf_printf(&t, "## 1. %s\n\n", _("Apply"));
+    const char *bucket = p->cluster.medusa.storage_secret;
+    if (!merge && p->cluster.medusa.enabled && bucket && *bucket) {
+        /* the one Secret the cluster needs that the wizard cannot write */
+        k8tls_buf_printf(&t, _("Medusa reads its bucket credentials from the Secret `%s`, which "
+                               "the wizard does not write: create it in the namespace `%s` "
+                               "(and in every context that runs a datacenter) before the "
+                               "cluster, with the storage provider's credentials (%s) under "
+                               "the key `credentials`:"),
+                         bucket, ns, p->cluster.medusa.storage_provider
+                                         ? p->cluster.medusa.storage_provider : "s3");
+        k8tls_buf_printf(&t, "\n\n```sh\nkubectl -n %s create secret generic %s "
+                             "--from-file=credentials=./medusa-credentials\n```\n\n",
+                         ns, bucket);
+    }
     k8tls_buf_printf(&t, "%s\n\n", _("From this directory, in the control-plane context (the Secrets "
                                 "first, then the cluster; kustomization.yaml lists them in that "
                                 "order):"));

@@ -625,7 +625,13 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
     if (p->ca.source != K8TLS_SOURCE_IMPORT) {
         m->ca_key = b.keys[JOB_CA];
         b.keys[JOB_CA] = NULL;
-        m->ca_cert = k8tls_pki_make_ca(m->ca_key, &p->ca.subject, p->ca.validity_days, &e);
+        struct k8tls_subject sj = p->ca.subject;
+        char *cn = k8tls_plan_ca_common_name(p);   /* CN "": named after the cluster */
+        sj.CN = cn;
+        m->ca_cert = cn ? k8tls_pki_make_ca(m->ca_key, &sj, p->ca.validity_days, &e) : NULL;
+        if (!cn)
+            k8tls_err_set(&e, NULL, 0, 0, "%s", _("out of memory"));
+        free(cn);
         if (!m->ca_cert) {
             k8tls_diags_add_err(d, "ca", &e);
             goto fail;

@@ -271,3 +271,18 @@ bool k8tls_plan_same(const struct k8tls_plan *a, const struct k8tls_plan *b, cha
     cmp_table(&c, k8tls_plan_table, "", a, b);
     return c.same;
 }
+
+char *k8tls_plan_ca_common_name(const struct k8tls_plan *p)
+{
+    const char *cn = p->ca.subject.CN;
+    if (cn && *cn)
+        return strdup(cn);
+    const char *name = p->cluster.name && *p->cluster.name ? p->cluster.name : "k8ssandra";
+    /* a common name holds at most 64 characters: a long cluster name goes alone */
+    static const char suffix[] = " root CA";
+    size_t n = strlen(name);
+    char *out = malloc(n + sizeof suffix);
+    if (out)
+        snprintf(out, n + sizeof suffix, "%s%s", name, n + strlen(suffix) <= 64 ? suffix : "");
+    return out;
+}

@@ -59,6 +59,18 @@ int k8tls_p12_profile_parse(const char *s) { return parse_of(profile_names, s); 
 int k8tls_key_alg_parse(const char *s) { return parse_of(alg_names, s); }
 int k8tls_curve_parse(const char *s) { return parse_of(curve_names, s); }
 
+const char *k8tls_server_default_version(enum k8tls_server_type t)
+{
+    switch (t) {
+    case K8TLS_SERVER_DSE:
+        return K8TLS_DEFAULT_DSE_VERSION;
+    case K8TLS_SERVER_HCD:
+        return K8TLS_DEFAULT_HCD_VERSION;
+    default:
+        return K8TLS_DEFAULT_CASSANDRA_VERSION;
+    }
+}
+
 /* ---- what the plan produces ------------------------------------------------------------- */
 
 bool k8tls_plan_wants_server_stores(const struct k8tls_plan *p)
@@ -177,7 +189,7 @@ static const struct k8tls_key dc_table[] = {
     END};
 
 static const struct k8tls_key stargate_table[] = {
-    {.name = "enabled", .type = K8TLS_KT_BOOL, .off = P(cluster.stargate.enabled), .dflt_int = 1,
+    {.name = "enabled", .type = K8TLS_KT_BOOL, .off = P(cluster.stargate.enabled), .dflt_int = 0,
      .label = N_("Stargate")},
     {.name = "size", .type = K8TLS_KT_INT, .off = P(cluster.stargate.size), .dflt_int = 1,
      .check = K8TLS_CHECK_MIN, .min = 1, .bad = N_("Stargate needs at least 1 replica, not %d"),
@@ -214,7 +226,7 @@ static const struct k8tls_key cluster_table[] = {
     {.name = "serverType", .type = K8TLS_KT_ENUM, .off = P(cluster.server_type),
      .dflt_int = K8TLS_SERVER_CASSANDRA, .names = server_type_names, .label = N_("Server type")},
     {.name = "serverVersion", .type = K8TLS_KT_STR, .off = P(cluster.server_version),
-     .flags = K8TLS_KF_QUOTED, .dflt_str = "4.0.1", .label = N_("Server version")},
+     .flags = K8TLS_KF_QUOTED, .dflt_str = K8TLS_DEFAULT_CASSANDRA_VERSION, .label = N_("Server version")},
     {.name = "storageClass", .type = K8TLS_KT_STR, .off = P(cluster.storage_class),
      .flags = K8TLS_KF_EMPTY_OK, .dflt_str = "standard", .check = K8TLS_CHECK_SUBDOMAIN,
      .label = N_("Storage class")},
@@ -393,20 +405,22 @@ static const struct k8tls_key stores_table[] = {
 
 #define SU(f) offsetof(struct k8tls_subject, f)
 static const struct k8tls_key subject_table[] = {
-    {.name = "C", .type = K8TLS_KT_STR, .off = SU(C), .dflt_str = "FR",
+    {.name = "C", .type = K8TLS_KT_STR, .off = SU(C), .dflt_str = "",
      .check = K8TLS_CHECK_COUNTRY, .label = N_("Country (C)")},
-    {.name = "ST", .type = K8TLS_KT_STR, .off = SU(ST), .dflt_str = "IDF", .maxlen = 128,
+    {.name = "ST", .type = K8TLS_KT_STR, .off = SU(ST), .dflt_str = "", .maxlen = 128,
      .label = N_("State (ST)")},
-    {.name = "L", .type = K8TLS_KT_STR, .off = SU(L), .dflt_str = "Paris", .maxlen = 128,
+    {.name = "L", .type = K8TLS_KT_STR, .off = SU(L), .dflt_str = "", .maxlen = 128,
      .label = N_("Locality (L)")},
-    {.name = "O", .type = K8TLS_KT_STR, .off = SU(O), .dflt_str = "YourCompany", .maxlen = 64,
+    {.name = "O", .type = K8TLS_KT_STR, .off = SU(O), .dflt_str = "", .maxlen = 64,
      .label = N_("Organization (O)")},
-    {.name = "OU", .type = K8TLS_KT_STR, .off = SU(OU), .dflt_str = "SSLTestCluster", .maxlen = 64,
+    {.name = "OU", .type = K8TLS_KT_STR, .off = SU(OU), .dflt_str = "", .maxlen = 64,
      .label = N_("Organizational unit (OU)")},
-    {.name = "CN", .type = K8TLS_KT_STR, .off = SU(CN), .dflt_str = "SSLTestClusterRootCA",
-     .maxlen = 64, .need = N_("the CA needs a common name (CN)"), .label = N_("Common name (CN)")},
+    /* "" = "<cluster.name> root CA" (k8tls_plan_ca_common_name) */
+    {.name = "CN", .type = K8TLS_KT_STR, .off = SU(CN), .dflt_str = "", .maxlen = 64,
+     .label = N_("Common name (CN)"),
+     .help = N_("Empty: the cluster name followed by \"root CA\".")},
     {.name = "emailAddress", .type = K8TLS_KT_STR, .off = SU(emailAddress),
-     .dflt_str = "youraddress@whatever.com", .maxlen = 128, .label = N_("E-mail address")},
+     .dflt_str = "", .maxlen = 128, .label = N_("E-mail address")},
     END};
 
 #define KS(f) offsetof(struct k8tls_key_spec, f)
@@ -486,7 +500,7 @@ const struct k8tls_key k8tls_plan_table[] = {
                 "manifest: an existing K8ssandraCluster file to add encryption to (\"\" = a new one).\n"
                 "serverType: cassandra | dse | hcd. serverVersion: \"N.N.N\" (cassandra 3.11.x, 4.x, 5.x;\n"
                 "dse 6.8.x, 6.9.x; hcd 1.x). datacenters[].k8sContext: \"\" = the control-plane context.\n"
-                "Stargate is DEPRECATED in the current K8ssandraCluster CRD. reaper.deploymentMode:\n"
+                "Stargate (off by default) is DEPRECATED in the current CRD. reaper.deploymentMode:\n"
                 "SINGLE | PER_DC | CONTROL_PLANE. medusa.storageProvider: google_storage | azure_blobs |\n"
                 "s3 | s3_compatible | s3_rgw | ibm_storage; Medusa's encryption is under encryption.medusa.")},
     {.name = "encryption", .type = K8TLS_KT_GROUP, .sub = encryption_table,
@@ -503,6 +517,7 @@ const struct k8tls_key k8tls_plan_table[] = {
                 "truststorePassword: file:ts.pw}.")},
     {.name = "ca", .type = K8TLS_KT_GROUP, .sub = ca_table,
      .help = N_("The root CA. source: generate | import (import: {cert: PATH, key: PATH, keyPassword: ...}).\n"
+                "subject: CN \"\" = \"<cluster.name> root CA\"; C, ST, L, O, OU, emailAddress: empty = left out.\n"
                 "key: {algorithm: rsa, size: 2048 | 3072 | 4096} or {algorithm: ecdsa, curve: P-256 | P-384}.")},
     {.name = "certificates", .type = K8TLS_KT_GROUP, .sub = certificates_table,
      .help = N_("Node certificates: validity, extra subject alternative names (DNS names or IP\n"

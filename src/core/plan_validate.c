@@ -158,6 +158,21 @@ static int parse_version(const char *s, long out[3])
     return *s ? -1 : 0;
 }
 
+bool k8tls_server_version_fits(enum k8tls_server_type t, const char *version)
+{
+    long n[3];
+    if (parse_version(version, n) < 0)
+        return false;
+    switch (t) {
+    case K8TLS_SERVER_DSE:
+        return (n[0] == 6 && (n[1] == 8 || n[1] == 9)) || n[0] == 7;
+    case K8TLS_SERVER_HCD:
+        return n[0] == 1;
+    default:
+        return (n[0] == 3 && n[1] == 11) || n[0] == 4 || n[0] == 5;
+    }
+}
+
 static void check_version(struct vctx *v)
 {
     const struct k8tls_plan *p = v->p;
@@ -168,23 +183,19 @@ static void check_version(struct vctx *v)
             p->cluster.server_version ? p->cluster.server_version : "");
         return;
     }
-    bool ok;
     const char *supported;
     switch (p->cluster.server_type) {
     case K8TLS_SERVER_DSE:
-        ok = (n[0] == 6 && (n[1] == 8 || n[1] == 9)) || n[0] == 7;
         supported = _("dse supports 6.8.x, 6.9.x and 7.x.x");
         break;
     case K8TLS_SERVER_HCD:
-        ok = n[0] == 1;
         supported = _("hcd supports 1.x.x");
         break;
     default:
-        ok = (n[0] == 3 && n[1] == 11) || n[0] == 4 || n[0] == 5;
         supported = _("cassandra supports 3.11.x, 4.x.x and 5.x.x");
         break;
     }
-    if (!ok)
+    if (!k8tls_server_version_fits(p->cluster.server_type, p->cluster.server_version))
         ERR(v, path, _("%s does not fit serverType %s: %s"), p->cluster.server_version,
             k8tls_server_type_name(p->cluster.server_type), supported);
 }
@@ -424,6 +435,50 @@ static void ca_rules(struct vctx *v)
     }
 }
 
+/* After the ca section's basic checks (X7): the K8ssandra documentation's example subject is a
+ * placeholder; left in, every certificate names an organisation that is not the user's. Its
+ * location (FR, IDF, Paris) is a real one: it is flagged only next to an unmistakable placeholder. */
+static void ca_subject_rules(struct vctx *v)
+{
+    const struct k8tls_plan *p = v->p;
+    if (p->ca.source == K8TLS_SOURCE_IMPORT)
+        return;
+    const struct k8tls_subject *s = &p->ca.subject;
+    const struct {
+        const char *path, *value, *example;
+        bool sure;
+    } f[] = {
+        {"ca.subject.C", s->C, "FR", false},
+        {"ca.subject.ST", s->ST, "IDF", false},
+        {"ca.subject.L", s->L, "Paris", false},
+        {"ca.subject.O", s->O, "YourCompany", true},
+        {"ca.subject.OU", s->OU, "SSLTestCluster", true},
+        {"ca.subject.CN", s->CN, "SSLTestClusterRootCA", true},
+        {"ca.subject.emailAddress", s->emailAddress, "youraddress@whatever.com", true},
+    };
+    size_t n = sizeof f / sizeof f[0];
+    bool copied = false;
+    for (size_t i = 0; i < n; i++)
+        if (f[i].sure && f[i].value && strcmp(f[i].value, f[i].example) == 0)
+            copied = true;
+    if (!copied)
+        return;
+    char list[512] = "";
+    const char *first = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (f[i].value && strcmp(f[i].value, f[i].example) == 0) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s", l ? ", " : "",
+                     strrchr(f[i].path, '.') + 1);
+            if (!first)
+                first = f[i].path;
+        }
+    WARN(v, first,
+         _("the CA subject still holds the example values of the K8ssandra documentation (%s): "
+           "put your own or leave them empty"),
+         list);
+}
+
 /* After the certificates section's basic checks: validity periods that work badly together. */
 static void certificates_rules(struct vctx *v)
 {
@@ -575,7 +630,7 @@ static const struct {
     {"cluster", check_version, cluster_rules},
     {"encryption", encryption_rules, NULL},
     {"stores", NULL, stores_rules},
-    {"ca", ca_rules, NULL},
+    {"ca", ca_rules, ca_subject_rules},
     {"certificates", NULL, certificates_rules},
     {"output", check_passwords, NULL},
 };

@@ -11,7 +11,7 @@ check "--print-answers exits 0" [ $? -eq 0 ]
 check "the template starts with a comment" [ "$(head -c 2 "$t/one.yaml")" = "# " ]
 check "the template holds the apiVersion" grep -qx 'apiVersion: k8tls-wizard/v1' "$t/one.yaml"
 check "the template holds the docs' cluster name" grep -qx '  name: test' "$t/one.yaml"
-check "the template quotes serverVersion (K10)" grep -qx '  serverVersion: "4.0.1"' "$t/one.yaml"
+check "the template quotes serverVersion (K10), a current release" grep -qx '  serverVersion: "4.1.12"' "$t/one.yaml"
 
 "$K8TLS_BIN" --answers "$t/one.yaml" --print-answers >"$t/two.yaml" 2>"$t/err"
 check "--answers FILE --print-answers exits 0" [ $? -eq 0 ]
@@ -49,7 +49,7 @@ if [ -x "$PY" ] && "$PY" -c 'import yaml' 2>/dev/null; then
 import sys, yaml
 d = yaml.safe_load(open(sys.argv[1]))
 assert d["apiVersion"] == "k8tls-wizard/v1"
-assert d["cluster"]["serverVersion"] == "4.0.1" and isinstance(d["cluster"]["serverVersion"], str)
+assert d["cluster"]["serverVersion"] == "4.1.12" and isinstance(d["cluster"]["serverVersion"], str)
 assert [dc["name"] for dc in d["cluster"]["datacenters"]] == ["east", "west"]
 assert d["cluster"]["datacenters"][0]["size"] == 5
 assert d["encryption"]["internode"]["mode"] == "rack"

@@ -32,7 +32,7 @@ for s in server client; do
   check "output directory: the $s Secret's keystore is read with the Secret's password" \
     grep -q "^out/manifests/10-secret-$s-encryption-stores.yaml: Secret $s-encryption-stores: keystore: PKCS#12 store" outdir.out
 done
-check "output directory: every keystore chain checked (files and Secrets)" test "$(grep -c "ok: the chain reaches 'emailAddress=youraddress@whatever.com,CN=SSLTestClusterRootCA" outdir.out)" -eq 4
+check "output directory: every keystore chain checked (files and Secrets)" test "$(grep -c "ok: the chain reaches 'CN=test root CA" outdir.out)" -eq 4
 check "output directory: the Medusa Secret's key matches its certificate" \
   grep -q "^out/manifests/10-secret-client-certificates.yaml: Secret client-certificates: client.key: PEM file: private key (EC P-256)" outdir.out
 check "output directory: the Medusa certificate is signed by rootca.crt" test "$(grep -c "ok: signed by '.*' in rootca.crt" outdir.out)" -eq 2

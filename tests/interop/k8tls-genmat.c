@@ -108,13 +108,17 @@ int main(int argc, char **argv)
     const char *out = NULL, *format = "pkcs12", *profile = "modern", *alg = NULL;
     const char *sans[16];
     size_t n_sans = 0;
-    int ca_days = 0, leaf_days = 0, repeat = 1;
+    int ca_days = 0, leaf_days = 0, repeat = 1, docs_subject = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--quiet") == 0) {
             quiet = 1;
+            continue;
+        }
+        if (strcmp(a, "--docs-subject") == 0) {   /* the K8ssandra docs' example CA subject */
+            docs_subject = 1;
             continue;
         }
         if (!v)
@@ -168,6 +172,16 @@ int main(int argc, char **argv)
             k->curve = K8TLS_CURVE_P384;
         } else
             return usage();
+    }
+    if (docs_subject) {
+        struct k8tls_subject *sj = &p->ca.subject;
+        char **f[] = {&sj->C, &sj->ST, &sj->L, &sj->O, &sj->OU, &sj->CN, &sj->emailAddress};
+        const char *v[] = {"FR", "IDF", "Paris", "YourCompany", "SSLTestCluster",
+                           "SSLTestClusterRootCA", "youraddress@whatever.com"};
+        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+            free(*f[i]);
+            *f[i] = strdup(v[i]);
+        }
     }
     if (ca_days)
         p->ca.validity_days = ca_days;

@@ -252,7 +252,7 @@ START_TEST(test_new_manifest_sets_k1_to_k5_and_k8)
     ck_assert_str_eq(str_at(&y, "metadata.namespace"), "k8ssandra-operator");
     /* K10 */
     yaml_node_t *sv = at(&y, "spec.cassandra.serverVersion");
-    ck_assert_str_eq(k8tls_yaml_scalar(sv), "4.0.1");
+    ck_assert_str_eq(k8tls_yaml_scalar(sv), "4.1.12");
     ck_assert_int_eq(sv->data.scalar.style, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
     /* K1 + K2 */
     const char *blocks[] = {"spec.cassandra.serverEncryptionStores",
@@ -308,7 +308,7 @@ START_TEST(test_new_manifest_sets_k1_to_k5_and_k8)
         "client-certificates");
     ck_assert_ptr_null(at(&y, "spec.medusa.certificatesSecretRef"));
     ck_assert_str_eq(str_at(&y, "spec.medusa.storageProperties.storageProvider"), "s3");
-    ck_assert_str_eq(str_at(&y, "spec.stargate.size"), "1");
+    ck_assert_ptr_null(at(&y, "spec.stargate"));   /* deprecated: off by default (K15) */
     ck_assert_str_eq(str_at(&y, "spec.reaper.deploymentMode"), "SINGLE");
     ck_assert_str_eq(str_at(&y, "spec.cassandra.datacenters.0.metadata.name"), "dc1");
     ck_assert_str_eq(str_at(&y, "spec.cassandra.datacenters.0.size"), "3");
@@ -363,6 +363,31 @@ START_TEST(test_client_off_emits_no_client_stores_and_no_medusa_certs)
     ck_assert_ptr_null(strstr(ns, "nodetool-ssl.properties"));
     free(ns);
     yaml_document_delete(&y.doc);
+    k8tls_bundle_free(b);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+/* The bucket credentials Secret is the one the cluster needs that the wizard cannot write:
+ * NEXT-STEPS.md names it, with the command that creates it. */
+START_TEST(test_next_steps_names_the_medusa_bucket_secret)
+{
+    struct k8tls_plan *p = ec_plan();
+    free(p->cluster.medusa.storage_secret);
+    p->cluster.medusa.storage_secret = strdup("my-bucket-creds");
+    struct k8tls_bundle *b = build_ok(p, NULL);
+    char *ns = art_text(b, "NEXT-STEPS.md");
+    ck_assert_ptr_nonnull(strstr(ns, "the Secret `my-bucket-creds`, which the wizard does not write"));
+    ck_assert_ptr_nonnull(strstr(ns, "kubectl -n k8ssandra-operator create secret generic "
+                                     "my-bucket-creds --from-file=credentials="));
+    free(ns);
+    k8tls_bundle_free(b);
+    p->cluster.medusa.enabled = false;
+    p->encryption.medusa.enabled = false;
+    b = build_ok(p, NULL);
+    ns = art_text(b, "NEXT-STEPS.md");
+    ck_assert_ptr_null(strstr(ns, "my-bucket-creds"));
+    free(ns);
     k8tls_bundle_free(b);
     k8tls_plan_free(p);
 }
@@ -485,6 +510,7 @@ START_TEST(test_k12_and_k15_are_noted)
 {
     struct k8tls_plan *p = ec_plan();
     p->encryption.internode.mode = K8TLS_INTERNODE_DC;
+    p->cluster.stargate.enabled = true;   /* off by default */
     struct k8tls_bundle *b = build_ok(p, NULL);
     bool k12 = false, k15 = false;
     for (size_t i = 0; i < b->notes.n; i++) {
@@ -1005,6 +1031,7 @@ END_TEST
 START_TEST(test_bundle_from_plan_runs_the_whole_pipeline)
 {
     struct k8tls_plan *p = ec_plan();
+    p->cluster.stargate.enabled = true;   /* off by default */
     struct k8tls_bundle *b = NULL;
     struct k8tls_diags d;
     k8tls_diags_init(&d);
@@ -1093,6 +1120,7 @@ static Suite *suite(void)
     tcase_add_test(t, test_new_manifest_sets_k1_to_k5_and_k8);
     tcase_add_test(t, test_dse_names_keystore_type_and_truststore_type);
     tcase_add_test(t, test_client_off_emits_no_client_stores_and_no_medusa_certs);
+    tcase_add_test(t, test_next_steps_names_the_medusa_bucket_secret);
     tcase_add_test(t, test_internode_off_emits_no_server_stores);
     tcase_add_test(t, test_client_reuse_points_at_the_server_secret);
     tcase_add_test(t, test_custom_secret_keys_are_used_with_password_refs);

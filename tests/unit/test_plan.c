@@ -43,7 +43,7 @@ static size_t validate(const struct k8tls_plan *p, struct k8tls_diags *d)
     return n;
 }
 
-START_TEST(test_defaults_are_the_k8ssandra_docs_example)
+START_TEST(test_defaults_are_what_a_real_cluster_wants)
 {
     struct k8tls_plan *p = k8tls_plan_new_defaults();
     ck_assert_ptr_nonnull(p);
@@ -51,14 +51,14 @@ START_TEST(test_defaults_are_the_k8ssandra_docs_example)
     ck_assert_str_eq(p->cluster.namespace_, "k8ssandra-operator");
     ck_assert_str_eq(p->cluster.manifest, "");
     ck_assert_int_eq(p->cluster.server_type, K8TLS_SERVER_CASSANDRA);
-    ck_assert_str_eq(p->cluster.server_version, "4.0.1");
+    ck_assert_str_eq(p->cluster.server_version, "4.1.12");   /* a current release */
     ck_assert_str_eq(p->cluster.storage_class, "standard");
     ck_assert_str_eq(p->cluster.storage_size, "5Gi");
     ck_assert_uint_eq(p->cluster.n_dcs, 1);
     ck_assert_str_eq(p->cluster.dcs[0].name, "dc1");
     ck_assert_int_eq(p->cluster.dcs[0].size, 3);
     ck_assert_str_eq(p->cluster.dcs[0].k8s_context, "");
-    ck_assert(p->cluster.stargate.enabled);
+    ck_assert(!p->cluster.stargate.enabled);   /* deprecated (K15) */
     ck_assert_int_eq(p->cluster.stargate.size, 1);
     ck_assert(p->cluster.reaper.enabled);
     ck_assert_str_eq(p->cluster.reaper.deployment_mode, "SINGLE");
@@ -88,13 +88,17 @@ START_TEST(test_defaults_are_the_k8ssandra_docs_example)
     ck_assert_str_eq(p->stores.client.keys.truststore_password, "truststore-password");
     ck_assert_ptr_null(p->stores.server.keystore_password.ref);
     ck_assert_int_eq(p->ca.source, K8TLS_SOURCE_GENERATE);
-    ck_assert_str_eq(p->ca.subject.C, "FR");
-    ck_assert_str_eq(p->ca.subject.ST, "IDF");
-    ck_assert_str_eq(p->ca.subject.L, "Paris");
-    ck_assert_str_eq(p->ca.subject.O, "YourCompany");
-    ck_assert_str_eq(p->ca.subject.OU, "SSLTestCluster");
-    ck_assert_str_eq(p->ca.subject.CN, "SSLTestClusterRootCA");
-    ck_assert_str_eq(p->ca.subject.emailAddress, "youraddress@whatever.com");
+    /* no placeholder subject: the CN follows the cluster name, the rest is left out */
+    ck_assert_str_eq(p->ca.subject.C, "");
+    ck_assert_str_eq(p->ca.subject.ST, "");
+    ck_assert_str_eq(p->ca.subject.L, "");
+    ck_assert_str_eq(p->ca.subject.O, "");
+    ck_assert_str_eq(p->ca.subject.OU, "");
+    ck_assert_str_eq(p->ca.subject.CN, "");
+    ck_assert_str_eq(p->ca.subject.emailAddress, "");
+    char *cn = k8tls_plan_ca_common_name(p);
+    ck_assert_str_eq(cn, "test root CA");
+    free(cn);
     ck_assert_int_eq(p->ca.key.alg, K8TLS_KEY_RSA);
     ck_assert_int_eq(p->ca.key.bits, 3072);
     ck_assert_int_eq(p->ca.validity_days, 10000);
@@ -108,17 +112,16 @@ START_TEST(test_defaults_are_the_k8ssandra_docs_example)
 }
 END_TEST
 
-START_TEST(test_defaults_validate_with_only_the_stargate_warning)
+START_TEST(test_defaults_validate_without_a_warning)
 {
     struct k8tls_plan *p = k8tls_plan_new_defaults();
     struct k8tls_diags d;
     k8tls_diags_init(&d);
     size_t n = validate(p, &d);
-    if (n || d.n != 1)
+    if (n || d.n != 0)
         dump(&d);
     ck_assert_uint_eq(n, 0);
-    ck_assert_uint_eq(d.n, 1);
-    ck_assert(has(&d, K8TLS_SEV_WARNING, "cluster.stargate.enabled", "DEPRECATED"));
+    ck_assert_uint_eq(d.n, 0);
     ck_assert_uint_eq(k8tls_plan_resolve(p, &d), 0);
     k8tls_diags_free(&d);
     k8tls_plan_free(p);
@@ -382,6 +385,7 @@ START_TEST(test_stargate_is_flagged_deprecated_k15)
     struct k8tls_plan *p = k8tls_plan_new_defaults();
     struct k8tls_diags d;
     k8tls_diags_init(&d);
+    p->cluster.stargate.enabled = true;
     validate(p, &d);
     ck_assert(has(&d, K8TLS_SEV_WARNING, "cluster.stargate.enabled", "DEPRECATED"));
     k8tls_diags_free(&d);
@@ -389,6 +393,83 @@ START_TEST(test_stargate_is_flagged_deprecated_k15)
     p->cluster.stargate.enabled = false;
     validate(p, &d);
     ck_assert(!has(&d, K8TLS_SEV_WARNING, "cluster.stargate.enabled", NULL));
+    k8tls_diags_free(&d);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_each_server_types_default_version_fits_it)
+{
+    for (int t = K8TLS_SERVER_CASSANDRA; t <= K8TLS_SERVER_HCD; t++) {
+        const char *v = k8tls_server_default_version((enum k8tls_server_type)t);
+        ck_assert_msg(k8tls_server_version_fits((enum k8tls_server_type)t, v), "%s %s",
+                      k8tls_server_type_name((enum k8tls_server_type)t), v);
+        for (int o = K8TLS_SERVER_CASSANDRA; o <= K8TLS_SERVER_HCD; o++)
+            if (o != t)
+                ck_assert(!k8tls_server_version_fits((enum k8tls_server_type)o, v));
+    }
+    ck_assert_str_eq(k8tls_server_default_version(K8TLS_SERVER_CASSANDRA), "4.1.12");
+}
+END_TEST
+
+START_TEST(test_the_ca_common_name_follows_the_cluster_name)
+{
+    struct k8tls_plan *p = k8tls_plan_new_defaults();
+    set(&p->cluster.name, "prod");
+    char *cn = k8tls_plan_ca_common_name(p);
+    ck_assert_str_eq(cn, "prod root CA");
+    free(cn);
+    /* 63 characters: the name alone fits the 64 of a common name */
+    set(&p->cluster.name, "a23456789012345678901234567890123456789012345678901234567890123");
+    cn = k8tls_plan_ca_common_name(p);
+    ck_assert_str_eq(cn, p->cluster.name);
+    free(cn);
+    set(&p->ca.subject.CN, "Acme Cassandra CA");
+    cn = k8tls_plan_ca_common_name(p);
+    ck_assert_str_eq(cn, "Acme Cassandra CA");
+    free(cn);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+/* X7: the docs' example subject is accepted, with one warning naming its fields */
+START_TEST(test_the_docs_placeholder_subject_is_warned_x7)
+{
+    struct k8tls_plan *p = k8tls_plan_new_defaults();
+    struct k8tls_diags d;
+    set(&p->ca.subject.C, "FR");
+    set(&p->ca.subject.ST, "IDF");
+    set(&p->ca.subject.L, "Paris");
+    k8tls_diags_init(&d);
+    ck_assert_uint_eq(validate(p, &d), 0);
+    ck_assert_uint_eq(d.n, 0);   /* a real place is no placeholder */
+    k8tls_diags_free(&d);
+    set(&p->ca.subject.O, "YourCompany");
+    set(&p->ca.subject.OU, "SSLTestCluster");
+    set(&p->ca.subject.CN, "SSLTestClusterRootCA");
+    set(&p->ca.subject.emailAddress, "youraddress@whatever.com");
+    k8tls_diags_init(&d);
+    ck_assert_uint_eq(validate(p, &d), 0);
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert(has(&d, K8TLS_SEV_WARNING, "ca.subject.C",
+                  "(C, ST, L, O, OU, CN, emailAddress): put your own"));
+    k8tls_diags_free(&d);
+    set(&p->ca.subject.C, "");
+    set(&p->ca.subject.ST, "");
+    set(&p->ca.subject.L, "");
+    set(&p->ca.subject.OU, "");
+    set(&p->ca.subject.CN, "");
+    set(&p->ca.subject.emailAddress, "");
+    k8tls_diags_init(&d);
+    validate(p, &d);
+    ck_assert(has(&d, K8TLS_SEV_WARNING, "ca.subject.O", "(O)"));
+    k8tls_diags_free(&d);
+    p->ca.source = K8TLS_SOURCE_IMPORT;   /* an imported CA's subject is not the plan's */
+    set(&p->ca.import_cert, "ca.crt");
+    set(&p->ca.import_key, "ca.key");
+    k8tls_diags_init(&d);
+    validate(p, &d);
+    ck_assert(!has(&d, K8TLS_SEV_WARNING, "ca.subject.O", NULL));
     k8tls_diags_free(&d);
     k8tls_plan_free(p);
 }
@@ -760,8 +841,8 @@ static Suite *plan_suite(void)
 {
     Suite *s = suite_create("plan");
     TCase *tc = tcase_create("defaults");
-    tcase_add_test(tc, test_defaults_are_the_k8ssandra_docs_example);
-    tcase_add_test(tc, test_defaults_validate_with_only_the_stargate_warning);
+    tcase_add_test(tc, test_defaults_are_what_a_real_cluster_wants);
+    tcase_add_test(tc, test_defaults_validate_without_a_warning);
     tcase_add_test(tc, test_defaults_produce_every_kind_of_material);
     tcase_add_test(tc, test_dup_is_deep_and_the_same);
     tcase_add_test(tc, test_enum_names_parse_back);
@@ -777,6 +858,9 @@ static Suite *plan_suite(void)
     tcase_add_test(tc, test_names_must_be_dns1123_k10);
     tcase_add_test(tc, test_datacenters_need_a_size_of_at_least_one_and_distinct_names);
     tcase_add_test(tc, test_stargate_is_flagged_deprecated_k15);
+    tcase_add_test(tc, test_each_server_types_default_version_fits_it);
+    tcase_add_test(tc, test_the_ca_common_name_follows_the_cluster_name);
+    tcase_add_test(tc, test_the_docs_placeholder_subject_is_warned_x7);
     tcase_add_test(tc, test_validity_days_rules);
     tcase_add_test(tc, test_key_sizes_are_2048_3072_or_4096);
     tcase_add_test(tc, test_import_sources_need_their_paths);

@@ -44,6 +44,45 @@ static void ca_define(struct form *f)
                   "(the cluster's service names are always there)."));
 }
 
+/* The common name shown while it follows the cluster name (ca.subject.CN ""), to tell a name the
+ * user typed from one the wizard put there. */
+struct ca_state {
+    char *derived;
+};
+
+static void ca_fini(struct tui *t, void *priv)
+{
+    (void)t;
+    free(((struct ca_state *)priv)->derived);
+}
+
+/* "<cluster.name> root CA", what an empty CN stands for (heap) */
+static char *derived_cn(struct k8tls_plan *p)
+{
+    char *cn = p->ca.subject.CN;
+    p->ca.subject.CN = NULL;
+    char *d = k8tls_plan_ca_common_name(p);
+    p->ca.subject.CN = cn;
+    return d;
+}
+
+/* An empty CN is shown as the name it stands for, following the cluster name. */
+static void show_cn(struct tui *t, struct form *f)
+{
+    struct ca_state *st = tui_screen_priv(t, K8TLS_SCR_CA);
+    const char *cn = t->plan->ca.subject.CN;
+    if (!st || (cn && *cn))
+        return;
+    char *d = derived_cn(t->plan);
+    if (!d)
+        return;
+    const char *v = tui_field_val(f, A_CN);
+    if (!*v || (st->derived && strcmp(v, st->derived) == 0))
+        tui_field_set(f, A_CN, d);
+    free(st->derived);
+    st->derived = d;
+}
+
 static void ca_load(struct tui *t, struct form *f)
 {
     const struct k8tls_plan *p = t->plan;
@@ -55,6 +94,7 @@ static void ca_load(struct tui *t, struct form *f)
     tui_field_set(f, A_O, s->O);
     tui_field_set(f, A_OU, s->OU);
     tui_field_set(f, A_CN, s->CN);
+    show_cn(t, f);
     tui_field_set(f, A_EMAIL, s->emailAddress);
     f->f[A_ALG].choice = p->ca.key.alg == K8TLS_KEY_ECDSA;
     f->f[A_SIZE].choice = p->ca.key.bits == 2048 ? 0 : p->ca.key.bits == 4096 ? 2 : 1;
@@ -76,7 +116,7 @@ static void ca_load(struct tui *t, struct form *f)
 
 static void ca_sync(struct tui *t, struct form *f)
 {
-    (void)t;
+    show_cn(t, f);
     bool imp = f->f[A_SOURCE].choice == 1;
     for (int i = A_C; i <= A_VALIDITY; i++)
         f->f[i].hidden = imp;
@@ -124,6 +164,10 @@ static int ca_store(struct tui *t, struct form *f, bool strict)
         tui_put_str(&s->O, f, A_O);
         tui_put_str(&s->OU, f, A_OU);
         tui_put_str(&s->CN, f, A_CN);
+        char *d = derived_cn(p);
+        if (d && s->CN && strcmp(s->CN, d) == 0)
+            s->CN[0] = '\0';   /* still the cluster's name: it follows a new one */
+        free(d);
         tui_put_str(&s->emailAddress, f, A_EMAIL);
         p->ca.key.set = true;
         p->ca.key.alg = f->f[A_ALG].choice ? K8TLS_KEY_ECDSA : K8TLS_KEY_RSA;
@@ -173,6 +217,8 @@ static void ca_notes(struct tui *t, struct form *f, char **lines, int max, int *
 }
 
 const struct tui_screen tui_screen_ca = {
+    .private_size = sizeof(struct ca_state),
+    .fini = ca_fini,
     .starts_keygen = true,
     .intro = N_("The root certificate authority that signs every node certificate."),
     .help = N_("Generate a new root CA (its key stays in the output directory: keep it "

@@ -17,7 +17,7 @@ static void cluster_define(struct form *f)
 {
     tui_field_key(f, "cluster.name", false);
     tui_field_key(f, "cluster.namespace", false);
-    tui_field_key(f, "cluster.serverType", false);
+    tui_field_key(f, "cluster.serverType", true);
     tui_field_key(f, "cluster.serverVersion", false);
     tui_field_key(f, "cluster.storageClass", false);
     tui_field_key(f, "cluster.storageSize", false);
@@ -48,9 +48,17 @@ static char *dcs_text(const struct k8tls_plan *p)
     return s;
 }
 
+/* The server type the version field was last checked against. */
+struct cluster_state {
+    int type;
+};
+
 /* The bound fields are loaded by the engine; the datacenters are typed as one line. */
 static void cluster_load(struct tui *t, struct form *f)
 {
+    struct cluster_state *st = tui_screen_priv(t, K8TLS_SCR_CLUSTER);
+    if (st)
+        st->type = (int)t->plan->cluster.server_type;
     char *d = dcs_text(t->plan);
     tui_field_set(f, C_DCS, d);
     free(d);
@@ -136,8 +144,29 @@ static int store_dcs(struct k8tls_plan *p, struct form *f, bool strict)
     return 0;
 }
 
+/* A new server type keeps a version it supports; another one becomes that type's current
+ * release (a version typed for the same type is left for validation to judge). */
+static void follow_server_type(struct tui *t, struct form *f)
+{
+    struct k8tls_plan *p = t->plan;
+    struct cluster_state *st = tui_screen_priv(t, K8TLS_SCR_CLUSTER);
+    if (!st || st->type == (int)p->cluster.server_type)
+        return;
+    st->type = (int)p->cluster.server_type;
+    if (k8tls_server_version_fits(p->cluster.server_type, p->cluster.server_version))
+        return;
+    const char *v = k8tls_server_default_version(p->cluster.server_type);
+    char *c = strdup(v);
+    if (!c)
+        return;
+    free(p->cluster.server_version);
+    p->cluster.server_version = c;
+    tui_field_set(f, C_VERSION, v);
+}
+
 static int cluster_store(struct tui *t, struct form *f, bool strict)
 {
+    follow_server_type(t, f);
     return store_dcs(t->plan, f, strict);
 }
 
@@ -148,6 +177,7 @@ static void cluster_notes(struct tui *t, struct form *f, char **lines, int max, 
 }
 
 const struct tui_screen tui_screen_cluster = {
+    .private_size = sizeof(struct cluster_state),
     .intro = N_("The K8ssandraCluster to encrypt. Its names end up in the certificates."),
     .help = N_("The cluster name and namespace name the Kubernetes objects and the "
                "certificates' DNS names (<cluster>-<dc>-service.<namespace>.svc...). "
