@@ -39,9 +39,10 @@ static int phase_header(struct tui *t, int top, int max_rows)
     struct tui_renew *rn = t->rn;
     if (!rn || !rn->s)
         return 0;
-    int h = rn->n_summary < max_rows ? rn->n_summary : max_rows;
-    if (h < 1)
-        h = 1;
+    /* the list's box takes two of its rows: every summary line shows when there is room */
+    int h = rn->n_summary + 2 < max_rows ? rn->n_summary + 2 : max_rows;
+    if (h < 3)
+        h = 3;
     char **rows = calloc((size_t)rn->n_summary + 1, sizeof *rows);
     int n = 0;
     for (int i = 0; rows && i < rn->n_summary; i++)
