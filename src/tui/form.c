@@ -335,6 +335,111 @@ void tui_field_changed(struct tui *t, int item)
     tui_update_notes(t);
 }
 
+/* ---- editing an entry ------------------------------------------------------------------- */
+
+#define CTRL_KEY(c) ((c) & 0x1f)
+
+/* the entry's cursor at offset pos of its value, scrolled so that it shows */
+static void entry_move(CDKENTRY *en, int pos)
+{
+    int w = en->fieldWidth;
+    if (pos >= en->leftChar && pos - en->leftChar < w) {
+        en->screenCol = pos - en->leftChar;
+    } else if (pos < w) {
+        en->leftChar = 0;
+        en->screenCol = pos;
+    } else {
+        en->leftChar = pos - (w - 1);
+        en->screenCol = w - 1;
+    }
+}
+
+/* removes [a, b) of the value (the bytes freed are wiped: it may be a password) */
+static void entry_cut(CDKENTRY *en, int a, int b)
+{
+    int len = (int)strlen(en->info);
+    if (a < 0)
+        a = 0;
+    if (b > len)
+        b = len;
+    if (a >= b)
+        return;
+    memmove(en->info + a, en->info + b, (size_t)(len - b) + 1);
+    memset(en->info + len - (b - a), 0, (size_t)(b - a));
+    entry_move(en, a);
+    /* text that fits again is shown from its start */
+    if (en->leftChar > 0 && (int)strlen(en->info) < en->fieldWidth) {
+        en->leftChar = 0;
+        en->screenCol = a;
+    }
+}
+
+bool tui_entry_key(struct tui *t, int item, int k)
+{
+    CDKENTRY *en = (CDKENTRY *)t->pg.it[item].obj;
+    int len = (int)strlen(en->info);
+    int pos = en->leftChar + en->screenCol;
+    if (pos > len)
+        pos = len;
+    switch (k) {
+    case CTRL_KEY('A'):
+        k = KEY_HOME;
+        break;
+    case CTRL_KEY('E'):
+        k = KEY_END;
+        break;
+    case CTRL_KEY('B'):
+        k = KEY_LEFT;
+        break;
+    case CTRL_KEY('F'):
+        k = KEY_RIGHT;
+        break;
+    case CTRL_KEY('D'):
+        k = KEY_DC;
+        break;
+    case CTRL_KEY('K'):
+        entry_cut(en, pos, len);
+        drawCDKEntry(en, FALSE);
+        return true;
+    case CTRL_KEY('U'):
+        entry_cut(en, 0, pos);
+        drawCDKEntry(en, FALSE);
+        return true;
+    case CTRL_KEY('W'): {
+        /* the word before the cursor, and the blanks after it */
+        int a = pos;
+        while (a > 0 && en->info[a - 1] == ' ')
+            a--;
+        while (a > 0 && en->info[a - 1] != ' ')
+            a--;
+        entry_cut(en, a, pos);
+        drawCDKEntry(en, FALSE);
+        return true;
+    }
+    default:
+        break;
+    }
+    switch (k) {
+    case KEY_HOME:
+    case KEY_END:
+    case KEY_LEFT:
+    case KEY_RIGHT:
+        InjectObj(ObjOf(en), (chtype)k);
+        return false;
+    case KEY_BACKSPACE:
+    case KEY_DC:
+        InjectObj(ObjOf(en), (chtype)k);
+        return true;
+    default:
+        break;
+    }
+    /* printable bytes only: a control character would land in the value as it is */
+    if (k < 0x20 || k == 0x7f || k > 0xff)
+        return false;
+    InjectObj(ObjOf(en), (chtype)k);
+    return true;
+}
+
 int tui_attach_diags(struct tui *t, enum k8tls_screen s, const struct k8tls_diags *d,
                      bool all_to_screen)
 {

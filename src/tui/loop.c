@@ -293,10 +293,11 @@ static void handle_key(struct tui *t, int k)
             tui_focus(t, field_step(t, -1));
         } else if (k == KEY_DOWN) {
             tui_focus(t, field_step(t, 1));
-        } else if (k < KEY_MAX) {
-            InjectObj(it->obj, (chtype)k);
+        } else if (tui_entry_key(t, pg->focus, k)) {
             tui_field_changed(t, pg->focus);
         }
+        if (!t->rebuild)
+            tui_draw_overflow(t);
         return;
     case IT_CHOICE:
         if (k == KEY_ENTER) {
@@ -343,12 +344,16 @@ int tui_loop(struct tui *t)
             w = InputWindowOf(t->pg.it[t->pg.focus].obj);
         keypad(w, TRUE);
         wtimeout(w, 100);
+        tui_place_cursor(t);
         int k = wgetch(w);
         if (k == ERR) {
             if (!t->pg.small)
                 tui_tick(t);
             continue;
         }
+        /* an unknown key's escape sequence is dropped whole: it is not Esc (Back) */
+        if (k == KEY_ESCAPE && tui_esc_sequence(w))
+            continue;
         if (k == KEY_RESIZE) {
             if (!t->pg.small && t->pg.focus >= 0)
                 tui_read_field(t, t->pg.focus);

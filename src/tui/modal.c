@@ -59,6 +59,8 @@ static int modal_run(struct tui *t, int base, int first_focus, bool any_key_clos
             tui_tick(t);
             continue;
         }
+        if (k == KEY_ESCAPE && tui_esc_sequence(w))
+            continue;
         if (k == KEY_RESIZE) {
             t->rebuild = true;
             result = -1;

@@ -250,6 +250,7 @@ void tui_focus(struct tui *t, int item)
     }
     curs_set(it->kind == IT_ENTRY ? 1 : 0);
     tui_update_notes(t);
+    tui_draw_overflow(t);
 }
 
 int tui_focus_step(struct tui *t, int from, int dir, int lo, int hi)
@@ -383,6 +384,74 @@ void tui_tick(struct tui *t)
     doupdate();
 }
 
+
+void tui_place_cursor(struct tui *t)
+{
+    struct page *pg = &t->pg;
+    if (pg->small || pg->focus < 0 || pg->focus >= pg->n || pg->it[pg->focus].kind != IT_ENTRY) {
+        curs_set(0);
+        return;
+    }
+    /* the last window refreshed leaves the cursor where it stopped drawing: put it back in the
+     * field, where the next character goes */
+    CDKENTRY *en = (CDKENTRY *)pg->it[pg->focus].obj;
+    int col = en->screenCol < en->fieldWidth ? en->screenCol : en->fieldWidth - 1;
+    curs_set(1);
+    wmove(en->fieldWin, 0, col < 0 ? 0 : col);
+    wnoutrefresh(en->fieldWin);
+    doupdate();
+}
+
+static void overflow_mark(int y, int x, char c)
+{
+    if (x < 0 || x >= COLS || y < 0 || y >= LINES)
+        return;
+    mvwaddch(stdscr, y, x, (chtype)(unsigned char)c | tui_attr(c == ' ' ? K8TLS_ROLE_TEXT
+                                                                        : K8TLS_ROLE_WARNING));
+    /* one cell at a time: a refresh copies a line's whole changed span */
+    wnoutrefresh(stdscr);
+}
+
+void tui_draw_overflow(struct tui *t)
+{
+    struct page *pg = &t->pg;
+    if (pg->small || pg->modal_base)
+        return;
+    for (int i = 0; i < pg->n; i++) {
+        struct item *it = &pg->it[i];
+        if (it->kind != IT_ENTRY || it->field < 0)
+            continue;
+        CDKENTRY *en = (CDKENTRY *)it->obj;
+        int x = getbegx(en->fieldWin), y = getbegy(en->fieldWin);
+        int len = (int)strlen(en->info);
+        /* the field shows [leftChar, leftChar + fieldWidth) */
+        overflow_mark(y, x - 1, en->leftChar > 0 ? '<' : ' ');
+        overflow_mark(y, x + en->fieldWidth, len - en->leftChar > en->fieldWidth ? '>' : ' ');
+    }
+}
+
+bool tui_esc_sequence(WINDOW *w)
+{
+    /* the terminal sends a key's whole sequence at once; the Esc key comes alone */
+    wtimeout(w, 0);
+    int c = wgetch(w);
+    if (c == ERR) {
+        wtimeout(w, 100);
+        return false;
+    }
+    if (c == '[' || c == 'O') {
+        /* CSI: parameters, then a final byte in 0x40..0x7e; SS3: one more byte */
+        for (int n = 0; n < 32; n++) {
+            int d = wgetch(w);
+            if (d == ERR || (c == 'O' && n == 0))
+                break;
+            if (d >= 0x40 && d <= 0x7e && !(c == '[' && n == 0 && d == '['))
+                break;
+        }
+    }
+    wtimeout(w, 100);
+    return true;
+}
 
 /* ---- rows for lists ------------------------------------------------------------------------ */
 

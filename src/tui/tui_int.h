@@ -295,6 +295,13 @@ void tui_update_progress(struct tui *t);
 void tui_update_notes(struct tui *t);
 /* every 100 ms without a key: the progress line and the screen's tick */
 void tui_tick(struct tui *t);
+/* The terminal cursor where the focused entry's cursor is (hidden elsewhere); marks beside the
+ * entries whose value is wider than their box ('<' text hidden on the left, '>' on the right). */
+void tui_place_cursor(struct tui *t);
+void tui_draw_overflow(struct tui *t);
+/* After an ESC from w: true when more bytes follow at once (an unknown key's sequence, or Alt
+ * and a key), which are then read and dropped; false for the Esc key alone. */
+bool tui_esc_sequence(WINDOW *w);
 /* Rows for a list: CDK markup (escaped, the mask in the masked-value colour), each with the index
  * of the source line it shows. */
 struct tui_rows {
@@ -351,6 +358,10 @@ void tui_build_form(struct tui *t, const struct tui_screen *ops);
 bool tui_read_field(struct tui *t, int item);
 /* after an edit: the field's value to the plan (store), the notes, a relayout when asked */
 void tui_field_changed(struct tui *t, int item);
+/* A key for the focused entry item: editing (readline's Ctrl-A/E/K/U/W, Home/End, the arrows,
+ * Backspace/Delete) and printable characters go to it; other control characters and keys are
+ * refused. Returns true when the value may have changed. */
+bool tui_entry_key(struct tui *t, int item, int key);
 void tui_form_clear_errors(struct form *f);
 void tui_field_error(struct form *f, int i, const char *msg);
 /* attach diagnostics to screen s's fields (by path) or its general error; returns errors added */

@@ -39,7 +39,7 @@ static int phase_header(struct tui *t, int top, int max_rows)
     struct tui_renew *rn = t->rn;
     if (!rn || !rn->s)
         return 0;
-    /* the list's box takes two of its rows */
+    /* the list's box takes two of its rows: every summary line shows when there is room */
     int h = rn->n_summary + 2 < max_rows ? rn->n_summary + 2 : max_rows;
     if (h < 3)
         h = 3;
