@@ -24,6 +24,8 @@ check "the footer lists the viewer's keys" wait_for "Up/Down PgUp/PgDn Home/End:
 # the last tab is the warnings, the one before NEXT-STEPS.md
 keys Left Left
 check "NEXT-STEPS.md" wait_for "[5 NEXT-STEPS.md]"
+wait_re "NEXT-STEPS.md +x" >/dev/null
+wait_re "> line 1/[0-9]+" >/dev/null
 total=$(screen | sed -n 's/.*> line 1\/\([0-9]*\).*/\1/p')
 check "its position: line 1 of its lines ($total)" [ -n "$total" ]
 keys NPage
