@@ -16,6 +16,178 @@
 #define MIN_COLS 80
 #define MIN_LINES 24
 
+/* ---- the footer: the keys of the focused widget ------------------------------------------ */
+
+#define BAR_MAX 16
+
+struct bar {
+    char *pair[BAR_MAX];            /* "key: action" (heap) */
+    int prio[BAR_MAX];              /* the lowest goes first when the row is too short */
+    int n;
+};
+
+static void bar_add(struct bar *b, const char *pair, int prio)
+{
+    if (!pair || !*pair || b->n >= BAR_MAX)
+        return;
+    b->pair[b->n] = strdup(pair);
+    b->prio[b->n] = prio;
+    if (b->pair[b->n])
+        b->n++;
+}
+
+/* pairs separated by two spaces (blanks around them dropped): the first two get prio and
+ * prio - 1, the others rest, rest - 1, ... */
+static void bar_add_all(struct bar *b, const char *pairs, int prio, int rest)
+{
+    int k = 0;
+    const char *p = pairs;
+    while (p && *p) {
+        while (*p == ' ')
+            p++;
+        const char *e = strstr(p, "  ");
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len > 0 && p[len - 1] == ' ')
+            len--;
+        if (len > 0) {
+            char *one = strndup(p, len);
+            bar_add(b, one, k < 2 ? prio - k : rest - k);
+            k++;
+            free(one);
+        }
+        p = e;
+    }
+}
+
+/* The general keys, one translated text: its pairs in this order, two spaces apart. */
+enum { G_TAB, G_ENTER, G_ESC, G_HELP, G_NEXT, G_CANCEL, G_N };
+
+static void general_pairs(char *out[G_N])
+{
+    /* TRANSLATORS: the footer's general keys: six "key: action" pairs in this order, two spaces
+     * between pairs (the footer drops some of them when the terminal is narrow) */
+    const char *all = _(" Tab/S-Tab: move  Enter: select  Esc: back  F1/?: help  F10: next  "
+                        "Ctrl-C: cancel");
+    struct bar b = {.n = 0};
+    bar_add_all(&b, all, 0, 0);
+    for (int i = 0; i < G_N; i++)
+        out[i] = i < b.n ? b.pair[i] : NULL;
+    for (int i = G_N; i < b.n; i++)
+        free(b.pair[i]);
+}
+
+/* the footer's text for what has the focus now */
+static char *bar_text(struct tui *t)
+{
+    struct page *pg = &t->pg;
+    const struct tui_screen *ops = tui_ops(t, t->cur);
+    const struct item *it = pg->focus >= 0 && pg->focus < pg->n ? &pg->it[pg->focus] : NULL;
+    struct bar b = {.n = 0};
+    char *g[G_N];
+    general_pairs(g);
+    if (it && pg->modal_base > 0 && pg->focus >= pg->modal_base) {
+        /* a dialog over the page, or a viewer */
+        if (it->keys)
+            bar_add_all(&b, _(it->keys), 95, 50);
+        else
+            bar_add_all(&b, _("Tab/Left/Right: move  Enter: select  Esc: close"), 95, 50);
+    } else {
+        bool entry = it && it->kind == IT_ENTRY;
+        if (it && it->keys)
+            bar_add_all(&b, _(it->keys), 95, 50);
+        else if (it && it->kind == IT_CHOICE)
+            bar_add(&b, _("Left/Right: change"), 90);
+        else if (it && it->kind == IT_LIST && it->field >= 0 &&
+                 tui_cur_form(t)->f[it->field].kind == F_MULTI)
+            bar_add(&b, _("Space: select"), 90);
+        if (ops && ops->bar_keys)
+            bar_add_all(&b, _(ops->bar_keys), 85, 80);
+        bar_add(&b, g[G_TAB], 10);
+        /* Enter selects a button; elsewhere it moves on */
+        if (it && it->kind == IT_BUTTON)
+            bar_add(&b, g[G_ENTER], 5);
+        /* where there is no step back, Esc asks to leave */
+        bool back = !(ops && ops->no_back) &&
+                    k8tls_flow_prev_on(t->path, t->plan, t->cur) != K8TLS_SCR_COUNT;
+        bar_add(&b, back ? g[G_ESC] : ops && ops->no_cancel ? _("Esc: quit") : _("Esc: cancel"),
+                60);
+        /* '?' is typed into a text field */
+        bar_add(&b, entry ? _("F1: help") : g[G_HELP], 100);
+        if (ops && ops->next_label) {
+            /* TRANSLATORS: the footer: F10 does what the Next button says ("Write", "Quit") */
+            char *nx = tui_fmt(_("F10: %s"), _(ops->next_label));
+            bar_add(&b, nx, 70);
+            free(nx);
+        } else {
+            bar_add(&b, g[G_NEXT], 70);
+        }
+        if (!(ops && ops->no_cancel))
+            bar_add(&b, g[G_CANCEL], 20);
+    }
+    for (int i = 0; i < G_N; i++)
+        free(g[i]);
+    /* the lowest priorities go until the pairs fit (the last column stays free) */
+    for (;;) {
+        int len = 1;
+        for (int i = 0; i < b.n; i++)
+            len += (int)strlen(b.pair[i]) + (i ? 2 : 0);
+        if (len <= COLS - 1 || b.n <= 1)
+            break;
+        int low = 0;
+        for (int i = 1; i < b.n; i++)
+            if (b.prio[i] <= b.prio[low])
+                low = i;
+        free(b.pair[low]);
+        memmove(b.pair + low, b.pair + low + 1, (size_t)(b.n - low - 1) * sizeof *b.pair);
+        memmove(b.prio + low, b.prio + low + 1, (size_t)(b.n - low - 1) * sizeof *b.prio);
+        b.n--;
+    }
+    char *s = strdup("");
+    for (int i = 0; s && i < b.n; i++) {
+        char *n = tui_fmt("%s%s%s", s, i ? "  " : " ", b.pair[i]);
+        free(s);
+        s = n;
+    }
+    for (int i = 0; i < b.n; i++)
+        free(b.pair[i]);
+    return s ? s : strdup("");
+}
+
+static bool bar_ok(struct tui *t)
+{
+    int i = t->pg.bar_item;
+    return !t->pg.small && i >= 0 && i < t->pg.n && t->pg.it[i].kind == IT_LABEL;
+}
+
+void tui_update_bar(struct tui *t)
+{
+    if (!bar_ok(t))
+        return;
+    char *s = bar_text(t);
+    const char *v[1] = {s};
+    tui_set_label(t, t->pg.bar_item, v, 1, K8TLS_ROLE_HELP_BAR);
+    free(s);
+}
+
+void tui_set_bar(struct tui *t, const char *pairs)
+{
+    if (!bar_ok(t))
+        return;
+    struct bar b = {.n = 0};
+    bar_add_all(&b, pairs, 0, 0);
+    char *s = strdup("");
+    for (int i = 0; s && i < b.n; i++) {
+        char *n = tui_fmt("%s%s%s", s, i ? "  " : " ", b.pair[i]);
+        free(s);
+        s = n;
+    }
+    for (int i = 0; i < b.n; i++)
+        free(b.pair[i]);
+    const char *v[1] = {s ? s : ""};
+    tui_set_label(t, t->pg.bar_item, v, 1, K8TLS_ROLE_HELP_BAR);
+    free(s);
+}
+
 static void add_title_and_bars(struct tui *t, bool with_progress)
 {
     int total = 0;
@@ -25,24 +197,8 @@ static void add_title_and_bars(struct tui *t, bool with_progress)
     const char *v[1] = {title};
     tui_add_label(t, 0, 0, COLS, 1, v, 1, K8TLS_ROLE_TITLE);
     free(title);
-    const char *helps[3] = {
-        _(" Tab/S-Tab: move  Enter: select  Esc: back  F1/?: help  F10: next  Ctrl-C: cancel"),
-        _(" Tab/S-Tab move  Enter select  Esc back  F1/? help  F10 next  Ctrl-C cancel"),
-        _(" Tab  Enter  Esc:back  F1:help  F10:next  Ctrl-C:cancel")};
-    /* the screen's own keys first, with the longest general text that still fits */
-    const struct tui_screen *ops = tui_ops(t, t->cur);
-    const char *own = ops && ops->bar_keys ? _(ops->bar_keys) : NULL;
-    char *bar = NULL;
-    for (int i = 0; i < 3 && !bar; i++) {
-        char *c = own ? tui_fmt(" %s %s", own, helps[i]) : tui_fmt("%s", helps[i]);
-        if ((int)strlen(c) <= COLS || i == 2)
-            bar = c;
-        else
-            free(c);
-    }
-    const char *h[1] = {bar};
-    tui_add_label(t, 0, LINES - 1, COLS, 1, h, 1, K8TLS_ROLE_HELP_BAR);
-    free(bar);
+    t->pg.bar_item = tui_add_label(t, 0, LINES - 1, COLS, 1, NULL, 0, K8TLS_ROLE_HELP_BAR);
+    tui_update_bar(t);
     if (with_progress) {
         const char *e[1] = {""};
         t->pg.progress_item = tui_add_label(t, 1, LINES - 2, COLS - 2, 1, e, 1, K8TLS_ROLE_TEXT);
@@ -146,6 +302,7 @@ void tui_build_page(struct tui *t)
         if (f->f[i].label_item >= 0)
             tui_draw_field_label(t, i);
     tui_focus(t, want);
+    tui_update_bar(t);
     tui_update_notes(t);
     doupdate();
 }

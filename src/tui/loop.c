@@ -53,11 +53,17 @@ static void go_next(struct tui *t)
     t->rebuild = true;
 }
 
+static void do_cancel(struct tui *t);
+static void esc_leave(struct tui *t);
+
 static void go_back(struct tui *t)
 {
     const struct tui_screen *ops = tui_ops(t, t->cur);
-    if (ops->no_back)
+    /* no step back (Welcome, Result): Esc asks to leave */
+    if (ops->no_back || k8tls_flow_prev_on(t->path, t->plan, t->cur) == K8TLS_SCR_COUNT) {
+        esc_leave(t);
         return;
+    }
     if (t->pg.focus >= 0)
         tui_read_field(t, t->pg.focus);
     tui_form_store(t, tui_cur_form(t), ops, false);
@@ -87,6 +93,25 @@ static void do_cancel(struct tui *t)
         t->quit = true;
         t->exit_code = 1;
     }
+    free(q);
+}
+
+/* Esc on a step without Back: the Cancel question; after the end (no Cancel there), whether to
+ * leave now */
+static void esc_leave(struct tui *t)
+{
+    const struct tui_screen *ops = tui_ops(t, t->cur);
+    if (!ops->no_cancel) {
+        do_cancel(t);
+        return;
+    }
+    char *q = t->written_dir
+                  ? tui_fmt(_("Leave the wizard? %s is written; nothing more will be done."),
+                            t->written_dir)
+                  : tui_fmt("%s", _("Leave the wizard? Nothing has been written and nothing "
+                                    "will be."));
+    if (tui_confirm(t, _("Quit"), q, _("Leave"), _("Stay")))
+        t->quit = true;
     free(q);
 }
 
@@ -368,6 +393,8 @@ int tui_loop(struct tui *t)
             continue;
         }
         handle_key(t, k);
+        if (!t->rebuild && !t->quit)
+            tui_update_bar(t);
     }
     tui_page_clear(t);
     return t->exit_code;

@@ -1,6 +1,6 @@
 /* The page engine, modal dialogs over the page: confirm, message, the file chooser, the panel that
- * waits for a job (job.c) and the text viewer. Calls layout.c (to rebuild the page under a panel
- * on resize), page.c, job.c, colors.c and text.c. */
+ * waits for a job (job.c); viewer.c closes its modal viewer with tui_modal_close. Calls layout.c
+ * (the page rebuilt under a panel on resize, the footer), page.c, job.c, colors.c and text.c. */
 #include "config.h"
 #include "tui_int.h"
 #include "k8tls/i18n.h"
@@ -16,8 +16,7 @@
 #define KEY_CTRL_C 3
 #define KEY_ESCAPE 27
 
-/* Removes a modal (items from base on) and draws the page again with its focus. */
-static void modal_close(struct tui *t, int base, int saved_focus)
+void tui_modal_close(struct tui *t, int base, int saved_focus)
 {
     t->pg.focus = -1;
     t->pg.modal_base = 0;
@@ -34,6 +33,7 @@ static void modal_close(struct tui *t, int base, int saved_focus)
             if (tui_cur_form(t)->f[i].label_item >= 0)
                 tui_draw_field_label(t, i);
         tui_focus(t, saved_focus);
+        tui_update_bar(t);
         doupdate();
     }
 }
@@ -51,7 +51,12 @@ static int modal_run(struct tui *t, int base, int first_focus, bool any_key_clos
             tui_draw_button(t, i);
     tui_focus(t, first_focus);
     int result = -2;
+    int bar_for = -1;
     while (result == -2) {
+        if (bar_for != t->pg.focus) {
+            bar_for = t->pg.focus;
+            tui_update_bar(t);
+        }
         WINDOW *w = InputWindowOf(t->pg.it[t->pg.focus].obj);
         wtimeout(w, 100);
         int k = wgetch(w);
@@ -99,7 +104,7 @@ static int modal_run(struct tui *t, int base, int first_focus, bool any_key_clos
             break;
         }
     }
-    modal_close(t, base, saved_focus);
+    tui_modal_close(t, base, saved_focus);
     return result;
 }
 
@@ -214,6 +219,8 @@ int tui_job_wait(struct tui *t, const char *title, struct tui_job *j, bool may_l
     const char *hint = may_leave ? _("Working... (Ctrl-C leaves the wizard)")
                                  : _("Working... (it cannot be stopped halfway: a moment)");
     const char *said = hint;
+    /* the footer: the one key that works here */
+    tui_set_bar(t, may_leave ? _("Ctrl-C: leave the wizard") : "");
     while (!tui_job_finished(j, &rc)) {
         job_panel_draw(t, panel, j, title, said);
         doupdate();
@@ -228,6 +235,7 @@ int tui_job_wait(struct tui *t, const char *title, struct tui_job *j, bool may_l
             base = t->pg.n;
             t->pg.modal_base = base;
             panel = job_panel(t, &rows, &w);
+            tui_set_bar(t, may_leave ? _("Ctrl-C: leave the wizard") : "");
             continue;
         }
         if (k == KEY_CTRL_C) {
@@ -244,7 +252,7 @@ int tui_job_wait(struct tui *t, const char *title, struct tui_job *j, bool may_l
     t->job = NULL;
     if (!wait_ok) {
         tui_job_free(j);
-        modal_close(t, base, saved_focus);
+        tui_modal_close(t, base, saved_focus);
         return rc;
     }
     /* the outcome stays on screen until OK */
@@ -255,93 +263,6 @@ int tui_job_wait(struct tui *t, const char *title, struct tui_job *j, bool may_l
     t->pg.modal_base = 0;
     modal_run(t, base, ok, false);
     return rc;
-}
-
-void tui_view_text(struct tui *t, const char *title, char **lines, int n)
-{
-    int saved_focus = t->pg.focus;
-    int base = t->pg.n;
-    t->pg.modal_base = base;
-    const char *hint = _("Up/Down/PgUp/PgDn: scroll  Left/Right: long lines  Esc/Enter/q: close");
-    char *ti = tui_fmt("%s\n%s", title, hint);
-    char **tl = calloc(2, sizeof *tl);
-    int ntl = tl ? tui_wrap(ti, COLS - 6, tl, 2) : 0;
-    char *mt = NULL;
-    for (int i = 0; i < ntl; i++) {
-        char *e = tui_styled(i == 0 ? K8TLS_ROLE_TITLE : K8TLS_ROLE_TEXT, tl[i]);
-        char *m = tui_fmt("%s%s%s", mt ? mt : "", mt ? "\n" : "", e);
-        free(e);
-        free(mt);
-        mt = m;
-    }
-    if (tl)
-        tui_free_lines(tl, ntl);
-    free(tl);
-    free(ti);
-    /* every row as wide as the longest (up to a bound): CDK leaves the last column of a
-     * shorter row as it was */
-    size_t wmax = 0;
-    for (int i = 0; i < n; i++)
-        if (lines[i] && strlen(lines[i]) > wmax)
-            wmax = strlen(lines[i]);
-    if (wmax > 512)
-        wmax = 512;
-    if (wmax < (size_t)COLS)
-        wmax = (size_t)COLS;
-    char **rows = calloc((size_t)(n > 0 ? n : 1), sizeof *rows);
-    int nr = 0;
-    for (int i = 0; rows && i < n; i++) {
-        const char *l = lines[i] ? lines[i] : "";
-        char *pad = strlen(l) < wmax ? tui_fit(l, (int)wmax) : strdup(l);
-        rows[nr++] = tui_escape(pad ? pad : "");
-        free(pad);
-    }
-    if (rows && nr == 0)
-        rows[nr++] = strdup("");
-    CDKSCROLL *sc = newCDKScroll(t->cdk, 1, 1, NONE, LINES - 3, COLS - 2, mt,
-                                 (CDK_CSTRING2)rows, nr, FALSE, A_REVERSE, TRUE, FALSE);
-    free(mt);
-    if (rows)
-        tui_free_lines(rows, nr);
-    free(rows);
-    int id = tui_add_item(t, IT_LIST, sc ? ObjOf(sc) : NULL, true);
-    if (id < 0) {
-        t->pg.modal_base = 0;
-        return;
-    }
-    t->pg.focus = -1;
-    refreshCDKScreen(t->cdk);
-    tui_focus(t, id);
-    for (bool open = true; open;) {
-        WINDOW *w = InputWindowOf(t->pg.it[id].obj);
-        keypad(w, TRUE);
-        wtimeout(w, 100);
-        int k = wgetch(w);
-        switch (k) {
-        case ERR:
-            tui_tick(t);
-            break;
-        case KEY_RESIZE:
-            t->rebuild = true;
-            open = false;
-            break;
-        case KEY_ESCAPE:
-        case KEY_CTRL_C:
-        case '\r':
-        case '\n':
-        case KEY_ENTER:
-        case 'q':
-        case 'Q':
-            open = false;
-            break;
-        default:
-            if (k < KEY_MAX)
-                InjectObj(t->pg.it[id].obj, (chtype)k);
-            doupdate();
-            break;
-        }
-    }
-    modal_close(t, base, saved_focus);
 }
 
 /* A boxed text in the middle of the screen; returns the first item index of the modal. */
@@ -433,6 +354,9 @@ char *tui_choose_file(struct tui *t, const char *title, const char *start)
             }
             free(dir);
         }
+        /* the footer: the chooser's keys, not the form's */
+        tui_set_bar(t, _("Up/Down: files  Tab: complete  Enter: choose  Esc: cancel"));
+        refreshCDKScreen(t->cdk);
         curs_set(1);
         char *r = activateCDKFselect(fs, NULL);
         if (r && fs->exitType == vNORMAL)

@@ -10,10 +10,13 @@
  *                      for that screen's own data (output.c: the contexts chosen there, the
  *                      directory to suggest)
  *   session.c          the plan and the bundle built from it -> keygen.c
- *   kube.c             the kubeconfig, apply and diff as jobs -> rotation.c, modal.c, page.c
+ *   kube.c             the kubeconfig, apply and diff as jobs -> rotation.c, viewer.c, modal.c,
+ *                      page.c
  *   rotation.c         the rotation state of its screens, Output and Result -> text.c
  *   loop.c             the engine's key loop, Next and Back -> modal.c, layout.c, form.c ...
- *   modal.c            dialogs, the job panel, the viewer -> layout.c, page.c, job.c
+ *   viewer.c           the text viewer, on a page or over it -> modal.c, layout.c (the
+ *                      footer), page.c, doc.c, text.c
+ *   modal.c            dialogs, the job panel -> layout.c, page.c, job.c
  *   layout.c           a whole page -> form.c, page.c
  *   form.c             each screen's instance (its form and private state, allocated and freed
  *                      here), the fields' widgets, values and errors -> page.c
@@ -21,7 +24,8 @@
  *   keygen.c           background key generation, a job -> job.c
  *   job.c              the one worker mechanism -> text.c
  *   colors.c           the theme's roles -> text.c
- *   text.c, flow.c     pure helpers and the flow rules: no curses, no other TUI file
+ *   text.c, doc.c,     pure helpers (doc.c: a text laid out for the viewer, the search) and
+ *   flow.c             the flow rules: no curses, no other TUI file
  *
  * The engine reaches a screen only through its table row's function pointers (t->screens).
  * Adding a screen: one row in screen/table.h and one file in screen/. */
@@ -40,6 +44,7 @@
 #include "k8tls/theme.h"
 #include "flow.h"
 #include "text.h"
+#include "doc.h"
 
 /* ---- colours (colors.c) ---------------------------------------------------------------- */
 void tui_colors_init(const struct k8tls_theme *t);
@@ -147,6 +152,8 @@ struct item {
     char *text;                     /* buttons: the caption (translated) */
     int width;
     int rows;                       /* labels: rows */
+    const char *keys;               /* message id: its keys for the footer when focused, "key:
+                                     * action" pairs two spaces apart (the viewer), or NULL */
 };
 
 struct page {
@@ -159,6 +166,7 @@ struct page {
     int label_w;
     bool small;                     /* the terminal is too small: message only */
     int modal_base;                 /* > 0: a modal's items start there; the page is frozen */
+    int bar_item;                   /* the footer (layout.c) */
 };
 
 struct tui;
@@ -380,6 +388,12 @@ int tui_show_errors(struct form *f, int field, const struct k8tls_diags *d, cons
 
 /* ---- layout.c: a whole page ------------------------------------------------------------- */
 void tui_build_page(struct tui *t);
+/* The footer again for what has the focus now: its own keys (the item's keys, a choice, a
+ * list), the screen's, then the general ones, as many as fit in one row. */
+void tui_update_bar(struct tui *t);
+/* The footer shows these "key: action" pairs (two spaces apart) instead: a widget that runs
+ * its own loop (the file chooser). */
+void tui_set_bar(struct tui *t, const char *pairs);
 
 /* ---- modal.c: dialogs over the page; return true for yes -------------------------------- */
 bool tui_confirm(struct tui *t, const char *title, const char *text, const char *yes,
@@ -393,7 +407,35 @@ char *tui_choose_file(struct tui *t, const char *title, const char *start);
  * job's value. The job is freed (joined) unless -2 is returned (then t->job keeps it). */
 int tui_job_wait(struct tui *t, const char *title, struct tui_job *j, bool may_leave,
                  bool wait_ok);
-/* A scrolling viewer over the page (Esc, Enter or q closes it). lines: plain text. */
+/* Removes a modal (items from base on) and draws the page again with its focus. */
+void tui_modal_close(struct tui *t, int base, int saved_focus);
+
+/* ---- viewer.c: the text viewer ---------------------------------------------------------- */
+/* A text in a list with the position under it ("line 40/112"): prose word-wrapped, code kept
+ * whole (scrolls sideways), Up/Down, PgUp/PgDn, Home/End, `/` search and n/N, listed in the
+ * footer. The state of one viewer on a page; zeroed means none. */
+struct tui_viewer {
+    struct tui_doc doc;
+    struct tui_rows rows;           /* the list's rows (markup), with their source lines */
+    int item, pos_item;             /* page items (-1: none) */
+    char *search;                   /* the last search, or NULL */
+    char *said;                     /* a word for the position line ("not found"), or NULL */
+    bool focused;                   /* as last drawn */
+};
+/* Lays text out (markdown: prose wrapped; else every line is code) in a list at x, y (w x h,
+ * its box included) and the position line under it (row y + h), the cursor on source line
+ * src_line. The text is wiped from the rows when they are freed. Returns the list's item. */
+int tui_viewer_add(struct tui *t, struct tui_viewer *v, int x, int y, int w, int h,
+                   const char *title, const char *text, bool markdown, int src_line);
+/* The viewer's keys when its list has the focus: 1 = handled. */
+int tui_viewer_key(struct tui *t, struct tui_viewer *v, int k);
+/* Draws the position line again when the focus came or went (from a screen's tick). */
+void tui_viewer_tick(struct tui *t, struct tui_viewer *v);
+/* The source line under the cursor (0 when none). */
+int tui_viewer_line(struct tui *t, const struct tui_viewer *v);
+/* Frees the viewer's rows (wiped); the page items go with the page. */
+void tui_viewer_free(struct tui_viewer *v);
+/* A viewer over the whole page (Esc, Enter or q closes it). lines: plain text, code. */
 void tui_view_text(struct tui *t, const char *title, char **lines, int n);
 
 /* ---- loop.c: the main loop -------------------------------------------------------------- */

@@ -12,12 +12,13 @@ check "an ECDSA answers file" ecdsa_answers "$t/answers.yaml"
 TUI_ENV="LANGUAGE=fr LANG=C.UTF-8" tui_start "$t" 100 30 --tui --answers answers.yaml
 check "the Welcome step is in French" wait_for "etape 1 sur 10 : Bienvenue"
 check "the choice is in French" wait_for "charger un fichier de reponses"
-check "the help bar is in French" wait_for "Echap : retour"
+check "the help bar is in French" wait_for "F1/? : aide"
 check "the buttons are in French" wait_for "[ Suivant ]  [ Annuler ]"
 check "the screen is plain ASCII (accents transliterated)" sh -c "
   ! tmux -L '$TUI_SOCK' capture-pane -p | LC_ALL=C grep -q '[^ -~]'"
 keys F10
 check "the Cluster step is in French" wait_re "Nom du cluster : +test"
+check "its help bar says Esc goes back, in French" wait_for "Echap : retour"
 keys C-u
 type_text "Bad_Name"
 keys F10

@@ -19,7 +19,7 @@ keys C-u; type_text "resized"
 tm resize-window -x 80 -y 24
 check "80x24 redraws the step" wait_re "Cluster name: +resized"
 check "the buttons fit in 80 columns" wait_for "[ Back ]  [ Next ]  [ Cancel ]"
-check "the help bar is on the last line of 24" sh -c "tmux -L '$TUI_SOCK' capture-pane -p | sed -n 24p | grep -q 'F10 next'"
+check "the help bar is on the last line of 24" sh -c "tmux -L '$TUI_SOCK' capture-pane -p | sed -n 24p | grep -q 'F10: next'"
 tm resize-window -x 70 -y 30
 check "70 columns is too narrow again" wait_for "The terminal is 70x30"
 tm resize-window -x 100 -y 30

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "text.h"
+#include "doc.h"
 
 static void escapes_to(const char *in, const char *want)
 {
@@ -68,6 +69,80 @@ START_TEST(test_fit_pads_or_cuts_to_the_width)
 }
 END_TEST
 
+START_TEST(test_doc_wraps_prose_keeps_code_whole)
+{
+    const char *md = "# Title\n"
+                     "From this directory, in the control-plane context, apply everything\n"
+                     "- a list item that is long enough to wrap onto another row here\n"
+                     "```sh\n"
+                     "kubectl --context east apply -f manifests/10-secret-server-encryption.yaml\n"
+                     "```\n"
+                     "| a | table | row that is long and must not be wrapped at all ever |\n";
+    struct tui_doc d = {0};
+    ck_assert_int_eq(tui_doc_layout(&d, md, 30, true), 0);
+    ck_assert_int_eq(d.n_src, 7);
+    for (int i = 0; i < d.n; i++) {
+        if (!d.code[i])
+            ck_assert_msg(strlen(d.row[i]) <= 30, "prose row too wide: \"%s\"", d.row[i]);
+        /* no word is cut: a prose row ends at a word's end */
+        if (!d.code[i] && i + 1 < d.n && d.src[i + 1] == d.src[i])
+            ck_assert_msg(d.row[i + 1][strspn(d.row[i + 1], " ")] != '\0', "empty row");
+    }
+    ck_assert_str_eq(d.row[1], "From this directory, in the");
+    ck_assert_str_eq(d.row[2], "control-plane context, apply");
+    ck_assert_str_eq(d.row[3], "everything");
+    /* a list item's continuation rows hang under its text */
+    ck_assert_str_eq(d.row[4], "- a list item that is long");
+    ck_assert_str_eq(d.row[5], "  enough to wrap onto another");
+    /* the command and the table row stay whole, one row each */
+    int cmd = tui_doc_row_of(&d, 4);
+    ck_assert(d.code[cmd]);
+    ck_assert_str_eq(d.row[cmd],
+                     "kubectl --context east apply -f manifests/10-secret-server-encryption.yaml");
+    ck_assert_int_eq(d.src[cmd + 1], 5);
+    int tab = tui_doc_row_of(&d, 6);
+    ck_assert(d.code[tab]);
+    ck_assert_int_eq(tab, d.n - 1);
+    tui_doc_free(&d);
+    ck_assert_int_eq(d.n, 0);
+    /* YAML: every line is code */
+    ck_assert_int_eq(tui_doc_layout(&d, "a: 1\nb: a long value that goes on and on and on\n", 10,
+                                    false), 0);
+    ck_assert_int_eq(d.n, 2);
+    ck_assert_int_eq(d.n_src, 2);
+    ck_assert(d.code[1]);
+    tui_doc_free(&d);
+}
+END_TEST
+
+START_TEST(test_doc_search_goes_round_and_ignores_case)
+{
+    struct tui_doc d = {0};
+    ck_assert_int_eq(tui_doc_layout(&d, "alpha\nBeta\ngamma\nbeta again\n", 40, false), 0);
+    ck_assert_int_eq(tui_doc_find(&d, "beta", 0, 1), 1);
+    ck_assert_int_eq(tui_doc_find(&d, "beta", 1, 1), 3);
+    ck_assert_int_eq(tui_doc_find(&d, "beta", 3, 1), 1);  /* round the end */
+    ck_assert_int_eq(tui_doc_find(&d, "beta", 1, -1), 3); /* backwards, round the start */
+    ck_assert_int_eq(tui_doc_find(&d, "delta", 0, 1), -1);
+    ck_assert_int_eq(tui_doc_find(&d, "", 0, 1), -1);
+    ck_assert_int_eq(tui_doc_find(&d, "alpha", 0, 1), 0); /* itself last */
+    tui_doc_free(&d);
+}
+END_TEST
+
+START_TEST(test_doc_diff_is_unified)
+{
+    char *same = tui_doc_diff("a\nb\n", "a\nb\n", "old", "new");
+    ck_assert_str_eq(same, "");
+    free(same);
+    char *d = tui_doc_diff("a\nb\nc\nd\ne\nf\ng\nh\n", "a\nb\nc\nd\nE\nf\ng\nh\ni\n", "old", "new");
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(d, "--- old\n+++ new\n@@ -2,7 +2,8 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n+i\n");
+    free(d);
+}
+END_TEST
+
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("tui_text");
@@ -76,6 +151,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_markup_in_user_text_is_literal);
     tcase_add_test(tc, test_wrap_keeps_words_whole_and_splits_paragraphs);
     tcase_add_test(tc, test_fit_pads_or_cuts_to_the_width);
+    tcase_add_test(tc, test_doc_wraps_prose_keeps_code_whole);
+    tcase_add_test(tc, test_doc_search_goes_round_and_ignores_case);
+    tcase_add_test(tc, test_doc_diff_is_unified);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -11,14 +11,14 @@
 #include <string.h>
 
 struct result_state {
-    struct tui_rows rows;           /* NEXT-STEPS.md */
+    struct tui_viewer view;         /* NEXT-STEPS.md */
 };
 
 static void result_fini(struct tui *t, void *priv)
 {
     (void)t;
     struct result_state *st = priv;
-    tui_rows_free(&st->rows);
+    tui_viewer_free(&st->view);
 }
 
 static void result_build(struct tui *t, struct page *pg, int top, int bottom)
@@ -28,6 +28,7 @@ static void result_build(struct tui *t, struct page *pg, int top, int bottom)
     if (!st)
         return;
     char *para[8];
+    st->view.item = st->view.pos_item = -1;
     int np = 0;
     para[np++] = tui_fmt(_("Written: %s (%zu files; keys, stores and Secrets readable by you "
                            "only)."),
@@ -76,15 +77,29 @@ static void result_build(struct tui *t, struct page *pg, int top, int bottom)
             doc = &t->bundle->v[i];
     if (doc) {
         char *text = strndup((const char *)doc->data, doc->len);
-        tui_rows_free(&st->rows);
-        tui_rows_add_text(&st->rows, text ? text : "", COLS - 6, NULL, NULL);
-        free(text);
         char *title = tui_fmt(_("Next steps (%s/%s)"), t->written_dir ? t->written_dir : ".",
                               doc->path);
-        tui_add_list(t, 1, top + n + 1, COLS - 2, bottom - top - n - 1, title,
-                     (const char *const *)st->rows.v, (int)st->rows.n);
+        /* the list and its position line; the notes on the last body row */
+        tui_viewer_add(t, &st->view, 1, top + n + 1, COLS - 2, bottom - top - n - 2, title,
+                       text ? text : "", true, 0);
         free(title);
+        free(text);
     }
+}
+
+static int result_key(struct tui *t, struct page *pg, int k)
+{
+    (void)pg;
+    struct result_state *st = tui_screen_priv(t, K8TLS_SCR_RESULT);
+    return st ? tui_viewer_key(t, &st->view, k) : 0;
+}
+
+static void result_tick(struct tui *t, struct page *pg)
+{
+    (void)pg;
+    struct result_state *st = tui_screen_priv(t, K8TLS_SCR_RESULT);
+    if (st)
+        tui_viewer_tick(t, &st->view);
 }
 
 const struct tui_screen tui_screen_result = {
@@ -95,6 +110,8 @@ const struct tui_screen tui_screen_result = {
                "how to roll the change out."),
     .next_label = N_("Quit"),
     .build = result_build,
+    .key = result_key,
+    .tick = result_tick,
     .no_back = true,
     .no_cancel = true,
     .focus_next_first = true,

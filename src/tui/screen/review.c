@@ -1,11 +1,13 @@
 /* The Review screen: one tab per file of the bundle, Secret values masked until `r` reveals the one
- * under the cursor, the warnings (or the problems to fix) in the last tab, `d` for a diff against
+ * under the cursor, what changes in an existing manifest (a diff), the warnings (or the problems
+ * to fix) in the last tab, all in the viewer (viewer.c); `d` for a diff against
  * the cluster. Calls session.c (the bundle), keygen.c, kube.c (the diff), output.c (the contexts
  * chosen there), the engine and text.c. */
 #include "config.h"
 #include "../tui_int.h"
 #include "k8tls/i18n.h"
 #include "k8tls/pki.h"
+#include "k8tls/buf.h"
 #include "k8tls/secure.h"
 
 #include <stdio.h>
@@ -14,11 +16,11 @@
 
 struct review_state {
     int tab;
-    int line;
+    int line;                       /* the source line under the cursor */
     char **revealed;                /* "path\nkey" entries revealed */
     size_t n_revealed;
     unsigned epoch;                 /* the bundle_epoch they were revealed in */
-    struct tui_rows rows;           /* display rows of the current tab */
+    struct tui_viewer view;         /* the current tab */
     char **src_lines;               /* source lines of the current tab (for `r`) */
     size_t n_src;
     int list, tabbar, wait;         /* page items, or -1 */
@@ -55,7 +57,7 @@ static void review_fini(struct tui *t, void *priv)
     (void)t;
     struct review_state *st = priv;
     forget_revealed(st);
-    tui_rows_free(&st->rows);
+    tui_viewer_free(&st->view);
     free_src(st);
 }
 
@@ -66,21 +68,29 @@ static void follow_bundle(struct tui *t, struct review_state *st)
         return;
     st->epoch = t->bundle_epoch;
     forget_revealed(st);
-    tui_rows_free(&st->rows);
+    tui_viewer_free(&st->view);
     free_src(st);
 }
 
 /* ---- tabs ------------------------------------------------------------------------------- */
 
 struct tab {
-    int art;            /* artifact index, or -1: the problems and warnings */
+    int art;            /* artifact index, or TAB_CHANGES, TAB_WARNINGS */
     char *title;
 };
+
+enum { TAB_CHANGES = -2, TAB_WARNINGS = -1 };
 
 static bool tab_kind(enum k8tls_artifact_kind k)
 {
     return k == K8TLS_ART_CLUSTER || k == K8TLS_ART_SECRET || k == K8TLS_ART_NAMESPACE ||
            k == K8TLS_ART_DOC;
+}
+
+/* the warnings and notes listed (errors listed instead when there are any) */
+static size_t warnings_of(struct tui *t)
+{
+    return t->review_diags.n - k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR);
 }
 
 static int tabs_of(struct tui *t, struct tab *v, int max)
@@ -91,7 +101,7 @@ static int tabs_of(struct tui *t, struct tab *v, int max)
         static const enum k8tls_artifact_kind order[] = {K8TLS_ART_CLUSTER, K8TLS_ART_SECRET,
                                                          K8TLS_ART_NAMESPACE, K8TLS_ART_DOC};
         for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
-            for (size_t i = 0; i < t->bundle->n && n < max - 1; i++) {
+            for (size_t i = 0; i < t->bundle->n && n < max - 2; i++) {
                 const struct k8tls_artifact *a = &t->bundle->v[i];
                 if (a->kind != order[o] || !tab_kind(a->kind))
                     continue;
@@ -110,13 +120,16 @@ static int tabs_of(struct tui *t, struct tab *v, int max)
             }
     }
     size_t errs = k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR);
-    size_t warns = t->review_diags.n - errs;
-    size_t changes = t->bundle ? t->bundle->n_changes : 0;
-    v[n].art = -1;
+    /* what the wizard changes in an existing manifest: its own tab, with the diff */
+    if (!errs && t->bundle && t->bundle->n_changes) {
+        v[n].art = TAB_CHANGES;
+        v[n++].title = tui_fmt(_("Changes (%zu)"), t->bundle->n_changes);
+    }
+    v[n].art = TAB_WARNINGS;
     if (errs)
         v[n].title = tui_fmt(_("Problems (%zu)"), errs);
     else
-        v[n].title = tui_fmt(_("Warnings (%zu)"), warns + changes);
+        v[n].title = tui_fmt(_("Warnings (%zu)"), warnings_of(t));
     n++;
     return n;
 }
@@ -169,28 +182,87 @@ static void toggle_reveal(struct review_state *st, const char *path, const char 
     v[st->n_revealed++] = tui_fmt("%s\n%s", path, key);
 }
 
-static void make_rows(struct tui *t, struct review_state *st, const struct tab *tab, int width)
+/* the manifest as it was read, then the diff against the one written (heap) */
+static char *changes_text(struct tui *t)
 {
-    tui_rows_free(&st->rows);
+    char *text = strdup("");
+    for (size_t i = 0; text && i < t->bundle->n_changes; i++) {
+        const struct k8tls_change *c = &t->bundle->changes[i];
+        const char *what = c->what == K8TLS_CHANGE_ADDED      ? _("added")
+                           : c->what == K8TLS_CHANGE_REPLACED ? _("replaced")
+                           : c->what == K8TLS_CHANGE_MIGRATED ? _("migrated")
+                                                              : _("removed");
+        char *m = tui_fmt("%s- %s %s\n", text, what, c->path);
+        free(text);
+        text = m;
+    }
+    const struct k8tls_artifact *a = NULL;
+    for (size_t i = 0; i < t->bundle->n && !a; i++)
+        if (t->bundle->v[i].kind == K8TLS_ART_CLUSTER)
+            a = &t->bundle->v[i];
+    const char *src = t->plan->cluster.manifest;
+    char *old = NULL;
+    if (src && *src) {
+        FILE *f = fopen(src, "r");
+        if (f) {
+            struct k8tls_buf b = {0};
+            char chunk[4096];
+            size_t got;
+            while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+                k8tls_buf_add(&b, chunk, got);
+            fclose(f);
+            old = k8tls_buf_take(&b, NULL);
+        }
+    }
+    char *nw = a ? strndup((const char *)a->data, a->len) : NULL;
+    char *diff = old && nw ? tui_doc_diff(old, nw, src, a->path) : NULL;
+    char *m = diff ? tui_fmt("%s\n```diff\n%s```\n", text ? text : "", diff)
+                   : tui_fmt("%s\n%s\n", text ? text : "",
+                             _("(the manifest as it was cannot be read again: no diff)"));
+    free(diff);
+    free(nw);
+    free(old);
+    free(text);
+    return m;
+}
+
+/* The text of the current tab (heap); *markdown: prose is wrapped in it. An artifact's lines are
+ * also kept in st->src_lines (for `r`). */
+static char *tab_text(struct tui *t, struct review_state *st, const struct tab *tab,
+                      bool *markdown)
+{
     free_src(st);
+    *markdown = true;
     if (tab->art >= 0) {
         const struct k8tls_artifact *a = &t->bundle->v[tab->art];
         struct reveal_ctx c = {st, a->path};
         char *text = k8tls_artifact_preview(a, reveal_cb, &c);
-        tui_rows_add_text(&st->rows, text ? text : "", width, &st->src_lines, &st->n_src);
-        if (text) {
-            k8tls_secure_wipe_str(text);
-            free(text);
+        *markdown = a->kind == K8TLS_ART_DOC;
+        for (const char *p = text ? text : ""; *p;) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            char **v = realloc(st->src_lines, (st->n_src + 1) * sizeof *v);
+            if (!v)
+                break;
+            st->src_lines = v;
+            v[st->n_src++] = strndup(p, len);
+            if (!nl)
+                break;
+            p = nl + 1;
         }
-        return;
+        return text ? text : strdup("");
     }
+    if (tab->art == TAB_CHANGES)
+        return changes_text(t);
     size_t errs = k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR);
+    char *text = strdup("");
     if (errs) {
-        tui_rows_add_wrapped(&st->rows, _("These problems must be fixed before anything is written (Esc "
-                              "goes back to the steps):"),
-                         width);
+        char *m = tui_fmt("%s\n\n", _("These problems must be fixed before anything is written "
+                                       "(Esc goes back to the steps):"));
+        free(text);
+        text = m;
     }
-    for (size_t i = 0; i < t->review_diags.n; i++) {
+    for (size_t i = 0; text && i < t->review_diags.n; i++) {
         const struct k8tls_diag *g = &t->review_diags.v[i];
         if (errs && g->sev != K8TLS_SEV_ERROR)
             continue;
@@ -213,21 +285,20 @@ static void make_rows(struct tui *t, struct review_state *st, const struct tab *
         else
             line = tui_fmt("- %s: %s%s", what, where ? where : "", g->msg);
         free(where);
-        tui_rows_add_wrapped(&st->rows, line, width);
+        /* one line each: the viewer wraps it (the message's own newlines kept as spaces) */
+        for (char *c = line; *c; c++)
+            if (*c == '\n')
+                *c = ' ';
+        char *m = tui_fmt("%s%s\n", text, line);
         free(line);
+        free(text);
+        text = m;
     }
-    for (size_t i = 0; !errs && t->bundle && i < t->bundle->n_changes; i++) {
-        const struct k8tls_change *c = &t->bundle->changes[i];
-        const char *what = c->what == K8TLS_CHANGE_ADDED      ? _("added")
-                           : c->what == K8TLS_CHANGE_REPLACED ? _("replaced")
-                           : c->what == K8TLS_CHANGE_MIGRATED ? _("migrated")
-                                                              : _("removed");
-        char *line = tui_fmt(_("- Manifest change: %s %s"), what, c->path);
-        tui_rows_add_wrapped(&st->rows, line, width);
-        free(line);
+    if (text && !*text) {
+        free(text);
+        text = tui_fmt("%s", _("No warnings."));
     }
-    if (st->rows.n == 0)
-        tui_rows_add_text(&st->rows, _("No warnings."), width, NULL, NULL);
+    return text ? text : strdup("");
 }
 
 /* The Secret data key of a source line: the entry under data:/stringData: that holds it. */
@@ -307,6 +378,7 @@ static void review_build(struct tui *t, struct page *pg, int top, int bottom)
         return;
     follow_bundle(t, st);
     st->list = st->tabbar = st->wait = -1;
+    st->view.item = st->view.pos_item = -1;
     tui_keygen_ensure(t->kg, t->plan);
     enum kg_state ks = tui_keygen_state(t->kg, NULL, NULL, NULL, 0);
     if (ks == KG_RUNNING) {
@@ -334,20 +406,18 @@ static void review_build(struct tui *t, struct page *pg, int top, int bottom)
     tabbar_text(st, tabs, n, bar, sizeof bar);
     const char *v[1] = {bar};
     st->tabbar = tui_add_label(t, 1, top, COLS - 2, 1, v, 1, K8TLS_ROLE_TEXT);
+    /* the list, its position line under it, then the notes (the page's last body row) */
     int h = bottom - top - 2;
-    int w = COLS - 2;
-    make_rows(t, st, &tabs[st->tab], w - 4);
     const struct tab *cur = &tabs[st->tab];
     char *title = cur->art >= 0 ? tui_fmt("%s", t->bundle->v[cur->art].path)
                                 : tui_fmt("%s", cur->title);
-    st->list = tui_add_list(t, 1, top + 1, w, h, title, (const char *const *)st->rows.v,
-                          (int)st->rows.n);
+    bool markdown = true;
+    char *text = tab_text(t, st, cur, &markdown);
+    st->list = tui_viewer_add(t, &st->view, 1, top + 1, COLS - 2, h, title, text, markdown,
+                              st->line);
+    k8tls_secure_wipe_str(text);
+    free(text);
     free(title);
-    if (st->list >= 0 && st->line > 0 && (size_t)st->line < st->rows.n)
-        setCDKScrollCurrentItem((CDKSCROLL *)pg->it[st->list].obj, st->line);
-    const char *hint[1] = {_("r: reveal or hide the value under the cursor  d: diff against the "
-                             "cluster  Left/Right: other files  Up/Down: scroll")};
-    tui_add_label(t, 2, bottom, COLS - 4, 1, hint, 1, K8TLS_ROLE_TEXT);
     free_tabs(tabs, n);
     (void)pg;
 }
@@ -356,6 +426,8 @@ static void review_tick(struct tui *t, struct page *pg)
 {
     (void)pg;
     struct review_state *st = state(t);
+    if (st && st->list >= 0)
+        tui_viewer_tick(t, &st->view);
     if (!st || st->wait < 0)
         return;
     enum kg_state ks = tui_keygen_state(t->kg, NULL, NULL, NULL, 0);
@@ -395,7 +467,6 @@ static int review_key(struct tui *t, struct page *pg, int k)
     struct tab tabs[32];
     int n = tabs_of(t, tabs, 32);
     free_tabs(tabs, n);
-    CDKSCROLL *sc = (CDKSCROLL *)pg->it[st->list].obj;
     if (k == KEY_LEFT || k == KEY_RIGHT || k == '[' || k == ']' || (k >= '1' && k <= '9')) {
         int nt = st->tab;
         if (k == KEY_LEFT || k == '[')
@@ -412,41 +483,27 @@ static int review_key(struct tui *t, struct page *pg, int k)
         return 1;
     }
     if (k == 'r' || k == 'R') {
-        int row = getCDKScrollCurrentItem(sc);
+        int line = tui_viewer_line(t, &st->view);
         tabs_of(t, tabs, 32);
         const struct tab *cur = &tabs[st->tab];
-        char *key = NULL;
-        if (cur->art >= 0 && row >= 0 && (size_t)row < st->rows.n)
-            key = key_at(st, (size_t)st->rows.src[row]);
+        char *key = cur->art >= 0 ? key_at(st, (size_t)line) : NULL;
+        st->line = line;
         if (key) {
             toggle_reveal(st, t->bundle->v[cur->art].path, key);
             free(t->status);
             t->status = NULL;
-            /* keep the cursor on the same source line */
-            int src = st->rows.src[row];
-            make_rows(t, st, cur, pg->it[st->list].width - 6);
-            int nr = 0;
-            for (size_t i = 0; i < st->rows.n; i++)
-                if (st->rows.src[i] == src) {
-                    nr = (int)i;
-                    break;
-                }
-            st->line = nr;
-            t->rebuild = true;
             free(key);
         } else {
             tui_set_status(t, "%s", _("Nothing to reveal here: move the cursor to a value under "
                                       "data: in a Secret."));
-            st->line = row;
-            t->rebuild = true;
         }
+        /* the page again, the cursor on the same line */
+        t->rebuild = true;
         free_tabs(tabs, n);
         return 1;
     }
-    if (k == KEY_UP || k == KEY_DOWN || k == KEY_PPAGE || k == KEY_NPAGE || k == KEY_HOME ||
-        k == KEY_END) {
-        InjectObj(pg->it[st->list].obj, (chtype)k);
-        st->line = getCDKScrollCurrentItem(sc);
+    if (tui_viewer_key(t, &st->view, k)) {
+        st->line = tui_viewer_line(t, &st->view);
         return 1;
     }
     return 0;
@@ -473,8 +530,8 @@ static void review_notes(struct tui *t, struct form *f, char **lines, int max, i
     (void)f;
     if (!t->bundle || *n >= max)
         return;
-    size_t w = k8tls_diags_count(&t->review_diags, K8TLS_SEV_WARNING);
-    if (w) {
+    size_t w = warnings_of(t);
+    if (w && !k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR)) {
         char *m = tui_fmt(_("Warnings: %zu (the last tab lists them)."), w);
         lines[(*n)++] = tui_fmt("!W%s", m); /* "!W": the notes show it as a warning */
         free(m);
@@ -491,7 +548,7 @@ const struct tui_screen tui_screen_review = {
                "kubectl diff --server-side against the contexts chosen on the Output step (else "
                "the kubeconfig's current context) and shows what would change, Secret values "
                "masked."),
-    .bar_keys = N_("r: reveal  d: diff "),
+    .bar_keys = N_("r: reveal  d: diff  Left/Right: files"),
     .build = review_build,
     .key = review_key,
     .tick = review_tick,
