@@ -30,6 +30,11 @@ total=$(screen | sed -n 's/.*> line 1\/\([0-9]*\).*/\1/p')
 check "its position: line 1 of its lines ($total)" [ -n "$total" ]
 keys NPage
 check "PgDn moves on" wait_re "> line [0-9]+/$total"
+# page on until the paragraph is on screen (what comes before it depends on the plan)
+for i in 1 2 3 4 5; do
+  screen | grep -q "that runs a datacenter needs the Secrets too" && break
+  keys NPage; sleep 0.3
+done
 check "prose is wrapped between words" wait_for "that runs a datacenter needs the Secrets too (and the namespace):"
 check "a code line is not wrapped: no continuation row" sh -c "! tmux -L '$TUI_SOCK' capture-pane -p | grep -q 'x-f manifests\|xion-stores.yaml'"
 check "the code line starts whole" wait_for "kubectl --context east-cluster apply -f manifests/10-secret-server"
