@@ -91,7 +91,8 @@ struct k8tls_apply_opts {
  * err and to on_text.
  * Order: a reachability check of every context when there are several (nothing is applied when
  * one fails); then every context at the same time, one kubectl each, gets its Namespace
- * (create_namespace) and Secrets; then the K8ssandraCluster. A failed object stops the run
+ * (create_namespace) and Secrets; then the K8ssandraCluster (its kubectl started with those and
+ * held at the end of its input until they are in). A failed object stops the run
  * there (the other objects of that kubectl run and the other contexts may have been applied, and
  * are reported so) and the rest is reported "not applied". With diff, one kubectl per object,
  * one after the other; 0 means the diff ran (whether or not something differs). Blocking

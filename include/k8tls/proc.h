@@ -48,6 +48,19 @@ struct k8tls_proc_job {
  * returns when all have ended. */
 void k8tls_proc_run_all(struct k8tls_proc_job *jobs, size_t n);
 
+/* A run started now whose stdin is held open once its input is written, until
+ * k8tls_proc_release: the process starts and reads its input while other runs go on, and only
+ * the end of its input lets it finish (kubectl apply reads all of its input before it applies
+ * anything: a held kubectl does its start-up, discovery and validation, then waits). Its
+ * deadline counts from the release. Returns NULL when it could not be started (out of memory,
+ * no thread): then nothing runs and job is untouched. job must live until the release. */
+struct k8tls_proc_held;
+struct k8tls_proc_held *k8tls_proc_start_held(struct k8tls_proc_job *job);
+/* go: ends its input and waits for it to end (job->rc and job->r as k8tls_proc_run sets them);
+ * !go: kills it and what it started without ending its input (job->r: exit_code -1, signal
+ * SIGKILL, unless it had already ended). Frees h; NULL does nothing. */
+void k8tls_proc_release(struct k8tls_proc_held *h, bool go);
+
 /* The overall deadline of one run in seconds: 300 (kubectl's --request-timeout bounds each
  * request, but not an exec credential plugin that never returns). Test seam:
  * K8TLS_TEST_KUBECTL_TIMEOUT=SECONDS (1 to 86400) sets another. */

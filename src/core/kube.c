@@ -12,8 +12,11 @@
  *     kubectl [--kubeconfig K] --context C apply --server-side --field-manager=k8tls-wizard
  *             [--force-conflicts] [--dry-run=server] -o name -f -
  * whose `-o name` output says which objects were applied (kubectl goes on after an object
- * fails). Then, when every Secret is in, the K8ssandraCluster in the control-plane context (its
- * own run). Never a secret on a command line. A failure stops the run there; the report names
+ * fails). The K8ssandraCluster's kubectl (control-plane context, its own run) starts at the same
+ * time and is held at the end of its input (held_start): kubectl apply reads all of its input
+ * before it applies anything, so it does its start-up meanwhile and applies the cluster only
+ * when every Secret is in; when one failed it is killed and sends nothing. Never a secret on a
+ * command line. A failure stops the run there; the report names
  * the objects that were applied and those that were not (a re-run is safe: server-side apply is
  * idempotent).
  *
@@ -468,6 +471,65 @@ out:
     return code;
 }
 
+/* The K8ssandraCluster's kubectl, started with the Secrets' runs and held at the end of its
+ * input (k8tls_proc_start_held): it does its start-up, discovery and validation meanwhile, and
+ * applies only once every Secret is in (released) — kubectl apply reads all of its input before
+ * it applies anything. When a Secret failed it is killed before the end of its input: nothing
+ * of it reaches the API server. Its input is the cluster's document, then a document of
+ * comments that fills the 4 KiB kubectl reads ahead before it starts on the first document. */
+struct held_cluster {
+    struct k8tls_proc_held *h;
+    struct k8tls_proc_job job;
+    struct k8tls_buf in;
+    bool done;        /* released: job.r is the cluster's run */
+};
+
+#define HELD_PAD_TO 8192u
+
+static void held_start(struct ctx *c, struct held_cluster *hc, const char *context,
+                       const struct object *ob)
+{
+    const char *words[12];
+    apply_words(c->o, false, words);
+    char **argv = kubectl_argv(c, context, words);
+    if (!argv)
+        return;
+    k8tls_buf_add(&hc->in, ob->data, ob->len);
+    if (ob->len && ob->data[ob->len - 1] != '\n')
+        k8tls_buf_puts(&hc->in, "\n");
+    k8tls_buf_puts(&hc->in, "---\n");
+    static const char pad[] =
+        "# k8tls-wizard: end of the objects (a comment: kubectl reads 4 KiB ahead)\n";
+    while (!hc->in.oom && hc->in.len < HELD_PAD_TO)
+        k8tls_buf_puts(&hc->in, pad);
+    if (hc->in.oom) {
+        free(argv);
+        k8tls_buf_free(&hc->in);
+        return;
+    }
+    hc->job = (struct k8tls_proc_job){ .argv = argv, .in = (const unsigned char *)hc->in.p,
+                                       .in_len = hc->in.len, .out_max = CAPTURE_MAX,
+                                       .err_max = CAPTURE_MAX };
+    hc->h = k8tls_proc_start_held(&hc->job);
+    if (!hc->h) {   /* no thread: the cluster runs after the Secrets, as a run of its own */
+        free(argv);
+        hc->job.argv = NULL;
+        k8tls_buf_free(&hc->in);
+    }
+}
+
+static void held_free(struct held_cluster *hc)
+{
+    if (hc->h)
+        k8tls_proc_release(hc->h, false);
+    hc->h = NULL;
+    if (hc->job.argv)
+        k8tls_proc_free(&hc->job.r);
+    free((void *)hc->job.argv);
+    hc->job.argv = NULL;
+    k8tls_buf_free(&hc->in);
+}
+
 static void add_unique(const char **v, size_t *n, const char *s)
 {
     if (!s || !*s)
@@ -679,11 +741,21 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
     bool failed = false;
     size_t n_differ = 0;
     size_t first_step = 0;
+    struct held_cluster hc = { 0 };
     if (!o->diff && end_secrets > 0) {
+        /* the cluster's kubectl starts now and waits for the end of its input (held_start) */
+        if (cluster_obj)
+            held_start(&c, &hc, control, cluster_obj);
         /* the Namespace and the Secrets: every context at the same time */
         code = apply_secrets(&c, steps, end_secrets, targets, n_targets);
         failed = code != K8TLS_OK;
         first_step = n_targets * end_secrets;
+        /* every Secret is in: the cluster may go; else it never gets the end of its input */
+        if (hc.h) {
+            k8tls_proc_release(hc.h, !failed);
+            hc.h = NULL;
+            hc.done = !failed;
+        }
     }
     /* then the cluster (apply); or each object, one after the other (diff) */
     for (size_t i = first_step; i < n_steps && !failed; i++) {
@@ -693,7 +765,12 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
         const char *words[12];
         apply_words(o, false, words);
         struct k8tls_proc r;
-        if (run_kubectl(&c, s->context, words, s->obj->data, s->obj->len, &r) < 0) {
+        if (hc.done && s->obj == cluster_obj) {
+            /* the held run: its result moves here, freed below as any run's */
+            r = hc.job.r;
+            memset(&hc.job.r, 0, sizeof hc.job.r);
+            hc.done = false;
+        } else if (run_kubectl(&c, s->context, words, s->obj->data, s->obj->len, &r) < 0) {
             free(label);
             set_reason(&c, _("out of memory"));
             code = K8TLS_ENVIRONMENT;
@@ -781,6 +858,7 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
             _("k8tls-wizard: objects that differ from the clusters: %zu of %zu\n"), n_differ,
             n_steps);
     }
+    held_free(&hc);
     goto out_nomsg;
 
 out:

@@ -165,10 +165,18 @@ void k8tls_proc_kill_tree(pid_t root)
         kill(tree[i - 1], SIGKILL);
 }
 
-int k8tls_proc_run(char *const argv[], const unsigned char *in, size_t in_len, size_t out_max,
-                   size_t err_max, struct k8tls_proc *r)
+/* One run (k8tls_proc_run). gate >= 0: a held run (k8tls_proc_start_held): once in is
+ * written, stdin stays open and the deadline does not count until a byte comes on gate: 'g'
+ * closes stdin and starts the deadline, anything else (or the end of gate) kills the process
+ * and what it started. */
+static int run_proc(char *const argv[], const unsigned char *in, size_t in_len, size_t out_max,
+                    size_t err_max, int gate, struct k8tls_proc *r)
 {
     memset(r, 0, sizeof *r);
+    if (gate >= 0 && !in) {
+        in = (const unsigned char *)"";
+        in_len = 0;
+    }
     int pin[2] = { -1, -1 }, pout[2] = { -1, -1 }, perr[2] = { -1, -1 };
     if ((in && make_pipe(pin) < 0) || make_pipe(pout) < 0 || make_pipe(perr) < 0) {
         r->spawn_err = errno;
@@ -228,14 +236,15 @@ int k8tls_proc_run(char *const argv[], const unsigned char *in, size_t in_len, s
     fcntl(pout[0], F_SETFL, O_NONBLOCK);
     fcntl(perr[0], F_SETFL, O_NONBLOCK);
     size_t off = 0;
-    if (in_len == 0)
+    bool held = gate >= 0, killed = false;
+    if (in_len == 0 && !held)
         close_fd(&pin[1]);
     r->timeout = k8tls_proc_deadline();
-    const int64_t deadline = now_ms() + (int64_t)r->timeout * 1000;
+    int64_t deadline = now_ms() + (int64_t)r->timeout * 1000;
     int st = 0;
     bool reaped = false;
     while (pin[1] >= 0 || pout[0] >= 0 || perr[0] >= 0) {
-        int64_t left = deadline - now_ms();
+        int64_t left = held ? 1000 : deadline - now_ms();
         if (left <= 0) {
             r->timed_out = true;
             break;
@@ -250,16 +259,38 @@ int k8tls_proc_run(char *const argv[], const unsigned char *in, size_t in_len, s
                 read_into(&perr[0], &r->err, err_max, &r->err_truncated);
             break;
         }
-        struct pollfd pf[3];
-        int n = 0, iw = -1, io = -1, ie = -1;
-        if (pin[1] >= 0) { iw = n; pf[n].fd = pin[1]; pf[n].events = POLLOUT; n++; }
+        struct pollfd pf[4];
+        int n = 0, iw = -1, io = -1, ie = -1, ig = -1;
+        if (pin[1] >= 0 && off < in_len) {
+            iw = n; pf[n].fd = pin[1]; pf[n].events = POLLOUT; n++;
+        }
         if (pout[0] >= 0) { io = n; pf[n].fd = pout[0]; pf[n].events = POLLIN; n++; }
         if (perr[0] >= 0) { ie = n; pf[n].fd = perr[0]; pf[n].events = POLLIN; n++; }
+        if (held) { ig = n; pf[n].fd = gate; pf[n].events = POLLIN; n++; }
         int k = poll(pf, (nfds_t)n, left > 1000 ? 1000 : (int)left);
         if (k < 0) {
             if (errno == EINTR)
                 continue;
             break;
+        }
+        if (ig >= 0 && pf[ig].revents) {
+            char word = 0;
+            ssize_t g = read(gate, &word, 1);
+            if (g < 0 && errno == EINTR)
+                continue;
+            if (g == 1 && word == 'g') {
+                /* released: the rest of the input, then the end of it; the deadline counts
+                 * from here */
+                held = false;
+                deadline = now_ms() + (int64_t)r->timeout * 1000;
+                if (off >= in_len)
+                    close_fd(&pin[1]);
+            } else {
+                /* killed while its stdin is still open: it never sees the end of its input */
+                k8tls_proc_kill_tree(pid);
+                killed = true;
+                break;
+            }
         }
         if (iw >= 0 && pf[iw].revents) {
             ssize_t w = write(pin[1], in + off, in_len - off);
@@ -267,7 +298,7 @@ int k8tls_proc_run(char *const argv[], const unsigned char *in, size_t in_len, s
                 off += (size_t)w;
             else if (w < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
                 close_fd(&pin[1]);   /* EPIPE: the child is not reading any more */
-            if (off >= in_len)
+            if (off >= in_len && !held)
                 close_fd(&pin[1]);
         }
         if (io >= 0 && pf[io].revents)
@@ -279,7 +310,7 @@ int k8tls_proc_run(char *const argv[], const unsigned char *in, size_t in_len, s
     close_fd(&pout[0]);
     close_fd(&perr[0]);
     /* every pipe closed: the child is exiting, but the deadline holds until it has */
-    while (!reaped && !r->timed_out) {
+    while (!reaped && !r->timed_out && !killed) {
         pid_t w = waitpid(pid, &st, WNOHANG);
         if (w == pid || (w < 0 && errno != EINTR)) {
             reaped = w == pid;
@@ -292,12 +323,13 @@ int k8tls_proc_run(char *const argv[], const unsigned char *in, size_t in_len, s
         struct timespec nap = { 0, 20 * 1000 * 1000 };
         nanosleep(&nap, NULL);
     }
-    if (r->timed_out) {
-        k8tls_proc_kill_tree(pid);
+    if ((r->timed_out || killed) && !reaped) {
+        if (r->timed_out)
+            k8tls_proc_kill_tree(pid);
         while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
             ;
     }
-    if (r->timed_out) {
+    if (r->timed_out || killed) {
         r->exit_code = -1;
         r->signal = SIGKILL;
     } else if (WIFEXITED(st)) {
@@ -319,6 +351,12 @@ int k8tls_proc_run(char *const argv[], const unsigned char *in, size_t in_len, s
     if (!r->err.p)
         k8tls_buf_add(&r->err, "", 0);
     return 0;
+}
+
+int k8tls_proc_run(char *const argv[], const unsigned char *in, size_t in_len, size_t out_max,
+                   size_t err_max, struct k8tls_proc *r)
+{
+    return run_proc(argv, in, in_len, out_max, err_max, -1, r);
 }
 
 /* ---- several runs at the same time -------------------------------------------------------- */
@@ -347,4 +385,52 @@ void k8tls_proc_run_all(struct k8tls_proc_job *jobs, size_t n)
     }
     free(th);
     free(started);
+}
+
+/* ---- a run held at the end of its input ----------------------------------------------------- */
+
+struct k8tls_proc_held {
+    pthread_t th;
+    int gate[2];
+    struct k8tls_proc_job *job;
+};
+
+static void *run_held(void *arg)
+{
+    struct k8tls_proc_held *h = arg;
+    struct k8tls_proc_job *j = h->job;
+    j->rc = run_proc(j->argv, j->in, j->in_len, j->out_max, j->err_max, h->gate[0], &j->r);
+    return NULL;
+}
+
+struct k8tls_proc_held *k8tls_proc_start_held(struct k8tls_proc_job *job)
+{
+    struct k8tls_proc_held *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->job = job;
+    if (make_pipe(h->gate) < 0) {
+        free(h);
+        return NULL;
+    }
+    if (pthread_create(&h->th, NULL, run_held, h) != 0) {
+        close_fd(&h->gate[0]);
+        close_fd(&h->gate[1]);
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void k8tls_proc_release(struct k8tls_proc_held *h, bool go)
+{
+    if (!h)
+        return;
+    const char word = go ? 'g' : 'k';
+    while (write(h->gate[1], &word, 1) < 0 && errno == EINTR)
+        ;
+    pthread_join(h->th, NULL);
+    close_fd(&h->gate[0]);
+    close_fd(&h->gate[1]);
+    free(h);
 }

@@ -9,7 +9,7 @@
 HELPER="$K8TLS_BUILDDIR/tests/kube/kube-helper"
 [ -x "$HELPER" ] || { echo "FAIL: $HELPER not built"; exit 1; }
 
-fakeapi_start ok ok forbidden conflict
+fakeapi_start ok ok forbidden conflict slow
 NS=k8ssandra-operator
 S1="/api/v1/namespaces/$NS/secrets/server-encryption-stores"
 S2="/api/v1/namespaces/$NS/secrets/client-encryption-stores"
@@ -141,5 +141,49 @@ reset_logs
 check "an unknown k8sContext exits 3" [ $? -eq 3 ]
 check "naming the context and the datacenter" grep -q 'kube context "nowhere" (the k8sContext of datacenter dc2) is not in the kubeconfig' "$T/err"
 check "without running kubectl" [ ! -s "$SHIMLOG" ]
+
+# --- 10. the cluster's kubectl starts with the Secrets' and applies after them ----------------
+# The real kubectl without the recording shim (which reads kubectl's whole input before it runs
+# it), against ctx4, whose server answers each Secret 1 s after it came: the cluster's kubectl
+# has fetched the cluster's schema while the Secrets were being applied, and sends the cluster
+# only once the last Secret was answered.
+REAL_PATH="$(dirname "$REAL_KUBECTL"):$PATH"
+reset_logs
+PATH="$REAL_PATH" "$HELPER" apply --kubeconfig "$KCFG" --context ctx4 > "$T/out" 2> "$T/err"
+check "apply with the cluster's kubectl started early exits 0" [ $? -eq 0 ]
+check "each object is reported applied, the cluster last" \
+  sh -c "[ \"\$(grep -c ' applied\$' '$T/out')\" = 3 ] && tail -n 1 '$T/out' | grep -q K8ssandraCluster"
+"$PY" - "$LOG" > "$T/timeline" <<'PYEOF'
+import json, sys
+secrets, schema, cluster = [], [], []
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["server"] != 4:
+        continue
+    if e["method"] == "PATCH" and "/secrets/" in e["path"]:
+        secrets.append(e["time"])
+    elif e["method"] == "GET" and e["path"] == "/openapi/v3/apis/k8ssandra.io/v1alpha1":
+        schema.append(e["time"])
+    elif e["method"] == "PATCH" and "/k8ssandraclusters/" in e["path"]:
+        cluster.append(e["time"])
+last = max(secrets) if secrets else 0
+print("secrets=%d schema=%d cluster=%d" % (len(secrets), len(schema), len(cluster)))
+print("schema-before-last-secret", "yes" if schema and min(schema) < last else "no")
+print("cluster-after-last-answer", "yes" if cluster and min(cluster) >= last + 1.0 else "no")
+PYEOF
+check "two Secrets and one cluster sent" grep -qx 'secrets=2 schema=1 cluster=1' "$T/timeline"
+check "the cluster's kubectl was under way while the Secrets were applied" \
+  grep -qx 'schema-before-last-secret yes' "$T/timeline"
+check "the cluster was sent after the last Secret was answered" \
+  grep -qx 'cluster-after-last-answer yes' "$T/timeline"
+grep -q 'schema-before-last-secret yes' "$T/timeline" || cat "$T/timeline" "$T/err"
+
+# and when a Secret fails, the waiting cluster kubectl never sends the cluster
+reset_logs
+PATH="$REAL_PATH" "$HELPER" apply --kubeconfig "$KCFG" --context ctx2 > "$T/out" 2> "$T/err"
+check "a forbidden Secret with the cluster's kubectl waiting: exit 3" [ $? -eq 3 ]
+check "the waiting cluster was not sent" [ "$(patches 2 | grep -c k8ssandraclusters)" = 0 ]
+check "and is reported not applied" \
+  grep -q '^k8tls-wizard: not applied: .*K8ssandraCluster k8ssandra-operator/test (context ctx2)$' "$T/err"
 
 finish

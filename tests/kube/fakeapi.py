@@ -19,7 +19,8 @@ With --tls-cert and --tls-key every listener speaks HTTPS (kubectl runs a user's
 plugin only for an HTTPS server).
 
 Listener modes: ok (normal), forbidden (PATCH answers 403, as RBAC would), conflict (a PATCH of
-a K8ssandraCluster without force=true answers a field-manager conflict, 409).
+a K8ssandraCluster without force=true answers a field-manager conflict, 409), slow (as ok, but a
+PATCH of a Secret is answered 1 s after it arrived).
 """
 import argparse
 import json
@@ -181,7 +182,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         url = self.record(body)
         query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
-        self.reply(*self.route_patch(url.path, query, body))
+        answer = self.route_patch(url.path, query, body)
+        if self.server.listener.mode == "slow" and "/secrets/" in url.path:
+            time.sleep(1.0)
+        self.reply(*answer)
 
     def do_POST(self):
         body = self.read_body() or b""
@@ -311,7 +315,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--log", required=True)
-    ap.add_argument("--listener", action="append", choices=["ok", "forbidden", "conflict"])
+    ap.add_argument("--listener", action="append", choices=["ok", "forbidden", "conflict", "slow"])
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")

@@ -80,11 +80,17 @@ contexts:
 current-context: live
 EOF
 
-# A second shim in front of the recording one: dumps kubectl's environment.
+# A second shim in front of the recording one: dumps kubectl's environment once kubectl has its
+# whole input (the cluster's kubectl starts with the Secrets' runs and gets the end of its input
+# when they are in: it counts as a run from then on, as the plugin above expects).
 mkdir -p "$T/envshim"
 cat > "$T/envshim/kubectl" <<EOF
 #!/bin/sh
+f=\$(mktemp "$T/envshim-stdin.XXXXXX")
+cat > "\$f"
 env > "$T/kubectl-env.\$\$"
+exec 0<"\$f"
+rm -f "\$f"
 exec "$T/shim/kubectl" "\$@"
 EOF
 chmod 700 "$T/envshim/kubectl"

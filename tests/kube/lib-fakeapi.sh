@@ -2,7 +2,7 @@
 # 127.0.0.1, a kubeconfig with one context per listener plus a dead one, a private HOME (kubectl's
 # discovery cache), and a `kubectl` shim first on PATH that records every argv and the size of its
 # stdin, then runs the real kubectl. Source it after tests/lib.sh.
-#   fakeapi_start MODE...     starts the server (modes: ok forbidden conflict), one context per
+#   fakeapi_start MODE...     starts the server (modes: ok forbidden conflict slow), one context per
 #                             listener named ctx0, ctx1...; sets T, KCFG, LOG, SHIMLOG, SCHEME;
 #                             with FAKEAPI_TLS=1 it speaks HTTPS (certificate $T/tls.crt, in the
 #                             kubeconfig as the clusters' certificate-authority)
