@@ -384,6 +384,9 @@ void tui_screen_warnings(struct tui *t, enum k8tls_screen s, char **lines, int m
 struct k8tls_plan *tui_resolved_copy(struct tui *t, enum k8tls_screen s, int *errs);
 /* The errors of d beside a field (the first) and in the screen's error line (a few more); dflt
  * when d has none. Returns how many. */
+/* A core message in the TUI's words: labels for key paths, no rule codes or command-line flags
+ * (heap string). */
+char *tui_user_text(const char *msg, enum k8tls_screen cur);
 int tui_show_errors(struct form *f, int field, const struct k8tls_diags *d, const char *dflt);
 
 /* ---- layout.c: a whole page ------------------------------------------------------------- */
