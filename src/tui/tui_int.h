@@ -386,6 +386,11 @@ struct k8tls_plan *tui_resolved_copy(struct tui *t, enum k8tls_screen s, int *er
  * when d has none. Returns how many. */
 /* A core message in the TUI's words: labels for key paths, no rule codes or command-line flags
  * (heap string). */
+/* The Output step's typed passwords (passwords typed on a step, never saved in clear): listed
+ * as the answers file will hold them in mode (0 left out: labels; 1 env: names; 2 file: paths),
+ * heap string; the mode chosen, or -1 when no password was typed. */
+char *tui_output_typed_list(struct tui *t, int mode);
+int tui_output_typed_mode(struct tui *t);
 char *tui_user_text(const char *msg, enum k8tls_screen cur);
 int tui_show_errors(struct form *f, int field, const struct k8tls_diags *d, const char *dflt);
 
