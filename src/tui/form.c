@@ -284,6 +284,14 @@ bool tui_read_field(struct tui *t, int item)
         if (fd->kind == F_PASSWORD && fd->value)
             memset(fd->value, 0, strlen(fd->value));
         tui_set_str(&fd->value, v);
+        if (fd->kind == F_PATH && v[0] == '~') {
+            /* "~/x" is the home directory's x, also when typed */
+            char *x = tui_expand_home(v);
+            if (x)
+                setCDKEntryValue((CDKENTRY *)it->obj, x);
+            tui_set_str(&fd->value, x ? x : v);
+            free(x);
+        }
         return true;
     }
     if (it->kind == IT_LIST) {

@@ -362,6 +362,33 @@ size_t tui_output_contexts(struct tui *t, const char **out, size_t max)
     return n;
 }
 
+/* The CA keys in dir that the new bundle does not hold byte for byte ("ca/rootca.key"), or NULL */
+static char *lost_ca_keys(struct tui *t, const char *dir)
+{
+    static const char *const keys[] = {"ca/rootca.key", "ca/next-rootca.key"};
+    char *out = NULL;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char *path = tui_fmt("%s/%s", dir, keys[i]);
+        FILE *in = fopen(path, "rb");
+        free(path);
+        if (!in)
+            continue;
+        unsigned char buf[16384];
+        size_t n = fread(buf, 1, sizeof buf, in);
+        fclose(in);
+        bool kept = false;
+        for (size_t k = 0; t->bundle && k < t->bundle->n && !kept; k++)
+            kept = t->bundle->v[k].len == n && memcmp(t->bundle->v[k].data, buf, n) == 0;
+        memset(buf, 0, sizeof buf);
+        if (kept)
+            continue;
+        char *next = tui_fmt("%s%s%s", out ? out : "", out ? ", " : "", keys[i]);
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
 /* Writes the bundle (and the answers file) unless this very bundle is in dir already (a second
  * Write after a failed apply). Returns the errors. */
 static int output_write(struct tui *t, struct form *f, const char *dir, const char *ans)
@@ -372,10 +399,18 @@ static int output_write(struct tui *t, struct form *f, const char *dir, const ch
                    t->written_gen == t->bundle_gen;
     bool exists = false;
     if (!already && dir_nonempty(dir, &exists)) {
-        char *q = tui_fmt(_("%s already exists and is not empty. Replace its content with the new "
-                            "bundle? The old content is removed only once the new one is "
-                            "complete."),
-                          dir);
+        char *lost = lost_ca_keys(t, dir);
+        char *q = lost ? tui_fmt(_("%s already exists and holds a CA private key (%s) that the new "
+                                   "bundle does not keep: replacing it loses the only copy of "
+                                   "that CA key, and certificates signed by it can no longer be "
+                                   "renewed. Copy it somewhere safe first. Replace the directory "
+                                   "anyway?"),
+                                 dir, lost)
+                       : tui_fmt(_("%s already exists and is not empty. Replace its content with "
+                                   "the new bundle? The old content is removed only once the new "
+                                   "one is complete."),
+                                 dir);
+        free(lost);
         force = tui_confirm(t, _("Replace the directory?"), q, _("Replace"), _("Keep it"));
         free(q);
         if (!force) {
@@ -434,12 +469,26 @@ static int output_check(struct tui *t, struct form *f)
     bool rot = t->path == K8TLS_PATH_ROTATE;
     char *dir = tui_trimmed(tui_field_val(f, O_DIR));
     char *ans = !rot && f->f[O_SAVE].choice ? tui_trimmed(tui_field_val(f, O_ANSWERS)) : NULL;
+    /* "~/x": the home directory's x */
+    char *x = tui_expand_home(dir);
+    free(dir);
+    dir = x;
+    x = tui_expand_home(ans);
+    free(ans);
+    ans = x;
     bool apply = f->f[O_APPLY].choice;
     const char *ctx[64];
     size_t n_ctx = 0;
     int errs = 0;
     if (!dir || !*dir) {
         tui_field_error(f, O_DIR, _("give the directory to write to"));
+        errs++;
+        goto out;
+    }
+    struct stat st;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        tui_field_error(f, O_DIR, _("this is a file, not a directory: give a new directory, or "
+                                    "one the wizard wrote (Browse, F2 picks the directory shown)"));
         errs++;
         goto out;
     }
