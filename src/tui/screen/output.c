@@ -23,7 +23,7 @@ enum { O_DIR, O_NS, O_SAVE, O_ANSWERS, O_PWREF, O_APPLY, O_CTX, O_DRY };
 /* What the saved answers file holds for a password typed on a step (a literal: never saved in
  * clear) */
 enum { PW_OMIT, PW_ENV, PW_FILE };
-static const char *const pwref_choices[] = {N_("left out (typed again on replay)"),
+static const char *const pwref_choices[] = {N_("left out of the answers file"),
                                             N_("env: references"),
                                             N_("file: references (files readable by you)")};
 
