@@ -428,6 +428,27 @@ static int output_write(struct tui *t, struct form *f, const char *dir, const ch
             return 1;
         }
     }
+    /* file: references: a password file there already is replaced only after you confirm */
+    struct typed_pw tp[5];
+    int n_typed = save && !f->f[O_PWREF].hidden && f->f[O_PWREF].choice == PW_FILE
+                      ? typed_passwords(t->plan, tp)
+                      : 0;
+    for (int i = 0; i < n_typed; i++) {
+        char *file = pw_file_path(ans, tp[i].file);
+        bool ok = access(file, F_OK) != 0;
+        if (!ok) {
+            char *q = tui_fmt(_("%s already exists. Replace it with the password you typed?"),
+                              file);
+            ok = tui_confirm(t, _("Replace the password file?"), q, _("Replace"), _("Keep it"));
+            free(q);
+        }
+        free(file);
+        if (!ok) {
+            tui_set_status(t, "%s", _("Nothing written: choose another answers file, or "
+                                      "another choice for the typed passwords."));
+            return 1;
+        }
+    }
     /* a signal now would leave a half-written state: let it wait until the writes are done */
     sigset_t block, old;
     sigemptyset(&block);
