@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <limits.h>
 
+#include "k8tls/buf.h"
+#include "k8tls/plan_table.h"
 #include "k8tls/secure.h"
 
 /* ---- instances ------------------------------------------------------------------------- */
@@ -282,6 +284,14 @@ bool tui_read_field(struct tui *t, int item)
         if (fd->kind == F_PASSWORD && fd->value)
             memset(fd->value, 0, strlen(fd->value));
         tui_set_str(&fd->value, v);
+        if (fd->kind == F_PATH && v[0] == '~') {
+            /* "~/x" is the home directory's x, also when typed */
+            char *x = tui_expand_home(v);
+            if (x)
+                setCDKEntryValue((CDKENTRY *)it->obj, x);
+            tui_set_str(&fd->value, x ? x : v);
+            free(x);
+        }
         return true;
     }
     if (it->kind == IT_LIST) {
@@ -440,6 +450,124 @@ bool tui_entry_key(struct tui *t, int item, int k)
     return true;
 }
 
+/* ---- diagnostics in the TUI's words ------------------------------------------------------ */
+
+/* A core message as the TUI shows it: key paths ("stores.server.keystorePassword") become the
+ * field's on-screen label (with its step when that is another one), "PATH: true" says on/off,
+ * rule codes ("(K5)") and command-line advice ("(--force ...)") go. Heap string. */
+char *tui_user_text(const char *msg, enum k8tls_screen cur)
+{
+    struct k8tls_buf b = {0};
+    const char *s = msg ? msg : "";
+    while (*s) {
+        /* " (K5)": a rule code */
+        const char *q = *s == ' ' ? s + 1 : s;
+        if (*q == '(' && strchr("KSXP", q[1]) && q[2] >= '0' && q[2] <= '9') {
+            const char *e = q + 2;
+            while (*e >= '0' && *e <= '9')
+                e++;
+            if (*e == ')') {
+                s = e + 1;
+                continue;
+            }
+        }
+        /* "(... --flag ...)": advice for the command line */
+        if (*q == '(') {
+            const char *e = strchr(q, ')');
+            const char *fl = strstr(q, "--");
+            if (e && fl && fl < e) {
+                if (strstr(q, "--create-namespace") && strstr(q, "--create-namespace") < e)
+                    k8tls_buf_printf(&b, " %s", _("(turn on \"Namespace manifest\" on the Output "
+                                                  "step to create it)"));
+                s = e + 1;
+                continue;
+            }
+        }
+        /* a key path: a section name, then .key or [n] */
+        static const char *const sections[] = {"cluster.", "encryption.", "stores.", "ca.",
+                                               "certificates.", "output.", NULL};
+        bool start = s == msg || !(s[-1] == '.' || s[-1] == '_' || s[-1] == '-' ||
+                                   (s[-1] >= 'a' && s[-1] <= 'z') ||
+                                   (s[-1] >= 'A' && s[-1] <= 'Z'));
+        size_t len = 0;
+        for (int i = 0; start && sections[i] && !len; i++)
+            if (strncmp(s, sections[i], strlen(sections[i])) == 0) {
+                len = strlen(sections[i]);
+                while (s[len] && (strchr("._[]", s[len]) || (s[len] >= 'a' && s[len] <= 'z') ||
+                                  (s[len] >= 'A' && s[len] <= 'Z') ||
+                                  (s[len] >= '0' && s[len] <= '9')))
+                    len++;
+                while (len && s[len - 1] == '.')
+                    len--;
+            }
+        if (len) {
+            char path[256];
+            snprintf(path, sizeof path, "%.*s", (int)len, s);
+            const struct k8tls_key *r = k8tls_plan_row(path);
+            enum k8tls_screen on = k8tls_flow_screen_of_path(path);
+            const char *title = on < K8TLS_SCR_COUNT ? _(k8tls_flow_screen_title(on)) : NULL;
+            if (r && r->label) {
+                k8tls_buf_printf(&b, "\"%s\"", _(r->label));
+                if (title && on != cur)
+                    k8tls_buf_printf(&b, _(" (%s step)"), title);
+            } else if (title) {
+                k8tls_buf_printf(&b, _("the %s step"), title);
+            } else {
+                k8tls_buf_printf(&b, "%s", path);
+            }
+            s += len;
+            if (strncmp(s, ": true", 6) == 0 || strncmp(s, ": false", 7) == 0) {
+                bool on_ = s[2] == 't';
+                k8tls_buf_printf(&b, " %s", on_ ? _("on") : _("off"));
+                s += on_ ? 6 : 7;
+            }
+            continue;
+        }
+        k8tls_buf_add(&b, s++, 1);
+    }
+    char *out = k8tls_buf_take(&b, NULL);
+    return out ? out : strdup("");
+}
+
+/* The env:/file: passwords of a step's visible fields, read now: an unset variable, a file that
+ * cannot be read or a password the stores cannot use is shown at its field. Returns the errors. */
+static int check_password_refs(struct tui *t, struct form *f)
+{
+    int errs = 0;
+    char *base = k8tls_plan_base_dir(t->plan);
+    for (int i = 0; i < f->n; i++) {
+        struct field *fd = &f->f[i];
+        const char *v = fd->value;
+        if (fd->hidden || fd->kind != F_PASSWORD || !v ||
+            (strncmp(v, "env:", 4) != 0 && strncmp(v, "file:", 5) != 0))
+            continue;
+        struct k8tls_err e;
+        k8tls_err_clear(&e);
+        char *pw = k8tls_password_resolve(v, base, &e);
+        const char *why = NULL;
+        if (pw && fd->path && strncmp(fd->path, "stores.", 7) == 0)
+            why = k8tls_password_problem(pw);
+        char *msg = NULL;
+        if (!pw && v[0] == 'e')
+            msg = tui_fmt(_("the environment variable %s is not set: set it before starting the "
+                            "wizard, or type the password here"),
+                          *(v + 4) ? v + 4 : "''");
+        else if (!pw)
+            msg = tui_fmt(_("%s%s%s%s: fix the file, or type the password here"), e.msg,
+                          e.file[0] ? " (" : "", e.file, e.file[0] ? ")" : "");
+        else if (why)
+            msg = tui_fmt(_("the password from %s cannot be used: %s"), v, why);
+        k8tls_secure_free_str(pw);
+        if (msg) {
+            tui_field_error(f, i, msg);
+            free(msg);
+            errs++;
+        }
+    }
+    free(base);
+    return errs;
+}
+
 int tui_attach_diags(struct tui *t, enum k8tls_screen s, const struct k8tls_diags *d,
                      bool all_to_screen)
 {
@@ -465,11 +593,17 @@ int tui_attach_diags(struct tui *t, enum k8tls_screen s, const struct k8tls_diag
             if (pi >= 0)
                 fi = pi;
         }
+        /* the answers file's line is no help on screen: the step and the label are */
+        char *text = tui_user_text(g->msg, s);
         char *msg;
-        if (fi < 0 && g->file && g->line > 0)
-            msg = tui_fmt("%s:%d: %s", g->file, g->line, g->msg);
+        if (fi < 0 && g->path && k8tls_plan_row(g->path) && k8tls_plan_row(g->path)->label)
+            msg = tui_fmt("%s: %s", _(k8tls_plan_row(g->path)->label), text);
+        else if (fi < 0 && g->file && g->line > 0 &&
+                 !(t->plan->source_file && strcmp(g->file, t->plan->source_file) == 0))
+            msg = tui_fmt("%s:%d: %s", g->file, g->line, text);
         else
-            msg = tui_fmt("%s", g->msg);
+            msg = tui_fmt("%s", text);
+        free(text);
         tui_field_error(f, fi, msg);
         free(msg);
         errs++;
@@ -484,6 +618,9 @@ int tui_validate_screen(struct tui *t, enum k8tls_screen s)
     k8tls_plan_validate(t->plan, &d);
     int errs = tui_attach_diags(t, s, &d, false);
     k8tls_diags_free(&d);
+    struct form *f = tui_form_peek(t, s);
+    if (!errs && f)
+        errs += check_password_refs(t, f);
     return errs;
 }
 
@@ -540,8 +677,15 @@ int tui_show_errors(struct form *f, int field, const struct k8tls_diags *d, cons
             continue;
         /* the message alone, or with the file it is about */
         const struct k8tls_diag *g = &d->v[k];
-        const char *m = g->file ? k8tls_diag_format(g, buf, sizeof buf) : g->msg;
-        tui_field_error(f, shown == 0 ? field : -1, m);
+        char *text = tui_user_text(g->msg, K8TLS_SCR_COUNT);
+        if (g->file && g->line > 0)
+            snprintf(buf, sizeof buf, "%s:%d: %s", g->file, g->line, text);
+        else if (g->file)
+            snprintf(buf, sizeof buf, "%s: %s", g->file, text);
+        else
+            snprintf(buf, sizeof buf, "%s", text);
+        free(text);
+        tui_field_error(f, shown == 0 ? field : -1, buf);
         shown++;
     }
     if (!shown) {

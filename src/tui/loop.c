@@ -135,8 +135,10 @@ static void do_browse(struct tui *t, int button)
     if (fi < 0)
         return;
     struct field *fd = &f->f[fi];
-    char *title = tui_fmt(_("Choose a file: %s"), _(fd->label));
-    char *p = tui_choose_file(t, title, fd->value);
+    bool want_dir = fd->path && strcmp(fd->path, "output.directory") == 0;
+    char *title = tui_fmt(want_dir ? _("Choose a directory: %s") : _("Choose a file: %s"),
+                          _(fd->label));
+    char *p = tui_choose_file(t, title, fd->value, want_dir);
     free(title);
     if (p) {
         tui_set_str(&fd->value, p);

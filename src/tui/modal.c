@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define KEY_CTRL_C 3
@@ -333,8 +334,37 @@ void tui_message(struct tui *t, const char *title, const char *text)
     modal_run(t, base, ok, false);
 }
 
-char *tui_choose_file(struct tui *t, const char *title, const char *start)
+char *tui_expand_home(const char *path)
 {
+    const char *home = getenv("HOME");
+    if (path && path[0] == '~' && (path[1] == '\0' || path[1] == '/') && home && *home)
+        return tui_fmt("%s%s", home, path + 1);
+    return path ? strdup(path) : NULL;
+}
+
+/* directory mode: F2 takes the directory shown */
+struct choose_dir {
+    CDKFSELECT *fs;
+    char *dir;
+};
+
+static int choose_dir_key(EObjectType type, void *obj, void *data, chtype key)
+{
+    (void)type;
+    (void)obj;
+    (void)key;
+    struct choose_dir *cd = data;
+    free(cd->dir);
+    cd->dir = strdup(cd->fs->pwd ? cd->fs->pwd : ".");
+    EarlyExitOf(cd->fs->entryField) = vESCAPE_HIT;
+    return 1;
+}
+
+char *tui_choose_file(struct tui *t, const char *title, const char *start_in, bool want_dir)
+{
+    struct stat st;
+    char *start = tui_expand_home(start_in);
+    struct choose_dir cd = {NULL, NULL};
     /* the chooser changes the working directory while browsing: come back to it */
     int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     char *ti = tui_styled(K8TLS_ROLE_TITLE, title);
@@ -345,7 +375,9 @@ char *tui_choose_file(struct tui *t, const char *title, const char *start)
     free(ti);
     char *res = NULL;
     if (fs) {
-        if (start && *start) {
+        if (start && *start && want_dir && stat(start, &st) == 0 && S_ISDIR(st.st_mode)) {
+            setCDKFselectDirectory(fs, start);
+        } else if (start && *start) {
             char *dir = strdup(start);
             char *slash = dir ? strrchr(dir, '/') : NULL;
             if (slash && slash != dir) {
@@ -355,12 +387,29 @@ char *tui_choose_file(struct tui *t, const char *title, const char *start)
             free(dir);
         }
         /* the footer: the chooser's keys, not the form's */
-        tui_set_bar(t, _("Up/Down: files  Tab: complete  Enter: choose  Esc: cancel"));
+        if (want_dir) {
+            cd.fs = fs;
+            bindCDKObject(vFSELECT, fs, KEY_F(2), choose_dir_key, &cd);
+            tui_set_bar(t, _("Up/Down: files  Enter: open  F2: choose this directory  Esc: "
+                             "cancel"));
+        } else {
+            tui_set_bar(t, _("Up/Down: files  Tab: complete  Enter: choose  Esc: cancel"));
+        }
         refreshCDKScreen(t->cdk);
         curs_set(1);
         char *r = activateCDKFselect(fs, NULL);
-        if (r && fs->exitType == vNORMAL)
-            res = strdup(r);
+        if (cd.dir) {
+            res = cd.dir;
+            cd.dir = NULL;
+        } else if (r && fs->exitType == vNORMAL) {
+            res = tui_expand_home(r);
+            /* a file chosen where a directory is wanted: its directory */
+            if (res && want_dir && stat(res, &st) == 0 && !S_ISDIR(st.st_mode)) {
+                char *slash = strrchr(res, '/');
+                if (slash && slash != res)
+                    *slash = '\0';
+            }
+        }
         destroyCDKFselect(fs);
     }
     if (cwd >= 0) {
@@ -369,6 +418,8 @@ char *tui_choose_file(struct tui *t, const char *title, const char *start)
         }
         close(cwd);
     }
+    free(cd.dir);
+    free(start);
     t->rebuild = true;
     return res;
 }

@@ -384,6 +384,14 @@ void tui_screen_warnings(struct tui *t, enum k8tls_screen s, char **lines, int m
 struct k8tls_plan *tui_resolved_copy(struct tui *t, enum k8tls_screen s, int *errs);
 /* The errors of d beside a field (the first) and in the screen's error line (a few more); dflt
  * when d has none. Returns how many. */
+/* A core message in the TUI's words: labels for key paths, no rule codes or command-line flags
+ * (heap string). */
+/* The Output step's typed passwords (passwords typed on a step, never saved in clear): listed
+ * as the answers file will hold them in mode (0 left out: labels; 1 env: names; 2 file: paths),
+ * heap string; the mode chosen, or -1 when no password was typed. */
+char *tui_output_typed_list(struct tui *t, int mode);
+int tui_output_typed_mode(struct tui *t);
+char *tui_user_text(const char *msg, enum k8tls_screen cur);
 int tui_show_errors(struct form *f, int field, const struct k8tls_diags *d, const char *dflt);
 
 /* ---- layout.c: a whole page ------------------------------------------------------------- */
@@ -400,7 +408,9 @@ bool tui_confirm(struct tui *t, const char *title, const char *text, const char 
                  const char *no);
 void tui_message(struct tui *t, const char *title, const char *text);
 /* the file chooser: returns a heap path or NULL */
-char *tui_choose_file(struct tui *t, const char *title, const char *start);
+char *tui_choose_file(struct tui *t, const char *title, const char *start, bool want_dir);
+/* "~" and "~/x" with $HOME (heap copy of path otherwise; NULL for NULL) */
+char *tui_expand_home(const char *path);
 /* Waits for a job while a panel shows title, the job's lines and progress; the UI stays alive
  * (redraw, resize). may_leave: Ctrl-C leaves the wizard (the job is joined at exit; returns -2);
  * otherwise Ctrl-C only says to wait. wait_ok: once done, the panel stays until OK. Returns the

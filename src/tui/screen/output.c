@@ -18,7 +18,72 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { O_DIR, O_NS, O_SAVE, O_ANSWERS, O_APPLY, O_CTX, O_DRY };
+enum { O_DIR, O_NS, O_SAVE, O_ANSWERS, O_PWREF, O_APPLY, O_CTX, O_DRY };
+
+/* What the saved answers file holds for a password typed on a step (a literal: never saved in
+ * clear) */
+enum { PW_OMIT, PW_ENV, PW_FILE };
+static const char *const pwref_choices[] = {N_("left out of the answers file"),
+                                            N_("env: references"),
+                                            N_("file: references (files readable by you)")};
+
+/* The passwords typed on the steps: where they are, their label, the step, the suggested
+ * variable and file names */
+struct typed_pw {
+    struct k8tls_password *pw;
+    const char *label, *step, *env, *file;
+};
+
+static int typed_passwords(struct k8tls_plan *p, struct typed_pw out[5])
+{
+    int n = 0;
+    struct {
+        bool used;
+        struct k8tls_store_set *set;
+        const char *step, *env[2], *file[2];
+    } sets[2] = {
+        {k8tls_plan_wants_server_stores(p), &p->stores.server, N_("Server stores"),
+         {"SERVER_KEYSTORE_PASSWORD", "SERVER_TRUSTSTORE_PASSWORD"},
+         {"server-keystore-password", "server-truststore-password"}},
+        {k8tls_plan_wants_client_stores(p) && p->stores.client.source != K8TLS_SOURCE_REUSE,
+         &p->stores.client, N_("Client stores"),
+         {"CLIENT_KEYSTORE_PASSWORD", "CLIENT_TRUSTSTORE_PASSWORD"},
+         {"client-keystore-password", "client-truststore-password"}},
+    };
+    for (int i = 0; i < 2; i++) {
+        struct k8tls_password *pws[2] = {&sets[i].set->keystore_password,
+                                         &sets[i].set->truststore_password};
+        const char *labels[2] = {N_("Keystore password"), N_("Truststore password")};
+        for (int k = 0; sets[i].used && k < 2; k++)
+            out[n++] = (struct typed_pw){pws[k], labels[k], sets[i].step, sets[i].env[k],
+                                         sets[i].file[k]};
+    }
+    if (p->ca.source == K8TLS_SOURCE_IMPORT)
+        out[n++] = (struct typed_pw){&p->ca.import_key_password, N_("CA key password"),
+                                     N_("Certificate authority"), "CA_KEY_PASSWORD",
+                                     "ca-key-password"};
+    /* only the literals */
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+        const char *r = out[i].pw->ref;
+        if (r && *r && strncmp(r, "env:", 4) != 0 && strncmp(r, "file:", 5) != 0)
+            out[m++] = out[i];
+    }
+    return m;
+}
+
+/* The file beside the answers file that holds a typed password (file: mode): "DIR/STEM.NAME" */
+static char *pw_file_path(const char *ans, const char *name)
+{
+    const char *slash = strrchr(ans, '/');
+    const char *base = slash ? slash + 1 : ans;
+    size_t stem = strlen(base);
+    if (stem > 5 && strcmp(base + stem - 5, ".yaml") == 0)
+        stem -= 5;
+    else if (stem > 4 && strcmp(base + stem - 4, ".yml") == 0)
+        stem -= 4;
+    return tui_fmt("%.*s%.*s.%s", (int)(slash ? slash + 1 - ans : 0), ans, (int)stem, base, name);
+}
 
 static void output_define(struct form *f)
 {
@@ -29,6 +94,10 @@ static void output_define(struct form *f)
     tui_field_yesno(f, N_("Save the answers file"), NULL, true);
     i = tui_field_add(f, F_PATH, N_("Answers file"), NULL);
     tui_field_hint(f, i, N_("Passwords are saved only as env:/file: references, never in clear."));
+    i = tui_field_choice(f, N_("Typed passwords"), NULL, pwref_choices, 3, false);
+    tui_field_hint(f, i, N_("The answers file never holds a typed password: leave it out (a replay "
+                  "then generates new store passwords), name an environment variable to set "
+                  "before replaying, or keep it in a file of its own beside the answers file."));
     /* apply: after writing, to the contexts chosen from the kubeconfig */
     i = tui_field_yesno(f, N_("Apply to a cluster"), NULL, true);
     tui_field_hint(f, i, N_("After writing, send the bundle to Kubernetes with kubectl (server-side apply, "
@@ -87,6 +156,8 @@ static void output_sync(struct tui *t, struct form *f)
     /* a phase's bundle holds its own answers.yaml and no Namespace */
     f->f[O_NS].hidden = f->f[O_SAVE].hidden = rot;
     f->f[O_ANSWERS].hidden = rot || !f->f[O_SAVE].choice;
+    struct typed_pw tp[5];
+    f->f[O_PWREF].hidden = f->f[O_ANSWERS].hidden || typed_passwords(t->plan, tp) == 0;
     bool apply = f->f[O_APPLY].choice;
     if (apply)
         output_contexts_fill(t, f);
@@ -134,6 +205,66 @@ static bool dir_nonempty(const char *path, bool *exists)
     return any;
 }
 
+/* writes a file atomically (0600): temporary file beside it, then rename */
+static int save_secret_file(const char *path, const char *text, struct k8tls_err *e)
+{
+    char *tmp = tui_fmt("%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    size_t len = strlen(text);
+    int rc = fd < 0 ? -1 : 0;
+    if (fd >= 0) {
+        fchmod(fd, 0600);
+        if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) != 0)
+            rc = -1;
+        if (close(fd) != 0)
+            rc = -1;
+        if (rc == 0 && rename(tmp, path) != 0)
+            rc = -1;
+        if (rc != 0)
+            unlink(tmp);
+    }
+    if (rc != 0)
+        k8tls_err_set(e, path, 0, 0, "%s", strerror(errno));
+    free(tmp);
+    return rc;
+}
+
+static int save_answers(const struct k8tls_plan *p, const char *path, struct k8tls_err *e);
+
+/* The answers file with the typed passwords as chosen: left out, env:NAME, or file:STEM.NAME
+ * (each written readable by you only) */
+static int save_answers_as(struct k8tls_plan *p, const char *path, int mode, struct k8tls_err *e)
+{
+    struct typed_pw tp[5];
+    if (mode == PW_OMIT || typed_passwords(p, tp) == 0)
+        return save_answers(p, path, e);
+    struct k8tls_plan *c = k8tls_plan_dup(p);
+    if (!c) {
+        k8tls_err_set(e, path, 0, 0, "%s", _("out of memory"));
+        return -1;
+    }
+    int n = typed_passwords(c, tp);
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        char *ref;
+        if (mode == PW_ENV) {
+            ref = tui_fmt("env:%s", tp[i].env);
+        } else {
+            char *file = pw_file_path(path, tp[i].file);
+            rc = save_secret_file(file, tp[i].pw->ref, e);
+            const char *slash = strrchr(file, '/');
+            ref = tui_fmt("file:%s", slash ? slash + 1 : file);
+            free(file);
+        }
+        k8tls_secure_free_str(tp[i].pw->ref);
+        tp[i].pw->ref = ref;
+    }
+    if (rc == 0)
+        rc = save_answers(c, path, e);
+    k8tls_plan_free(c);
+    return rc;
+}
+
 /* writes the answers file atomically (0600): temporary file beside it, then rename */
 static int save_answers(const struct k8tls_plan *p, const char *path, struct k8tls_err *e)
 {
@@ -173,6 +304,41 @@ static int save_answers(const struct k8tls_plan *p, const char *path, struct k8t
     return rc;
 }
 
+char *tui_output_typed_list(struct tui *t, int mode)
+{
+    struct typed_pw tp[5];
+    int n = typed_passwords(t->plan, tp);
+    struct form *f = tui_form_peek(t, K8TLS_SCR_OUTPUT);
+    char *ans = f ? tui_trimmed(tui_field_val(f, O_ANSWERS)) : NULL;
+    char *out = strdup("");
+    for (int i = 0; i < n && out; i++) {
+        char *item;
+        if (mode == PW_ENV)
+            item = tui_fmt("%s", tp[i].env);
+        else if (mode == PW_FILE && ans) {
+            char *file = pw_file_path(ans, tp[i].file);
+            item = tui_fmt("%s", file);
+            free(file);
+        } else
+            item = tui_fmt(_("%s on %s"), _(tp[i].label), _(tp[i].step));
+        char *next = tui_fmt("%s%s%s", out, *out ? ", " : "", item);
+        free(item);
+        free(out);
+        out = next;
+    }
+    free(ans);
+    return out;
+}
+
+int tui_output_typed_mode(struct tui *t)
+{
+    struct form *f = tui_form_peek(t, K8TLS_SCR_OUTPUT);
+    struct typed_pw tp[5];
+    if (!f || typed_passwords(t->plan, tp) == 0)
+        return -1;
+    return f->f[O_PWREF].choice;
+}
+
 void tui_output_set_dir(struct tui *t, const char *dir)
 {
     tui_form_ensure(t, K8TLS_SCR_OUTPUT);
@@ -196,6 +362,33 @@ size_t tui_output_contexts(struct tui *t, const char **out, size_t max)
     return n;
 }
 
+/* The CA keys in dir that the new bundle does not hold byte for byte ("ca/rootca.key"), or NULL */
+static char *lost_ca_keys(struct tui *t, const char *dir)
+{
+    static const char *const keys[] = {"ca/rootca.key", "ca/next-rootca.key"};
+    char *out = NULL;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char *path = tui_fmt("%s/%s", dir, keys[i]);
+        FILE *in = fopen(path, "rb");
+        free(path);
+        if (!in)
+            continue;
+        unsigned char buf[16384];
+        size_t n = fread(buf, 1, sizeof buf, in);
+        fclose(in);
+        bool kept = false;
+        for (size_t k = 0; t->bundle && k < t->bundle->n && !kept; k++)
+            kept = t->bundle->v[k].len == n && memcmp(t->bundle->v[k].data, buf, n) == 0;
+        memset(buf, 0, sizeof buf);
+        if (kept)
+            continue;
+        char *next = tui_fmt("%s%s%s", out ? out : "", out ? ", " : "", keys[i]);
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
 /* Writes the bundle (and the answers file) unless this very bundle is in dir already (a second
  * Write after a failed apply). Returns the errors. */
 static int output_write(struct tui *t, struct form *f, const char *dir, const char *ans)
@@ -206,10 +399,18 @@ static int output_write(struct tui *t, struct form *f, const char *dir, const ch
                    t->written_gen == t->bundle_gen;
     bool exists = false;
     if (!already && dir_nonempty(dir, &exists)) {
-        char *q = tui_fmt(_("%s already exists and is not empty. Replace its content with the new "
-                            "bundle? The old content is removed only once the new one is "
-                            "complete."),
-                          dir);
+        char *lost = lost_ca_keys(t, dir);
+        char *q = lost ? tui_fmt(_("%s already exists and holds a CA private key (%s) that the new "
+                                   "bundle does not keep: replacing it loses the only copy of "
+                                   "that CA key, and certificates signed by it can no longer be "
+                                   "renewed. Copy it somewhere safe first. Replace the directory "
+                                   "anyway?"),
+                                 dir, lost)
+                       : tui_fmt(_("%s already exists and is not empty. Replace its content with "
+                                   "the new bundle? The old content is removed only once the new "
+                                   "one is complete."),
+                                 dir);
+        free(lost);
         force = tui_confirm(t, _("Replace the directory?"), q, _("Replace"), _("Keep it"));
         free(q);
         if (!force) {
@@ -224,6 +425,27 @@ static int output_write(struct tui *t, struct form *f, const char *dir, const ch
         free(q);
         if (!ok) {
             tui_set_status(t, "%s", _("Nothing written: choose another answers file."));
+            return 1;
+        }
+    }
+    /* file: references: a password file there already is replaced only after you confirm */
+    struct typed_pw tp[5];
+    int n_typed = save && !f->f[O_PWREF].hidden && f->f[O_PWREF].choice == PW_FILE
+                      ? typed_passwords(t->plan, tp)
+                      : 0;
+    for (int i = 0; i < n_typed; i++) {
+        char *file = pw_file_path(ans, tp[i].file);
+        bool ok = access(file, F_OK) != 0;
+        if (!ok) {
+            char *q = tui_fmt(_("%s already exists. Replace it with the password you typed?"),
+                              file);
+            ok = tui_confirm(t, _("Replace the password file?"), q, _("Replace"), _("Keep it"));
+            free(q);
+        }
+        free(file);
+        if (!ok) {
+            tui_set_status(t, "%s", _("Nothing written: choose another answers file, or "
+                                      "another choice for the typed passwords."));
             return 1;
         }
     }
@@ -248,7 +470,8 @@ static int output_write(struct tui *t, struct form *f, const char *dir, const ch
         t->written_gen = t->bundle_gen;
         if (save) {
             k8tls_err_clear(&e);
-            if (save_answers(t->plan, ans, &e) < 0) {
+            int mode = f->f[O_PWREF].hidden ? PW_OMIT : f->f[O_PWREF].choice;
+            if (save_answers_as(t->plan, ans, mode, &e) < 0) {
                 tui_field_error(f, O_ANSWERS, k8tls_err_format(&e, buf, sizeof buf));
                 tui_set_status(t, _("The bundle was written to %s; the answers file was not."),
                                dir);
@@ -267,12 +490,26 @@ static int output_check(struct tui *t, struct form *f)
     bool rot = t->path == K8TLS_PATH_ROTATE;
     char *dir = tui_trimmed(tui_field_val(f, O_DIR));
     char *ans = !rot && f->f[O_SAVE].choice ? tui_trimmed(tui_field_val(f, O_ANSWERS)) : NULL;
+    /* "~/x": the home directory's x */
+    char *x = tui_expand_home(dir);
+    free(dir);
+    dir = x;
+    x = tui_expand_home(ans);
+    free(ans);
+    ans = x;
     bool apply = f->f[O_APPLY].choice;
     const char *ctx[64];
     size_t n_ctx = 0;
     int errs = 0;
     if (!dir || !*dir) {
         tui_field_error(f, O_DIR, _("give the directory to write to"));
+        errs++;
+        goto out;
+    }
+    struct stat st;
+    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        tui_field_error(f, O_DIR, _("this is a file, not a directory: give a new directory, or "
+                                    "one the wizard wrote (Browse, F2 picks the directory shown)"));
         errs++;
         goto out;
     }
@@ -332,6 +569,29 @@ static void output_notes(struct tui *t, struct form *f, char **lines, int max, i
     bool rot = t->path == K8TLS_PATH_ROTATE;
     if (!rot)
         tui_screen_warnings(t, K8TLS_SCR_OUTPUT, lines, max, n);
+    if (*n < max && !f->f[O_PWREF].hidden) {
+        char *what = tui_output_typed_list(t, f->f[O_PWREF].choice);
+        char *ans = tui_trimmed(tui_field_val(f, O_ANSWERS));
+        if (f->f[O_PWREF].choice == PW_OMIT)
+        {
+            char *m = tui_fmt(_("Warning: the answers file will not hold the passwords you "
+                                "typed (%s): a replay generates new store passwords instead. "
+                                "Typed passwords: env: or file: references keep them."),
+                              what);
+            lines[(*n)++] = tui_fmt("!W%s", m); /* "!W": the notes show it as a warning */
+            free(m);
+        }
+        else if (f->f[O_PWREF].choice == PW_ENV)
+            lines[(*n)++] = tui_fmt(_("The answers file will name the typed passwords as "
+                                      "environment variables (%s): set them before replaying."),
+                                    what);
+        else
+            lines[(*n)++] = tui_fmt(_("The typed passwords will be written beside %s, readable "
+                                      "by you only (%s)."),
+                                    ans && *ans ? ans : "?", what);
+        free(ans);
+        free(what);
+    }
     if (*n < max && t->bundle)
         lines[(*n)++] = rot ? tui_fmt(_("%zu files will be written (the Secrets, the stores, the "
                                         "CA, rotation.yaml, the restart task, NEXT-STEPS.md)."),

@@ -33,10 +33,29 @@ static void result_build(struct tui *t, struct page *pg, int top, int bottom)
     para[np++] = tui_fmt(_("Written: %s (%zu files; keys, stores and Secrets readable by you "
                            "only)."),
                          t->written_dir ? t->written_dir : "-", t->written_files);
-    if (t->answers_saved)
+    int mode = t->answers_saved ? tui_output_typed_mode(t) : -1;
+    char *typed = mode >= 0 ? tui_output_typed_list(t, mode) : NULL;
+    if (t->answers_saved && mode == 0)
+        para[np++] = tui_fmt(_("Answers saved to %s, without the passwords you typed (%s): add "
+                               "them as env:NAME or file:PATH before replaying with k8tls-wizard "
+                               "--answers %s --output DIR, or new store passwords are "
+                               "generated."),
+                             t->answers_saved, typed ? typed : "?", t->answers_saved);
+    else if (t->answers_saved && mode == 1)
+        para[np++] = tui_fmt(_("Answers saved to %s; the passwords you typed are named there as "
+                               "environment variables: set %s to them, then replay with "
+                               "k8tls-wizard --answers %s --output DIR."),
+                             t->answers_saved, typed ? typed : "?", t->answers_saved);
+    else if (t->answers_saved && mode == 2)
+        para[np++] = tui_fmt(_("Answers saved to %s; the passwords you typed are in %s (readable "
+                               "by you only; keep them with it). Replay: k8tls-wizard --answers "
+                               "%s --output DIR."),
+                             t->answers_saved, typed ? typed : "?", t->answers_saved);
+    else if (t->answers_saved)
         para[np++] = tui_fmt(_("Answers saved to %s (replay: k8tls-wizard --answers %s --output "
                                "DIR)."),
                              t->answers_saved, t->answers_saved);
+    free(typed);
     const struct tui_applied *a = t->applied;
     if (a && a->rc == 0)
         para[np++] = a->dry_run ? tui_fmt(_("Server dry run in %s: %zu objects accepted, nothing "
