@@ -21,9 +21,10 @@ enum k8tls_screen {
 /* The paths through the screens, as data (each screen of the table says which paths show it):
  *   wizard   Welcome -> Cluster -> Encryption -> CA -> Server stores -> Client stores -> Medusa
  *            -> Review -> Output -> Result (a new bundle; the plan's skip rules apply);
- *   rotate   Welcome -> Rotation source -> Rotation phase -> Output -> Result (renew or rotate
- *            the certificates of an existing bundle or cluster: no cluster, encryption, CA,
- *            stores, Medusa or Review step; the plan's skip rules do not apply). */
+ *   rotate   Welcome -> Rotation source -> Rotation phase -> Review -> Output -> Result (renew
+ *            or rotate the certificates of an existing bundle or cluster: no cluster,
+ *            encryption, CA, stores or Medusa step; Review shows the phase's new Secrets and
+ *            rotation.yaml; the plan's skip rules do not apply). */
 enum k8tls_flow_path {
     K8TLS_PATH_WIZARD,
     K8TLS_PATH_ROTATE,

@@ -23,7 +23,7 @@ reset_logs
 tui_start "$wd" 100 30 --tui
 wait_for "Start from:" >/dev/null
 keys Right Right Right F10
-wait_for "step 2 of 5: Certificates to renew" >/dev/null
+wait_for "step 2 of 6: Certificates to renew" >/dev/null
 keys Right
 check "a kube context can be the source" wait_re "Kube context: +< ctx0 >"
 keys Tab C-u
@@ -31,6 +31,8 @@ type_text "first"
 keys F10
 check "the live Secrets were read" wait_for "Found in context ctx0 (namespace $NS): one CA trusted" 30
 keys Right F10
+wait_for "step 4 of 6: Review" 30 >/dev/null
+keys F10
 check "phase trust is built" wait_re "Output directory: +first-trust" 30
 keys Tab Tab Right
 check "apply proposes the source context" wait_re "\\[1\\] ctx0"
@@ -59,12 +61,14 @@ reset_logs
 tui_start "$wd" 100 30 --tui
 wait_for "Start from:" >/dev/null
 keys Right Right Right F10
-wait_for "step 2 of 5: Certificates to renew" >/dev/null
+wait_for "step 2 of 6: Certificates to renew" >/dev/null
 keys Tab C-u
 type_text "first"
 keys F10
 check "the directory alone still looks steady" wait_for "Found in first" 30
 keys Right F10
+wait_for "step 4 of 6: Review" 30 >/dev/null
+keys F10
 wait_re "Output directory: +first-trust" 30 >/dev/null
 keys C-u
 type_text "again-trust"

@@ -14,13 +14,13 @@ wait_for "Start from:" >/dev/null
 keys Right Right Right
 wait_for "renew or rotate certificates" >/dev/null
 keys F10
-check "the source step" wait_for "step 2 of 5: Certificates to renew"
+check "the source step" wait_for "step 2 of 6: Certificates to renew"
 # Start from, then the Output directory
 keys Tab
 wait_re "> ?!?Output directory:" >/dev/null
 type_text "$t/first"
 keys F10
-check "the rotation step" wait_for "step 3 of 5: Renew or rotate" 30
+check "the rotation step" wait_for "step 3 of 6: Renew or rotate" 30
 check "the certificates found" wait_re "Medusa client certificate +[0-9]+ days left"
 check "the proposal is shown" wait_for "Proposed: nothing is due"
 check "... to its last words" wait_for "starts a CA rotation."

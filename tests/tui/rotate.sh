@@ -18,9 +18,9 @@ tui_start "$t" 100 30 --tui
 wait_for "Start from:" >/dev/null
 keys Right Right Right
 check "Welcome offers renew or rotate" wait_for "renew or rotate certificates"
-check "the rotation path has five steps" wait_for "step 1 of 5: Welcome"
+check "the rotation path has six steps" wait_for "step 1 of 6: Welcome"
 keys F10
-check "then the source step" wait_for "step 2 of 5: Certificates to renew"
+check "then the source step" wait_for "step 2 of 6: Certificates to renew"
 # Start from, Output directory, [Browse]
 keys Tab Tab Enter
 check "Browse opens the file chooser" wait_for "Choose a file: Output directory"
@@ -29,7 +29,7 @@ type_text "/first/answers.yaml"
 keys Enter
 check "the chooser's file names its directory" wait_re "Output directory: +$t/first"
 keys F10
-check "what was found is shown" wait_for "step 3 of 5: Renew or rotate" 30
+check "what was found is shown" wait_for "step 3 of 6: Renew or rotate" 30
 check "the stage in words" wait_for "one CA trusted"
 check "the certificates with their days left" wait_re "server keystore +[0-9]+ days left +CN=test-server"
 check "the proposal" wait_for "Proposed: nothing is due"
@@ -37,11 +37,13 @@ keys Right Right
 check "reissue before trust is refused, with the reason" wait_for "Refused: phase reissue refused: it needs phase trust first"
 keys F10
 check "Build refuses it too" wait_for "Error: Phase: phase reissue refused"
-check "and stays on the step" wait_for "step 3 of 5: Renew or rotate"
+check "and stays on the step" wait_for "step 3 of 6: Renew or rotate"
 keys Left
 check "phase trust is explained" wait_for "CA rotation, phase 1 of 3"
 keys F10
-check "Build leads to Output, with a directory for the phase" wait_re "Output directory: +$t/first-trust" 30
+check "Build leads to Review" wait_for "step 4 of 6: Review" 30
+keys F10
+check "then Output, with a directory for the phase" wait_re "Output directory: +$t/first-trust" 30
 check "the phase's files are counted" wait_for "files will be written (the Secrets, the stores, the CA, rotation.yaml"
 keys F10
 check "Result says what was written" wait_for "Written: $t/first-trust"

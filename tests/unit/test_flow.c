@@ -52,27 +52,28 @@ static int walk_rotate(const struct k8tls_plan *p, enum k8tls_screen *out)
 
 START_TEST(test_rotation_path_skips_every_bundle_screen)
 {
-    /* Welcome -> Rotation source -> Rotation phase -> Output -> Result, whatever the plan */
+    /* Welcome -> Rotation source -> Rotation phase -> Review -> Output -> Result, whatever the
+     * plan */
     static const enum k8tls_screen want[] = {K8TLS_SCR_WELCOME, K8TLS_SCR_ROTATE_SOURCE,
-                                             K8TLS_SCR_ROTATE_PHASE, K8TLS_SCR_OUTPUT,
-                                             K8TLS_SCR_RESULT};
+                                             K8TLS_SCR_ROTATE_PHASE, K8TLS_SCR_REVIEW,
+                                             K8TLS_SCR_OUTPUT, K8TLS_SCR_RESULT};
     struct k8tls_plan *p = defaults();
     enum k8tls_screen v[K8TLS_SCR_COUNT + 1];
     int n = walk_rotate(p, v);
-    ck_assert_int_eq(n, 5);
+    ck_assert_int_eq(n, 6);
     for (int i = 0; i < n; i++)
         ck_assert_int_eq(v[i], want[i]);
     /* the plan's skip rules do not reach the rotation path, and it needs no plan at all */
     p->encryption.client.enabled = false;
     free(p->cluster.manifest);
     p->cluster.manifest = strdup("k8c.yaml");
-    ck_assert_int_eq(walk_rotate(p, v), 5);
-    ck_assert_int_eq(walk_rotate(NULL, v), 5);
-    for (int i = 0; i < 5; i++)
+    ck_assert_int_eq(walk_rotate(p, v), 6);
+    ck_assert_int_eq(walk_rotate(NULL, v), 6);
+    for (int i = 0; i < 6; i++)
         ck_assert_int_eq(v[i], want[i]);
     for (enum k8tls_screen s = K8TLS_SCR_CLUSTER; s <= K8TLS_SCR_MEDUSA; s++)
         ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_ROTATE, p, s));
-    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_ROTATE, p, K8TLS_SCR_REVIEW));
+    ck_assert(k8tls_flow_visible_on(K8TLS_PATH_ROTATE, p, K8TLS_SCR_REVIEW));
     k8tls_plan_free(p);
 }
 END_TEST
@@ -80,6 +81,8 @@ END_TEST
 START_TEST(test_rotation_back_and_steps)
 {
     ck_assert_int_eq(k8tls_flow_prev_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_OUTPUT),
+                     K8TLS_SCR_REVIEW);
+    ck_assert_int_eq(k8tls_flow_prev_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_REVIEW),
                      K8TLS_SCR_ROTATE_PHASE);
     ck_assert_int_eq(k8tls_flow_prev_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_ROTATE_SOURCE),
                      K8TLS_SCR_WELCOME);
@@ -88,8 +91,8 @@ START_TEST(test_rotation_back_and_steps)
     int total = 0;
     ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_ROTATE_PHASE, &total),
                      3);
-    ck_assert_int_eq(total, 5);
-    ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_OUTPUT, NULL), 4);
+    ck_assert_int_eq(total, 6);
+    ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_OUTPUT, NULL), 5);
     ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_CA, NULL), 0);
     ck_assert_str_eq(k8tls_flow_screen_id(K8TLS_SCR_ROTATE_SOURCE), "rotate-source");
     ck_assert_str_eq(k8tls_flow_screen_id(K8TLS_SCR_ROTATE_PHASE), "rotate-phase");
@@ -102,7 +105,7 @@ START_TEST(test_wizard_path_never_shows_the_rotation_screens)
     ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_ROTATE_SOURCE));
     ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_ROTATE_PHASE));
     ck_assert(k8tls_flow_on_path(K8TLS_PATH_WIZARD, K8TLS_SCR_REVIEW));
-    ck_assert(!k8tls_flow_on_path(K8TLS_PATH_ROTATE, K8TLS_SCR_REVIEW));
+    ck_assert(k8tls_flow_on_path(K8TLS_PATH_ROTATE, K8TLS_SCR_REVIEW));
     ck_assert(k8tls_flow_on_path(K8TLS_PATH_ROTATE, K8TLS_SCR_OUTPUT));
     ck_assert(!k8tls_flow_on_path((enum k8tls_flow_path)7, K8TLS_SCR_OUTPUT));
     ck_assert(!k8tls_flow_visible_on((enum k8tls_flow_path)-1, p, K8TLS_SCR_WELCOME));

@@ -237,7 +237,9 @@ static char *tab_text(struct tui *t, struct review_state *st, const struct tab *
         const struct k8tls_artifact *a = &t->bundle->v[tab->art];
         struct reveal_ctx c = {st, a->path};
         char *text = k8tls_artifact_preview(a, reveal_cb, &c);
-        *markdown = a->kind == K8TLS_ART_DOC;
+        /* prose in NEXT-STEPS.md; YAML (rotation.yaml, the restart task) never wrapped */
+        size_t pl = strlen(a->path);
+        *markdown = a->kind == K8TLS_ART_DOC && pl > 3 && strcmp(a->path + pl - 3, ".md") == 0;
         for (const char *p = text ? text : ""; *p;) {
             const char *nl = strchr(p, '\n');
             size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -379,8 +381,11 @@ static void review_build(struct tui *t, struct page *pg, int top, int bottom)
     follow_bundle(t, st);
     st->list = st->tabbar = st->wait = -1;
     st->view.item = st->view.pos_item = -1;
-    tui_keygen_ensure(t->kg, t->plan);
-    enum kg_state ks = tui_keygen_state(t->kg, NULL, NULL, NULL, 0);
+    /* a rotation: the phase's bundle, built on the step before; no key generation here */
+    bool rotate = t->path == K8TLS_PATH_ROTATE;
+    if (!rotate)
+        tui_keygen_ensure(t->kg, t->plan);
+    enum kg_state ks = rotate ? KG_READY : tui_keygen_state(t->kg, NULL, NULL, NULL, 0);
     if (ks == KG_RUNNING) {
         char *p = tui_progress_text(t);
         const char *v[3] = {_("The keys are still being generated; the files appear here as soon "
@@ -390,7 +395,8 @@ static void review_build(struct tui *t, struct page *pg, int top, int bottom)
         free(p);
         return;
     }
-    tui_bundle_build(t);
+    if (!rotate)
+        tui_bundle_build(t);
     if (ks == KG_FAILED && !t->review_diags.n)
         tui_diags_merge(&t->review_diags, tui_keygen_diags(t->kg));
     struct tab tabs[32];
@@ -512,7 +518,8 @@ static int review_key(struct tui *t, struct page *pg, int k)
 static int review_check(struct tui *t, struct form *f)
 {
     (void)f;
-    if (tui_keygen_state(t->kg, NULL, NULL, NULL, 0) == KG_RUNNING) {
+    if (t->path != K8TLS_PATH_ROTATE &&
+        tui_keygen_state(t->kg, NULL, NULL, NULL, 0) == KG_RUNNING) {
         tui_set_status(t, "%s", _("The keys are not ready yet: a moment, please."));
         t->rebuild = true;
         return 1;

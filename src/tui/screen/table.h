@@ -32,6 +32,6 @@ SCREEN(MEDUSA, medusa, "medusa", N_("Medusa certificate"), ON_WIZARD,
 SCREEN(ROTATE_SOURCE, rotate_source, "rotate-source", N_("Certificates to renew"), ON_ROTATE,
        NULL, "")
 SCREEN(ROTATE_PHASE, rotate_phase, "rotate-phase", N_("Renew or rotate"), ON_ROTATE, NULL, "")
-SCREEN(REVIEW, review, "review", N_("Review"), ON_WIZARD, NULL, "")
+SCREEN(REVIEW, review, "review", N_("Review"), ON_BOTH, NULL, "")
 SCREEN(OUTPUT, output, "output", N_("Output"), ON_BOTH, NULL, "output")
 SCREEN(RESULT, result, "result", N_("Result"), ON_BOTH, NULL, "")
