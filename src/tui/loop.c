@@ -292,6 +292,9 @@ static void handle_key(struct tui *t, int k)
     }
     if (ops->key && ops->key(t, pg, k))
         return;
+    /* a message area longer than its rows scrolls */
+    if ((k == KEY_NPAGE || k == KEY_PPAGE) && tui_notes_scroll(t, k == KEY_NPAGE ? 1 : -1))
+        return;
     if (pg->focus < 0) {
         if (k == '?')
             do_action(t, ACT_HELP, -1);

@@ -53,6 +53,25 @@ START_TEST(test_wrap_keeps_words_whole_and_splits_paragraphs)
 }
 END_TEST
 
+START_TEST(test_wrap_keeps_a_french_colon_with_its_word)
+{
+    /* "label DNS-1123 : au plus": the row does not start with the lone ":" */
+    char *out[8];
+    int n = tui_wrap("n'est pas un label DNS-1123 : au plus 63", 28, out, 8);
+    ck_assert_int_eq(n, 2);
+    ck_assert_str_eq(out[0], "n'est pas un label");
+    ck_assert_str_eq(out[1], "DNS-1123 : au plus 63");
+    tui_free_lines(out, n);
+    /* a row of marks only still breaks somewhere (never mid-word) */
+    n = tui_wrap("abcdefghij : ; ! ? >> :", 12, out, 8);
+    ck_assert_int_ge(n, 2);
+    for (int i = 0; i < n; i++)
+        ck_assert_msg(strlen(out[i]) <= 12, "row %d too long: \"%s\"", i, out[i]);
+    ck_assert_str_eq(out[0], "abcdefghij :");
+    tui_free_lines(out, n);
+}
+END_TEST
+
 START_TEST(test_fit_pads_or_cuts_to_the_width)
 {
     char *a = tui_fit("abc", 6), *b = tui_fit("abcdefghij", 6);
@@ -150,6 +169,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_terminal_escape_in_user_text_is_shown_not_sent);
     tcase_add_test(tc, test_markup_in_user_text_is_literal);
     tcase_add_test(tc, test_wrap_keeps_words_whole_and_splits_paragraphs);
+    tcase_add_test(tc, test_wrap_keeps_a_french_colon_with_its_word);
     tcase_add_test(tc, test_fit_pads_or_cuts_to_the_width);
     tcase_add_test(tc, test_doc_wraps_prose_keeps_code_whole);
     tcase_add_test(tc, test_doc_search_goes_round_and_ignores_case);
