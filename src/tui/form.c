@@ -108,13 +108,51 @@ void tui_screens_free(struct tui *t)
 
 /* ---- the fields' widgets ------------------------------------------------------------------- */
 
+/* The message area's rows at least (tui_update_notes): errors, hints and notes, word-wrapped,
+ * between the fields and the buttons */
+#define MSG_MIN_ROWS 3
+/* an error beside a field takes this many rows at most (the area shows it whole) */
+#define ERR_MAX_ROWS 2
+
+/* the rows of the error under a field: "! message" wrapped at width (heap lines in out) */
+static int error_lines(const struct field *fd, int width, char **out)
+{
+    if (!fd->error)
+        return 0;
+    char *msg = tui_fmt("! %s", fd->error);
+    char *all[16];
+    int n = tui_wrap(msg, width, all, 16);
+    free(msg);
+    if (n > ERR_MAX_ROWS) {
+        /* longer: the last row is cut with "..." (the message area shows it whole) */
+        char *rest = strdup(all[ERR_MAX_ROWS - 1]);
+        for (int i = ERR_MAX_ROWS; rest && i < n; i++) {
+            char *r = tui_fmt("%s %s", rest, all[i]);
+            free(rest);
+            rest = r;
+        }
+        char *cut = tui_fit(rest ? rest : "", width);
+        free(rest);
+        free(all[ERR_MAX_ROWS - 1]);
+        all[ERR_MAX_ROWS - 1] = cut;
+    }
+    for (int i = 0; i < n; i++) {
+        if (i < ERR_MAX_ROWS)
+            out[i] = all[i];
+        else
+            free(all[i]);
+    }
+    return n < ERR_MAX_ROWS ? n : ERR_MAX_ROWS;
+}
+
 void tui_build_form(struct tui *t, const struct tui_screen *ops)
 {
     struct form *f = tui_cur_form(t);
     if (ops->sync)
         ops->sync(t, f);
     int top = 2;
-    int bottom = LINES - 4; /* first row that fields may not use (notes need >= 1 row) */
+    int area_last = LINES - 4;                    /* the message area's last row */
+    int bottom = area_last - MSG_MIN_ROWS + 1;    /* first row that fields may not use */
     int visible = 0, errs = 0, lw = 0;
     for (int i = 0; i < f->n; i++) {
         if (f->f[i].hidden)
@@ -131,10 +169,24 @@ void tui_build_form(struct tui *t, const struct tui_screen *ops)
     if (lw > COLS / 2)
         lw = COLS / 2;
     t->pg.label_w = lw;
-    /* the intro only when the fields, their errors and two rows of notes still fit */
+    int ex = 2 + lw;
+    int ew = COLS - ex - 2;
+    if (ew > 56)
+        ew = 56;
+    /* the errors' rows: two each when they fit, else one each, else none (the area has them) */
+    int err_rows2 = 0;
+    for (int i = 0; i < f->n; i++) {
+        char *el[ERR_MAX_ROWS];
+        if (f->f[i].hidden || !f->f[i].error)
+            continue;
+        int k = error_lines(&f->f[i], COLS - ex - 2, el);
+        err_rows2 += k;
+        tui_free_lines(el, k);
+    }
+    /* the intro only when the fields, their errors and a blank row before the area still fit */
     char *lines[3];
     int n = ops->intro ? tui_wrap(_(ops->intro), COLS - 4, lines, 3) : 0;
-    bool intro = n > 0 && top + n + 1 + visible + errs + 1 + 2 <= LINES - 3;
+    bool intro = n > 0 && top + n + 1 + visible + err_rows2 + 1 <= bottom;
     if (!intro)
         tui_free_lines(lines, n);
     if (intro) {
@@ -143,20 +195,18 @@ void tui_build_form(struct tui *t, const struct tui_screen *ops)
         tui_free_lines(lines, n);
     }
     if (ops->header) {
-        /* the fields, their errors and five rows of notes below */
-        int room = bottom - top - visible - errs - 6;
+        /* the fields, their errors and a message area of a few more rows below */
+        int room = bottom - top - visible - errs - 4;
         if (room < 3)
             room = 3;
         int used = ops->header(t, top, room);
         if (used > 0)
             top += used + 1;
     }
-    bool err_rows = visible + errs <= bottom - top;
+    int err_max = visible + err_rows2 <= bottom - top ? ERR_MAX_ROWS
+                  : visible + errs <= bottom - top    ? 1
+                                                      : 0;
     int y = top;
-    int ex = 2 + lw;
-    int ew = COLS - ex - 2;
-    if (ew > 56)
-        ew = 56;
     for (int i = 0; i < f->n; i++) {
         struct field *fd = &f->f[i];
         if (fd->hidden || y >= bottom)
@@ -252,16 +302,32 @@ void tui_build_form(struct tui *t, const struct tui_screen *ops)
             fd->item = id;
         }
         y++;
-        if (fd->error && err_rows && y < bottom) {
-            char *msg = tui_fmt("! %s", fd->error);
-            const char *v[1] = {msg};
-            tui_add_label(t, ex, y, COLS - ex - 2, 1, v, 1, K8TLS_ROLE_ERROR);
-            free(msg);
-            y++;
+        char *el[ERR_MAX_ROWS];
+        int got = fd->error && err_max > 0 ? error_lines(fd, COLS - ex - 2, el) : 0;
+        int k = got < err_max ? got : err_max;
+        if (k > bottom - y)
+            k = bottom - y > 0 ? bottom - y : 0;
+        if (k == 1 && got > 1) {
+            /* one row: cut, the message area has it whole */
+            char *m = tui_fmt("! %s", fd->error);
+            char *one = tui_fit(m, COLS - ex - 2);
+            free(m);
+            free(el[0]);
+            el[0] = one;
         }
+        if (k > 0) {
+            tui_add_label(t, ex, y, COLS - ex - 2, k, (const char *const *)el, k,
+                          K8TLS_ROLE_ERROR);
+            y += k;
+        }
+        tui_free_lines(el, got);
     }
-    int notes_top = y + 1 < LINES - 4 ? y + 1 : LINES - 4;
-    int rows = LINES - 3 - notes_top;
+    /* the message area: from a blank row under the fields down to the row above the buttons,
+     * never fewer than MSG_MIN_ROWS */
+    int notes_top = y + 1 < bottom ? y + 1 : y < bottom ? bottom : y;
+    if (notes_top > bottom)
+        notes_top = bottom;
+    int rows = area_last - notes_top + 1;
     if (rows < 1)
         rows = 1;
     const char *e[1] = {""};

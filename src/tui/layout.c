@@ -102,6 +102,9 @@ static char *bar_text(struct tui *t)
             bar_add(&b, _("Space: select"), 90);
         if (ops && ops->bar_keys)
             bar_add_all(&b, _(ops->bar_keys), 85, 80);
+        /* the message area is longer than its rows */
+        if (tui_notes_scrolls(t))
+            bar_add(&b, _("PgUp/PgDn: messages"), 92);
         bar_add(&b, g[G_TAB], 10);
         /* Enter selects a button; elsewhere it moves on */
         if (it && it->kind == IT_BUTTON)

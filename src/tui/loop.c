@@ -4,6 +4,7 @@
  * key generation), flow.c (where Next and Back lead) and text.c. */
 #include "config.h"
 #include "tui_int.h"
+#include "help.h"
 #include "k8tls/i18n.h"
 
 #include <errno.h>
@@ -118,14 +119,24 @@ static void esc_leave(struct tui *t)
 static void show_help(struct tui *t)
 {
     const struct tui_screen *ops = tui_ops(t, t->cur);
-    char *title = tui_fmt(_("Help: %s"), _(k8tls_flow_screen_title(t->cur)));
-    char *text = tui_fmt("%s\n\n%s", ops->help ? _(ops->help) : "",
-                         _("Keys: Tab and Shift-Tab move between fields, Left/Right or Space "
-                           "change a choice, Enter selects a button, Esc goes back, F10 goes to "
-                           "the next step, Ctrl-C cancels."));
+    const char *step = _(k8tls_flow_screen_title(t->cur));
+    /* a field has the focus: its own help (what it sets, what breaks without it), then the
+     * step's */
+    struct page *pg = &t->pg;
+    int fi = pg->focus >= 0 && pg->focus < pg->n ? pg->it[pg->focus].field : -1;
+    struct form *f = tui_cur_form(t);
+    char *field = fi >= 0 && fi < f->n ? tui_field_help(f->f[fi].path, f->f[fi].label) : NULL;
+    char *title = field ? tui_fmt(_("Help: %s (%s)"), _(f->f[fi].label), step)
+                        : tui_fmt(_("Help: %s"), step);
+    char *text = field ? tui_fmt("%s\n\n%s", field, ops->help ? _(ops->help) : "")
+                       : tui_fmt("%s\n\n%s", ops->help ? _(ops->help) : "",
+                                 _("Keys: Tab and Shift-Tab move between fields, Left/Right or "
+                                   "Space change a choice, Enter selects a button, Esc goes "
+                                   "back, F10 goes to the next step, Ctrl-C cancels."));
     tui_message(t, title, text);
     free(text);
     free(title);
+    free(field);
 }
 
 static void do_browse(struct tui *t, int button)
@@ -293,6 +304,9 @@ static void handle_key(struct tui *t, int k)
         break;
     }
     if (ops->key && ops->key(t, pg, k))
+        return;
+    /* a message area longer than its rows scrolls */
+    if ((k == KEY_NPAGE || k == KEY_PPAGE) && tui_notes_scroll(t, k == KEY_NPAGE ? 1 : -1))
         return;
     if (pg->focus < 0) {
         if (k == '?')

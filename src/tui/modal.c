@@ -266,37 +266,42 @@ int tui_job_wait(struct tui *t, const char *title, struct tui_job *j, bool may_l
     return rc;
 }
 
-/* A boxed text in the middle of the screen; returns the first item index of the modal. */
+/* A boxed text in the middle of the screen, one blank column and one blank row inside the border
+ * all round; returns the first item index of the modal. */
 static int modal_box(struct tui *t, const char *title, const char *text, int extra_rows,
                      int *inner_x, int *inner_y, int *inner_w)
 {
-    int w = COLS - 8 < 72 ? COLS - 8 : 72;
-    char *lines[40];
-    int maxrows = LINES - 6 - extra_rows;
+    int w = COLS - 6 < 74 ? COLS - 6 : 74;   /* the box, its border included */
+    int tw = w - 4;                          /* the text: border and padding on each side */
+    char *lines[41];
+    int maxrows = LINES - 8 - extra_rows;    /* borders, padding rows, title and a blank */
     if (maxrows > 40)
         maxrows = 40;
     if (maxrows < 1)
         maxrows = 1;
-    int n = tui_wrap(text, w - 4, lines, maxrows);
-    int rows = n + extra_rows + 2; /* title + blank line */
+    int n = tui_wrap(text, tw, lines, maxrows + 1);
+    if (n > maxrows) {
+        /* more than fits: the last row shown says so */
+        char *cut = tui_fmt("%s ...", lines[maxrows - 1]);
+        char *ft = tui_fit(cut, tw);
+        free(cut);
+        tui_free_lines(lines + maxrows - 1, n - maxrows + 1);
+        lines[maxrows - 1] = ft;
+        n = maxrows;
+    }
+    int rows = 1 + 2 + n + extra_rows + 1;   /* padding, title, blank, text, extra, padding */
     char **mk = calloc((size_t)rows, sizeof *mk);
     int base = t->pg.n;
     if (!mk) {
         tui_free_lines(lines, n);
         return base;
     }
-    char *ti = tui_fit(title, w - 4);
-    mk[0] = tui_styled(K8TLS_ROLE_TITLE, ti);
-    free(ti);
-    mk[1] = strdup("");
-    for (int i = 0; i < n; i++) {
-        char *ft = tui_fit(lines[i], w - 4);
-        mk[i + 2] = tui_styled(K8TLS_ROLE_TEXT, ft);
-        free(ft);
-    }
-    for (int i = n + 2; i < rows; i++) {
-        char *ft = tui_fit("", w - 4);
-        mk[i] = tui_styled(K8TLS_ROLE_TEXT, ft);
+    for (int i = 0; i < rows; i++) {
+        const char *src = i == 1 ? title : i >= 3 && i < 3 + n ? lines[i - 3] : "";
+        char *ft = tui_fit(src, tw);
+        char *padded = tui_fmt(" %s ", ft);
+        mk[i] = tui_styled(i == 1 ? K8TLS_ROLE_TITLE : K8TLS_ROLE_TEXT, padded);
+        free(padded);
         free(ft);
     }
     int x = (COLS - w) / 2, y = (LINES - rows - 2) / 2;
@@ -305,9 +310,10 @@ static int modal_box(struct tui *t, const char *title, const char *text, int ext
     free(mk);
     tui_free_lines(lines, n);
     tui_add_item(t, IT_LABEL, l ? ObjOf(l) : NULL, false);
+    /* the first of the extra rows */
     *inner_x = x + 2;
-    *inner_y = y + 1 + n + 2;
-    *inner_w = w - 4;
+    *inner_y = y + 1 + 3 + n;
+    *inner_w = tw;
     return base;
 }
 

@@ -77,6 +77,8 @@ void tui_page_clear(struct tui *t)
     t->pg.n = 0;
     t->pg.focus = -1;
     t->pg.notes_item = -1;
+    t->pg.notes_off = 0;
+    t->pg.notes_lines = 0;
     t->pg.progress_item = -1;
     t->pg.next_item = -1;
     t->pg.modal_base = 0;
@@ -234,6 +236,8 @@ void tui_focus(struct tui *t, int item)
         }
     }
     pg->focus = item;
+    if (old != item)
+        pg->notes_off = 0; /* the message area shows the new field's messages from the top */
     if (item < 0 || item >= pg->n)
         return;
     struct item *it = &pg->it[item];
@@ -299,6 +303,9 @@ void tui_update_progress(struct tui *t)
     free(s);
 }
 
+/* The message area: at most NOTES_MAX wrapped lines, the last column kept for the scroll marks */
+#define NOTES_MAX 64
+
 void tui_update_notes(struct tui *t)
 {
     struct page *pg = &t->pg;
@@ -308,21 +315,23 @@ void tui_update_notes(struct tui *t)
     struct form *f = tui_cur_form(t);
     int rows = pg->it[pg->notes_item].rows;
     int width = pg->it[pg->notes_item].width;
-    char *plain[32];
-    enum k8tls_role roles[32];
+    int tw = width - 2; /* the text; then a blank and the scroll mark */
+    char *plain[NOTES_MAX];
+    enum k8tls_role roles[NOTES_MAX];
     int n = 0;
-    char *wrapped[8];
+    char *wrapped[NOTES_MAX];
 #define PUSH(role, text)                                                                       \
     do {                                                                                       \
-        int w_ = tui_wrap((text), width, wrapped, 8);                                         \
+        int w_ = tui_wrap((text), tw, wrapped, NOTES_MAX);                                     \
         for (int k_ = 0; k_ < w_; k_++) {                                                      \
-            if (n < 32) {                                                                      \
+            if (n < NOTES_MAX) {                                                               \
                 roles[n] = (role);                                                             \
                 plain[n++] = wrapped[k_];                                                      \
             } else                                                                             \
                 free(wrapped[k_]);                                                             \
         }                                                                                      \
     } while (0)
+    /* errors first, then the focused field's hint, then the step's notes */
     if (t->status && *t->status)
         PUSH(K8TLS_ROLE_WARNING, t->status);
     if (f->general_error) {
@@ -344,6 +353,8 @@ void tui_update_notes(struct tui *t)
         PUSH(K8TLS_ROLE_ERROR, s);
         free(s);
     }
+    if (ff >= 0 && ff < f->n && f->f[ff].hint)
+        PUSH(K8TLS_ROLE_TEXT, _(f->f[ff].hint));
     if (ops && ops->notes) {
         char *extra[16];
         int m = 0;
@@ -358,14 +369,31 @@ void tui_update_notes(struct tui *t)
             free(extra[i]);
         }
     }
-    if (ff >= 0 && ff < f->n && f->f[ff].hint)
-        PUSH(K8TLS_ROLE_TEXT, _(f->f[ff].hint));
 #undef PUSH
+    /* longer than the area: it scrolls (PgUp/PgDn, tui_notes_scroll), '^' and 'v' in the last
+     * column say that more is above or below */
+    int max_off = n > rows ? n - rows : 0;
+    if (pg->notes_off > max_off)
+        pg->notes_off = max_off;
+    if (pg->notes_off < 0)
+        pg->notes_off = 0;
+    pg->notes_lines = n;
     char **mk = calloc((size_t)rows, sizeof *mk);
     if (mk) {
         for (int i = 0; i < rows; i++) {
-            char *ft = tui_fit(i < n ? plain[i] : "", width);
-            mk[i] = tui_styled(i < n ? roles[i] : K8TLS_ROLE_TEXT, ft);
+            int li = pg->notes_off + i;
+            char *ft = tui_fit(li < n ? plain[li] : "", tw + 1);
+            char mark = ' ';
+            if (i == 0 && pg->notes_off > 0)
+                mark = '^';
+            else if (i == rows - 1 && li < n - 1)
+                mark = 'v';
+            char *tx = tui_styled(li < n ? roles[li] : K8TLS_ROLE_TEXT, ft);
+            char m2[2] = {mark, '\0'};
+            char *mm = tui_styled(K8TLS_ROLE_WARNING, m2);
+            mk[i] = tui_fmt("%s%s", tx, mm);
+            free(mm);
+            free(tx);
             free(ft);
         }
         tui_set_label_markup(t, pg->notes_item, mk, rows);
@@ -373,6 +401,26 @@ void tui_update_notes(struct tui *t)
         free(mk);
     }
     tui_free_lines(plain, n);
+}
+
+bool tui_notes_scroll(struct tui *t, int dir)
+{
+    struct page *pg = &t->pg;
+    if (pg->notes_item < 0 || pg->modal_base || pg->small)
+        return false;
+    int rows = pg->it[pg->notes_item].rows;
+    if (pg->notes_lines <= rows)
+        return false;
+    int step = rows > 1 ? rows - 1 : 1;
+    pg->notes_off += dir > 0 ? step : -step;
+    tui_update_notes(t);
+    return true;
+}
+
+bool tui_notes_scrolls(const struct tui *t)
+{
+    const struct page *pg = &t->pg;
+    return pg->notes_item >= 0 && !pg->small && pg->notes_lines > pg->it[pg->notes_item].rows;
 }
 
 void tui_tick(struct tui *t)

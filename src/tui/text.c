@@ -61,6 +61,20 @@ char *tui_escape(const char *s)
     return o;
 }
 
+/* does the word at w (up to end) consist of punctuation only (":", ";", "!", "?", ">>")? */
+static int lone_mark(const char *w, const char *end)
+{
+    const char *e = w;
+    while (e < end && *e != ' ')
+        e++;
+    if (e == w)
+        return 0;
+    for (const char *c = w; c < e; c++)
+        if (!strchr(":;!?>", *c))
+            return 0;
+    return 1;
+}
+
 int tui_wrap(const char *text, int width, char **out, int max)
 {
     int n = 0;
@@ -79,8 +93,15 @@ int tui_wrap(const char *text, int width, char **out, int max)
             if (left > (size_t)width) {
                 take = (size_t)width;
                 size_t sp = take;
-                while (sp > 0 && q[sp] != ' ')
+                /* a break before a lone mark (French " :", " ?", " >>") would start a row
+                 * with it: break before the word it follows */
+                while (sp > 0 && (q[sp] != ' ' || lone_mark(q + sp + 1, end)))
                     sp--;
+                if (sp == 0) {
+                    sp = take;
+                    while (sp > 0 && q[sp] != ' ')
+                        sp--;
+                }
                 if (sp > 0)
                     take = sp;
             }

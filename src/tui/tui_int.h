@@ -160,7 +160,9 @@ struct page {
     struct item it[TUI_MAX_ITEMS];
     int n;
     int focus;                      /* item index or -1 */
-    int notes_item;                 /* label for notes and errors, or -1 */
+    int notes_item;                 /* the message area (errors, hint, notes), or -1 */
+    int notes_off;                  /* its first line shown (it scrolls when longer) */
+    int notes_lines;                /* its wrapped lines */
     int progress_item;
     int next_item;                  /* the Next button, or -1 */
     int label_w;
@@ -300,7 +302,12 @@ int tui_focus_step(struct tui *t, int from, int dir, int lo, int hi);
 /* the progress line text for the current key generation (heap, may be "") */
 char *tui_progress_text(struct tui *t);
 void tui_update_progress(struct tui *t);
+/* The message area, word-wrapped: errors first, then the focused field's hint, then the step's
+ * notes; when longer than the area it scrolls (tui_notes_scroll by a page less a line: false
+ * when there is nothing to scroll) and tui_notes_scrolls says so (the footer). */
 void tui_update_notes(struct tui *t);
+bool tui_notes_scroll(struct tui *t, int dir);
+bool tui_notes_scrolls(const struct tui *t);
 /* every 100 ms without a key: the progress line and the screen's tick */
 void tui_tick(struct tui *t);
 /* The terminal cursor where the focused entry's cursor is (hidden elsewhere); marks beside the

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "text.h"
 #include "doc.h"
+#include "help.h"
 
 static void escapes_to(const char *in, const char *want)
 {
@@ -50,6 +51,80 @@ START_TEST(test_wrap_keeps_words_whole_and_splits_paragraphs)
     ck_assert_str_eq(out[2], "");
     ck_assert_str_eq(out[3], "five");
     tui_free_lines(out, n);
+}
+END_TEST
+
+START_TEST(test_wrap_keeps_a_french_colon_with_its_word)
+{
+    /* "label DNS-1123 : au plus": the row does not start with the lone ":" */
+    char *out[8];
+    int n = tui_wrap("n'est pas un label DNS-1123 : au plus 63", 28, out, 8);
+    ck_assert_int_eq(n, 2);
+    ck_assert_str_eq(out[0], "n'est pas un label");
+    ck_assert_str_eq(out[1], "DNS-1123 : au plus 63");
+    tui_free_lines(out, n);
+    /* a row of marks only still breaks somewhere (never mid-word) */
+    n = tui_wrap("abcdefghij : ; ! ? >> :", 12, out, 8);
+    ck_assert_int_ge(n, 2);
+    for (int i = 0; i < n; i++)
+        ck_assert_msg(strlen(out[i]) <= 12, "row %d too long: \"%s\"", i, out[i]);
+    ck_assert_str_eq(out[0], "abcdefghij :");
+    tui_free_lines(out, n);
+}
+END_TEST
+
+START_TEST(test_field_help_names_the_key_and_what_breaks)
+{
+    char *h = tui_field_help("cluster.name", "Cluster name");
+    ck_assert_ptr_nonnull(h);
+    const char *want = "Sets: metadata.name";
+    ck_assert_msg(strncmp(h, want, strlen(want)) == 0, "%s", h);
+    ck_assert_ptr_nonnull(strstr(h, "\nWithout it: "));
+    free(h);
+    h = tui_field_help("encryption.internode.mode", "Internode encryption");
+    ck_assert_ptr_nonnull(strstr(h, "internode_encryption of server_encryption_options"));
+    free(h);
+    /* one row for both store sets: each names its own manifest key */
+    h = tui_field_help("stores.client.keystorePassword", "Keystore password");
+    ck_assert_ptr_nonnull(strstr(h, "spec.cassandra.clientEncryptionStores."
+                                    "keystorePasswordSecretRef"));
+    free(h);
+    h = tui_field_help("stores.server.import.truststorePassword", "Truststore password");
+    ck_assert_ptr_nonnull(strstr(h, "spec.cassandra.serverEncryptionStores."
+                                    "truststorePasswordSecretRef"));
+    free(h);
+    /* "*" is one part: the CN has its own row, the other subject fields share one */
+    h = tui_field_help("ca.subject.CN", "Common name (CN)");
+    ck_assert_ptr_nonnull(strstr(h, "common name"));
+    free(h);
+    h = tui_field_help("ca.subject.OU", "Organizational unit (OU)");
+    ck_assert_ptr_nonnull(strstr(h, "optional"));
+    free(h);
+    ck_assert_ptr_null(tui_field_help("ca.subject", "x"));
+    ck_assert_ptr_null(tui_field_help("ca.subject.OU.x", "x"));
+    /* fields without a key, by their label */
+    h = tui_field_help(NULL, "Server dry run");
+    ck_assert_ptr_nonnull(strstr(h, "--dry-run=server"));
+    free(h);
+    ck_assert_ptr_null(tui_field_help(NULL, "cluster.name"));
+    ck_assert_ptr_null(tui_field_help("no.such.key", NULL));
+}
+END_TEST
+
+START_TEST(test_every_field_help_row_has_both_parts)
+{
+    ck_assert_int_gt(tui_field_help_count(), 40);
+    for (int i = 0; i < tui_field_help_count(); i++) {
+        const char *k = tui_field_help_key(i);
+        char *h = k[0] == '=' ? tui_field_help(NULL, k + 1) : tui_field_help(k, "L");
+        ck_assert_msg(h != NULL, "no help for %s", k);
+        ck_assert_msg(strncmp(h, "Sets: ", 6) == 0 && strstr(h, "\nWithout it: "), "%s: %s", k, h);
+        /* the store rows' "%s" is filled */
+        ck_assert_msg(!strstr(h, "%s") && !strstr(h, "spec.cassandra..") &&
+                          !strstr(h, "spec.cassandra. "),
+                      "%s: %s", k, h);
+        free(h);
+    }
 }
 END_TEST
 
@@ -150,6 +225,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_terminal_escape_in_user_text_is_shown_not_sent);
     tcase_add_test(tc, test_markup_in_user_text_is_literal);
     tcase_add_test(tc, test_wrap_keeps_words_whole_and_splits_paragraphs);
+    tcase_add_test(tc, test_wrap_keeps_a_french_colon_with_its_word);
+    tcase_add_test(tc, test_field_help_names_the_key_and_what_breaks);
+    tcase_add_test(tc, test_every_field_help_row_has_both_parts);
     tcase_add_test(tc, test_fit_pads_or_cuts_to_the_width);
     tcase_add_test(tc, test_doc_wraps_prose_keeps_code_whole);
     tcase_add_test(tc, test_doc_search_goes_round_and_ignores_case);
