@@ -136,6 +136,13 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
         k8tls_buf_printf(&t, "%s\n\n", _("The K8ssandraCluster itself is applied once, in the "
                                     "control-plane context."));
     }
+    if (k8tls_plan_wants_mgmt_api(p))
+        /* M2 */
+        k8tls_buf_printf(&t, "%s\n\n",
+                         _("cass-operator validates the management API Secrets once, when it "
+                           "first sees the datacenter, and does not retry: apply them before "
+                           "the cluster, as kustomization.yaml does (and in every context that "
+                           "runs a datacenter)."));
     if (p->output.create_namespace)
         k8tls_buf_printf(&t, "%s\n\n", _("manifests/00-namespace.yaml creates the namespace."));
     else
