@@ -61,6 +61,7 @@ struct k8tls_material {
     struct k8tls_pem_trio reaper_client;                 /* R1 */
     struct k8tls_store_pair reaper_mgmt;                 /* R2: JKS, a management API client */
     struct k8tls_pem_trio grpc_server, grpc_client;      /* G1 */
+    struct k8tls_pem_trio ops_client;                    /* O1: cqlsh's client certificate */
 };
 
 /* plan -> material: generates (keys concurrently on worker threads) or imports and validates

@@ -133,6 +133,7 @@ struct k8tls_plan {
     struct {
         char *directory;
         bool create_namespace;
+        bool client_files;    /* clients/ (O1): --client-files; not in the answers file */
     } output;
 
     /* Run-time switch, not part of the answers file: set by --force. Imported certificates that

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "bundle_int.h"
 #include "k8tls/answers.h"
+#include "k8tls/buf.h"
 #include "k8tls/i18n.h"
 
 #include <stdio.h>
@@ -363,6 +364,60 @@ static int surface_secrets(struct build *c)
     return 0;
 }
 
+/* O1: clients/ for cqlsh and nodetool run inside a Cassandra pod (NEXT-STEPS.md copies the
+ * directory to K8TLS_CLIENTS_DIR there): the CA, cqlsh's certificate when the nodes ask for one,
+ * cqlshrc, and nodetool's TLS properties with the client stores' passwords (0600). */
+static int client_files(struct build *c)
+{
+    const struct k8tls_plan *p = c->p;
+    const struct k8tls_material *m = c->m;
+    const struct k8tls_store_pair *sp = m->client.present ? &m->client : &m->server;
+    struct k8tls_buf t = {0};
+    const char *ft = p->stores.format == K8TLS_FORMAT_JKS ? "JKS" : "PKCS12";
+    if (!m->ca_cert_pem ||
+        k8tls_bundle_add_copy(c->b, "clients/ca.pem", m->ca_cert_pem, strlen(m->ca_cert_pem),
+                              0644, K8TLS_ART_PEM, false) < 0)
+        return oom(c);
+    bool cert = m->ops_client.present;
+    if (cert &&
+        (k8tls_bundle_add_copy(c->b, "clients/client.crt", m->ops_client.cert_pem,
+                               strlen(m->ops_client.cert_pem), 0644, K8TLS_ART_PEM, false) < 0 ||
+         k8tls_bundle_add_copy(c->b, "clients/client.key", m->ops_client.key_pem->data,
+                               m->ops_client.key_pem->len, 0600, K8TLS_ART_PEM, true) < 0))
+        return oom(c);
+    k8tls_buf_printf(&t, "; %s\n", _("cqlsh over TLS to the node it runs on: see NEXT-STEPS.md"));
+    k8tls_buf_printf(&t, "[connection]\nhostname = 127.0.0.1\nport = 9042\nssl = true\n\n"
+                         "[ssl]\ncertfile = %s/ca.pem\nvalidate = true\n", K8TLS_CLIENTS_DIR);
+    if (cert)
+        k8tls_buf_printf(&t, "userkey = %s/client.key\nusercert = %s/client.crt\n",
+                         K8TLS_CLIENTS_DIR, K8TLS_CLIENTS_DIR);
+    if (t.oom || k8tls_bundle_add(c->b, "clients/cqlshrc", t.p, t.len, 0644, K8TLS_ART_DOC,
+                                  false) < 0)
+        return oom(c);
+    memset(&t, 0, sizeof t);
+    if (sp->present && sp->keystore_password && sp->truststore_password) {
+        /* the stores the operator mounts in each pod (K7) */
+        k8tls_buf_printf(&t,
+                         "-Djavax.net.ssl.keyStore=/mnt/client-keystore/keystore\n"
+                         "-Djavax.net.ssl.keyStorePassword=%s\n"
+                         "-Djavax.net.ssl.keyStoreType=%s\n"
+                         "-Djavax.net.ssl.trustStore=/mnt/client-truststore/truststore\n"
+                         "-Djavax.net.ssl.trustStorePassword=%s\n"
+                         "-Djavax.net.ssl.trustStoreType=%s\n",
+                         sp->keystore_password, ft, sp->truststore_password, ft);
+        if (t.oom) {
+            if (t.p)
+                OPENSSL_cleanse(t.p, t.len);
+            free(t.p);
+            return oom(c);
+        }
+        if (k8tls_bundle_add(c->b, "clients/nodetool-ssl.properties", t.p, t.len, 0600,
+                             K8TLS_ART_PASSWORD, true) < 0)
+            return oom(c);
+    }
+    return 0;
+}
+
 static bool has_note_path(const struct k8tls_diags *d, const char *path)
 {
     for (size_t i = 0; i < d->n; i++)
@@ -473,6 +528,8 @@ static int build(struct build *c)
     if (add_art(c->b, "kustomization.yaml", text, len, 0644, K8TLS_ART_KUSTOMIZATION, false,
                 NULL, NULL, NULL) < 0)
         return oom(c);
+    if (p->output.client_files && k8tls_plan_wants_client_stores(p) && client_files(c) < 0)
+        return -1;
 
     if (m->ca_cert_pem &&
         k8tls_bundle_add_copy(c->b, "ca/rootca.crt", m->ca_cert_pem, strlen(m->ca_cert_pem),

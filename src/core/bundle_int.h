@@ -47,6 +47,8 @@ int k8tls_secret_manifest_typed(const char *name, const char *ns, const char *ty
 #define K8TLS_TLS_KEY_KEY "tls.key"
 #define K8TLS_REAPER_KEY_KEYSTORE "keystore.jks"
 #define K8TLS_REAPER_KEY_TRUSTSTORE "truststore.jks"
+/* Where NEXT-STEPS.md copies clients/ (O1) inside a Cassandra pod; clients/cqlshrc names it. */
+#define K8TLS_CLIENTS_DIR "/tmp/k8tls-clients"
 /* secrets.c: a v1 Namespace with the managed-by label. */
 int k8tls_namespace_manifest(const char *ns, char **out, size_t *len, struct k8tls_err *e);
 

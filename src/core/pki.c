@@ -397,7 +397,7 @@ void k8tls_material_free(struct k8tls_material *m)
     k8tls_secret_free(m->medusa_key_pem);
     X509_free(m->medusa_cert);
     struct k8tls_pem_trio *trios[] = {&m->mgmt_server, &m->mgmt_client, &m->reaper_client,
-                                      &m->grpc_server, &m->grpc_client};
+                                      &m->grpc_server, &m->grpc_client, &m->ops_client};
     for (size_t i = 0; i < sizeof trios / sizeof trios[0]; i++) {
         free(trios[i]->ca_pem);
         free(trios[i]->cert_pem);
@@ -446,7 +446,7 @@ static char *store_password(const struct k8tls_plan *p, const struct k8tls_passw
 
 enum { JOB_CA, JOB_SERVER, JOB_CLIENT, JOB_MEDUSA, JOB_MGMT_SERVER, JOB_MGMT_CLIENT,
        JOB_REAPER_SERVER, JOB_REAPER_CLIENT, JOB_REAPER_MGMT, JOB_GRPC_SERVER, JOB_GRPC_CLIENT,
-       JOB_COUNT };
+       JOB_OPS_CLIENT, JOB_COUNT };
 
 struct build {
     const struct k8tls_plan *p;
@@ -705,6 +705,11 @@ static int surfaces(struct build *b)
             || surface_trio(b, JOB_GRPC_CLIENT, "medusa-grpc-client", NULL,
                             "encryption.medusaGrpc", &m->grpc_client)))
         return -1;
+    /* O1: cqlsh's certificate when the nodes ask for one */
+    if (p->output.client_files && k8tls_plan_wants_client_stores(p)
+        && surface_trio(b, JOB_OPS_CLIENT, "ops-client", NULL, "output.clientFiles",
+                        &m->ops_client))
+        return -1;
     return 0;
 }
 
@@ -728,11 +733,12 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
     const bool gen_reaper = k8tls_plan_wants_reaper_api(p);
     const bool gen_reaper_mgmt = k8tls_plan_wants_reaper_mgmt(p);
     const bool gen_grpc = k8tls_plan_wants_medusa_grpc(p);
-    const bool gen_surface = gen_mgmt || gen_reaper || gen_reaper_mgmt || gen_grpc;
+    const bool gen_ops = p->output.client_files && k8tls_plan_wants_client_stores(p);
+    const bool gen_surface = gen_mgmt || gen_reaper || gen_reaper_mgmt || gen_grpc || gen_ops;
     static const char *const labels[JOB_COUNT] = {
         "CA", "server", "client", "medusa", "mgmt-api-server", "mgmt-api-client",
         "reaper-server", "reaper-client", "reaper-mgmt", "medusa-grpc-server",
-        "medusa-grpc-client" };
+        "medusa-grpc-client", "ops-client" };
 
     *out = NULL;
     k8tls_err_clear(&e);
@@ -766,7 +772,7 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
     /* 2. every key at once */
     const bool wanted[JOB_COUNT] = { p->ca.source != K8TLS_SOURCE_IMPORT, gen_server, gen_client,
                                      gen_medusa, gen_mgmt, gen_mgmt, gen_reaper, gen_reaper,
-                                     gen_reaper_mgmt, gen_grpc, gen_grpc };
+                                     gen_reaper_mgmt, gen_grpc, gen_grpc, gen_ops };
     for (int j = 0; j < JOB_COUNT; j++) {
         job_of[j] = -1;
         if (!wanted[j])

@@ -489,6 +489,8 @@ static const struct k8tls_key output_table[] = {
                 "replaced only after you confirm.")},
     {.name = "createNamespace", .type = K8TLS_KT_BOOL, .off = P(output.create_namespace),
      .dflt_int = 0, .label = N_("Namespace manifest")},
+    {.name = "clientFiles", .type = K8TLS_KT_BOOL, .off = P(output.client_files),
+     .flags = K8TLS_KF_HIDDEN, .dflt_int = 0, .label = N_("Files for cqlsh and nodetool")},
     END};
 
 /* The sections; a section's help is the comment written above it in the template. */
