@@ -77,7 +77,7 @@ _k8tls_wizard()
     # One word per line (the lists are split on newlines only).
     local opts
     opts=$(printf '%s\n' --answers --defaults --print-answers --output --force \
-        --create-namespace --apply --context --kubeconfig --dry-run=server --diff \
+        --create-namespace --client-files --apply --context --kubeconfig --dry-run=server --diff \
         --force-conflicts --tui --theme --no-color --help --version)
     local inspect_opts rotate_opts
     inspect_opts=$(printf '%s\n' --password --help)

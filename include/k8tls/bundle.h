@@ -20,6 +20,10 @@
  *   ca/rootca.crt, ca/rootca.key         (key 0600, unencrypted PKCS#8)
  *   stores/<secret-name>/keystore, truststore, keystore-password, truststore-password (0600)
  *   medusa/rootca.crt, medusa/client.crt_signed, medusa/client.key (key 0600)
+ *   tls/<secret-name>/ca.crt, tls.crt, tls.key (key 0600) or keystore.jks, truststore.jks
+ *                                        (0600): the Secrets of SPEC §10, when turned on
+ *   clients/ca.pem, client.crt, client.key, cqlshrc, nodetool-ssl.properties (O1,
+ *                                        --client-files; key and properties 0600)
  *   answers.yaml                         passwords only as env:/file: references
  *   NEXT-STEPS.md
  * `kubectl apply -k DIR` or `kubectl apply -f DIR/manifests` applies it. */

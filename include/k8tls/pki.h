@@ -29,6 +29,19 @@ struct k8tls_store_pair {
     STACK_OF(X509) *trusted;             /* CA certificates in the truststore (owned) */
 };
 
+/* A certificate with its CA and key as PEM: the Secrets of keys ca.crt, tls.crt, tls.key of the
+ * management API (M1), Reaper's API client (R1) and Medusa's gRPC (G1). */
+struct k8tls_pem_trio {
+    bool present;
+    char *ca_pem;                        /* ca.crt: the CA that verifies the peers */
+    char *cert_pem;                      /* tls.crt */
+    struct k8tls_secret *key_pem;        /* tls.key: unencrypted PKCS#8 ("PRIVATE KEY") */
+    X509 *cert;
+};
+
+/* Reaper hard-codes this password for its stores and their key entry (R1, R2): not a secret. */
+#define K8TLS_REAPER_STORE_PASSWORD "changeit"
+
 /* Everything generated or imported for a plan. */
 struct k8tls_material {
     X509 *ca_cert;                       /* the (new) root CA */
@@ -42,6 +55,13 @@ struct k8tls_material {
     char *medusa_cert_pem;               /* client.crt_signed */
     struct k8tls_secret *medusa_key_pem; /* client.key, unencrypted PKCS#8 PEM */
     X509 *medusa_cert;
+    /* SPEC §10, from the cluster CA; present only when the plan wants the surface */
+    struct k8tls_pem_trio mgmt_server, mgmt_client;      /* M1 */
+    struct k8tls_store_pair reaper_server;               /* R1: JKS keystore.jks/truststore.jks */
+    struct k8tls_pem_trio reaper_client;                 /* R1 */
+    struct k8tls_store_pair reaper_mgmt;                 /* R2: JKS, a management API client */
+    struct k8tls_pem_trio grpc_server, grpc_client;      /* G1 */
+    struct k8tls_pem_trio ops_client;                    /* O1: cqlsh's client certificate */
 };
 
 /* plan -> material: generates (keys concurrently on worker threads) or imports and validates

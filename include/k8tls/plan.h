@@ -104,7 +104,7 @@ struct k8tls_plan {
             char *secret_name;
             char *import_ca, *import_cert, *import_key;  /* import: PEM paths */
         } medusa;
-        /* the Management API, Reaper's API, Medusa's gRPC: described, not used yet */
+        /* the Management API, Reaper's API, Medusa's gRPC (SPEC §10; k8tls_plan_wants_mgmt_api...) */
         struct k8tls_tls_surface management_api, reaper, medusa_grpc;
     } encryption;
 
@@ -133,6 +133,7 @@ struct k8tls_plan {
     struct {
         char *directory;
         bool create_namespace;
+        bool client_files;    /* clients/ (O1): --client-files; not in the answers file */
     } output;
 
     /* Run-time switch, not part of the answers file: set by --force. Imported certificates that
@@ -225,6 +226,15 @@ int k8tls_curve_parse(const char *s);
 bool k8tls_plan_wants_server_stores(const struct k8tls_plan *p);
 bool k8tls_plan_wants_client_stores(const struct k8tls_plan *p);
 bool k8tls_plan_wants_medusa_certs(const struct k8tls_plan *p);
+
+/* The other TLS surfaces (SPEC §10), each only where its component runs: management API mutual
+ * TLS (M1); Reaper's REST API over mutual TLS (R1: Reaper on and encryption.reaper.enabled);
+ * Reaper's stores for the management API (R2: management API TLS on and Reaper on, whatever
+ * encryption.reaper says); Medusa's gRPC over mutual TLS (G1: Medusa on). */
+bool k8tls_plan_wants_mgmt_api(const struct k8tls_plan *p);
+bool k8tls_plan_wants_reaper_api(const struct k8tls_plan *p);
+bool k8tls_plan_wants_reaper_mgmt(const struct k8tls_plan *p);
+bool k8tls_plan_wants_medusa_grpc(const struct k8tls_plan *p);
 
 /* Does datacenter i name a k8sContext that no earlier datacenter names? (Each context that runs
  * a datacenter once, in the datacenters' order; false for a datacenter without k8sContext.) */

@@ -37,7 +37,7 @@
 
 enum {
     OPT_PRINT_ANSWERS = 256, OPT_ANSWERS, OPT_DEFAULTS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT,
-    OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF, OPT_FORCE_CONFLICTS, OPT_CREATE_NAMESPACE, OPT_THEME,
+    OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF, OPT_FORCE_CONFLICTS, OPT_CREATE_NAMESPACE, OPT_CLIENT_FILES, OPT_THEME,
     OPT_NO_COLOR, OPT_TUI,
 };
 
@@ -56,6 +56,7 @@ static const struct option long_options[] = {
     {"diff", no_argument, NULL, OPT_DIFF},
     {"force-conflicts", no_argument, NULL, OPT_FORCE_CONFLICTS},
     {"create-namespace", no_argument, NULL, OPT_CREATE_NAMESPACE},
+    {"client-files", no_argument, NULL, OPT_CLIENT_FILES},
     {"theme", required_argument, NULL, OPT_THEME},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"tui", no_argument, NULL, OPT_TUI},
@@ -64,7 +65,7 @@ static const struct option long_options[] = {
 
 struct opts {
     bool help, version, print_answers, defaults, force, apply, dry_run_server, diff;
-    bool force_conflicts, create_namespace, no_color, tui;
+    bool force_conflicts, create_namespace, client_files, no_color, tui;
     const char *answers, *output, *kubeconfig, *theme;
     const char **contexts;
     size_t n_contexts;
@@ -107,7 +108,9 @@ static void print_help(void)
             "                          file's directory)\n"
             "      --force             replace the files of an existing output directory;\n"
             "                          accept expired imported certificates (with a warning)\n"
-            "      --create-namespace  also write (and apply) the cluster's Namespace\n"), stdout);
+            "      --create-namespace  also write (and apply) the cluster's Namespace\n"
+            "      --client-files      also write clients/: the CA, cqlshrc and\n"
+            "                          nodetool-ssl.properties for cqlsh and nodetool\n"), stdout);
     fputs(_("Kubernetes:\n"
             "      --apply             apply the Secrets and the cluster with kubectl server-side\n"
             "                          apply (field manager k8tls-wizard)\n"
@@ -182,6 +185,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case OPT_DIFF: o->diff = true; break;
         case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
         case OPT_CREATE_NAMESPACE: o->create_namespace = true; break;
+        case OPT_CLIENT_FILES: o->client_files = true; break;
         case OPT_THEME: o->theme = optarg; break;
         case OPT_NO_COLOR: o->no_color = true; break;
         case OPT_TUI: o->tui = true; break;
@@ -409,6 +413,8 @@ static int run_pipeline(const struct opts *o)
     }
     if (o->create_namespace)
         p->output.create_namespace = true;
+    if (o->client_files)
+        p->output.client_files = true;
     p->allow_expired = o->force;
 
     /* merge mode: the existing manifest's name, namespace and datacenters shape the plan */

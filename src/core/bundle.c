@@ -8,6 +8,7 @@
 #include "config.h"
 #include "bundle_int.h"
 #include "k8tls/answers.h"
+#include "k8tls/buf.h"
 #include "k8tls/i18n.h"
 
 #include <stdio.h>
@@ -170,8 +171,8 @@ static bool safe_name(const char *s)
     return s && *s && s[0] != '.' && !strchr(s, '/') && strlen(s) <= 253;
 }
 
-static int add_secret(struct build *c, const char *plan_path, const char *name,
-                      const struct k8tls_kv *items, size_t n)
+static int add_secret_typed(struct build *c, const char *plan_path, const char *name,
+                            const char *type, const struct k8tls_kv *items, size_t n)
 {
     struct k8tls_err e;
     char *yaml = NULL, path[512];
@@ -197,7 +198,7 @@ static int add_secret(struct build *c, const char *plan_path, const char *name,
     c->n_secret_names++;
 
     k8tls_err_clear(&e);
-    if (k8tls_secret_manifest(name, c->id.namespace_, items, n, &yaml, &len, &e) < 0) {
+    if (k8tls_secret_manifest_typed(name, c->id.namespace_, type, items, n, &yaml, &len, &e) < 0) {
         error_e(c, &e);
         return -1;
     }
@@ -207,6 +208,12 @@ static int add_secret(struct build *c, const char *plan_path, const char *name,
         add_resource(c, path) < 0)
         return oom(c);
     return 0;
+}
+
+static int add_secret(struct build *c, const char *plan_path, const char *name,
+                      const struct k8tls_kv *items, size_t n)
+{
+    return add_secret_typed(c, plan_path, name, "Opaque", items, n);
 }
 
 static int store_secret(struct build *c, const char *plan_path, const struct k8tls_store_set *s,
@@ -269,6 +276,145 @@ static int medusa_secret(struct build *c)
         k8tls_bundle_add_copy(c->b, "medusa/client.key", items[2].data, items[2].len, 0600,
                               K8TLS_ART_PEM, true) < 0)
         return oom(c);
+    return 0;
+}
+
+/* The raw files of a Secret of SPEC §10: tls/<secret>/<key>. */
+static int surface_files(struct build *c, const char *name, const struct k8tls_kv *items,
+                         size_t n, enum k8tls_artifact_kind kind, const bool *secret)
+{
+    char path[600];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "tls/%s/%s", name, items[i].key);
+        if (k8tls_bundle_add_copy(c->b, path, items[i].data, items[i].len,
+                                  secret[i] ? 0600 : 0644, kind, secret[i]) < 0)
+            return oom(c);
+    }
+    return 0;
+}
+
+/* M1, R1 (client), G1: ca.crt, tls.crt, tls.key (PKCS#8); type kubernetes.io/tls, which
+ * cass-operator demands of the management API's Secrets and the others accept. */
+static int trio_secret(struct build *c, const char *plan_path, const char *name,
+                       const struct k8tls_pem_trio *t)
+{
+    if (!t->present || !t->ca_pem || !t->cert_pem || !t->key_pem) {
+        error(c, plan_path, _("the certificate was not generated"));
+        return -1;
+    }
+    struct k8tls_kv items[3] = {
+        {K8TLS_TLS_KEY_CA, (const unsigned char *)t->ca_pem, strlen(t->ca_pem)},
+        {K8TLS_TLS_KEY_CERT, (const unsigned char *)t->cert_pem, strlen(t->cert_pem)},
+        {K8TLS_TLS_KEY_KEY, t->key_pem->data, t->key_pem->len},
+    };
+    static const bool secret[3] = {false, false, true};
+    if (add_secret_typed(c, plan_path, name, "kubernetes.io/tls", items, 3) < 0)
+        return -1;
+    return surface_files(c, name, items, 3, K8TLS_ART_PEM, secret);
+}
+
+/* R1 (server), R2: keystore.jks and truststore.jks, password changeit (Reaper's own). */
+static int jks_secret(struct build *c, const char *plan_path, const char *name,
+                      const struct k8tls_store_pair *sp)
+{
+    if (!sp->present || !sp->keystore || !sp->truststore) {
+        error(c, plan_path, _("the stores were not generated"));
+        return -1;
+    }
+    struct k8tls_kv items[2] = {
+        {K8TLS_REAPER_KEY_KEYSTORE, sp->keystore->data, sp->keystore->len},
+        {K8TLS_REAPER_KEY_TRUSTSTORE, sp->truststore->data, sp->truststore->len},
+    };
+    static const bool secret[2] = {true, true};
+    if (add_secret(c, plan_path, name, items, 2) < 0)
+        return -1;
+    return surface_files(c, name, items, 2, K8TLS_ART_STORE, secret);
+}
+
+/* The Secrets of SPEC §10, after the stores' (all of them before the cluster: M2). */
+static int surface_secrets(struct build *c)
+{
+    const struct k8tls_plan *p = c->p;
+    const struct k8tls_material *m = c->m;
+    const struct k8tls_tls_surface *ma = &p->encryption.management_api,
+                                   *rp = &p->encryption.reaper,
+                                   *mg = &p->encryption.medusa_grpc;
+    if (k8tls_plan_wants_mgmt_api(p) &&
+        (trio_secret(c, "encryption.managementApi.serverSecretName", ma->server_secret_name,
+                     &m->mgmt_server) < 0 ||
+         trio_secret(c, "encryption.managementApi.clientSecretName", ma->client_secret_name,
+                     &m->mgmt_client) < 0))
+        return -1;
+    if (k8tls_plan_wants_reaper_mgmt(p) &&
+        jks_secret(c, "encryption.reaper.managementSecretName", rp->management_secret_name,
+                   &m->reaper_mgmt) < 0)
+        return -1;
+    if (k8tls_plan_wants_reaper_api(p) &&
+        (jks_secret(c, "encryption.reaper.serverSecretName", rp->server_secret_name,
+                    &m->reaper_server) < 0 ||
+         trio_secret(c, "encryption.reaper.clientSecretName", rp->client_secret_name,
+                     &m->reaper_client) < 0))
+        return -1;
+    if (k8tls_plan_wants_medusa_grpc(p) &&
+        (trio_secret(c, "encryption.medusaGrpc.serverSecretName", mg->server_secret_name,
+                     &m->grpc_server) < 0 ||
+         trio_secret(c, "encryption.medusaGrpc.clientSecretName", mg->client_secret_name,
+                     &m->grpc_client) < 0))
+        return -1;
+    return 0;
+}
+
+/* O1: clients/ for cqlsh and nodetool run inside a Cassandra pod (NEXT-STEPS.md copies the
+ * directory to K8TLS_CLIENTS_DIR there): the CA, cqlsh's certificate when the nodes ask for one,
+ * cqlshrc, and nodetool's TLS properties with the client stores' passwords (0600). */
+static int client_files(struct build *c)
+{
+    const struct k8tls_plan *p = c->p;
+    const struct k8tls_material *m = c->m;
+    const struct k8tls_store_pair *sp = m->client.present ? &m->client : &m->server;
+    struct k8tls_buf t = {0};
+    const char *ft = p->stores.format == K8TLS_FORMAT_JKS ? "JKS" : "PKCS12";
+    if (!m->ca_cert_pem ||
+        k8tls_bundle_add_copy(c->b, "clients/ca.pem", m->ca_cert_pem, strlen(m->ca_cert_pem),
+                              0644, K8TLS_ART_PEM, false) < 0)
+        return oom(c);
+    bool cert = m->ops_client.present;
+    if (cert &&
+        (k8tls_bundle_add_copy(c->b, "clients/client.crt", m->ops_client.cert_pem,
+                               strlen(m->ops_client.cert_pem), 0644, K8TLS_ART_PEM, false) < 0 ||
+         k8tls_bundle_add_copy(c->b, "clients/client.key", m->ops_client.key_pem->data,
+                               m->ops_client.key_pem->len, 0600, K8TLS_ART_PEM, true) < 0))
+        return oom(c);
+    k8tls_buf_printf(&t, "; %s\n", _("cqlsh over TLS to the node it runs on: see NEXT-STEPS.md"));
+    k8tls_buf_printf(&t, "[connection]\nhostname = 127.0.0.1\nport = 9042\nssl = true\n\n"
+                         "[ssl]\ncertfile = %s/ca.pem\nvalidate = true\n", K8TLS_CLIENTS_DIR);
+    if (cert)
+        k8tls_buf_printf(&t, "userkey = %s/client.key\nusercert = %s/client.crt\n",
+                         K8TLS_CLIENTS_DIR, K8TLS_CLIENTS_DIR);
+    if (t.oom || k8tls_bundle_add(c->b, "clients/cqlshrc", t.p, t.len, 0644, K8TLS_ART_DOC,
+                                  false) < 0)
+        return oom(c);
+    memset(&t, 0, sizeof t);
+    if (sp->present && sp->keystore_password && sp->truststore_password) {
+        /* the stores the operator mounts in each pod (K7) */
+        k8tls_buf_printf(&t,
+                         "-Djavax.net.ssl.keyStore=/mnt/client-keystore/keystore\n"
+                         "-Djavax.net.ssl.keyStorePassword=%s\n"
+                         "-Djavax.net.ssl.keyStoreType=%s\n"
+                         "-Djavax.net.ssl.trustStore=/mnt/client-truststore/truststore\n"
+                         "-Djavax.net.ssl.trustStorePassword=%s\n"
+                         "-Djavax.net.ssl.trustStoreType=%s\n",
+                         sp->keystore_password, ft, sp->truststore_password, ft);
+        if (t.oom) {
+            if (t.p)
+                OPENSSL_cleanse(t.p, t.len);
+            free(t.p);
+            return oom(c);
+        }
+        if (k8tls_bundle_add(c->b, "clients/nodetool-ssl.properties", t.p, t.len, 0600,
+                             K8TLS_ART_PASSWORD, true) < 0)
+            return oom(c);
+    }
     return 0;
 }
 
@@ -362,6 +508,8 @@ static int build(struct build *c)
         rc |= store_secret(c, "stores.client", &p->stores.client, &m->client);
     if (rc == 0 && k8tls_plan_wants_medusa_certs(p))
         rc |= medusa_secret(c);
+    if (rc == 0)
+        rc |= surface_secrets(c);
     if (rc) {
         free(cluster_yaml);
         return -1;
@@ -380,6 +528,8 @@ static int build(struct build *c)
     if (add_art(c->b, "kustomization.yaml", text, len, 0644, K8TLS_ART_KUSTOMIZATION, false,
                 NULL, NULL, NULL) < 0)
         return oom(c);
+    if (p->output.client_files && k8tls_plan_wants_client_stores(p) && client_files(c) < 0)
+        return -1;
 
     if (m->ca_cert_pem &&
         k8tls_bundle_add_copy(c->b, "ca/rootca.crt", m->ca_cert_pem, strlen(m->ca_cert_pem),

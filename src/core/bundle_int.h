@@ -37,6 +37,18 @@ struct k8tls_kv {
  * does. Returns 0 or -1 (e filled). *out is secret material (wipe it). */
 int k8tls_secret_manifest(const char *name, const char *ns, const struct k8tls_kv *items,
                           size_t n, char **out, size_t *len, struct k8tls_err *e);
+/* secrets.c: the same with another Secret type ("kubernetes.io/tls": M1). */
+int k8tls_secret_manifest_typed(const char *name, const char *ns, const char *type,
+                                const struct k8tls_kv *items, size_t n, char **out, size_t *len,
+                                struct k8tls_err *e);
+/* The keys of the PEM Secrets of SPEC §10 (M1, R1, G1) and of Reaper's JKS Secrets (R1, R2). */
+#define K8TLS_TLS_KEY_CA "ca.crt"
+#define K8TLS_TLS_KEY_CERT "tls.crt"
+#define K8TLS_TLS_KEY_KEY "tls.key"
+#define K8TLS_REAPER_KEY_KEYSTORE "keystore.jks"
+#define K8TLS_REAPER_KEY_TRUSTSTORE "truststore.jks"
+/* Where NEXT-STEPS.md copies clients/ (O1) inside a Cassandra pod; clients/cqlshrc names it. */
+#define K8TLS_CLIENTS_DIR "/tmp/k8tls-clients"
 /* secrets.c: a v1 Namespace with the managed-by label. */
 int k8tls_namespace_manifest(const char *ns, char **out, size_t *len, struct k8tls_err *e);
 

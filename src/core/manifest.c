@@ -357,6 +357,58 @@ static void medusa_block(struct enc *c, int spec)
     }
 }
 
+/* A mapping of two names: {k1: v1, k2: v2}. */
+static int name_pair(struct enc *c, const char *k1, const char *v1, const char *k2, const char *v2)
+{
+    int m = ydoc_map(c->y);
+    ydoc_map_add(c->y, m, k1, ydoc_str(c->y, v1));
+    ydoc_map_add(c->y, m, k2, ydoc_str(c->y, v2));
+    return m;
+}
+
+/* SPEC §10: each surface the plan turns on; a surface that is off is left as the manifest has
+ * it (a new manifest: absent). M1 managementApiAuth.manual (replacing `insecure`); R2 Reaper's
+ * httpManagement.keystores whenever the management API is on, never one without the other;
+ * R1 reaper.encryption, always with the client certificate (mutual); G1
+ * medusa.serviceProperties.encryption. */
+static void surfaces_block(struct enc *c, int spec, int cas)
+{
+    const struct k8tls_plan *p = c->p;
+    const struct k8tls_tls_surface *ma = &p->encryption.management_api,
+                                   *rp = &p->encryption.reaper,
+                                   *mg = &p->encryption.medusa_grpc;
+    if (k8tls_plan_wants_mgmt_api(p)) {
+        int auth = ydoc_map(c->y);
+        ydoc_map_add(c->y, auth, "manual",
+                     name_pair(c, "clientSecretName", ma->client_secret_name, "serverSecretName",
+                               ma->server_secret_name));
+        set_tracked(c, cas, "spec.cassandra", "managementApiAuth", auth, false);
+    }
+    int reaper = 0;
+    if (k8tls_plan_wants_reaper_mgmt(p) || k8tls_plan_wants_reaper_api(p))
+        reaper = ensure(c, spec, "spec", "reaper");
+    if (reaper && k8tls_plan_wants_reaper_mgmt(p)) {
+        int hm = ensure(c, reaper, "spec.reaper", "httpManagement");
+        if (hm) {
+            int ks = ydoc_map(c->y);
+            ydoc_map_add(c->y, ks, "name", ydoc_str(c->y, rp->management_secret_name));
+            set_tracked(c, hm, "spec.reaper.httpManagement", "keystores", ks, false);
+        }
+    }
+    if (reaper && k8tls_plan_wants_reaper_api(p))
+        set_tracked(c, reaper, "spec.reaper", "encryption",
+                    name_pair(c, "clientCertName", rp->client_secret_name, "serverCertName",
+                              rp->server_secret_name), false);
+    if (k8tls_plan_wants_medusa_grpc(p)) {
+        int med = ensure(c, spec, "spec", "medusa");
+        int sp = med ? ensure(c, med, "spec.medusa", "serviceProperties") : 0;
+        if (sp)
+            set_tracked(c, sp, "spec.medusa.serviceProperties", "encryption",
+                        name_pair(c, "clientSecretName", mg->client_secret_name,
+                                  "serverSecretName", mg->server_secret_name), false);
+    }
+}
+
 int k8tls_manifest_apply_encryption(struct ydoc *y, int root, const struct k8tls_plan *p,
                                     bool dse, const char *file, struct k8tls_bundle *track,
                                     struct k8tls_err *e)
@@ -394,6 +446,7 @@ int k8tls_manifest_apply_encryption(struct ydoc *y, int root, const struct k8tls
     client_block(&c, cas, cy);
     dc_overrides(&c, cas);
     medusa_block(&c, spec);
+    surfaces_block(&c, spec, cas);
     if (c.failed)
         return -1;
     if (y->oom)

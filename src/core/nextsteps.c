@@ -136,6 +136,13 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
         k8tls_buf_printf(&t, "%s\n\n", _("The K8ssandraCluster itself is applied once, in the "
                                     "control-plane context."));
     }
+    if (k8tls_plan_wants_mgmt_api(p))
+        /* M2 */
+        k8tls_buf_printf(&t, "%s\n\n",
+                         _("cass-operator validates the management API Secrets once, when it "
+                           "first sees the datacenter, and does not retry: apply them before "
+                           "the cluster, as kustomization.yaml does (and in every context that "
+                           "runs a datacenter)."));
     if (p->output.create_namespace)
         k8tls_buf_printf(&t, "%s\n\n", _("manifests/00-namespace.yaml creates the namespace."));
     else
@@ -223,6 +230,26 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
                     "kubectl -n \"$NS\" exec \"$POD\" -c cassandra -- nodetool --ssl status\n",
                     kpw, ft, tpw, ft);
         k8tls_buf_puts(&t, "```\n\n");
+        if (p->output.client_files) {
+            /* O1 */
+            k8tls_buf_printf(&t, "%s", _("The same with the files of clients/ (the CA, cqlsh's "
+                                         "certificate, cqlshrc and nodetool-ssl.properties with "
+                                         "the passwords), copied into the pod with `kubectl cp`, "
+                                         "for cqlsh and nodetool; remove them afterwards:"));
+            k8tls_buf_puts(&t, "\n\n```sh\n");
+            k8tls_buf_printf(&t, "NS=%s POD=%s\n", ns, pod);
+            k8tls_buf_printf(&t,
+                             "kubectl -n \"$NS\" cp clients \"$POD\":%s -c cassandra\n"
+                             "kubectl -n \"$NS\" exec \"$POD\" -c cassandra -- cqlsh --cqlshrc %s/cqlshrc\n"
+                             "kubectl -n \"$NS\" exec \"$POD\" -c cassandra -- sh -c 'umask 077; "
+                             "mkdir -p \"$HOME/.cassandra\" && cp %s/nodetool-ssl.properties "
+                             "\"$HOME/.cassandra/\"'\n"
+                             "kubectl -n \"$NS\" exec \"$POD\" -c cassandra -- nodetool --ssl status\n"
+                             "kubectl -n \"$NS\" exec \"$POD\" -c cassandra -- rm -rf %s\n",
+                             K8TLS_CLIENTS_DIR, K8TLS_CLIENTS_DIR, K8TLS_CLIENTS_DIR,
+                             K8TLS_CLIENTS_DIR);
+            k8tls_buf_puts(&t, "```\n\n");
+        }
         k8tls_buf_printf(&t, "%s\n\n", _("Add -u/-pw (or --password-file) when JMX authentication "
                                     "is on. The client keystore's certificate must chain to a "
                                     "CA in the client truststore, as the ones generated here "

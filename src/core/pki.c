@@ -396,6 +396,16 @@ void k8tls_material_free(struct k8tls_material *m)
     free(m->medusa_cert_pem);
     k8tls_secret_free(m->medusa_key_pem);
     X509_free(m->medusa_cert);
+    struct k8tls_pem_trio *trios[] = {&m->mgmt_server, &m->mgmt_client, &m->reaper_client,
+                                      &m->grpc_server, &m->grpc_client, &m->ops_client};
+    for (size_t i = 0; i < sizeof trios / sizeof trios[0]; i++) {
+        free(trios[i]->ca_pem);
+        free(trios[i]->cert_pem);
+        k8tls_secret_free(trios[i]->key_pem);
+        X509_free(trios[i]->cert);
+    }
+    k8tls_store_pair_clear(&m->reaper_server);
+    k8tls_store_pair_clear(&m->reaper_mgmt);
     OPENSSL_cleanse(m, sizeof *m);
     free(m);
 }
@@ -434,7 +444,9 @@ static char *store_password(const struct k8tls_plan *p, const struct k8tls_passw
     return v;
 }
 
-enum { JOB_CA, JOB_SERVER, JOB_CLIENT, JOB_MEDUSA, JOB_COUNT };
+enum { JOB_CA, JOB_SERVER, JOB_CLIENT, JOB_MEDUSA, JOB_MGMT_SERVER, JOB_MGMT_CLIENT,
+       JOB_REAPER_SERVER, JOB_REAPER_CLIENT, JOB_REAPER_MGMT, JOB_GRPC_SERVER, JOB_GRPC_CLIENT,
+       JOB_OPS_CLIENT, JOB_COUNT };
 
 struct build {
     const struct k8tls_plan *p;
@@ -554,6 +566,153 @@ static int generated_medusa(struct build *b)
     return 0;
 }
 
+/* ---- the other TLS surfaces (SPEC §10) --------------------------------------------------- */
+
+/* A leaf of the cluster CA named "<cluster>-<suffix>" for one surface; EKU serverAuth and
+ * clientAuth on every one: each is both a TLS server or client and checked by Go's default EKU
+ * (M1), or presented as its own client by a probe (M1, G1). */
+static X509 *surface_leaf(struct build *b, int job, const char *suffix, char *const *sans,
+                          const char *cfg_path)
+{
+    const struct k8tls_plan *p = b->p;
+    struct k8tls_err e;
+    char cn[300];
+    bool capped = false;
+    k8tls_err_clear(&e);
+    snprintf(cn, sizeof cn, "%s-%s", cluster_name(p), suffix);
+    struct k8tls_leaf_params lp = { .cn = cn, .sans = sans, .server_auth = true,
+                                    .client_auth = true,
+                                    .validity_days = p->certificates.validity_days };
+    X509 *x = k8tls_pki_make_leaf(b->m->ca_cert, b->m->ca_key, b->keys[job], &lp, &capped, &e);
+    if (!x) {
+        k8tls_diags_add_err(b->d, cfg_path, &e);
+        return NULL;
+    }
+    if (capped)
+        k8tls_diags_add(b->d, K8TLS_SEV_NOTE, NULL, 0, 0, "certificates.validityDays",
+                        _("the %s certificate ends with the CA, before the %d days asked"),
+                        suffix, p->certificates.validity_days);
+    return x;
+}
+
+/* ca.crt (the cluster CA), tls.crt, tls.key (PKCS#8, as cass-operator demands: M1). */
+static int surface_trio(struct build *b, int job, const char *suffix, char *const *sans,
+                        const char *cfg_path, struct k8tls_pem_trio *out)
+{
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    if (!(out->cert = surface_leaf(b, job, suffix, sans, cfg_path)))
+        return -1;
+    if (!(out->ca_pem = k8tls_pki_cert_pem(b->m->ca_cert, &e))
+        || !(out->cert_pem = k8tls_pki_cert_pem(out->cert, &e))
+        || !(out->key_pem = k8tls_pki_key_pem(b->keys[job], &e))) {
+        k8tls_diags_add_err(b->d, cfg_path, &e);
+        return -1;
+    }
+    out->present = true;
+    return 0;
+}
+
+/* keystore.jks (the key entry: key, leaf, CA) and truststore.jks (the CA), store and key
+ * password "changeit": Reaper hard-codes it (R1, R2). */
+static int surface_jks(struct build *b, int job, const char *suffix, char *const *sans,
+                       const char *cfg_path, struct k8tls_store_pair *out)
+{
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    X509 *leaf = surface_leaf(b, job, suffix, sans, cfg_path);
+    STACK_OF(X509) *cas = sk_X509_new_null();
+    int rc = -1;
+    if (!leaf)
+        goto done;
+    if (!cas || !sk_X509_push(cas, b->m->ca_cert)) {
+        k8tls_diags_add(b->d, K8TLS_SEV_ERROR, NULL, 0, 0, cfg_path, "%s", _("out of memory"));
+        goto done;
+    }
+    if (k8tls_pki_make_store_pair(K8TLS_FORMAT_JKS, b->p->stores.p12_profile, suffix,
+                                  b->keys[job], leaf, cas, cas, K8TLS_REAPER_STORE_PASSWORD,
+                                  K8TLS_REAPER_STORE_PASSWORD, out, &e) != 0) {
+        k8tls_diags_add_err(b->d, cfg_path, &e);
+        goto done;
+    }
+    rc = 0;
+done:
+    X509_free(leaf);
+    sk_X509_free(cas);
+    return rc;
+}
+
+/* Reaper's Service names, which its server certificate carries (R1): the operator names each
+ * Reaper "<cluster>-<dc>-reaper" and its Service "<that>-service". Heap strings, NULL on OOM. */
+static char **reaper_sans(const struct k8tls_plan *p)
+{
+    size_t n = 0, cap = 3 * p->cluster.n_dcs + 1;
+    char **v = calloc(cap, sizeof *v);
+    const char *ns = nonempty(p->cluster.namespace_) ? p->cluster.namespace_ : "default";
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < p->cluster.n_dcs; i++) {
+        const char *dc = nonempty(p->cluster.dcs[i].name) ? p->cluster.dcs[i].name : "dc1";
+        char buf[600];
+        snprintf(buf, sizeof buf, "%s-%s-reaper-service", cluster_name(p), dc);
+        size_t base = strlen(buf);
+        if (!(v[n++] = strdup(buf)))
+            goto oom;
+        snprintf(buf + base, sizeof buf - base, ".%s", ns);
+        if (!(v[n++] = strdup(buf)))
+            goto oom;
+        snprintf(buf + base, sizeof buf - base, ".%s.svc", ns);
+        if (!(v[n++] = strdup(buf)))
+            goto oom;
+    }
+    return v;
+oom:
+    k8tls_strv_free(v);
+    return NULL;
+}
+
+static int surfaces(struct build *b)
+{
+    const struct k8tls_plan *p = b->p;
+    struct k8tls_material *m = b->m;
+    static char *const localhost[] = { "localhost", "127.0.0.1", "::1", NULL };
+    if (k8tls_plan_wants_mgmt_api(p)
+        && (surface_trio(b, JOB_MGMT_SERVER, "mgmt-api-server", NULL, "encryption.managementApi",
+                         &m->mgmt_server)
+            || surface_trio(b, JOB_MGMT_CLIENT, "mgmt-api-client", NULL,
+                            "encryption.managementApi", &m->mgmt_client)))
+        return -1;
+    if (k8tls_plan_wants_reaper_api(p)) {
+        char **sans = reaper_sans(p);
+        if (!sans) {
+            k8tls_diags_add(b->d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL, "%s", _("out of memory"));
+            return -1;
+        }
+        int rc = surface_jks(b, JOB_REAPER_SERVER, "reaper-api-server", sans,
+                             "encryption.reaper", &m->reaper_server);
+        k8tls_strv_free(sans);
+        if (rc || surface_trio(b, JOB_REAPER_CLIENT, "reaper-api-client", NULL,
+                               "encryption.reaper", &m->reaper_client))
+            return -1;
+    }
+    if (k8tls_plan_wants_reaper_mgmt(p)
+        && surface_jks(b, JOB_REAPER_MGMT, "reaper-mgmt-api-client", NULL,
+                       "encryption.reaper.managementSecretName", &m->reaper_mgmt))
+        return -1;
+    if (k8tls_plan_wants_medusa_grpc(p)
+        && (surface_trio(b, JOB_GRPC_SERVER, "medusa-grpc-server", localhost,
+                         "encryption.medusaGrpc", &m->grpc_server)
+            || surface_trio(b, JOB_GRPC_CLIENT, "medusa-grpc-client", NULL,
+                            "encryption.medusaGrpc", &m->grpc_client)))
+        return -1;
+    /* O1: cqlsh's certificate when the nodes ask for one */
+    if (p->output.client_files && k8tls_plan_wants_client_stores(p)
+        && surface_trio(b, JOB_OPS_CLIENT, "ops-client", NULL, "output.clientFiles",
+                        &m->ops_client))
+        return -1;
+    return 0;
+}
+
 int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void *ud,
                     struct k8tls_material **out, struct k8tls_diags *d)
 {
@@ -570,7 +729,16 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
     const bool gen_server = want_server && p->stores.server.source == K8TLS_SOURCE_GENERATE;
     const bool gen_client = want_client && p->stores.client.source == K8TLS_SOURCE_GENERATE;
     const bool gen_medusa = want_medusa && p->encryption.medusa.source == K8TLS_SOURCE_GENERATE;
-    static const char *const labels[JOB_COUNT] = { "CA", "server", "client", "medusa" };
+    const bool gen_mgmt = k8tls_plan_wants_mgmt_api(p);
+    const bool gen_reaper = k8tls_plan_wants_reaper_api(p);
+    const bool gen_reaper_mgmt = k8tls_plan_wants_reaper_mgmt(p);
+    const bool gen_grpc = k8tls_plan_wants_medusa_grpc(p);
+    const bool gen_ops = p->output.client_files && k8tls_plan_wants_client_stores(p);
+    const bool gen_surface = gen_mgmt || gen_reaper || gen_reaper_mgmt || gen_grpc || gen_ops;
+    static const char *const labels[JOB_COUNT] = {
+        "CA", "server", "client", "medusa", "mgmt-api-server", "mgmt-api-client",
+        "reaper-server", "reaper-client", "reaper-mgmt", "medusa-grpc-server",
+        "medusa-grpc-client", "ops-client" };
 
     *out = NULL;
     k8tls_err_clear(&e);
@@ -584,7 +752,7 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
     if (p->ca.source == K8TLS_SOURCE_IMPORT) {
         if (k8tls_import_ca(p, &m->ca_cert, &m->ca_key, d) != 0 || !m->ca_cert)
             goto fail;
-        if (!m->ca_key && (gen_server || gen_client || gen_medusa)) {
+        if (!m->ca_key && (gen_server || gen_client || gen_medusa || gen_surface)) {
             k8tls_diags_add(d, K8TLS_SEV_ERROR, p->source_file, 0, 0, "ca.import.key", "%s",
                             _("the CA private key is needed to sign the generated certificates"));
             goto fail;
@@ -603,7 +771,8 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
 
     /* 2. every key at once */
     const bool wanted[JOB_COUNT] = { p->ca.source != K8TLS_SOURCE_IMPORT, gen_server, gen_client,
-                                     gen_medusa };
+                                     gen_medusa, gen_mgmt, gen_mgmt, gen_reaper, gen_reaper,
+                                     gen_reaper_mgmt, gen_grpc, gen_grpc, gen_ops };
     for (int j = 0; j < JOB_COUNT; j++) {
         job_of[j] = -1;
         if (!wanted[j])
@@ -705,6 +874,8 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
         } else if (k8tls_import_medusa(p, trusted, m, d) != 0)
             goto fail;
     }
+    if (gen_surface && surfaces(&b) != 0)
+        goto fail;
 
     for (int j = 0; j < JOB_COUNT; j++)
         EVP_PKEY_free(b.keys[j]);

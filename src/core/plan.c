@@ -286,3 +286,23 @@ char *k8tls_plan_ca_common_name(const struct k8tls_plan *p)
         snprintf(out, n + sizeof suffix, "%s%s", name, n + strlen(suffix) <= 64 ? suffix : "");
     return out;
 }
+
+bool k8tls_plan_wants_mgmt_api(const struct k8tls_plan *p)
+{
+    return p->encryption.management_api.enabled;
+}
+
+bool k8tls_plan_wants_reaper_api(const struct k8tls_plan *p)
+{
+    return p->cluster.reaper.enabled && p->encryption.reaper.enabled;
+}
+
+bool k8tls_plan_wants_reaper_mgmt(const struct k8tls_plan *p)
+{
+    return p->cluster.reaper.enabled && p->encryption.management_api.enabled;
+}
+
+bool k8tls_plan_wants_medusa_grpc(const struct k8tls_plan *p)
+{
+    return p->cluster.medusa.enabled && p->encryption.medusa_grpc.enabled;
+}

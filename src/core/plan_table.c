@@ -310,10 +310,13 @@ static const struct k8tls_key reaper_tls_table[] = {
     SURFACE_ENABLED(N_("Reaper API TLS")),
     SURFACE_SECRET("serverSecretName", server_secret_name, "reaper-api-server-stores",
                    N_("Server stores Secret")),
-    SURFACE_SECRET("clientSecretName", client_secret_name, "reaper-api-client-tls",
-                   N_("Client certificate Secret")),
-    SURFACE_SECRET("managementSecretName", management_secret_name, "reaper-mgmt-api-stores",
-                   N_("Management API stores Secret")),
+    /* empty: refused by the rules with the reason (R1, R2), not as a bad name */
+    {.name = "clientSecretName", .type = K8TLS_KT_STR, .off = TS(client_secret_name),
+     .dflt_str = "reaper-api-client-tls", .check = K8TLS_CHECK_SUBDOMAIN,
+     .flags = K8TLS_KF_EMPTY_OK, .label = N_("Client certificate Secret")},
+    {.name = "managementSecretName", .type = K8TLS_KT_STR, .off = TS(management_secret_name),
+     .dflt_str = "reaper-mgmt-api-stores", .check = K8TLS_CHECK_SUBDOMAIN,
+     .flags = K8TLS_KF_EMPTY_OK, .label = N_("Management API stores Secret")},
     END};
 
 static const struct k8tls_key medusa_grpc_table[] = {
@@ -486,6 +489,8 @@ static const struct k8tls_key output_table[] = {
                 "replaced only after you confirm.")},
     {.name = "createNamespace", .type = K8TLS_KT_BOOL, .off = P(output.create_namespace),
      .dflt_int = 0, .label = N_("Namespace manifest")},
+    {.name = "clientFiles", .type = K8TLS_KT_BOOL, .off = P(output.client_files),
+     .flags = K8TLS_KF_HIDDEN, .dflt_int = 0, .label = N_("Files for cqlsh and nodetool")},
     END};
 
 /* The sections; a section's help is the comment written above it in the template. */

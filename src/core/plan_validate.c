@@ -362,6 +362,28 @@ static void encryption_rules(struct vctx *v)
              _("nothing is encrypted: internode mode is none and client encryption is off"));
 }
 
+/* After the encryption section's basic checks: the other TLS surfaces (SPEC §10). */
+static void surface_rules(struct vctx *v)
+{
+    const struct k8tls_plan *p = v->p;
+    const struct k8tls_tls_surface *rp = &p->encryption.reaper;
+    /* R3, G2: a surface of a component the cluster does not run */
+    if (rp->enabled && !p->cluster.reaper.enabled)
+        ERR(v, "encryption.reaper.enabled", "%s",
+            _("Reaper's API TLS needs Reaper: set cluster.reaper.enabled: true, or encryption.reaper.enabled: false"));
+    if (p->encryption.medusa_grpc.enabled && !p->cluster.medusa.enabled)
+        ERR(v, "encryption.medusaGrpc.enabled", "%s",
+            _("Medusa's gRPC TLS needs Medusa: set cluster.medusa.enabled: true, or encryption.medusaGrpc.enabled: false"));
+    /* R1: mutual only */
+    if (k8tls_plan_wants_reaper_api(p) && empty(rp->client_secret_name))
+        ERR(v, "encryption.reaper.clientSecretName", "%s",
+            _("Reaper's API TLS must be mutual: without a client certificate the operator checks Reaper's certificate against its pod's system CAs only, which never hold the cluster's own CA, so it could not reach Reaper; name the client Secret"));
+    /* R2: never the management API over TLS with Reaper speaking plain HTTP to it */
+    if (k8tls_plan_wants_reaper_mgmt(p) && empty(rp->management_secret_name))
+        ERR(v, "encryption.reaper.managementSecretName", "%s",
+            _("with the management API over TLS, Reaper's HTTP management needs its stores, or it speaks plain HTTP to an HTTPS server: name their Secret (managementSecretName)"));
+}
+
 /* After the stores section's basic checks: the store sets, Medusa's certificate (K8), Secret
  * names that collide. */
 static void stores_rules(struct vctx *v)
@@ -411,6 +433,20 @@ static void stores_rules(struct vctx *v)
         {k8tls_plan_wants_medusa_certs(p), p->encryption.medusa.secret_name,
          "encryption.medusa.secretName"},
         {p->cluster.medusa.enabled, p->cluster.medusa.storage_secret, "cluster.medusa.storageSecret"},
+        {k8tls_plan_wants_mgmt_api(p), p->encryption.management_api.server_secret_name,
+         "encryption.managementApi.serverSecretName"},
+        {k8tls_plan_wants_mgmt_api(p), p->encryption.management_api.client_secret_name,
+         "encryption.managementApi.clientSecretName"},
+        {k8tls_plan_wants_reaper_api(p), p->encryption.reaper.server_secret_name,
+         "encryption.reaper.serverSecretName"},
+        {k8tls_plan_wants_reaper_api(p), p->encryption.reaper.client_secret_name,
+         "encryption.reaper.clientSecretName"},
+        {k8tls_plan_wants_reaper_mgmt(p), p->encryption.reaper.management_secret_name,
+         "encryption.reaper.managementSecretName"},
+        {k8tls_plan_wants_medusa_grpc(p), p->encryption.medusa_grpc.server_secret_name,
+         "encryption.medusaGrpc.serverSecretName"},
+        {k8tls_plan_wants_medusa_grpc(p), p->encryption.medusa_grpc.client_secret_name,
+         "encryption.medusaGrpc.clientSecretName"},
     };
     size_t ns = sizeof secrets / sizeof secrets[0];
     for (size_t i = 0; i < ns; i++)
@@ -628,7 +664,7 @@ static const struct {
     void (*after)(struct vctx *);
 } rules[] = {
     {"cluster", check_version, cluster_rules},
-    {"encryption", encryption_rules, NULL},
+    {"encryption", encryption_rules, surface_rules},
     {"stores", NULL, stores_rules},
     {"ca", ca_rules, ca_subject_rules},
     {"certificates", NULL, certificates_rules},

@@ -37,6 +37,13 @@ static int metadata(struct ydoc *y, const char *name, const char *ns)
 int k8tls_secret_manifest(const char *name, const char *ns, const struct k8tls_kv *items,
                           size_t n, char **out, size_t *len, struct k8tls_err *e)
 {
+    return k8tls_secret_manifest_typed(name, ns, "Opaque", items, n, out, len, e);
+}
+
+int k8tls_secret_manifest_typed(const char *name, const char *ns, const char *type,
+                                const struct k8tls_kv *items, size_t n, char **out, size_t *len,
+                                struct k8tls_err *e)
+{
     struct ydoc y;
     const char *why = NULL;
     struct k8tls_kv *sorted = NULL;
@@ -69,7 +76,7 @@ int k8tls_secret_manifest(const char *name, const char *ns, const struct k8tls_k
     ydoc_map_add(&y, root, "apiVersion", ydoc_str(&y, "v1"));
     ydoc_map_add(&y, root, "kind", ydoc_str(&y, "Secret"));
     ydoc_map_add(&y, root, "metadata", metadata(&y, name, ns));
-    ydoc_map_add(&y, root, "type", ydoc_str(&y, "Opaque"));
+    ydoc_map_add(&y, root, "type", ydoc_str(&y, type));
     int data = ydoc_map_add(&y, root, "data", ydoc_map(&y));
     for (size_t i = 0; i < n; i++) {
         size_t need = 4 * ((sorted[i].len + 2) / 3) + 1;

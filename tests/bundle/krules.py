@@ -105,7 +105,12 @@ def check_secrets(o):
     ok(bool(ns), f"{o.path}: the cluster names its namespace")
     for name, s in o.secrets.items():
         where = f"{o.path}: Secret {name}"
-        ok(s.get("apiVersion") == "v1" and s.get("type") == "Opaque", f"{where}: v1, type Opaque")
+        if s.get("type") == "kubernetes.io/tls":
+            # M1: the management API's Secrets (and the other PEM trios of SPEC §10)
+            ok(s.get("apiVersion") == "v1" and {"ca.crt", "tls.crt", "tls.key"} == set(s.get("data", {})),
+               f"{where}: v1, type kubernetes.io/tls with ca.crt, tls.crt, tls.key")
+        else:
+            ok(s.get("apiVersion") == "v1" and s.get("type") == "Opaque", f"{where}: v1, type Opaque")
         ok(get(s, "metadata", "namespace") == ns, f"{where}: in the cluster's namespace {ns}")
         ok(get(s, "metadata", "labels", "app.kubernetes.io/managed-by") == "k8tls-wizard",
            f"{where}: managed-by label")
