@@ -38,6 +38,7 @@ static struct tui_inst *inst_of(struct tui *t, enum k8tls_screen s)
     }
     struct form *f = &in->form;
     f->focus_field = -1;
+    f->focus_pos = -1;
     if (ops->define)
         ops->define(f);
     f->defined = true;
@@ -383,8 +384,10 @@ void tui_field_changed(struct tui *t, int item)
     struct form *f = tui_cur_form(t);
     int fi = t->pg.it[item].field;
     struct field *fd = &f->f[fi];
-    /* the error beside a field goes once the user edits it */
-    if (fd->error) {
+    /* the error beside a field goes once the user edits it, and its rows with it: the page is
+     * laid out again with the cursor where it was */
+    bool had_error = fd->error != NULL;
+    if (had_error) {
         free(fd->error);
         fd->error = NULL;
         tui_draw_field_label(t, fi);
@@ -392,8 +395,12 @@ void tui_field_changed(struct tui *t, int item)
     free(t->status);
     t->status = NULL;
     tui_form_store(t, f, ops, false);
-    if (fd->relayout) {
+    if (fd->relayout || had_error) {
         f->focus_field = fi;
+        if (t->pg.it[item].kind == IT_ENTRY && t->pg.it[item].obj) {
+            CDKENTRY *en = (CDKENTRY *)t->pg.it[item].obj;
+            f->focus_pos = en->leftChar + en->screenCol;
+        }
         t->rebuild = true;
         return;
     }
@@ -428,6 +435,12 @@ static void entry_move(CDKENTRY *en, int pos)
         en->leftChar = pos - (w - 1);
         en->screenCol = w - 1;
     }
+}
+
+void tui_entry_cursor(CDKENTRY *en, int pos)
+{
+    int len = en->info ? (int)strlen(en->info) : 0;
+    entry_move(en, pos < 0 || pos > len ? len : pos);
 }
 
 /* removes [a, b) of the value (the bytes freed are wiped: it may be a password) */

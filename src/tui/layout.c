@@ -305,6 +305,10 @@ void tui_build_page(struct tui *t)
         if (f->f[i].label_item >= 0)
             tui_draw_field_label(t, i);
     tui_focus(t, want);
+    if (f->focus_pos >= 0 && want >= 0 && t->pg.it[want].kind == IT_ENTRY && t->pg.it[want].obj) {
+        tui_entry_cursor((CDKENTRY *)t->pg.it[want].obj, f->focus_pos);
+        f->focus_pos = -1;
+    }
     tui_update_bar(t);
     tui_update_notes(t);
     doupdate();

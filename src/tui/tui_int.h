@@ -134,6 +134,7 @@ struct form {
     unsigned gen;                   /* plan generation the values were loaded from */
     char *general_error;            /* errors for this screen not tied to one field */
     int focus_field;                /* remembered focus, -1 = default */
+    int focus_pos;                  /* and the cursor's offset in its entry, -1 = the end */
 };
 
 enum item_kind { IT_LABEL, IT_ENTRY, IT_CHOICE, IT_BUTTON, IT_LIST };
@@ -297,6 +298,7 @@ int tui_add_list(struct tui *t, int x, int y, int w, int h, const char *title,
                  const char *const *rows, int n);
 void tui_draw_field_label(struct tui *t, int fi);
 void tui_focus(struct tui *t, int item);
+void tui_entry_cursor(CDKENTRY *en, int pos); /* puts the cursor at offset pos (-1: the end) */
 /* the next focusable item from from in direction dir among items [lo, hi), or -1 */
 int tui_focus_step(struct tui *t, int from, int dir, int lo, int hi);
 /* the progress line text for the current key generation (heap, may be "") */

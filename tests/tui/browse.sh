@@ -28,6 +28,12 @@ keys F10
 check "a file as the output directory is refused at the field" wait_for "this is a file, not a directory"
 check "no Replace question" sh -c "! tmux -L '$TUI_SOCK' capture-pane -p | grep -q 'Replace'"
 check "nothing written over the file" grep -q "not a directory" afile
+keys Home Right; type_text "X"
+wait_re "Output directory: +aXfile" >/dev/null
+check "editing the field takes its error away" sh -c "
+  tmux -L '$TUI_SOCK' capture-pane -p | sed -n 6p | grep -q 'Namespace manifest'"
+check "and keeps the cursor where the user typed" sh -c "
+  [ \"\$(tmux -L '$TUI_SOCK' display -p '#{cursor_x},#{cursor_y}')\" = 29,4 ]"
 keys Tab; keys Enter
 check "Browse chooses a directory" wait_for "Choose a directory: Output directory"
 check "its footer says how" wait_for "F2: choose this directory"
@@ -39,5 +45,5 @@ check "the Replace question warns about the CA key" wait_for "Replace the direct
 check "it says the only copy of the CA key is lost" sh -c "
   tmux -L '$TUI_SOCK' capture-pane -p | tr -s ' \\n' '  ' | grep -q 'loses the only copy'"
 check "and suggests a backup" sh -c "
-  tmux -L '$TUI_SOCK' capture-pane -p | tr -s ' \\n' '  ' | grep -q 'Copy it somewhere safe'"
+  tmux -L '$TUI_SOCK' capture-pane -p | tr -s ' \\n' '  ' | grep -q 'somewhere safe first'"
 finish
