@@ -34,16 +34,18 @@ void tui_replace_plan(struct tui *t, struct k8tls_plan *p)
 }
 
 /* Adds the diagnostics not already there: the same message, or the same severity for the same
- * key path (validation and the bundle both say that Stargate is deprecated). */
+ * key path from an earlier source (validation and the bundle both say that Stargate is
+ * deprecated). */
 void tui_diags_merge(struct k8tls_diags *to, const struct k8tls_diags *from)
 {
+    size_t before = to->n; /* a key path repeats inside one source: two leaves, two notes */
     for (size_t i = 0; from && i < from->n; i++) {
         const struct k8tls_diag *g = &from->v[i];
         bool dup = false;
         for (size_t j = 0; j < to->n && !dup; j++)
             dup = to->v[j].sev == g->sev &&
                   (strcmp(to->v[j].msg, g->msg) == 0 ||
-                   (g->path && to->v[j].path && strcmp(to->v[j].path, g->path) == 0));
+                   (j < before && g->path && to->v[j].path && strcmp(to->v[j].path, g->path) == 0));
         if (!dup)
             k8tls_diags_add(to, g->sev, g->file, g->line, g->col, g->path, "%s", g->msg);
     }

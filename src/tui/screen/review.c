@@ -87,10 +87,26 @@ static bool tab_kind(enum k8tls_artifact_kind k)
            k == K8TLS_ART_DOC;
 }
 
-/* the warnings and notes listed (errors listed instead when there are any) */
+/* the warnings, and the notes, the last tab lists (errors listed instead when there are any) */
 static size_t warnings_of(struct tui *t)
 {
-    return t->review_diags.n - k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR);
+    return k8tls_diags_count(&t->review_diags, K8TLS_SEV_WARNING);
+}
+
+static size_t notes_of(struct tui *t)
+{
+    return k8tls_diags_count(&t->review_diags, K8TLS_SEV_NOTE);
+}
+
+/* "Warnings (2)", "Notes (1)" or "Warnings (2), notes (1)": what the last tab lists */
+static char *warnings_title(struct tui *t)
+{
+    size_t w = warnings_of(t), nn = notes_of(t);
+    if (!nn)
+        return tui_fmt(_("Warnings (%zu)"), w);
+    if (!w)
+        return tui_fmt(_("Notes (%zu)"), nn);
+    return tui_fmt(_("Warnings (%zu), notes (%zu)"), w, nn);
 }
 
 static int tabs_of(struct tui *t, struct tab *v, int max)
@@ -129,7 +145,7 @@ static int tabs_of(struct tui *t, struct tab *v, int max)
     if (errs)
         v[n].title = tui_fmt(_("Problems (%zu)"), errs);
     else
-        v[n].title = tui_fmt(_("Warnings (%zu)"), warnings_of(t));
+        v[n].title = warnings_title(t);
     n++;
     return n;
 }
@@ -537,9 +553,10 @@ static void review_notes(struct tui *t, struct form *f, char **lines, int max, i
     (void)f;
     if (!t->bundle || *n >= max)
         return;
-    size_t w = warnings_of(t);
-    if (w && !k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR)) {
-        char *m = tui_fmt(_("Warnings: %zu (the last tab lists them)."), w);
+    size_t w = warnings_of(t), nn = notes_of(t);
+    if ((w || nn) && !k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR)) {
+        char *m = nn ? tui_fmt(_("Warnings: %zu, notes: %zu (the last tab lists them)."), w, nn)
+                     : tui_fmt(_("Warnings: %zu (the last tab lists them)."), w);
         lines[(*n)++] = tui_fmt("!W%s", m); /* "!W": the notes show it as a warning */
         free(m);
     }
