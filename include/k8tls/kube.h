@@ -84,6 +84,10 @@ struct k8tls_apply_opts {
     void (*on_text)(void *ud, enum k8tls_kube_text kind, const char *text);
 };
 
+/* Whether an on_object message says the object was not tried (a failure elsewhere stopped the
+ * run, or a context did not answer), as opposed to a failure of its own. */
+bool k8tls_kube_not_attempted(const char *message);
+
 /* Applies the bundle's objects through kubectl server-side apply (Secrets in every context of K9,
  * first; then the cluster in the control-plane context). Returns K8TLS_OK, K8TLS_INVALID (the API
  * server refused an object: conflict, validation, nothing to apply) or K8TLS_ENVIRONMENT (kubectl

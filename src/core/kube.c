@@ -272,6 +272,13 @@ static int run_kubectl(struct ctx *c, const char *context, const char *const *wo
     return 0;
 }
 
+bool k8tls_kube_not_attempted(const char *message)
+{
+    return message && (strcmp(message, _("not applied after the failure above")) == 0 ||
+                       strcmp(message, _("not compared after the failure above")) == 0 ||
+                       strcmp(message, _("not applied: not every context answers")) == 0);
+}
+
 static void notify(struct ctx *c, const struct step *s, bool ok, const char *msg)
 {
     if (c->o->on_object)
@@ -732,7 +739,7 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
         code = check_reachable(&c, targets, n_targets);
     if (code != K8TLS_OK) {
         for (size_t i = 0; i < n_steps; i++)
-            notify(&c, &steps[i], false, c.reason);
+            notify(&c, &steps[i], false, _("not applied: not every context answers"));
         say(&c, K8TLS_KUBE_TEXT_FAILURE, "k8tls-wizard: %s\n", c.reason);
         say(&c, K8TLS_KUBE_TEXT_FAILURE, "k8tls-wizard: %s\n", _("nothing was applied"));
         goto out_nomsg;

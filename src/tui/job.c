@@ -103,6 +103,21 @@ void tui_job_line(struct tui_job *j, enum k8tls_role role, const char *fmt, ...)
     free(s);
 }
 
+void tui_job_row(struct tui_job *j, enum k8tls_role role, const char *object,
+                 const char *context, const char *status)
+{
+    /* "\t" object "\t" context "\t" status; a tab inside a field would shift the columns */
+    char *s = NULL;
+    if (asprintf(&s, "\t%s\t%s\t%s", object, context, status) < 0 || !s)
+        return;
+    for (char *c = s + 1; *c; c++)
+        if (*c == '\t' && c != s + 1 + strlen(object) &&
+            c != s + 2 + strlen(object) + strlen(context))
+            *c = ' ';
+    tui_job_line(j, role, "%s", s);
+    free(s);
+}
+
 void tui_job_progress(void *ud, int done, int total, const char *label)
 {
     struct tui_job *j = ud;

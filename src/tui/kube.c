@@ -69,12 +69,19 @@ static void on_object(void *ud, const char *context, const char *kind, const cha
     w->n_objects++;
     if (ok)
         w->n_done++;
-    /* "ok" / "--" as well as the colour: status is never shown by colour alone; the reason of a
-     * failure comes once, at the end */
-    tui_job_line(w->job, ok ? K8TLS_ROLE_TEXT : K8TLS_ROLE_ERROR, "%s %-14s %s %s: %s",
-                 ok ? "ok" : "--", context, kind, name,
-                 ok ? (message ? message : "")
-                    : w->o.diff ? _("not compared") : _("not applied"));
+    /* a row of the panel's table (object, context, status): the status in words as well as
+     * the colour; the reason of a failure comes once, under the table */
+    const char *status;
+    if (ok)
+        status = message && *message ? message : _("applied");
+    else if (k8tls_kube_not_attempted(message))
+        status = w->o.diff ? _("not compared") : _("not applied");
+    else
+        status = _("FAILED");
+    char *obj = tui_fmt("%s %s", kind, name);
+    tui_job_row(w->job, ok ? K8TLS_ROLE_TEXT : K8TLS_ROLE_ERROR, obj ? obj : "?", context,
+                status);
+    free(obj);
 }
 
 static void on_diff(void *ud, const char *context, const char *kind, const char *name,
@@ -109,12 +116,20 @@ static int apply_main(struct tui_job *j, void *arg)
     w->o.err = &w->err;
     tui_job_line(j, K8TLS_ROLE_TEXT, "%s",
                  _("Checking that every context answers (kubectl gives up after 30 seconds)..."));
+    tui_job_row(j, K8TLS_ROLE_TITLE, _("Object"), _("Context"), _("Status"));
     int rc = (int)k8tls_kube_apply(w->t->bundle, w->plan, &w->o);
     if (rc != 0) {
         char buf[1600];
-        tui_job_line(j, K8TLS_ROLE_ERROR, "%s", k8tls_err_format(&w->err, buf, sizeof buf));
+        char *why = tui_fmt(_("Failed: %s"), k8tls_err_format(&w->err, buf, sizeof buf));
+        tui_job_line(j, K8TLS_ROLE_ERROR, "%s", why ? why : buf);
+        free(why);
         if (!w->o.diff && w->n_done == 0)
             tui_job_line(j, K8TLS_ROLE_ERROR, "%s", _("Nothing was applied."));
+        else if (!w->o.diff)
+            tui_job_line(j, K8TLS_ROLE_WARNING,
+                         _("Applied: %zu of %zu objects; the others were not (the table says "
+                           "which)."),
+                         w->n_done, w->n_objects);
     } else if (!w->o.diff) {
         tui_job_line(j, K8TLS_ROLE_TEXT,
                      w->o.dry_run_server

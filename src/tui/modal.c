@@ -113,9 +113,23 @@ static int modal_run(struct tui *t, int base, int first_focus, bool any_key_clos
 static int job_panel(struct tui *t, int *rows_out, int *w_out)
 {
     int w = COLS - 6 < 96 ? COLS - 6 : 96;
-    int rows = LINES - 8 < 18 ? LINES - 8 : 18;
+    int rows = LINES - 6 < 20 ? LINES - 6 : 20;
     if (rows < 6)
         rows = 6;
+    /* a blank backdrop between the title and the footer: no fragment of the page around it */
+    int back = LINES - 3 > 1 ? LINES - 3 : 1;
+    char **bk = calloc((size_t)back, sizeof *bk);
+    if (bk) {
+        for (int i = 0; i < back; i++) {
+            char *ft = tui_fit("", COLS);
+            bk[i] = tui_styled(K8TLS_ROLE_TEXT, ft);
+            free(ft);
+        }
+        CDKLABEL *b = newCDKLabel(t->cdk, 0, 1, (CDK_CSTRING2)bk, back, FALSE, FALSE);
+        tui_free_lines(bk, back);
+        free(bk);
+        tui_add_item(t, IT_LABEL, b ? ObjOf(b) : NULL, false);
+    }
     char **mk = calloc((size_t)rows, sizeof *mk);
     if (!mk)
         return -1;
@@ -148,36 +162,97 @@ static void job_panel_draw(struct tui *t, int item, struct tui_job *j, const cha
     if (!mk)
         return;
     int body = rows - 4; /* title, blank ... progress, hint */
-    if (body > 60)
-        body = 60;
     size_t total = tui_job_count(j);
-    size_t from = total > (size_t)body ? total - (size_t)body : 0;
-    char *raw[64];
-    enum k8tls_role raw_roles[64];
-    size_t nraw = tui_job_lines(j, from, raw, raw_roles, (size_t)body);
-    /* each line word-wrapped; the last rows that fit */
-    char *lines[64 * 4];
-    enum k8tls_role roles[64 * 4];
-    size_t n = 0;
+    char **raw = calloc(total ? total : 1, sizeof *raw);
+    enum k8tls_role *raw_roles = calloc(total ? total : 1, sizeof *raw_roles);
+    size_t nraw = raw && raw_roles ? tui_job_lines(j, 0, raw, raw_roles, total) : 0;
+    /* the table's columns (tui_job_row: "\tobject\tcontext\tstatus"): context and status as
+     * wide as their longest cell, within bounds; the object takes the rest */
+    int cw = 0, sw = 0;
     for (size_t i = 0; i < nraw; i++) {
-        char *wr[4];
-        int k = tui_wrap(raw[i], w - 2, wr, 4);
+        if (raw[i][0] != '\t')
+            continue;
+        char *c = strchr(raw[i] + 1, '\t');
+        char *st = c ? strchr(c + 1, '\t') : NULL;
+        if (!st)
+            continue;
+        int l1 = (int)(st - c - 1), l2 = (int)strlen(st + 1);
+        cw = l1 > cw ? l1 : cw;
+        sw = l2 > sw ? l2 : sw;
+    }
+    if (cw > w / 4)
+        cw = w / 4;
+    if (sw > w / 3)
+        sw = w / 3;
+    int ow = w - 2 - cw - 2 - sw - 2;
+    /* each line word-wrapped (a table row: one row, its cells fitted); the header pinned */
+    size_t cap = nraw * 8 + 1;
+    char **lines = calloc(cap, sizeof *lines);
+    enum k8tls_role *roles = calloc(cap, sizeof *roles);
+    bool *cont = calloc(cap, sizeof *cont); /* the second row on of a wrapped line */
+    size_t n = 0;
+    char *header = NULL;
+    size_t header_at = 0;
+    for (size_t i = 0; lines && roles && cont && i < nraw; i++) {
+        char *c = raw[i][0] == '\t' ? strchr(raw[i] + 1, '\t') : NULL;
+        char *st = c ? strchr(c + 1, '\t') : NULL;
+        if (st && ow > 4) {
+            *c = *st = '\0';
+            char *fo = tui_fit(raw[i] + 1, ow), *fc = tui_fit(c + 1, cw), *fs = tui_fit(st + 1, sw);
+            char *row = tui_fmt("%s  %s  %s", fo, fc, fs);
+            free(fo);
+            free(fc);
+            free(fs);
+            if (row && raw_roles[i] == K8TLS_ROLE_TITLE && !header) {
+                header = strdup(row);
+                header_at = n;
+            }
+            if (row) {
+                lines[n] = row;
+                roles[n++] = raw_roles[i];
+            }
+            continue;
+        }
+        char *wr[8];
+        int k = tui_wrap(raw[i], w - 2, wr, 8);
         for (int m = 0; m < k; m++) {
             char *l = m ? tui_fmt("  %s", wr[m]) : strdup(wr[m]);
             free(wr[m]);
             if (!l)
                 continue;
             lines[n] = l;
+            cont[n] = m > 0;
             roles[n++] = raw_roles[i];
         }
+    }
+    for (size_t i = 0; i < nraw; i++)
         free(raw[i]);
+    free(raw);
+    free(raw_roles);
+    /* the last rows that fit; the header kept above them once its own row has scrolled away */
+    size_t drop = n > (size_t)body ? n - (size_t)body : 0;
+    if (header && drop > header_at && body > 2)
+        drop++;
+    while (drop < n && cont[drop]) /* never the tail of a line without its head */
+        drop++;
+    free(cont);
+    bool pin = header && drop > header_at;
+    for (size_t i = 0; i < drop; i++)
+        free(lines[i]);
+    if (drop) {
+        memmove(lines, lines + drop, (n - drop) * sizeof *lines);
+        memmove(roles, roles + drop, (n - drop) * sizeof *roles);
+        n -= drop;
     }
-    while (n > (size_t)body) {
-        free(lines[0]);
-        memmove(lines, lines + 1, (n - 1) * sizeof *lines);
-        memmove(roles, roles + 1, (n - 1) * sizeof *roles);
-        n--;
+    if (pin) {
+        memmove(lines + 1, lines, n * sizeof *lines);
+        memmove(roles + 1, roles, n * sizeof *roles);
+        lines[0] = header;
+        roles[0] = K8TLS_ROLE_TITLE;
+        header = NULL;
+        n++;
     }
+    free(header);
     char *ti = tui_fit(title, w);
     mk[0] = tui_styled(K8TLS_ROLE_TITLE, ti);
     free(ti);
@@ -202,6 +277,8 @@ static void job_panel_draw(struct tui *t, int item, struct tui_job *j, const cha
     }
     for (size_t i = 0; i < n; i++)
         free(lines[i]);
+    free(lines);
+    free(roles);
     tui_set_label_markup(t, item, mk, rows);
     tui_free_lines(mk, rows);
     free(mk);

@@ -70,6 +70,10 @@ bool tui_job_finished(struct tui_job *j, int *rc);
 size_t tui_job_lines(struct tui_job *j, size_t from, char **out, enum k8tls_role *roles,
                      size_t max);
 size_t tui_job_count(struct tui_job *j);
+/* A row of the job's table: the panel lines its columns up (role TITLE: the header, kept on top
+ * while the rows scroll) */
+void tui_job_row(struct tui_job *j, enum k8tls_role role, const char *object,
+                 const char *context, const char *status);
 /* the progress reported so far (any pointer may be NULL) */
 void tui_job_progress_get(struct tui_job *j, int *done, int *total, char *label, size_t label_len);
 char *tui_job_progress_text(struct tui_job *j);

@@ -37,7 +37,7 @@ check "the unreachable context is chosen second" wait_re "\\[2\\] dead"
 keys F10
 check "the one-line reason is on screen" \
   wait_re "context dead: the API server http://127\\.0\\.0\\.1:[0-9]+ is unreachable" 40
-check "every object is listed as not applied" wait_re "-- ctx0 +K8ssandraCluster test: not applied"
+check "every object is listed as not applied" wait_re "K8ssandraCluster test +ctx0 +not applied"
 check "and it says nothing was applied" wait_for "Nothing was applied."
 keys Enter
 check "back on Output, the reason stays" wait_re "Not applied: context dead: the API server"

@@ -39,10 +39,10 @@ check "the namespace is shown (from the plan)" wait_for "Apply: namespace $NS"
 keys Tab Down Space
 check "Space adds ctx1 as the second context" wait_re "\\[2\\] ctx1"
 keys F10
-check "each object's result is shown as it goes" wait_re "ok ctx0 +Secret server-encryption-stores: applied" 40
+check "each object's result is shown as it goes" wait_re "Secret server-encryption-stores +ctx0 +applied" 40
 check "the panel says when it is done" wait_for "Done: 7 objects applied" 40
-check "the second context's Secrets are listed" wait_re "ok ctx1 +Secret client-certificates: applied"
-check "the cluster's result is listed" wait_re "ok ctx0 +K8ssandraCluster test: applied"
+check "the second context's Secrets are listed" wait_re "Secret client-certificates +ctx1 +applied"
+check "the cluster's result is listed" wait_re "K8ssandraCluster test +ctx0 +applied"
 keys Enter
 check "Result says what was applied where" wait_for "Applied to ctx0 (control plane), ctx1: 7 objects"
 check "Result says what was written" wait_for "Written: k8tls-out"
@@ -90,7 +90,7 @@ wait_re "\\[1\\] ctx0" >/dev/null
 keys Tab Tab Right
 check "Server dry run can be chosen" wait_re "Server dry run: +< yes >"
 keys F10
-check "the dry run reports each object" wait_re "ok ctx0 +Secret server-encryption-stores: applied \\(server dry run\\)" 40
+check "the dry run reports each object" wait_re "Secret server-encryption-stores +ctx0 +applied \\(server dry run\\)" 40
 check "the dry run says nothing was stored" wait_for "nothing was stored" 40
 keys Enter
 check "Result says it was a server dry run" wait_for "Server dry run in ctx0 (control plane): 4 objects accepted"

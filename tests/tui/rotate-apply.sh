@@ -38,7 +38,7 @@ keys Tab Tab Right
 check "apply proposes the source context" wait_re "\\[1\\] ctx0"
 keys F10
 check "the live Secrets are checked first" wait_for "Checking the live Secrets of every context"
-check "then the Secrets are applied" wait_re "ok ctx0 +Secret client-certificates: applied" 40
+check "then the Secrets are applied" wait_re "Secret client-certificates +ctx0 +applied" 40
 check "three objects" wait_for "Done: 3 objects applied" 40
 keys Enter
 check "Result: applied, then restart" wait_for "Applied to ctx0 (control plane): 3 objects"
