@@ -1,6 +1,6 @@
 #!/bin/sh
 # LANGUAGE=fr shows French screens, transliterated to ASCII for CDK (which draws bytes): the
-# steps, the fields, the help bar, the dialogs and the validation messages.
+# steps, the fields, the help bar, the dialogs, the validation messages and a field's F1 help.
 . "$K8TLS_SRCDIR/tests/lib.sh"
 . "$K8TLS_SRCDIR/tests/tui/lib-tui.sh"
 t=$(mktmp)
@@ -25,7 +25,13 @@ keys F10
 check "a validation error shows in French beside the field" wait_for "n'est pas un label DNS-1123"
 check "the step did not change" wait_for "etape 2 sur 10 : Cluster"
 keys F1
-check "the help is in French" wait_for "Aide : Cluster"
+check "the help is the field's, in French" wait_for "Aide : Nom du cluster (Cluster)"
+check "its 'Sets:' heading is French" wait_for "Definit : metadata.name du K8ssandraCluster"
+check "its 'Without it:' heading is French" wait_for "Sans ce champ : les certificats"
+check "no English heading is left" sh -c "
+  ! tmux -L '$TUI_SOCK' capture-pane -p | grep -Eq 'Sets:|Without it:'"
+check "the help is plain ASCII too (noeuds)" sh -c "
+  ! tmux -L '$TUI_SOCK' capture-pane -p | LC_ALL=C grep -q '[^ -~]'"
 keys Enter
 keys C-c
 check "the Cancel question is in French" wait_for "Quitter l'assistant ?"
