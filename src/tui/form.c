@@ -610,7 +610,7 @@ char *tui_user_text(const char *msg, enum k8tls_screen cur)
 
 /* The env:/file: passwords of a step's visible fields, read now: an unset variable, a file that
  * cannot be read or a password the stores cannot use is shown at its field. Returns the errors. */
-static int check_password_refs(struct tui *t, struct form *f)
+int tui_check_password_refs(struct tui *t, struct form *f)
 {
     int errs = 0;
     char *base = k8tls_plan_base_dir(t->plan);
@@ -699,7 +699,7 @@ int tui_validate_screen(struct tui *t, enum k8tls_screen s)
     k8tls_diags_free(&d);
     struct form *f = tui_form_peek(t, s);
     if (!errs && f)
-        errs += check_password_refs(t, f);
+        errs += tui_check_password_refs(t, f);
     return errs;
 }
 

@@ -390,6 +390,8 @@ int tui_attach_diags(struct tui *t, enum k8tls_screen s, const struct k8tls_diag
                      bool all_to_screen);
 /* Validation of the whole plan; errors of screen s go to its fields; returns the errors for s. */
 int tui_validate_screen(struct tui *t, enum k8tls_screen s);
+/* env:/file: passwords of the form checked now, at their fields; the number of errors */
+int tui_check_password_refs(struct tui *t, struct form *f);
 /* notes: the validation warnings (and notes) of screen s */
 void tui_screen_warnings(struct tui *t, enum k8tls_screen s, char **lines, int max, int *n);
 /* A copy of the plan with its password references resolved, to check imports on Next (S8:

@@ -185,6 +185,7 @@ static int source_check(struct tui *t, struct form *f)
         free(m);
         errs++;
     }
+    errs += tui_check_password_refs(t, f); /* env:/file: read now, said at the field */
     if (errs) {
         free(dir);
         free(key);
