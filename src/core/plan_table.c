@@ -301,30 +301,30 @@ static const struct k8tls_key medusa_table[] = {
 static const struct k8tls_key mgmt_api_table[] = {
     SURFACE_ENABLED(N_("Management API TLS")),
     SURFACE_SECRET("serverSecretName", server_secret_name, "mgmt-api-server-tls",
-                   N_("Server certificate Secret")),
+                   N_("Management API server Secret")),
     SURFACE_SECRET("clientSecretName", client_secret_name, "mgmt-api-client-tls",
-                   N_("Client certificate Secret")),
+                   N_("Management API client Secret")),
     END};
 
 static const struct k8tls_key reaper_tls_table[] = {
     SURFACE_ENABLED(N_("Reaper API TLS")),
     SURFACE_SECRET("serverSecretName", server_secret_name, "reaper-api-server-stores",
-                   N_("Server stores Secret")),
+                   N_("Reaper server stores Secret")),
     /* empty: refused by the rules with the reason (R1, R2), not as a bad name */
     {.name = "clientSecretName", .type = K8TLS_KT_STR, .off = TS(client_secret_name),
      .dflt_str = "reaper-api-client-tls", .check = K8TLS_CHECK_SUBDOMAIN,
-     .flags = K8TLS_KF_EMPTY_OK, .label = N_("Client certificate Secret")},
+     .flags = K8TLS_KF_EMPTY_OK, .label = N_("Reaper client Secret")},
     {.name = "managementSecretName", .type = K8TLS_KT_STR, .off = TS(management_secret_name),
      .dflt_str = "reaper-mgmt-api-stores", .check = K8TLS_CHECK_SUBDOMAIN,
-     .flags = K8TLS_KF_EMPTY_OK, .label = N_("Management API stores Secret")},
+     .flags = K8TLS_KF_EMPTY_OK, .label = N_("Reaper management stores Secret")},
     END};
 
 static const struct k8tls_key medusa_grpc_table[] = {
     SURFACE_ENABLED(N_("Medusa gRPC TLS")),
     SURFACE_SECRET("serverSecretName", server_secret_name, "medusa-grpc-server-tls",
-                   N_("Server certificate Secret")),
+                   N_("Medusa gRPC server Secret")),
     SURFACE_SECRET("clientSecretName", client_secret_name, "medusa-grpc-client-tls",
-                   N_("Client certificate Secret")),
+                   N_("Medusa gRPC client Secret")),
     END};
 
 static const struct k8tls_key encryption_table[] = {

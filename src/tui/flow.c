@@ -19,7 +19,17 @@
 bool k8tls_flow_needs_pki(const struct k8tls_plan *p)
 {
     return k8tls_plan_wants_server_stores(p) || k8tls_plan_wants_client_stores(p) ||
-           k8tls_plan_wants_medusa_certs(p);
+           k8tls_plan_wants_medusa_certs(p) || k8tls_plan_wants_mgmt_api(p) ||
+           k8tls_plan_wants_reaper_api(p) || k8tls_plan_wants_reaper_mgmt(p) ||
+           k8tls_plan_wants_medusa_grpc(p);
+}
+
+bool k8tls_flow_more_tls(const struct k8tls_plan *p)
+{
+    /* the switches as set, also where refused (Reaper's API TLS without Reaper): the step
+     * shows the refusal */
+    return p->encryption.management_api.enabled || p->encryption.reaper.enabled ||
+           p->encryption.medusa_grpc.enabled;
 }
 
 bool k8tls_flow_no_manifest(const struct k8tls_plan *p)
@@ -339,6 +349,14 @@ char *k8tls_flow_pki_fingerprint(const struct k8tls_plan *p)
     sb_kv(&b, "medusa.ca", p->encryption.medusa.import_ca);
     sb_kv(&b, "medusa.cert", p->encryption.medusa.import_cert);
     sb_kv(&b, "medusa.key", p->encryption.medusa.import_key);
+    /* the other TLS surfaces (SPEC §10): which ones, and Reaper's, which their rules need */
+    sb_int(&b, "reaper.enabled", p->cluster.reaper.enabled);
+    sb_int(&b, "managementApi.enabled", p->encryption.management_api.enabled);
+    sb_int(&b, "reaperTls.enabled", p->encryption.reaper.enabled);
+    sb_kv(&b, "reaperTls.clientSecretName", p->encryption.reaper.client_secret_name);
+    sb_kv(&b, "reaperTls.managementSecretName", p->encryption.reaper.management_secret_name);
+    sb_int(&b, "medusaGrpc.enabled", p->encryption.medusa_grpc.enabled);
+    sb_int(&b, "output.clientFiles", p->output.client_files);
     sb_int(&b, "stores.format", p->stores.format);
     sb_int(&b, "stores.profile", p->stores.p12_profile);
     fp_store_set(&b, "stores.server", &p->stores.server);

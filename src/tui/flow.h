@@ -20,7 +20,8 @@ enum k8tls_screen {
 
 /* The paths through the screens, as data (each screen of the table says which paths show it):
  *   wizard   Welcome -> Cluster -> Encryption -> CA -> Server stores -> Client stores -> Medusa
- *            -> Review -> Output -> Result (a new bundle; the plan's skip rules apply);
+ *            -> More TLS -> Review -> Output -> Result (a new bundle; the plan's skip rules
+ *            apply);
  *   rotate   Welcome -> Rotation source -> Rotation phase -> Review -> Output -> Result (renew
  *            or rotate the certificates of an existing bundle or cluster: no cluster,
  *            encryption, CA, stores or Medusa step; Review shows the phase's new Secrets and
@@ -38,10 +39,12 @@ const char *k8tls_flow_screen_title(enum k8tls_screen s);
 /* Does the plan show this screen? The skip rules are the table's "shown" column:
  *   Cluster       unless encryption is added to an existing manifest (cluster.manifest: the
  *                 cluster is what the manifest says);
- *   CA            when the plan makes any store or the Medusa certificate;
+ *   CA            when the plan makes any store, the Medusa certificate or another TLS
+ *                 surface's certificates;
  *   server stores when internode encryption is on;
  *   client stores when client encryption is on;
  *   Medusa        when Medusa runs with client encryption and asks for its certificate;
+ *   More TLS      when the management API, Reaper's API or Medusa's gRPC TLS is switched on;
  *   every other screen always. */
 bool k8tls_flow_visible(const struct k8tls_plan *p, enum k8tls_screen s);
 
@@ -94,6 +97,9 @@ char *k8tls_flow_pki_fingerprint(const struct k8tls_plan *p);
 
 /* Does the plan need any key material at all (a store or the Medusa certificate)? */
 bool k8tls_flow_needs_pki(const struct k8tls_plan *p);
+/* Is any of the other TLS surfaces switched on (encryption.managementApi, .reaper,
+ * .medusaGrpc), the More TLS step's skip rule? */
+bool k8tls_flow_more_tls(const struct k8tls_plan *p);
 /* Is the cluster not read from an existing manifest (cluster.manifest empty)? */
 bool k8tls_flow_no_manifest(const struct k8tls_plan *p);
 

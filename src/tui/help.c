@@ -165,6 +165,60 @@ static const struct help_row rows[] = {
                                         "truststorePasswordSecretRef), not encrypted."),
      N_("Medusa cannot use its certificate: it reads the key without a password.")},
 
+    /* More TLS (SPEC §10); the Encryption step's switch that shows the step */
+    {"=More TLS surfaces", N_("nothing by itself: yes switches on the management API's TLS, "
+                              "and Reaper's and Medusa's gRPC's where they run; the More TLS "
+                              "step lists them."),
+     N_("the management API, Reaper's API and Medusa's gRPC service stay in clear.")},
+    {"encryption.managementApi.enabled",
+     N_("spec.cassandra.managementApiAuth.manual (serverSecretName, clientSecretName): mutual "
+        "TLS for the management API of each Cassandra pod."),
+     N_("the management API (port 8080) is plain HTTP: whoever reaches it can drain or stop "
+        "the node.")},
+    {"encryption.managementApi.serverSecretName",
+     N_("spec.cassandra.managementApiAuth.manual.serverSecretName: a kubernetes.io/tls Secret "
+        "(ca.crt, tls.crt, tls.key in PKCS#8) mounted in every Cassandra pod."),
+     N_("cass-operator refuses the datacenter and never retries: it stays failed until the "
+        "Secret exists and something else wakes it.")},
+    {"encryption.managementApi.clientSecretName",
+     N_("spec.cassandra.managementApiAuth.manual.clientSecretName: the certificate the "
+        "operators call the management API with."),
+     N_("cass-operator refuses the datacenter and never retries; the operators cannot reach "
+        "the nodes.")},
+    {"encryption.reaper.enabled",
+     N_("spec.reaper.encryption (serverCertName, clientCertName): mutual TLS for Reaper's "
+        "REST API."),
+     N_("Reaper's API is plain HTTP. It needs Reaper on (the Cluster step); the stores use "
+        "Reaper's hard-coded password changeit, which is not a secret.")},
+    {"encryption.reaper.serverSecretName",
+     N_("spec.reaper.encryption.serverCertName: keystore.jks (Reaper's certificate and key) "
+        "and truststore.jks, password changeit."),
+     N_("Reaper cannot serve TLS: it reads these stores with the password changeit only.")},
+    {"encryption.reaper.clientSecretName",
+     N_("spec.reaper.encryption.clientCertName: the operator's client certificate (ca.crt, "
+        "tls.crt, tls.key)."),
+     N_("one-way TLS: the operator then checks Reaper against its pod's system CAs, which do "
+        "not hold the cluster's CA, and cannot reach Reaper. Refused.")},
+    {"encryption.reaper.managementSecretName",
+     N_("spec.reaper.httpManagement.keystores.name: the stores (JKS, password changeit) "
+        "Reaper calls the management API with."),
+     N_("with the management API over TLS, Reaper speaks plain HTTP to an HTTPS server and no "
+        "repair runs. Refused.")},
+    {"encryption.medusaGrpc.enabled",
+     N_("spec.medusa.serviceProperties.encryption (serverSecretName, clientSecretName): mutual "
+        "TLS for Medusa's gRPC service in each Cassandra pod."),
+     N_("Medusa's gRPC service is plain: whoever reaches it can start backups and restores. "
+        "It needs Medusa on (the Cluster step).")},
+    {"encryption.medusaGrpc.serverSecretName",
+     N_("spec.medusa.serviceProperties.encryption.serverSecretName: ca.crt, tls.crt, tls.key; "
+        "the certificate names localhost, 127.0.0.1 and ::1."),
+     N_("Medusa's health probe dials localhost with this certificate: without those names the "
+        "probe fails and the Medusa container never becomes ready.")},
+    {"encryption.medusaGrpc.clientSecretName",
+     N_("spec.medusa.serviceProperties.encryption.clientSecretName: the operator's client "
+        "certificate for Medusa's gRPC service."),
+     N_("the operator cannot call Medusa: no backup or restore runs.")},
+
     /* The store sets (server and client) */
     {"stores.*.source", N_("the keystore and truststore of the Secret named by "
                            "spec.cassandra.%s: generated, imported, or the server's."),

@@ -338,6 +338,10 @@ static void edit_cluster_name(struct k8tls_plan *p)
 static void edit_client_off(struct k8tls_plan *p) { p->encryption.client.enabled = false; }
 static void edit_format(struct k8tls_plan *p) { p->stores.format = K8TLS_FORMAT_JKS; }
 static void edit_nothing(struct k8tls_plan *p) { (void)p; }
+static void edit_mgmt_api_on(struct k8tls_plan *p) { p->encryption.management_api.enabled = true; }
+static void edit_reaper_tls_on(struct k8tls_plan *p) { p->encryption.reaper.enabled = true; }
+static void edit_grpc_on(struct k8tls_plan *p) { p->encryption.medusa_grpc.enabled = true; }
+static void edit_reaper_off(struct k8tls_plan *p) { p->cluster.reaper.enabled = false; }
 
 START_TEST(test_keygen_restarts_when_key_parameters_change)
 {
@@ -347,6 +351,50 @@ START_TEST(test_keygen_restarts_when_key_parameters_change)
     ck_assert(fp_changes(edit_cluster_name)); /* the SANs */
     ck_assert(fp_changes(edit_client_off));
     ck_assert(fp_changes(edit_format));
+    /* the More TLS step comes after the CA step, where the generation starts */
+    ck_assert(fp_changes(edit_mgmt_api_on));
+    ck_assert(fp_changes(edit_reaper_tls_on));
+    ck_assert(fp_changes(edit_grpc_on));
+    ck_assert(fp_changes(edit_reaper_off)); /* Reaper's stores for the management API (R2) */
+}
+END_TEST
+
+START_TEST(test_more_tls_step_only_with_a_surface_on)
+{
+    struct k8tls_plan *p = defaults();
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_MORE_TLS));
+    p->encryption.management_api.enabled = true;
+    ck_assert(k8tls_flow_visible(p, K8TLS_SCR_MORE_TLS));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_MEDUSA), K8TLS_SCR_MORE_TLS);
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_MORE_TLS), K8TLS_SCR_REVIEW);
+    ck_assert_int_eq(k8tls_flow_prev(p, K8TLS_SCR_REVIEW), K8TLS_SCR_MORE_TLS);
+    int total = 0;
+    ck_assert_int_eq(k8tls_flow_step(p, K8TLS_SCR_MORE_TLS, &total), 8);
+    ck_assert_int_eq(total, 11);
+    /* no store at all, the management API alone: the CA step signs its certificates */
+    p->encryption.internode.mode = K8TLS_INTERNODE_NONE;
+    p->encryption.client.enabled = false;
+    ck_assert(k8tls_flow_needs_pki(p));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_ENCRYPTION), K8TLS_SCR_CA);
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_CA), K8TLS_SCR_MORE_TLS);
+    /* a surface switched on where it is refused (R3, G2): the step shows the refusal */
+    p->encryption.management_api.enabled = false;
+    p->cluster.reaper.enabled = false;
+    p->encryption.reaper.enabled = true;
+    ck_assert(k8tls_flow_visible(p, K8TLS_SCR_MORE_TLS));
+    p->encryption.reaper.enabled = false;
+    p->cluster.medusa.enabled = false;
+    p->encryption.medusa_grpc.enabled = true;
+    ck_assert(k8tls_flow_visible(p, K8TLS_SCR_MORE_TLS));
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_ROTATE, p, K8TLS_SCR_MORE_TLS));
+    ck_assert_int_eq(k8tls_flow_screen_of_path("encryption.reaper.enabled"), K8TLS_SCR_MORE_TLS);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("encryption.medusaGrpc.clientSecretName"),
+                     K8TLS_SCR_MORE_TLS);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("encryption.managementApi.enabled"),
+                     K8TLS_SCR_MORE_TLS);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("encryption.medusa.enabled"),
+                     K8TLS_SCR_ENCRYPTION);
+    k8tls_plan_free(p);
 }
 END_TEST
 
@@ -398,6 +446,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_wrong_password_of_a_file_goes_to_its_password_field);
     tcase_add_test(tc, test_keygen_restarts_when_key_parameters_change);
     tcase_add_test(tc, test_keygen_keeps_its_work_when_only_the_output_changes);
+    tcase_add_test(tc, test_more_tls_step_only_with_a_surface_on);
     tcase_add_test(tc, test_fingerprint_cannot_be_faked_by_value_content);
     suite_add_tcase(s, tc);
     return s;

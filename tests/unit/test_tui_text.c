@@ -100,6 +100,17 @@ START_TEST(test_field_help_names_the_key_and_what_breaks)
     h = tui_field_help("ca.subject.OU", "Organizational unit (OU)");
     ck_assert_ptr_nonnull(strstr(h, "optional"));
     free(h);
+    /* the other TLS surfaces (More TLS): the manifest field and what breaks */
+    h = tui_field_help("encryption.medusaGrpc.serverSecretName", "Medusa gRPC server Secret");
+    ck_assert_ptr_nonnull(strstr(h, "spec.medusa.serviceProperties.encryption.serverSecretName"));
+    ck_assert_ptr_nonnull(strstr(h, "localhost, 127.0.0.1 and ::1"));
+    free(h);
+    h = tui_field_help("encryption.reaper.managementSecretName", "Reaper management stores Secret");
+    ck_assert_ptr_nonnull(strstr(h, "spec.reaper.httpManagement.keystores.name"));
+    free(h);
+    h = tui_field_help(NULL, "More TLS surfaces");
+    ck_assert_ptr_nonnull(strstr(h, "\nWithout it: "));
+    free(h);
     ck_assert_ptr_null(tui_field_help("ca.subject", "x"));
     ck_assert_ptr_null(tui_field_help("ca.subject.OU.x", "x"));
     /* fields without a key, by their label */

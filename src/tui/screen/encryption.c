@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { E_MODE, E_IN_AUTH, E_IN_EPV, E_CLIENT, E_CL_OPT, E_CL_AUTH, E_MEDUSA, E_FORMAT, E_PROFILE };
+enum { E_MODE, E_IN_AUTH, E_IN_EPV, E_CLIENT, E_CL_OPT, E_CL_AUTH, E_MEDUSA, E_FORMAT, E_PROFILE,
+       E_MORE };
 static const char *const internode_modes[] = {N_("none"), "dc", "rack", "all"};
 static const char *const formats[] = {"PKCS12", "JKS"};
 static const char *const profiles[] = {N_("modern (AES-256, SHA-256)"),
@@ -28,6 +29,10 @@ static void encryption_define(struct form *f)
     tui_field_yesno(f, N_("Medusa client certificate"), "encryption.medusa.enabled", false);
     tui_field_choice(f, N_("Store format"), "stores.format", formats, 2, true);
     tui_field_choice(f, N_("PKCS12 encryption"), "stores.pkcs12Profile", profiles, 2, false);
+    /* no answers key of its own: any of the three surfaces on (the More TLS step) */
+    i = tui_field_yesno(f, N_("More TLS surfaces"), NULL, true);
+    tui_field_hint(f, i, N_("The management API, Reaper's API and Medusa's gRPC service over "
+                            "mutual TLS too: yes shows the More TLS step to choose them."));
 }
 
 /* The bound yes/no keys are loaded by the engine; these choices have labels of their own. */
@@ -38,6 +43,7 @@ static void encryption_load(struct tui *t, struct form *f)
     f->f[E_MEDUSA].choice = p->encryption.medusa.enabled || !p->encryption.client.enabled;
     f->f[E_FORMAT].choice = (int)p->stores.format;
     f->f[E_PROFILE].choice = (int)p->stores.p12_profile;
+    f->f[E_MORE].choice = k8tls_flow_more_tls(p);
 }
 
 static void encryption_sync(struct tui *t, struct form *f)
@@ -49,6 +55,8 @@ static void encryption_sync(struct tui *t, struct form *f)
     f->f[E_MEDUSA].hidden = !(cl && t->plan->cluster.medusa.enabled);
     f->f[E_FORMAT].hidden = !(in || cl);
     f->f[E_PROFILE].hidden = !(in || cl) || f->f[E_FORMAT].choice != K8TLS_FORMAT_PKCS12;
+    /* the More TLS step may have switched every surface off since */
+    f->f[E_MORE].choice = k8tls_flow_more_tls(t->plan);
 }
 
 static int encryption_store(struct tui *t, struct form *f, bool strict)
@@ -65,6 +73,17 @@ static int encryption_store(struct tui *t, struct form *f, bool strict)
     /* client stores cannot reuse server stores that are not made */
     if (p->stores.client.source == K8TLS_SOURCE_REUSE && !k8tls_plan_wants_server_stores(p))
         p->stores.client.source = K8TLS_SOURCE_GENERATE;
+    /* More TLS surfaces: yes switches on each surface whose component runs (the More TLS step
+     * then shows them); no switches them all off */
+    bool more = f->f[E_MORE].choice != 0;
+    if (more && !k8tls_flow_more_tls(p)) {
+        p->encryption.management_api.enabled = true;
+        p->encryption.reaper.enabled = p->cluster.reaper.enabled;
+        p->encryption.medusa_grpc.enabled = p->cluster.medusa.enabled;
+    } else if (!more) {
+        p->encryption.management_api.enabled = p->encryption.reaper.enabled =
+            p->encryption.medusa_grpc.enabled = false;
+    }
     return 0;
 }
 

@@ -28,6 +28,8 @@ SCREEN(CLIENT_STORES, client_stores, "client-stores", N_("Client stores"), ON_WI
 SCREEN(MEDUSA, medusa, "medusa", N_("Medusa certificate"), ON_WIZARD,
        k8tls_plan_wants_medusa_certs,
        "encryption.medusa.source encryption.medusa.secretName encryption.medusa.import")
+SCREEN(MORE_TLS, more_tls, "more-tls", N_("More TLS"), ON_WIZARD, k8tls_flow_more_tls,
+       "encryption.managementApi encryption.reaper encryption.medusaGrpc")
 /* rotation: where the certificates to renew are, then what was found and the phase to build */
 SCREEN(ROTATE_SOURCE, rotate_source, "rotate-source", N_("Certificates to renew"), ON_ROTATE,
        NULL, "")
