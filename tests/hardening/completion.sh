@@ -93,22 +93,31 @@ sock=k8tls-comp-$$
 tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 20 \
   "env -i HOME=$tmp HISTFILE=/dev/null PATH=$PATH TERM=xterm KUBECONFIG=$tmp/kubeconfig PS1='$ ' bash --norc --noprofile"
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
-type_line() { # type_line TEXT : types TEXT, presses Tab, returns the screen's last prompt line
+last_prompt() { tmux -L "$sock" capture-pane -p | grep '^\$ ' | tail -n 1; }
+type_line() { # type_line TEXT WANT : types TEXT, presses Tab, returns the screen's last prompt
+  # line once it shows WANT (the completion runs a program: on a loaded machine it takes a
+  # while), or after 10 s
   tmux -L "$sock" send-keys -l "$1"
   tmux -L "$sock" send-keys Tab
-  sleep 0.5
-  tmux -L "$sock" capture-pane -p | grep '^\$ ' | tail -n 1
+  i=0
+  while [ "$(last_prompt)" != "$2" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+  last_prompt
   tmux -L "$sock" send-keys C-u
+  i=0
+  while [ "$(last_prompt)" != '$' ] && [ "$(last_prompt)" != '$ ' ] && [ $i -lt 50 ]; do
+    sleep 0.1; i=$((i + 1)); done
 }
-tmux -L "$sock" send-keys -l "source '$script'"
+tmux -L "$sock" send-keys -l "source '$script'; echo sourced"
 tmux -L "$sock" send-keys Enter
-sleep 0.5
-got=$(type_line "k8tls-wizard --th")
+i=0
+while ! tmux -L "$sock" capture-pane -p | grep -q '^sourced' && [ $i -lt 100 ]; do
+  sleep 0.1; i=$((i + 1)); done
+got=$(type_line "k8tls-wizard --th" '$ k8tls-wizard --theme')
 check "in an interactive bash, --th<Tab> gives --theme (screen: $got)" [ "$got" = '$ k8tls-wizard --theme' ]
-got=$(type_line "k8tls-wizard --dry-run=se")
+got=$(type_line "k8tls-wizard --dry-run=se" '$ k8tls-wizard --dry-run=server')
 check "in an interactive bash, --dry-run=se<Tab> gives --dry-run=server (screen: $got)" \
   [ "$got" = '$ k8tls-wizard --dry-run=server' ]
-got=$(type_line "k8tls-wizard --apply --context west")
+got=$(type_line "k8tls-wizard --apply --context west" '$ k8tls-wizard --apply --context west-prod')
 check "in an interactive bash, --context west<Tab> gives west-prod (screen: $got)" \
   [ "$got" = '$ k8tls-wizard --apply --context west-prod' ]
 finish
