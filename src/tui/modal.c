@@ -417,14 +417,6 @@ void tui_message(struct tui *t, const char *title, const char *text)
     modal_run(t, base, ok, false);
 }
 
-char *tui_expand_home(const char *path)
-{
-    const char *home = getenv("HOME");
-    if (path && path[0] == '~' && (path[1] == '\0' || path[1] == '/') && home && *home)
-        return tui_fmt("%s%s", home, path + 1);
-    return path ? strdup(path) : NULL;
-}
-
 /* directory mode: F2 takes the directory shown */
 struct choose_dir {
     CDKFSELECT *fs;

@@ -145,3 +145,12 @@ void tui_free_lines(char **v, int n)
     for (int i = 0; i < n; i++)
         free(v[i]);
 }
+
+/* "~" and "~/x" as the home directory (typed paths; the shell is not there to do it) */
+char *tui_expand_home(const char *path)
+{
+    const char *home = getenv("HOME");
+    if (path && path[0] == '~' && (path[1] == '\0' || path[1] == '/') && home && *home)
+        return tui_fmt("%s%s", home, path + 1);
+    return path ? strdup(path) : NULL;
+}

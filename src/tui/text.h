@@ -20,5 +20,7 @@ int tui_wrap(const char *text, int width, char **out, int max);
 char *tui_fit(const char *s, int w);
 /* Frees n heap strings of v (not v itself). */
 void tui_free_lines(char **v, int n);
+/* "~" and "~/x" with $HOME (heap copy of path otherwise; NULL for NULL) */
+char *tui_expand_home(const char *path);
 
 #endif

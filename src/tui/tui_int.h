@@ -424,8 +424,6 @@ bool tui_confirm(struct tui *t, const char *title, const char *text, const char 
 void tui_message(struct tui *t, const char *title, const char *text);
 /* the file chooser: returns a heap path or NULL */
 char *tui_choose_file(struct tui *t, const char *title, const char *start, bool want_dir);
-/* "~" and "~/x" with $HOME (heap copy of path otherwise; NULL for NULL) */
-char *tui_expand_home(const char *path);
 /* Waits for a job while a panel shows title, the job's lines and progress; the UI stays alive
  * (redraw, resize). may_leave: Ctrl-C leaves the wizard (the job is joined at exit; returns -2);
  * otherwise Ctrl-C only says to wait. wait_ok: once done, the panel stays until OK. Returns the
