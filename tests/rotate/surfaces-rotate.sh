@@ -136,4 +136,52 @@ timeout 120 "$K8TLS_BIN" rotate --from all --phase renew --new-passwords --outpu
 check "renew --new-passwords: Reaper's stores still open with changeit" \
   sh -c "keytool -list -keystore newpw/tls/reaper-api-server-stores/keystore.jks -storepass changeit >/dev/null 2>&1 && keytool -list -keystore newpw/tls/reaper-mgmt-api-stores/truststore.jks -storepass changeit >/dev/null 2>&1"
 
+# ---- NEXT-STEPS.md: per surface, a rolling restart, a Reaper restart, or nothing ----
+N=renew/NEXT-STEPS.md
+row() { grep "| \`$1\` | \*\*$2\*\*" "$N" >/dev/null; }
+check "renew (Cassandra 4.1): the internode stores need nothing (4.0+ re-reads them)" row server-encryption-stores nothing
+check "renew (Cassandra 4.1): the client stores need nothing" row client-encryption-stores nothing
+check "renew: nodetool reloadssl offered to do it at once" grep -q 'nodetool reloadssl' "$N"
+check "renew: the management API server Secret needs a rolling restart" row mgmt-api-server-tls 'rolling restart'
+check "renew: Medusa's gRPC server Secret needs a rolling restart" row medusa-grpc-server-tls 'rolling restart'
+check "renew: Reaper's API server stores need a Reaper restart" row reaper-api-server-stores 'restart Reaper'
+check "renew: the Reaper restart command names its Deployment" \
+  grep -q 'kubectl -n cass rollout restart deployment/prod-dc1-reaper' "$N"
+check "renew: Reaper's management stores need nothing (Reaper watches them)" row reaper-mgmt-api-stores nothing
+check "renew: the Reaper and gRPC client Secrets need nothing" \
+  sh -c "grep -q '| \`reaper-api-client-tls\` | \*\*nothing\*\*' $N && grep -q '| \`medusa-grpc-client-tls\` | \*\*nothing\*\*' $N"
+check "renew: a rolling restart is still prescribed (some surfaces need one)" grep -q '^### Rolling restart' "$N"
+check "renew: the expiry table lists the surfaces' certificates" \
+  sh -c "grep -q 'tls/mgmt-api-server-tls/tls.crt' $N && grep -q 'tls/reaper-mgmt-api-stores/keystore.jks' $N"
+
+mk() { # NAME VERSION SURFACES: a bundle and its renewal
+  { echo "apiVersion: k8tls-wizard/v1"
+    echo "cluster: {name: prod, namespace: cass, serverVersion: \"$2\", medusa: {enabled: false}}"
+    echo "ca: {key: {algorithm: ecdsa, curve: P-256}}"
+    echo "encryption: $3"; } > "$1.yaml"
+  timeout 120 "$K8TLS_BIN" --answers "$1.yaml" --output "$1" > "$1.log" 2>&1 &&
+  phase "$1" renew "$1-renew"
+}
+mk c41 4.1.12 '{managementApi: {enabled: false}}'
+N=c41-renew/NEXT-STEPS.md
+check "renew, Cassandra 4.1, stores only: no rolling restart needed" \
+  sh -c "grep -q 'No rolling restart of Cassandra is needed' $N && ! grep -q '^### Rolling restart' $N && ! grep -q '\*\*rolling restart\*\*' $N"
+mk c50 5.0.4 '{managementApi: {enabled: false}}'
+N=c50-renew/NEXT-STEPS.md
+check "renew, Cassandra 5.0: the stores need nothing" row server-encryption-stores nothing
+mk c40 4.0.13 '{managementApi: {enabled: false}}'
+N=c40-renew/NEXT-STEPS.md
+check "renew, Cassandra 4.0: the stores need nothing" row server-encryption-stores nothing
+mk c311 3.11.17 '{managementApi: {enabled: false}}'
+N=c311-renew/NEXT-STEPS.md
+check "renew, Cassandra 3.11: the stores need a rolling restart" row server-encryption-stores 'rolling restart'
+check "renew, Cassandra 3.11: the rolling restart is prescribed" grep -q '^### Rolling restart' "$N"
+timeout 120 "$K8TLS_BIN" rotate --from c41 --phase renew --new-passwords --output c41-pw -q > c41-pw.log 2>&1
+N=c41-pw/NEXT-STEPS.md
+check "renew --new-passwords, Cassandra 4.1: the stores need a rolling restart" row server-encryption-stores 'rolling restart'
+N=trust/NEXT-STEPS.md
+check "trust: the Cassandra stores need the rolling restart of every phase" row server-encryption-stores 'rolling restart'
+check "trust: Reaper's API server stores need a Reaper restart" row reaper-api-server-stores 'restart Reaper'
+check "trust: the rolling restart is prescribed" grep -q '^### Rolling restart' "$N"
+
 finish
