@@ -966,6 +966,14 @@ static void build_report(struct k8tls_rotate_state *s)
             b[j].len = sec->v[j].val->len;
         }
         snprintf(where, sizeof where, _("Secret %s"), sec->name);
+        for (int t = 0; t < RT_COUNT; t++)
+            if (pv->trio[t].sec == sec)
+                snprintf(where, sizeof where, _("Secret %s (%s)"), sec->name,
+                         k8tls_rotate_trio_role(t));
+        for (int t = 0; t < RJ_COUNT; t++)
+            if (pv->jks[t].sec == sec)
+                snprintf(where, sizeof where, _("Secret %s (%s)"), sec->name,
+                         k8tls_rotate_jks_role(t));
         k8tls_inspect_blobs(&s->report, where, b, sec->n, NULL);
         free(b);
     }
