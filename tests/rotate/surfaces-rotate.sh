@@ -6,7 +6,7 @@
 # leaves only the new CA. Checked with openssl, keytool and Python ssl handshakes between the
 # Secrets of neighbouring phases (a pod of phase N-1 and one of phase N accept each other).
 . "$K8TLS_SRCDIR/tests/lib.sh"
-need openssl keytool timeout
+need openssl keytool java javac timeout
 H="$K8TLS_SRCDIR/tests/rotate/trio_handshake.py"
 t=$(mktmp)
 trap 'rm -rf "$t"' EXIT
@@ -115,6 +115,15 @@ jks_leaf reissue/tls/reaper-api-server-stores/keystore.jks reaper-api-server > r
 check "R1: the reissued Reaper server certificate verifies against the trust-phase client ca.crt" \
   sh -c "[ -s rs.pem ] && openssl verify -CAfile trust/tls/reaper-api-client-tls/ca.crt rs.pem >/dev/null 2>&1"
 
+# Reaper's stores as Reaper loads them (JSSE, changeit) across phases: the trust-phase server
+# stores and the reissued management stores against the other side's Secrets of the other phase
+mkdir classes && javac -d classes "$K8TLS_SRCDIR/tests/interop/ReaperPeer.java" 2>javac.log
+mixed() { rm -f "$t/port.file"; timeout 180 "$PY" "$K8TLS_SRCDIR/tests/rotate/reaper_mixed.py" "$@" classes "$t/port.file" > mixed.log 2>&1; }
+check "R1/R2 (JSSE): trust-phase Reaper server stores and reissued management stores work with the other phase's Secrets" \
+  mixed trust/tls/reaper-api-server-stores reissue/tls/reaper-mgmt-api-stores trust/tls/mgmt-api-server-tls reissue/tls/reaper-api-client-tls
+check "R1/R2 (JSSE): reissued Reaper stores with the trust-phase management API server and Reaper client" \
+  mixed reissue/tls/reaper-api-server-stores reissue/tls/reaper-mgmt-api-stores trust/tls/mgmt-api-server-tls trust/tls/reaper-api-client-tls
+
 # ---- retire ----
 phase reissue retire retire
 check "retire: written" [ -f retire/rotation.yaml ]
@@ -129,6 +138,10 @@ for sa in $JKS; do
 done
 check "M1: the retired server accepts the reissued client" hs retire/tls/mgmt-api-server-tls reissue/tls/mgmt-api-client-tls
 check "M1: the retired server refuses a client of the old CA" sh -c "! timeout 60 '$PY' '$H' retire/tls/mgmt-api-server-tls all/tls/mgmt-api-client-tls 2>/dev/null"
+check "R1/R2 (JSSE): retired Reaper stores work with the reissued Secrets" \
+  mixed retire/tls/reaper-api-server-stores retire/tls/reaper-mgmt-api-stores reissue/tls/mgmt-api-server-tls reissue/tls/reaper-api-client-tls
+check "R1/R2 (JSSE): retired Reaper stores refuse the original bundle's Secrets" \
+  sh -c "! timeout 180 '$PY' '$K8TLS_SRCDIR/tests/rotate/reaper_mixed.py' retire/tls/reaper-api-server-stores retire/tls/reaper-mgmt-api-stores all/tls/mgmt-api-server-tls all/tls/reaper-api-client-tls classes '$t/port.refuse' >/dev/null 2>&1"
 check "G1: the retired gRPC server refuses a client of the old CA" sh -c "! timeout 60 '$PY' '$H' retire/tls/medusa-grpc-server-tls all/tls/medusa-grpc-client-tls 2>/dev/null"
 
 # --new-passwords never touches Reaper's changeit
