@@ -186,6 +186,19 @@ static bool cassandra_reloads(const struct k8tls_plan *p)
     return atoi(v) >= 4;
 }
 
+bool k8tls_rotate_needs_rolling_restart(const struct k8tls_rotate_state *s,
+                                        enum k8tls_rotate_phase ph, bool new_passwords)
+{
+    const struct k8tls_rotate_priv *pv = s ? s->priv : NULL;
+    if (!pv || ph != K8TLS_ROTATE_RENEW)
+        return true;
+    bool stores = pv->server.present || pv->client.present;
+    if (stores && (new_passwords || !cassandra_reloads(s->plan)))
+        return true;
+    return pv->medusa.present || pv->trio[RT_MGMT_SERVER].present
+           || pv->trio[RT_GRPC_SERVER].present;
+}
+
 static void action_row(struct k8tls_buf *t, const char *surface, const char *secret,
                        enum action a, const char *why)
 {

@@ -179,6 +179,8 @@ mk c41 4.1.12 '{managementApi: {enabled: false}}'
 N=c41-renew/NEXT-STEPS.md
 check "renew, Cassandra 4.1, stores only: no rolling restart needed" \
   sh -c "grep -q 'No rolling restart of Cassandra is needed' $N && ! grep -q '^### Rolling restart' $N && ! grep -q '\*\*rolling restart\*\*' $N"
+check "renew, Cassandra 4.1, stores only: the command line says no rolling restart is needed" \
+  grep -q 'next: apply the Secrets in every context; no rolling restart is needed' c41-renew.log
 mk c50 5.0.4 '{managementApi: {enabled: false}}'
 N=c50-renew/NEXT-STEPS.md
 check "renew, Cassandra 5.0: the stores need nothing" row server-encryption-stores nothing
@@ -189,6 +191,7 @@ mk c311 3.11.17 '{managementApi: {enabled: false}}'
 N=c311-renew/NEXT-STEPS.md
 check "renew, Cassandra 3.11: the stores need a rolling restart" row server-encryption-stores 'rolling restart'
 check "renew, Cassandra 3.11: the rolling restart is prescribed" grep -q '^### Rolling restart' "$N"
+check "renew, Cassandra 3.11: the command line says to restart every pod" grep -q 'restart every pod' c311-renew.log
 timeout 120 "$K8TLS_BIN" rotate --from c41 --phase renew --new-passwords --output c41-pw -q > c41-pw.log 2>&1
 N=c41-pw/NEXT-STEPS.md
 check "renew --new-passwords, Cassandra 4.1: the stores need a rolling restart" row server-encryption-stores 'rolling restart'
