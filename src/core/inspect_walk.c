@@ -263,6 +263,32 @@ static void group_subdirs(struct k8tls_inspect_report *r, const char *dir,
     free(names);
 }
 
+/* Medusa's gRPC probe dials localhost with the server certificate (G1): the server Secret's
+ * tls.crt must name localhost, 127.0.0.1 and ::1. */
+static void check_grpc_sans(struct k8tls_inspect_item *it)
+{
+    size_t n = strlen(it->name);
+    if (n < 7 || strcmp(it->name + n - 7, "tls.crt") != 0 || it->n == 0)
+        return;
+    struct k8tls_inspect_entry *en = &it->v[0];
+    static const char *const want[] = { "DNS:localhost", "IP:127.0.0.1", "IP:::1" };
+    const char *missing = NULL;
+    for (size_t w = 0; w < 3 && !missing; w++) {
+        bool found = false;
+        for (size_t k = 0; en->sans && en->sans[k] && !found; k++)
+            found = strcmp(en->sans[k], want[w]) == 0;
+        if (!found)
+            missing = want[w];
+    }
+    if (missing)
+        note(&en->notes, K8TLS_SEV_WARNING,
+             _("Medusa's gRPC health probe dials localhost with this certificate, and it does not "
+               "name %s"), missing);
+    else
+        note(&en->notes, K8TLS_SEV_NOTE, "%s",
+             _("names localhost, 127.0.0.1 and ::1, as Medusa's gRPC health probe needs"));
+}
+
 /* The Secrets of SPEC §10 in an output directory, as the answers name them: each item of theirs
  * (tls/<secret>/..., or "Secret <secret>: ..." of manifests/) says which surface it serves. */
 static void label_surfaces(struct k8tls_inspect_report *r, size_t from, const char *dir)
@@ -281,21 +307,22 @@ static void label_surfaces(struct k8tls_inspect_report *r, size_t from, const ch
         bool on;
         const char *name;
         const char *role;
+        bool probe;             /* the gRPC server Secret: its tls.crt must name localhost */
     } v[] = {
         { k8tls_plan_wants_mgmt_api(p), ma->server_secret_name,
-          _("management API mutual TLS: server Secret (managementApiAuth.manual)") },
+          _("management API mutual TLS: server Secret (managementApiAuth.manual)"), false },
         { k8tls_plan_wants_mgmt_api(p), ma->client_secret_name,
-          _("management API mutual TLS: client Secret (managementApiAuth.manual)") },
+          _("management API mutual TLS: client Secret (managementApiAuth.manual)"), false },
         { k8tls_plan_wants_reaper_api(p), rp->server_secret_name,
-          _("Reaper's API: server stores (reaper.encryption.serverCertName)") },
+          _("Reaper's API: server stores (reaper.encryption.serverCertName)"), false },
         { k8tls_plan_wants_reaper_api(p), rp->client_secret_name,
-          _("Reaper's API: client Secret (reaper.encryption.clientCertName)") },
+          _("Reaper's API: client Secret (reaper.encryption.clientCertName)"), false },
         { k8tls_plan_wants_reaper_mgmt(p), rp->management_secret_name,
-          _("Reaper to the management API: its stores (reaper.httpManagement.keystores)") },
+          _("Reaper to the management API: its stores (reaper.httpManagement.keystores)"), false },
         { k8tls_plan_wants_medusa_grpc(p), mg->server_secret_name,
-          _("Medusa gRPC mutual TLS: server Secret (medusa.serviceProperties.encryption)") },
+          _("Medusa gRPC mutual TLS: server Secret (medusa.serviceProperties.encryption)"), true },
         { k8tls_plan_wants_medusa_grpc(p), mg->client_secret_name,
-          _("Medusa gRPC mutual TLS: client Secret (medusa.serviceProperties.encryption)") },
+          _("Medusa gRPC mutual TLS: client Secret (medusa.serviceProperties.encryption)"), false },
     };
     for (size_t i = from; i < r->n; i++) {
         struct k8tls_inspect_item *it = &r->v[i];
@@ -310,6 +337,8 @@ static void label_surfaces(struct k8tls_inspect_report *r, size_t from, const ch
                 if (what)
                     insp_set_what(it, "%s; %s", what, v[j].role);
                 free(what);
+                if (v[j].probe)
+                    check_grpc_sans(it);
                 break;
             }
         }

@@ -49,6 +49,8 @@ check "PKCS#8 tls.key said (10 trios: tls/ and manifests/)" \
   sh -c "[ \$(grep -c 'ok: unencrypted PKCS#8 (BEGIN PRIVATE KEY)' out.txt) -eq 10 ]"
 check "the gRPC server certificate's localhost SANs shown" \
   sh -c "grep -A4 '^all/tls/medusa-grpc-server-tls/tls.crt' out.txt | grep -q 'SANs:     DNS:localhost, IP:127.0.0.1, IP:::1'"
+check "the gRPC server certificate said to suit Medusa's localhost probe (tls/ and manifests/)" \
+  sh -c "[ \$(grep -c 'ok: names localhost, 127.0.0.1 and ::1' out.txt) -eq 2 ]"
 check "the trios' certificates checked against their ca.crt" \
   sh -c "[ \$(grep -A8 '^all/tls/.*/tls.crt' out.txt | grep -c \"ok: signed by 'CN=prod root CA' in ca.crt\") -eq 5 ]"
 
@@ -64,6 +66,13 @@ timeout 60 "$K8TLS_BIN" inspect bad > bad.txt 2>&1
 check "a non-PKCS#8 tls.key beside ca.crt and tls.crt is warned about" \
   grep -q 'warning: not unencrypted PKCS#8 (BEGIN PRIVATE KEY): cass-operator refuses' bad.txt
 check "its key still matches its certificate" grep -q 'ok: matches the certificate in tls.crt' bad.txt
+
+# a gRPC server certificate without the localhost names (the client's put in its place)
+cp -r all nolocal
+cp all/tls/medusa-grpc-client-tls/tls.crt all/tls/medusa-grpc-client-tls/tls.key nolocal/tls/medusa-grpc-server-tls/
+timeout 60 "$K8TLS_BIN" inspect nolocal > nolocal.txt 2>&1
+check "a gRPC server certificate without localhost is warned about" \
+  grep -q "warning: Medusa's gRPC health probe dials localhost with this certificate, and it does not name DNS:localhost" nolocal.txt
 
 # a trust-phase bundle: the trios' ca.crt hold two CAs, Reaper's truststores two entries
 timeout 120 "$K8TLS_BIN" rotate --from all --phase trust --output trust -q > trust.log 2>&1
