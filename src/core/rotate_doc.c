@@ -377,6 +377,11 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
                       "them up when it restarts. Do the rolling restart right after applying, and "
                       "update any nodetool-ssl.properties or client that uses the passwords."));
 
+    if (doc->jks_leaf[RJ_REAPER_SERVER] || doc->jks_leaf[RJ_REAPER_MGMT])
+        k8tls_buf_printf(&t, "%s\n\n",
+                    _("Reaper's stores keep the password changeit, which Reaper hard-codes (it is "
+                      "not a secret): --new-passwords does not change it."));
+
     k8tls_buf_printf(&t, "## 1. %s\n\n", _("Apply the Secrets"));
     k8tls_buf_printf(&t, "%s\n\n", _("From this directory, in the control-plane context and in every "
                                 "context that runs a datacenter (the operator copies no Secret "

@@ -146,6 +146,8 @@ check "G1: the retired gRPC server refuses a client of the old CA" sh -c "! time
 
 # --new-passwords never touches Reaper's changeit
 timeout 120 "$K8TLS_BIN" rotate --from all --phase renew --new-passwords --output newpw -q > newpw.log 2>&1
+check "renew --new-passwords: NEXT-STEPS.md says Reaper's stores keep changeit" \
+  grep -q "Reaper's stores keep the password changeit" newpw/NEXT-STEPS.md
 check "renew --new-passwords: Reaper's stores still open with changeit" \
   sh -c "keytool -list -keystore newpw/tls/reaper-api-server-stores/keystore.jks -storepass changeit >/dev/null 2>&1 && keytool -list -keystore newpw/tls/reaper-mgmt-api-stores/truststore.jks -storepass changeit >/dev/null 2>&1"
 
