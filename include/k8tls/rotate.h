@@ -133,6 +133,13 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase phase
                      const struct k8tls_rotate_opts *o, k8tls_progress_cb progress, void *ud,
                      struct k8tls_bundle **out, struct k8tls_diags *d);
 
+/* After phase ph was built from s: does a surface of it need a rolling restart of the Cassandra
+ * pods (NEXT-STEPS.md section 2)? Always for the CA phases and new passwords; after a renewal
+ * only for what does not reload by itself (Cassandra before 4.0, DSE, HCD, Medusa, the
+ * management API, Medusa's gRPC server). */
+bool k8tls_rotate_needs_rolling_restart(const struct k8tls_rotate_state *s,
+                                        enum k8tls_rotate_phase ph, bool new_passwords);
+
 /* Names as on the command line ("renew", "trust", "reissue", "retire"; "" for NONE), the parse
  * (-1 when unknown), a translated title ("CA rotation, phase 1 of 3: trust both CAs"), and the
  * stage as a translated phrase. */

@@ -386,7 +386,13 @@ int k8tls_cli_rotate(int argc, char **argv)
         bool more = o.phase == K8TLS_ROTATE_TRUST || o.phase == K8TLS_ROTATE_REISSUE;
         char task[4200];
         snprintf(task, sizeof task, "%s/restart/k8ssandratask.yaml", o.output);
-        if (o.apply)
+        if (!k8tls_rotate_needs_rolling_restart(s, o.phase, o.r.new_passwords))
+            k8tls_text_fprintf(stderr, o.apply ? _("%s: next: no rolling restart is needed; see %s/NEXT-STEPS.md "
+                                          "for what each surface needs\n")
+                                    : _("%s: next: apply the Secrets in every context; no rolling "
+                                        "restart is needed (see %s/NEXT-STEPS.md)\n"),
+                    prog, o.output);
+        else if (o.apply)
             k8tls_text_fprintf(stderr, more ? _("%s: next: restart every pod (%s), then run the next phase "
                                      "(see %s/NEXT-STEPS.md)\n")
                                  : _("%s: next: restart every pod (%s; see %s/NEXT-STEPS.md)\n"),

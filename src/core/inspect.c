@@ -330,3 +330,30 @@ void insp_check_pem_ca(struct k8tls_inspect_report *r, struct group *g, size_t i
         return;
     }
 }
+
+void insp_check_tls_key(struct k8tls_inspect_report *r, struct group *g, size_t idx)
+{
+    struct blob *b = &g->v[idx];
+    if (strcmp(b->name, "tls.key") != 0 || !b->has_key_block || b->item < 0 || !b->data)
+        return;
+    /* only in a trio: ca.crt and tls.crt beside it */
+    if (!insp_group_find(g, "ca.crt") || !insp_group_find(g, "tls.crt"))
+        return;
+    b = &g->v[idx];
+    struct k8tls_inspect_entry *ke = entry_of_kind(&r->v[b->item], K8TLS_INSPECT_KEY);
+    if (!ke)
+        return;
+    static const char pkcs8[] = "-----BEGIN PRIVATE KEY-----";
+    const unsigned char *d = b->data->data;
+    size_t len = b->data->len, at = 0;
+    while (at < len && (d[at] == ' ' || d[at] == '\n' || d[at] == '\r' || d[at] == '\t'))
+        at++;
+    if (len - at >= sizeof pkcs8 - 1 && memcmp(d + at, pkcs8, sizeof pkcs8 - 1) == 0)
+        note(&ke->notes, K8TLS_SEV_NOTE, "%s",
+             _("unencrypted PKCS#8 (BEGIN PRIVATE KEY), as cass-operator requires of the "
+               "management API's Secrets"));
+    else
+        note(&ke->notes, K8TLS_SEV_WARNING, "%s",
+             _("not unencrypted PKCS#8 (BEGIN PRIVATE KEY): cass-operator refuses such a key "
+               "in the management API's Secrets"));
+}

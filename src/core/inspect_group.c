@@ -109,13 +109,16 @@ bool insp_is_password_name(const char *name)
 }
 
 /* The password for a store blob: "<name>-password" beside it, else the option. Heap string. */
-static char *blob_password(struct group *g, const struct blob *b, bool *from_sibling)
+static char *blob_password(struct group *g, const struct blob *b0, bool *from_sibling)
 {
+    size_t bi = (size_t)(b0 - g->v);
+    const struct blob *b = b0;
     *from_sibling = false;
     char pname[512];
     snprintf(pname, sizeof pname, "%s-password", b->name);
     /* b may move when group_find appends: copy what we need first */
     struct blob *pw = insp_group_find(g, pname);
+    b = &g->v[bi];
     if (pw && pw->data) {
         size_t n = pw->data->len;
         /* a file's final newline is not part of the password; a Secret's value is used as is,
@@ -132,7 +135,14 @@ static char *blob_password(struct group *g, const struct blob *b, bool *from_sib
         *from_sibling = true;
         return s;
     }
-    return g->o && g->o->password ? strdup(g->o->password) : NULL;
+    if (g->o && g->o->password)
+        return strdup(g->o->password);
+    /* Reaper's stores (R1, R2): Reaper hard-codes their password */
+    if (strcmp(b->name, "keystore.jks") == 0 || strcmp(b->name, "truststore.jks") == 0) {
+        g->v[bi].fixed_password = true;
+        return strdup(K8TLS_REAPER_STORE_PASSWORD);
+    }
+    return NULL;
 }
 
 void insp_blob_parse(struct group *g, size_t idx)

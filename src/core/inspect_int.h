@@ -50,6 +50,7 @@ struct blob {
     enum btype type;
     struct k8tls_store *store;
     char *store_error;
+    bool fixed_password;         /* opened with Reaper's changeit (keystore.jks, truststore.jks) */
     STACK_OF(X509) *certs;
     EVP_PKEY *key;
     bool has_key_block, key_encrypted;
@@ -95,6 +96,9 @@ void insp_pem_entries(struct k8tls_inspect_item *it, struct blob *b);
 void insp_check_store_chain(struct k8tls_inspect_report *r, struct group *g, size_t idx);
 void insp_check_pem_key(struct k8tls_inspect_report *r, struct group *g, size_t idx);
 void insp_check_pem_ca(struct k8tls_inspect_report *r, struct group *g, size_t idx);
+/* The Secrets of SPEC §10: tls.key of a ca.crt/tls.crt/tls.key trio must be PKCS#8 for the
+ * management API (M1); a note says whether it is. */
+void insp_check_tls_key(struct k8tls_inspect_report *r, struct group *g, size_t idx);
 /* The certificates Java trusts in s (not owned: free the stack with sk_X509_free). */
 /* A list of certificates (OpenSSL's stack), named once so that prototypes read as C. */
 typedef STACK_OF(X509) insp_certs;

@@ -5,6 +5,7 @@
  * store readers; no inspect file calls back into it. */
 #include "config.h"
 #include "inspect_int.h"
+#include "k8tls/answers.h"
 #include "k8tls/infile.h"
 #include "k8tls/i18n.h"
 #include "store_int.h"
@@ -99,6 +100,10 @@ static void process_group(struct k8tls_inspect_report *r, struct group *g, bool 
                 note(&it->notes, K8TLS_SEV_ERROR, "%s", b->store_error);
             } else {
                 insp_store_entries(it, b->store);
+                if (b->fixed_password)
+                    note(&it->notes, K8TLS_SEV_NOTE, "%s",
+                         _("opened with changeit, the password Reaper hard-codes for its "
+                           "stores and their key entry (not a secret)"));
             }
             break;
         case BT_PEM:
@@ -119,6 +124,7 @@ static void process_group(struct k8tls_inspect_report *r, struct group *g, bool 
         insp_check_store_chain(r, g, i);
         insp_check_pem_key(r, g, i);
         insp_check_pem_ca(r, g, i);
+        insp_check_tls_key(r, g, i);
     }
 }
 
@@ -241,34 +247,127 @@ static void check_medusa_trusted(struct k8tls_inspect_report *r, const char *med
     free(cpath);
 }
 
-/* An output directory (bundle.h): ca/, stores/<secret>/, medusa/, manifests/10-secret-*.yaml. */
+/* Every subdirectory of dir as one group each (stores/<secret>/, tls/<secret>/). */
+static void group_subdirs(struct k8tls_inspect_report *r, const char *dir,
+                          const struct k8tls_inspect_opts *o)
+{
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, NULL, name_cmp);
+    for (int i = 0; i < n; i++) {
+        char *sub = names[i]->d_name[0] != '.' ? k8tls_path_join(dir, names[i]->d_name) : NULL;
+        if (sub && is_dir(sub))
+            group_dir(r, sub, o, false, NULL);
+        free(sub);
+        free(names[i]);
+    }
+    free(names);
+}
+
+/* Medusa's gRPC probe dials localhost with the server certificate (G1): the server Secret's
+ * tls.crt must name localhost, 127.0.0.1 and ::1. */
+static void check_grpc_sans(struct k8tls_inspect_item *it)
+{
+    size_t n = strlen(it->name);
+    if (n < 7 || strcmp(it->name + n - 7, "tls.crt") != 0 || it->n == 0)
+        return;
+    struct k8tls_inspect_entry *en = &it->v[0];
+    static const char *const want[] = { "DNS:localhost", "IP:127.0.0.1", "IP:::1" };
+    const char *missing = NULL;
+    for (size_t w = 0; w < 3 && !missing; w++) {
+        bool found = false;
+        for (size_t k = 0; en->sans && en->sans[k] && !found; k++)
+            found = strcmp(en->sans[k], want[w]) == 0;
+        if (!found)
+            missing = want[w];
+    }
+    if (missing)
+        note(&en->notes, K8TLS_SEV_WARNING,
+             _("Medusa's gRPC health probe dials localhost with this certificate, and it does not "
+               "name %s"), missing);
+    else
+        note(&en->notes, K8TLS_SEV_NOTE, "%s",
+             _("names localhost, 127.0.0.1 and ::1, as Medusa's gRPC health probe needs"));
+}
+
+/* The Secrets of SPEC §10 in an output directory, as the answers name them: each item of theirs
+ * (tls/<secret>/..., or "Secret <secret>: ..." of manifests/) says which surface it serves. */
+static void label_surfaces(struct k8tls_inspect_report *r, size_t from, const char *dir)
+{
+    char *path = k8tls_path_join(dir, "answers.yaml");
+    struct k8tls_diags d;
+    k8tls_diags_init(&d);
+    struct k8tls_plan *p = path && insp_is_regular(path) ? k8tls_answers_load(path, &d) : NULL;
+    k8tls_diags_free(&d);
+    free(path);
+    if (!p)
+        return;
+    const struct k8tls_tls_surface *ma = &p->encryption.management_api,
+                                   *rp = &p->encryption.reaper, *mg = &p->encryption.medusa_grpc;
+    const struct {
+        bool on;
+        const char *name;
+        const char *role;
+        bool probe;             /* the gRPC server Secret: its tls.crt must name localhost */
+    } v[] = {
+        { k8tls_plan_wants_mgmt_api(p), ma->server_secret_name,
+          _("management API mutual TLS: server Secret (managementApiAuth.manual)"), false },
+        { k8tls_plan_wants_mgmt_api(p), ma->client_secret_name,
+          _("management API mutual TLS: client Secret (managementApiAuth.manual)"), false },
+        { k8tls_plan_wants_reaper_api(p), rp->server_secret_name,
+          _("Reaper's API: server stores (reaper.encryption.serverCertName)"), false },
+        { k8tls_plan_wants_reaper_api(p), rp->client_secret_name,
+          _("Reaper's API: client Secret (reaper.encryption.clientCertName)"), false },
+        { k8tls_plan_wants_reaper_mgmt(p), rp->management_secret_name,
+          _("Reaper to the management API: its stores (reaper.httpManagement.keystores)"), false },
+        { k8tls_plan_wants_medusa_grpc(p), mg->server_secret_name,
+          _("Medusa gRPC mutual TLS: server Secret (medusa.serviceProperties.encryption)"), true },
+        { k8tls_plan_wants_medusa_grpc(p), mg->client_secret_name,
+          _("Medusa gRPC mutual TLS: client Secret (medusa.serviceProperties.encryption)"), false },
+    };
+    for (size_t i = from; i < r->n; i++) {
+        struct k8tls_inspect_item *it = &r->v[i];
+        for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+            char a[600], b[600];
+            if (!v[j].on || !v[j].name)
+                continue;
+            snprintf(a, sizeof a, "/tls/%s/", v[j].name);
+            snprintf(b, sizeof b, ": Secret %s: ", v[j].name);
+            if (strstr(it->name, a) || strstr(it->name, b)) {
+                char *what = strdup(it->what ? it->what : "");
+                if (what)
+                    insp_set_what(it, "%s; %s", what, v[j].role);
+                free(what);
+                if (v[j].probe)
+                    check_grpc_sans(it);
+                break;
+            }
+        }
+    }
+    k8tls_plan_free(p);
+}
+
+/* An output directory (bundle.h): ca/, stores/<secret>/, medusa/, tls/<secret>/,
+ * manifests/10-secret-*.yaml. */
 static void walk_output_dir(struct k8tls_inspect_report *r, const char *dir, const struct k8tls_inspect_opts *o)
 {
     size_t before = r->n;
     char *ca = k8tls_path_join(dir, "ca"), *stores = k8tls_path_join(dir, "stores"),
-         *medusa = k8tls_path_join(dir, "medusa"), *manifests = k8tls_path_join(dir, "manifests");
+         *medusa = k8tls_path_join(dir, "medusa"), *manifests = k8tls_path_join(dir, "manifests"),
+         *tls = k8tls_path_join(dir, "tls");
     if (ca && is_dir(ca))
         group_dir(r, ca, o, false, NULL);
-    if (stores && is_dir(stores)) {
-        struct dirent **names = NULL;
-        int n = scandir(stores, &names, NULL, name_cmp);
-        for (int i = 0; i < n; i++) {
-            char *sub = names[i]->d_name[0] != '.' ? k8tls_path_join(stores, names[i]->d_name)
-                                                   : NULL;
-            if (sub && is_dir(sub))
-                group_dir(r, sub, o, false, NULL);
-            free(sub);
-            free(names[i]);
-        }
-        free(names);
-    }
+    if (stores && is_dir(stores))
+        group_subdirs(r, stores, o);
     if (medusa && is_dir(medusa)) {
         group_dir(r, medusa, o, false, NULL);
         if (stores && is_dir(stores))
             check_medusa_trusted(r, medusa, stores);
     }
+    if (tls && is_dir(tls))
+        group_subdirs(r, tls, o);
     if (manifests && is_dir(manifests))
         group_dir(r, manifests, o, true, "10-secret-");
+    label_surfaces(r, before, dir);
     if (r->n == before) {
         long ix = insp_item_new(r, dir, _("directory"));
         if (ix >= 0)
@@ -279,6 +378,7 @@ static void walk_output_dir(struct k8tls_inspect_report *r, const char *dir, con
     free(stores);
     free(medusa);
     free(manifests);
+    free(tls);
 }
 
 void k8tls_inspect_path(struct k8tls_inspect_report *r, const char *path, const struct k8tls_inspect_opts *o)

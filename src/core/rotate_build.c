@@ -71,6 +71,8 @@ struct runctx {
     struct k8tls_key_spec leaf_spec;
 };
 
+/* A new leaf like old (its CN; its SANs and serverAuth EKU unless medusa, the CQL client
+ * certificate) for key, signed by the phase's signer. */
 static int new_leaf(struct runctx *c, X509 *old, EVP_PKEY *key, bool medusa, X509 **out)
 {
     struct k8tls_err e;
@@ -79,7 +81,7 @@ static int new_leaf(struct runctx *c, X509 *old, EVP_PKEY *key, bool medusa, X50
     char **sans = medusa ? NULL : sans_of(old);
     struct k8tls_leaf_params lp = {
         .cn = cn ? cn : (medusa ? "client" : "node"),
-        .sans = sans,
+        .sans = sans && sans[0] ? sans : NULL,
         .server_auth = !medusa && k8tls_x509_eku_allows(old, NID_server_auth),
         .client_auth = k8tls_x509_eku_allows(old, NID_client_auth),
         .validity_days = c->s->plan->certificates.validity_days,
@@ -108,7 +110,8 @@ static int phase_pair(struct runctx *c, const struct k8tls_rpair *old, EVP_PKEY 
     int rc = -1;
     memset(out, 0, sizeof *out);
     k8tls_err_clear(&e);
-    if (c->o && c->o->new_passwords) {
+    const bool new_pw = c->o && c->o->new_passwords && !old->fixed_password;
+    if (new_pw) {
         kspw = k8tls_password_generate(K8TLS_PASSWORD_LEN);
         tspw = k8tls_password_generate(K8TLS_PASSWORD_LEN);
     } else {
@@ -129,7 +132,7 @@ static int phase_pair(struct runctx *c, const struct k8tls_rpair *old, EVP_PKEY 
     } else {
         leaf = old->leaf;
         X509_up_ref(leaf);
-        if (c->o && c->o->new_passwords) {
+        if (new_pw) {
             if (k8tls_store_write_keystore(old->fmt, old->profile,
                                            old->alias ? old->alias : old->label, old->key,
                                            old->leaf, old->chain, kspw, &out->keystore, &e) < 0)
@@ -138,7 +141,7 @@ static int phase_pair(struct runctx *c, const struct k8tls_rpair *old, EVP_PKEY 
             goto oom;
         }
     }
-    if (c->trust_changes || (c->o && c->o->new_passwords)) {
+    if (c->trust_changes || new_pw) {
         if (k8tls_store_write_truststore(old->fmt, old->profile, c->trusted, tspw,
                                          &out->truststore, &e) < 0)
             goto err;
@@ -169,6 +172,45 @@ done:
     if (rc < 0)
         k8tls_store_pair_clear(out);
     return rc;
+}
+
+/* One PEM trio of the phase (M1, R1 client, G1): a new leaf like the old one (key given) or the
+ * old one; ca.crt holds the phase's truststore CAs when they change, else stays as it was. */
+static int phase_trio(struct runctx *c, const struct k8tls_rtrio *old, EVP_PKEY *new_key,
+                      struct k8tls_pem_trio *out)
+{
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    memset(out, 0, sizeof *out);
+    if (new_key) {
+        if (new_leaf(c, old->cert, new_key, false, &out->cert) < 0)
+            return -1;
+        if (!(out->cert_pem = k8tls_pki_cert_pem(out->cert, &e))
+            || !(out->key_pem = k8tls_pki_key_pem(new_key, &e))) {
+            k8tls_diags_add_err(c->d, NULL, &e);
+            return -1;
+        }
+    } else {
+        out->cert = old->cert;
+        X509_up_ref(out->cert);
+        out->cert_pem = k8tls_rsecret_text(old->cert_pem);
+        out->key_pem = k8tls_secret_new(old->key_pem->data, old->key_pem->len);
+        if (!out->cert_pem || !out->key_pem)
+            goto oom;
+    }
+    if (c->trust_changes) {
+        if (!(out->ca_pem = k8tls_pki_certs_pem(c->trusted, &e))) {
+            k8tls_diags_add_err(c->d, NULL, &e);
+            return -1;
+        }
+    } else if (!(out->ca_pem = k8tls_rsecret_text(old->ca_pem))) {
+        goto oom;
+    }
+    out->present = true;
+    return 0;
+oom:
+    k8tls_rotate_err(c->d, NULL, "%s", _("out of memory"));
+    return -1;
 }
 
 /* Pushes a new reference to x. */
@@ -275,10 +317,10 @@ static int finish_bundle(struct runctx *c, struct k8tls_material *m, struct k8tl
             goto oom;
     }
 
-    const char *resources[4];
-    const char *names[4];
+    const char *resources[3 + RT_COUNT + RJ_COUNT + 1];
+    const char *names[3 + RT_COUNT + RJ_COUNT + 1];
     size_t nres = 0;
-    for (size_t i = 0; i < b->n && nres < 3; i++)
+    for (size_t i = 0; i < b->n && nres < 3 + RT_COUNT + RJ_COUNT; i++)
         if (b->v[i].kind == K8TLS_ART_SECRET) {
             names[nres] = b->v[i].k8s_name;
             resources[nres++] = b->v[i].path;
@@ -338,6 +380,17 @@ static int finish_bundle(struct runctx *c, struct k8tls_material *m, struct k8tl
         .server_leaf = m->server.present ? m->server.leaf : NULL,
         .client_leaf = m->client.present ? m->client.leaf : NULL,
         .medusa_cert = m->medusa_present ? m->medusa_cert : NULL,
+        .trio_cert = {
+            [RT_MGMT_SERVER] = m->mgmt_server.present ? m->mgmt_server.cert : NULL,
+            [RT_MGMT_CLIENT] = m->mgmt_client.present ? m->mgmt_client.cert : NULL,
+            [RT_REAPER_CLIENT] = m->reaper_client.present ? m->reaper_client.cert : NULL,
+            [RT_GRPC_SERVER] = m->grpc_server.present ? m->grpc_server.cert : NULL,
+            [RT_GRPC_CLIENT] = m->grpc_client.present ? m->grpc_client.cert : NULL,
+        },
+        .jks_leaf = {
+            [RJ_REAPER_SERVER] = m->reaper_server.present ? m->reaper_server.leaf : NULL,
+            [RJ_REAPER_MGMT] = m->reaper_mgmt.present ? m->reaper_mgmt.leaf : NULL,
+        },
         .server_secret = bp->stores.server.secret_name,
         .client_secret = bp->stores.client.secret_name,
         .restart_task_path = RESTART_TASK_PATH,
@@ -384,8 +437,13 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
     k8tls_diags_init(&c.notes);
     struct k8tls_material *m = calloc(1, sizeof *m);
     struct k8tls_plan *bp = k8tls_plan_dup(s->plan);
-    struct k8tls_keygen_job jobs[4];
+    struct k8tls_keygen_job jobs[4 + RT_COUNT + RJ_COUNT];
     int j_ca = -1, j_server = -1, j_client = -1, j_medusa = -1;
+    int j_trio[RT_COUNT], j_jks[RJ_COUNT];
+    for (int i = 0; i < RT_COUNT; i++)
+        j_trio[i] = -1;
+    for (int i = 0; i < RJ_COUNT; i++)
+        j_jks[i] = -1;
     size_t nj = 0;
     struct k8tls_err e;
     int rc = -1;
@@ -453,6 +511,18 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
             jobs[nj].spec = c.leaf_spec;
             j_medusa = (int)nj++;
         }
+        for (int i = 0; i < RT_COUNT; i++)
+            if (pv->trio[i].present) {
+                jobs[nj].label = k8tls_rotate_trio_secret(s->plan, i);
+                jobs[nj].spec = c.leaf_spec;
+                j_trio[i] = (int)nj++;
+            }
+        for (int i = 0; i < RJ_COUNT; i++)
+            if (pv->jks[i].present) {
+                jobs[nj].label = k8tls_rotate_jks_secret(s->plan, i);
+                jobs[nj].spec = c.leaf_spec;
+                j_jks[i] = (int)nj++;
+            }
     }
     if (nj && k8tls_pki_keygen_parallel(jobs, nj, progress, ud, &e) != 0) {
         k8tls_diags_add_err(d, NULL, &e);
@@ -525,6 +595,26 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
             goto oom;
         m->medusa_present = true;
     }
+
+    /* the Secrets of SPEC §10: the same CN, SANs and EKUs; Reaper's stores keep changeit */
+    struct k8tls_pem_trio *trio_out[RT_COUNT] = {
+        [RT_MGMT_SERVER] = &m->mgmt_server, [RT_MGMT_CLIENT] = &m->mgmt_client,
+        [RT_REAPER_CLIENT] = &m->reaper_client, [RT_GRPC_SERVER] = &m->grpc_server,
+        [RT_GRPC_CLIENT] = &m->grpc_client,
+    };
+    struct k8tls_store_pair *jks_out[RJ_COUNT] = {
+        [RJ_REAPER_SERVER] = &m->reaper_server, [RJ_REAPER_MGMT] = &m->reaper_mgmt,
+    };
+    for (int i = 0; i < RT_COUNT; i++)
+        if (pv->trio[i].present
+            && phase_trio(&c, &pv->trio[i], j_trio[i] >= 0 ? jobs[j_trio[i]].key : NULL,
+                          trio_out[i]) < 0)
+            goto done;
+    for (int i = 0; i < RJ_COUNT; i++)
+        if (pv->jks[i].present
+            && phase_pair(&c, &pv->jks[i], j_jks[i] >= 0 ? jobs[j_jks[i]].key : NULL,
+                          jks_out[i]) < 0)
+            goto done;
 
     if (ph == K8TLS_ROTATE_RENEW && s->ca_days < PROPOSE_CA_DAYS)
         k8tls_diags_add(&c.notes, K8TLS_SEV_WARNING, NULL, 0, 0, NULL,

@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <openssl/x509.h>
 
 /* ---- YAML documents --------------------------------------------------------------------- */
@@ -171,6 +172,139 @@ static void expiry_row(struct k8tls_buf *t, const char *what, const char *where,
     free(s);
 }
 
+/* ---- what each surface needs once its Secret changed (doc/store-reloading.md) ----------- */
+
+enum action { ACT_NOTHING, ACT_ROLLING, ACT_REAPER };
+
+/* Does this Cassandra re-read its keystores and truststores while running (4.0 and later,
+ * doc/store-reloading.md)? DSE and HCD: not confirmed, so no. */
+static bool cassandra_reloads(const struct k8tls_plan *p)
+{
+    const char *v = p->cluster.server_version;
+    if (p->cluster.server_type != K8TLS_SERVER_CASSANDRA || !v)
+        return false;
+    return atoi(v) >= 4;
+}
+
+bool k8tls_rotate_needs_rolling_restart(const struct k8tls_rotate_state *s,
+                                        enum k8tls_rotate_phase ph, bool new_passwords)
+{
+    const struct k8tls_rotate_priv *pv = s ? s->priv : NULL;
+    if (!pv || ph != K8TLS_ROTATE_RENEW)
+        return true;
+    bool stores = pv->server.present || pv->client.present;
+    if (stores && (new_passwords || !cassandra_reloads(s->plan)))
+        return true;
+    return pv->medusa.present || pv->trio[RT_MGMT_SERVER].present
+           || pv->trio[RT_GRPC_SERVER].present;
+}
+
+static void action_row(struct k8tls_buf *t, const char *surface, const char *secret,
+                       enum action a, const char *why)
+{
+    const char *word = a == ACT_ROLLING ? _("rolling restart")
+                       : a == ACT_REAPER ? _("restart Reaper") : _("nothing");
+    k8tls_buf_printf(t, "| %s | `%s` | **%s**: %s |\n", surface, secret, word, why);
+}
+
+/* The table of the surfaces in this bundle and what each needs; returns the actions seen (a bit
+ * per enum action). */
+static unsigned surface_actions(struct k8tls_buf *t, const struct k8tls_rotate_doc *doc)
+{
+    const struct k8tls_plan *p = doc->plan;
+    const bool ca_phase = doc->phase != K8TLS_ROTATE_RENEW;
+    unsigned seen = 0;
+    char why[600];
+    k8tls_buf_printf(t, "| %s | %s | %s |\n|---|---|---|\n", _("surface"), _("Secret"),
+                     _("what it needs after this phase is applied"));
+#define ROW(surf, sec, act, text)                                                                   \
+    do {                                                                                           \
+        action_row(t, (surf), (sec), (act), (text));                                               \
+        seen |= 1u << (act);                                                                       \
+    } while (0)
+    enum action stores;
+    if (ca_phase) {
+        stores = ACT_ROLLING;
+        snprintf(why, sizeof why, "%s",
+                 _("every pod, before the next phase (see \"Why three phases\")"));
+    } else if (!doc->passwords_kept) {
+        stores = ACT_ROLLING;
+        snprintf(why, sizeof why, "%s",
+                 _("the store passwords changed, and Cassandra reads them only when it starts"));
+    } else if (cassandra_reloads(p)) {
+        stores = ACT_NOTHING;
+        snprintf(why, sizeof why,
+                 _("Cassandra %s re-reads changed keystores and truststores by itself within "
+                   "10 minutes of the files changing (the kubelet updates them about a minute "
+                   "after the apply); `nodetool reloadssl` in a pod does it at once"),
+                 p->cluster.server_version);
+    } else {
+        stores = ACT_ROLLING;
+        if (p->cluster.server_type == K8TLS_SERVER_CASSANDRA)
+            snprintf(why, sizeof why,
+                     _("Cassandra %s does not re-read its stores while running"),
+                     p->cluster.server_version ? p->cluster.server_version : "?");
+        else
+            snprintf(why, sizeof why,
+                     _("%s %s is not known to re-read its stores while running"),
+                     k8tls_server_type_name(p->cluster.server_type),
+                     p->cluster.server_version ? p->cluster.server_version : "?");
+    }
+    if (doc->server_leaf)
+        ROW(_("Cassandra internode encryption"), doc->server_secret, stores, why);
+    if (doc->client_leaf)
+        ROW(_("Cassandra client encryption"), doc->client_secret, stores, why);
+    if (doc->medusa_cert)
+        ROW(_("Medusa to Cassandra (CQL)"), p->encryption.medusa.secret_name, ACT_ROLLING,
+            _("Medusa runs in the Cassandra pods and is not known to re-read its certificate"));
+    const struct k8tls_tls_surface *ma = &p->encryption.management_api,
+                                   *rp = &p->encryption.reaper, *mg = &p->encryption.medusa_grpc;
+    if (doc->trio_cert[RT_MGMT_SERVER])
+        ROW(_("management API (server)"), ma->server_secret_name, ACT_ROLLING,
+            _("the management API is not known to pick up a changed Secret while running"));
+    if (doc->trio_cert[RT_MGMT_CLIENT])
+        ROW(_("management API (client)"), ma->client_secret_name,
+            doc->trio_cert[RT_MGMT_SERVER] ? ACT_ROLLING : ACT_NOTHING,
+            _("the operators read it when they connect; Medusa mounts it, and the rolling "
+              "restart of the server Secret renews that copy"));
+    if (doc->jks_leaf[RJ_REAPER_SERVER])
+        ROW(_("Reaper's API (server stores)"), rp->server_secret_name, ACT_REAPER,
+            _("Reaper opens its API's keystore and truststore (password changeit) when it "
+              "starts; restarting Reaper does not restart Cassandra"));
+    if (doc->trio_cert[RT_REAPER_CLIENT])
+        ROW(_("Reaper's API (client)"), rp->client_secret_name, ACT_NOTHING,
+            _("k8ssandra-operator reads the Secret when it connects to Reaper"));
+    if (doc->jks_leaf[RJ_REAPER_MGMT])
+        ROW(_("Reaper to the management API"), rp->management_secret_name, ACT_NOTHING,
+            _("Reaper watches these stores and reconnects with the new files by itself"));
+    if (doc->trio_cert[RT_GRPC_SERVER])
+        ROW(_("Medusa gRPC (server)"), mg->server_secret_name, ACT_ROLLING,
+            _("Medusa loads it when its gRPC server starts, in the Cassandra pods"));
+    if (doc->trio_cert[RT_GRPC_CLIENT])
+        ROW(_("Medusa gRPC (client)"), mg->client_secret_name, ACT_NOTHING,
+            _("k8ssandra-operator reads the Secret for each connection to Medusa"));
+#undef ROW
+    k8tls_buf_printf(t, "\n");
+    return seen;
+}
+
+/* The Reaper restarts: one Deployment per datacenter (PER_DC), or the first one's (SINGLE). */
+static void reaper_restart(struct k8tls_buf *t, const struct k8tls_plan *p, const char *ns)
+{
+    const char *mode = p->cluster.reaper.deployment_mode;
+    bool single = mode && strcmp(mode, "SINGLE") == 0;
+    k8tls_buf_printf(t, "%s\n\n```sh\n",
+                     _("Restart Reaper so that it opens its new API stores (Cassandra keeps "
+                       "running):"));
+    for (size_t i = 0; i < p->cluster.n_dcs && (!single || i == 0); i++)
+        k8tls_buf_printf(t, "kubectl -n %s rollout restart deployment/%s-%s-reaper\n", ns,
+                         p->cluster.name, p->cluster.dcs[i].name ? p->cluster.dcs[i].name : "dc1");
+    if (p->cluster.n_dcs == 0)
+        k8tls_buf_printf(t, "kubectl -n %s rollout restart deployment/%s-dc1-reaper\n", ns,
+                         p->cluster.name);
+    k8tls_buf_printf(t, "```\n\n");
+}
+
 int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, size_t *len,
                                 struct k8tls_err *e)
 {
@@ -243,6 +377,11 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
                       "them up when it restarts. Do the rolling restart right after applying, and "
                       "update any nodetool-ssl.properties or client that uses the passwords."));
 
+    if (doc->jks_leaf[RJ_REAPER_SERVER] || doc->jks_leaf[RJ_REAPER_MGMT])
+        k8tls_buf_printf(&t, "%s\n\n",
+                    _("Reaper's stores keep the password changeit, which Reaper hard-codes (it is "
+                      "not a secret): --new-passwords does not change it."));
+
     k8tls_buf_printf(&t, "## 1. %s\n\n", _("Apply the Secrets"));
     k8tls_buf_printf(&t, "%s\n\n", _("From this directory, in the control-plane context and in every "
                                 "context that runs a datacenter (the operator copies no Secret "
@@ -256,7 +395,23 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
     k8tls_buf_printf(&t, "%s\n\n", _("(`k8tls-wizard rotate ... --apply` does the same, in every "
                                 "datacenter's context.)"));
 
-    k8tls_buf_printf(&t, "## 2. %s\n\n", _("Rolling restart"));
+    k8tls_buf_printf(&t, "## 2. %s\n\n", _("Restarts and reloads, surface by surface"));
+    k8tls_buf_printf(&t, "%s\n\n",
+                _("The operator hashes no Secret content and mounts the Secrets without subPath: "
+                  "the kubelet updates the files in the pods, and nothing restarts by itself. "
+                  "What each surface of this bundle needs:"));
+    unsigned seen = surface_actions(&t, doc);
+    if (seen & (1u << ACT_REAPER))
+        reaper_restart(&t, p, ns);
+    if (!(seen & (1u << ACT_ROLLING))) {
+        k8tls_buf_printf(&t, "%s\n\n",
+                    _("No rolling restart of Cassandra is needed for this renewal. The "
+                      "K8ssandraTask in restart/ is there should you want one anyway (for "
+                      "example to have every node use its new certificate at once):"));
+        k8tls_buf_printf(&t, "```sh\nkubectl apply -f %s\n```\n\n", doc->restart_task_path);
+        goto after_restart;
+    }
+    k8tls_buf_printf(&t, "### %s\n\n", _("Rolling restart"));
     k8tls_buf_printf(&t, "%s\n\n",
                 _("Restart every Cassandra pod, one at a time, before going on: then no node "
                   "holds the stores of an earlier phase. Medusa runs in the Cassandra pods, so the "
@@ -284,6 +439,7 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
                     "  kubectl -n \"$NS\" wait --for=condition=Ready \"$pod\" --timeout=30m || break\n"
                     "done\n```\n\n",
                 ns, p->cluster.name);
+after_restart:
 
     k8tls_buf_printf(&t, "## 3. %s\n\n", next ? _("Check, then the next phase") : _("Check"));
     if (next) {
@@ -296,8 +452,11 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
                     ctx, k8tls_rotate_phase_name(next), p->cluster.name,
                     k8tls_rotate_phase_name(next));
     } else {
-        k8tls_buf_printf(&t, "%s\n\n", _("When every pod has restarted, this shows what the cluster "
-                                    "holds and proposes the next step when one is due:"));
+        k8tls_buf_printf(&t, "%s\n\n", (seen & (1u << ACT_ROLLING))
+                    ? _("When every pod has restarted, this shows what the cluster "
+                        "holds and proposes the next step when one is due:")
+                    : _("Once applied, this shows what the cluster holds and proposes the next "
+                        "step when one is due:"));
         k8tls_buf_printf(&t, "```sh\nk8tls-wizard rotate --from . --from-context %s\n```\n\n", ctx);
     }
 
@@ -332,6 +491,16 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
     if (doc->medusa_cert)
         expiry_row(&t, _("Medusa client certificate"), "medusa/client.crt_signed",
                    doc->medusa_cert);
+    for (int i = 0; i < RT_COUNT; i++)
+        if (doc->trio_cert[i]) {
+            snprintf(where, sizeof where, "tls/%s/tls.crt", k8tls_rotate_trio_secret(p, i));
+            expiry_row(&t, k8tls_rotate_trio_role(i), where, doc->trio_cert[i]);
+        }
+    for (int i = 0; i < RJ_COUNT; i++)
+        if (doc->jks_leaf[i]) {
+            snprintf(where, sizeof where, "tls/%s/keystore.jks", k8tls_rotate_jks_secret(p, i));
+            expiry_row(&t, k8tls_rotate_jks_role(i), where, doc->jks_leaf[i]);
+        }
     k8tls_buf_printf(&t, "\n");
 
     free(signing);

@@ -40,6 +40,18 @@
 void k8tls_rotate_err(struct k8tls_diags *d, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The Secrets of SPEC §10 the rotation covers: the PEM trios (ca.crt, tls.crt, tls.key) and
+ * Reaper's JKS pairs (keystore.jks, truststore.jks, password changeit). */
+enum { RT_MGMT_SERVER, RT_MGMT_CLIENT, RT_REAPER_CLIENT, RT_GRPC_SERVER, RT_GRPC_CLIENT,
+       RT_COUNT };
+enum { RJ_REAPER_SERVER, RJ_REAPER_MGMT, RJ_COUNT };
+/* The Secret name of trio (jks) i when the plan wants it, else NULL; its role in messages
+ * (translated: "management API server certificate"). */
+const char *k8tls_rotate_trio_secret(const struct k8tls_plan *p, int i);
+const char *k8tls_rotate_trio_role(int i);
+const char *k8tls_rotate_jks_secret(const struct k8tls_plan *p, int i);
+const char *k8tls_rotate_jks_role(int i);
+
 /* SHA-256 of the certificate's DER as 64 hex digits ("" for NULL). */
 void k8tls_rotate_fingerprint(X509 *x, char out[65]);
 
@@ -106,7 +118,8 @@ char *k8tls_rsecret_text(const struct k8tls_secret *s);
 
 struct k8tls_rpair {
     bool present;
-    const char *label;                  /* "server" / "client" */
+    const char *label;                  /* "server" / "client" / a Reaper store's alias */
+    bool fixed_password;                /* Reaper's changeit: kept even with --new-passwords */
     const struct k8tls_store_set *set;  /* in the state's plan */
     const struct k8tls_rsecret *sec;    /* in priv->secrets */
     const char *k_ks, *k_ts, *k_kspw, *k_tspw;
@@ -121,6 +134,15 @@ struct k8tls_rpair {
     STACK_OF(X509) *trusted;
 };
 
+/* A PEM trio of SPEC §10 as read: ca.crt (one or two CAs), tls.crt, tls.key. */
+struct k8tls_rtrio {
+    bool present;
+    const struct k8tls_rsecret *sec;
+    struct k8tls_secret *ca_pem, *cert_pem, *key_pem;
+    STACK_OF(X509) *cas;
+    X509 *cert;
+};
+
 struct k8tls_rmedusa {
     bool present;
     const struct k8tls_rsecret *sec;
@@ -130,10 +152,12 @@ struct k8tls_rmedusa {
 };
 
 struct k8tls_rotate_priv {
-    struct k8tls_rsecret secrets[3];
+    struct k8tls_rsecret secrets[3 + RT_COUNT + RJ_COUNT];
     size_t n_secrets;
     struct k8tls_rpair server, client;
     struct k8tls_rmedusa medusa;
+    struct k8tls_rtrio trio[RT_COUNT];  /* SPEC §10, by RT_* */
+    struct k8tls_rpair jks[RJ_COUNT];   /* Reaper's stores, by RJ_* */
     STACK_OF(X509) *trusted;            /* the truststores' CAs (the same in every store) */
     EVP_PKEY *signing_key, *other_key;  /* keys of signing_ca / other_ca when known */
     char *signing_key_origin, *other_key_origin;
@@ -175,6 +199,7 @@ struct k8tls_rotate_doc {
     bool passwords_kept;
     const char *const *secret_names;   /* NULL-terminated */
     X509 *server_leaf, *client_leaf, *medusa_cert;   /* may be NULL */
+    X509 *trio_cert[RT_COUNT], *jks_leaf[RJ_COUNT];  /* SPEC §10 leaves in the bundle, or NULL */
     const char *server_secret, *client_secret;
     const char *restart_task_path;     /* "restart/k8ssandratask.yaml" */
     const char *restart_task_name;

@@ -120,6 +120,16 @@ static void pair_clear(struct k8tls_rpair *p)
     memset(p, 0, sizeof *p);
 }
 
+static void trio_clear(struct k8tls_rtrio *t)
+{
+    k8tls_secret_free(t->ca_pem);
+    k8tls_secret_free(t->cert_pem);
+    k8tls_secret_free(t->key_pem);
+    sk_X509_pop_free(t->cas, X509_free);
+    X509_free(t->cert);
+    memset(t, 0, sizeof *t);
+}
+
 static void medusa_clear(struct k8tls_rmedusa *m)
 {
     k8tls_secret_free(m->ca_pem);
@@ -139,6 +149,10 @@ void k8tls_rotate_state_free(struct k8tls_rotate_state *s)
         pair_clear(&pv->server);
         pair_clear(&pv->client);
         medusa_clear(&pv->medusa);
+        for (int i = 0; i < RT_COUNT; i++)
+            trio_clear(&pv->trio[i]);
+        for (int i = 0; i < RJ_COUNT; i++)
+            pair_clear(&pv->jks[i]);
         for (size_t i = 0; i < pv->n_secrets; i++)
             k8tls_rsecret_clear(&pv->secrets[i]);
         sk_X509_pop_free(pv->trusted, X509_free);
@@ -215,30 +229,18 @@ static enum k8tls_p12_profile p12_profile_of(const struct k8tls_secret *bytes)
     return prof;
 }
 
-static int read_pair(struct k8tls_rpair *pr, const struct k8tls_rsecret *sec, struct k8tls_diags *d)
+/* The stores of pr (keys pr->k_ks, pr->k_ts of sec, passwords pr->kspw, pr->tspw) into pr. */
+static int read_stores(struct k8tls_rpair *pr, const struct k8tls_rsecret *sec,
+                       struct k8tls_diags *d)
 {
-    const struct k8tls_store_set *set = pr->set;
     struct k8tls_err e;
     struct k8tls_store *ks = NULL, *ts = NULL;
     char name[1200];
     int rc = -1;
-    pr->sec = sec;
-    pr->k_ks = k8tls_store_key(set->keys.keystore, K8TLS_SECRET_KEY_KEYSTORE);
-    pr->k_ts = k8tls_store_key(set->keys.truststore, K8TLS_SECRET_KEY_TRUSTSTORE);
-    pr->k_kspw = k8tls_store_key(set->keys.keystore_password, K8TLS_SECRET_KEY_KEYSTORE_PASSWORD);
-    pr->k_tspw = k8tls_store_key(set->keys.truststore_password, K8TLS_SECRET_KEY_TRUSTSTORE_PASSWORD);
     const struct k8tls_secret *vks = need_key(sec, pr->k_ks, d);
     const struct k8tls_secret *vts = need_key(sec, pr->k_ts, d);
-    const struct k8tls_secret *vkp = need_key(sec, pr->k_kspw, d);
-    const struct k8tls_secret *vtp = need_key(sec, pr->k_tspw, d);
-    if (!vks || !vts || !vkp || !vtp)
+    if (!vks || !vts)
         return -1;
-    pr->kspw = password_of(vkp);
-    pr->tspw = password_of(vtp);
-    if (!pr->kspw || !pr->tspw) {
-        k8tls_rotate_err(d, NULL, _("%s: the store passwords must be text"), sec->origin);
-        return -1;
-    }
     pr->ks = k8tls_secret_new(vks->data, vks->len);
     pr->ts = k8tls_secret_new(vts->data, vts->len);
     if (!pr->ks || !pr->ts) {
@@ -321,6 +323,95 @@ done:
     return rc;
 }
 
+static int read_pair(struct k8tls_rpair *pr, const struct k8tls_rsecret *sec, struct k8tls_diags *d)
+{
+    const struct k8tls_store_set *set = pr->set;
+    pr->sec = sec;
+    pr->k_ks = k8tls_store_key(set->keys.keystore, K8TLS_SECRET_KEY_KEYSTORE);
+    pr->k_ts = k8tls_store_key(set->keys.truststore, K8TLS_SECRET_KEY_TRUSTSTORE);
+    pr->k_kspw = k8tls_store_key(set->keys.keystore_password, K8TLS_SECRET_KEY_KEYSTORE_PASSWORD);
+    pr->k_tspw = k8tls_store_key(set->keys.truststore_password, K8TLS_SECRET_KEY_TRUSTSTORE_PASSWORD);
+    const struct k8tls_secret *vkp = need_key(sec, pr->k_kspw, d);
+    const struct k8tls_secret *vtp = need_key(sec, pr->k_tspw, d);
+    if (!vkp || !vtp)
+        return -1;
+    pr->kspw = password_of(vkp);
+    pr->tspw = password_of(vtp);
+    if (!pr->kspw || !pr->tspw) {
+        k8tls_rotate_err(d, NULL, _("%s: the store passwords must be text"), sec->origin);
+        return -1;
+    }
+    return read_stores(pr, sec, d);
+}
+
+/* Reaper's stores (R1, R2): keystore.jks and truststore.jks, both opened with changeit. */
+static int read_jks(struct k8tls_rpair *pr, const char *alias, const struct k8tls_rsecret *sec,
+                    struct k8tls_diags *d)
+{
+    pr->sec = sec;
+    pr->label = alias;
+    pr->fixed_password = true;
+    pr->k_ks = "keystore.jks";
+    pr->k_ts = "truststore.jks";
+    pr->k_kspw = pr->k_tspw = NULL;
+    pr->kspw = strdup(K8TLS_REAPER_STORE_PASSWORD);
+    pr->tspw = strdup(K8TLS_REAPER_STORE_PASSWORD);
+    if (!pr->kspw || !pr->tspw) {
+        k8tls_rotate_err(d, NULL, "%s", _("out of memory"));
+        return -1;
+    }
+    return read_stores(pr, sec, d);
+}
+
+/* A PEM trio (M1, R1 client, G1): ca.crt, tls.crt, tls.key that matches it. */
+static int read_trio(struct k8tls_rtrio *t, const struct k8tls_rsecret *sec,
+                     struct k8tls_diags *d)
+{
+    struct k8tls_err e;
+    char name[1200];
+    t->sec = sec;
+    const struct k8tls_secret *vca = need_key(sec, "ca.crt", d);
+    const struct k8tls_secret *vcert = need_key(sec, "tls.crt", d);
+    const struct k8tls_secret *vkey = need_key(sec, "tls.key", d);
+    if (!vca || !vcert || !vkey)
+        return -1;
+    t->ca_pem = k8tls_secret_new(vca->data, vca->len);
+    t->cert_pem = k8tls_secret_new(vcert->data, vcert->len);
+    t->key_pem = k8tls_secret_new(vkey->data, vkey->len);
+    if (!t->ca_pem || !t->cert_pem || !t->key_pem) {
+        k8tls_rotate_err(d, NULL, "%s", _("out of memory"));
+        return -1;
+    }
+    STACK_OF(X509) *certs = NULL;
+    k8tls_err_clear(&e);
+    snprintf(name, sizeof name, "%s: ca.crt", sec->origin);
+    if (k8tls_pem_read_certs(vca->data, vca->len, name, &t->cas, &e) < 0) {
+        k8tls_diags_add_err(d, NULL, &e);
+        return -1;
+    }
+    snprintf(name, sizeof name, "%s: tls.crt", sec->origin);
+    if (k8tls_pem_read_certs(vcert->data, vcert->len, name, &certs, &e) < 0) {
+        k8tls_diags_add_err(d, NULL, &e);
+        return -1;
+    }
+    t->cert = sk_X509_shift(certs);
+    sk_X509_pop_free(certs, X509_free);
+    EVP_PKEY *key = NULL;
+    snprintf(name, sizeof name, "%s: tls.key", sec->origin);
+    if (k8tls_pem_read_key(vkey->data, vkey->len, name, NULL, &key, NULL, &e) < 0) {
+        k8tls_diags_add_err(d, NULL, &e);
+        return -1;
+    }
+    bool match = key_of(key, t->cert);
+    EVP_PKEY_free(key);
+    if (!match) {
+        k8tls_rotate_err(d, NULL, _("%s: tls.key does not match tls.crt"), sec->origin);
+        return -1;
+    }
+    t->present = true;
+    return 0;
+}
+
 static int read_medusa(struct k8tls_rmedusa *m, const struct k8tls_rsecret *sec,
                        struct k8tls_diags *d)
 {
@@ -370,8 +461,10 @@ static int read_medusa(struct k8tls_rmedusa *m, const struct k8tls_rsecret *sec,
     return 0;
 }
 
-/* The Secrets the plan produces: server, client (unless reused), Medusa. */
-static size_t secret_names(const struct k8tls_plan *p, const char *names[3])
+#define MAX_SECRETS (3 + RT_COUNT + RJ_COUNT)
+
+/* The Secrets the plan produces: server, client (unless reused), Medusa, then those of SPEC §10. */
+static size_t secret_names(const struct k8tls_plan *p, const char *names[MAX_SECRETS])
 {
     size_t n = 0;
     if (k8tls_plan_wants_server_stores(p))
@@ -380,6 +473,12 @@ static size_t secret_names(const struct k8tls_plan *p, const char *names[3])
         names[n++] = p->stores.client.secret_name;
     if (k8tls_plan_wants_medusa_certs(p))
         names[n++] = p->encryption.medusa.secret_name;
+    for (int i = 0; i < RT_COUNT; i++)
+        if (k8tls_rotate_trio_secret(p, i))
+            names[n++] = k8tls_rotate_trio_secret(p, i);
+    for (int i = 0; i < RJ_COUNT; i++)
+        if (k8tls_rotate_jks_secret(p, i))
+            names[n++] = k8tls_rotate_jks_secret(p, i);
     return n;
 }
 
@@ -540,7 +639,7 @@ static int read_secrets(const struct k8tls_rotate_opts *o, struct k8tls_rotate_s
                         struct k8tls_diags *d)
 {
     struct k8tls_rotate_priv *pv = s->priv;
-    const char *names[3];
+    const char *names[MAX_SECRETS];
     size_t n = secret_names(s->plan, names);
     struct k8tls_err e;
     int rc = 0;
@@ -611,23 +710,52 @@ static int analyse(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state 
         rc |= read_pair(&pv->client, find_secret(pv, p->stores.client.secret_name), d);
     if (k8tls_plan_wants_medusa_certs(p))
         rc |= read_medusa(&pv->medusa, find_secret(pv, p->encryption.medusa.secret_name), d);
+    static const char *const jks_alias[RJ_COUNT] = { "reaper-api-server",
+                                                     "reaper-mgmt-api-client" };
+    for (int i = 0; i < RT_COUNT; i++)
+        if (k8tls_rotate_trio_secret(p, i))
+            rc |= read_trio(&pv->trio[i], find_secret(pv, k8tls_rotate_trio_secret(p, i)), d);
+    for (int i = 0; i < RJ_COUNT; i++)
+        if (k8tls_rotate_jks_secret(p, i))
+            rc |= read_jks(&pv->jks[i], jks_alias[i],
+                           find_secret(pv, k8tls_rotate_jks_secret(p, i)), d);
     if (rc)
         return -1;
 
     /* every truststore (and Medusa's rootca.crt) trusts the same CAs */
-    struct k8tls_rpair *first = pv->server.present ? &pv->server : pv->client.present ? &pv->client
-                                                                                         : NULL;
-    STACK_OF(X509) *T = first ? first->trusted : pv->medusa.cas;
-    const char *T_where = first ? first->sec->origin : pv->medusa.sec->origin;
     struct {
         bool present;
         STACK_OF(X509) *set;
         const char *where;
-    } others[2] = {
+    } others[3 + RT_COUNT + RJ_COUNT] = {
+        { pv->server.present, pv->server.trusted, pv->server.present ? pv->server.sec->origin : "" },
         { pv->client.present, pv->client.trusted, pv->client.present ? pv->client.sec->origin : "" },
         { pv->medusa.present, pv->medusa.cas, pv->medusa.present ? pv->medusa.sec->origin : "" },
     };
-    for (int i = 0; i < 2; i++) {
+    int n_others = 3;
+    for (int i = 0; i < RT_COUNT; i++, n_others++) {
+        others[n_others].present = pv->trio[i].present;
+        others[n_others].set = pv->trio[i].cas;
+        others[n_others].where = pv->trio[i].present ? pv->trio[i].sec->origin : "";
+    }
+    for (int i = 0; i < RJ_COUNT; i++, n_others++) {
+        others[n_others].present = pv->jks[i].present;
+        others[n_others].set = pv->jks[i].trusted;
+        others[n_others].where = pv->jks[i].present ? pv->jks[i].sec->origin : "";
+    }
+    /* the first present set is the reference */
+    STACK_OF(X509) *T = NULL;
+    const char *T_where = "";
+    for (int i = 0; i < n_others && !T; i++)
+        if (others[i].present) {
+            T = others[i].set;
+            T_where = others[i].where;
+        }
+    if (!T) {
+        k8tls_rotate_err(d, NULL, "%s", _("no certificate to renew was found"));
+        return -1;
+    }
+    for (int i = 0; i < n_others; i++) {
         if (!others[i].present || others[i].set == T)
             continue;
         if (!same_set(T, others[i].set)) {
@@ -658,15 +786,26 @@ static int analyse(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state 
         X509 *cert;
         const char *role;
         const char *where;
-    } leaves[3] = {
+    } leaves[3 + RT_COUNT + RJ_COUNT] = {
         { pv->server.leaf, _("server keystore"), pv->server.present ? pv->server.sec->origin : "" },
         { pv->client.leaf, _("client keystore"), pv->client.present ? pv->client.sec->origin : "" },
         { pv->medusa.cert, _("Medusa client certificate"),
           pv->medusa.present ? pv->medusa.sec->origin : "" },
     };
+    int n_leaves = 3;
+    for (int i = 0; i < RT_COUNT; i++, n_leaves++) {
+        leaves[n_leaves].cert = pv->trio[i].cert;
+        leaves[n_leaves].role = k8tls_rotate_trio_role(i);
+        leaves[n_leaves].where = pv->trio[i].present ? pv->trio[i].sec->origin : "";
+    }
+    for (int i = 0; i < RJ_COUNT; i++, n_leaves++) {
+        leaves[n_leaves].cert = pv->jks[i].leaf;
+        leaves[n_leaves].role = k8tls_rotate_jks_role(i);
+        leaves[n_leaves].where = pv->jks[i].present ? pv->jks[i].sec->origin : "";
+    }
     X509 *signer = NULL;
     const char *signer_where = NULL;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < n_leaves; i++) {
         if (!leaves[i].cert)
             continue;
         X509 *sg = signer_in(leaves[i].cert, pv->trusted);
@@ -798,7 +937,7 @@ static int analyse(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state 
     s->ca_days = days_left(s->signing_ca);
     s->min_leaf_days = 0;
     bool any = false;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < n_leaves; i++) {
         if (!leaves[i].cert)
             continue;
         char where[1200];
@@ -827,6 +966,14 @@ static void build_report(struct k8tls_rotate_state *s)
             b[j].len = sec->v[j].val->len;
         }
         snprintf(where, sizeof where, _("Secret %s"), sec->name);
+        for (int t = 0; t < RT_COUNT; t++)
+            if (pv->trio[t].sec == sec)
+                snprintf(where, sizeof where, _("Secret %s (%s)"), sec->name,
+                         k8tls_rotate_trio_role(t));
+        for (int t = 0; t < RJ_COUNT; t++)
+            if (pv->jks[t].sec == sec)
+                snprintf(where, sizeof where, _("Secret %s (%s)"), sec->name,
+                         k8tls_rotate_jks_role(t));
         k8tls_inspect_blobs(&s->report, where, b, sec->n, NULL);
         free(b);
     }

@@ -112,3 +112,50 @@ void k8tls_rotate_fingerprint(X509 *x, char out[65])
     for (unsigned int i = 0; i < 32; i++)
         snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
+
+/* ---- the Secrets of SPEC §10 ----------------------------------------------------------------- */
+
+const char *k8tls_rotate_trio_secret(const struct k8tls_plan *p, int i)
+{
+    const struct k8tls_tls_surface *ma = &p->encryption.management_api,
+                                   *rp = &p->encryption.reaper, *mg = &p->encryption.medusa_grpc;
+    switch (i) {
+    case RT_MGMT_SERVER: return k8tls_plan_wants_mgmt_api(p) ? ma->server_secret_name : NULL;
+    case RT_MGMT_CLIENT: return k8tls_plan_wants_mgmt_api(p) ? ma->client_secret_name : NULL;
+    case RT_REAPER_CLIENT: return k8tls_plan_wants_reaper_api(p) ? rp->client_secret_name : NULL;
+    case RT_GRPC_SERVER: return k8tls_plan_wants_medusa_grpc(p) ? mg->server_secret_name : NULL;
+    case RT_GRPC_CLIENT: return k8tls_plan_wants_medusa_grpc(p) ? mg->client_secret_name : NULL;
+    default: return NULL;
+    }
+}
+
+const char *k8tls_rotate_trio_role(int i)
+{
+    switch (i) {
+    case RT_MGMT_SERVER: return _("management API server certificate");
+    case RT_MGMT_CLIENT: return _("management API client certificate");
+    case RT_REAPER_CLIENT: return _("Reaper API client certificate");
+    case RT_GRPC_SERVER: return _("Medusa gRPC server certificate");
+    case RT_GRPC_CLIENT: return _("Medusa gRPC client certificate");
+    default: return "";
+    }
+}
+
+const char *k8tls_rotate_jks_secret(const struct k8tls_plan *p, int i)
+{
+    const struct k8tls_tls_surface *rp = &p->encryption.reaper;
+    switch (i) {
+    case RJ_REAPER_SERVER: return k8tls_plan_wants_reaper_api(p) ? rp->server_secret_name : NULL;
+    case RJ_REAPER_MGMT: return k8tls_plan_wants_reaper_mgmt(p) ? rp->management_secret_name : NULL;
+    default: return NULL;
+    }
+}
+
+const char *k8tls_rotate_jks_role(int i)
+{
+    switch (i) {
+    case RJ_REAPER_SERVER: return _("Reaper API server keystore");
+    case RJ_REAPER_MGMT: return _("Reaper management API keystore");
+    default: return "";
+    }
+}

@@ -217,7 +217,14 @@ int tui_renew_result_lines(struct tui *t, char **out, int max)
     bool more = rn->built == K8TLS_ROTATE_TRUST || rn->built == K8TLS_ROTATE_REISSUE;
     bool applied = t->applied && t->applied->rc == 0 && !t->applied->dry_run;
     out[n++] = tui_fmt(_("Built: %s."), k8tls_rotate_phase_title(rn->built));
-    if (applied)
+    if (rn->s && !k8tls_rotate_needs_rolling_restart(rn->s, rn->built, rn->o.new_passwords))
+        out[n++] = applied ? tui_fmt("%s", _("Next: no rolling restart is needed; NEXT-STEPS.md "
+                                             "says what each surface needs."))
+                           : tui_fmt(_("Next: apply the Secrets in every context (kubectl apply "
+                                       "-k %s); no rolling restart is needed (NEXT-STEPS.md says "
+                                       "what each surface needs)."),
+                                     dir);
+    else if (applied)
         out[n++] = more ? tui_fmt(_("Next: restart every pod (kubectl apply -f "
                                     "%s/restart/k8ssandratask.yaml), then run the next phase "
                                     "from %s."),

@@ -153,7 +153,7 @@ static const char *phase_does(enum k8tls_rotate_phase ph)
     switch (ph) {
     case K8TLS_ROTATE_RENEW:
         return _("New keys and certificates signed by the same CA; truststores, passwords and "
-                 "Secret names unchanged. One rolling restart.");
+                 "Secret names unchanged. NEXT-STEPS.md says which surfaces then need a restart.");
     case K8TLS_ROTATE_TRUST:
         return _("A new root CA is made; the truststores trust the old and the new CA; keystores "
                  "unchanged. Then a rolling restart, then reissue.");
