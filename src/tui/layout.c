@@ -100,6 +100,9 @@ static char *bar_text(struct tui *t)
         else if (it && it->kind == IT_LIST && it->field >= 0 &&
                  tui_cur_form(t)->f[it->field].kind == F_MULTI)
             bar_add(&b, _("Space: select"), 90);
+        else if (it && it->kind == IT_LIST && it->obj &&
+                 ((CDKSCROLL *)it->obj)->listSize > ((CDKSCROLL *)it->obj)->viewSize)
+            bar_add(&b, _("Up/Down: scroll"), 90); /* a list longer than its box */
         if (ops && ops->bar_keys)
             bar_add_all(&b, _(ops->bar_keys), 85, 80);
         /* the message area is longer than its rows */

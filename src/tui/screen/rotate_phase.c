@@ -45,8 +45,14 @@ static int phase_header(struct tui *t, int top, int max_rows)
         h = 3;
     char **rows = calloc((size_t)rn->n_summary + 1, sizeof *rows);
     int n = 0;
-    for (int i = 0; rows && i < rn->n_summary; i++)
-        rows[n++] = tui_escape(rn->summary[i]);
+    for (int i = 0; rows && i < rn->n_summary; i++) {
+        /* a row wider than the box ends in "..." (the box is not scrolled sideways) */
+        char *e = tui_escape(rn->summary[i]);
+        rows[n] = e && (int)strlen(e) > COLS - 4 ? tui_fit(e, COLS - 4) : e;
+        if (rows[n] != e)
+            free(e);
+        n += rows[n] != NULL;
+    }
     tui_add_list(t, 1, top, COLS - 2, h, NULL, (const char *const *)rows, n);
     for (int i = 0; i < n; i++)
         free(rows[i]);
