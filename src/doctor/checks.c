@@ -746,15 +746,44 @@ static void check_cluster(struct dr_state *s, struct dr_cluster *c)
     if (s->ncontexts == 0) {
         x.places[x.nplaces++] = NULL;
     } else {
-        x.places[x.nplaces++] = c->context;
+        /* the control plane's context for datacenters without k8sContext, else each one's */
         yaml_node_t *dcs = yget(&x, cas, "datacenters");
-        for (size_t i = 0; i < k8tls_yaml_seq_len(dcs) && x.nplaces < 64; i++) {
-            const char *k = ystr(&x, k8tls_yaml_seq_item(x.d, dcs, i), "k8sContext");
-            bool seen = false;
-            for (size_t j = 0; j < x.nplaces; j++)
-                seen |= k && x.places[j] && strcmp(k, x.places[j]) == 0;
-            if (k && *k && !seen)
-                x.places[x.nplaces++] = k;
+        bool local = k8tls_yaml_seq_len(dcs) == 0;
+        const char *named[64];
+        size_t nnamed = 0;
+        for (size_t i = 0; i < k8tls_yaml_seq_len(dcs) && nnamed < 64; i++) {
+            yaml_node_t *dc = k8tls_yaml_seq_item(x.d, dcs, i);
+            const char *k = ystr(&x, dc, "k8sContext");
+            if (!k || !*k || (c->context && strcmp(k, c->context) == 0)) {
+                local = true;
+                continue;
+            }
+            bool given = false, seen = false;
+            for (size_t j = 0; j < s->ncontexts; j++)
+                given |= strcmp(k, s->contexts[j]) == 0;
+            for (size_t j = 0; j < nnamed; j++)
+                seen |= strcmp(k, named[j]) == 0;
+            if (seen)
+                continue;
+            named[nnamed++] = k;
+            if (!given) {
+                char where[1024], path[128];
+                where_of(&x, dc, where, sizeof where);
+                snprintf(path, sizeof path, "spec.cassandra.datacenters[%zu].k8sContext", i);
+                dr_add(s, DR_WARNING, "K9", x.obj, path, where,
+                       _("a Secret missing there would go unnoticed"),
+                       _("run the doctor again with --context for every datacenter's context"),
+                       _("context %s was not checked: it was not given with --context"), k);
+            }
+        }
+        if (local)
+            x.places[x.nplaces++] = c->context;
+        for (size_t j = 0; j < nnamed && x.nplaces < 64; j++) {
+            bool given = false;
+            for (size_t k = 0; k < s->ncontexts; k++)
+                given |= strcmp(named[j], s->contexts[k]) == 0;
+            if (given)
+                x.places[x.nplaces++] = named[j];
         }
     }
     struct stat st;

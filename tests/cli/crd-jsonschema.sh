@@ -78,13 +78,16 @@ rc=$?
 check "type error: exit 1 (got $rc)" [ $rc -eq 1 ]
 check "type error: file, line, column and path" \
   grep -q '^error: \[K14\] K8ssandraCluster/test spec.cassandra.serverVersion (type-int.yaml:9:20): must be of type string (found integer)' type-int.out
-sed 's/^    serverEncryptionStores:$/    serverEncryptionStore:/' "$m" > unknown.yaml
-timeout 60 "$K8TLS_BIN" doctor --crd "$CRD" unknown.yaml > unknown.out 2>&1
+# an unknown field in an otherwise clean bundle (the Secrets beside it)
+cp -r out unknown
+sed 's/^    deploymentMode: SINGLE$/    deploymentMod: SINGLE/' "$m" > unknown/manifests/20-k8ssandracluster.yaml
+timeout 60 "$K8TLS_BIN" doctor --crd "$CRD" unknown > unknown.out 2>&1
 rc=$?
 check "unknown field: a warning, exit 0 (got $rc)" [ $rc -eq 0 ]
 check "unknown field: named with its line" \
-  grep -q '^warning: \[K14\] K8ssandraCluster/test spec.cassandra.serverEncryptionStore (unknown.yaml:34:5): unknown field' unknown.out
-timeout 60 "$K8TLS_BIN" doctor --strict --crd "$CRD" unknown.yaml > /dev/null 2>&1
+  grep -q '^warning: \[K14\] K8ssandraCluster/test spec.reaper.deploymentMod (unknown/manifests/20-k8ssandracluster.yaml:61:5): unknown field' unknown.out
+grep -q 'deploymentMod' unknown.out || sed 's/^/    /' unknown.out
+timeout 60 "$K8TLS_BIN" doctor --strict --crd "$CRD" unknown > /dev/null 2>&1
 rc=$?
 check "unknown field with --strict: exit 5 (got $rc)" [ $rc -eq 5 ]
 
