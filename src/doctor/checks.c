@@ -729,6 +729,123 @@ static void check_mgmt(struct ctx *x, yaml_node_t *cas)
     }
 }
 
+/* ---- Reaper (R1, R2) and Medusa gRPC (G1) ---------------------------------------------- */
+
+/* A Secret with tls.crt, tls.key and ca.crt (Reaper's client, Medusa gRPC). */
+static void check_tls_secret(struct ctx *x, const char *code, const char *name, const char *path,
+                             yaml_node_t *at, const char *breaks, const char *fix,
+                             bool loopback_sans)
+{
+    struct dr_secret *copies[64];
+    secret_everywhere(x, name, path, at, copies);
+    struct dr_secret *sec = copies[0];
+    if (!sec)
+        return;
+    static const char *const keys[] = {"tls.crt", "tls.key", "ca.crt"};
+    for (int k = 0; k < 3; k++)
+        if (!dr_secret_key(sec, keys[k]))
+            sec_add(x, DR_ERROR, code, sec, keys[k], breaks, fix, "%s", _("the key is missing"));
+    X509 *crt = first_cert(dr_secret_key(sec, "tls.crt"));
+    if (!crt)
+        return;
+    if (loopback_sans) {
+        char **sans = k8tls_x509_sans(crt);
+        bool ok = has_san(sans, "DNS:localhost") && has_san(sans, "IP:127.0.0.1");
+        k8tls_strv_free(sans);
+        if (!ok)
+            sec_add(x, DR_ERROR, code, sec, "tls.crt",
+                    _("the health probe dials localhost and fails the host name check: the pod "
+                      "is never ready"),
+                    fix, "%s", _("the server certificate has no SAN for localhost and 127.0.0.1"));
+    }
+    check_expiry(x, sec, "tls.crt", crt, _("certificate"));
+    X509_free(crt);
+}
+
+static void check_reaper(struct ctx *x, yaml_node_t *spec, yaml_node_t *cas)
+{
+    yaml_node_t *rp = yget(x, spec, "reaper");
+    if (!rp)
+        return;
+    char where[1024];
+    const char *fix = _("k8tls-wizard --answers ANSWERS -o NEWDIR with encryption.reaper.enabled: "
+                        "true (both Secrets, mutual TLS, password changeit)");
+    yaml_node_t *enc = yget(x, rp, "encryption");
+    if (enc) {
+        const char *srv = ystr(x, enc, "serverCertName"), *cli = ystr(x, enc, "clientCertName");
+        where_of(x, enc, where, sizeof where);
+        if (!cli || !*cli)
+            dr_add(x->s, DR_ERROR, "R1", x->obj, "spec.reaper.encryption.clientCertName", where,
+                   _("one-way TLS with a private CA cannot work: the operator checks Reaper's "
+                     "certificate against its pod's system CAs only"),
+                   fix, "%s", _("Reaper's API TLS has no client certificate"));
+        else
+            check_tls_secret(x, "R1", cli, "spec.reaper.encryption.clientCertName",
+                             yget(x, enc, "clientCertName"),
+                             _("the operator cannot talk to Reaper's API"), fix, false);
+        if (srv && *srv) {
+            struct dr_secret *copies[64];
+            secret_everywhere(x, srv, "spec.reaper.encryption.serverCertName",
+                              yget(x, enc, "serverCertName"), copies);
+            static const char *const stores[] = {"keystore.jks", "truststore.jks"};
+            for (int i = 0; copies[0] && i < 2; i++) {
+                const struct dr_kv *kv = dr_secret_key(copies[0], stores[i]);
+                struct k8tls_store *st = NULL;
+                struct k8tls_err e;
+                k8tls_err_clear(&e);
+                if (!kv || !kv->val)
+                    sec_add(x, DR_ERROR, "R1", copies[0], stores[i],
+                            _("Reaper cannot serve its API over TLS"), fix, "%s",
+                            _("the key is missing"));
+                else if (k8tls_store_read(kv->val, kv->len, stores[i], "changeit", &st, &e) < 0)
+                    sec_add(x, DR_ERROR, "R1", copies[0], stores[i],
+                            _("Reaper opens its stores with the hard-coded password changeit: it "
+                              "does not start"),
+                            fix, _("the store does not open with the password changeit: %s"),
+                            e.msg);
+                k8tls_store_free(st);
+            }
+        } else {
+            dr_add(x->s, DR_ERROR, "R1", x->obj, "spec.reaper.encryption.serverCertName", where,
+                   _("Reaper cannot serve its API over TLS"), fix, "%s",
+                   _("Reaper's API TLS has no server Secret"));
+        }
+    }
+    /* R2: with management API mTLS, Reaper's HTTP management needs its keystores */
+    yaml_node_t *man = yget(x, yget(x, cas, "managementApiAuth"), "manual");
+    yaml_node_t *hm = yget(x, rp, "httpManagement");
+    bool hm_on = true;
+    if (yget(x, hm, "enabled"))
+        k8tls_yaml_get_bool(yget(x, hm, "enabled"), &hm_on);
+    const char *ks = ystr(x, yget(x, hm, "keystores"), "name");
+    if (man && hm_on && (!ks || !*ks)) {
+        where_of(x, hm ? hm : rp, where, sizeof where);
+        dr_add(x->s, DR_ERROR, "R2", x->obj, "spec.reaper.httpManagement.keystores", where,
+               _("Reaper speaks plain HTTP to the management API's HTTPS port: repairs fail"),
+               _("k8tls-wizard --answers ANSWERS -o NEWDIR with encryption.reaper.enabled: true "
+                 "and encryption.managementApi.enabled: true"),
+               "%s", _("management API mTLS is on but Reaper's HTTP management has no keystores"));
+    }
+}
+
+static void check_medusa_grpc(struct ctx *x, yaml_node_t *spec)
+{
+    yaml_node_t *enc = yget(x, yget(x, yget(x, spec, "medusa"), "serviceProperties"), "encryption");
+    if (!enc)
+        return;
+    const char *fix = _("k8tls-wizard --answers ANSWERS -o NEWDIR with encryption.medusaGrpc."
+                        "enabled: true (server certificate with localhost, 127.0.0.1 and ::1)");
+    const char *srv = ystr(x, enc, "serverSecretName"), *cli = ystr(x, enc, "clientSecretName");
+    if (srv && *srv)
+        check_tls_secret(x, "G1", srv, "spec.medusa.serviceProperties.encryption.serverSecretName",
+                         yget(x, enc, "serverSecretName"),
+                         _("Medusa's gRPC server does not start"), fix, true);
+    if (cli && *cli)
+        check_tls_secret(x, "G1", cli, "spec.medusa.serviceProperties.encryption.clientSecretName",
+                         yget(x, enc, "clientSecretName"),
+                         _("the operator cannot call Medusa's gRPC API: backups fail"), fix, false);
+}
+
 /* ---- per cluster ------------------------------------------------------------------------ */
 
 static void check_cluster(struct dr_state *s, struct dr_cluster *c)
@@ -813,6 +930,8 @@ static void check_cluster(struct dr_state *s, struct dr_cluster *c)
     yaml_node_t *bad;
     check_medusa(&x, spec, switch_on(&x, yget(&x, cyaml, "client_encryption_options"), false, &bad));
     check_mgmt(&x, cas);
+    check_reaper(&x, spec, cas);
+    check_medusa_grpc(&x, spec);
 }
 
 void dr_check_all(struct dr_state *s)

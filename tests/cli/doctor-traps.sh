@@ -226,6 +226,44 @@ has mgmt "error: [M1] Secret/mgmt-server (mgmt/secrets.yaml:" \
   "error: [M1] Secret/mgmt-client tls.key (mgmt/secrets.yaml:" \
   "the key is PKCS#1/SEC1 (BEGIN RSA/EC PRIVATE KEY), not PKCS#8 (BEGIN PRIVATE KEY)"
 
+# Reaper's API TLS without a client certificate, its stores not under changeit
+scenario reaper good.p12
+cat >> reaper/cluster.yaml <<'M'
+  reaper:
+    encryption:
+      serverCertName: reaper-server
+M
+kubectl create secret generic reaper-server --dry-run=client -o yaml --from-file=keystore.jks=nosan.jks \
+  --from-file=truststore.jks=trust.jks >> reaper/secrets.yaml
+run reaper 1 reaper
+has reaper "error: [R1] K8ssandraCluster/demo spec.reaper.encryption.clientCertName (reaper/cluster.yaml:32): Reaper's API TLS has no client certificate; breaks: one-way TLS with a private CA cannot work" \
+  "error: [R1] Secret/reaper-server keystore.jks (reaper/secrets.yaml:" \
+  ": the store does not open with the password changeit"
+
+# Medusa gRPC: a server certificate without the loopback SANs the health probe needs
+scenario grpc good.p12
+cat >> grpc/cluster.yaml <<'M'
+  medusa:
+    certificatesSecretRef:
+      name: medusa-certs
+    serviceProperties:
+      encryption:
+        serverSecretName: grpc-server
+        clientSecretName: grpc-client
+M
+kubectl create secret generic medusa-certs --dry-run=client -o yaml --from-file=rootca.crt=ca.crt >> grpc/secrets.yaml
+echo --- >> grpc/secrets.yaml
+for s in grpc-server:nosan grpc-client:good; do
+  kubectl create secret tls "${s%%:*}" --dry-run=client -o yaml --cert="${s#*:}.crt" --key="${s#*:}.key" |
+    sed '/^data:$/a\  ca.crt: '"$(base64 -w0 < ca.crt)"
+  echo ---
+done >> grpc/secrets.yaml
+run grpc 1 grpc
+has grpc "error: [G1] Secret/grpc-server tls.crt (grpc/secrets.yaml:" \
+  ": the server certificate has no SAN for localhost and 127.0.0.1; breaks: the health probe dials localhost" \
+  "warning: [K8] K8ssandraCluster/demo spec.medusa.certificatesSecretRef (grpc/cluster.yaml:32): the deprecated certificatesSecretRef is set"
+check "grpc: the client Secret is fine" sh -c "! grep -q 'Secret/grpc-client' grpc.out"
+
 # a Secret that is not there
 mkdir missing && manifest true > missing/cluster.yaml
 run missing 1 missing
@@ -240,6 +278,12 @@ check "bundle: nothing but the summary" [ "$(wc -l < bundle.out)" -eq 1 ]
   for f in bundle/manifests/*.yaml; do sed '1s/^/- /; 2,$s/^/  /' "$f"; done; } > list.yaml
 run list 0 list.yaml
 has list "no problem found (1 cluster(s), 3 Secret(s) checked)"
+
+# every surface on (management API, Reaper, Medusa gRPC): still no finding
+printf 'apiVersion: k8tls-wizard/v1\nca: {key: {algorithm: ecdsa, curve: P-256}}\nencryption:\n  managementApi: {enabled: true}\n  reaper: {enabled: true}\n  medusaGrpc: {enabled: true}\n' > surfaces.yaml
+timeout 60 "$K8TLS_BIN" --answers surfaces.yaml --output surfaces >/dev/null 2>&1
+run surfaces 0 surfaces
+has surfaces "no problem found (1 cluster(s), 10 Secret(s) checked)"
 
 # usage
 run usage 2
