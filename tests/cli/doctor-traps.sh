@@ -264,6 +264,26 @@ has grpc "error: [G1] Secret/grpc-server tls.crt (grpc/secrets.yaml:" \
   "warning: [K8] K8ssandraCluster/demo spec.medusa.certificatesSecretRef (grpc/cluster.yaml:32): the deprecated certificatesSecretRef is set"
 check "grpc: the client Secret is fine" sh -c "! grep -q 'Secret/grpc-client' grpc.out"
 
+# a truststore of another CA: the nodes' chains are not trusted
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=OtherCA -keyout other.key -out other.crt \
+  -days 3650 2>/dev/null
+keytool -importcert -noprompt -alias ca -file other.crt -keystore other-trust.jks -storepass "$PW" \
+  -storetype JKS >/dev/null 2>&1
+mkdir untrusted && manifest true > untrusted/cluster.yaml
+{ secret server-encryption-stores good.p12 other-trust.jks "$PW"
+  secret client-encryption-stores good.p12 trust.jks "$PW"; } > untrusted/secrets.yaml
+run untrusted 1 untrusted
+has untrusted "error: [S8] Secret/server-encryption-stores truststore (untrusted/secrets.yaml:" \
+  ": the truststore does not trust the keystore's certificate"
+check "untrusted: only the server block" [ "$(grep -c '^error' untrusted.out)" -eq 1 ]
+
+# store_type says PKCS12, the bytes are JKS
+scenario storetype nosan.jks true "$PW" '    # the docs say PKCS12'
+sed -i 's/^          enabled: true$/          enabled: true\n          store_type: PKCS12/' storetype/cluster.yaml
+run storetype 1 storetype
+has storetype "warning: [K5] Secret/client-encryption-stores keystore (storetype/secrets.yaml:" \
+  ": store_type is PKCS12 but the store is JKS"
+
 # a Secret that is not there
 mkdir missing && manifest true > missing/cluster.yaml
 run missing 1 missing
