@@ -443,6 +443,22 @@ static void check_block(struct ctx *x, yaml_node_t *cas, yaml_node_t *cyaml, boo
                  "finds no keystore"),
                x->merge, _("the switch is on but spec.cassandra.%s is not set"), bname);
     }
+    if (server && on) {
+        const char *mode = ystr(x, opts, "internode_encryption");
+        bool rca = false;
+        if (k8tls_yaml_get_bool(yget(x, opts, "require_client_auth"), &rca) == 0 && rca &&
+            mode && strcmp(mode, "all") != 0) {
+            yaml_node_t *n = yget(x, opts, "internode_encryption");
+            where_of(x, n, where, sizeof where);
+            dr_add(x->s, DR_WARNING, "K12", x->obj,
+                   "spec.cassandra.config.cassandraYaml.server_encryption_options."
+                   "internode_encryption",
+                   where,
+                   _("Cassandra lets peers bypass mutual TLS where the mode does not encrypt: "
+                     "client authentication is not enforced everywhere"),
+                   x->merge, _("require_client_auth is on with internode_encryption: %s"), mode);
+        }
+    }
     static const char *const leaked[] = {"keystore", "truststore", "keystore_password",
                                          "truststore_password", NULL};
     for (size_t i = 0; leaked[i]; i++) {
@@ -919,8 +935,8 @@ static void check_cluster(struct dr_state *s, struct dr_cluster *c)
                  s->source);
     else
         snprintf(x.renew, sizeof x.renew, "%s",
-                 "k8tls-wizard rotate --answers ANSWERS --phase renew -o NEWDIR (new certificates "
-                 "with the SANs and key usages of S5)");
+                 _("k8tls-wizard rotate --answers ANSWERS --phase renew -o NEWDIR (new "
+                   "certificates with the SANs and key usages of S5)"));
     snprintf(x.merge, sizeof x.merge,
              _("k8tls-wizard --answers ANSWERS -o NEWDIR with cluster.manifest: %s (merge mode "
                "rewrites the encryption parts)"),

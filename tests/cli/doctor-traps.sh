@@ -277,6 +277,12 @@ has untrusted "error: [S8] Secret/server-encryption-stores truststore (untrusted
   ": the truststore does not trust the keystore's certificate"
 check "untrusted: only the server block" [ "$(grep -c '^error' untrusted.out)" -eq 1 ]
 
+# mutual TLS with internode_encryption: dc (K12)
+scenario k12 good.p12
+sed -i 's/^          internode_encryption: all$/          internode_encryption: dc\n          require_client_auth: true/' k12/cluster.yaml
+run k12 0 k12
+has k12 "warning: [K12] K8ssandraCluster/demo spec.cassandra.config.cassandraYaml.server_encryption_options.internode_encryption (k12/cluster.yaml:12): require_client_auth is on with internode_encryption: dc"
+
 # store_type says PKCS12, the bytes are JKS
 scenario storetype nosan.jks true "$PW" '    # the docs say PKCS12'
 sed -i 's/^          enabled: true$/          enabled: true\n          store_type: PKCS12/' storetype/cluster.yaml
