@@ -34,25 +34,25 @@ static void doctor_help(void)
     printf(_("Usage: %s doctor [OPTION]... PATH...\n"
              "  or:  %s doctor --context NAME [--context NAME]... [OPTION]...\n"),
            PACKAGE, PACKAGE);
-    fputs(_("Check a K8ssandra cluster's TLS setup for every known trap and say how to fix each:\n"
-            "node certificates without the 127.0.0.1/localhost SANs, stores with the encryption\n"
-            "switch off, custom Secret keys without a password ref, Medusa's mapping, Secrets\n"
-            "missing in a datacenter's context, management API Secrets, expiring certificates,\n"
-            "the manifest against the K8ssandraCluster CRD. Reads only; writes nothing; never\n"
-            "prints a secret value.\n"), stdout);
+    fputs(_("Check a K8ssandra cluster's TLS setup for every known trap and say how to\n"
+            "fix each: node certificates without the 127.0.0.1/localhost SANs, stores with\n"
+            "the encryption switch off, custom Secret keys without a password ref, Medusa's\n"
+            "mapping, Secrets missing in a datacenter's context, management API Secrets,\n"
+            "expiring certificates, the manifest against the K8ssandraCluster CRD.\n"
+            "Reads only; writes nothing; never prints a secret value.\n"), stdout);
     fputs("\n", stdout);
     fputs(_("Input (files, or live through kubectl):\n"
             "  PATH...                 manifests with Secret YAML, output directories of the\n"
             "                          wizard, or 'kubectl get -o yaml' dumps (Lists)\n"
-            "      --context NAME      read the K8ssandraCluster and its Secrets with kubectl get\n"
-            "                          (repeatable: the control plane first, then every\n"
-            "                          datacenter's context)\n"
-            "      --namespace NS      the cluster's namespace (live; default: every namespace)\n"
+            "      --context NAME      read the K8ssandraCluster and its Secrets with\n"
+            "                          kubectl get (repeatable: the control plane first,\n"
+            "                          then every datacenter's context)\n"
+            "      --namespace NS      the cluster's namespace (live; default: all)\n"
             "      --kubeconfig PATH   kubeconfig file (default: KUBECONFIG, ~/.kube/config)\n"),
           stdout);
     fputs(_("Checks:\n"
-            "      --crd FILE          validate against this K8ssandraCluster CRD (default: the\n"
-            "                          one shipped with the wizard)\n"
+            "      --crd FILE          validate against this K8ssandraCluster CRD\n"
+            "                          (default: the one shipped with the wizard)\n"
             "      --expiring DAYS     report certificates expiring within DAYS (default 30)\n"
             "      --strict            warnings alone make the exit status 5\n"),
           stdout);
@@ -60,11 +60,13 @@ static void doctor_help(void)
             "  -o, --output FORMAT     text (default: one line per finding) or json\n"
             "  -h, --help              show this help and exit\n"), stdout);
     fputs("\n", stdout);
-    fputs(_("Each finding: SEVERITY: [RULE] OBJECT KEY (WHERE): what is wrong; breaks: what it\n"
-            "breaks; fix: the fix (the wizard command when there is one).\n"), stdout);
-    fputs(_("Exit status: 0 no problem (warnings alone too, without --strict); 1 an error found;\n"
-            "2 usage; 3 environment (kubectl, unreadable file); 4 a certificate expires within\n"
-            "--expiring days (and no error); 5 warnings only, with --strict.\n"), stdout);
+    fputs(_("Each finding: SEVERITY: [RULE] OBJECT KEY (WHERE): what is wrong;\n"
+            "breaks: what it breaks; fix: the fix (the wizard command when there is one).\n"),
+          stdout);
+    fputs(_("Exit status: 0 no problem (warnings alone too, without --strict); 1 an error\n"
+            "found; 2 usage; 3 environment (kubectl, unreadable file); 4 a certificate\n"
+            "expires within --expiring days (and no error); 5 warnings only, with --strict.\n"),
+          stdout);
 }
 
 static void doctor_usage(const char *msg)
