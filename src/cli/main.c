@@ -77,8 +77,8 @@ static void try_help(void)
 {
     fprintf(stderr, _("Usage: %s [OPTION]...\n"
                       "  or:  %s inspect PATH...\n"
-                      "  or:  %s rotate ...\n"
-                      "  or:  %s doctor ...\n"), prog, prog, prog, prog);
+                      "  or:  %s rotate ...\n"), prog, prog, prog);
+    fprintf(stderr, _("  or:  %s doctor ...\n"), prog);
     fprintf(stderr, _("Try '%s --help' for more information.\n"), prog);
 }
 
@@ -92,8 +92,8 @@ static void print_help(void)
 {
     printf(_("Usage: %s [OPTION]...\n"
              "  or:  %s inspect PATH...\n"
-             "  or:  %s rotate ...\n"
-                      "  or:  %s doctor ...\n"), prog, prog, prog, prog);
+             "  or:  %s rotate ...\n"), prog, prog, prog);
+    printf(_("  or:  %s doctor ...\n"), prog);
     fputs(_("Set up encryption for a Cassandra cluster run by the K8ssandra operator: a root CA,\n"
             "keystores, truststores, the Medusa client certificate, the Secrets and the\n"
             "K8ssandraCluster manifest. On a terminal, without a mode option, it runs the\n"
