@@ -1,7 +1,7 @@
 # bash completion for k8tls-wizard                                     -*- shell-script -*-
 # Installed as $(datadir)/bash-completion/completions/k8tls-wizard; works with or without the
 # bash-completion package (it uses only compgen/complete). Completes the options, the commands
-# (inspect, rotate), theme names after --theme, kube contexts after --context (from
+# (inspect, rotate, doctor), theme names after --theme, kube contexts after --context (from
 # `kubectl config get-contexts -o name`, honouring --kubeconfig), files and directories.
 
 _k8tls_wizard_themes()
@@ -79,8 +79,10 @@ _k8tls_wizard()
     opts=$(printf '%s\n' --answers --defaults --print-answers --output --force \
         --create-namespace --client-files --apply --context --kubeconfig --dry-run=server --diff \
         --force-conflicts --tui --theme --no-color --help --version)
-    local inspect_opts rotate_opts
+    local inspect_opts rotate_opts doctor_opts
     inspect_opts=$(printf '%s\n' --password --help)
+    doctor_opts=$(printf '%s\n' --context --namespace --kubeconfig --crd --expiring --strict \
+        --output --help)
     rotate_opts=$(printf '%s\n' --from --from-context --answers --phase --ca-key \
         --ca-key-password --new-passwords --force --output --quiet --apply --context \
         --kubeconfig --dry-run=server --diff --force-conflicts --help)
@@ -90,7 +92,7 @@ _k8tls_wizard()
     local i cmd=""
     for ((i = 1; i < n - 1; i++)); do
         case ${words[i]} in
-            inspect | rotate) cmd=${words[i]}; break ;;
+            inspect | rotate | doctor) cmd=${words[i]}; break ;;
         esac
     done
 
@@ -106,9 +108,17 @@ _k8tls_wizard()
             _k8tls_wizard_words $'renew\ntrust\nreissue\nretire' "$cur" ;;
         --dry-run)
             _k8tls_wizard_words "server" "$cur" ;;
-        --answers | --kubeconfig | --ca-key)
+        --output | -o)
+            if [[ $cmd == doctor ]]; then
+                _k8tls_wizard_words $'text\njson' "$cur"
+            else
+                COMPREPLY=($(compgen -d -- "$cur"))
+            fi
+            ;;
+        --expiring | --namespace) ;;
+        --answers | --kubeconfig | --ca-key | --crd)
             COMPREPLY=($(compgen -f -- "$cur")) ;;
-        --output | -o | --from)
+        --from)
             COMPREPLY=($(compgen -d -- "$cur")) ;;
         --password | -p | --ca-key-password)
             # a reference: env:NAME (variable names) or file:PATH (files)
@@ -132,11 +142,18 @@ _k8tls_wizard()
                     ;;
                 rotate)
                     [[ $cur == -* ]] && _k8tls_wizard_words "$rotate_opts" "$cur" ;;
+                doctor)
+                    if [[ $cur == -* ]]; then
+                        _k8tls_wizard_words "$doctor_opts" "$cur"
+                    else
+                        COMPREPLY=($(compgen -f -- "$cur"))
+                    fi
+                    ;;
                 *)
                     if [[ $cur == -* ]]; then
                         _k8tls_wizard_words "$opts" "$cur"
                     elif ((n == 2)); then
-                        _k8tls_wizard_words $'inspect\nrotate' "$cur"
+                        _k8tls_wizard_words $'inspect\nrotate\ndoctor' "$cur"
                     fi
                     ;;
             esac

@@ -78,6 +78,7 @@ static void try_help(void)
     fprintf(stderr, _("Usage: %s [OPTION]...\n"
                       "  or:  %s inspect PATH...\n"
                       "  or:  %s rotate ...\n"), prog, prog, prog);
+    fprintf(stderr, _("  or:  %s doctor ...\n"), prog);
     fprintf(stderr, _("Try '%s --help' for more information.\n"), prog);
 }
 
@@ -92,6 +93,7 @@ static void print_help(void)
     printf(_("Usage: %s [OPTION]...\n"
              "  or:  %s inspect PATH...\n"
              "  or:  %s rotate ...\n"), prog, prog, prog);
+    printf(_("  or:  %s doctor ...\n"), prog);
     fputs(_("Set up encryption for a Cassandra cluster run by the K8ssandra operator: a root CA,\n"
             "keystores, truststores, the Medusa client certificate, the Secrets and the\n"
             "K8ssandraCluster manifest. On a terminal, without a mode option, it runs the\n"
@@ -526,6 +528,8 @@ int main(int argc, char **argv)
         return finish(k8tls_cli_inspect(argc - 1, argv + 1));
     if (argc > 1 && strcmp(argv[1], "rotate") == 0)
         return finish(k8tls_cli_rotate(argc - 1, argv + 1));
+    if (argc > 1 && strcmp(argv[1], "doctor") == 0)
+        return finish(k8tls_cli_doctor(argc - 1, argv + 1));
 
     struct opts o = {0};
     int rc = parse(argc, argv, &o);

@@ -9,6 +9,7 @@
 #include "bundle_int.h"
 #include "k8tls/i18n.h"
 #include "k8tls/yamlutil.h"
+#include "k8tls/crdcheck.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -323,6 +324,7 @@ int k8tls_bundle_adopt_manifest(struct k8tls_plan *p, struct k8tls_diags *d)
         return -1;
     }
     struct ydoc *y = &l.docs[l.cluster];
+    k8tls_crd_warn_input(&y->doc, l.path, d);    /* K14: an input that is already invalid */
     int rc = 0;
     int md = ydoc_map_get(y, 1, "metadata");
     const char *name = ydoc_scalar(y, ydoc_map_get(y, md, "name"));

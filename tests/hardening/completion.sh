@@ -31,12 +31,14 @@ check "'ins' completes to the inspect command" [ "$(complete_words k8tls-wizard 
 check "--dry-run=se completes to server" [ "$(complete_words k8tls-wizard --dry-run=se)" = "server" ]
 check "rotate --phase re completes the phases" \
   [ "$(complete_words k8tls-wizard rotate --phase re | tr '\n' ' ')" = "renew reissue retire " ]
+check "doctor -o j completes to json" [ "$(complete_words k8tls-wizard doctor -o j)" = "json" ]
+check "'doc' completes to the doctor command" [ "$(complete_words k8tls-wizard doc)" = "doctor" ]
 check "inspect --password e completes to env:" [ "$(complete_words k8tls-wizard inspect --password e)" = "env:" ]
 got=$(K8TLS_TEST_PW_VAR=x complete_words k8tls-wizard inspect --password env:K8TLS_TEST_PW_V)
 check "inspect --password env:VAR completes variable names (got: $got)" [ "$got" = "K8TLS_TEST_PW_VAR" ]
 
 # every long option of --help (and of each command's --help) completes
-for cmd in "" inspect rotate; do
+for cmd in "" inspect rotate doctor; do
   "$K8TLS_BIN" $cmd --help >"$tmp/help" 2>&1
   all=$(complete_words k8tls-wizard $cmd --)
   n=0

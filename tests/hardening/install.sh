@@ -1,6 +1,7 @@
 #!/bin/sh
 # The installed layout: the binary (runs), the man page k8tls-wizard(1) (renders), the bash
-# completion (loads, completes), every theme of the tree, a catalog per language in po/LINGUAS.
+# completion (loads, completes), every theme of the tree, the K8ssandraCluster CRD (the doctor
+# reads it), a catalog per language in po/LINGUAS.
 #
 # Under `make check` (no argument): runs `make install DESTDIR=<tmp>` in the build directory
 # (a nested make with the parent's MAKEFLAGS removed, so it neither joins the parent's job server
@@ -84,6 +85,16 @@ for t in "$srcdir"/themes/*.theme; do
   [ -n "$pkgdatadir" ] && found=$(find "$pkgdatadir" -name "$name" 2>/dev/null | head -n 1)
   check "theme $name of the source tree is installed under ${pkgdatadir:-share/k8tls-wizard}" [ -n "$found" ]
 done
+
+# the K8ssandraCluster CRD of the doctor and merge mode, and the installed doctor reads it
+crd=$pkgdatadir/crd/k8ssandraclusters.crd.yaml
+check "the CRD is installed under ${pkgdatadir:-share/k8tls-wizard}/crd" [ -s "$crd" ]
+if [ -s "$crd" ]; then
+  printf 'apiVersion: k8ssandra.io/v1alpha1\nkind: K8ssandraCluster\nmetadata: {name: x}\nspec: {cassandra: {serverVersion: 4}}\n' > "$tmp/bad.yaml"
+  K8TLS_CRD_DIR=$pkgdatadir/crd "$bindir/k8tls-wizard" doctor "$tmp/bad.yaml" > "$tmp/doctor.out" 2>&1
+  check "the installed doctor validates with the installed CRD" \
+    grep -q 'spec.cassandra.serverVersion.*must be of type string' "$tmp/doctor.out"
+fi
 
 # one catalog per language
 if [ -f "$srcdir/po/LINGUAS" ]; then

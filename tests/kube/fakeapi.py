@@ -13,7 +13,8 @@ It serves just enough for a real kubectl:
     strict validation is done by the server (fieldValidation=Strict) instead of failing with
     "failed to download openapi";
   * server-side apply: PATCH with content type application/apply-patch+yaml stores the object
-    (not with dryRun=All) and answers with it; GET answers the stored object or 404.
+    (not with dryRun=All) and answers with it; GET answers the stored object or 404, and a
+    collection (.../secrets, .../namespaces/NS/secrets) with the stored objects as a List.
 
 With --tls-cert and --tls-key every listener speaks HTTPS (kubectl runs a user's exec credential
 plugin only for an HTTPS server).
@@ -222,6 +223,9 @@ class Handler(BaseHTTPRequestHandler):
         for (group, version) in RESOURCES:
             if path == "/openapi/v3/" + gv_path(group, version):
                 return 200, openapi_doc(group, version)
+        coll = self.parse_collection_path(path)
+        if coll is not None:
+            return 200, self.list_objects(path, *coll)
         target = self.parse_object_path(path)
         if target is None:
             return status(404, "NotFound", "the server could not find the requested resource")
@@ -232,6 +236,36 @@ class Handler(BaseHTTPRequestHandler):
             return status(404, "NotFound", '%s "%s" not found' % (target[1], target[3]),
                           {"name": target[3], "kind": target[1]})
         return 200, obj
+
+    def parse_collection_path(self, path):
+        """A list: .../PLURAL (all namespaces) or .../namespaces/NS/PLURAL -> (group, version,
+        plural, namespace or None, kind) or None."""
+        parts = path.strip("/").split("/")
+        for (group, version), resources in RESOURCES.items():
+            prefix = gv_path(group, version).split("/")
+            if parts[:len(prefix)] != prefix:
+                continue
+            rest = parts[len(prefix):]
+            ns = None
+            if len(rest) == 3 and rest[0] == "namespaces":
+                ns, rest = rest[1], rest[2:]
+            if len(rest) != 1:
+                continue
+            for plural, kind, namespaced in resources:
+                if plural == rest[0] and (namespaced or ns is None):
+                    return group, version, plural, ns, kind
+        return None
+
+    def list_objects(self, path, group, version, plural, ns, kind):
+        """The stored objects of a collection (GET of a list, e.g. kubectl get secrets -A)."""
+        listener = self.server.listener
+        prefix = "/" + gv_path(group, version) + "/"
+        with listener.lock:
+            items = [o for p, o in sorted(listener.objects.items())
+                     if p.startswith(prefix) and p.split("/")[-2] == plural and
+                     (ns is None or "/namespaces/%s/" % ns in p)]
+        return {"kind": kind + "List", "apiVersion": api_version(group, version),
+                "metadata": {"resourceVersion": "1"}, "items": items}
 
     def parse_object_path(self, path):
         """-> (group, version, plural, name, namespace, kind) or None."""
