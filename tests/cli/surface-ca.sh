@@ -49,9 +49,15 @@ check "M1 the server's ca.crt verifies the client's and its own" \
   verify $T/mgmt-api-server-tls/ca.crt $T/mgmt-api-client-tls/tls.crt $T/mgmt-api-server-tls/tls.crt
 check "G1 the gRPC server's ca.crt verifies the client's and its own" \
   verify $T/medusa-grpc-server-tls/ca.crt $T/medusa-grpc-client-tls/tls.crt $T/medusa-grpc-server-tls/tls.crt
-jks_cert() { # STORE ALIAS-PATTERN: the PEM of the first entry
-  keytool -list -rfc -keystore "$1" -storepass changeit 2>/dev/null | sed -n '/BEGIN/,/END/p' |
-    sed '/END/q' > "$2"
+jks_cert() { # STORE OUT: the PEM of the first entry (keytool again if a loaded machine made
+  # its JVM fail to start; what it said is kept in OUT.err)
+  for try in 1 2 3; do
+    keytool -list -rfc -keystore "$1" -storepass changeit 2>"$2.err" |
+      sed -n '/BEGIN/,/END/p' | sed '/END/q' > "$2"
+    [ -s "$2" ] && return 0
+    echo "  (keytool -list $1: no certificate on try $try: $(head -c 300 "$2.err"))"
+  done
+  return 1
 }
 for s in reaper-api-server-stores:reaper reaper-mgmt-api-stores:mgmt; do
   sec=${s%%:*}; ca=${s#*:}
