@@ -346,15 +346,16 @@ static const struct k8tls_key surface_ca_table[] = {
 
 static const struct k8tls_key mgmt_api_table[] = {
     SURFACE_ENABLED(N_("Management API TLS")),
+    SURFACE_CA(false),
     SURFACE_SECRET("serverSecretName", server_secret_name, "mgmt-api-server-tls",
                    N_("Server certificate Secret")),
     SURFACE_SECRET("clientSecretName", client_secret_name, "mgmt-api-client-tls",
                    N_("Client certificate Secret")),
-    SURFACE_CA(false),
     END};
 
 static const struct k8tls_key reaper_tls_table[] = {
     SURFACE_ENABLED(N_("Reaper API TLS")),
+    SURFACE_CA(false),
     SURFACE_SECRET("serverSecretName", server_secret_name, "reaper-api-server-stores",
                    N_("Server stores Secret")),
     /* empty: refused by the rules with the reason (R1, R2), not as a bad name */
@@ -364,16 +365,15 @@ static const struct k8tls_key reaper_tls_table[] = {
     {.name = "managementSecretName", .type = K8TLS_KT_STR, .off = TS(management_secret_name),
      .dflt_str = "reaper-mgmt-api-stores", .check = K8TLS_CHECK_SUBDOMAIN,
      .flags = K8TLS_KF_EMPTY_OK, .label = N_("Management API stores Secret")},
-    SURFACE_CA(false),
     END};
 
 static const struct k8tls_key medusa_grpc_table[] = {
     SURFACE_ENABLED(N_("Medusa gRPC TLS")),
+    SURFACE_CA(true),
     SURFACE_SECRET("serverSecretName", server_secret_name, "medusa-grpc-server-tls",
                    N_("Server certificate Secret")),
     SURFACE_SECRET("clientSecretName", client_secret_name, "medusa-grpc-client-tls",
                    N_("Client certificate Secret")),
-    SURFACE_CA(true),
     END};
 
 static const struct k8tls_key encryption_table[] = {
