@@ -7,11 +7,15 @@
       (b) the manual keytool/openssl/kubectl path, bench/manual-path.sh (target: >= 7x faster).
       Runs are interleaved (one of each per round) and medians compared.
   P2  an ECDSA P-256 bundle end to end (target < 50 ms) and `--help` (target < 5 ms).
+  P2s the same bundle with every TLS surface on (SPEC §10: management API, Reaper, Medusa gRPC),
+      interleaved with the ECDSA bundle (--baseline-bin: an older binary's, e.g. main's) and
+      compared pair by pair (target: less than 0.1 s more).
   P4  peak RSS of those runs with /usr/bin/time (target < 16 MiB).
   P5  `k8tls-wizard doctor` on an ECDSA bundle grown to 50 Secrets, the CRD check included
       (target < 1 s).
 
-Usage: bench/bench.py [--bin ./k8tls-wizard] [--rounds 7] [--manual-rounds 3] [--quick]
+Usage: bench/bench.py [--bin ./k8tls-wizard] [--baseline-bin OLD] [--rounds 7] [--manual-rounds 3]
+                      [--quick]
 Wall-clock figures need free cores: on a shared machine run it as `nice -n -15 bench/bench.py`
 (root) so that other jobs do not take the second core; the CPU-time line is load-independent.
 Needs: openssl; for (b) keytool and kubectl; for P4 /usr/bin/time (Debian: apt-get install time).
@@ -34,6 +38,9 @@ ECDSA_ANSWERS = """\
 apiVersion: k8tls-wizard/v1
 ca:
   key: {algorithm: ecdsa, curve: P-256}
+"""
+ALL_SURFACES_ANSWERS = ECDSA_ANSWERS + """\
+encryption: {managementApi: {enabled: true}, reaper: {enabled: true}, medusaGrpc: {enabled: true}}
 """
 
 
@@ -99,6 +106,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds for P1 (default 7)")
     ap.add_argument("--manual-rounds", type=int, default=3,
                     help="rounds of the manual path, the slowest (default 3; 0 skips it)")
+    ap.add_argument("--baseline-bin", default=None,
+                    help="P2s: the binary whose ECDSA bundle the all-surfaces bundle is compared "
+                         "with (default: --bin)")
     ap.add_argument("--quick", action="store_true", help="3 rounds, 1 manual round")
     args = ap.parse_args()
     if args.quick:
@@ -205,6 +215,38 @@ def main():
         else:
             print("P2 ECDSA P-256 bundle: not available (exit %d: %s)"
                   % (rc, err.strip().splitlines()[-1] if err.strip() else ""))
+        # ---- P2s: every TLS surface on, against the ECDSA bundle ------------------------
+        all_cmd = None
+        if ecdsa_ok:
+            answers = os.path.join(tmp, "all-surfaces.yaml")
+            with open(answers, "w") as f:
+                f.write(ALL_SURFACES_ANSWERS)
+            all_out = os.path.join(tmp, "all-out")
+            all_cmd = [binary, "--answers", answers, "--output", all_out]
+            base = os.path.abspath(args.baseline_bin) if args.baseline_bin else binary
+            base_cmd = [base] + ecdsa_cmd[1:]
+            _, rc, err = run(all_cmd, env=env)
+            shutil.rmtree(all_out, ignore_errors=True)
+            if rc != 0:
+                print("P2s all-surfaces bundle: not available (exit %d: %s)"
+                      % (rc, err.strip().splitlines()[-1] if err.strip() else ""))
+                all_cmd = None
+        if all_cmd:
+            ta, tb, diffs = [], [], []
+            for _ in range(21):
+                a, _, _ = run(all_cmd, env=env)
+                shutil.rmtree(all_out, ignore_errors=True)
+                b, _, _ = run(base_cmd, env=env)
+                shutil.rmtree(os.path.join(tmp, "ecdsa-out"), ignore_errors=True)
+                ta.append(a)
+                tb.append(b)
+                diffs.append(a - b)
+            d = median_ms(diffs)
+            print("P2s all-surfaces ECDSA bundle: median %s against the ECDSA bundle's %s%s in the "
+                  "same rounds: %+.1f ms (median of the 21 pairs; target < +100 ms) %s"
+                  % (fmt(median_ms(ta)), fmt(median_ms(tb)),
+                     " (baseline %s)" % base if base != binary else "", d,
+                     "MET" if d < 100 else "NOT MET"))
         ts = []
         for _ in range(51):
             t, rc, _ = run([binary, "--help"], env=env)
@@ -242,12 +284,15 @@ def main():
             rows = [("--help", [binary, "--help"])]
             if ecdsa_ok:
                 rows.append(("ECDSA bundle", ecdsa_cmd))
+            if all_cmd:
+                rows.append(("all-surfaces bundle", all_cmd))
             if bundle_ok:
                 rows.append(("default bundle", [binary, "--defaults", "--output", os.path.join(tmp, "rss-out")]))
             for label, cmd in rows:
                 kib = peak_rss_kib(cmd)
                 shutil.rmtree(os.path.join(tmp, "rss-out"), ignore_errors=True)
                 shutil.rmtree(os.path.join(tmp, "ecdsa-out"), ignore_errors=True)
+                shutil.rmtree(os.path.join(tmp, "all-out"), ignore_errors=True)
                 if kib is None:
                     print("P4 peak RSS, %s: not measured (the run failed)" % label)
                 else:

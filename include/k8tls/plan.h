@@ -71,10 +71,19 @@ struct k8tls_store_set {
 
 /* A TLS surface that the plan can describe before the manifest and the PKI use it: off by default,
  * named by its Secrets (DNS-1123 subdomains). management_secret_name is Reaper's only. */
+/* The CA that signs a surface's certificates: the cluster's, or one imported for the surface
+ * (paths and key password as in ca.import). */
+enum k8tls_surface_ca_source { K8TLS_SURFACE_CA_CLUSTER, K8TLS_SURFACE_CA_IMPORT };
+struct k8tls_surface_ca {
+    enum k8tls_surface_ca_source source;
+    char *import_cert, *import_key;
+    struct k8tls_password import_key_password;
+};
 struct k8tls_tls_surface {
     bool enabled;
     char *server_secret_name, *client_secret_name;
     char *management_secret_name;
+    struct k8tls_surface_ca ca;
 };
 
 struct k8tls_plan {

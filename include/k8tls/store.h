@@ -112,6 +112,11 @@ int k8tls_jks_decode(const unsigned char *data, size_t len, const char *name, co
 /* ca.source: import: reads the CA cert + key (encrypted with the password if given); checks it is
  * a CA (basicConstraints CA:TRUE), the key matches, not expired. */
 int k8tls_import_ca(const struct k8tls_plan *p, X509 **cert, EVP_PKEY **key, struct k8tls_diags *d);
+/* encryption.<surface>.ca.source: import (prefix "encryption.managementApi.ca"...): the same
+ * checks; the key is required (it signs the surface's certificates). */
+int k8tls_import_surface_ca(const struct k8tls_plan *p, const struct k8tls_surface_ca *sc,
+                            const char *prefix, X509 **cert, EVP_PKEY **key,
+                            struct k8tls_diags *d);
 /* stores.server / stores.client: import: opens both stores with their passwords, checks one key
  * entry whose key matches its certificate, the chain reaches a CA in the truststore, expiry (warn
  * < 30 days, refuse expired), missing SANs (warn). Fills out (bytes kept as they are). */

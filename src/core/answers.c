@@ -751,9 +751,15 @@ static void append_section_comment(struct k8tls_buf *out, const struct k8tls_key
 {
     if (s->help)
         append_comment(out, _(s->help));
-    for (const struct k8tls_key *r = s->sub; r && r->name; r++)
+    for (const struct k8tls_key *r = s->sub; r && r->name; r++) {
         if ((r->flags & K8TLS_KF_TEMPLATE) && r->help)
             append_comment(out, _(r->help));
+        /* and one level down, under a template row (the surfaces' ca) */
+        for (const struct k8tls_key *q = (r->flags & K8TLS_KF_TEMPLATE) ? r->sub : NULL;
+             q && q->name; q++)
+            if ((q->flags & K8TLS_KF_TEMPLATE) && q->help)
+                append_comment(out, _(q->help));
+    }
 }
 
 int k8tls_answers_emit_buf(const struct k8tls_plan *p, int flags, char **buf, size_t *len,

@@ -171,8 +171,9 @@ static bool safe_name(const char *s)
     return s && *s && s[0] != '.' && !strchr(s, '/') && strlen(s) <= 253;
 }
 
-static int add_secret_typed(struct build *c, const char *plan_path, const char *name,
-                            const char *type, const struct k8tls_kv *items, size_t n)
+/* dc: a datacenter to annotate the Secret with (K8TLS_DC_ANNOTATION), or NULL */
+static int add_secret_dc(struct build *c, const char *plan_path, const char *name,
+                         const char *type, const char *dc, const struct k8tls_kv *items, size_t n)
 {
     struct k8tls_err e;
     char *yaml = NULL, path[512];
@@ -198,7 +199,8 @@ static int add_secret_typed(struct build *c, const char *plan_path, const char *
     c->n_secret_names++;
 
     k8tls_err_clear(&e);
-    if (k8tls_secret_manifest_typed(name, c->id.namespace_, type, items, n, &yaml, &len, &e) < 0) {
+    if (k8tls_secret_manifest_annotated(name, c->id.namespace_, type, dc ? K8TLS_DC_ANNOTATION : NULL,
+                                        dc, items, n, &yaml, &len, &e) < 0) {
         error_e(c, &e);
         return -1;
     }
@@ -208,6 +210,12 @@ static int add_secret_typed(struct build *c, const char *plan_path, const char *
         add_resource(c, path) < 0)
         return oom(c);
     return 0;
+}
+
+static int add_secret_typed(struct build *c, const char *plan_path, const char *name,
+                            const char *type, const struct k8tls_kv *items, size_t n)
+{
+    return add_secret_dc(c, plan_path, name, type, NULL, items, n);
 }
 
 static int add_secret(struct build *c, const char *plan_path, const char *name,
@@ -295,8 +303,8 @@ static int surface_files(struct build *c, const char *name, const struct k8tls_k
 
 /* M1, R1 (client), G1: ca.crt, tls.crt, tls.key (PKCS#8); type kubernetes.io/tls, which
  * cass-operator demands of the management API's Secrets and the others accept. */
-static int trio_secret(struct build *c, const char *plan_path, const char *name,
-                       const struct k8tls_pem_trio *t)
+static int trio_secret_dc(struct build *c, const char *plan_path, const char *name,
+                          const char *dc, const struct k8tls_pem_trio *t)
 {
     if (!t->present || !t->ca_pem || !t->cert_pem || !t->key_pem) {
         error(c, plan_path, _("the certificate was not generated"));
@@ -308,9 +316,26 @@ static int trio_secret(struct build *c, const char *plan_path, const char *name,
         {K8TLS_TLS_KEY_KEY, t->key_pem->data, t->key_pem->len},
     };
     static const bool secret[3] = {false, false, true};
-    if (add_secret_typed(c, plan_path, name, "kubernetes.io/tls", items, 3) < 0)
+    if (add_secret_dc(c, plan_path, name, "kubernetes.io/tls", dc, items, 3) < 0)
         return -1;
     return surface_files(c, name, items, 3, K8TLS_ART_PEM, secret);
+}
+
+static int trio_secret(struct build *c, const char *plan_path, const char *name,
+                       const struct k8tls_pem_trio *t)
+{
+    return trio_secret_dc(c, plan_path, name, NULL, t);
+}
+
+/* M2: the datacenter the management API's Secrets name (K8TLS_DC_ANNOTATION), so that
+ * cass-operator validates it again when they change (it watches no other Secret): the first of
+ * the control-plane context, else the first. --apply names each context's own (kube.c). */
+static const char *mgmt_dc(const struct k8tls_plan *p)
+{
+    for (size_t i = 0; i < p->cluster.n_dcs; i++)
+        if (!p->cluster.dcs[i].k8s_context || !*p->cluster.dcs[i].k8s_context)
+            return p->cluster.dcs[i].name;
+    return p->cluster.n_dcs ? p->cluster.dcs[0].name : NULL;
 }
 
 /* R1 (server), R2: keystore.jks and truststore.jks, password changeit (Reaper's own). */
@@ -340,10 +365,10 @@ static int surface_secrets(struct build *c)
                                    *rp = &p->encryption.reaper,
                                    *mg = &p->encryption.medusa_grpc;
     if (k8tls_plan_wants_mgmt_api(p) &&
-        (trio_secret(c, "encryption.managementApi.serverSecretName", ma->server_secret_name,
-                     &m->mgmt_server) < 0 ||
-         trio_secret(c, "encryption.managementApi.clientSecretName", ma->client_secret_name,
-                     &m->mgmt_client) < 0))
+        (trio_secret_dc(c, "encryption.managementApi.serverSecretName", ma->server_secret_name,
+                        mgmt_dc(p), &m->mgmt_server) < 0 ||
+         trio_secret_dc(c, "encryption.managementApi.clientSecretName", ma->client_secret_name,
+                        mgmt_dc(p), &m->mgmt_client) < 0))
         return -1;
     if (k8tls_plan_wants_reaper_mgmt(p) &&
         jks_secret(c, "encryption.reaper.managementSecretName", rp->management_secret_name,

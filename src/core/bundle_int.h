@@ -41,6 +41,13 @@ int k8tls_secret_manifest(const char *name, const char *ns, const struct k8tls_k
 int k8tls_secret_manifest_typed(const char *name, const char *ns, const char *type,
                                 const struct k8tls_kv *items, size_t n, char **out, size_t *len,
                                 struct k8tls_err *e);
+/* secrets.c: the same with one annotation (akey: aval; none when akey is NULL). */
+int k8tls_secret_manifest_annotated(const char *name, const char *ns, const char *type,
+                                    const char *akey, const char *aval,
+                                    const struct k8tls_kv *items, size_t n, char **out,
+                                    size_t *len, struct k8tls_err *e);
+/* M2: cass-operator re-validates a datacenter when a Secret annotated with its name changes */
+#define K8TLS_DC_ANNOTATION "cassandra.datastax.com/datacenter"
 /* The keys of the PEM Secrets of SPEC §10 (M1, R1, G1) and of Reaper's JKS Secrets (R1, R2). */
 #define K8TLS_TLS_KEY_CA "ca.crt"
 #define K8TLS_TLS_KEY_CERT "tls.crt"

@@ -257,7 +257,13 @@ static void check_path_length(const struct imp *im, STACK_OF(X509) *certs, const
 
 /* ---- ca.source: import ------------------------------------------------------------------ */
 
-int k8tls_import_ca(const struct k8tls_plan *p, X509 **cert, EVP_PKEY **key, struct k8tls_diags *d)
+/* An imported CA: its certificate (the first of the file), checked to be a CA, its path length,
+ * its dates; its key, if given, opened with its password and matched. Keys of the answers file
+ * are at prefix ("ca.import" or "encryption.<surface>.ca.import"); no_cert: the message when no
+ * certificate file is given. */
+static int import_ca_at(const struct k8tls_plan *p, const char *cert_rel, const char *key_rel,
+                        const struct k8tls_password *key_pw, const char *prefix,
+                        const char *no_cert, X509 **cert, EVP_PKEY **key, struct k8tls_diags *d)
 {
     struct imp im;
     imp_init(&im, p, d);
@@ -267,36 +273,45 @@ int k8tls_import_ca(const struct k8tls_plan *p, X509 **cert, EVP_PKEY **key, str
     STACK_OF(X509) *certs = NULL;
     EVP_PKEY *k = NULL;
     char *cpath = NULL, *kpath = NULL, *pw = NULL;
+    char kcert[200], kkey[200], kpw[200];
+    snprintf(kcert, sizeof kcert, "%s.cert", prefix);
+    snprintf(kkey, sizeof kkey, "%s.key", prefix);
+    snprintf(kpw, sizeof kpw, "%s.keyPassword", prefix);
 
-    if (!p->ca.import_cert || !*p->ca.import_cert) {
-        at_key(&im, K8TLS_SEV_ERROR, "ca.import.cert", "%s",
-               _("ca.source is import but no CA certificate file is given"));
+    if (!cert_rel || !*cert_rel) {
+        at_key(&im, K8TLS_SEV_ERROR, kcert, "%s", no_cert);
         goto out;
     }
-    if (!(cpath = imp_path(&im, p->ca.import_cert)))
+    if (!(cpath = imp_path(&im, cert_rel)))
         goto oom;
-    if (read_certs(&im, cpath, "ca.import.cert", &certs))
+    if (read_certs(&im, cpath, kcert, &certs))
         goto out;
     X509 *ca = sk_X509_value(certs, 0);
     if (sk_X509_num(certs) > 1)
-        in_file(&im, K8TLS_SEV_WARNING, cpath, "ca.import.cert",
+        in_file(&im, K8TLS_SEV_WARNING, cpath, kcert,
                 _("holds %d certificates: the first one is the CA used"), sk_X509_num(certs));
-    check_is_ca(&im, ca, cpath, "ca.import.cert");
-    check_path_length(&im, certs, cpath, "ca.import.cert");
-    check_dates(&im, ca, cpath, "ca.import.cert", true);
+    check_is_ca(&im, ca, cpath, kcert);
+    check_path_length(&im, certs, cpath, kcert);
+    check_dates(&im, ca, cpath, kcert, true);
 
-    if (p->ca.import_key && *p->ca.import_key) {
+    if (key_rel && *key_rel) {
         bool failed;
-        pw = imp_password(&im, &p->ca.import_key_password, "ca.import.keyPassword", &failed);
+        pw = imp_password(&im, key_pw, kpw, &failed);
         if (failed)
             goto out;
-        if (!(kpath = imp_path(&im, p->ca.import_key)))
+        if (!(kpath = imp_path(&im, key_rel)))
             goto oom;
-        if (read_key(&im, kpath, "ca.import.key", pw, &k,
-                     pw ? NULL : _("the CA key is encrypted: give its password in ca.import.keyPassword")))
+        char need_pw[300];
+        if (strcmp(prefix, "ca.import") == 0)
+            snprintf(need_pw, sizeof need_pw, "%s",
+                     _("the CA key is encrypted: give its password in ca.import.keyPassword"));
+        else
+            snprintf(need_pw, sizeof need_pw,
+                     _("the CA key is encrypted: give its password in %s"), kpw);
+        if (read_key(&im, kpath, kkey, pw, &k, pw ? NULL : need_pw))
             goto out;
         if (!key_matches(k, ca))
-            in_file(&im, K8TLS_SEV_ERROR, kpath, "ca.import.key", _("this key does not match the CA certificate %s"),
+            in_file(&im, K8TLS_SEV_ERROR, kpath, kkey, _("this key does not match the CA certificate %s"),
                     cpath);
     }
     if (nerrors(&im) == errs) {
@@ -317,6 +332,35 @@ out:
     free(im.base);
     ERR_clear_error();
     return nerrors(&im) == errs && *cert ? 0 : -1;
+}
+
+int k8tls_import_ca(const struct k8tls_plan *p, X509 **cert, EVP_PKEY **key, struct k8tls_diags *d)
+{
+    return import_ca_at(p, p->ca.import_cert, p->ca.import_key, &p->ca.import_key_password,
+                        "ca.import", _("ca.source is import but no CA certificate file is given"),
+                        cert, key, d);
+}
+
+int k8tls_import_surface_ca(const struct k8tls_plan *p, const struct k8tls_surface_ca *sc,
+                            const char *prefix, X509 **cert, EVP_PKEY **key,
+                            struct k8tls_diags *d)
+{
+    char at[200], kkey[220];
+    snprintf(at, sizeof at, "%s.import", prefix);
+    if (import_ca_at(p, sc->import_cert, sc->import_key, &sc->import_key_password, at,
+                     _("this surface's CA source is import but no CA certificate file is given"),
+                     cert, key, d) != 0)
+        return -1;
+    if (!*key) {
+        snprintf(kkey, sizeof kkey, "%s.key", at);
+        struct k8tls_pos pos = k8tls_plan_pos(p, kkey);
+        k8tls_diags_add(d, K8TLS_SEV_ERROR, p->source_file, pos.line, pos.col, kkey, "%s",
+                        _("the CA private key is needed to sign this surface's certificates"));
+        X509_free(*cert);
+        *cert = NULL;
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- stores.server / stores.client: import ---------------------------------------------- */

@@ -547,6 +547,86 @@ static void add_unique(const char **v, size_t *n, const char *s)
     v[(*n)++] = s;
 }
 
+/* M2: the management API's Secrets name a datacenter (annotation
+ * cassandra.datastax.com/datacenter: cass-operator validates that datacenter again when they
+ * change). The files name the control plane's (bundle.c); each context gets its own first
+ * datacenter's name. */
+#define DC_ANNOTATION_LINE "\n    cassandra.datastax.com/datacenter: "
+
+struct variants {
+    struct object **v;       /* each allocated on its own: the steps point at them */
+    size_t n, cap;
+};
+
+static void variants_free(struct variants *vs)
+{
+    for (size_t i = 0; vs->v && i < vs->n; i++) {
+        OPENSSL_cleanse((void *)vs->v[i]->data, vs->v[i]->len);
+        free((void *)vs->v[i]->data);
+        free(vs->v[i]);
+    }
+    free(vs->v);
+    memset(vs, 0, sizeof *vs);
+}
+
+/* The first datacenter that runs in context target (k8sContext "" is the control plane's). */
+static const char *context_dc(const struct k8tls_plan *p, const char *target, const char *control)
+{
+    for (size_t i = 0; p && i < p->cluster.n_dcs; i++) {
+        const char *k = p->cluster.dcs[i].k8s_context;
+        if ((k && *k) ? strcmp(k, target) == 0 : strcmp(target, control) == 0)
+            return p->cluster.dcs[i].name;
+    }
+    return NULL;
+}
+
+/* obj as context target gets it: a copy naming that context's datacenter when obj names
+ * another one; obj itself otherwise (also when out of memory: the annotation then names a
+ * datacenter the context does not run, which cass-operator ignores). */
+static const struct object *for_context(const struct object *obj, const char *dc,
+                                        struct variants *vs)
+{
+    size_t ll = strlen(DC_ANNOTATION_LINE);
+    if (!dc || !*dc || obj->len < ll)
+        return obj;
+    const unsigned char *at = NULL;
+    for (size_t i = 0; i + ll <= obj->len && !at; i++)
+        if (memcmp(obj->data + i, DC_ANNOTATION_LINE, ll) == 0)
+            at = obj->data + i + ll;
+    if (!at)
+        return obj;
+    const unsigned char *end = memchr(at, '\n', obj->len - (size_t)(at - obj->data));
+    if (!end)
+        return obj;
+    size_t old = (size_t)(end - at), dl = strlen(dc);
+    if (old == dl && memcmp(at, dc, dl) == 0)
+        return obj;
+    if (vs->n == vs->cap) {
+        size_t nc = vs->cap ? 2 * vs->cap : 8;
+        struct object **nv = realloc(vs->v, nc * sizeof *nv);
+        if (!nv)
+            return obj;
+        vs->v = nv;
+        vs->cap = nc;
+    }
+    size_t head = (size_t)(at - obj->data), len = obj->len - old + dl;
+    unsigned char *d = malloc(len);
+    struct object *o = malloc(sizeof *o);
+    if (!d || !o) {
+        free(d);
+        free(o);
+        return obj;
+    }
+    memcpy(d, obj->data, head);
+    memcpy(d + head, dc, dl);
+    memcpy(d + head + dl, end, obj->len - head - old);
+    *o = *obj;
+    o->data = d;
+    o->len = len;
+    vs->v[vs->n++] = o;
+    return o;
+}
+
 enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
                                    const struct k8tls_apply_opts *o)
 {
@@ -562,6 +642,7 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
     const char **targets = NULL;
     size_t n_objs = 0, n_steps = 0, n_targets = 0;
     struct k8tls_buf ns_yaml = { 0 };
+    struct variants vs = { 0 };
 
     if (!b) {
         set_reason(&c, _("nothing to apply"));
@@ -728,7 +809,9 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
         for (size_t i = 0; i < first_secret; i++)
             steps[n_steps++] = (struct step){ targets[t], &objs[i], ST_PENDING, false };
         for (size_t i = first_secret; i < end_secrets; i++)
-            steps[n_steps++] = (struct step){ targets[t], &objs[i], ST_PENDING, false };
+            steps[n_steps++] = (struct step){ targets[t],
+                for_context(&objs[i], context_dc(p, targets[t], control), &vs), ST_PENDING,
+                false };
     }
     if (cluster_obj)
         steps[n_steps++] = (struct step){ control, cluster_obj, ST_PENDING, false };
@@ -877,6 +960,7 @@ out_nomsg:
     free(steps);
     free(targets);
     free(objs);
+    variants_free(&vs);
     k8tls_buf_free(&ns_yaml);
     k8tls_kube_known_free(&c.known);
     OPENSSL_cleanse(c.reason, sizeof c.reason);

@@ -366,6 +366,74 @@ static int name_pair(struct enc *c, const char *k1, const char *v1, const char *
     return m;
 }
 
+/* M1 in a manifest that may have its own managementApiAuth: `manual` with the wizard's Secret
+ * names (its skipSecretValidation kept), `insecure` removed (both set: cass-operator refuses the
+ * datacenter, "multiple options specified"); the operator merges each datacenter over the
+ * cluster field by field, so a datacenter's own insecure goes too and its own manual block gets
+ * the wizard's Secret names (its other keys kept). */
+static void mgmt_api_auth(struct enc *c, int cas, const struct k8tls_tls_surface *ma)
+{
+    const char *base = "spec.cassandra.managementApiAuth";
+    bool auth_new = !ydoc_map_get(c->y, cas, "managementApiAuth");
+    int auth = ensure(c, cas, "spec.cassandra", "managementApiAuth");
+    if (!auth)
+        return;
+    if (auth_new)
+        change(c, K8TLS_CHANGE_ADDED, base);
+    if (remove_tracked(c, auth, base, "insecure"))
+        note(c, "spec.cassandra.managementApiAuth.insecure",
+             _("removed: insecure beside manual makes cass-operator refuse the datacenter"));
+    bool manual_new = !ydoc_map_get(c->y, auth, "manual");
+    char mpath[256];
+    pathcat(mpath, sizeof mpath, base, "manual");
+    int man = ensure(c, auth, base, "manual");
+    if (!man)
+        return;
+    if (manual_new && !auth_new)
+        change(c, K8TLS_CHANGE_ADDED, mpath);
+    set_tracked(c, man, mpath, "clientSecretName", ydoc_str(c->y, ma->client_secret_name),
+                manual_new);
+    set_tracked(c, man, mpath, "serverSecretName", ydoc_str(c->y, ma->server_secret_name),
+                manual_new);
+
+    int dcs = ydoc_map_get(c->y, cas, "datacenters");
+    yaml_node_t *n = ydoc_node(c->y, dcs);
+    if (!n || n->type != YAML_SEQUENCE_NODE)
+        return;
+    size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    for (size_t i = 0; i < count; i++) {
+        n = ydoc_node(c->y, dcs);   /* the node array may move when nodes are added */
+        int dc = n->data.sequence.items.start[i];
+        int da = ydoc_map_get(c->y, dc, "managementApiAuth");
+        if (!da)
+            continue;
+        char dbase[256], dpath[300];
+        snprintf(dbase, sizeof dbase, "spec.cassandra.datacenters[%zu]", i);
+        if (!ydoc_is_map(c->y, da)) {
+            remove_tracked(c, dc, dbase, "managementApiAuth");
+            continue;
+        }
+        pathcat(dpath, sizeof dpath, dbase, "managementApiAuth");
+        bool removed = remove_tracked(c, da, dpath, "insecure");
+        int dm = ydoc_map_get(c->y, da, "manual");
+        if (ydoc_is_map(c->y, dm)) {
+            char dmpath[320];
+            pathcat(dmpath, sizeof dmpath, dpath, "manual");
+            /* the CRD requires both names in a manual block: the wizard's, not removed */
+            set_tracked(c, dm, dmpath, "clientSecretName", ydoc_str(c->y, ma->client_secret_name),
+                        false);
+            set_tracked(c, dm, dmpath, "serverSecretName", ydoc_str(c->y, ma->server_secret_name),
+                        false);
+        }
+        if (ydoc_map_len(c->y, da) == 0)
+            ydoc_map_remove(c->y, dc, "managementApiAuth");
+        if (removed)
+            note(c, dpath,
+                 _("insecure removed: beside the cluster's managementApiAuth.manual it makes "
+                   "cass-operator refuse the datacenter"));
+    }
+}
+
 /* SPEC §10: each surface the plan turns on; a surface that is off is left as the manifest has
  * it (a new manifest: absent). M1 managementApiAuth.manual (replacing `insecure`); R2 Reaper's
  * httpManagement.keystores whenever the management API is on, never one without the other;
@@ -377,13 +445,8 @@ static void surfaces_block(struct enc *c, int spec, int cas)
     const struct k8tls_tls_surface *ma = &p->encryption.management_api,
                                    *rp = &p->encryption.reaper,
                                    *mg = &p->encryption.medusa_grpc;
-    if (k8tls_plan_wants_mgmt_api(p)) {
-        int auth = ydoc_map(c->y);
-        ydoc_map_add(c->y, auth, "manual",
-                     name_pair(c, "clientSecretName", ma->client_secret_name, "serverSecretName",
-                               ma->server_secret_name));
-        set_tracked(c, cas, "spec.cassandra", "managementApiAuth", auth, false);
-    }
+    if (k8tls_plan_wants_mgmt_api(p))
+        mgmt_api_auth(c, cas, ma);
     int reaper = 0;
     if (k8tls_plan_wants_reaper_mgmt(p) || k8tls_plan_wants_reaper_api(p))
         reaper = ensure(c, spec, "spec", "reaper");

@@ -26,6 +26,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,33 +260,117 @@ static int write_marker(struct out *o, int root, const struct k8tls_bundle *b)
     return 0;
 }
 
-/* fsync every file, then every directory of the tree. Files are synced after all of them are
- * written, not one by one: the first fsync commits the file system's journal for all of them and
- * the others then cost little (one fsync per file as it is written costs a journal commit each). */
+/* Has an earlier artifact (before index i) a path under directory dir (len bytes)? Then dir
+ * was synced already. */
+static bool dir_seen(const struct k8tls_bundle *b, size_t i, const char *dir, size_t len)
+{
+    for (size_t j = 0; j < i; j++) {
+        const char *p = b->v[j].path;
+        if (strncmp(p, dir, len) == 0 && p[len] == '/')
+            return true;
+    }
+    return false;
+}
+
+/* The paths of one fsync worker: every nth from first, of the files (with the marker), then the
+ * directories (each once), then the tree's top. */
+#define SYNC_THREADS 8
+struct sync_job {
+    int root;
+    const struct k8tls_bundle *b;
+    char **dirs;
+    size_t ndirs;
+    size_t first, step;
+    const char *failed;   /* the first file that failed, or NULL */
+    int err;
+};
+
+static void *sync_paths(void *arg)
+{
+    struct sync_job *j = arg;
+    size_t nfiles = j->b->n + 1, total = nfiles + j->ndirs + 1;
+    for (size_t i = j->first; i < total && !j->failed; i += j->step) {
+        if (i >= nfiles) {
+            /* a directory: its entries; a failure here is not one of the files' */
+            const char *d = i < nfiles + j->ndirs ? j->dirs[i - nfiles] : ".";
+            int fd = openat(j->root, d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (fd >= 0) {
+                (void)fsync(fd);
+                close(fd);
+            }
+            continue;
+        }
+        const char *path = i < j->b->n ? j->b->v[i].path : K8TLS_OUTPUT_MARKER;
+        int fd = openat(j->root, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) < 0) {
+            j->err = errno;
+            j->failed = path;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    return NULL;
+}
+
+/* fsync every file and every directory of the tree (each once), from several threads at once,
+ * after all of them are written: the file system's journal then commits them together instead of
+ * once per fsync (one after the other, each fsync waited for a commit of its own while other jobs
+ * wrote to the disk: a cost per file that grew with the bundle, and the TLS surfaces double its
+ * files). */
 static int sync_tree(struct out *o, int root, const struct k8tls_bundle *b)
 {
     char buf[1100];
-    for (size_t i = 0; i <= b->n; i++) {
-        const char *path = i < b->n ? b->v[i].path : K8TLS_OUTPUT_MARKER;
-        int fd = openat(root, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 || fsync(fd) < 0) {
-            int err = errno;
-            if (fd >= 0)
-                close(fd);
-            return fail(o, path, err);
-        }
-        close(fd);
-    }
+    struct sync_job jobs[SYNC_THREADS];
+    pthread_t tids[SYNC_THREADS];
+    bool started[SYNC_THREADS] = {false};
+    size_t cap = 1;   /* at most one directory per '/' of the paths */
+    for (size_t i = 0; i < b->n; i++)
+        for (const char *q = b->v[i].path; *q; q++)
+            cap += *q == '/';
+    char **dirs = calloc(cap, sizeof *dirs);
+    size_t ndirs = 0;
+    if (!dirs)
+        return fail(o, ".", ENOMEM);
     for (size_t i = 0; i < b->n; i++) {
         snprintf(buf, sizeof buf, "%s", b->v[i].path);
         char *s = strrchr(buf, '/');
-        while (s) {
+        while (s && ndirs < cap) {
             *s = '\0';
-            fsync_dir_at(root, buf);
+            if (dir_seen(b, i, buf, (size_t)(s - buf)))
+                break;   /* this directory and its parents: listed for an earlier file */
+            if (!(dirs[ndirs] = strdup(buf))) {
+                for (size_t k = 0; k < ndirs; k++)
+                    free(dirs[k]);
+                free(dirs);
+                return fail(o, ".", ENOMEM);
+            }
+            ndirs++;
             s = strrchr(buf, '/');
         }
     }
-    fsync(root);
+    size_t total = b->n + 1 + ndirs + 1;
+    size_t nthreads = (total + 3) / 4;   /* about four paths each */
+    if (nthreads > SYNC_THREADS)
+        nthreads = SYNC_THREADS;
+    for (size_t t = 0; t < nthreads; t++) {
+        jobs[t] = (struct sync_job){ root, b, dirs, ndirs, t, nthreads, NULL, 0 };
+        /* thread 0 is this one; a thread that cannot start is done here too */
+        if (t > 0)
+            started[t] = pthread_create(&tids[t], NULL, sync_paths, &jobs[t]) == 0;
+    }
+    sync_paths(&jobs[0]);
+    for (size_t t = 1; t < nthreads; t++) {
+        if (started[t])
+            pthread_join(tids[t], NULL);
+        else
+            sync_paths(&jobs[t]);
+    }
+    for (size_t i = 0; i < ndirs; i++)
+        free(dirs[i]);
+    free(dirs);
+    for (size_t t = 0; t < nthreads; t++)
+        if (jobs[t].failed)
+            return fail(o, jobs[t].failed, jobs[t].err);
     return 0;
 }
 

@@ -568,11 +568,17 @@ static int generated_medusa(struct build *b)
 
 /* ---- the other TLS surfaces (SPEC §10) --------------------------------------------------- */
 
-/* A leaf of the cluster CA named "<cluster>-<suffix>" for one surface; EKU serverAuth and
+/* The CA that signs one surface's certificates: the cluster's, or one imported for it. */
+struct signer {
+    X509 *cert;
+    EVP_PKEY *key;
+};
+
+/* A leaf of the surface's CA named "<cluster>-<suffix>" for one surface; EKU serverAuth and
  * clientAuth on every one: each is both a TLS server or client and checked by Go's default EKU
  * (M1), or presented as its own client by a probe (M1, G1). */
-static X509 *surface_leaf(struct build *b, int job, const char *suffix, char *const *sans,
-                          const char *cfg_path)
+static X509 *surface_leaf(struct build *b, const struct signer *ca, int job, const char *suffix,
+                          char *const *sans, const char *cfg_path)
 {
     const struct k8tls_plan *p = b->p;
     struct k8tls_err e;
@@ -583,7 +589,7 @@ static X509 *surface_leaf(struct build *b, int job, const char *suffix, char *co
     struct k8tls_leaf_params lp = { .cn = cn, .sans = sans, .server_auth = true,
                                     .client_auth = true,
                                     .validity_days = p->certificates.validity_days };
-    X509 *x = k8tls_pki_make_leaf(b->m->ca_cert, b->m->ca_key, b->keys[job], &lp, &capped, &e);
+    X509 *x = k8tls_pki_make_leaf(ca->cert, ca->key, b->keys[job], &lp, &capped, &e);
     if (!x) {
         k8tls_diags_add_err(b->d, cfg_path, &e);
         return NULL;
@@ -595,15 +601,15 @@ static X509 *surface_leaf(struct build *b, int job, const char *suffix, char *co
     return x;
 }
 
-/* ca.crt (the cluster CA), tls.crt, tls.key (PKCS#8, as cass-operator demands: M1). */
-static int surface_trio(struct build *b, int job, const char *suffix, char *const *sans,
-                        const char *cfg_path, struct k8tls_pem_trio *out)
+/* ca.crt (the surface's CA), tls.crt, tls.key (PKCS#8, as cass-operator demands: M1). */
+static int surface_trio(struct build *b, const struct signer *ca, int job, const char *suffix,
+                        char *const *sans, const char *cfg_path, struct k8tls_pem_trio *out)
 {
     struct k8tls_err e;
     k8tls_err_clear(&e);
-    if (!(out->cert = surface_leaf(b, job, suffix, sans, cfg_path)))
+    if (!(out->cert = surface_leaf(b, ca, job, suffix, sans, cfg_path)))
         return -1;
-    if (!(out->ca_pem = k8tls_pki_cert_pem(b->m->ca_cert, &e))
+    if (!(out->ca_pem = k8tls_pki_cert_pem(ca->cert, &e))
         || !(out->cert_pem = k8tls_pki_cert_pem(out->cert, &e))
         || !(out->key_pem = k8tls_pki_key_pem(b->keys[job], &e))) {
         k8tls_diags_add_err(b->d, cfg_path, &e);
@@ -615,17 +621,17 @@ static int surface_trio(struct build *b, int job, const char *suffix, char *cons
 
 /* keystore.jks (the key entry: key, leaf, CA) and truststore.jks (the CA), store and key
  * password "changeit": Reaper hard-codes it (R1, R2). */
-static int surface_jks(struct build *b, int job, const char *suffix, char *const *sans,
-                       const char *cfg_path, struct k8tls_store_pair *out)
+static int surface_jks(struct build *b, const struct signer *ca, int job, const char *suffix,
+                       char *const *sans, const char *cfg_path, struct k8tls_store_pair *out)
 {
     struct k8tls_err e;
     k8tls_err_clear(&e);
-    X509 *leaf = surface_leaf(b, job, suffix, sans, cfg_path);
+    X509 *leaf = surface_leaf(b, ca, job, suffix, sans, cfg_path);
     STACK_OF(X509) *cas = sk_X509_new_null();
     int rc = -1;
     if (!leaf)
         goto done;
-    if (!cas || !sk_X509_push(cas, b->m->ca_cert)) {
+    if (!cas || !sk_X509_push(cas, ca->cert)) {
         k8tls_diags_add(b->d, K8TLS_SEV_ERROR, NULL, 0, 0, cfg_path, "%s", _("out of memory"));
         goto done;
     }
@@ -671,15 +677,37 @@ oom:
     return NULL;
 }
 
-static int surfaces(struct build *b)
+/* The signer of a surface: the cluster CA, or the CA imported for it (encryption.<surface>.ca). */
+static int surface_signer(struct build *b, const struct k8tls_surface_ca *sc, const char *prefix,
+                          struct signer *out)
+{
+    if (sc->source != K8TLS_SURFACE_CA_IMPORT) {
+        *out = (struct signer){ b->m->ca_cert, b->m->ca_key };
+        return 0;
+    }
+    return k8tls_import_surface_ca(b->p, sc, prefix, &out->cert, &out->key, b->d);
+}
+
+static void signer_free(struct build *b, struct signer *s)
+{
+    if (s->cert != b->m->ca_cert)
+        X509_free(s->cert);
+    if (s->key != b->m->ca_key)
+        EVP_PKEY_free(s->key);
+    memset(s, 0, sizeof *s);
+}
+
+static int surfaces_signed(struct build *b, const struct signer *mgmt_ca,
+                           const struct signer *reaper_ca, const struct signer *grpc_ca)
 {
     const struct k8tls_plan *p = b->p;
     struct k8tls_material *m = b->m;
     static char *const localhost[] = { "localhost", "127.0.0.1", "::1", NULL };
+    const struct signer cluster_ca = { m->ca_cert, m->ca_key };
     if (k8tls_plan_wants_mgmt_api(p)
-        && (surface_trio(b, JOB_MGMT_SERVER, "mgmt-api-server", NULL, "encryption.managementApi",
-                         &m->mgmt_server)
-            || surface_trio(b, JOB_MGMT_CLIENT, "mgmt-api-client", NULL,
+        && (surface_trio(b, mgmt_ca, JOB_MGMT_SERVER, "mgmt-api-server", NULL,
+                         "encryption.managementApi", &m->mgmt_server)
+            || surface_trio(b, mgmt_ca, JOB_MGMT_CLIENT, "mgmt-api-client", NULL,
                             "encryption.managementApi", &m->mgmt_client)))
         return -1;
     if (k8tls_plan_wants_reaper_api(p)) {
@@ -688,29 +716,52 @@ static int surfaces(struct build *b)
             k8tls_diags_add(b->d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL, "%s", _("out of memory"));
             return -1;
         }
-        int rc = surface_jks(b, JOB_REAPER_SERVER, "reaper-api-server", sans,
+        int rc = surface_jks(b, reaper_ca, JOB_REAPER_SERVER, "reaper-api-server", sans,
                              "encryption.reaper", &m->reaper_server);
         k8tls_strv_free(sans);
-        if (rc || surface_trio(b, JOB_REAPER_CLIENT, "reaper-api-client", NULL,
+        if (rc || surface_trio(b, reaper_ca, JOB_REAPER_CLIENT, "reaper-api-client", NULL,
                                "encryption.reaper", &m->reaper_client))
             return -1;
     }
+    /* R2: a client of the management API, so from its CA */
     if (k8tls_plan_wants_reaper_mgmt(p)
-        && surface_jks(b, JOB_REAPER_MGMT, "reaper-mgmt-api-client", NULL,
+        && surface_jks(b, mgmt_ca, JOB_REAPER_MGMT, "reaper-mgmt-api-client", NULL,
                        "encryption.reaper.managementSecretName", &m->reaper_mgmt))
         return -1;
     if (k8tls_plan_wants_medusa_grpc(p)
-        && (surface_trio(b, JOB_GRPC_SERVER, "medusa-grpc-server", localhost,
+        && (surface_trio(b, grpc_ca, JOB_GRPC_SERVER, "medusa-grpc-server", localhost,
                          "encryption.medusaGrpc", &m->grpc_server)
-            || surface_trio(b, JOB_GRPC_CLIENT, "medusa-grpc-client", NULL,
+            || surface_trio(b, grpc_ca, JOB_GRPC_CLIENT, "medusa-grpc-client", NULL,
                             "encryption.medusaGrpc", &m->grpc_client)))
         return -1;
     /* O1: cqlsh's certificate when the nodes ask for one */
     if (p->output.client_files && k8tls_plan_wants_client_stores(p)
-        && surface_trio(b, JOB_OPS_CLIENT, "ops-client", NULL, "output.clientFiles",
+        && surface_trio(b, &cluster_ca, JOB_OPS_CLIENT, "ops-client", NULL, "output.clientFiles",
                         &m->ops_client))
         return -1;
     return 0;
+}
+
+static int surfaces(struct build *b)
+{
+    const struct k8tls_plan *p = b->p;
+    struct signer mgmt = {0}, reaper = {0}, grpc = {0};
+    int rc = -1;
+    /* every imported CA is checked, each error reported, before anything is signed */
+    int bad = (k8tls_plan_wants_mgmt_api(p)
+               && surface_signer(b, &p->encryption.management_api.ca,
+                                 "encryption.managementApi.ca", &mgmt) != 0);
+    bad |= (k8tls_plan_wants_reaper_api(p)
+            && surface_signer(b, &p->encryption.reaper.ca, "encryption.reaper.ca", &reaper) != 0);
+    bad |= (k8tls_plan_wants_medusa_grpc(p)
+            && surface_signer(b, &p->encryption.medusa_grpc.ca, "encryption.medusaGrpc.ca",
+                              &grpc) != 0);
+    if (!bad)
+        rc = surfaces_signed(b, &mgmt, &reaper, &grpc);
+    signer_free(b, &mgmt);
+    signer_free(b, &reaper);
+    signer_free(b, &grpc);
+    return rc;
 }
 
 int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void *ud,
@@ -752,7 +803,13 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
     if (p->ca.source == K8TLS_SOURCE_IMPORT) {
         if (k8tls_import_ca(p, &m->ca_cert, &m->ca_key, d) != 0 || !m->ca_cert)
             goto fail;
-        if (!m->ca_key && (gen_server || gen_client || gen_medusa || gen_surface)) {
+        /* a surface with a CA of its own needs none of the cluster's */
+        const bool mgmt_own = p->encryption.management_api.ca.source == K8TLS_SURFACE_CA_IMPORT;
+        const bool by_cluster_ca =
+            gen_ops || ((gen_mgmt || gen_reaper_mgmt) && !mgmt_own)
+            || (gen_reaper && p->encryption.reaper.ca.source != K8TLS_SURFACE_CA_IMPORT)
+            || (gen_grpc && p->encryption.medusa_grpc.ca.source != K8TLS_SURFACE_CA_IMPORT);
+        if (!m->ca_key && (gen_server || gen_client || gen_medusa || by_cluster_ca)) {
             k8tls_diags_add(d, K8TLS_SEV_ERROR, p->source_file, 0, 0, "ca.import.key", "%s",
                             _("the CA private key is needed to sign the generated certificates"));
             goto fail;

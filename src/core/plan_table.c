@@ -291,7 +291,53 @@ static const struct k8tls_key medusa_table[] = {
      .shown = medusa_import_shown},
     END};
 
+static const char *const surface_ca_names[] = {"cluster", "import", NULL};
+
+static bool surface_ca_import_shown(const void *b)
+{
+    const struct k8tls_surface_ca *c = b;
+    return c->source == K8TLS_SURFACE_CA_IMPORT || nonempty(c->import_cert) ||
+           nonempty(c->import_key) || c->import_key_password.ref;
+}
+
+/* the base of a surface's rows: its struct k8tls_tls_surface */
+static bool surface_ca_shown(const void *b)
+{
+    return surface_ca_import_shown(&((const struct k8tls_tls_surface *)b)->ca);
+}
+
+#define SC(f) offsetof(struct k8tls_surface_ca, f)
+static const struct k8tls_key surface_ca_import_table[] = {
+    {.name = "cert", .type = K8TLS_KT_STR, .off = SC(import_cert), .flags = K8TLS_KF_PATH,
+     .label = N_("CA certificate (PEM)")},
+    {.name = "key", .type = K8TLS_KT_STR, .off = SC(import_key), .flags = K8TLS_KF_PATH,
+     .label = N_("CA private key (PEM)")},
+    {.name = "keyPassword", .type = K8TLS_KT_PASSWORD, .off = SC(import_key_password),
+     .label = N_("CA key password"),
+     .help = N_("Empty when the key is not encrypted; env:NAME or file:PATH read it from the "
+                "environment or a file.")},
+    END};
+
+static const struct k8tls_key surface_ca_table[] = {
+    {.name = "source", .type = K8TLS_KT_ENUM, .off = SC(source),
+     .dflt_int = K8TLS_SURFACE_CA_CLUSTER, .names = surface_ca_names,
+     .label = N_("Signing CA"),
+     .help = N_("cluster: the cluster's CA signs this surface's certificates; import: a CA of "
+                "your own for this surface (its certificate and key under import).")},
+    {.name = "import", .type = K8TLS_KT_GROUP, .sub = surface_ca_import_table,
+     .shown = surface_ca_import_shown},
+    END};
+
 #define TS(f) offsetof(struct k8tls_tls_surface, f)
+/* written only when a CA is imported (the cluster's is the default); template: the help, written
+ * once under the encryption section's comment */
+#define SURFACE_CA(template)                                                                     \
+    {.name = "ca", .type = K8TLS_KT_GROUP, .off = TS(ca), .sub = surface_ca_table,              \
+     .flags = (template) ? K8TLS_KF_TEMPLATE : 0, .shown = surface_ca_shown,                     \
+     .help = (template) ? N_("ca, in each of them: the CA that signs its certificates: {source: cluster}\n" \
+                             "(the cluster's CA) or {source: import, import: {cert: PATH, key: PATH,\n" \
+                             "keyPassword: ...}} (as ca.import).")                                  \
+                        : NULL}
 #define SURFACE_ENABLED(what)                                                                    \
     {.name = "enabled", .type = K8TLS_KT_BOOL, .off = TS(enabled), .dflt_int = 0, .label = what}
 #define SURFACE_SECRET(key, field, dflt, what)                                                   \
@@ -300,6 +346,7 @@ static const struct k8tls_key medusa_table[] = {
 
 static const struct k8tls_key mgmt_api_table[] = {
     SURFACE_ENABLED(N_("Management API TLS")),
+    SURFACE_CA(false),
     SURFACE_SECRET("serverSecretName", server_secret_name, "mgmt-api-server-tls",
                    N_("Management API server Secret")),
     SURFACE_SECRET("clientSecretName", client_secret_name, "mgmt-api-client-tls",
@@ -308,6 +355,7 @@ static const struct k8tls_key mgmt_api_table[] = {
 
 static const struct k8tls_key reaper_tls_table[] = {
     SURFACE_ENABLED(N_("Reaper API TLS")),
+    SURFACE_CA(false),
     SURFACE_SECRET("serverSecretName", server_secret_name, "reaper-api-server-stores",
                    N_("Reaper server stores Secret")),
     /* empty: refused by the rules with the reason (R1, R2), not as a bad name */
@@ -321,6 +369,7 @@ static const struct k8tls_key reaper_tls_table[] = {
 
 static const struct k8tls_key medusa_grpc_table[] = {
     SURFACE_ENABLED(N_("Medusa gRPC TLS")),
+    SURFACE_CA(true),
     SURFACE_SECRET("serverSecretName", server_secret_name, "medusa-grpc-server-tls",
                    N_("Medusa gRPC server Secret")),
     SURFACE_SECRET("clientSecretName", client_secret_name, "medusa-grpc-client-tls",

@@ -247,8 +247,30 @@ struct pwref {
     bool k11;   /* goes into cassandra-env.sh: K11 applies */
 };
 
-/* The password references the plan uses. Returns how many were written to out (max 5). */
-static size_t used_passwords(struct k8tls_plan *p, struct pwref out[5])
+/* The surfaces whose certificates a CA of their own signs (SPEC §10): the management API's also
+ * signs Reaper's management stores (R2); Reaper's, its API's server and client (R1). */
+struct surface_ca_use {
+    bool used;
+    struct k8tls_surface_ca *ca;
+    const char *path;
+};
+
+static void surface_ca_uses(struct k8tls_plan *p, struct surface_ca_use out[3])
+{
+    out[0] = (struct surface_ca_use){k8tls_plan_wants_mgmt_api(p),
+                                     &p->encryption.management_api.ca, "encryption.managementApi.ca"};
+    out[1] = (struct surface_ca_use){k8tls_plan_wants_reaper_api(p), &p->encryption.reaper.ca,
+                                     "encryption.reaper.ca"};
+    out[2] = (struct surface_ca_use){k8tls_plan_wants_medusa_grpc(p),
+                                     &p->encryption.medusa_grpc.ca, "encryption.medusaGrpc.ca"};
+    for (int i = 0; i < 3; i++)
+        out[i].used = out[i].used && out[i].ca->source == K8TLS_SURFACE_CA_IMPORT;
+}
+
+#define MAX_PWREFS 8
+
+/* The password references the plan uses. Returns how many were written to out. */
+static size_t used_passwords(struct k8tls_plan *p, struct pwref out[MAX_PWREFS])
 {
     size_t n = 0;
     struct {
@@ -276,6 +298,16 @@ static size_t used_passwords(struct k8tls_plan *p, struct pwref out[5])
         out[n].pw = &p->ca.import_key_password;
         out[n].k11 = false;
         snprintf(out[n].path, sizeof out[n].path, "ca.import.keyPassword");
+        n++;
+    }
+    struct surface_ca_use su[3];
+    surface_ca_uses(p, su);
+    for (int i = 0; i < 3; i++) {
+        if (!su[i].used)
+            continue;
+        out[n].pw = &su[i].ca->import_key_password;
+        out[n].k11 = false;
+        snprintf(out[n].path, sizeof out[n].path, "%s.import.keyPassword", su[i].path);
         n++;
     }
     return n;
@@ -382,6 +414,20 @@ static void surface_rules(struct vctx *v)
     if (k8tls_plan_wants_reaper_mgmt(p) && empty(rp->management_secret_name))
         ERR(v, "encryption.reaper.managementSecretName", "%s",
             _("with the management API over TLS, Reaper's HTTP management needs its stores, or it speaks plain HTTP to an HTTPS server: name their Secret (managementSecretName)"));
+    /* a CA imported for one surface: both files, as for ca.import */
+    struct surface_ca_use su[3];
+    surface_ca_uses((struct k8tls_plan *)p, su);
+    for (int i = 0; i < 3; i++) {
+        char path[200];
+        if (!su[i].used)
+            continue;
+        snprintf(path, sizeof path, "%s.import.cert", su[i].path);
+        if (empty(su[i].ca->import_cert))
+            ERR(v, path, "%s", _("an imported CA needs the certificate's path"));
+        snprintf(path, sizeof path, "%s.import.key", su[i].path);
+        if (empty(su[i].ca->import_key))
+            ERR(v, path, "%s", _("an imported CA needs the private key's path"));
+    }
 }
 
 /* After the stores section's basic checks: the store sets, Medusa's certificate (K8), Secret
@@ -536,7 +582,7 @@ static void certificates_rules(struct vctx *v)
 
 static void check_passwords(struct vctx *v)
 {
-    struct pwref refs[5];
+    struct pwref refs[MAX_PWREFS];
     size_t n = used_passwords((struct k8tls_plan *)v->p, refs);
     for (size_t i = 0; i < n; i++) {
         const char *ref = refs[i].pw->ref;
@@ -691,7 +737,7 @@ size_t k8tls_plan_validate(const struct k8tls_plan *p, struct k8tls_diags *d)
 size_t k8tls_plan_resolve(struct k8tls_plan *p, struct k8tls_diags *d)
 {
     struct vctx v = {p, d, 0};
-    struct pwref refs[5];
+    struct pwref refs[MAX_PWREFS];
     size_t n = used_passwords(p, refs);
     char *base = k8tls_plan_base_dir(p);
     for (size_t i = 0; i < n; i++) {

@@ -22,8 +22,9 @@ static int cmp_kv(const void *a, const void *b)
     return strcmp(((const struct k8tls_kv *)a)->key, ((const struct k8tls_kv *)b)->key);
 }
 
-/* metadata: name, namespace, labels {managed-by} */
-static int metadata(struct ydoc *y, const char *name, const char *ns)
+/* metadata: name, namespace, labels {managed-by}, annotations {akey: aval} when akey is set */
+static int metadata(struct ydoc *y, const char *name, const char *ns, const char *akey,
+                    const char *aval)
 {
     int md = ydoc_map(y);
     ydoc_map_add(y, md, "name", ydoc_str(y, name));
@@ -31,6 +32,10 @@ static int metadata(struct ydoc *y, const char *name, const char *ns)
         ydoc_map_add(y, md, "namespace", ydoc_str(y, ns));
     int labels = ydoc_map_add(y, md, "labels", ydoc_map(y));
     ydoc_map_add(y, labels, K8TLS_MANAGED_BY_LABEL, ydoc_str(y, K8TLS_MANAGED_BY_VALUE));
+    if (akey && *akey && aval) {
+        int an = ydoc_map_add(y, md, "annotations", ydoc_map(y));
+        ydoc_map_add(y, an, akey, ydoc_str(y, aval));
+    }
     return md;
 }
 
@@ -43,6 +48,14 @@ int k8tls_secret_manifest(const char *name, const char *ns, const struct k8tls_k
 int k8tls_secret_manifest_typed(const char *name, const char *ns, const char *type,
                                 const struct k8tls_kv *items, size_t n, char **out, size_t *len,
                                 struct k8tls_err *e)
+{
+    return k8tls_secret_manifest_annotated(name, ns, type, NULL, NULL, items, n, out, len, e);
+}
+
+int k8tls_secret_manifest_annotated(const char *name, const char *ns, const char *type,
+                                    const char *akey, const char *aval,
+                                    const struct k8tls_kv *items, size_t n, char **out,
+                                    size_t *len, struct k8tls_err *e)
 {
     struct ydoc y;
     const char *why = NULL;
@@ -75,7 +88,7 @@ int k8tls_secret_manifest_typed(const char *name, const char *ns, const char *ty
     int root = ydoc_map(&y);
     ydoc_map_add(&y, root, "apiVersion", ydoc_str(&y, "v1"));
     ydoc_map_add(&y, root, "kind", ydoc_str(&y, "Secret"));
-    ydoc_map_add(&y, root, "metadata", metadata(&y, name, ns));
+    ydoc_map_add(&y, root, "metadata", metadata(&y, name, ns, akey, aval));
     ydoc_map_add(&y, root, "type", ydoc_str(&y, type));
     int data = ydoc_map_add(&y, root, "data", ydoc_map(&y));
     for (size_t i = 0; i < n; i++) {
@@ -127,7 +140,7 @@ int k8tls_namespace_manifest(const char *ns, char **out, size_t *len, struct k8t
     int root = ydoc_map(&y);
     ydoc_map_add(&y, root, "apiVersion", ydoc_str(&y, "v1"));
     ydoc_map_add(&y, root, "kind", ydoc_str(&y, "Namespace"));
-    ydoc_map_add(&y, root, "metadata", metadata(&y, ns, NULL));
+    ydoc_map_add(&y, root, "metadata", metadata(&y, ns, NULL, NULL, NULL));
     if (ydoc_emit(&y, 1, out, len, &why) < 0) {
         k8tls_err_set(e, NULL, 0, 0, _("Namespace %s: cannot write YAML: %s"), ns, why);
         return -1;

@@ -958,7 +958,7 @@ START_TEST(test_the_tls_surface_keys_are_off_by_default_validated_and_documented
              &d);
     ck_assert_uint_eq(d.n, 2);
     expect(&d, "encryption.managementApi.enabled", 3, 28, "expected true or false, found 'on'");
-    expect(&d, "encryption.reaper.extra", 4, 64, "unknown key; expected one of: enabled, "
+    expect(&d, "encryption.reaper.extra", 4, 64, "unknown key; expected one of: enabled, ca, "
            "serverSecretName, clientSecretName, managementSecretName");
     ck_assert_str_eq(p->encryption.management_api.server_secret_name, "mgmt");
     ck_assert(p->encryption.reaper.enabled);
