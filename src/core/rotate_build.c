@@ -69,6 +69,7 @@ struct runctx {
     bool trust_changes;
     bool leaves_change;
     struct k8tls_key_spec leaf_spec;
+    bool own_ca[RS_COUNT];       /* surfaces signed by a CA of their own */
 };
 
 /* A new leaf like old (its CN; its SANs and serverAuth EKU unless medusa, the CQL client
@@ -391,6 +392,7 @@ static int finish_bundle(struct runctx *c, struct k8tls_material *m, struct k8tl
             [RJ_REAPER_SERVER] = m->reaper_server.present ? m->reaper_server.leaf : NULL,
             [RJ_REAPER_MGMT] = m->reaper_mgmt.present ? m->reaper_mgmt.leaf : NULL,
         },
+        .own_ca = { c->own_ca[RS_MGMT], c->own_ca[RS_REAPER], c->own_ca[RS_GRPC] },
         .server_secret = bp->stores.server.secret_name,
         .client_secret = bp->stores.client.secret_name,
         .restart_task_path = RESTART_TASK_PATH,
@@ -484,6 +486,31 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
         }
     }
 
+    /* the surfaces signed by a CA of their own: renew signs them with it (its key from the
+     * answers' import.key), the cluster CA's phases keep their Secrets as they are */
+    bool own[RS_COUNT] = { false };
+    X509 *own_cert[RS_COUNT] = { NULL };
+    EVP_PKEY *own_key[RS_COUNT] = { NULL };
+    for (int r = 0; r < RS_COUNT; r++) {
+        const struct k8tls_surface_ca *sc = k8tls_rotate_surface_own_ca(s->plan, r);
+        for (int i = 0; i < RT_COUNT; i++)
+            own[r] |= sc && pv->trio[i].present && k8tls_rotate_trio_surface(i) == r;
+        for (int i = 0; i < RJ_COUNT; i++)
+            own[r] |= sc && pv->jks[i].present && k8tls_rotate_jks_surface(i) == r;
+        if (!own[r] || ph != K8TLS_ROTATE_RENEW)
+            continue;
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "%s.ca", k8tls_rotate_surface_key(r));
+        if (k8tls_import_surface_ca(s->plan, sc, prefix, &own_cert[r], &own_key[r], d) != 0) {
+            k8tls_rotate_err(d, NULL,
+                             _("%s (%s) is signed by its own CA, whose key %s cannot be read: "
+                               "its certificates cannot be renewed"),
+                             k8tls_rotate_surface_name(r), k8tls_rotate_surface_key(r),
+                             sc->import_key && *sc->import_key ? sc->import_key : "?");
+            goto done;
+        }
+    }
+
     /* every key at once */
     struct k8tls_key_spec ca_spec;
     if (ph == K8TLS_ROTATE_TRUST) {
@@ -512,13 +539,13 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
             j_medusa = (int)nj++;
         }
         for (int i = 0; i < RT_COUNT; i++)
-            if (pv->trio[i].present) {
+            if (pv->trio[i].present && (ph == K8TLS_ROTATE_RENEW || !own[k8tls_rotate_trio_surface(i)])) {
                 jobs[nj].label = k8tls_rotate_trio_secret(s->plan, i);
                 jobs[nj].spec = c.leaf_spec;
                 j_trio[i] = (int)nj++;
             }
         for (int i = 0; i < RJ_COUNT; i++)
-            if (pv->jks[i].present) {
+            if (pv->jks[i].present && (ph == K8TLS_ROTATE_RENEW || !own[k8tls_rotate_jks_surface(i)])) {
                 jobs[nj].label = k8tls_rotate_jks_secret(s->plan, i);
                 jobs[nj].spec = c.leaf_spec;
                 j_jks[i] = (int)nj++;
@@ -605,16 +632,35 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
     struct k8tls_store_pair *jks_out[RJ_COUNT] = {
         [RJ_REAPER_SERVER] = &m->reaper_server, [RJ_REAPER_MGMT] = &m->reaper_mgmt,
     };
-    for (int i = 0; i < RT_COUNT; i++)
+    for (int i = 0; i < RT_COUNT; i++) {
+        const int r = k8tls_rotate_trio_surface(i);
+        struct runctx oc = c;   /* a surface of its own CA: that CA signs, ca.crt is kept */
+        if (own[r]) {
+            oc.signer = own_cert[r];
+            oc.signer_key = own_key[r];
+            oc.trust_changes = false;
+        }
         if (pv->trio[i].present
-            && phase_trio(&c, &pv->trio[i], j_trio[i] >= 0 ? jobs[j_trio[i]].key : NULL,
+            && phase_trio(&oc, &pv->trio[i], j_trio[i] >= 0 ? jobs[j_trio[i]].key : NULL,
                           trio_out[i]) < 0)
             goto done;
-    for (int i = 0; i < RJ_COUNT; i++)
+    }
+    for (int i = 0; i < RJ_COUNT; i++) {
+        const int r = k8tls_rotate_jks_surface(i);
+        struct runctx oc = c;
+        if (own[r]) {
+            oc.signer = own_cert[r];
+            oc.signer_key = own_key[r];
+            oc.trust_changes = false;
+            oc.trusted = pv->jks[i].trusted;
+        }
         if (pv->jks[i].present
-            && phase_pair(&c, &pv->jks[i], j_jks[i] >= 0 ? jobs[j_jks[i]].key : NULL,
+            && phase_pair(&oc, &pv->jks[i], j_jks[i] >= 0 ? jobs[j_jks[i]].key : NULL,
                           jks_out[i]) < 0)
             goto done;
+    }
+    for (int r = 0; r < RS_COUNT; r++)
+        c.own_ca[r] = own[r];
 
     if (ph == K8TLS_ROTATE_RENEW && s->ca_days < PROPOSE_CA_DAYS)
         k8tls_diags_add(&c.notes, K8TLS_SEV_WARNING, NULL, 0, 0, NULL,
@@ -635,6 +681,10 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
 oom:
     k8tls_rotate_err(d, NULL, "%s", _("out of memory"));
 done:
+    for (int r = 0; r < RS_COUNT; r++) {
+        X509_free(own_cert[r]);
+        EVP_PKEY_free(own_key[r]);
+    }
     for (size_t i = 0; i < nj; i++)
         EVP_PKEY_free(jobs[i].key);
     EVP_PKEY_free(c.new_ca_key);

@@ -360,6 +360,25 @@ int k8tls_rotate_doc_next_steps(const struct k8tls_rotate_doc *doc, char **out, 
     }
     k8tls_buf_printf(&t, "\n\n%s\n\n", _("The K8ssandraCluster is not changed: the Secret names and keys "
                                     "stay the same, only their content changes."));
+    for (int r = 0; r < RS_COUNT; r++) {
+        const struct k8tls_surface_ca *sc = k8tls_rotate_surface_own_ca(p, r);
+        if (!doc->own_ca[r] || !sc)
+            continue;
+        if (doc->phase == K8TLS_ROTATE_RENEW)
+            k8tls_buf_printf(&t, _("%s (`%s`) is signed by its own CA (`%s`), not by the cluster "
+                                   "CA: its new certificates are signed by that CA, and its "
+                                   "ca.crt and truststores are unchanged."),
+                             k8tls_rotate_surface_name(r), k8tls_rotate_surface_key(r),
+                             sc->import_cert ? sc->import_cert : "?");
+        else
+            k8tls_buf_printf(&t, _("%s (`%s`) is signed by its own CA (`%s`), not by the cluster "
+                                   "CA: it is not part of the cluster CA rotation, and its "
+                                   "Secrets in this bundle are the same as before, byte for "
+                                   "byte."),
+                             k8tls_rotate_surface_name(r), k8tls_rotate_surface_key(r),
+                             sc->import_cert ? sc->import_cert : "?");
+        k8tls_buf_printf(&t, "\n\n");
+    }
 
     k8tls_buf_printf(&t, "## %s\n\n", _("Passwords"));
     if (doc->passwords_kept)

@@ -52,6 +52,18 @@ const char *k8tls_rotate_trio_role(int i);
 const char *k8tls_rotate_jks_secret(const struct k8tls_plan *p, int i);
 const char *k8tls_rotate_jks_role(int i);
 
+/* The surfaces those Secrets belong to (encryption.managementApi, .reaper, .medusaGrpc): a
+ * surface whose plan imports a CA of its own is not signed by the cluster CA, so the cluster CA's
+ * phases leave it alone and renew signs it with its own CA. */
+enum { RS_MGMT, RS_REAPER, RS_GRPC, RS_COUNT };
+int k8tls_rotate_trio_surface(int i);
+int k8tls_rotate_jks_surface(int i);
+/* The surface's own CA in the plan, or NULL when the cluster CA signs it. */
+const struct k8tls_surface_ca *k8tls_rotate_surface_own_ca(const struct k8tls_plan *p, int surf);
+/* Its answers key ("encryption.managementApi") and its name in prose (translated). */
+const char *k8tls_rotate_surface_key(int surf);
+const char *k8tls_rotate_surface_name(int surf);
+
 /* SHA-256 of the certificate's DER as 64 hex digits ("" for NULL). */
 void k8tls_rotate_fingerprint(X509 *x, char out[65]);
 
@@ -200,6 +212,7 @@ struct k8tls_rotate_doc {
     const char *const *secret_names;   /* NULL-terminated */
     X509 *server_leaf, *client_leaf, *medusa_cert;   /* may be NULL */
     X509 *trio_cert[RT_COUNT], *jks_leaf[RJ_COUNT];  /* SPEC §10 leaves in the bundle, or NULL */
+    bool own_ca[RS_COUNT];        /* surfaces of the bundle signed by a CA of their own */
     const char *server_secret, *client_secret;
     const char *restart_task_path;     /* "restart/k8ssandratask.yaml" */
     const char *restart_task_name;

@@ -733,13 +733,17 @@ static int analyse(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state 
         { pv->medusa.present, pv->medusa.cas, pv->medusa.present ? pv->medusa.sec->origin : "" },
     };
     int n_others = 3;
+    /* a surface signed by a CA of its own (its plan imports one) is no part of the cluster CA's
+     * phases: neither what it trusts nor who signed it says where the cluster stands */
     for (int i = 0; i < RT_COUNT; i++, n_others++) {
-        others[n_others].present = pv->trio[i].present;
+        others[n_others].present = pv->trio[i].present
+                                   && !k8tls_rotate_surface_own_ca(p, k8tls_rotate_trio_surface(i));
         others[n_others].set = pv->trio[i].cas;
         others[n_others].where = pv->trio[i].present ? pv->trio[i].sec->origin : "";
     }
     for (int i = 0; i < RJ_COUNT; i++, n_others++) {
-        others[n_others].present = pv->jks[i].present;
+        others[n_others].present = pv->jks[i].present
+                                   && !k8tls_rotate_surface_own_ca(p, k8tls_rotate_jks_surface(i));
         others[n_others].set = pv->jks[i].trusted;
         others[n_others].where = pv->jks[i].present ? pv->jks[i].sec->origin : "";
     }
@@ -786,27 +790,32 @@ static int analyse(const struct k8tls_rotate_opts *o, struct k8tls_rotate_state 
         X509 *cert;
         const char *role;
         const char *where;
+        bool own_ca;
     } leaves[3 + RT_COUNT + RJ_COUNT] = {
-        { pv->server.leaf, _("server keystore"), pv->server.present ? pv->server.sec->origin : "" },
-        { pv->client.leaf, _("client keystore"), pv->client.present ? pv->client.sec->origin : "" },
+        { pv->server.leaf, _("server keystore"), pv->server.present ? pv->server.sec->origin : "",
+          false },
+        { pv->client.leaf, _("client keystore"), pv->client.present ? pv->client.sec->origin : "",
+          false },
         { pv->medusa.cert, _("Medusa client certificate"),
-          pv->medusa.present ? pv->medusa.sec->origin : "" },
+          pv->medusa.present ? pv->medusa.sec->origin : "", false },
     };
     int n_leaves = 3;
     for (int i = 0; i < RT_COUNT; i++, n_leaves++) {
         leaves[n_leaves].cert = pv->trio[i].cert;
         leaves[n_leaves].role = k8tls_rotate_trio_role(i);
         leaves[n_leaves].where = pv->trio[i].present ? pv->trio[i].sec->origin : "";
+        leaves[n_leaves].own_ca = k8tls_rotate_surface_own_ca(p, k8tls_rotate_trio_surface(i));
     }
     for (int i = 0; i < RJ_COUNT; i++, n_leaves++) {
         leaves[n_leaves].cert = pv->jks[i].leaf;
         leaves[n_leaves].role = k8tls_rotate_jks_role(i);
         leaves[n_leaves].where = pv->jks[i].present ? pv->jks[i].sec->origin : "";
+        leaves[n_leaves].own_ca = k8tls_rotate_surface_own_ca(p, k8tls_rotate_jks_surface(i));
     }
     X509 *signer = NULL;
     const char *signer_where = NULL;
     for (int i = 0; i < n_leaves; i++) {
-        if (!leaves[i].cert)
+        if (!leaves[i].cert || leaves[i].own_ca)
             continue;
         X509 *sg = signer_in(leaves[i].cert, pv->trusted);
         if (!sg) {
@@ -1103,5 +1112,20 @@ void k8tls_rotate_print_summary(const struct k8tls_rotate_state *s, void *stream
         else
             fprintf(f, _("  %-40s %s\n  %-40s EXPIRED %s\n"), c->role, c->subject, "",
                     c->not_after);
+    }
+    const struct k8tls_rotate_priv *pv = s->priv;
+    for (int r = 0; r < RS_COUNT; r++) {
+        const struct k8tls_surface_ca *sc = k8tls_rotate_surface_own_ca(s->plan, r);
+        bool present = false;
+        for (int i = 0; i < RT_COUNT; i++)
+            present |= pv->trio[i].present && k8tls_rotate_trio_surface(i) == r;
+        for (int i = 0; i < RJ_COUNT; i++)
+            present |= pv->jks[i].present && k8tls_rotate_jks_surface(i) == r;
+        if (sc && present)
+            fprintf(f, _("%s (%s) is signed by its own CA (%s), not by the cluster CA: renew "
+                         "signs its certificates with that CA; it is not part of the cluster CA "
+                         "rotation (trust, reissue, retire keep its Secrets as they are).\n"),
+                    k8tls_rotate_surface_name(r), k8tls_rotate_surface_key(r),
+                    sc->import_cert ? sc->import_cert : "?");
     }
 }

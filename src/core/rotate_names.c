@@ -159,3 +159,39 @@ const char *k8tls_rotate_jks_role(int i)
     default: return "";
     }
 }
+
+int k8tls_rotate_trio_surface(int i)
+{
+    return i == RT_MGMT_SERVER || i == RT_MGMT_CLIENT ? RS_MGMT
+           : i == RT_REAPER_CLIENT ? RS_REAPER : RS_GRPC;
+}
+
+int k8tls_rotate_jks_surface(int i)
+{
+    /* Reaper's stores for the management API are signed by the management API's CA */
+    return i == RJ_REAPER_MGMT ? RS_MGMT : RS_REAPER;
+}
+
+const struct k8tls_surface_ca *k8tls_rotate_surface_own_ca(const struct k8tls_plan *p, int surf)
+{
+    const struct k8tls_tls_surface *t = surf == RS_MGMT ? &p->encryption.management_api
+                                        : surf == RS_REAPER ? &p->encryption.reaper
+                                        : &p->encryption.medusa_grpc;
+    return t->ca.source == K8TLS_SURFACE_CA_IMPORT ? &t->ca : NULL;
+}
+
+const char *k8tls_rotate_surface_key(int surf)
+{
+    return surf == RS_MGMT ? "encryption.managementApi"
+           : surf == RS_REAPER ? "encryption.reaper" : "encryption.medusaGrpc";
+}
+
+const char *k8tls_rotate_surface_name(int surf)
+{
+    switch (surf) {
+    case RS_MGMT: return _("The management API");
+    case RS_REAPER: return _("Reaper's API");
+    case RS_GRPC: return _("Medusa's gRPC");
+    default: return "";
+    }
+}
