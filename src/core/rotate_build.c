@@ -539,13 +539,15 @@ int k8tls_rotate_run(struct k8tls_rotate_state *s, enum k8tls_rotate_phase ph,
             j_medusa = (int)nj++;
         }
         for (int i = 0; i < RT_COUNT; i++)
-            if (pv->trio[i].present && (ph == K8TLS_ROTATE_RENEW || !own[k8tls_rotate_trio_surface(i)])) {
+            if (pv->trio[i].present
+                && (ph == K8TLS_ROTATE_RENEW || !own[k8tls_rotate_trio_surface(i)])) {
                 jobs[nj].label = k8tls_rotate_trio_secret(s->plan, i);
                 jobs[nj].spec = c.leaf_spec;
                 j_trio[i] = (int)nj++;
             }
         for (int i = 0; i < RJ_COUNT; i++)
-            if (pv->jks[i].present && (ph == K8TLS_ROTATE_RENEW || !own[k8tls_rotate_jks_surface(i)])) {
+            if (pv->jks[i].present
+                && (ph == K8TLS_ROTATE_RENEW || !own[k8tls_rotate_jks_surface(i)])) {
                 jobs[nj].label = k8tls_rotate_jks_secret(s->plan, i);
                 jobs[nj].spec = c.leaf_spec;
                 j_jks[i] = (int)nj++;

@@ -257,32 +257,46 @@ static unsigned surface_actions(struct k8tls_buf *t, const struct k8tls_rotate_d
     if (doc->medusa_cert)
         ROW(_("Medusa to Cassandra (CQL)"), p->encryption.medusa.secret_name, ACT_ROLLING,
             _("Medusa runs in the Cassandra pods and is not known to re-read its certificate"));
+    /* a surface of its own CA is kept as it was by the cluster CA's phases */
+#define KEPT(r, act) (ca_phase && doc->own_ca[r] ? ACT_NOTHING : (act))
+#define KEPT_WHY(r, text)                                                                          \
+    (ca_phase && doc->own_ca[r] ? _("signed by its own CA: this phase keeps it as it was")        \
+                                : (text))
     const struct k8tls_tls_surface *ma = &p->encryption.management_api,
                                    *rp = &p->encryption.reaper, *mg = &p->encryption.medusa_grpc;
     if (doc->trio_cert[RT_MGMT_SERVER])
-        ROW(_("management API (server)"), ma->server_secret_name, ACT_ROLLING,
-            _("the management API is not known to pick up a changed Secret while running"));
+        ROW(_("management API (server)"), ma->server_secret_name, KEPT(RS_MGMT, ACT_ROLLING),
+            KEPT_WHY(RS_MGMT, _("the management API is not known to pick up a changed Secret "
+                                "while running")));
     if (doc->trio_cert[RT_MGMT_CLIENT])
         ROW(_("management API (client)"), ma->client_secret_name,
-            doc->trio_cert[RT_MGMT_SERVER] ? ACT_ROLLING : ACT_NOTHING,
-            _("the operators read it when they connect; Medusa mounts it, and the rolling "
-              "restart of the server Secret renews that copy"));
+            KEPT(RS_MGMT, doc->trio_cert[RT_MGMT_SERVER] ? ACT_ROLLING : ACT_NOTHING),
+            KEPT_WHY(RS_MGMT, _("the operators read it when they connect; Medusa mounts it, and "
+                                "the rolling restart of the server Secret renews that copy")));
     if (doc->jks_leaf[RJ_REAPER_SERVER])
-        ROW(_("Reaper's API (server stores)"), rp->server_secret_name, ACT_REAPER,
-            _("Reaper opens its API's keystore and truststore (password changeit) when it "
-              "starts; restarting Reaper does not restart Cassandra"));
+        ROW(_("Reaper's API (server stores)"), rp->server_secret_name, KEPT(RS_REAPER, ACT_REAPER),
+            KEPT_WHY(RS_REAPER, _("Reaper opens its API's keystore and truststore (password "
+                                  "changeit) when it starts; restarting Reaper does not restart "
+                                  "Cassandra")));
     if (doc->trio_cert[RT_REAPER_CLIENT])
-        ROW(_("Reaper's API (client)"), rp->client_secret_name, ACT_NOTHING,
-            _("k8ssandra-operator reads the Secret when it connects to Reaper"));
+        ROW(_("Reaper's API (client)"), rp->client_secret_name, KEPT(RS_REAPER, ACT_NOTHING),
+            KEPT_WHY(RS_REAPER, _("k8ssandra-operator reads the Secret when it connects to "
+                                  "Reaper")));
     if (doc->jks_leaf[RJ_REAPER_MGMT])
-        ROW(_("Reaper to the management API"), rp->management_secret_name, ACT_NOTHING,
-            _("Reaper watches these stores and reconnects with the new files by itself"));
+        ROW(_("Reaper to the management API"), rp->management_secret_name,
+            KEPT(RS_MGMT, ACT_NOTHING),
+            KEPT_WHY(RS_MGMT, _("Reaper watches these stores and reconnects with the new files "
+                                "by itself")));
     if (doc->trio_cert[RT_GRPC_SERVER])
-        ROW(_("Medusa gRPC (server)"), mg->server_secret_name, ACT_ROLLING,
-            _("Medusa loads it when its gRPC server starts, in the Cassandra pods"));
+        ROW(_("Medusa gRPC (server)"), mg->server_secret_name, KEPT(RS_GRPC, ACT_ROLLING),
+            KEPT_WHY(RS_GRPC, _("Medusa loads it when its gRPC server starts, in the Cassandra "
+                                "pods")));
     if (doc->trio_cert[RT_GRPC_CLIENT])
-        ROW(_("Medusa gRPC (client)"), mg->client_secret_name, ACT_NOTHING,
-            _("k8ssandra-operator reads the Secret for each connection to Medusa"));
+        ROW(_("Medusa gRPC (client)"), mg->client_secret_name, KEPT(RS_GRPC, ACT_NOTHING),
+            KEPT_WHY(RS_GRPC, _("k8ssandra-operator reads the Secret for each connection to "
+                                "Medusa")));
+#undef KEPT
+#undef KEPT_WHY
 #undef ROW
     k8tls_buf_printf(t, "\n");
     return seen;

@@ -60,6 +60,8 @@ for s in $MS; do
 done
 check "trust: NEXT-STEPS.md says the own CA is not part of the cluster CA rotation" \
   sh -c "grep 'encryption.managementApi' t1/NEXT-STEPS.md | grep -q 'not part of the cluster CA rotation'"
+check "trust: the management API server Secret needs nothing in this phase (kept as it was)" \
+  grep -q '| `mgmt-api-server-tls` | \*\*nothing\*\*: signed by its own CA' t1/NEXT-STEPS.md
 rot t1 reissue re1
 rot re1 retire rt1
 check "reissue and retire succeed; the management API Secrets still as in the source" \
