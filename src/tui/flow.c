@@ -119,12 +119,13 @@ enum k8tls_screen k8tls_flow_prev_on(enum k8tls_flow_path path, const struct k8t
     return K8TLS_SCR_COUNT;
 }
 
-int k8tls_flow_step_on(enum k8tls_flow_path path, const struct k8tls_plan *p, enum k8tls_screen s,
-                       int *total)
+static int step_of(enum k8tls_flow_path path, const struct k8tls_plan *p, enum k8tls_screen s,
+                   int *total, bool count_s)
 {
     int n = 0, step = 0;
     for (int i = 0; i < K8TLS_SCR_COUNT; i++) {
-        if (!k8tls_flow_visible_on(path, p, (enum k8tls_screen)i))
+        bool shown = count_s && i == (int)s && k8tls_flow_on_path(path, s);
+        if (!shown && !k8tls_flow_visible_on(path, p, (enum k8tls_screen)i))
             continue;
         n++;
         if (i == (int)s)
@@ -133,6 +134,18 @@ int k8tls_flow_step_on(enum k8tls_flow_path path, const struct k8tls_plan *p, en
     if (total)
         *total = n;
     return step;
+}
+
+int k8tls_flow_step_on(enum k8tls_flow_path path, const struct k8tls_plan *p, enum k8tls_screen s,
+                       int *total)
+{
+    return step_of(path, p, s, total, false);
+}
+
+int k8tls_flow_step_shown(enum k8tls_flow_path path, const struct k8tls_plan *p,
+                          enum k8tls_screen s, int *total)
+{
+    return step_of(path, p, s, total, true);
 }
 
 enum k8tls_screen k8tls_flow_next(const struct k8tls_plan *p, enum k8tls_screen s)

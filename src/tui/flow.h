@@ -68,6 +68,10 @@ enum k8tls_screen k8tls_flow_prev_on(enum k8tls_flow_path path, const struct k8t
                                      enum k8tls_screen s);
 int k8tls_flow_step_on(enum k8tls_flow_path path, const struct k8tls_plan *p, enum k8tls_screen s,
                        int *total);
+/* The same for the screen shown: it counts where it stands even when its own fields just took it
+ * off the path (More TLS with every surface switched off), so the title never says "step 0". */
+int k8tls_flow_step_shown(enum k8tls_flow_path path, const struct k8tls_plan *p,
+                          enum k8tls_screen s, int *total);
 
 /* The screen that edits a diagnostic's key path ("cluster.datacenters[1].size" -> cluster,
  * "stores.client.keystorePassword" -> client stores, "encryption.medusa.import.key" -> Medusa),

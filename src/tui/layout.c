@@ -197,7 +197,7 @@ void tui_set_bar(struct tui *t, const char *pairs)
 static void add_title_and_bars(struct tui *t, bool with_progress)
 {
     int total = 0;
-    int step = k8tls_flow_step_on(t->path, t->plan, t->cur, &total);
+    int step = k8tls_flow_step_shown(t->path, t->plan, t->cur, &total);
     char *title = tui_fmt(_(" k8tls-wizard  -  step %d of %d: %s"), step, total,
                           _(k8tls_flow_screen_title(t->cur)));
     const char *v[1] = {title};

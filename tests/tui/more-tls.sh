@@ -125,6 +125,7 @@ wait_re "Management API TLS: +< no" >/dev/null
 keys Down; wait_for "> Reaper API TLS" >/dev/null
 keys Left
 check "every surface off: the notes say Next skips the step" wait_for "Every surface is off"
+check "the title still says where the step stands (not step 0)" wait_for "step 7 of 10: More TLS"
 keys F10
 check "Review, the step gone from the count" wait_for "step 7 of 9: Review"
 finish

@@ -114,6 +114,12 @@ START_TEST(test_wizard_path_never_shows_the_rotation_screens)
     int total = 0;
     ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_WIZARD, p, K8TLS_SCR_OUTPUT, &total), 9);
     ck_assert_int_eq(total, 10);
+    /* More TLS while its own fields just took it off the path: where it stands, never step 0 */
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_MORE_TLS));
+    ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_WIZARD, p, K8TLS_SCR_MORE_TLS, NULL), 0);
+    ck_assert_int_eq(k8tls_flow_step_shown(K8TLS_PATH_WIZARD, p, K8TLS_SCR_MORE_TLS, &total), 8);
+    ck_assert_int_eq(total, 11);
+    ck_assert_int_eq(k8tls_flow_step_shown(K8TLS_PATH_ROTATE, p, K8TLS_SCR_CA, NULL), 0);
     ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_MEDUSA), K8TLS_SCR_REVIEW);
     ck_assert_int_eq(k8tls_flow_prev(p, K8TLS_SCR_REVIEW), K8TLS_SCR_MEDUSA);
     k8tls_plan_free(p);
