@@ -1,0 +1,370 @@
+/* The doctor screen (Welcome's "check an existing cluster"): a directory or file, or a kube
+ * context; Check runs the doctor (src/doctor/doctor.h) in a job and lists its findings, the
+ * focused one in full (what is wrong, what it breaks, the fix) in the message area. "f" on a
+ * finding fixes it where the wizard can: a renewal goes to the rotation path with the source
+ * filled in, a missing ref to the wizard path starting from the manifest (merge mode). Reads
+ * only; nothing is written unless a fix is chosen (and then only at that path's Output step).
+ * Calls the doctor's core, rotate_source.c (the preset), kube.c, job.c, the engine, text.c. */
+#include "config.h"
+#include "../rotation.h"
+#include "../../doctor/doctor.h"
+#include "k8tls/i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { D_FROM, D_PATH, D_CTX };
+static const char *const froms[] = {N_("a directory or file"), N_("a kube context")};
+
+struct doctor_state {
+    bool ran;
+    struct dr_state s;              /* the last check's findings (no secret value is shown) */
+    char *source;                   /* what was checked: the path, or the context */
+    bool live;
+    const char **ctx_one;           /* s.contexts (the one context) */
+    char **ctx_names;               /* the kubeconfig's contexts, for the choice */
+    int n_ctx;
+    bool ctx_init;
+    int list_item;                  /* the findings list on the page, or -1 */
+};
+
+static struct doctor_state *state(struct tui *t)
+{
+    return tui_screen_priv(t, K8TLS_SCR_DOCTOR);
+}
+
+static void clear_result(struct doctor_state *st)
+{
+    dr_state_free(&st->s);
+    memset(&st->s, 0, sizeof st->s);
+    free(st->ctx_one);
+    st->ctx_one = NULL;
+    free(st->source);
+    st->source = NULL;
+    st->ran = false;
+}
+
+static void doctor_fini(struct tui *t, void *priv)
+{
+    (void)t;
+    struct doctor_state *st = priv;
+    clear_result(st);
+    tui_free_lines(st->ctx_names, st->n_ctx);
+    free(st->ctx_names);
+}
+
+static void doctor_define(struct form *f)
+{
+    int i = tui_field_choice(f, N_("Check"), NULL, froms, 2, true);
+    tui_field_hint(f, i, N_("Files: a wizard output directory, a manifest with Secret YAML or a "
+                            "'kubectl get -o yaml' dump. Live: kubectl get in a context."));
+    i = tui_field_add(f, F_PATH, N_("Directory or file"), NULL);
+    tui_field_hint(f, i, N_("Type a path, or choose Browse to pick it."));
+    i = tui_field_add(f, F_CHOICE, N_("Kube context"), NULL);
+    f->f[i].current_item = -1;
+    tui_field_hint(f, i, N_("The K8ssandraCluster and its Secrets are read with kubectl get; "
+                            "nothing is changed."));
+}
+
+static void doctor_load(struct tui *t, struct form *f)
+{
+    const char *d = t->plan->output.directory ? t->plan->output.directory : "k8tls-out";
+    struct stat st;
+    if ((!f->f[D_PATH].value || !*f->f[D_PATH].value) && stat(d, &st) == 0 &&
+        S_ISDIR(st.st_mode))
+        tui_set_str(&f->f[D_PATH].value, d);
+}
+
+static void doctor_sync(struct tui *t, struct form *f)
+{
+    struct doctor_state *st = state(t);
+    bool ctx = f->f[D_FROM].choice == 1;
+    f->f[D_PATH].hidden = ctx;
+    f->f[D_CTX].hidden = true;
+    if (!ctx || !st)
+        return;
+    tui_kube_load(t);
+    if (!t->kc) {
+        tui_field_error(f, D_FROM, t->kc_error ? t->kc_error : _("the kubeconfig cannot be read"));
+        return;
+    }
+    if (!st->ctx_init) {
+        st->ctx_init = true;
+        st->ctx_names = calloc(t->kc->n_contexts + 1, sizeof *st->ctx_names);
+        for (size_t i = 0; st->ctx_names && i < t->kc->n_contexts; i++) {
+            if (!(st->ctx_names[st->n_ctx] = strdup(t->kc->contexts[i].name)))
+                break;
+            if (t->kc->current_context && strcmp(t->kc->contexts[i].name,
+                                                 t->kc->current_context) == 0)
+                f->f[D_CTX].choice = st->n_ctx;
+            st->n_ctx++;
+        }
+    }
+    if (st->n_ctx == 0) {
+        tui_field_error(f, D_FROM, _("no kube context in the kubeconfig"));
+        return;
+    }
+    f->f[D_CTX].choices = (const char *const *)st->ctx_names;
+    f->f[D_CTX].n_choices = st->n_ctx;
+    f->f[D_CTX].hidden = false;
+}
+
+struct doctor_work {
+    struct dr_state s;
+    char *name;                     /* the path (files) or the context (live) */
+    struct k8tls_err e;
+};
+
+static void work_free(void *arg)
+{
+    struct doctor_work *w = arg;
+    if (!w)
+        return;
+    dr_state_free(&w->s);
+    free(w->s.contexts);
+    free(w->name);
+    free(w);
+}
+
+static int doctor_main(struct tui_job *j, void *arg)
+{
+    struct doctor_work *w = arg;
+    tui_job_line(j, K8TLS_ROLE_TEXT, "%s",
+                 w->s.ncontexts ? _("Reading the K8ssandraCluster and its Secrets with kubectl...")
+                                : _("Reading the manifests, Secrets and stores..."));
+    int rc = w->s.ncontexts ? dr_load_live(&w->s, &w->e) : dr_load_path(&w->s, w->name, &w->e);
+    if (rc < 0)
+        return -1;
+    dr_check_all(&w->s);
+    return 0;
+}
+
+static int doctor_check(struct tui *t, struct form *f)
+{
+    struct doctor_state *st = state(t);
+    if (!st)
+        return 1;
+    bool live = f->f[D_FROM].choice == 1;
+    struct doctor_work *w = calloc(1, sizeof *w);
+    if (!w)
+        return 1;
+    w->s.expiring_days = 30;
+    k8tls_err_clear(&w->e);
+    if (live) {
+        int c = f->f[D_CTX].choice;
+        if (f->f[D_CTX].hidden || c < 0 || c >= st->n_ctx) {
+            if (!f->f[D_FROM].error)
+                tui_field_error(f, D_FROM, _("no kube context to read"));
+            work_free(w);
+            return 1;
+        }
+        w->name = strdup(st->ctx_names[c]);
+        w->s.contexts = calloc(1, sizeof *w->s.contexts);
+        if (!w->name || !w->s.contexts) {
+            work_free(w);
+            return 1;
+        }
+        w->s.contexts[0] = w->name;
+        w->s.ncontexts = 1;
+        w->s.kubeconfig = t->opts && t->opts->kubeconfig && *t->opts->kubeconfig
+                              ? t->opts->kubeconfig
+                              : NULL;
+    } else {
+        w->name = tui_trimmed(tui_field_val(f, D_PATH));
+        if (!w->name || !*w->name) {
+            tui_field_error(f, D_PATH, _("give the directory or file to check"));
+            work_free(w);
+            return 1;
+        }
+        w->s.source = w->name;
+    }
+    char *title = live ? tui_fmt(_("Checking context %s"), w->name)
+                       : tui_fmt(_("Checking %s"), w->name);
+    struct tui_job *j = tui_job_start(doctor_main, w);
+    int rc = j ? tui_job_wait(t, title, j, true, false) : -1;
+    free(title);
+    if (rc == -2) {
+        t->job_arg = w;
+        t->job_cleanup = work_free;
+        return 1;
+    }
+    if (rc < 0) {
+        char buf[2048];
+        tui_field_error(f, live ? D_CTX : D_PATH,
+                        w->e.msg[0] ? k8tls_err_format(&w->e, buf, sizeof buf)
+                            : _("the doctor cannot read it"));
+        work_free(w);
+        return 1;
+    }
+    /* the findings stay with the screen; the worker's state moves over */
+    clear_result(st);
+    st->s = w->s;
+    st->live = live;
+    st->ctx_one = w->s.contexts;
+    st->source = w->name;
+    memset(&w->s, 0, sizeof w->s);
+    w->name = NULL;
+    work_free(w);
+    st->ran = true;
+    /* Check stays on this screen: the findings are the result */
+    return 1;
+}
+
+static const char *sev_name(enum dr_sev s)
+{
+    switch (s) {
+    case DR_ERROR: return _("error");
+    case DR_WARNING: return _("warning");
+    default: return _("expiring");
+    }
+}
+
+/* the fix the wizard can make for a finding: 1 a renewal, 2 the refs via merge mode, 0 none */
+static int fix_kind(const struct doctor_state *st, const struct dr_finding *x)
+{
+    if (!x->fix)
+        return 0;
+    if (strstr(x->fix, "--phase renew"))
+        return 1;
+    if (strstr(x->fix, "cluster.manifest") && !st->live && st->s.ncl > 0 && st->s.cl[0].file)
+        return 2;
+    return 0;
+}
+
+static int doctor_header(struct tui *t, int top, int max_rows)
+{
+    struct doctor_state *st = state(t);
+    if (!st)
+        return 0;
+    st->list_item = -1;
+    if (!st->ran)
+        return 0;
+    size_t n = st->s.nf;
+    char **rows = calloc(n + 1, sizeof *rows);
+    if (!rows)
+        return 0;
+    int k = 0;
+    if (n == 0)
+        rows[k++] = tui_fmt(_("No finding: nothing known is wrong in %s."), st->source);
+    for (size_t i = 0; i < n; i++) {
+        const struct dr_finding *x = &st->s.f[i];
+        char *plain = tui_fmt("%-8s %s%s%s: %s", sev_name(x->sev), x->object, x->key ? " " : "",
+                              x->key ? x->key : "", x->what ? x->what : "");
+        char *e = plain ? tui_escape(plain) : NULL;
+        free(plain);
+        rows[k] = e && (int)strlen(e) > COLS - 4 ? tui_fit(e, COLS - 4) : e;
+        if (rows[k] != e)
+            free(e);
+        k += rows[k] != NULL;
+    }
+    /* the box and the title take three rows */
+    int h = k + 3 < max_rows ? k + 3 : max_rows;
+    if (h < 4)
+        h = 4;
+    char *ti = tui_fmt(_("%zu finding(s) in %s"), n, st->source);
+    st->list_item = tui_add_list(t, 1, top, COLS - 2, h, ti, (const char *const *)rows, k);
+    free(ti);
+    tui_free_lines(rows, k);
+    free(rows);
+    return h;
+}
+
+static int focused_finding(struct tui *t, struct doctor_state *st)
+{
+    if (!st || !st->ran || st->s.nf == 0 || st->list_item < 0 || st->list_item >= t->pg.n ||
+        !t->pg.it[st->list_item].obj)
+        return -1;
+    int i = getCDKScrollCurrentItem((CDKSCROLL *)t->pg.it[st->list_item].obj);
+    return i >= 0 && (size_t)i < st->s.nf ? i : -1;
+}
+
+static void doctor_notes(struct tui *t, struct form *f, char **lines, int max, int *n)
+{
+    (void)f;
+    struct doctor_state *st = state(t);
+    int i = focused_finding(t, st);
+    if (i < 0) {
+        if (*n < max && (!st || !st->ran))
+            lines[(*n)++] = strdup(_("Check reads only: nothing is written or changed unless "
+                                     "you choose to fix a finding."));
+        return;
+    }
+    const struct dr_finding *x = &st->s.f[i];
+    if (*n < max)
+        lines[(*n)++] = tui_fmt("%s[%s] %s%s%s%s%s%s: %s", x->sev == DR_ERROR ? "!E" : "!W",
+                                x->code ? x->code : "", x->object, x->key ? " " : "",
+                                x->key ? x->key : "", x->where ? " (" : "",
+                                x->where ? x->where : "", x->where ? ")" : "",
+                                x->what ? x->what : "");
+    if (*n < max && x->breaks)
+        lines[(*n)++] = tui_fmt(_("Breaks: %s"), x->breaks);
+    if (*n < max && x->fix)
+        lines[(*n)++] = tui_fmt(_("Fix: %s"), x->fix);
+    int k = fix_kind(st, x);
+    if (*n < max && k == 1)
+        lines[(*n)++] = strdup(_("f: fix it: renew the certificates with the wizard (the "
+                                 "rotation steps, this source filled in)."));
+    if (*n < max && k == 2)
+        lines[(*n)++] = strdup(_("f: fix it: add the missing refs with the wizard, starting from "
+                                 "this manifest."));
+}
+
+static int doctor_key(struct tui *t, struct page *pg, int key)
+{
+    struct doctor_state *st = state(t);
+    if (!st || st->list_item < 0 || pg->focus != st->list_item)
+        return 0;
+    struct item *it = &pg->it[pg->focus];
+    if (key == KEY_UP || key == KEY_DOWN || key == KEY_PPAGE || key == KEY_NPAGE ||
+        key == KEY_HOME || key == KEY_END) {
+        InjectObj(it->obj, (chtype)key);
+        t->pg.notes_off = 0;
+        tui_update_notes(t);
+        return 1;
+    }
+    if (key != 'f' && key != 'F')
+        return 0;
+    int i = focused_finding(t, st);
+    int k = i >= 0 ? fix_kind(st, &st->s.f[i]) : 0;
+    if (k == 0) {
+        tui_set_status(t, "%s", _("the wizard cannot fix this finding itself: see its Fix"));
+        tui_update_notes(t);
+        return 1;
+    }
+    if (k == 1) {
+        tui_rotate_source_preset(t, st->live ? NULL : st->source, st->live ? st->source : NULL);
+        t->path = K8TLS_PATH_ROTATE;
+        t->cur = K8TLS_SCR_ROTATE_SOURCE;
+    } else {
+        tui_welcome_preset_manifest(t, st->s.cl[0].file);
+        t->path = K8TLS_PATH_WIZARD;
+        t->cur = K8TLS_SCR_WELCOME;
+    }
+    tui_bundle_reset(t);
+    t->rebuild = true;
+    return 1;
+}
+
+const struct tui_screen tui_screen_doctor = {
+    .private_size = sizeof(struct doctor_state),
+    .fini = doctor_fini,
+    .intro = N_("Checks a cluster that already runs for the known TLS traps, and says how to fix "
+                "each. Reads only."),
+    .help = N_("Choose a wizard output directory, a manifest with its Secrets or a 'kubectl get "
+               "-o yaml' dump, or a kube context, then Check. Each finding says what is wrong, "
+               "what it breaks and the fix; no secret value is shown. On a finding the wizard "
+               "can fix (a renewal with the right SANs, missing refs), f takes you to those "
+               "steps with the source filled in."),
+    .next_label = N_("Check"),
+    .define = doctor_define,
+    .load = doctor_load,
+    .sync = doctor_sync,
+    .check = doctor_check,
+    .notes = doctor_notes,
+    .header = doctor_header,
+    .key = doctor_key,
+    .bar_keys = N_("f: fix it"),
+    .focus_list_first = true,
+};
