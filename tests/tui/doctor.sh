@@ -3,7 +3,8 @@
 # clean bundle written by the command line shows no finding; a bundle whose certificates expire
 # in 10 days lists one row per finding, the focused one in full under the list (what is wrong,
 # what it breaks, the fix), no secret value; nothing is written; f on a renewal leads to the
-# rotation source with the directory filled in.
+# rotation source with the directory filled in; on a missing ref, to Welcome's "existing
+# manifest" with the bundle's manifest filled in.
 . "$K8TLS_SRCDIR/tests/lib.sh"
 . "$K8TLS_SRCDIR/tests/tui/lib-tui.sh"
 t=$(mktmp)
@@ -61,4 +62,37 @@ keys Right Enter
 rc=$(wait_exit "$t")
 check "the wizard leaves with 1 after Cancel (rc=$rc)" [ "$rc" = 1 ]
 check "nothing was written" [ "$before" = "$(files)" ]
+
+# a missing ref: the server keystore's key renamed in the Secret; f starts the wizard from the
+# bundle's manifest (merge mode)
+cp -r "$t/clean" "$t/refs"
+sed -i 's/^  keystore:/  keystore-old:/' "$t/refs/manifests/10-secret-server-encryption-stores.yaml"
+before=$(files)
+tui_start "$t" 80 24 --tui
+wait_for "Start from:" >/dev/null
+keys Right Right Right Right
+wait_for "check an existing cluster" >/dev/null
+keys F10
+wait_for "step 2 of 2: Check a cluster" >/dev/null
+keys Tab
+wait_re "> ?!?Directory or file:" >/dev/null
+type_text "refs"
+keys F10
+check "the missing key is listed as an error" \
+  wait_for "error    Secret/server-encryption-stores keystore: the key the cluster"
+check "its fix is merge mode from the manifest" \
+  wait_for "Fix: k8tls-wizard --answers ANSWERS -o NEWDIR with cluster.manifest:"
+check "the wizard offers to add the refs" wait_for "f: fix it: add the missing refs"
+keys f
+check "f leads to Welcome on the wizard path" wait_for "Start from:    < add encryption to an existing manifest"
+check "with the bundle's manifest filled in" \
+  wait_for "Manifest file: refs/manifests/20-k8ssandracluster.yaml"
+keys F10
+check "Next reads the manifest: the Encryption step" wait_re "step 2 of [0-9]+: Encryption"
+keys C-c
+wait_for "Leave the wizard?" >/dev/null
+keys Right Enter
+rc=$(wait_exit "$t")
+check "the wizard leaves with 1 after Cancel (rc=$rc)" [ "$rc" = 1 ]
+check "nothing was written after the fix was only started" [ "$before" = "$(files)" ]
 finish

@@ -221,16 +221,36 @@ static const char *sev_name(enum dr_sev s)
     }
 }
 
+/* the manifest a merge-mode fix names ("... cluster.manifest: FILE (merge mode ..."), as a
+ * heap string, or NULL (none, or live: the file is not known) */
+static char *fix_manifest(const struct dr_finding *x)
+{
+    const char *p = x->fix ? strstr(x->fix, "cluster.manifest: ") : NULL;
+    if (!p)
+        return NULL;
+    p += strlen("cluster.manifest: ");
+    size_t n = strcspn(p, " ");
+    char *m = n ? strndup(p, n) : NULL;
+    struct stat sb;
+    if (m && (stat(m, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+        free(m);
+        m = NULL;
+    }
+    return m;
+}
+
 /* the fix the wizard can make for a finding: 1 a renewal, 2 the refs via merge mode, 0 none */
 static int fix_kind(const struct doctor_state *st, const struct dr_finding *x)
 {
     if (!x->fix)
         return 0;
-    if (strstr(x->fix, "--phase renew"))
+    /* a renewal the rotation path can make: from a wizard directory or a context */
+    if (strstr(x->fix, "--phase renew") &&
+        (strstr(x->fix, "--from ") || strstr(x->fix, "--from-context ")))
         return 1;
-    if (strstr(x->fix, "cluster.manifest") && !st->live && st->s.ncl > 0 && st->s.cl[0].file)
-        return 2;
-    return 0;
+    char *m = st->live ? NULL : fix_manifest(x);
+    free(m);
+    return m ? 2 : 0;
 }
 
 static int doctor_header(struct tui *t, int top, int max_rows)
@@ -338,7 +358,9 @@ static int doctor_key(struct tui *t, struct page *pg, int key)
         t->path = K8TLS_PATH_ROTATE;
         t->cur = K8TLS_SCR_ROTATE_SOURCE;
     } else {
-        tui_welcome_preset_manifest(t, st->s.cl[0].file);
+        char *m = fix_manifest(&st->s.f[i]);
+        tui_welcome_preset_manifest(t, m);
+        free(m);
         t->path = K8TLS_PATH_WIZARD;
         t->cur = K8TLS_SCR_WELCOME;
     }
