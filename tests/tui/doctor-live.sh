@@ -36,6 +36,10 @@ check "the focused finding names the Secret and the context" \
   wait_for "Secret client-encryption-stores is missing in context ctx0"
 check "and its fix" wait_for "Fix: apply the Secret in every datacenter's context"
 check "no fix offered by the wizard itself here" sh -c "! tmux -L '$TUI_SOCK' capture-pane -p | grep -q 'f: fix it: '"
+keys f
+check "f there says the wizard cannot fix it itself" \
+  wait_for "the wizard cannot fix this finding itself: see its Fix"
+check "and stays on the check" wait_for "step 2 of 2: Check a cluster"
 screen >"$T/findings"
 check "no store password on the screen" sh -c "! grep -qF '$pw' '$T/findings'"
 check "kubectl was called" [ -s "$LOG" ]

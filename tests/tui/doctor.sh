@@ -45,7 +45,7 @@ check "the second finding" wait_for "expiring Secret/client-encryption-stores ke
 check "the focused finding in full: what is wrong" wait_re "^  \\[S8\\] Secret/server-encryption-stores keystore"
 check "what it breaks" wait_for "Breaks: TLS handshakes fail once it expires"
 check "the fix" wait_for "Fix: k8tls-wizard rotate --from soon --phase renew -o NEWDIR"
-check "the wizard offers to fix it" wait_for "f: fix it: renew the certificates"
+check "the wizard offers to fix it" wait_for "f: fix it: renew with the wizard, this source filled in."
 screen >"$t/.findings"
 check "no store password on the screen" sh -c "! grep -qF '$pw' '$t/.findings'"
 keys Down

@@ -324,11 +324,9 @@ static void doctor_notes(struct tui *t, struct form *f, char **lines, int max, i
         lines[(*n)++] = tui_fmt(_("Fix: %s"), x->fix);
     int k = fix_kind(st, x);
     if (*n < max && k == 1)
-        lines[(*n)++] = strdup(_("f: fix it: renew the certificates with the wizard (the "
-                                 "rotation steps, this source filled in)."));
+        lines[(*n)++] = strdup(_("f: fix it: renew with the wizard, this source filled in."));
     if (*n < max && k == 2)
-        lines[(*n)++] = strdup(_("f: fix it: add the missing refs with the wizard, starting from "
-                                 "this manifest."));
+        lines[(*n)++] = strdup(_("f: fix it: add the missing refs, from this manifest."));
 }
 
 static int doctor_key(struct tui *t, struct page *pg, int key)
