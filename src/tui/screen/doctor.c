@@ -23,10 +23,9 @@ struct doctor_state {
     struct dr_state s;              /* the last check's findings (no secret value is shown) */
     char *source;                   /* what was checked: the path, or the context */
     bool live;
-    const char **ctx_one;           /* s.contexts (the one context) */
-    char **ctx_names;               /* the kubeconfig's contexts, for the choice */
-    int n_ctx;
-    bool ctx_init;
+    char **run_ctx;                 /* live: the contexts checked (s.contexts), control plane
+                                     * first */
+    size_t n_run;
     int list_item;                  /* the findings list on the page, or -1 */
 };
 
@@ -39,8 +38,11 @@ static void clear_result(struct doctor_state *st)
 {
     dr_state_free(&st->s);
     memset(&st->s, 0, sizeof st->s);
-    free(st->ctx_one);
-    st->ctx_one = NULL;
+    for (size_t i = 0; i < st->n_run; i++)
+        free(st->run_ctx[i]);
+    free(st->run_ctx);
+    st->run_ctx = NULL;
+    st->n_run = 0;
     free(st->source);
     st->source = NULL;
     st->ran = false;
@@ -51,8 +53,6 @@ static void doctor_fini(struct tui *t, void *priv)
     (void)t;
     struct doctor_state *st = priv;
     clear_result(st);
-    tui_free_lines(st->ctx_names, st->n_ctx);
-    free(st->ctx_names);
 }
 
 static void doctor_define(struct form *f)
@@ -62,10 +62,10 @@ static void doctor_define(struct form *f)
                             "'kubectl get -o yaml' dump. Live: kubectl get in a context."));
     i = tui_field_add(f, F_PATH, N_("Directory or file"), NULL);
     tui_field_hint(f, i, N_("Type a path, or choose Browse to pick it."));
-    i = tui_field_add(f, F_CHOICE, N_("Kube context"), NULL);
-    f->f[i].current_item = -1;
-    tui_field_hint(f, i, N_("The K8ssandraCluster and its Secrets are read with kubectl get; "
-                            "nothing is changed."));
+    i = tui_field_add(f, F_MULTI, N_("Kube contexts"), NULL);
+    tui_field_hint(f, i, N_("Space selects or unselects the context under the cursor: the "
+                            "control plane first, then every datacenter's. Read with kubectl "
+                            "get; nothing is changed."));
 }
 
 static void doctor_load(struct tui *t, struct form *f)
@@ -79,41 +79,48 @@ static void doctor_load(struct tui *t, struct form *f)
 
 static void doctor_sync(struct tui *t, struct form *f)
 {
-    struct doctor_state *st = state(t);
     bool ctx = f->f[D_FROM].choice == 1;
+    struct field *fd = &f->f[D_CTX];
     f->f[D_PATH].hidden = ctx;
-    f->f[D_CTX].hidden = true;
-    if (!ctx || !st)
+    fd->hidden = true;
+    if (!ctx)
         return;
     tui_kube_load(t);
     if (!t->kc) {
         tui_field_error(f, D_FROM, t->kc_error ? t->kc_error : _("the kubeconfig cannot be read"));
         return;
     }
-    if (!st->ctx_init) {
-        st->ctx_init = true;
-        st->ctx_names = calloc(t->kc->n_contexts + 1, sizeof *st->ctx_names);
-        for (size_t i = 0; st->ctx_names && i < t->kc->n_contexts; i++) {
-            if (!(st->ctx_names[st->n_ctx] = strdup(t->kc->contexts[i].name)))
+    /* the kubeconfig's contexts, the current one selected */
+    if (!fd->items) {
+        fd->current_item = -1;
+        fd->n_items = 0;
+        fd->items = calloc(t->kc->n_contexts + 1, sizeof *fd->items);
+        for (size_t i = 0; fd->items && i < t->kc->n_contexts; i++) {
+            if (!(fd->items[fd->n_items] = strdup(t->kc->contexts[i].name)))
                 break;
-            if (t->kc->current_context && strcmp(t->kc->contexts[i].name,
-                                                 t->kc->current_context) == 0)
-                f->f[D_CTX].choice = st->n_ctx;
-            st->n_ctx++;
+            if (t->kc->current_context &&
+                strcmp(t->kc->contexts[i].name, t->kc->current_context) == 0)
+                fd->current_item = fd->n_items;
+            fd->n_items++;
+        }
+        if (fd->current_item >= 0 && (fd->sel = malloc(sizeof *fd->sel))) {
+            fd->sel[0] = fd->current_item;
+            fd->n_sel = 1;
+            fd->choice = fd->current_item;
         }
     }
-    if (st->n_ctx == 0) {
+    if (fd->n_items == 0) {
         tui_field_error(f, D_FROM, _("no kube context in the kubeconfig"));
         return;
     }
-    f->f[D_CTX].choices = (const char *const *)st->ctx_names;
-    f->f[D_CTX].n_choices = st->n_ctx;
-    f->f[D_CTX].hidden = false;
+    fd->hidden = false;
 }
 
 struct doctor_work {
     struct dr_state s;
-    char *name;                     /* the path (files) or the context (live) */
+    char *name;                     /* the path (files) or the contexts, for the screen */
+    char **ctx;                     /* live: the contexts (s.contexts) */
+    size_t nctx;
     struct k8tls_err e;
 };
 
@@ -123,7 +130,9 @@ static void work_free(void *arg)
     if (!w)
         return;
     dr_state_free(&w->s);
-    free(w->s.contexts);
+    for (size_t i = 0; i < w->nctx; i++)
+        free(w->ctx[i]);
+    free(w->ctx);
     free(w->name);
     free(w);
 }
@@ -153,21 +162,33 @@ static int doctor_check(struct tui *t, struct form *f)
     w->s.expiring_days = 30;
     k8tls_err_clear(&w->e);
     if (live) {
-        int c = f->f[D_CTX].choice;
-        if (f->f[D_CTX].hidden || c < 0 || c >= st->n_ctx) {
-            if (!f->f[D_FROM].error)
+        struct field *fd = &f->f[D_CTX];
+        if (fd->hidden || fd->n_sel == 0) {
+            if (fd->hidden && !f->f[D_FROM].error)
                 tui_field_error(f, D_FROM, _("no kube context to read"));
+            else if (!fd->hidden)
+                tui_field_error(f, D_CTX, _("select a context with Space"));
             work_free(w);
             return 1;
         }
-        w->name = strdup(st->ctx_names[c]);
-        w->s.contexts = calloc(1, sizeof *w->s.contexts);
-        if (!w->name || !w->s.contexts) {
+        size_t len = 1;
+        w->ctx = calloc((size_t)fd->n_sel, sizeof *w->ctx);
+        for (int k = 0; w->ctx && k < fd->n_sel; k++)
+            if (fd->sel[k] >= 0 && fd->sel[k] < fd->n_items &&
+                (w->ctx[w->nctx] = strdup(fd->items[fd->sel[k]])))
+                len += strlen(w->ctx[w->nctx++]) + 2;
+        w->name = w->nctx ? calloc(len, 1) : NULL;
+        if (!w->name) {
             work_free(w);
             return 1;
         }
-        w->s.contexts[0] = w->name;
-        w->s.ncontexts = 1;
+        for (size_t k = 0; k < w->nctx; k++) {
+            if (k)
+                strcat(w->name, ", ");
+            strcat(w->name, w->ctx[k]);
+        }
+        w->s.contexts = (const char **)w->ctx;
+        w->s.ncontexts = w->nctx;
         w->s.kubeconfig = t->opts && t->opts->kubeconfig && *t->opts->kubeconfig
                               ? t->opts->kubeconfig
                               : NULL;
@@ -180,7 +201,7 @@ static int doctor_check(struct tui *t, struct form *f)
         }
         w->s.source = w->name;
     }
-    char *title = live ? tui_fmt(_("Checking context %s"), w->name)
+    char *title = live ? tui_fmt(_("Checking the contexts %s"), w->name)
                        : tui_fmt(_("Checking %s"), w->name);
     struct tui_job *j = tui_job_start(doctor_main, w);
     int rc = j ? tui_job_wait(t, title, j, true, false) : -1;
@@ -202,7 +223,10 @@ static int doctor_check(struct tui *t, struct form *f)
     clear_result(st);
     st->s = w->s;
     st->live = live;
-    st->ctx_one = w->s.contexts;
+    st->run_ctx = w->ctx;
+    st->n_run = w->nctx;
+    w->ctx = NULL;
+    w->nctx = 0;
     st->source = w->name;
     memset(&w->s, 0, sizeof w->s);
     w->name = NULL;
@@ -352,7 +376,8 @@ static int doctor_key(struct tui *t, struct page *pg, int key)
         return 1;
     }
     if (k == 1) {
-        tui_rotate_source_preset(t, st->live ? NULL : st->source, st->live ? st->source : NULL);
+        tui_rotate_source_preset(t, st->live ? NULL : st->source,
+                                 st->live && st->n_run ? st->run_ctx[0] : NULL);
         t->path = K8TLS_PATH_ROTATE;
         t->cur = K8TLS_SCR_ROTATE_SOURCE;
     } else {
