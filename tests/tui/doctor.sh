@@ -30,7 +30,12 @@ check "the check is its own path of two steps" wait_for "step 2 of 2: Check a cl
 check "the Next button says Check" wait_for "[ Check ]"
 keys Tab
 wait_re "> ?!?Directory or file:" >/dev/null
-type_text "clean"
+type_text "nosuch"
+keys F10
+check "a path that is not there is said at the field" wait_for "nosuch: cannot open"
+keys C-u
+# Browse would give the bundle's answers.yaml: the bundle is checked
+type_text "clean/answers.yaml"
 keys F10
 check "a clean bundle shows no finding" wait_for "No finding: nothing known is wrong in clean."
 keys Tab Tab

@@ -199,6 +199,14 @@ static int doctor_check(struct tui *t, struct form *f)
             work_free(w);
             return 1;
         }
+        /* Browse picked a wizard bundle's answers.yaml (the doctor does not read it): the
+         * bundle is meant */
+        static const char suffix[] = "/answers.yaml";
+        size_t nl = strlen(w->name), ns = sizeof suffix - 1;
+        struct stat sb;
+        if (nl > ns && strcmp(w->name + nl - ns, suffix) == 0 && stat(w->name, &sb) == 0 &&
+            S_ISREG(sb.st_mode))
+            w->name[nl - ns] = '\0';
         w->s.source = w->name;
     }
     char *title = live ? tui_fmt(_("Checking the contexts %s"), w->name)
