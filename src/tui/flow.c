@@ -15,6 +15,7 @@
 #define ON_WIZARD (1u << K8TLS_PATH_WIZARD)
 #define ON_ROTATE (1u << K8TLS_PATH_ROTATE)
 #define ON_BOTH (ON_WIZARD | ON_ROTATE)
+#define ON_DOCTOR (1u << K8TLS_PATH_DOCTOR)
 
 bool k8tls_flow_needs_pki(const struct k8tls_plan *p)
 {
@@ -68,7 +69,7 @@ const char *k8tls_flow_screen_title(enum k8tls_screen s)
 
 static bool valid_path(enum k8tls_flow_path path)
 {
-    return path == K8TLS_PATH_WIZARD || path == K8TLS_PATH_ROTATE;
+    return path == K8TLS_PATH_WIZARD || path == K8TLS_PATH_ROTATE || path == K8TLS_PATH_DOCTOR;
 }
 
 bool k8tls_flow_on_path(enum k8tls_flow_path path, enum k8tls_screen s)
@@ -87,7 +88,7 @@ bool k8tls_flow_visible_on(enum k8tls_flow_path path, const struct k8tls_plan *p
 {
     if (!k8tls_flow_on_path(path, s))
         return false;
-    if (path == K8TLS_PATH_ROTATE)
+    if (path != K8TLS_PATH_WIZARD)
         return true;
     return p && plan_shows(p, s);
 }

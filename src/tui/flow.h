@@ -25,10 +25,13 @@ enum k8tls_screen {
  *   rotate   Welcome -> Rotation source -> Rotation phase -> Review -> Output -> Result (renew
  *            or rotate the certificates of an existing bundle or cluster: no cluster,
  *            encryption, CA, stores or Medusa step; Review shows the phase's new Secrets and
- *            rotation.yaml; the plan's skip rules do not apply). */
+ *            rotation.yaml; the plan's skip rules do not apply);
+ *   doctor   Welcome -> Doctor (check an existing bundle or cluster; its "fix it" moves to
+ *            the rotate or the wizard path). */
 enum k8tls_flow_path {
     K8TLS_PATH_WIZARD,
     K8TLS_PATH_ROTATE,
+    K8TLS_PATH_DOCTOR,
 };
 
 /* A stable identifier ("welcome", "cluster", ..., "result"); NULL for an invalid screen. */

@@ -293,7 +293,7 @@ void tui_build_page(struct tui *t)
         want = f->f[f->focus_field].item;
     if (want < 0 && ops->focus_next_first)
         want = t->pg.next_item;
-    if (want < 0 && ops->build) {
+    if (want < 0 && (ops->build || ops->focus_list_first)) {
         for (int i = 0; i < t->pg.n && want < 0; i++)
             if (t->pg.it[i].kind == IT_LIST)
                 want = i;

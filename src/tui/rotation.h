@@ -41,4 +41,8 @@ struct tui_renew_work {
 };
 void tui_renew_work_free(void *w);
 
+/* rotate_source.c: the source filled in (a directory, or a kube context), for the doctor's
+ * "fix it". */
+void tui_rotate_source_preset(struct tui *t, const char *dir, const char *ctx);
+
 #endif

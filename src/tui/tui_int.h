@@ -203,6 +203,7 @@ struct tui_screen {
     bool no_back;                   /* Back is not offered (result) */
     bool no_cancel;
     bool focus_next_first;          /* the Next button has the focus first */
+    bool focus_list_first;          /* a list (a header's) has the focus first when there */
     bool starts_keygen;             /* the key parameters are known once Next leaves it (the CA
                                      * step and after): the keys are generated in the
                                      * background from then on */
@@ -498,7 +499,9 @@ void tui_output_set_dir(struct tui *t, const char *dir);
 size_t tui_output_contexts(struct tui *t, const char **out, size_t max);
 
 /* ---- rotation.c: the rotation state ----------------------------------------------------- */
-struct tui_renew *tui_renew_of(struct tui *t);   /* created on first use; NULL on OOM */
+struct tui_renew *tui_renew_of(struct tui *t);
+/* welcome.c: "add encryption to an existing manifest" with path filled in (the doctor's fix) */
+void tui_welcome_preset_manifest(struct tui *t, const char *path);   /* created on first use; NULL on OOM */
 void tui_renew_free(struct tui *t);
 /* The context the rotation read its Secrets from, or NULL. */
 const char *tui_renew_source_context(struct tui *t);

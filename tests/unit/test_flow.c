@@ -78,6 +78,29 @@ START_TEST(test_rotation_path_skips_every_bundle_screen)
 }
 END_TEST
 
+/* the doctor's path: Welcome -> Check a cluster, on no other path; Next from it ends the path */
+START_TEST(test_doctor_path)
+{
+    struct k8tls_plan *p = k8tls_plan_new_defaults();
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(k8tls_flow_next_on(K8TLS_PATH_DOCTOR, p, K8TLS_SCR_WELCOME),
+                     K8TLS_SCR_DOCTOR);
+    ck_assert_int_eq(k8tls_flow_next_on(K8TLS_PATH_DOCTOR, p, K8TLS_SCR_DOCTOR),
+                     K8TLS_SCR_COUNT);
+    ck_assert_int_eq(k8tls_flow_prev_on(K8TLS_PATH_DOCTOR, p, K8TLS_SCR_DOCTOR),
+                     K8TLS_SCR_WELCOME);
+    int total = 0;
+    ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_DOCTOR, NULL, K8TLS_SCR_DOCTOR, &total), 2);
+    ck_assert_int_eq(total, 2);
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_WIZARD, p, K8TLS_SCR_DOCTOR));
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_ROTATE, p, K8TLS_SCR_DOCTOR));
+    ck_assert_int_eq(k8tls_flow_next_on(K8TLS_PATH_WIZARD, p, K8TLS_SCR_WELCOME),
+                     K8TLS_SCR_CLUSTER);
+    ck_assert_str_eq(k8tls_flow_screen_id(K8TLS_SCR_DOCTOR), "doctor");
+    k8tls_plan_free(p);
+}
+END_TEST
+
 START_TEST(test_rotation_back_and_steps)
 {
     ck_assert_int_eq(k8tls_flow_prev_on(K8TLS_PATH_ROTATE, NULL, K8TLS_SCR_OUTPUT),
@@ -453,6 +476,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_keygen_restarts_when_key_parameters_change);
     tcase_add_test(tc, test_keygen_keeps_its_work_when_only_the_output_changes);
     tcase_add_test(tc, test_more_tls_step_only_with_a_surface_on);
+    tcase_add_test(tc, test_doctor_path);
     tcase_add_test(tc, test_fingerprint_cannot_be_faked_by_value_content);
     suite_add_tcase(s, tc);
     return s;

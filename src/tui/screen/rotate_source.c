@@ -267,6 +267,22 @@ static void source_notes(struct tui *t, struct form *f, char **lines, int max, i
                                        "Output step."));
 }
 
+void tui_rotate_source_preset(struct tui *t, const char *dir, const char *ctx)
+{
+    struct form *f = tui_form_of(t, K8TLS_SCR_ROTATE_SOURCE);
+    if (!f)
+        return;
+    f->f[R_FROM].choice = ctx ? 1 : 0;
+    tui_field_set(f, R_DIR, dir ? dir : "");
+    if (!ctx)
+        return;
+    source_sync(t, f); /* the kubeconfig's contexts */
+    struct tui_renew *rn = tui_renew_of(t);
+    for (int i = 0; rn && i < rn->n_ctx_names; i++)
+        if (strcmp(rn->ctx_names[i], ctx) == 0)
+            f->f[R_CTX].choice = i;
+}
+
 const struct tui_screen tui_screen_rotate_source = {
     .intro = N_("Renew the certificates, or rotate the CA, of a cluster encrypted earlier."),
     .help = N_("Start from the output directory that k8tls-wizard wrote (or that an earlier "

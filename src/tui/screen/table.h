@@ -7,13 +7,13 @@
  * Adding a screen: one row here and one file in src/tui/screen/.
  *
  * SCREEN(NAME, file, id, title, paths, shown, keys)
- *   paths  ON_WIZARD, ON_ROTATE or ON_BOTH: the paths through the screens that show it;
+ *   paths  ON_WIZARD, ON_ROTATE, ON_BOTH or ON_DOCTOR: the paths through the screens that show it;
  *   shown  NULL (always shown on the wizard path) or a predicate on the plan (a skip rule of
  *          the wizard path; the rotate path shows all its screens);
  *   keys   the answers key prefixes the screen edits, separated by spaces: a diagnostic goes to
  *          the screen with the longest prefix that owns its key path (flow.h). */
 
-SCREEN(WELCOME, welcome, "welcome", N_("Welcome"), ON_BOTH, NULL,
+SCREEN(WELCOME, welcome, "welcome", N_("Welcome"), ON_BOTH | ON_DOCTOR, NULL,
        "apiVersion cluster.manifest")
 SCREEN(CLUSTER, cluster, "cluster", N_("Cluster"), ON_WIZARD, k8tls_flow_no_manifest,
        "cluster")
@@ -30,6 +30,8 @@ SCREEN(MEDUSA, medusa, "medusa", N_("Medusa certificate"), ON_WIZARD,
        "encryption.medusa.source encryption.medusa.secretName encryption.medusa.import")
 SCREEN(MORE_TLS, more_tls, "more-tls", N_("More TLS"), ON_WIZARD, k8tls_flow_more_tls,
        "encryption.managementApi encryption.reaper encryption.medusaGrpc")
+/* the doctor: check an existing bundle or cluster (its own path) */
+SCREEN(DOCTOR, doctor, "doctor", N_("Check a cluster"), ON_DOCTOR, NULL, "")
 /* rotation: where the certificates to renew are, then what was found and the phase to build */
 SCREEN(ROTATE_SOURCE, rotate_source, "rotate-source", N_("Certificates to renew"), ON_ROTATE,
        NULL, "")

@@ -37,6 +37,7 @@ static const char *const welcome_modes[] = {
     N_("add encryption to an existing manifest"),
     N_("load an answers file"),
     N_("renew or rotate certificates"),
+    N_("check an existing cluster"),
 };
 
 struct welcome_state {
@@ -44,6 +45,7 @@ struct welcome_state {
     int mode;                       /* 0 new, 1 existing manifest, 2 answers file */
     char *path;
     bool preset;                    /* --answers FILE was put in the form */
+    char *fix_manifest;             /* the doctor's fix: start from this manifest */
 };
 
 static struct welcome_state *state(struct tui *t)
@@ -56,11 +58,12 @@ static void welcome_fini(struct tui *t, void *priv)
     (void)t;
     struct welcome_state *st = priv;
     free(st->path);
+    free(st->fix_manifest);
 }
 
 static void welcome_define(struct form *f)
 {
-    tui_field_choice(f, N_("Start from"), NULL, welcome_modes, 4, true);
+    tui_field_choice(f, N_("Start from"), NULL, welcome_modes, 5, true);
     int i = tui_field_add(f, F_PATH, N_("File"), "cluster.manifest");
     tui_field_hint(f, i, N_("Type a path, or choose Browse to pick the file."));
 }
@@ -69,7 +72,9 @@ static void welcome_define(struct form *f)
 static int welcome_store(struct tui *t, struct form *f, bool strict)
 {
     (void)strict;
-    enum k8tls_flow_path kind = f->f[W_MODE].choice == 3 ? K8TLS_PATH_ROTATE : K8TLS_PATH_WIZARD;
+    enum k8tls_flow_path kind = f->f[W_MODE].choice == 3   ? K8TLS_PATH_ROTATE
+                                : f->f[W_MODE].choice == 4 ? K8TLS_PATH_DOCTOR
+                                                           : K8TLS_PATH_WIZARD;
     if (kind != t->path) {
         t->path = kind;
         tui_bundle_reset(t); /* the other path's bundle */
@@ -80,7 +85,9 @@ static int welcome_store(struct tui *t, struct form *f, bool strict)
 static void welcome_load(struct tui *t, struct form *f)
 {
     struct welcome_state *st = state(t);
-    f->f[W_MODE].choice = t->path == K8TLS_PATH_ROTATE ? 3 : st->mode;
+    f->f[W_MODE].choice = t->path == K8TLS_PATH_ROTATE   ? 3
+                          : t->path == K8TLS_PATH_DOCTOR ? 4
+                                                         : st->mode;
     tui_field_set(f, W_FILE, st->path ? st->path : "");
     /* --answers FILE: the step starts on "load an answers file" with FILE */
     if (!st->preset && t->opts && t->opts->answers && *t->opts->answers) {
@@ -88,12 +95,18 @@ static void welcome_load(struct tui *t, struct form *f)
         f->f[W_MODE].choice = 2;
         tui_field_set(f, W_FILE, t->opts->answers);
     }
+    if (st->fix_manifest) {
+        f->f[W_MODE].choice = 1;
+        tui_field_set(f, W_FILE, st->fix_manifest);
+        free(st->fix_manifest);
+        st->fix_manifest = NULL;
+    }
 }
 
 static void welcome_sync(struct tui *t, struct form *f)
 {
     (void)t;
-    f->f[W_FILE].hidden = f->f[W_MODE].choice == 0 || f->f[W_MODE].choice == 3;
+    f->f[W_FILE].hidden = f->f[W_MODE].choice == 0 || f->f[W_MODE].choice >= 3;
     f->f[W_FILE].label = f->f[W_MODE].choice == 1 ? N_("Manifest file") : N_("Answers file");
     f->f[W_FILE].path = f->f[W_MODE].choice == 1 ? "cluster.manifest" : NULL;
 }
@@ -102,8 +115,10 @@ static int welcome_check(struct tui *t, struct form *f)
 {
     struct welcome_state *st = state(t);
     int mode = f->f[W_MODE].choice;
+    free(st->fix_manifest);
+    st->fix_manifest = NULL;
     welcome_store(t, f, true);
-    if (mode == 3)
+    if (mode >= 3)
         return 0;
     char *path = tui_trimmed(tui_field_val(f, W_FILE));
     int errs = 0;
@@ -216,6 +231,21 @@ static void welcome_notes(struct tui *t, struct form *f, char **lines, int max, 
                                  "Secrets in a kube context), or rotates its CA without downtime "
                                  "in three phases: the next steps show what is there and what is "
                                  "due."));
+    if (*n < max && f->f[W_MODE].choice == 4)
+        lines[(*n)++] = strdup(_("Checks an output directory, a manifest with its Secrets, a "
+                                 "dump or a kube context for the known TLS traps, and says how "
+                                 "to fix each. Reads only."));
+}
+
+void tui_welcome_preset_manifest(struct tui *t, const char *path)
+{
+    struct form *f = tui_form_of(t, K8TLS_SCR_WELCOME);
+    struct welcome_state *st = state(t);
+    if (!f || !st)
+        return;
+    f->f[W_MODE].choice = 1;
+    tui_field_set(f, W_FILE, path ? path : "");
+    tui_set_str(&st->fix_manifest, path ? path : ""); /* kept if the plan loads the form again */
 }
 
 const struct tui_screen tui_screen_welcome = {
@@ -230,7 +260,9 @@ const struct tui_screen tui_screen_welcome = {
                "k8tls-wizard --print-answers) fills every step; you can still change "
                "anything. Renew or rotate starts from a bundle written earlier (or the "
                "Secrets of a kube context): it renews the certificates, or replaces the CA "
-               "in three phases (trust, reissue, retire) with a rolling restart after each."),
+               "in three phases (trust, reissue, retire) with a rolling restart after each. "
+               "Check an existing cluster reads a bundle, a dump or a kube context and lists "
+               "the known TLS traps with their fixes."),
     .define = welcome_define, .load = welcome_load, .sync = welcome_sync,
     .store = welcome_store, .check = welcome_check, .notes = welcome_notes,
 };
