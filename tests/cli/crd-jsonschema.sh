@@ -98,4 +98,12 @@ echo "kind: Nothing" > bad-crd.yaml
 timeout 60 "$K8TLS_BIN" doctor --crd bad-crd.yaml "$m" > badcrd.out 2>&1
 rc=$?
 check "a --crd that is no CRD: exit 1 naming it (got $rc)" sh -c "[ $rc -eq 1 ] && grep -q 'bad-crd.yaml.*openAPIV3Schema' badcrd.out"
+# Manifests in the shapes of the operator's own examples and test fixtures (written for this
+# project: Reaper, Medusa with its storage and the deprecated certificates field, Stargate,
+# several datacenters, the docs' example): the real CRD finds them valid, and so does doctor.
+for f in tests/bundle/fixtures/surfaces-medusa.yaml tests/bundle/fixtures/surfaces-reaper.yaml \
+  tests/fuzz/corpus/manifest/docs-example.yaml tests/fuzz/corpus/manifest/docs-stargate-reaper.yaml \
+  tests/fuzz/corpus/manifest/minimal.yaml tests/fuzz/corpus/manifest/medusa-old-certificates.yaml; do
+  compare "fixture-$(basename "$f" .yaml)" "$K8TLS_SRCDIR/$f" ""
+done
 finish
