@@ -54,6 +54,26 @@ wait_for() {
   return 1
 }
 
+# leave_review: F10 on Review once its files show, until the Output step is there. Under ASan
+# an F10 sent while Review is still settling can go unanswered; it is sent again only while the
+# screen still shows Review (never twice onto Output, where F10 writes).
+leave_review() {
+  wait_for "manifests/20-k8ssandracluster.yaml" 120 >/dev/null
+  _n=0
+  while [ "$_n" -lt 4 ]; do
+    keys F10
+    _j=0
+    while [ "$_j" -lt 100 ]; do
+      screen | grep -qF "Output directory" && return 0
+      sleep 0.1
+      _j=$((_j + 1))
+    done
+    screen | grep -qF ": Review" || break
+    _n=$((_n + 1))
+  done
+  wait_for "Output directory"
+}
+
 # wait_re REGEX [SECONDS]: the same with an extended regular expression.
 wait_re() {
   _limit=${2:-20}

@@ -40,14 +40,16 @@ check "Medusa's gRPC on (Medusa runs)" wait_re "Medusa gRPC TLS: +< yes"
 check "its client Secret, whole" wait_re "Medusa gRPC client Secret: +medusa-grpc-client-tls *$"
 check "the notes: Secrets before the cluster" has "cass-operator checks them once"
 check "the notes: changeit is Reaper's own" has "Reaper's stores use changeit, Reaper's hard-coded password"
-check "no row is cut" sh -c "! tmux -L '$TUI_SOCK' capture-pane -p | grep -q '\.\.\.'"
+wait_for "Keys: ready" 180 >/dev/null # the status line says "..." while the keys are made
+check "no row is cut" sh -c "! tmux -L '$TUI_SOCK' capture-pane -p | grep -v '^ Keys: ' | grep -q '\.\.\.'"
 keys F1
 check "F1 on the management API" wait_for "Help: Management API TLS (More TLS)"
 check "it names the manifest field" box_has "Sets: spec.cassandra.managementApiAuth.manual"
 check "and what breaks: no retry" box_has "cass-operator checks them once and never retries"
 check "then the step's paragraph (Medusa's probe and localhost)" box_has "names localhost, 127.0.0.1 and ::1"
 check "and Reaper's changeit" box_has "hard-coded password changeit"
-check "the help is not cut" sh -c "! tmux -L '$TUI_SOCK' capture-pane -p | grep -q '\.\.\.'"
+wait_for "Keys: ready" 180 >/dev/null
+check "the help is not cut" sh -c "! tmux -L '$TUI_SOCK' capture-pane -p | grep -v '^ Keys: ' | grep -q '\.\.\.'"
 keys Escape
 wait_for "F1/?: help" >/dev/null
 keys F10

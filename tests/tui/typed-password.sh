@@ -20,9 +20,10 @@ done
 keys Tab; keys Tab
 type_text "$pw"
 check "the password is typed (masked)" wait_re "Keystore password: +\\*{18}"
-for s in "step 6 of 10" "step 7 of 10" "step 8 of 10: Review" "Output directory"; do
+for s in "step 6 of 10" "step 7 of 10" "step 8 of 10: Review"; do
   keys F10; wait_for "$s" >/dev/null
 done
+leave_review >/dev/null
 # Output directory, Browse, Namespace manifest, Save the answers file (off when started from
 # answers)
 keys Tab; keys Tab; keys Tab; keys Right
