@@ -18,6 +18,9 @@ enum k8tls_store_format { K8TLS_FORMAT_PKCS12, K8TLS_FORMAT_JKS };
 enum k8tls_p12_profile { K8TLS_P12_MODERN, K8TLS_P12_LEGACY };
 enum k8tls_key_alg { K8TLS_KEY_RSA, K8TLS_KEY_ECDSA };
 enum k8tls_curve { K8TLS_CURVE_P256, K8TLS_CURVE_P384 };
+/* output.mode: the bundle of files and Secrets, or cert-manager resources (SPEC §11). */
+enum k8tls_output_mode { K8TLS_OUTPUT_FILES, K8TLS_OUTPUT_CERT_MANAGER };
+enum k8tls_issuer_kind { K8TLS_ISSUER_NAMESPACED, K8TLS_ISSUER_CLUSTER };
 
 /* A password as the user gave it. ref == NULL: generate one. Otherwise "env:NAME", "file:PATH"
  * or a literal. 'value' is filled by k8tls_plan_resolve (wiped by k8tls_plan_free). */
@@ -143,6 +146,9 @@ struct k8tls_plan {
         char *directory;
         bool create_namespace;
         bool client_files;    /* clients/ (O1): --client-files; not in the answers file */
+        enum k8tls_output_mode mode;        /* files | cert-manager (--output-mode) */
+        enum k8tls_issuer_kind issuer_kind; /* cert-manager: Issuer | ClusterIssuer */
+        bool trust_manager;   /* cert-manager: a trust-manager Bundle builds the truststores */
     } output;
 
     /* Run-time switch, not part of the answers file: set by --force. Imported certificates that

@@ -24,6 +24,8 @@ static const char *const profile_names[] = {"modern", "legacy", NULL};
 static const char *const alg_names[] = {"rsa", "ecdsa", NULL};
 static const char *const curve_names[] = {"P-256", "P-384", NULL};
 static const char *const deploy_modes[] = {"SINGLE", "PER_DC", "CONTROL_PLANE", NULL};
+static const char *const output_modes[] = {"files", "cert-manager", NULL};
+static const char *const issuer_kinds[] = {"Issuer", "ClusterIssuer", NULL};
 static const char *const providers[] = {"google_storage", "azure_blobs", "s3", "s3_compatible",
                                         "s3_rgw", "ibm_storage", NULL};
 
@@ -530,6 +532,12 @@ static const struct k8tls_key certificates_table[] = {
      .sub = key_spec_table, .hook = K8TLS_HOOK_LEAF_KEY, .shown = leaf_key_shown},
     END};
 
+/* The cert-manager keys are written only in that mode, so a files-mode answers file stays as it was. */
+static bool cert_manager_shown(const void *b)
+{
+    return ((const struct k8tls_plan *)b)->output.mode == K8TLS_OUTPUT_CERT_MANAGER;
+}
+
 static const struct k8tls_key output_table[] = {
     {.name = "directory", .type = K8TLS_KT_STR, .off = P(output.directory), .flags = K8TLS_KF_PATH,
      .dflt_str = "k8tls-out", .need = N_("an output directory is required"),
@@ -540,6 +548,18 @@ static const struct k8tls_key output_table[] = {
      .dflt_int = 0, .label = N_("Namespace manifest")},
     {.name = "clientFiles", .type = K8TLS_KT_BOOL, .off = P(output.client_files),
      .flags = K8TLS_KF_HIDDEN, .dflt_int = 0, .label = N_("Files for cqlsh and nodetool")},
+    {.name = "mode", .type = K8TLS_KT_ENUM, .off = P(output.mode), .names = output_modes,
+     .dflt_int = K8TLS_OUTPUT_FILES, .shown = cert_manager_shown, .label = N_("Output mode"),
+     .help = N_("files: the stores as Secrets, made now. cert-manager: Issuers and Certificates, so "
+                "the certificates are made and renewed inside the cluster by cert-manager.")},
+    {.name = "issuerKind", .type = K8TLS_KT_ENUM, .off = P(output.issuer_kind),
+     .names = issuer_kinds, .dflt_int = K8TLS_ISSUER_NAMESPACED, .shown = cert_manager_shown,
+     .label = N_("Issuer kind"),
+     .help = N_("Issuer (in the cluster's namespace) or ClusterIssuer (for every namespace).")},
+    {.name = "trustManager", .type = K8TLS_KT_BOOL, .off = P(output.trust_manager),
+     .dflt_int = 0, .shown = cert_manager_shown, .label = N_("trust-manager truststores"),
+     .help = N_("A trust-manager Bundle writes the truststores, so that they can hold the old and "
+                "the new CA during a CA rotation.")},
     END};
 
 /* The sections; a section's help is the comment written above it in the template. */
@@ -577,6 +597,8 @@ const struct k8tls_key k8tls_plan_table[] = {
      .help = N_("Node certificates: validity, extra subject alternative names (DNS names or IP\n"
                 "addresses) and, optionally, key: {...} (default: the CA's algorithm and size).")},
     {.name = "output", .type = K8TLS_KT_GROUP, .sub = output_table,
-     .help = N_("Where --answers writes when --output is not given; createNamespace adds a Namespace.")},
+     .help = N_("Where --answers writes when --output is not given; createNamespace adds a Namespace.\n"
+                "mode: files | cert-manager (Issuers and Certificates; then issuerKind: Issuer |\n"
+                "ClusterIssuer, trustManager: true for a trust-manager Bundle of the CAs).")},
     END};
 

@@ -703,6 +703,12 @@ static void check_rows(struct vctx *v, const struct k8tls_key *t, const void *ba
     }
 }
 
+static void output_rules(struct vctx *v)
+{
+    if (v->p->output.mode == K8TLS_OUTPUT_CERT_MANAGER)
+        ERR(v, "output.mode", "%s", _("cert-manager output is not available in this version"));
+}
+
 /* The hand-written rules, by section: run before or after its rows' basic checks. */
 static const struct {
     const char *section;
@@ -714,7 +720,7 @@ static const struct {
     {"stores", NULL, stores_rules},
     {"ca", ca_rules, ca_subject_rules},
     {"certificates", NULL, certificates_rules},
-    {"output", check_passwords, NULL},
+    {"output", check_passwords, output_rules},
 };
 
 size_t k8tls_plan_validate(const struct k8tls_plan *p, struct k8tls_diags *d)
