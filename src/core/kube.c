@@ -115,6 +115,9 @@ struct ctx {
     const struct k8tls_kubeconfig *kc;
     struct k8tls_kube_known known;
     char reason[1500];    /* the one-line reason of the failure */
+    /* "--namespace=NS" when the objects carry no namespace (a merged manifest without one):
+     * kubectl would put them in the context's namespace, not the one their certificates name */
+    char ns_arg[300];
 };
 
 /* The report for a person (on_text). With escape, the arguments come from outside: control
@@ -287,8 +290,9 @@ static void notify(struct ctx *c, const struct step *s, bool ok, const char *msg
 
 /* The words of an apply or diff run (kubectl ... WORDS); names: `-o name`, one line per object
  * applied. words holds 12. */
-static void apply_words(const struct k8tls_apply_opts *o, bool names, const char **words)
+static void apply_words(const struct ctx *c, bool names, const char **words)
 {
+    const struct k8tls_apply_opts *o = c->o;
     size_t w = 0;
     words[w++] = o->diff ? "diff" : "apply";
     words[w++] = "--server-side";
@@ -303,6 +307,8 @@ static void apply_words(const struct k8tls_apply_opts *o, bool names, const char
         words[w++] = "-o";
         words[w++] = "name";
     }
+    if (c->ns_arg[0])
+        words[w++] = c->ns_arg;
     words[w++] = "-f";
     words[w++] = "-";
     words[w] = NULL;
@@ -398,7 +404,7 @@ static enum k8tls_status apply_secrets(struct ctx *c, struct step *steps, size_t
                                        const char *const *targets, size_t n_targets)
 {
     const char *words[12];
-    apply_words(c->o, true, words);
+    apply_words(c, true, words);
     struct k8tls_proc_job *jobs = calloc(n_targets, sizeof *jobs);
     struct k8tls_buf *in = calloc(n_targets, sizeof *in);
     enum k8tls_status code = K8TLS_OK;
@@ -497,7 +503,7 @@ static void held_start(struct ctx *c, struct held_cluster *hc, const char *conte
                        const struct object *ob)
 {
     const char *words[12];
-    apply_words(c->o, false, words);
+    apply_words(c, false, words);
     char **argv = kubectl_argv(c, context, words);
     if (!argv)
         return;
@@ -687,6 +693,8 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
         namespace_ = cluster->k8s_namespace;
     else if (p && p->cluster.namespace_ && *p->cluster.namespace_)
         namespace_ = p->cluster.namespace_;
+    if (cluster && (!cluster->k8s_namespace || !*cluster->k8s_namespace) && namespace_)
+        snprintf(c.ns_arg, sizeof c.ns_arg, "--namespace=%s", namespace_);
     if (o->create_namespace) {
         if (nsart) {
             objs[n_objs++] = (struct object){ "Namespace",
@@ -853,7 +861,7 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
         char *label = object_label(s->obj);
         const char *lbl = label ? label : s->obj->name;
         const char *words[12];
-        apply_words(o, false, words);
+        apply_words(&c, false, words);
         struct k8tls_proc r;
         if (hc.done && s->obj == cluster_obj) {
             /* the held run: its result moves here, freed below as any run's */

@@ -353,6 +353,30 @@ START_TEST(test_extra_contexts_get_the_secrets_and_the_first_gets_the_cluster)
 }
 END_TEST
 
+/* Issue 15: objects without a namespace (a merged manifest that has none): every kubectl run
+ * names the plan's namespace, or kubectl would use the context's. */
+START_TEST(test_objects_without_a_namespace_are_applied_to_the_plans)
+{
+    const char *dcs[] = { "", "east" };
+    struct hb *h = hb_new("ns1", "test", dcs, 2);
+    for (size_t i = 0; i < h->bundle.n; i++) {
+        free(h->bundle.v[i].k8s_namespace);
+        h->bundle.v[i].k8s_namespace = NULL;
+    }
+    struct seen s = { 0 };
+    struct k8tls_err e;
+    struct k8tls_apply_opts o = opts(&s, &e);
+    ck_assert_int_eq(k8tls_kube_apply(&h->bundle, &h->plan, &o), K8TLS_OK);
+    ck_assert_int_gt(call_of("--context cp apply --server-side --field-manager=k8tls-wizard "
+                             "--request-timeout=60s -o name --namespace=ns1 -f -"), 0);
+    ck_assert_int_gt(call_of("--context east apply --server-side --field-manager=k8tls-wizard "
+                             "--request-timeout=60s -o name --namespace=ns1 -f -"), 0);
+    ck_assert_int_gt(call_of("--context cp apply --server-side --field-manager=k8tls-wizard "
+                             "--request-timeout=60s --namespace=ns1 -f -"), 0);
+    hb_free(h);
+}
+END_TEST
+
 START_TEST(test_missing_kubectl_is_exit_3_with_the_reason)
 {
     setenv("PATH", tmpdir, 1);   /* no kubectl there */
@@ -688,6 +712,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_secrets_go_to_every_datacenter_context_first_then_the_cluster);
     tcase_add_test(tc, test_no_secret_value_ever_appears_in_kubectl_argv);
     tcase_add_test(tc, test_extra_contexts_get_the_secrets_and_the_first_gets_the_cluster);
+    tcase_add_test(tc, test_objects_without_a_namespace_are_applied_to_the_plans);
     tcase_add_test(tc, test_missing_kubectl_is_exit_3_with_the_reason);
     tcase_add_test(tc, test_unknown_context_or_no_current_context_runs_nothing);
     tcase_add_test(tc, test_failure_midway_says_exactly_what_was_applied);
