@@ -280,8 +280,37 @@ static void client_block(struct enc *c, int cas, int cy)
     set_tracked(c, cas, "spec.cassandra", "clientEncryptionStores", store_refs(c, set), false);
 }
 
+/* A datacenter's own copy of an encryption block: its managed keys go; a block left empty goes
+ * as one change, else each key it loses; the reason is said once per block. */
+static bool clear_dc_block(struct enc *c, int dcy, const char *base, const char *blkname,
+                           const char *const *keys, size_t nkeys)
+{
+    char bpath[512];
+    int blk = ydoc_map_get(c->y, dcy, blkname);
+    if (!blk)
+        return false;
+    pathcat(bpath, sizeof bpath, base, blkname);
+    size_t managed = 0;
+    for (size_t i = 0; ydoc_is_map(c->y, blk) && i < nkeys; i++)
+        managed += ydoc_map_get(c->y, blk, keys[i]) != 0;
+    if (!ydoc_is_map(c->y, blk) || managed == ydoc_map_len(c->y, blk)) {
+        remove_tracked(c, dcy, base, blkname);
+    } else if (managed > 0) {
+        for (size_t i = 0; i < nkeys; i++)
+            remove_tracked(c, blk, bpath, keys[i]);
+    } else {
+        return false;
+    }
+    note(c, bpath,
+         _("removed: a datacenter's own encryption options override the cluster's (the operator "
+           "merges a datacenter's config over spec.cassandra.config): encryption is set once, "
+           "for the whole cluster"));
+    return true;
+}
+
 /* K1: the stores and switches are cluster-wide; per-DC copies of the managed keys would
- * override them (the operator merges DC config over cluster config). */
+ * override them (the operator merges DC config over cluster config). Maps left empty by it
+ * (cassandraYaml, config) go too. */
 static void dc_overrides(struct enc *c, int cas)
 {
     int dcs = ydoc_map_get(c->y, cas, "datacenters");
@@ -298,10 +327,15 @@ static void dc_overrides(struct enc *c, int cas)
             continue;
         char base[256];
         snprintf(base, sizeof base, "spec.cassandra.datacenters[%zu].config.cassandraYaml", i);
-        clear_block(c, dcy, base, "server_encryption_options", server_managed,
-                    sizeof server_managed / sizeof server_managed[0]);
-        clear_block(c, dcy, base, "client_encryption_options", client_managed,
-                    sizeof client_managed / sizeof client_managed[0]);
+        bool cleared = clear_dc_block(c, dcy, base, "server_encryption_options", server_managed,
+                                      sizeof server_managed / sizeof server_managed[0]);
+        cleared |= clear_dc_block(c, dcy, base, "client_encryption_options", client_managed,
+                                  sizeof client_managed / sizeof client_managed[0]);
+        if (cleared && ydoc_map_len(c->y, dcy) == 0) {
+            ydoc_map_remove(c->y, cfg, "cassandraYaml");
+            if (ydoc_map_len(c->y, cfg) == 0)
+                ydoc_map_remove(c->y, dc, "config");
+        }
     }
 }
 
@@ -341,9 +375,23 @@ static void medusa_block(struct enc *c, int spec)
     int stores = medusa_refs(c, secret);
     if (old) {
         /* K8: when both are set the old one wins: it must go. */
+        int prev = ydoc_map_get(c->y, med, "clientEncryptionStores");
+        bool replaced = prev && !ydoc_equal(c->y, prev, stores);
+        const char *prev_name = ydoc_scalar(
+            c->y, ydoc_map_get(c->y, ydoc_map_get(c->y, prev, "keystoreSecretRef"), "name"));
+        char prev_msg[512];
+        snprintf(prev_msg, sizeof prev_msg,
+                 _("replaced: set beside certificatesSecretRef (Secret %s), it is replaced by the "
+                   "migrated one, not kept"),
+                 prev_name && *prev_name ? prev_name : "?");
         ydoc_map_remove(c->y, med, "certificatesSecretRef");
         ydoc_map_set(c->y, med, "clientEncryptionStores", stores);
         change(c, K8TLS_CHANGE_MIGRATED, "spec.medusa.certificatesSecretRef");
+        /* the manifest's own stores were there too: they are replaced, not merged */
+        if (replaced) {
+            change(c, K8TLS_CHANGE_REPLACED, "spec.medusa.clientEncryptionStores");
+            note(c, "spec.medusa.clientEncryptionStores", prev_msg);
+        }
         if (c->track)
             k8tls_diags_add(&c->track->notes, K8TLS_SEV_NOTE, c->file, 0, 0,
                             "spec.medusa.certificatesSecretRef",
