@@ -419,12 +419,17 @@ static int run_pipeline(const struct opts *o)
         p->output.client_files = true;
     p->allow_expired = o->force;
 
-    /* merge mode: the existing manifest's name, namespace and datacenters shape the plan */
+    /* merge mode: the existing manifest's name, namespace and datacenters shape the plan; a
+     * manifest that cannot be used leaves the plan to the defaults: the rules would only
+     * report what the defaults say, so its error stands alone */
+    bool adopted = true;
     if (k8tls_diags_count(&d, K8TLS_SEV_ERROR) == 0)
-        k8tls_bundle_adopt_manifest(p, &d);
+        adopted = k8tls_bundle_adopt_manifest(p, &d) == 0;
     /* every problem at once: the loader's, the plan rules', the password references' */
-    k8tls_plan_validate(p, &d);
-    k8tls_plan_resolve(p, &d);
+    if (adopted) {
+        k8tls_plan_validate(p, &d);
+        k8tls_plan_resolve(p, &d);
+    }
     if (!o->output && !o->apply)
         check_output_dir(p, &d);
     sort_diags(&d);

@@ -199,14 +199,14 @@ static int add_secret_dc(struct build *c, const char *plan_path, const char *nam
     c->n_secret_names++;
 
     k8tls_err_clear(&e);
-    if (k8tls_secret_manifest_annotated(name, c->id.namespace_, type, dc ? K8TLS_DC_ANNOTATION : NULL,
+    const char *ns = c->id.no_namespace ? NULL : c->id.namespace_;
+    if (k8tls_secret_manifest_annotated(name, ns, type, dc ? K8TLS_DC_ANNOTATION : NULL,
                                         dc, items, n, &yaml, &len, &e) < 0) {
         error_e(c, &e);
         return -1;
     }
     snprintf(path, sizeof path, "manifests/10-secret-%s.yaml", name);
-    if (add_art(c->b, path, yaml, len, 0600, K8TLS_ART_SECRET, true, "Secret", name,
-                c->id.namespace_) < 0 ||
+    if (add_art(c->b, path, yaml, len, 0600, K8TLS_ART_SECRET, true, "Secret", name, ns) < 0 ||
         add_resource(c, path) < 0)
         return oom(c);
     return 0;
@@ -541,7 +541,8 @@ static int build(struct build *c)
     }
 
     if (add_art(c->b, "manifests/20-k8ssandracluster.yaml", cluster_yaml, cluster_len, 0644,
-                K8TLS_ART_CLUSTER, false, "K8ssandraCluster", c->id.name, c->id.namespace_) < 0 ||
+                K8TLS_ART_CLUSTER, false, "K8ssandraCluster", c->id.name,
+                c->id.no_namespace ? NULL : c->id.namespace_) < 0 ||
         add_resource(c, "manifests/20-k8ssandracluster.yaml") < 0)
         return oom(c);
 
@@ -549,6 +550,17 @@ static int build(struct build *c)
                                    &len, &e) < 0) {
         error_e(c, &e);
         return -1;
+    }
+    if (c->id.no_namespace) {
+        /* objects written without a namespace: kubectl apply -k puts them all in this one (a
+         * DNS-1123 label, plain in YAML) */
+        char *t = NULL;
+        int n = asprintf(&t, "%.*snamespace: %s\n", (int)len, text, c->id.namespace_);
+        free(text);
+        if (n < 0)
+            return oom(c);
+        text = t;
+        len = (size_t)n;
     }
     if (add_art(c->b, "kustomization.yaml", text, len, 0644, K8TLS_ART_KUSTOMIZATION, false,
                 NULL, NULL, NULL) < 0)

@@ -64,6 +64,9 @@ struct k8tls_identity {
     char *name;        /* K8ssandraCluster metadata.name */
     char *namespace_;  /* where the cluster and every Secret live */
     bool dse;          /* serverType dse: keystore_type / truststore_type (K5) */
+    /* merge: the manifest has no metadata.namespace and the answers name none: the cluster and
+     * the Secrets are written without one, for namespace_ (kustomization.yaml's namespace:) */
+    bool no_namespace;
 };
 void k8tls_identity_clear(struct k8tls_identity *id);
 

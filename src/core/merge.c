@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MERGE_MAX_DOCS 256
 #define MERGE_MAX_DEPTH 200
@@ -25,6 +26,7 @@ struct loaded {
     struct ydoc *docs;
     size_t n;
     size_t cluster;          /* index of the K8ssandraCluster document */
+    bool bom, crlf, json;    /* how the file is written: kept in the merged manifest */
 };
 
 static void loaded_free(struct loaded *l)
@@ -113,6 +115,16 @@ static int load(const struct k8tls_plan *p, struct loaded *l, struct k8tls_err *
     char *buf = NULL;
     if (k8tls_yaml_read_file(l->path, K8TLS_YAML_MAX_INPUT, &buf, &len, e) < 0)
         goto fail;
+
+    /* a UTF-8 BOM, CRLF line ends (by the first line end), JSON (a flow document) */
+    size_t k = 0;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        l->bom = true, k = 3;
+    const char *nl = memchr(buf, '\n', len);
+    l->crlf = nl && nl > buf && nl[-1] == '\r';
+    while (k < len && (buf[k] == ' ' || buf[k] == '\t' || buf[k] == '\r' || buf[k] == '\n'))
+        k++;
+    l->json = k < len && (buf[k] == '{' || buf[k] == '[');
 
     /* stop at the depth limit while parsing, not after (libyaml is quadratic in the depth) */
     if (k8tls_yaml_check_depth(l->path, buf, len, MERGE_MAX_DEPTH, e) < 0) {
@@ -241,6 +253,64 @@ static bool is_dse(struct ydoc *y, const struct k8tls_plan *p)
     return p->cluster.server_type == K8TLS_SERVER_DSE;
 }
 
+/* A JSON (or flow) manifest is written as block YAML: every mapping and sequence in block
+ * style; a double-quoted string that reads the same plain (a name, not a number, a boolean or
+ * null) loses its quotes. Other strings stay quoted: plain they could change type. */
+static bool plain_safe(const unsigned char *v, size_t n)
+{
+    static const char *const special[] = {"true", "false", "yes", "no", "on", "off", "null",
+                                          "y", "n"};
+    if (n == 0 || !((v[0] >= 'a' && v[0] <= 'z') || (v[0] >= 'A' && v[0] <= 'Z')))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((v[i] >= 'a' && v[i] <= 'z') || (v[i] >= 'A' && v[i] <= 'Z') ||
+              (v[i] >= '0' && v[i] <= '9') || v[i] == '_' || v[i] == '-' || v[i] == '.' ||
+              v[i] == '/'))
+            return false;
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++)
+        if (strlen(special[i]) == n && strncasecmp((const char *)v, special[i], n) == 0)
+            return false;
+    return true;
+}
+
+static void block_style(struct ydoc *y)
+{
+    for (yaml_node_t *n = y->doc.nodes.start; n < y->doc.nodes.top; n++) {
+        if (n->type == YAML_MAPPING_NODE)
+            n->data.mapping.style = YAML_BLOCK_MAPPING_STYLE;
+        else if (n->type == YAML_SEQUENCE_NODE)
+            n->data.sequence.style = YAML_BLOCK_SEQUENCE_STYLE;
+        else if (n->type == YAML_SCALAR_NODE &&
+                 n->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE &&
+                 plain_safe(n->data.scalar.value, n->data.scalar.length))
+            n->data.scalar.style = YAML_PLAIN_SCALAR_STYLE;
+    }
+}
+
+/* The input's BOM and CRLF line ends, back on the emitted text (the emitter writes LF). */
+static int keep_form(const struct loaded *l, char **out, size_t *len)
+{
+    size_t lf = 0;
+    for (size_t i = 0; i < *len; i++)
+        lf += (*out)[i] == '\n';
+    size_t n = *len + (l->bom ? 3 : 0) + (l->crlf ? lf : 0);
+    char *s = malloc(n + 1), *w = s;
+    if (!s)
+        return -1;
+    if (l->bom)
+        memcpy(w, "\xEF\xBB\xBF", 3), w += 3;
+    for (size_t i = 0; i < *len; i++) {
+        if (l->crlf && (*out)[i] == '\n')
+            *w++ = '\r';
+        *w++ = (*out)[i];
+    }
+    *w = '\0';
+    free(*out);
+    *out = s;
+    *len = n;
+    return 0;
+}
+
 int k8tls_manifest_merge(const struct k8tls_plan *p, struct k8tls_bundle *b, char **out,
                          size_t *len, struct k8tls_identity *id, struct k8tls_err *e)
 {
@@ -257,12 +327,16 @@ int k8tls_manifest_merge(const struct k8tls_plan *p, struct k8tls_bundle *b, cha
     id->dse = is_dse(y, p);
     if (!id->name || !id->namespace_)
         goto oom;
-    if (!ns || !*ns) {
-        /* Without it kubectl would put the cluster in the context's namespace, away from the
-         * Secrets. */
+    if ((!ns || !*ns) && k8tls_plan_pos(p, "cluster.namespace").line > 0) {
+        /* the answers name it: it goes into the manifest, as into the Secrets */
         ydoc_map_set(y, md, "namespace", ydoc_str(y, id->namespace_));
         if (k8tls_bundle_add_change(b, K8TLS_CHANGE_ADDED, "metadata.namespace") < 0)
             goto oom;
+    } else if (!ns || !*ns) {
+        /* Kept as it is (most manifests leave it to kubectl -n): the Secrets are written
+         * without one too, so that one namespace takes both (k8tls_bundle_adopt_manifest says
+         * which: the certificates name its services). */
+        id->no_namespace = true;
     }
     if (k8tls_manifest_apply_encryption(y, 1, p, id->dse, l.path, b, e) < 0)
         goto fail;
@@ -281,12 +355,19 @@ int k8tls_manifest_merge(const struct k8tls_plan *p, struct k8tls_bundle *b, cha
                           "are left out (%s)"),
                         kinds);
     }
+    if (l.json)
+        block_style(y);
     /* Emit the cluster document alone (ydoc_emit consumes it). */
     struct ydoc one = *y;
     memset(y, 0, sizeof *y);
     if (ydoc_emit(&one, 1, out, len, &why) < 0) {
         k8tls_err_set(e, l.path, 0, 0, _("cannot write the merged manifest: %s"), why);
         goto fail;
+    }
+    if ((l.bom || l.crlf) && keep_form(&l, out, len) < 0) {
+        free(*out);
+        *out = NULL;
+        goto oom;
     }
     /* Re-initialise the slot so that loaded_free can delete it. */
     yaml_document_initialize(&y->doc, NULL, NULL, NULL, 1, 1);
@@ -312,6 +393,20 @@ static int set_plan_str(char **dst, const char *v)
     return 0;
 }
 
+/* "N.N.N", each part digits */
+static bool version_form(const char *s)
+{
+    for (int i = 0; i < 3; i++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+        if (i < 2 && *s++ != '.')
+            return false;
+    }
+    return *s == '\0';
+}
+
 int k8tls_bundle_adopt_manifest(struct k8tls_plan *p, struct k8tls_diags *d)
 {
     struct loaded l;
@@ -332,22 +427,53 @@ int k8tls_bundle_adopt_manifest(struct k8tls_plan *p, struct k8tls_diags *d)
     int spec = ydoc_map_get(y, 1, "spec");
     int cas = ydoc_map_get(y, spec, "cassandra");
 
+    /* "the answers said": only for a value the answers file gave (a position), not a default */
+    bool name_given = k8tls_plan_pos(p, "cluster.name").line > 0;
+    bool ns_given = k8tls_plan_pos(p, "cluster.namespace").line > 0;
     if (strcmp(name, p->cluster.name ? p->cluster.name : "") != 0) {
-        k8tls_diags_add(d, K8TLS_SEV_NOTE, l.path, 0, 0, "cluster.name",
-                        _("the manifest's name %s is used (the answers said %s)"), name,
-                        p->cluster.name ? p->cluster.name : "");
+        if (name_given)
+            k8tls_diags_add(d, K8TLS_SEV_NOTE, l.path, 0, 0, "cluster.name",
+                            _("the manifest's name %s is used (the answers said %s)"), name,
+                            p->cluster.name ? p->cluster.name : "");
         rc |= set_plan_str(&p->cluster.name, name);
     }
     if (ns && *ns && strcmp(ns, p->cluster.namespace_ ? p->cluster.namespace_ : "") != 0) {
-        k8tls_diags_add(d, K8TLS_SEV_NOTE, l.path, 0, 0, "cluster.namespace",
-                        _("the manifest's namespace %s is used (the answers said %s)"), ns,
-                        p->cluster.namespace_ ? p->cluster.namespace_ : "");
+        if (ns_given)
+            k8tls_diags_add(d, K8TLS_SEV_NOTE, l.path, 0, 0, "cluster.namespace",
+                            _("the manifest's namespace %s is used (the answers said %s)"), ns,
+                            p->cluster.namespace_ ? p->cluster.namespace_ : "");
         rc |= set_plan_str(&p->cluster.namespace_, ns);
+    } else if ((!ns || !*ns) && !ns_given) {
+        const char *dns = p->cluster.namespace_ ? p->cluster.namespace_ : "";
+        k8tls_diags_add(d, K8TLS_SEV_NOTE, l.path, node_line(y, md), node_col(y, md),
+                        "metadata.namespace",
+                        _("not set: the manifest is kept without it and the Secrets are written "
+                          "without one too; apply both to namespace %s (the built-in default, "
+                          "which the certificates' service names use): kubectl apply -k DIR "
+                          "puts them there (kustomization.yaml sets namespace: %s), as does kubectl "
+                          "apply -n %s -f DIR/manifests; set cluster.namespace in the answers "
+                          "for another one"),
+                        dns, dns, dns);
     }
     const char *st = ydoc_scalar(y, ydoc_map_get(y, cas, "serverType"));
     if (st && k8tls_server_type_parse(st) >= 0)
         p->cluster.server_type = (enum k8tls_server_type)k8tls_server_type_parse(st);
-    const char *sv = ydoc_scalar(y, ydoc_map_get(y, cas, "serverVersion"));
+    int svn = ydoc_map_get(y, cas, "serverVersion");
+    const char *sv = ydoc_scalar(y, svn);
+    if (sv && *sv && !k8tls_server_version_fits(p->cluster.server_type, sv)) {
+        /* the manifest's error, at its place in the manifest (not the answers file's) */
+        if (!version_form(sv))
+            k8tls_diags_add(d, K8TLS_SEV_ERROR, l.path, node_line(y, svn), node_col(y, svn),
+                            "spec.cassandra.serverVersion",
+                            _("'%s' is not a version of the form N.N.N (for example \"4.0.1\")"),
+                            sv);
+        else
+            k8tls_diags_add(d, K8TLS_SEV_ERROR, l.path, node_line(y, svn), node_col(y, svn),
+                            "spec.cassandra.serverVersion", _("%s does not fit serverType %s"),
+                            sv, k8tls_server_type_name(p->cluster.server_type));
+        loaded_free(&l);
+        return -1;
+    }
     if (sv && *sv)
         rc |= set_plan_str(&p->cluster.server_version, sv);
 

@@ -114,6 +114,17 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
                                 "first, then the cluster; kustomization.yaml lists them in that "
                                 "order):"));
     k8tls_buf_puts(&t, "```sh\nkubectl apply -k .\n```\n\n");
+    if (id->no_namespace)
+        k8tls_buf_printf(&t, _("Like the manifest it was read from, the K8ssandraCluster and the "
+                               "Secrets carry no namespace: kustomization.yaml's `namespace: %s` "
+                               "puts them all in `%s`, the namespace whose service names the "
+                               "certificates hold. Applying the files one by one needs it too: "
+                               "`kubectl apply -n %s -f manifests/`. For another namespace, set "
+                               "cluster.namespace in the answers and run the wizard again (the "
+                               "certificates change)."),
+                         ns, ns, ns);
+    if (id->no_namespace)
+        k8tls_buf_puts(&t, "\n\n");   /* after the paragraph above */
     bool remote = false;
     for (size_t i = 0; i < p->cluster.n_dcs; i++)
         if (p->cluster.dcs[i].k8s_context && *p->cluster.dcs[i].k8s_context)
@@ -127,6 +138,8 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
             if (!k8tls_plan_dc_context_is_first(p, i))
                 continue;
             k8tls_buf_printf(&t, "kubectl --context %s apply", p->cluster.dcs[i].k8s_context);
+            if (id->no_namespace)
+                k8tls_buf_printf(&t, " -n %s", ns);
             for (size_t k = 0; k < b->n; k++)
                 if (b->v[k].kind == K8TLS_ART_NAMESPACE || b->v[k].kind == K8TLS_ART_SECRET)
                     k8tls_buf_printf(&t, " -f %s", b->v[k].path);

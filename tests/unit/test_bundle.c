@@ -786,6 +786,8 @@ START_TEST(test_merge_adds_a_missing_namespace_and_keeps_other_documents_out)
     struct k8tls_plan *p = ec_plan();
     p->cluster.medusa.enabled = false;
     p->cluster.manifest = (free(p->cluster.manifest), strdup(path));
+    /* the namespace named by the answers file (a position): written into the manifest */
+    k8tls_plan_set_pos(p, "cluster.namespace", (struct k8tls_pos){3, 14});
     struct k8tls_bundle *b = build_ok(p, NULL);
     struct ydocs y;
     load_art(b, "manifests/20-k8ssandracluster.yaml", &y);
@@ -798,6 +800,37 @@ START_TEST(test_merge_adds_a_missing_namespace_and_keeps_other_documents_out)
         if (strstr(b->notes.v[i].msg, "ConfigMap"))
             noted = true;
     ck_assert(noted);
+    k8tls_bundle_free(b);
+    k8tls_plan_free(p);
+}
+END_TEST
+
+/* Issue 15: a namespace only from the defaults: the manifest and the Secrets stay without one,
+ * kustomization.yaml names it, the artifacts carry none (kube.c then passes --namespace). */
+START_TEST(test_merge_keeps_a_missing_namespace_from_the_defaults)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/nons.yaml", tmpdir);
+    write_file(path,
+               "apiVersion: k8ssandra.io/v1alpha1\nkind: K8ssandraCluster\n"
+               "metadata: {name: demo}\nspec:\n  cassandra:\n    serverVersion: \"4.0.1\"\n"
+               "    datacenters: [{metadata: {name: dc1}, size: 1}]\n");
+    struct k8tls_plan *p = ec_plan();
+    p->cluster.medusa.enabled = false;
+    p->cluster.manifest = (free(p->cluster.manifest), strdup(path));
+    struct k8tls_bundle *b = build_ok(p, NULL);
+    struct ydocs y;
+    load_art(b, "manifests/20-k8ssandracluster.yaml", &y);
+    ck_assert_ptr_null(str_at(&y, "metadata.namespace"));
+    yaml_document_delete(&y.doc);
+    ck_assert(!has_change(b, K8TLS_CHANGE_ADDED, "metadata.namespace"));
+    const struct k8tls_artifact *s = k8tls_bundle_find(b, "manifests/10-secret-server-encryption-stores.yaml");
+    ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_null(s->k8s_namespace);
+    ck_assert_ptr_null(memmem(s->data, s->len, "namespace:", 10));
+    const struct k8tls_artifact *k = k8tls_bundle_find(b, "kustomization.yaml");
+    ck_assert_ptr_nonnull(k);
+    ck_assert_ptr_nonnull(memmem(k->data, k->len, "\nnamespace: k8ssandra-operator\n", 31));
     k8tls_bundle_free(b);
     k8tls_plan_free(p);
 }
@@ -1138,6 +1171,7 @@ static Suite *suite(void)
     tcase_add_test(t, test_merge_sets_encryption_and_keeps_everything_else);
     tcase_add_test(t, test_changes_text_is_a_heading_then_one_line_per_change);
     tcase_add_test(t, test_merge_adds_a_missing_namespace_and_keeps_other_documents_out);
+    tcase_add_test(t, test_merge_keeps_a_missing_namespace_from_the_defaults);
     tcase_add_test(t, test_merge_refuses_a_file_without_a_cluster);
     tcase_add_test(t, test_merge_refuses_several_clusters);
     tcase_add_test(t, test_merge_reports_yaml_errors_with_line_and_column);
