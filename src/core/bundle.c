@@ -480,6 +480,28 @@ static void plan_notes(struct build *c)
                           "operator refuses the cluster without one"));
 }
 
+/* The answers of a merge whose manifest has no namespace, when the answers named none: the
+ * default namespace the emitter writes would be one the answers name on a replay (and go into
+ * the manifest): its line under cluster: goes. */
+static void drop_cluster_namespace(char *text, size_t *len)
+{
+    char *end = text + *len;
+    char *c = memmem(text, *len, "\ncluster:\n", 10);
+    if (!c)
+        return;
+    for (char *l = c + 10; l < end && *l == ' ';) {
+        char *nl = memchr(l, '\n', (size_t)(end - l));
+        char *next = nl ? nl + 1 : end;
+        if ((size_t)(end - l) > 13 && memcmp(l, "  namespace: ", 13) == 0) {
+            memmove(l, next, (size_t)(end - next));
+            *len -= (size_t)(next - l);
+            text[*len] = '\0';
+            return;
+        }
+        l = next;
+    }
+}
+
 static int build(struct build *c)
 {
     const struct k8tls_plan *p = c->p;
@@ -586,6 +608,8 @@ static int build(struct build *c)
         error_e(c, &e);
         return -1;
     }
+    if (c->id.no_namespace)
+        drop_cluster_namespace(text, &len);
     if (add_art(c->b, "answers.yaml", text, len, 0644, K8TLS_ART_ANSWERS, false, NULL, NULL,
                 NULL) < 0)
         return oom(c);

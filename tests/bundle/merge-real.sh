@@ -86,6 +86,10 @@ check "no namespace: the manifest validates against the CRD" valid nons/$M
 check "no namespace: no 'the answers said' for the name from the defaults" \
   sh -c "! grep -q 'the answers said' nons.log"
 grep -q 'note: metadata.namespace' nons.log || show nons.log
+# the answers it saves replay to the same manifest (they name no namespace either)
+timeout 120 "$K8TLS_BIN" --answers nons/answers.yaml --output nons-replay > nons-replay.log 2>&1
+check "no namespace: the saved answers name none" q nons/answers.yaml '"namespace" not in d["cluster"]'
+check "no namespace: their replay writes the same manifest" cmp -s nons/$M nons-replay/$M
 # the answers name a namespace: it wins, written into the manifest and the Secrets
 run nsgiven no-namespace.yaml "  namespace: cass2"
 check "namespace in the answers: exit 0 (got $(rc nsgiven))" [ "$(rc nsgiven)" -eq 0 ]
