@@ -48,10 +48,18 @@ public class CassandraPeer {
         Thread t = new Thread(r); t.setDaemon(true); return t;
     });
 
+    // connection attempts: a few at a time (two cores); the acceptors run in `pool`
+    static final ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r); t.setDaemon(true); return t;
+    });
+    static final ExecutorService scenarios = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r); t.setDaemon(true); return t;
+    });
+
     enum Policy { UNENCRYPTED, OPTIONAL, ENCRYPTED }
     enum ConnType { SERVER_CONFIG, MTLS, SSL, NO_SSL }   // 5.0 OutboundConnectionInitiator order
 
-    static synchronized void out(String s) { System.out.println(s); }
+    static void out(String s) { synchronized (System.out) { System.out.println(s); } }
 
     static String arg(Map<String, String> m, String k, String def) {
         String v = m.get(k);
@@ -130,7 +138,28 @@ public class CassandraPeer {
 
     // As Cassandra's file-based SSL context factory: one store_type for both stores, the key
     // password = the store password, default KeyManagerFactory/TrustManagerFactory algorithms.
+    // The nodes of one bundle load the same stores: loaded once per content (PKCS#12 key
+    // derivation is slow), keyed by the bytes of the four files and the store type.
+    static final Map<String, SSLContext> contexts = new ConcurrentHashMap<>();
+
     static SSLContext context(Map<String, String> c, String p) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        md.update(arg(c, p + ".store_type", "JKS").getBytes(StandardCharsets.UTF_8));
+        for (String f : new String[] { "keystore", "keystore_password", "truststore", "truststore_password" }) {
+            byte[] b = Files.readAllBytes(Paths.get(c.get(p + "." + f)));
+            md.update(Integer.toString(b.length).getBytes(StandardCharsets.UTF_8));
+            md.update(b);
+        }
+        String key = Base64.getEncoder().encodeToString(md.digest());
+        SSLContext ctx = contexts.get(key);
+        if (ctx == null) {
+            ctx = load(c, p);
+            contexts.put(key, ctx);
+        }
+        return ctx;
+    }
+
+    static SSLContext load(Map<String, String> c, String p) throws Exception {
         String type = arg(c, p + ".store_type", "JKS");
         KeyStore ks = KeyStore.getInstance(type);
         char[] kspw = readPassword(c.get(p + ".keystore_password")).toCharArray();
@@ -397,7 +426,7 @@ public class CassandraPeer {
         int port = b.storage.getLocalPort();
         if (!enc) {
             Attempt at = attempt(a, b, port, null);
-            if (!at.ok) throw new Exception(at.how + " (plain: " + a.mode + " does not encrypt toward it)");
+            if (!at.ok) throw new Exception(at.how + " (sent plain: " + a.mode + " does not encrypt toward " + b.id + ")");
             return at.how;
         }
         if (!a.v50()) {
@@ -481,21 +510,23 @@ public class CassandraPeer {
     static void scenario(Path dir) throws Exception {
         String name = dir.getFileName().toString();
         Map<String, Node> nodes = new LinkedHashMap<>();
+        StringBuilder report = new StringBuilder();
         for (Map<String, String> c : readLines(dir.resolve("nodes.txt"))) {
             Node n = start(c);
             nodes.put(n.id, n);
-            out("node: " + name + ": " + n.describe());
+            report.append("node: " + name + ": " + n.describe() + "\n");
         }
         List<Map<String, String>> plan = readLines(dir.resolve("plan.txt"));
         List<Future<String>> results = new ArrayList<>();
         for (Map<String, String> line : plan) {
-            results.add(pool.submit(() -> run(name, nodes, line)));
+            results.add(workers.submit(() -> run(name, nodes, line)));
         }
         for (Future<String> f : results) {
             String r = f.get(120, TimeUnit.SECONDS);
-            if (r.startsWith("FAIL")) failures++;
-            out(r);
+            if (r.startsWith("FAIL")) synchronized (CassandraPeer.class) { failures++; }
+            report.append(r).append('\n');
         }
+        synchronized (System.out) { System.out.print(report); System.out.flush(); }   // one scenario's lines together
         for (Node n : nodes.values())
             for (ServerSocket ss : new ServerSocket[] { n.storage, n.sslStorage, n.nativePort })
                 if (ss != null) ss.close();
@@ -536,14 +567,19 @@ public class CassandraPeer {
     }
 
     public static void main(String[] args) throws Exception {
+        List<Future<?>> all = new ArrayList<>();
         for (String a : args) {
-            try {
-                scenario(Paths.get(a));
-            } catch (Exception e) {
-                out("FAIL: " + a + ": " + e);
-                failures++;
-            }
+            all.add(scenarios.submit(() -> {
+                try {
+                    scenario(Paths.get(a));
+                } catch (Exception e) {
+                    out("FAIL: " + a + ": " + e);
+                    synchronized (CassandraPeer.class) { failures++; }
+                }
+                return null;
+            }));
         }
+        for (Future<?> f : all) f.get(300, TimeUnit.SECONDS);
         out("CassandraPeer: " + failures + " failed");
         System.exit(failures == 0 ? 0 : 1);
     }

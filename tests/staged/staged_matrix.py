@@ -20,8 +20,12 @@ The expectations come from the phase NAMES given on the command line, never from
 values (the bundle is what is judged).
 
 usage: staged_matrix.py OUTDIR PHASE=BUNDLE PHASE=BUNDLE...
+       staged_matrix.py --selftest OUTDIR BUNDLE
   BUNDLE: an output directory of the wizard, or a K8ssandraCluster manifest (the running cluster)
   PHASE:  before, accept, send, enforce, clients-required (or clientsRequired), oneShot
+  --selftest: hand-written nodes (with BUNDLE's stores) and expectations, one per rule of
+  doc/staged-rollout.md section 1, so that each rule of the peer is seen to refuse where that
+  section says it does (the peer can fail); not a judgment of any bundle.
 Lines of nodes.txt / plan.txt: tab-separated key=value fields.
 """
 import base64
@@ -160,7 +164,81 @@ def line(d):
     return "\t".join("%s=%s" % kv for kv in d.items()) + "\n"
 
 
+# --selftest: (id, version, dc, rack, internode mode, optional, client enabled, client optional)
+SELF_NODES = [
+    ("41-none", "4.1", "dc1", "r1", "none", None, False, None),
+    ("41-none-dc2", "4.1", "dc2", "r1", "none", None, False, None),
+    ("41-dc", "4.1", "dc1", "r1", "dc", None, True, None),
+    ("41-dc-opt", "4.1", "dc1", "r1", "dc", True, False, None),
+    ("41-all", "4.1", "dc1", "r1", "all", None, False, None),
+    ("41-all-opt", "4.1", "dc1", "r1", "all", True, False, None),
+    ("50-none", "5.0", "dc1", "r1", "none", None, False, None),
+    ("50-all", "5.0", "dc1", "r1", "all", None, False, None),
+    ("50-all-opt", "5.0", "dc1", "r1", "all", True, False, None),
+    ("311-none", "3.11", "dc1", "r1", "none", None, True, True),
+    ("311-dc", "3.11", "dc1", "r1", "dc", None, False, None),
+    ("311-rack-r2", "3.11", "dc1", "r2", "rack", None, False, None),
+    ("311-all", "3.11", "dc1", "r3", "all", None, False, None),
+    ("311-all-opt", "3.11", "dc1", "r1", "all", False, False, None),
+]
+# (kind, from, to, expect, the rule of doc/staged-rollout.md section 1)
+SELF_PLAN = [
+    ("internode", "41-none-dc2", "41-dc", "refused", "1.3 plain from another dc refused after the first message (dc implies optional, not explicit)"),
+    ("internode", "41-none-dc2", "41-dc-opt", "ok", "1.3 the same with optional: true explicit is accepted"),
+    ("internode", "41-dc", "41-none", "ok", "1.3 dc sends plain within its dc"),
+    ("internode", "41-dc", "41-none-dc2", "refused", "1.3 dc sends TLS to another dc; RejectSslHandler closes; no fallback"),
+    ("internode", "41-all", "41-none", "refused", "1.3 all sends TLS; RejectSslHandler closes; no fallback in 4.1"),
+    ("internode", "41-all-opt", "41-none", "refused", "1.3 all, optional: true sends TLS; no fallback in 4.1"),
+    ("internode", "41-none", "41-all", "refused", "1.3 all without optional is TLS only"),
+    ("internode", "41-none", "41-all-opt", "ok", "1.3 all, optional: true accepts plain (OptionalSslHandler)"),
+    ("internode", "41-all", "41-dc", "ok", "1.3 dc (optional implied) accepts TLS"),
+    ("internode", "50-all-opt", "50-none", "ok", "1.4 5.0 all, optional: true falls back to plain"),
+    ("internode", "50-all", "50-none", "refused", "1.4 5.0 without optional: no fallback"),
+    ("internode", "311-none", "311-all", "refused", "1.2 3.11 all has no plain listener"),
+    ("internode", "311-dc", "311-none", "ok", "1.2 3.11 dc sends plain within its dc"),
+    ("internode", "311-rack-r2", "311-dc", "ok", "1.2 3.11 rack sends TLS to another rack's ssl_storage_port"),
+    ("internode", "311-rack-r2", "311-none", "refused", "1.2 3.11 none has no ssl_storage_port listener"),
+    ("internode", "311-all", "311-rack-r2", "ok", "1.2 3.11 all sends TLS; rack listens on ssl_storage_port"),
+    ("client-plain", None, "41-dc", "refused", "1.3 client enabled, optional not set: TLS only"),
+    ("client-tls", None, "41-dc", "ok", "1.3 client enabled: TLS accepted"),
+    ("client-plain", None, "311-none", "ok", "1.2 3.11 client enabled, optional: plain accepted"),
+    ("client-tls", None, "311-none", "ok", "1.2 3.11 client enabled, optional: TLS accepted"),
+    ("client-tls", None, "41-none", "refused", "1.3 client not enabled: a TLS hello is refused"),
+]
+
+
+def selftest(out, path):
+    m, secrets = bundle(path)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "nodes.txt"), "w") as f:
+        for nid, ver, dc, rack, mode, opt, cen, copt in SELF_NODES:
+            n = {"id": nid, "version": ver, "dc": dc, "rack": rack, "srv.mode": mode,
+                 "srv.optional": tri(opt), "srv.require_client_auth": "true", "srv.store_type": "PKCS12",
+                 "cli.enabled": tri(cen), "cli.optional": tri(copt), "cli.require_client_auth": "true",
+                 "cli.store_type": "PKCS12"}
+            if mode != "none":
+                e = stores(n, "srv", m["spec"]["cassandra"].get("serverEncryptionStores"), secrets, out, nid)
+                if e:
+                    die(e)
+            if cen:
+                e = stores(n, "cli", m["spec"]["cassandra"].get("clientEncryptionStores"), secrets, out, nid)
+                if e:
+                    die(e)
+            f.write(line(n))
+    with open(os.path.join(out, "plan.txt"), "w") as f:
+        for kind, a, b, expect, rule in SELF_PLAN:
+            d = {"kind": kind, "to": b, "expect": expect, "label": "%s %s -> %s: %s" % (kind, a or "client", b, rule)}
+            if a:
+                d["from"] = a
+            if kind == "client-tls":
+                d["stores"] = "41-dc"
+            f.write(line(d))
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--selftest":
+        selftest(sys.argv[2], sys.argv[3])
+        return
     if len(sys.argv) < 4:
         die("usage: staged_matrix.py OUTDIR PHASE=BUNDLE PHASE=BUNDLE...")
     out = sys.argv[1]
