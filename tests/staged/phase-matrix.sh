@@ -125,8 +125,11 @@ for v in v50 v41 v311; do
 done
 # the peer's own rules, one per fact of doc/staged-rollout.md section 1, with hand-written
 # options and the one-shot bundle's stores: each refuses where that section says it does
-[ -d v41-oneshot ] && "$PY" "$S/staged_matrix.py" --selftest sc/selftest v41-oneshot > sc-selftest.log 2>&1 ||
-  { fail "staged_matrix.py --selftest"; cat sc-selftest.log; }
+if [ ! -d v41-oneshot ]; then
+  fail "the peer's self-test needs the v41 one-shot bundle's stores"
+elif ! "$PY" "$S/staged_matrix.py" --selftest sc/selftest v41-oneshot > sc-selftest.log 2>&1; then
+  fail "staged_matrix.py --selftest"; cat sc-selftest.log
+fi
 # skipping a phase: 4.1 none -> all, optional: true; 5.0 none -> all strict; 3.11 none -> rack
 [ -d v41-send ] && scenario v41-skip before=v41.yaml send=v41-send
 [ -d v50-enforce ] && scenario v50-skip before=v50.yaml enforce=v50-enforce
