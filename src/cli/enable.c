@@ -20,6 +20,7 @@
 #include "k8tls/cli.h"
 #include "k8tls/answers.h"
 #include "k8tls/bundle.h"
+#include "k8tls/enable.h"
 #include "k8tls/kube.h"
 #include "k8tls/output.h"
 #include "k8tls/plan.h"
@@ -440,6 +441,69 @@ out:
     return rc;
 }
 
+/* Writes the bundle b into o->output (checked first). Returns the exit code. */
+static int write_bundle(const struct eopts *o, const struct k8tls_bundle *b)
+{
+    k8tls_diags_print(&b->notes, stderr);
+    if (k8tls_cli_write_output(prog, b, o->output, o->force) < 0)
+        return K8TLS_EXIT_ENV;
+    return K8TLS_EXIT_OK;
+}
+
+static int check_output(const struct eopts *o)
+{
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    int crc = k8tls_output_check(o->output, o->force, &e);
+    if (crc < 0) {
+        char buf[2048];
+        k8tls_text_fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
+        k8tls_text_fprintf(stderr, _("%s: nothing was written\n"), prog);
+        return crc == K8TLS_OUTPUT_ENV ? K8TLS_EXIT_ENV : K8TLS_EXIT_INVALID;
+    }
+    return -1;
+}
+
+/* --from DIR: the next phase from the previous phase's directory, its CA, stores, passwords. */
+static int run_from(const struct eopts *o)
+{
+    struct k8tls_diags d;
+    struct k8tls_enable_prev *pv = NULL;
+    struct k8tls_bundle *b = NULL;
+    k8tls_diags_init(&d);
+    int lr = k8tls_enable_load_dir(o->from, &pv, &d);
+    k8tls_diags_print(&d, stderr);
+    k8tls_diags_free(&d);
+    if (lr < 0) {
+        fprintf(stderr, _("%s: nothing was written\n"), prog);
+        return lr == -3 ? K8TLS_EXIT_ENV : K8TLS_EXIT_INVALID;
+    }
+    enum k8tls_rollout_phase seq[K8TLS_ROLLOUT_MAX_PHASES];
+    size_t n = 0;
+    int rc = decide(pv->plan, &pv->stage, o->from, o->phase, o->clients_tls, seq, &n);
+    if (rc >= 0)
+        goto out;
+    if ((rc = check_output(o)) >= 0)
+        goto out;
+    k8tls_diags_init(&d);
+    if (k8tls_enable_build(pv, pv->plan->rollout.phase, &b, &d) < 0 || !b) {
+        k8tls_diags_print(&d, stderr);
+        k8tls_diags_free(&d);
+        fprintf(stderr, _("%s: nothing was written\n"), prog);
+        rc = K8TLS_EXIT_INVALID;
+        goto out;
+    }
+    k8tls_diags_print(&d, stderr);
+    k8tls_diags_free(&d);
+    rc = write_bundle(o, b);
+    if (rc == K8TLS_EXIT_OK)
+        say_phase(pv->plan, seq, n, o->output);
+out:
+    k8tls_bundle_free(b);
+    k8tls_enable_prev_free(pv);
+    return rc;
+}
+
 int k8tls_cli_enable(int argc, char **argv)
 {
     struct eopts o;
@@ -453,5 +517,7 @@ int k8tls_cli_enable(int argc, char **argv)
     }
     if (o.answers && !o.from_context)
         return run_answers(&o);
+    if (o.from && !o.from_context)
+        return run_from(&o);
     return refuse(_("not available yet"));
 }
