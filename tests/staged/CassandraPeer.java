@@ -518,8 +518,9 @@ public class CassandraPeer {
         }
         List<Map<String, String>> plan = readLines(dir.resolve("plan.txt"));
         List<Future<String>> results = new ArrayList<>();
+        Map<String, FutureTask<String>> memo = new ConcurrentHashMap<>();
         for (Map<String, String> line : plan) {
-            results.add(workers.submit(() -> run(name, nodes, line)));
+            results.add(workers.submit(() -> run(name, nodes, memo, line)));
         }
         for (Future<String> f : results) {
             String r = f.get(120, TimeUnit.SECONDS);
@@ -532,7 +533,23 @@ public class CassandraPeer {
                 if (ss != null) ss.close();
     }
 
-    static String run(String scen, Map<String, Node> nodes, Map<String, String> line) {
+    // The same connection (same kind, nodes and stores) appears in two transitions ((R,R) of
+    // N-1 -> N is (O,O) of N -> N+1): it is made once per scenario and its outcome reported twice.
+    interface Conn { String make() throws Exception; }
+
+    static String once(Map<String, FutureTask<String>> memo, String key, Conn c) throws Exception {
+        FutureTask<String> mine = new FutureTask<>(c::make);
+        FutureTask<String> f = memo.putIfAbsent(key, mine);
+        if (f == null) { f = mine; mine.run(); }
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception) throw (Exception) e.getCause();
+            throw e;
+        }
+    }
+
+    static String run(String scen, Map<String, Node> nodes, Map<String, FutureTask<String>> memo, Map<String, String> line) {
         String label = line.get("label"), expect = line.get("expect");
         String got, how;
         try {
@@ -543,7 +560,7 @@ public class CassandraPeer {
                 Node a = nodes.get(line.get("from"));
                 if (a == null) throw new IllegalStateException("no node " + line.get("from"));
                 if (a.startupError != null) return "FAIL: " + scen + ": " + label + ": " + a.id + " does not start: " + a.startupError;
-                how = internode(a, b);
+                how = once(memo, "internode " + a.id + " " + b.id, () -> internode(a, b));
             } else {
                 boolean tls = line.get("kind").equals("client-tls");
                 SSLContext ctx = null;
@@ -552,7 +569,8 @@ public class CassandraPeer {
                     if (owner == null || owner.cliCtx == null) throw new Exception("no client stores at " + line.get("stores"));
                     ctx = owner.cliCtx;
                 }
-                how = client(tls, b, ctx);
+                final SSLContext cctx = ctx;
+                how = once(memo, line.get("kind") + " " + line.get("stores") + " " + b.id, () -> client(tls, b, cctx));
             }
             got = "ok";
         } catch (IllegalStateException e) {

@@ -47,6 +47,8 @@ EOF
   printf '%s\n' "apiVersion: k8tls-wizard/v1" "cluster:" "  manifest: $n.yaml" \
     "ca: {key: {algorithm: ecdsa, curve: P-256}}" > "$n.answers.yaml"
 }
+# target NAME LINE: add LINE (the target encryption) to NAME's answers
+target() { echo "$2" >> "$1.answers.yaml"; }
 
 # phases NAME PHASE...: the first phase from the answers file, each next one from the previous
 # bundle; NAME-PHASE/ is the bundle. Returns 1 at the first phase the wizard does not write.
@@ -54,10 +56,13 @@ phases() {
   n=$1; shift
   prev=""
   for p in "$@"; do
+    # clients-required takes the user's confirmation that every client uses TLS
+    confirm=""
+    [ "$p" = clients-required ] && confirm=--clients-use-tls
     if [ -z "$prev" ]; then
       timeout 120 "$K8TLS_BIN" enable --answers "$n.answers.yaml" --phase "$p" -o "$n-$p" > "$n-$p.log" 2>&1
     else
-      timeout 120 "$K8TLS_BIN" enable --from "$prev" --phase "$p" -o "$n-$p" > "$n-$p.log" 2>&1
+      timeout 120 "$K8TLS_BIN" enable --from "$prev" --phase "$p" $confirm -o "$n-$p" > "$n-$p.log" 2>&1
     fi
     rc=$?
     if [ "$rc" -ne 0 ] || [ ! -f "$n-$p/manifests/20-k8ssandracluster.yaml" ]; then
@@ -65,12 +70,13 @@ phases() {
       return 1
     fi
     pass "$n: k8tls-wizard enable --phase $p writes a bundle"
-    # the phase marker on the K8ssandraCluster
-    check "$n-$p: the K8ssandraCluster is annotated k8tls-wizard/rollout-phase: $p" "$PY" -c '
+    # the phase marker on the K8ssandraCluster (the answers' name: clientsRequired)
+    a=$p; [ "$p" = clients-required ] && a=clientsRequired
+    check "$n-$p: the K8ssandraCluster is annotated k8tls-wizard/rollout-phase: $a" "$PY" -c '
 import sys, yaml
 d = yaml.safe_load(open(sys.argv[1], encoding="utf-8-sig"))
 sys.exit(0 if (d["metadata"].get("annotations") or {}).get("k8tls-wizard/rollout-phase") == sys.argv[2] else 1)' \
-      "$n-$p/manifests/20-k8ssandracluster.yaml" "$p"
+      "$n-$p/manifests/20-k8ssandracluster.yaml" "$a"
     prev="$n-$p"
   done
 }
@@ -88,6 +94,7 @@ manifest v41 4.1.7 dc1:3
 manifest v40 4.0.14 dc1:3
 manifest v311 3.11.17 dc1:3:r1,r2,r3
 manifest v311rk 3.11.17 dc1:4:r1,r2
+target v311rk "encryption: {internode: {mode: rack}}"
 
 chains=""
 if phases v50 accept enforce clients-required; then
@@ -115,9 +122,9 @@ if phases v311rk accept send clients-required; then
 fi
 
 # ---- negative controls -----------------------------------------------------------------------
-# the one-shot bundle (internode all, clients required) of today's merge, from "before"
+# the one-shot bundle (internode all, clients required: enable --one-shot), from "before"
 for v in v50 v41 v311; do
-  if timeout 120 "$K8TLS_BIN" --answers "$v.answers.yaml" -o "$v-oneshot" > "$v-oneshot.log" 2>&1; then
+  if timeout 120 "$K8TLS_BIN" enable --answers "$v.answers.yaml" --one-shot -o "$v-oneshot" > "$v-oneshot.log" 2>&1; then
     scenario "$v-oneshot" before=$v.yaml oneShot=$v-oneshot
   else
     fail "$v: the one-shot bundle is written"; sed 's/^/    | /' "$v-oneshot.log"
@@ -134,11 +141,15 @@ fi
 [ -d v41-send ] && scenario v41-skip before=v41.yaml send=v41-send
 [ -d v50-enforce ] && scenario v50-skip before=v50.yaml enforce=v50-enforce
 [ -d v311-send ] && scenario v311-skip before=v311.yaml send=v311-send
+# and from the first phase: 4.1 dc -> all strict; 3.11 dc -> all
+[ -d v41-enforce ] && scenario v41-skip2 accept=v41-accept enforce=v41-enforce
+[ -d v311-enforce ] && scenario v311-skip2 accept=v311-accept enforce=v311-enforce
 
 # ---- one JVM for every scenario --------------------------------------------------------------
 ls -d sc/* > /dev/null 2>&1 || { fail "no scenario to run"; finish; exit 1; }
+t0=$(date +%s)
 timeout 300 java -XX:TieredStopAtLevel=1 -cp classes CassandraPeer sc/* > peer.out 2>&1
-echo "CassandraPeer exit $? ($(grep -c '^ok: ' peer.out) ok, $(grep -c '^FAIL: ' peer.out) FAIL lines)"
+echo "CassandraPeer exit $? in $(( $(date +%s) - t0 )) s ($(grep -c '^ok: ' peer.out) ok, $(grep -c '^FAIL: ' peer.out) FAIL lines)"
 grep '^node: ' peer.out | sed 's/^/    /'
 
 # lines NAME PATTERN: the peer's result lines of scenario NAME matching PATTERN (grep -E)
@@ -222,6 +233,8 @@ skip() { # NAME PATTERN-OF-FAILING-PAIRS N WHY
 skip v41-skip "R:[^ ]* -> O:[^ ]*" 6 "4.1 none -> all, optional: true: R sends TLS to O (none), no fallback"
 skip v50-skip "(R:[^ ]* -> O|O:[^ ]* -> R):[^ ]*" 12 "5.0 none -> all strict: both directions"
 skip v311-skip "R:[^ ]* -> O:[^ ]*" 6 "3.11 none -> rack: R sends TLS to O, which has no ssl_storage_port"
+skip v41-skip2 "O:[^ ]* -> R:[^ ]*" 6 "4.1 dc -> all strict: O sends plain (dc, one datacenter), R refuses it"
+skip v311-skip2 "O:[^ ]* -> R:[^ ]*" 6 "3.11 dc -> all: O sends plain, R has no plain listener"
 
 grep -E '^FAIL: ' peer.out | grep -Ev '^FAIL: v[0-9]+[a-z0-9]*-(oneshot|skip): ' | sed 's/^/    unexpected: /'
 finish
