@@ -565,9 +565,13 @@ public class CassandraPeer {
                 boolean tls = line.get("kind").equals("client-tls");
                 SSLContext ctx = null;
                 if (tls) {
-                    Node owner = nodes.get(line.get("stores"));
-                    if (owner == null || owner.cliCtx == null) throw new Exception("no client stores at " + line.get("stores"));
-                    ctx = owner.cliCtx;
+                    // "srv:NODE": the node's server stores (a TLS client where no client stores exist)
+                    String st = line.get("stores");
+                    boolean srv = st.startsWith("srv:");
+                    Node owner = nodes.get(srv ? st.substring(4) : st);
+                    if (owner == null) throw new IllegalStateException("no node " + st);
+                    ctx = srv ? owner.srvCtx : owner.cliCtx;
+                    if (ctx == null) throw new IllegalStateException("no stores at " + st);
                 }
                 final SSLContext cctx = ctx;
                 how = once(memo, line.get("kind") + " " + line.get("stores") + " " + b.id, () -> client(tls, b, cctx));

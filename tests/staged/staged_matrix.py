@@ -19,8 +19,10 @@ Cassandra's negotiation from doc/staged-rollout.md section 1; nothing here runs 
 The expectations come from the phase NAMES given on the command line, never from the bundle's
 values (the bundle is what is judged).
 
-usage: staged_matrix.py OUTDIR PHASE=BUNDLE PHASE=BUNDLE...
+usage: staged_matrix.py [--clients-off] OUTDIR PHASE=BUNDLE PHASE=BUNDLE...
        staged_matrix.py --selftest OUTDIR BUNDLE
+  --clients-off: the target has no client encryption: a plain client connects to every pod and
+  a TLS client is refused by every pod.
   BUNDLE: an output directory of the wizard, or a K8ssandraCluster manifest (the running cluster)
   PHASE:  before, accept, send, enforce, clients-required (or clientsRequired), oneShot
   --selftest: hand-written nodes (with BUNDLE's stores) and expectations, one per rule of
@@ -239,11 +241,15 @@ def main():
     if len(sys.argv) == 4 and sys.argv[1] == "--selftest":
         selftest(sys.argv[2], sys.argv[3])
         return
-    if len(sys.argv) < 4:
-        die("usage: staged_matrix.py OUTDIR PHASE=BUNDLE PHASE=BUNDLE...")
-    out = sys.argv[1]
+    args = sys.argv[1:]
+    clients_off = bool(args) and args[0] == "--clients-off"
+    if clients_off:
+        args = args[1:]
+    if len(args) < 3:
+        die("usage: staged_matrix.py [--clients-off] OUTDIR PHASE=BUNDLE PHASE=BUNDLE...")
+    out = args[0]
     seq = []
-    for a in sys.argv[2:]:
+    for a in args[1:]:
         phase, _, path = a.partition("=")
         if phase not in PHASES or not path:
             die("not PHASE=BUNDLE with a known phase: " + a)
@@ -290,9 +296,15 @@ def main():
                 for _, _, b in topo:
                     to = "%s/%s" % (ph, b)
                     f.write(line({"kind": "client-plain", "to": to,
-                                  "expect": "refused" if ph in PLAIN_REFUSED else "ok",
+                                  "expect": "refused" if ph in PLAIN_REFUSED and not clients_off else "ok",
                                   "label": "%s plain client -> %s:%s" % (tr, role, b)}))
-                    if client_stores:
+                    if clients_off:
+                        # no client stores in any phase: a TLS client with the server stores
+                        # (same CA) is refused by a plain-only native port
+                        f.write(line({"kind": "client-tls", "to": to, "stores": "srv:%s/%s" % (pr, b),
+                                      "expect": "refused",
+                                      "label": "%s TLS client -> %s:%s" % (tr, role, b)}))
+                    elif client_stores:
                         f.write(line({"kind": "client-tls", "to": to, "stores": client_stores,
                                       "expect": "refused" if ph == "before" else "ok",
                                       "label": "%s TLS client -> %s:%s" % (tr, role, b)}))
