@@ -96,6 +96,8 @@ manifest v40 4.0.14 dc1:3
 manifest v311 3.11.17 dc1:3:r1,r2,r3
 manifest v311rk 3.11.17 dc1:4:r1,r2
 target v311rk "encryption: {internode: {mode: rack}}"
+manifest v50dcm 5.0.2 dc1:2 dc2:2
+target v50dcm "encryption: {internode: {mode: dc}}"
 manifest v41int 4.1.7 dc1:3
 target v41int "encryption: {client: {enabled: false}}"
 manifest v41cli 4.1.7 dc1:3
@@ -109,6 +111,11 @@ fi
 if phases v50dc2 accept enforce clients-required; then
   scenario v50dc2 before=v50dc2.yaml accept=v50dc2-accept enforce=v50dc2-enforce clients-required=v50dc2-clients-required
   chains="$chains v50dc2"
+fi
+# 5.0, target dc: TLS between the datacenters only (doc 3.2, last point)
+if phases v50dcm accept enforce clients-required; then
+  scenario v50dcm before=v50dcm.yaml accept=v50dcm-accept enforce=v50dcm-enforce clients-required=v50dcm-clients-required
+  chains="$chains v50dcm"
 fi
 for v in v41 v40; do
   if phases $v accept send enforce clients-required; then
@@ -198,6 +205,12 @@ for c in v50 v50dc2; do
   want=$(grep -c 'label=before->accept internode R:[^ ]* -> O:' "sc/$c/plan.txt")
   check "$c: before->accept R->O connects plain after the fallback cycle, all $want pairs (got $n)" [ "$n" -eq "$want" ]
 done
+case " $chains " in *" v50dcm "*)
+  check "v50dcm: before->accept R->O across datacenters connects after the fallback cycle (8 pairs)" \
+    [ "$(count v50dcm "before->accept internode R:dc(1[^ ]* -> O:dc2|2[^ ]* -> O:dc1)[^ ]*: ok: plain after SERVER_CONFIG,MTLS,SSL,NO_SSL")" -eq 8 ]
+  check "v50dcm: enforce->clients-required stays plain within a datacenter (R,R: 4 pairs)" \
+    [ "$(count v50dcm "enforce->clients-required internode R:dc(1[^ ]* -> R:dc1|2[^ ]* -> R:dc2)[^ ]*: ok: plain$")" -eq 4 ] ;;
+esac
 # 4.x: I1 (dc in one datacenter) changes nothing on the wire; I2 R->O is TLS into O's OptionalSslHandler
 for c in v41 v40; do
   case " $chains " in *" $c "*) ;; *) continue ;; esac
