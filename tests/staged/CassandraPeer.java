@@ -5,9 +5,11 @@
 // cassandraYaml the wizard wrote, the Secrets it mounts, serverVersion, the datacenters and racks
 // of each pod) and writes one node line per pod and phase; this program plays Cassandra's part.
 //
-// usage: java CassandraPeer SCENARIO-DIR...
+// usage: java CassandraPeer [--native-ports FILE] SCENARIO-DIR...
 //   SCENARIO-DIR holds nodes.txt and plan.txt (formats in staged_matrix.py). All nodes of a
 //   scenario listen on loopback in this one JVM; then every plan line is one connection attempt.
+//   --native-ports: afterwards, write "SCENARIO NODE PORT" lines to FILE and keep the native
+//   ports open until FILE.done exists (for medusa_tls.py, Python's ssl).
 // Prints "ok: SCENARIO: LABEL: HOW" or "FAIL: SCENARIO: LABEL: expected X, got Y: HOW";
 // exit status 1 if anything failed.
 //
@@ -507,6 +509,10 @@ public class CassandraPeer {
         return r;
     }
 
+    // Nodes of every scenario, kept listening for the Python (Medusa) client with --native-ports.
+    static final Map<String, Node> served = new ConcurrentHashMap<>();
+    static boolean keep = false;
+
     static void scenario(Path dir) throws Exception {
         String name = dir.getFileName().toString();
         Map<String, Node> nodes = new LinkedHashMap<>();
@@ -528,9 +534,11 @@ public class CassandraPeer {
             report.append(r).append('\n');
         }
         synchronized (System.out) { System.out.print(report); System.out.flush(); }   // one scenario's lines together
-        for (Node n : nodes.values())
+        for (Node n : nodes.values()) {
+            if (keep && n.nativePort != null) { served.put(name + " " + n.id, n); continue; }
             for (ServerSocket ss : new ServerSocket[] { n.storage, n.sslStorage, n.nativePort })
                 if (ss != null) ss.close();
+        }
     }
 
     // The same connection (same kind, nodes and stores) appears in two transitions ((R,R) of
@@ -590,7 +598,14 @@ public class CassandraPeer {
 
     public static void main(String[] args) throws Exception {
         List<Future<?>> all = new ArrayList<>();
-        for (String a : args) {
+        String portFile = null;
+        List<String> dirs = new ArrayList<>(Arrays.asList(args));
+        if (dirs.size() >= 2 && dirs.get(0).equals("--native-ports")) {
+            portFile = dirs.get(1);
+            dirs = dirs.subList(2, dirs.size());
+            keep = true;
+        }
+        for (String a : dirs) {
             all.add(scenarios.submit(() -> {
                 try {
                     scenario(Paths.get(a));
@@ -602,6 +617,18 @@ public class CassandraPeer {
             }));
         }
         for (Future<?> f : all) f.get(300, TimeUnit.SECONDS);
+        if (portFile != null) {
+            // "SCENARIO NODE PORT" per node, then serve until PORTFILE.done appears (300 s at most)
+            StringBuilder b = new StringBuilder();
+            for (Map.Entry<String, Node> e : served.entrySet())
+                b.append(e.getKey()).append(' ').append(e.getValue().nativePort.getLocalPort()).append('\n');
+            Path tmp = Paths.get(portFile + ".tmp");
+            Files.write(tmp, b.toString().getBytes(StandardCharsets.UTF_8));
+            Files.move(tmp, Paths.get(portFile), StandardCopyOption.ATOMIC_MOVE);
+            Path done = Paths.get(portFile + ".done");
+            long end = System.currentTimeMillis() + 300000;
+            while (!Files.exists(done) && System.currentTimeMillis() < end) Thread.sleep(50);
+        }
         out("CassandraPeer: " + failures + " failed");
         System.exit(failures == 0 ? 0 : 1);
     }

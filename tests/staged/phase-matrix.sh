@@ -92,6 +92,10 @@ scenario() {
 manifest v50 5.0.2 dc1:3
 manifest v50dc2 5.0.2 dc1:2 dc2:2
 manifest v41 4.1.7 dc1:3
+# with Medusa: its Python client speaks TLS to its own node from the first phase on
+sed 's/^spec:$/spec:\
+  medusa:\
+    storageProperties: {storageProvider: s3_compatible, bucketName: backups}/' v41.yaml > v41.tmp && mv v41.tmp v41.yaml
 manifest v40 4.0.14 dc1:3
 manifest v311 3.11.17 dc1:3:r1,r2,r3
 manifest v311rk 3.11.17 dc1:4:r1,r2
@@ -169,8 +173,12 @@ fi
 # ---- one JVM for every scenario --------------------------------------------------------------
 ls -d sc/* > /dev/null 2>&1 || { fail "no scenario to run"; finish; exit 1; }
 t0=$(date +%s)
-timeout 300 java -XX:TieredStopAtLevel=1 -cp classes CassandraPeer sc/* > peer.out 2>&1
+timeout 300 java -XX:TieredStopAtLevel=1 -cp classes CassandraPeer --native-ports ports sc/* > peer.out 2>&1 &
+jpid=$!
+timeout 360 "$PY" "$S/medusa_tls.py" ports sc/* > medusa.out 2>&1
+wait $jpid
 echo "CassandraPeer exit $? in $(( $(date +%s) - t0 )) s ($(grep -c '^ok: ' peer.out) ok, $(grep -c '^FAIL: ' peer.out) FAIL lines)"
+sed 's/^/    /' medusa.out
 grep '^node: ' peer.out | sed 's/^/    /'
 
 # lines NAME PATTERN: the peer's result lines of scenario NAME matching PATTERN (grep -E)
@@ -198,6 +206,13 @@ for c in $chains; do
     sh -c "grep -E '^ok: $c: before->accept TLS client -> O:[^:]*: refused: ' peer.out | grep -q ."
 done
 
+# Medusa (v41): Python's ssl with the Medusa Secret's PEM trio reaches its own node in every
+# phase from accept on (3 pods x 4 phases)
+case " $chains " in *" v41 "*)
+  check "v41: Medusa's Python TLS client connects to its node in every phase from accept (12)" \
+    [ "$(grep -c '^ok: v41: medusa (python ssl) -> [a-z-]*/dc1-default-sts-[0-2]: TLSv1.2$' medusa.out)" -eq 12 \
+      -a "$(grep -c '^FAIL' medusa.out)" -eq 0 ] ;;
+esac
 # 5.0: R reaches O (no keystore, RejectSslHandler) through the outbound fallback cycle
 for c in v50 v50dc2; do
   case " $chains " in *" $c "*) ;; *) continue ;; esac

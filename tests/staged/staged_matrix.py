@@ -9,6 +9,8 @@ Cassandra's negotiation from doc/staged-rollout.md section 1; nothing here runs 
              options, and the stores it mounts, taken from the bundle's Secret manifests: server
              stores only when internode_encryption is set and is not "none", client stores only
              when client_encryption_options.enabled is the boolean true.
+  medusa.txt with Medusa in the manifest: per pod of a phase with client encryption on, the
+             PEM trio of the Medusa Secret, for medusa_tls.py (Python ssl, TLS to that pod).
   plan.txt   the matrix of doc/staged-rollout.md section 4.5: for each phase N -> N+1 (O runs
              N's bundle, R N+1's), every ordered pair of distinct pods in the roles (O,O), (O,R),
              (R,O), (R,R) must connect, internode (A's outbound to B's inbound); a plain client
@@ -159,6 +161,29 @@ def node_fields(phase, path, m, secrets, dc, rack, pod, d, workdir):
     return f
 
 
+def medusa_files(m, secrets, workdir, tag):
+    """Medusa's PEM trio as its container gets it: the Secret that spec.medusa names (the
+    operator mounts it whole; keys rootca.crt, client.crt_signed, client.key). None without
+    Medusa or without the Secret in the bundle."""
+    med = m["spec"].get("medusa")
+    if not isinstance(med, dict):
+        return None
+    name = ((med.get("clientEncryptionStores") or {}).get("keystoreSecretRef") or {}).get("name") \
+        or (med.get("certificatesSecretRef") or {}).get("name")
+    data = secrets.get(name)
+    if not data:
+        return None
+    r = {}
+    for field, key in (("rootca", "rootca.crt"), ("cert", "client.crt_signed"), ("key", "client.key")):
+        if key not in data:
+            return {"error": "Secret %s has no key %s" % (name, key)}
+        fn = os.path.join(workdir, "%s-medusa-%s" % (tag, key))
+        with open(fn, "wb") as out:
+            out.write(data[key])
+        r[field] = fn
+    return r
+
+
 def line(d):
     for k, v in d.items():
         if "\t" in v or "\n" in v:
@@ -257,6 +282,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     topo = None
     nodes = []
+    medusa = []
     for phase, path in seq:
         m, secrets = bundle(path)
         t = pods(m)
@@ -267,11 +293,22 @@ def main():
             die("%s: the datacenters and racks differ from the first bundle's" % path)
         for dc, rack, pod, d in t:
             nodes.append(node_fields(phase, path, m, secrets, dc, rack, pod, d, out))
+            # Medusa runs in each pod and, with client encryption on, speaks TLS to its own node
+            if phase != "before" and (m["spec"]["cassandra"].get("config") or {}) \
+                    .get("cassandraYaml", {}).get("client_encryption_options", {}).get("enabled") is True:
+                mf = medusa_files(m, secrets, out, "%s-%s" % (phase, pod))
+                if mf is not None:
+                    mf["node"] = "%s/%s" % (phase, pod)
+                    medusa.append(mf)
     if len(topo) < 2:
         die("fewer than two pods: no internode pair")
     with open(os.path.join(out, "nodes.txt"), "w") as f:
         for n in nodes:
             f.write(line(n))
+    if medusa:
+        with open(os.path.join(out, "medusa.txt"), "w") as f:
+            for mf in medusa:
+                f.write(line(mf))
     client_stores = None
     with open(os.path.join(out, "plan.txt"), "w") as f:
         for i in range(len(seq) - 1):
