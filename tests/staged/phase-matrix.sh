@@ -85,7 +85,7 @@ sys.exit(0 if (d["metadata"].get("annotations") or {}).get("k8tls-wizard/rollout
 scenario() {
   d=$1; shift
   o=""; [ "$1" = --clients-off ] && { o=$1; shift; }
-  "$PY" "$S/staged_matrix.py" $o "sc/$d" "$@" > "sc-$d.log" 2>&1 || { fail "$d: staged_matrix.py"; cat "sc-$d.log"; }
+  "$PY" "$S/staged_matrix.py" ${o:+"$o"} "sc/$d" "$@" > "sc-$d.log" 2>&1 || { fail "$d: staged_matrix.py"; cat "sc-$d.log"; }
 }
 
 # ---- the versions and topologies ------------------------------------------------------------
@@ -188,6 +188,7 @@ plan_count() { grep -c "	label=$2" "sc/$1/plan.txt"; }
 
 # every transition of every chain: all internode pairs connect, the clients as the phase says
 for c in $chains; do
+  # shellcheck disable=SC2013 # transitions are single words
   for tr in $(sed -n 's/.*label=\([^ ]*\) .*/\1/p' "sc/$c/plan.txt" | awk '!seen[$0]++'); do
     want=$(grep -c "label=$tr internode" "sc/$c/plan.txt")
     got=$(lines "$c" "$tr internode " | grep -c '^ok: ')
