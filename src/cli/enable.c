@@ -107,7 +107,8 @@ static void print_help(void)
             "                            clients-required  clients must use TLS\n"
             "                            (default with --answers: the phase due)\n"
             "      --clients-use-tls     confirm that every client uses TLS (needed for\n"
-            "                            clients-required, after nodetool clientstats --all)\n"
+            "                            clients-required, once nodetool clientstats lists no\n"
+            "                            plain client on any pod)\n"
             "      --one-shot            everything in one restart instead: plan a maintenance\n"
             "                            window (the nodes cannot talk to each other meanwhile)\n"),
           stdout);
