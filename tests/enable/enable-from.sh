@@ -80,6 +80,21 @@ en done --from p4 --phase clients-required --clients-use-tls -o done
 check "4.1: after the last phase, nothing is due (one line)" refused done
 check "4.1: the line says the rollout is complete" grep -q "staged rollout is complete" done.err
 
+# a phase's manifest given as the running one: the next phase needs its directory (its CA)
+answers later.yaml p2/$M
+en later --answers later.yaml -o later
+check "enable --answers on a manifest at phase send: refused with one line (use --from DIR)" \
+  sh -c "[ \"\$(cat later.rc)\" = 1 ] && [ \"\$(wc -l < later.err)\" = 1 ] && grep -q 'is at phase send.*enable --from DIR' later.err"
+timeout 120 "$K8TLS_BIN" --answers later.yaml -o later2 > later2.log 2>&1; echo $? > later2.rc
+check "the plain --answers run on it: refused the same way" \
+  sh -c "[ \"\$(cat later2.rc)\" = 1 ] && grep -q 'is at phase send.*enable --from DIR' later2.log && [ ! -e later2 ]"
+# a finished rollout is encryption that is on: changed in place, one shot, as before
+answers fin.yaml p4/$M
+timeout 120 "$K8TLS_BIN" --answers fin.yaml -o fin > fin.log 2>&1
+check "plain --answers on a finished rollout: written in place (exit 0)" [ -f fin/$M ]
+check "finished rollout: optional false kept (no restart for it), the phase annotation dropped" \
+  q fin/$M 'so["optional"] is False and co["optional"] is False and ph is None'
+
 # ---- Cassandra 5.0: accept, enforce (3.2); there is no send ---------------------------------
 manifest c50.yaml cassandra 5.0.2 dc1:3 dc2:2
 answers a50.yaml c50.yaml "encryption: {client: {enabled: false}}"
