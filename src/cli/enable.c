@@ -203,9 +203,9 @@ static int parse(int argc, char **argv, struct eopts *o)
         usage_error(_("--answers and --from exclude each other: DIR holds its own answers.yaml"));
         return K8TLS_EXIT_USAGE;
     }
-    if (o->one_shot && (o->from || o->phase >= 0)) {
-        usage_error(_("--one-shot writes the target in one step: it takes --answers, not --from "
-                      "or --phase"));
+    if (o->one_shot && (o->from || o->phase >= 0 || o->from_context)) {
+        usage_error(_("--one-shot writes the target in one step: it takes --answers, not --from, "
+                      "--from-context or --phase"));
         return K8TLS_EXIT_USAGE;
     }
     if (o->from && !o->from_context && o->phase < 0) {
@@ -215,6 +215,11 @@ static int parse(int argc, char **argv, struct eopts *o)
     if (o->from_context && !o->answers && !o->from) {
         usage_error(_("--from-context needs the plan: --from DIR (the previous phase) or --answers "
                       "FILE"));
+        return K8TLS_EXIT_USAGE;
+    }
+    if (o->from_context && o->phase < 0 && (o->output || o->apply)) {
+        usage_error(_("--output and --apply need --phase: without it, enable --from-context only "
+                      "shows the live stage and the phase due"));
         return K8TLS_EXIT_USAGE;
     }
     if (o->apply && !o->from_context) {
