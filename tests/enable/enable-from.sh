@@ -124,6 +124,24 @@ check "3.11 enforce: all" q e3/$M 'so["internode_encryption"] == "all" and "opti
 check "3.11 target clients optional: no clients-required phase (3 of 3)" grep -q "phase 3 of 3" e3.err
 check "3.11: the same material through the three phases" same_material e1 e3
 
+# ---- every other TLS surface (Medusa, management API, Reaper, Medusa gRPC) is kept too -------------
+{ cat c41.yaml; echo "  reaper: {}"; echo "  medusa:"
+  echo "    storageProperties: {storageProvider: s3, bucketName: b, storageSecretRef: {name: s}}"; } > rm.yaml
+answers arm.yaml rm.yaml "encryption: {managementApi: {enabled: true}, reaper: {enabled: true}, medusaGrpc: {enabled: true}}"
+en m1 --answers arm.yaml -o m1
+en m2 --from m1 --phase send -o m2
+check "all surfaces: accept and send written" [ "$(rc m1)$(rc m2)" = 00 ]
+[ "$(rc m2)" = 0 ] || show m2.err
+all_same() {
+  n=0
+  for f in $(cd m1 && find . -type f ! -name NEXT-STEPS.md ! -name answers.yaml ! -name 20-k8ssandracluster.yaml); do
+    n=$((n + 1)); cmp -s "m1/$f" "m2/$f" || { echo "    differs: $f"; return 1; }
+  done
+  [ "$n" -ge 30 ] || { echo "    only $n files"; return 1; }
+}
+check "all surfaces: every file but the manifest, answers and NEXT-STEPS is the same bytes" all_same
+check "all surfaces: the same file list" sh -c "[ \"\$(cd m1 && find . | sort)\" = \"\$(cd m2 && find . | sort)\" ]"
+
 # ---- directories that are no phase ---------------------------------------------------------
 answers one.yaml c41.yaml
 timeout 120 "$K8TLS_BIN" --answers one.yaml --one-shot -o oneshot > oneshot.log 2>&1
