@@ -110,7 +110,8 @@ static void print_help(void)
             "                            clients-required, once nodetool clientstats lists no\n"
             "                            plain client on any pod)\n"
             "      --one-shot            everything in one restart instead: plan a maintenance\n"
-            "                            window (the nodes cannot talk to each other meanwhile)\n"),
+            "                            window (restarted nodes and the others cannot talk\n"
+            "                            to each other meanwhile)\n"),
           stdout);
     fputs(_("Output:\n"
             "  -o, --output DIR          write the phase's bundle there\n"
