@@ -258,11 +258,16 @@ bool k8tls_enable_live_check(const struct k8tls_enable_live *l, const struct k8t
         return false;
     }
     if (prev < 0) {
-        if (st->has_phase || st->encrypted) {
-            snprintf(why, why_len,
-                     _("the live cluster is not where the first phase starts: it %s; use --from "
-                       "DIR with the directory of its phase"),
-                     st->has_phase ? _("already carries a rollout phase") : _("already has encryption on"));
+        if (st->has_phase) {
+            snprintf(why, why_len, "%s",
+                     _("the live cluster is not where the first phase starts: it already carries "
+                       "a rollout phase; use --from DIR with the directory of that phase"));
+            return false;
+        }
+        if (st->encrypted) {
+            snprintf(why, why_len, "%s",
+                     _("the live cluster is not where the first phase starts: it already has "
+                       "encryption on; use --one-shot to write the target in one step"));
             return false;
         }
     } else {
