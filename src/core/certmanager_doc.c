@@ -156,6 +156,18 @@ int k8tls_cm_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_ident
                          bucket, ns);
         k8tls_buf_puts(&t, "\n\n");
     }
+    if (k8tls_plan_wants_reaper_api(p) || k8tls_plan_wants_reaper_mgmt(p)) {
+        char *rpw = k8tls_cm_name(p, K8TLS_CM_REAPER_PASSWORD);
+        k8tls_buf_printf(&t, _("Reaper's stores are written with the password `%s` (the Secret "
+                               "`%s`): Reaper hard-codes it, so it is not a secret."),
+                         K8TLS_REAPER_STORE_PASSWORD, rpw ? rpw : "?");
+        k8tls_buf_puts(&t, "\n\n");
+        free(rpw);
+    }
+    k8tls_buf_printf(&t, "%s\n\n",
+                     _("Secrets of the same names left by an earlier run in files mode must be "
+                       "deleted first: cert-manager keeps an existing Secret's type and rewrites "
+                       "its data only when it issues."));
     if (!p->output.create_namespace) {
         k8tls_buf_printf(&t, _("The namespace `%s` must exist (or run the wizard with "
                                "--create-namespace)."),
