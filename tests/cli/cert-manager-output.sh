@@ -92,6 +92,28 @@ verify surfaces surfaces
 check "surfaces: NEXT-STEPS says Reaper's changeit is no secret" \
   grep -q 'Reaper hard-codes it' surfaces.out/NEXT-STEPS.md
 
+# inspect on a cert-manager directory: no key here, Certificates for cert-manager; exit 0
+for n in default imported trust-manager surfaces; do
+  timeout 60 "$K8TLS_BIN" inspect "$n.out" > "$n.insp" 2>&1
+  rc=$?
+  check "inspect $n: exit 0 (got $rc)" [ $rc -eq 0 ]
+  [ $rc -eq 0 ] || sed 's/^/    /' "$n.insp"
+  check "inspect $n: says the directory holds no key" \
+    grep -q "^$n.out: cert-manager output directory" "$n.insp"
+  check "inspect $n: no error, no warning" grep -q 'errors: 0, warnings: 0' "$n.insp"
+done
+check "inspect default: counts the Certificates" \
+  grep -q 'holds no key and no store: 4 Certificates for cert-manager to issue' default.insp
+check "inspect default: each Certificate names its Secret" \
+  grep -q 'into the Secret server-encryption-stores; inspect that Secret there' default.insp
+check "inspect trust-manager: the Bundle is no PEM file" \
+  grep -q 'manifests/17-bundle-test-ca-bundle.yaml: trust-manager Bundle' trust-manager.insp
+check "inspect imported: reads the imported CA's Secret" \
+  grep -q 'Secret test-ca: tls.key: PEM file: private key (EC P-256)' imported.insp
+timeout 60 "$K8TLS_BIN" inspect default.out/manifests/15-certificate-client-certificates.yaml \
+  > one.insp 2>&1
+check "inspect one Certificate file: exit 0" [ $? -eq 0 ]
+
 # --output-mode overrides output.mode, both ways
 echo 'apiVersion: k8tls-wizard/v1' > files.yaml
 timeout 60 "$K8TLS_BIN" --answers files.yaml --output-mode cert-manager --output om1 >/dev/null 2>&1
