@@ -129,6 +129,19 @@ rc=$?
 check "--output-mode nope: usage error 2 (got $rc)" [ $rc -eq 2 ]
 check "--output-mode nope: says the modes" grep -q "expected files or cert-manager" om3.err
 
+# --help, the man page and the completion know the option and its values
+"$K8TLS_BIN" --help > help.txt 2>&1
+check "--help documents --output-mode MODE" grep -q -- '--output-mode MODE' help.txt
+check "the man page documents --output-mode" \
+  grep -q -- 'output\\-mode' "$K8TLS_SRCDIR/doc/k8tls-wizard.1"
+got=$(bash --norc --noprofile -c '
+  source "$0" || exit 9
+  COMP_LINE="k8tls-wizard --output-mode c"; COMP_POINT=${#COMP_LINE}
+  COMP_WORDS=(k8tls-wizard --output-mode c); COMP_CWORD=2; COMPREPLY=()
+  _k8tls_wizard k8tls-wizard c --output-mode
+  printf "%s\n" "${COMPREPLY[@]}"' "$K8TLS_SRCDIR/completion/k8tls-wizard.bash")
+check "completion: --output-mode c completes to cert-manager (got: $got)" [ "$got" = "cert-manager" ]
+
 # refusals: exit 1, exactly one error line, file:line:col and the key, nothing written
 refused() { # NAME KEY-REGEX ANSWER-LINES...
   n=$1; want=$2; shift 2
