@@ -658,6 +658,14 @@ int k8tls_cm_emit(const struct k8tls_plan *p, const struct k8tls_material *m,
 {
     struct cm c = {.p = p, .m = m, .id = id, .sink = sink, .d = d,
                    .ns = id->no_namespace ? NULL : id->namespace_};
+    if (id->no_namespace && p->output.issuer_kind == K8TLS_ISSUER_CLUSTER) {
+        /* kustomization.yaml's namespace: would move the CA out of cert-manager's namespace */
+        k8tls_diags_add(d, K8TLS_SEV_ERROR, p->source_file, 0, 0, "cluster.namespace", "%s",
+                        _("the manifest has no metadata.namespace, so kustomization.yaml gives "
+                          "every object one, which would also move the ClusterIssuer's CA out of "
+                          "cert-manager's namespace: set cluster.namespace in the answers"));
+        return -1;
+    }
     int rc = emit_all(&c);
     free(c.ca_issuer);
     return rc;

@@ -92,6 +92,33 @@ verify surfaces surfaces
 check "surfaces: NEXT-STEPS says Reaper's changeit is no secret" \
   grep -q 'Reaper hard-codes it' surfaces.out/NEXT-STEPS.md
 
+# merge mode: an existing manifest gets cert-manager's refs (its Medusa Secret migrated to them)
+fx="$K8TLS_SRCDIR/tests/bundle/fixtures/real"
+run merge "cluster: {manifest: $fx/medusa-both.yaml}" 'output: {mode: cert-manager}'
+"$PY" - merge.out/manifests/20-k8ssandracluster.yaml > merge.check 2>&1 <<'PYEOF'
+import sys, yaml
+spec = yaml.safe_load(open(sys.argv[1]))["spec"]
+m = spec["medusa"]
+assert "certificatesSecretRef" not in m, m
+assert m["clientEncryptionStores"]["truststorePasswordSecretRef"] == \
+    {"name": "client-certificates", "key": "tls.key"}, m
+s = spec["cassandra"]["serverEncryptionStores"]
+assert s["keystoreSecretRef"] == {"name": "server-encryption-stores", "key": "keystore.p12"}, s
+assert s["keystorePasswordSecretRef"]["name"] == "server-encryption-stores-password", s
+PYEOF
+check "merge: the manifest's refs are cert-manager's" [ $? -eq 0 ]
+check "merge: the migration note names cert-manager's keys" \
+  grep -q 'truststorePasswordSecretRef=tls.key' merge.err
+check "merge: NEXT-STEPS lists the changes" grep -q '^- migrated: `spec.medusa.certificatesSecretRef`' merge.out/NEXT-STEPS.md
+echo "apiVersion: k8tls-wizard/v1
+cluster: {manifest: $fx/no-namespace.yaml}
+output: {mode: cert-manager, issuerKind: ClusterIssuer}" > nons.yaml
+timeout 60 "$K8TLS_BIN" --answers nons.yaml --output nons.out > nons.stdout 2> nons.err
+rc=$?
+check "merge without a namespace and ClusterIssuer: exit 1 (got $rc)" [ $rc -eq 1 ]
+check "merge without a namespace and ClusterIssuer: one error naming cluster.namespace" \
+  sh -c "[ \$(grep -c 'error:' nons.err) -eq 1 ] && grep -q 'error: cluster.namespace: the manifest has no metadata.namespace' nons.err"
+
 # inspect on a cert-manager directory: no key here, Certificates for cert-manager; exit 0
 for n in default imported trust-manager surfaces; do
   timeout 60 "$K8TLS_BIN" inspect "$n.out" > "$n.insp" 2>&1
