@@ -77,6 +77,49 @@ const char *k8tls_cm_p12_profile(const struct k8tls_plan *p)
     return p->stores.p12_profile == K8TLS_P12_LEGACY ? "LegacyDES" : "Modern2023";
 }
 
+/* The keys cert-manager writes into the Secret of a leaf Certificate of the plan named secret. */
+static const char *leaf_keys(const struct k8tls_plan *p, const char *secret)
+{
+    const struct k8tls_tls_surface *rp = &p->encryption.reaper;
+    bool server = k8tls_plan_wants_server_stores(p) &&
+                  strcmp(secret, p->stores.server.secret_name) == 0;
+    bool client = k8tls_plan_wants_client_stores(p) &&
+                  p->stores.client.source != K8TLS_SOURCE_REUSE &&
+                  strcmp(secret, p->stores.client.secret_name) == 0;
+    bool reaper_jks =
+        (k8tls_plan_wants_reaper_api(p) && strcmp(secret, rp->server_secret_name) == 0) ||
+        (k8tls_plan_wants_reaper_mgmt(p) && strcmp(secret, rp->management_secret_name) == 0);
+    if (reaper_jks || ((server || client) && p->stores.format == K8TLS_FORMAT_JKS))
+        return "ca.crt, tls.crt, tls.key, keystore.jks, truststore.jks";
+    if (server || client)
+        return "ca.crt, tls.crt, tls.key, keystore.p12, truststore.p12";
+    return "ca.crt, tls.crt, tls.key";
+}
+
+bool k8tls_cm_product_of(const struct k8tls_plan *p, const struct k8tls_artifact *a,
+                         struct k8tls_cm_product *out)
+{
+    if (!p || !a || a->kind != K8TLS_ART_CM_OBJECT || !a->k8s_kind || !a->k8s_name)
+        return false;
+    if (strcmp(a->k8s_kind, "Certificate") == 0) {
+        /* the wizard names each Certificate after its Secret; the CA's holds the CA */
+        bool ca = strstr(a->path, "/12-certificate-") != NULL;
+        snprintf(out->secret, sizeof out->secret, "%s", a->k8s_name);
+        snprintf(out->ns, sizeof out->ns, "%s", a->k8s_namespace ? a->k8s_namespace : "");
+        snprintf(out->keys, sizeof out->keys, "%s",
+                 ca ? "ca.crt, tls.crt, tls.key" : leaf_keys(p, a->k8s_name));
+        return true;
+    }
+    if (strcmp(a->k8s_kind, "Bundle") == 0) {
+        snprintf(out->secret, sizeof out->secret, "%s", a->k8s_name);
+        snprintf(out->ns, sizeof out->ns, "%s", p->cluster.namespace_ ? p->cluster.namespace_ : "");
+        snprintf(out->keys, sizeof out->keys, "%s, %s", K8TLS_CM_KEY_CA,
+                 k8tls_cm_truststore_key(p));
+        return true;
+    }
+    return false;
+}
+
 /* ---- the emitter ------------------------------------------------------------------------ */
 
 struct cm {

@@ -35,25 +35,6 @@ static const char *ns_or(const char *ns, const char *dflt)
     return ns && *ns ? ns : dflt;
 }
 
-/* The keys cert-manager writes into the Secret of a Certificate of the plan named secret. */
-static const char *keys_of(const struct k8tls_plan *p, const char *secret)
-{
-    const struct k8tls_tls_surface *rp = &p->encryption.reaper;
-    bool server = k8tls_plan_wants_server_stores(p) &&
-                  strcmp(secret, p->stores.server.secret_name) == 0;
-    bool client = k8tls_plan_wants_client_stores(p) &&
-                  p->stores.client.source != K8TLS_SOURCE_REUSE &&
-                  strcmp(secret, p->stores.client.secret_name) == 0;
-    bool reaper_jks = (k8tls_plan_wants_reaper_api(p) && strcmp(secret, rp->server_secret_name) == 0) ||
-                      (k8tls_plan_wants_reaper_mgmt(p) &&
-                       strcmp(secret, rp->management_secret_name) == 0);
-    if (reaper_jks || ((server || client) && p->stores.format == K8TLS_FORMAT_JKS))
-        return "ca.crt, tls.crt, tls.key, keystore.jks, truststore.jks";
-    if (server || client)
-        return "ca.crt, tls.crt, tls.key, keystore.p12, truststore.p12";
-    return "ca.crt, tls.crt, tls.key";
-}
-
 static void objects_table(struct k8tls_buf *t, const struct k8tls_plan *p,
                           const struct k8tls_bundle *b)
 {
@@ -61,21 +42,15 @@ static void objects_table(struct k8tls_buf *t, const struct k8tls_plan *p,
                      _("Secret it makes"), _("keys"));
     for (size_t i = 0; i < b->n; i++) {
         const struct k8tls_artifact *a = &b->v[i];
+        struct k8tls_cm_product pr;
         if (a->kind != K8TLS_ART_CM_OBJECT)
             continue;
         const char *ns = ns_or(a->k8s_namespace, "-");
-        if (kind_is(a, "Certificate")) {
-            bool ca = strstr(a->path, "/12-certificate-") != NULL;
-            k8tls_buf_printf(t, "| Certificate `%s` | `%s` | `%s` | %s |\n", a->k8s_name, ns,
-                             a->k8s_name, ca ? "ca.crt, tls.crt, tls.key"
-                                             : keys_of(p, a->k8s_name));
-        } else if (kind_is(a, "Bundle")) {
-            k8tls_buf_printf(t, "| Bundle `%s` | `%s` | `%s` | %s%s |\n", a->k8s_name,
-                             p->cluster.namespace_, a->k8s_name, K8TLS_CM_KEY_CA ", ",
-                             k8tls_cm_truststore_key(p));
-        } else {
+        if (k8tls_cm_product_of(p, a, &pr))
+            k8tls_buf_printf(t, "| %s `%s` | `%s` | `%s` | %s |\n", a->k8s_kind, a->k8s_name,
+                             ns_or(pr.ns, "-"), pr.secret, pr.keys);
+        else
             k8tls_buf_printf(t, "| %s `%s` | `%s` | - | - |\n", a->k8s_kind, a->k8s_name, ns);
-        }
     }
     k8tls_buf_puts(t, "\n");
 }
