@@ -798,19 +798,6 @@ static void output_rules(struct vctx *v)
             _("the client files hold a key and stores made now, but in cert-manager mode "
               "cert-manager makes them inside the cluster: leave out --client-files and read "
               "the client Secret's tls.crt and tls.key instead"));
-    /* a surface's own imported CA */
-    struct surface_ca_use su[3];
-    surface_ca_uses((struct k8tls_plan *)p, su);
-    for (int i = 0; i < 3; i++) {
-        char path[200];
-        if (!su[i].used)
-            continue;
-        snprintf(path, sizeof path, "%s.source", su[i].path);
-        ERR(v, path, "%s",
-            _("in cert-manager mode every surface is signed by the cluster's CA Issuer: a CA "
-              "imported for one surface is not written as an Issuer of its own; use source: "
-              "cluster, or output.mode: files"));
-    }
 }
 
 /* The hand-written rules, by section: run before or after its rows' basic checks. */

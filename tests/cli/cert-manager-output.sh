@@ -92,6 +92,34 @@ verify surfaces surfaces
 check "surfaces: NEXT-STEPS says Reaper's changeit is no secret" \
   grep -q 'Reaper hard-codes it' surfaces.out/NEXT-STEPS.md
 
+# a CA imported for the management API: its Secret and CA Issuer; its Certificates (and Reaper's
+# client of the management API, R2) issued by it; the CA subject's O in the leaves
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout mca.key \
+  -out mca.crt -days 3650 -subj "/CN=Mgmt CA" 2>/dev/null
+run surface-ca 'cluster: {reaper: {enabled: true}}' 'ca: {subject: {O: Acme}}' \
+  'encryption: {managementApi: {enabled: true, ca: {source: import, import: {cert: mca.crt, key: mca.key}}}}' \
+  'output: {mode: cert-manager}'
+"$PY" - surface-ca.out > surface-ca.check 2>&1 <<'PYEOF'
+import base64, os, sys, yaml
+d = sys.argv[1]
+load = lambda f: yaml.safe_load(open(os.path.join(d, "manifests", f)))
+sec = load("10-secret-test-mgmt-api-ca.yaml")
+assert sec["type"] == "kubernetes.io/tls", sec
+assert base64.b64decode(sec["data"]["tls.crt"]).decode().strip() == open("mca.crt").read().strip()
+iss = load("13-issuer-test-mgmt-api-ca-issuer.yaml")
+assert iss["spec"] == {"ca": {"secretName": "test-mgmt-api-ca"}}, iss
+for n in ("mgmt-api-server-tls", "mgmt-api-client-tls", "reaper-mgmt-api-stores"):
+    ref = load("15-certificate-%s.yaml" % n)["spec"]["issuerRef"]["name"]
+    assert ref == "test-mgmt-api-ca-issuer", (n, ref)
+srv = load("15-certificate-server-encryption-stores.yaml")["spec"]
+assert srv["issuerRef"]["name"] == "test-ca-issuer", srv["issuerRef"]
+assert srv["subject"] == {"organizations": ["Acme"]}, srv.get("subject")
+PYEOF
+rc=$?
+check "surface-ca: its Secret, its Issuer, its Certificates" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || sed 's/^/    /' surface-ca.check
+check "surface-ca: kubectl kustomize reads it" sh -c 'kubectl kustomize surface-ca.out >/dev/null'
+
 # merge mode: an existing manifest gets cert-manager's refs (its Medusa Secret migrated to them)
 fx="$K8TLS_SRCDIR/tests/bundle/fixtures/real"
 run merge "cluster: {manifest: $fx/medusa-both.yaml}" 'output: {mode: cert-manager}'
