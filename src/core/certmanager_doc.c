@@ -232,6 +232,47 @@ int k8tls_cm_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_ident
                            "one. Use `trustManager: true` (a trust-manager Bundle) before a CA "
                            "rotation."));
 
+    /* ---- 4. nodetool (K7): the operator mounts the stores as in files mode ---- */
+    if (k8tls_plan_wants_client_stores(p)) {
+        const struct k8tls_store_set *cset = p->stores.client.source == K8TLS_SOURCE_REUSE
+                                                 ? &p->stores.server : &p->stores.client;
+        const char *ft = p->stores.format == K8TLS_FORMAT_JKS ? "JKS" : "PKCS12";
+        const char *kpw = k8tls_store_key(cset->keys.keystore_password,
+                                          K8TLS_CM_KEY_KEYSTORE_PASSWORD);
+        const char *tpw = k8tls_store_key(cset->keys.truststore_password,
+                                          K8TLS_CM_KEY_TRUSTSTORE_PASSWORD);
+        char *pwsec = k8tls_cm_password_secret(cset->secret_name);
+        char pod[512];
+        snprintf(pod, sizeof pod, "%s-%s-default-sts-0", id->name,
+                 p->cluster.n_dcs ? p->cluster.dcs[0].name : "dc1");
+        k8tls_buf_printf(&t, "## 4. %s\n\n", _("nodetool over TLS"));
+        k8tls_buf_printf(&t, _("Client encryption also turns on JMX over TLS with client-certificate "
+                               "authentication. The operator mounts the client stores in each "
+                               "Cassandra pod as in files mode; their passwords are in the Secret "
+                               "`%s`. To write nodetool's properties into a pod (here `%s`) "
+                               "without the passwords appearing on a command line, then run it:"),
+                         pwsec ? pwsec : "?", pod);
+        k8tls_buf_puts(&t, "\n\n```sh\n");
+        k8tls_buf_printf(&t, "NS=%s POD=%s SECRET=%s\n", ns, pod, pwsec ? pwsec : "?");
+        k8tls_buf_printf(&t,
+                         "{\n"
+                         "  echo -Djavax.net.ssl.keyStore=/mnt/client-keystore/keystore\n"
+                         "  printf -- '-Djavax.net.ssl.keyStorePassword=%%s\\n' \"$(kubectl -n \"$NS\" "
+                         "get secret \"$SECRET\" -o jsonpath='{.data.%s}' | base64 -d)\"\n"
+                         "  echo -Djavax.net.ssl.keyStoreType=%s\n"
+                         "  echo -Djavax.net.ssl.trustStore=/mnt/client-truststore/truststore\n"
+                         "  printf -- '-Djavax.net.ssl.trustStorePassword=%%s\\n' \"$(kubectl -n \"$NS\" "
+                         "get secret \"$SECRET\" -o jsonpath='{.data.%s}' | base64 -d)\"\n"
+                         "  echo -Djavax.net.ssl.trustStoreType=%s\n"
+                         "} | kubectl -n \"$NS\" exec -i \"$POD\" -c cassandra -- sh -c "
+                         "'umask 077; mkdir -p \"$HOME/.cassandra\" && "
+                         "cat > \"$HOME/.cassandra/nodetool-ssl.properties\"'\n"
+                         "kubectl -n \"$NS\" exec \"$POD\" -c cassandra -- nodetool --ssl status\n",
+                         kpw, ft, tpw, ft);
+        k8tls_buf_puts(&t, "```\n\n");
+        free(pwsec);
+    }
+
     /* ---- merge changes ---- */
     if (merge && b->n_changes) {
         k8tls_buf_printf(&t, "## %s\n\n", _("Changes to the existing manifest"));

@@ -55,6 +55,8 @@ check "default: 4 Certificates counted in NEXT-STEPS" \
   grep -q 'for cert-manager: 4 Certificates that' default.out/NEXT-STEPS.md
 check "default: NEXT-STEPS says a new CA breaks without trust-manager" \
   grep -q 'Use `trustManager: true`' default.out/NEXT-STEPS.md
+check "default: NEXT-STEPS nodetool reads the password Secret" \
+  grep -q "SECRET=client-encryption-stores-password" default.out/NEXT-STEPS.md
 check "default: stderr says no keys are generated" \
   sh -c "! grep -q 'keys 1/' default.err"
 
