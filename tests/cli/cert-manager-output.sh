@@ -57,6 +57,8 @@ check "default: NEXT-STEPS says a new CA breaks without trust-manager" \
   grep -q 'Use `trustManager: true`' default.out/NEXT-STEPS.md
 check "default: NEXT-STEPS nodetool reads the password Secret" \
   grep -q "SECRET=client-encryption-stores-password" default.out/NEXT-STEPS.md
+check "default: stderr counts the Certificates, no key made" \
+  grep -q '4 Certificates for cert-manager to issue in the cluster; no key was made here' default.err
 check "default: stderr says no keys are generated" \
   sh -c "! grep -q 'keys 1/' default.err"
 
@@ -170,6 +172,18 @@ check "inspect imported: reads the imported CA's Secret" \
 timeout 60 "$K8TLS_BIN" inspect default.out/manifests/15-certificate-client-certificates.yaml \
   > one.insp 2>&1
 check "inspect one Certificate file: exit 0" [ $? -eq 0 ]
+
+# nothing encrypted: only the CA Certificate: one, in the singular
+run single 'cluster: {medusa: {enabled: false}}' \
+  'encryption: {internode: {mode: none}, client: {enabled: false}, medusa: {enabled: false}}' \
+  'output: {mode: cert-manager}'
+check "single: NEXT-STEPS says 1 Certificate" \
+  grep -q 'for cert-manager: 1 Certificate that cert-manager issues' single.out/NEXT-STEPS.md
+check "single: stderr says 1 Certificate" grep -q ': 1 Certificate for cert-manager to issue' single.err
+timeout 60 "$K8TLS_BIN" inspect single.out > single.insp 2>&1
+check "inspect single: exit 0" [ $? -eq 0 ]
+check "inspect single: 1 Certificate, in the singular" \
+  grep -q 'holds no key and no store: 1 Certificate for cert-manager to issue' single.insp
 
 # --output-mode overrides output.mode, both ways
 echo 'apiVersion: k8tls-wizard/v1' > files.yaml
