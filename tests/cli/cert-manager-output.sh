@@ -251,4 +251,11 @@ refused tm-namespaced '2:[0-9]*: error: output.trustManager: trust-manager reads
 refused medusa-import '4:[0-9]*: error: encryption.medusa.source: cert-manager issues Medusa.s certificate' \
   'output: {mode: cert-manager}' 'encryption:' \
   '  medusa: {source: import, import: {ca: a.crt, cert: b.crt, key: c.key}}'
+refused own-name '4:[0-9]*: error: stores.server.secretName: .test-ca. is a name cert-manager mode writes for itself' \
+  'output: {mode: cert-manager}' 'stores:' '  server: {secretName: test-ca}'
+refused password-name '4:[0-9]*: error: encryption.medusa.secretName: .server-encryption-stores-password. is the password Secret' \
+  'output: {mode: cert-manager}' 'encryption:' '  medusa: {secretName: server-encryption-stores-password}'
+long=$(printf 'a%.0s' $(seq 1 60))
+refused long-name "4:[0-9]*: error: stores.server.secretName: '$long' leaves no room for its password Secret" \
+  'output: {mode: cert-manager}' 'stores:' "  server: {secretName: $long}"
 finish
