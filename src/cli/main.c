@@ -452,18 +452,6 @@ static int run_pipeline(const struct opts *o)
         p->output.mode = (enum k8tls_output_mode)o->output_mode;
     p->allow_expired = o->force;
 
-    /* --apply knows Secrets, Namespaces and the cluster only: it would leave out the Issuers and
-     * Certificates of a cert-manager bundle (and apply the cluster before its Secrets exist).
-     * Remove this refusal when k8tls_kube_apply applies them in order and waits for Ready. */
-    if (o->apply && p->output.mode == K8TLS_OUTPUT_CERT_MANAGER) {
-        usage_error(_("--apply cannot apply cert-manager output yet: write the directory with "
-                      "--output and follow its NEXT-STEPS.md (apply, wait for the Certificates, "
-                      "then the cluster)"));
-        k8tls_plan_free(p);
-        k8tls_diags_free(&d);
-        return K8TLS_EXIT_USAGE;
-    }
-
     /* merge mode: the existing manifest's name, namespace and datacenters shape the plan; a
      * manifest that cannot be used leaves the plan to the defaults: the rules would only
      * report what the defaults say, so its error stands alone */

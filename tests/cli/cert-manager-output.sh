@@ -200,12 +200,6 @@ rc=$?
 check "--output-mode nope: usage error 2 (got $rc)" [ $rc -eq 2 ]
 check "--output-mode nope: says the modes" grep -q "expected files or cert-manager" om3.err
 
-# --apply does not half-apply a cert-manager bundle (it knows no Certificate yet)
-timeout 60 "$K8TLS_BIN" --answers default.yaml --apply --dry-run=server > ap.out 2> ap.err
-rc=$?
-check "--apply with cert-manager output: refused, exit 2 (got $rc)" [ $rc -eq 2 ]
-check "--apply with cert-manager output: says to follow NEXT-STEPS.md" grep -q 'NEXT-STEPS.md' ap.err
-
 # --help, the man page and the completion know the option and its values
 "$K8TLS_BIN" --help > help.txt 2>&1
 check "--help documents --output-mode MODE" grep -q -- '--output-mode MODE' help.txt
