@@ -132,6 +132,19 @@ check "surface-ca: its Secret, its Issuer, its Certificates" [ $rc -eq 0 ]
 [ $rc -eq 0 ] || sed 's/^/    /' surface-ca.check
 check "surface-ca: kubectl kustomize reads it" sh -c 'kubectl kustomize surface-ca.out >/dev/null'
 
+# extraSANs: IP literals (v4 and v6) go to ipAddresses, names (even all digits) to dnsNames
+run sans 'certificates: {extraSANs: ["10.0.0.7", "fd00::1", "cassandra.example.com", "123"]}' \
+  'output: {mode: cert-manager}'
+"$PY" - sans.out/manifests/15-certificate-server-encryption-stores.yaml > sans.check 2>&1 <<'PYEOF'
+import sys, yaml
+s = yaml.safe_load(open(sys.argv[1]))["spec"]
+assert s["ipAddresses"] == ["127.0.0.1", "10.0.0.7", "fd00::1"], s["ipAddresses"]
+assert "cassandra.example.com" in s["dnsNames"] and "123" in s["dnsNames"], s["dnsNames"]
+PYEOF
+rc=$?
+check "sans: IP literals in ipAddresses, names in dnsNames" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || sed 's/^/    /' sans.check
+
 # merge mode: an existing manifest gets cert-manager's refs (its Medusa Secret migrated to them)
 fx="$K8TLS_SRCDIR/tests/bundle/fixtures/real"
 run merge "cluster: {manifest: $fx/medusa-both.yaml}" 'output: {mode: cert-manager}'
