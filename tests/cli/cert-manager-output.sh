@@ -172,6 +172,18 @@ check "merge without a namespace and ClusterIssuer: exit 1 (got $rc)" [ $rc -eq 
 check "merge without a namespace and ClusterIssuer: one error naming cluster.namespace" \
   sh -c "[ \$(grep -c 'error:' nons.err) -eq 1 ] && grep -q 'error: cluster.namespace: the manifest has no metadata.namespace' nons.err"
 
+# a manifest without a namespace, namespaced Issuers: kustomize and NEXT-STEPS put them in one
+run nons2 "cluster: {manifest: $fx/no-namespace.yaml}" 'output: {mode: cert-manager}'
+check "nons2: NEXT-STEPS applies with -n" \
+  grep -q 'kubectl apply -n k8ssandra-operator -f manifests/20-k8ssandracluster.yaml' nons2.out/NEXT-STEPS.md
+kubectl kustomize nons2.out > nons2.kust 2>&1
+check "nons2: kustomize puts every Certificate in the namespace" \
+  "$PY" -c "
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open('nons2.kust')) if d]
+certs = [d for d in docs if d['kind'] in ('Certificate', 'Issuer', 'Secret')]
+sys.exit(not certs or any(d['metadata'].get('namespace') != 'k8ssandra-operator' for d in certs))"
+
 # inspect on a cert-manager directory: no key here, Certificates for cert-manager; exit 0
 for n in default imported trust-manager surfaces; do
   timeout 60 "$K8TLS_BIN" inspect "$n.out" > "$n.insp" 2>&1
