@@ -77,8 +77,8 @@ _k8tls_wizard()
     # One word per line (the lists are split on newlines only).
     local opts
     opts=$(printf '%s\n' --answers --defaults --print-answers --output --force \
-        --create-namespace --client-files --apply --context --kubeconfig --dry-run=server --diff \
-        --force-conflicts --one-shot --tui --theme --no-color --help --version)
+        --create-namespace --client-files --output-mode --apply --context --kubeconfig \
+        --dry-run=server --diff --force-conflicts --one-shot --tui --theme --no-color --help --version)
     local inspect_opts rotate_opts doctor_opts enable_opts
     inspect_opts=$(printf '%s\n' --password --help)
     doctor_opts=$(printf '%s\n' --context --namespace --kubeconfig --crd --expiring --strict \
@@ -116,6 +116,8 @@ _k8tls_wizard()
             ;;
         --dry-run)
             _k8tls_wizard_words "server" "$cur" ;;
+        --output-mode)
+            _k8tls_wizard_words $'files\ncert-manager' "$cur" ;;
         --output | -o)
             if [[ $cmd == doctor ]]; then
                 _k8tls_wizard_words $'text\njson' "$cur"
