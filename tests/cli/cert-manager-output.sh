@@ -160,7 +160,8 @@ check "tm-same-ns: a Bundle reading the CA Secret of the Issuer" \
 
 # merge mode: an existing manifest gets cert-manager's refs (its Medusa Secret migrated to them)
 fx="$K8TLS_SRCDIR/tests/bundle/fixtures/real"
-run merge "cluster: {manifest: $fx/medusa-both.yaml}" 'output: {mode: cert-manager}'
+run merge "cluster: {manifest: $fx/medusa-both.yaml}" 'output: {mode: cert-manager}' \
+  'rollout: {mode: oneShot}'
 "$PY" - merge.out/manifests/20-k8ssandracluster.yaml > merge.check 2>&1 <<'PYEOF'
 import sys, yaml
 spec = yaml.safe_load(open(sys.argv[1]))["spec"]
@@ -178,7 +179,8 @@ check "merge: the migration note names cert-manager's keys" \
 check "merge: NEXT-STEPS lists the changes" grep -q '^- migrated: `spec.medusa.certificatesSecretRef`' merge.out/NEXT-STEPS.md
 echo "apiVersion: k8tls-wizard/v1
 cluster: {manifest: $fx/no-namespace.yaml}
-output: {mode: cert-manager, issuerKind: ClusterIssuer}" > nons.yaml
+output: {mode: cert-manager, issuerKind: ClusterIssuer}
+rollout: {mode: oneShot}" > nons.yaml
 timeout 60 "$K8TLS_BIN" --answers nons.yaml --output nons.out > nons.stdout 2> nons.err
 rc=$?
 check "merge without a namespace and ClusterIssuer: exit 1 (got $rc)" [ $rc -eq 1 ]
@@ -186,7 +188,8 @@ check "merge without a namespace and ClusterIssuer: one error naming cluster.nam
   sh -c "[ \$(grep -c 'error:' nons.err) -eq 1 ] && grep -q 'error: cluster.namespace: the manifest has no metadata.namespace' nons.err"
 
 # a manifest without a namespace, namespaced Issuers: kustomize and NEXT-STEPS put them in one
-run nons2 "cluster: {manifest: $fx/no-namespace.yaml}" 'output: {mode: cert-manager}'
+run nons2 "cluster: {manifest: $fx/no-namespace.yaml}" 'output: {mode: cert-manager}' \
+  'rollout: {mode: oneShot}'
 check "nons2: NEXT-STEPS applies with -n" \
   grep -q 'kubectl apply -n k8ssandra-operator -f manifests/20-k8ssandracluster.yaml' nons2.out/NEXT-STEPS.md
 kubectl kustomize nons2.out > nons2.kust 2>&1
