@@ -32,11 +32,17 @@
 #include "k8tls/secure.h"
 #include "k8tls/text.h"
 
+#if !ENABLE_NLS
+#define dngettext(domain, one, many, n) ((n) == 1 ? (one) : (many))
+#endif
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <time.h>
 #include <yaml.h>
 #include <openssl/crypto.h>
 
@@ -44,6 +50,38 @@
 #define CAPTURE_MAX (4u * 1024u * 1024u)
 
 /* ---- the objects to apply ----------------------------------------------------------------- */
+
+static bool kind_is(const struct k8tls_artifact *a, const char *k)
+{
+    return a->k8s_kind && strcmp(a->k8s_kind, k) == 0;
+}
+
+static bool is_cluster(const struct k8tls_artifact *a)
+{
+    return a->kind == K8TLS_ART_CLUSTER || kind_is(a, "K8ssandraCluster");
+}
+
+static bool is_namespace(const struct k8tls_artifact *a)
+{
+    return a->kind == K8TLS_ART_NAMESPACE || kind_is(a, "Namespace");
+}
+
+/* Applied before the cluster, in every context: the Secrets, and every other Kubernetes object
+ * of the bundle (a cert-manager output's Issuer, ClusterIssuer, Certificate, Bundle). */
+static bool is_before_cluster(const struct k8tls_artifact *a)
+{
+    if (is_cluster(a) || is_namespace(a))
+        return false;
+    return a->kind == K8TLS_ART_SECRET || (a->k8s_kind && *a->k8s_kind);
+}
+
+/* The kinds of a bundle that have no namespace: applied without one (a namespace on the command
+ * line does not apply to them either). */
+static bool cluster_scoped(const char *kind)
+{
+    return strcmp(kind, "Namespace") == 0 || strcmp(kind, "ClusterIssuer") == 0 ||
+           strcmp(kind, "Bundle") == 0 || strcmp(kind, "ClusterBundle") == 0;
+}
 
 struct object {
     const char *kind, *name, *ns;    /* ns NULL for cluster-scoped */
@@ -484,6 +522,191 @@ out:
     return code;
 }
 
+/* ---- --wait-ready: cert-manager's Certificates ------------------------------------------- */
+
+#define WAIT_POLL_DEFAULT_MS 2000
+
+/* The pause between two polls: 2 s. Test seam: K8TLS_TEST_WAIT_POLL_MS (10 to 60000). */
+static long poll_interval_ms(void)
+{
+    const char *t = getenv("K8TLS_TEST_WAIT_POLL_MS");
+    if (t && *t) {
+        char *end = NULL;
+        long v = strtol(t, &end, 10);
+        if (end && *end == '\0' && v >= 10 && v <= 60000)
+            return v;
+    }
+    return WAIT_POLL_DEFAULT_MS;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_s(double s)
+{
+    if (s <= 0)
+        return;
+    struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+    }
+}
+
+/* One line per Certificate that is not Ready, with what its status says (its words escaped). */
+static void report_not_ready(struct ctx *c, const struct k8tls_kube_waitable *w)
+{
+    switch (w->state) {
+    case K8TLS_WAIT_READY:
+        return;
+    case K8TLS_WAIT_MISSING:
+        say_escaped(c, K8TLS_KUBE_TEXT_FAILURE,
+                    _("k8tls-wizard: context %s: Certificate %s/%s: not found by the API server\n"),
+                    w->context, w->ns, w->name);
+        return;
+    case K8TLS_WAIT_NO_CONDITION:
+        say_escaped(c, K8TLS_KUBE_TEXT_FAILURE,
+                    _("k8tls-wizard: context %s: Certificate %s/%s: no Ready condition yet "
+                      "(cert-manager has not processed it: is cert-manager running?)\n"),
+                    w->context, w->ns, w->name);
+        return;
+    case K8TLS_WAIT_NOT_READY:
+        say_escaped(c, K8TLS_KUBE_TEXT_FAILURE,
+                    _("k8tls-wizard: context %s: Certificate %s/%s: Ready is %s, reason \"%s\": "
+                      "%s\n"),
+                    w->context, w->ns, w->name, w->status, w->reason[0] ? w->reason : "-",
+                    w->message[0] ? w->message : "-");
+        return;
+    }
+}
+
+/* Waits until every Certificate among the applied steps (the first n, all applied) has
+ * Ready=True in its context, polling `kubectl get certificates.cert-manager.io -n NS -o json` per
+ * context and namespace (all at the same time) every poll_interval_ms(). Returns K8TLS_OK (also
+ * when there is no Certificate), or K8TLS_ENVIRONMENT at the timeout (each Certificate not Ready
+ * reported, c->reason set) or when memory runs out. */
+static enum k8tls_status wait_ready(struct ctx *c, const struct step *steps, size_t n)
+{
+    const struct k8tls_apply_opts *o = c->o;
+    int timeout = o->wait_timeout > 0 ? o->wait_timeout : K8TLS_KUBE_WAIT_DEFAULT;
+    struct k8tls_kube_waitable *w = calloc(n + 1, sizeof *w);
+    size_t *group = calloc(n + 1, sizeof *group);     /* the first waitable of each group */
+    struct k8tls_proc_job *jobs = calloc(n + 1, sizeof *jobs);
+    char **nsargs = calloc(n + 1, sizeof *nsargs);
+    size_t nw = 0, ng = 0;
+    enum k8tls_status code = K8TLS_OK;
+    if (!w || !group || !jobs || !nsargs)
+        goto oom;
+    for (size_t i = 0; i < n; i++) {
+        const struct object *ob = steps[i].obj;
+        if (strcmp(ob->kind, "Certificate") != 0)
+            continue;
+        w[nw] = (struct k8tls_kube_waitable){ .context = steps[i].context,
+                                              .ns = ob->ns ? ob->ns : "", .name = ob->name,
+                                              .state = K8TLS_WAIT_MISSING };
+        size_t g = 0;
+        while (g < ng && !(strcmp(w[group[g]].context, w[nw].context) == 0 &&
+                           strcmp(w[group[g]].ns, w[nw].ns) == 0))
+            g++;
+        if (g == ng) {
+            group[ng] = nw;
+            if (asprintf(&nsargs[ng], "--namespace=%s", w[nw].ns) < 0) {
+                nsargs[ng] = NULL;
+                goto oom;
+            }
+            ng++;
+        }
+        nw++;
+    }
+    if (nw == 0)
+        goto out;
+    say(c, K8TLS_KUBE_TEXT_PROGRESS,
+        dngettext(PACKAGE,
+                  "k8tls-wizard: waiting for cert-manager: %zu Certificate to be Ready (at most "
+                  "%d s) before the K8ssandraCluster\n",
+                  "k8tls-wizard: waiting for cert-manager: %zu Certificates to be Ready (at most "
+                  "%d s) before the K8ssandraCluster\n", nw),
+        nw, timeout);
+    for (size_t g = 0; g < ng; g++) {
+        const char *words[] = { "get", "certificates.cert-manager.io", nsargs[g], "-o", "json",
+                                "--request-timeout=30s", NULL };
+        char **argv = kubectl_argv(c, w[group[g]].context, words);
+        if (!argv)
+            goto oom;
+        jobs[g] = (struct k8tls_proc_job){ .argv = argv, .out_max = CAPTURE_MAX,
+                                           .err_max = CAPTURE_MAX };
+    }
+    double deadline = now_s() + timeout;
+    double pause = (double)poll_interval_ms() / 1000.0;
+    char poll_error[sizeof c->reason];
+    poll_error[0] = '\0';
+    for (;;) {
+        k8tls_proc_run_all(jobs, ng);
+        for (size_t g = 0; g < ng; g++) {
+            const struct k8tls_proc *r = &jobs[g].r;
+            const struct k8tls_kube_waitable *first = &w[group[g]];
+            if (jobs[g].rc != 0 || r->exit_code != 0 || !r->out.p ||
+                k8tls_kube_wait_read(r->out.p, r->out.len, first->context, first->ns, w,
+                                     nw) < 0) {
+                /* a poll that failed is tried again: the last failure is said at the end */
+                const struct k8tls_kube_context *kx = k8tls_kubeconfig_find(c->kc,
+                                                                            first->context);
+                k8tls_kube_explain(r, first->context, _("the Certificates' status"),
+                                   kx ? kx->server : NULL, poll_error, sizeof poll_error);
+            }
+            k8tls_proc_free(&jobs[g].r);
+        }
+        size_t ready = 0;
+        for (size_t k = 0; k < nw; k++)
+            ready += w[k].state == K8TLS_WAIT_READY;
+        if (ready == nw) {
+            say(c, K8TLS_KUBE_TEXT_PROGRESS,
+                dngettext(PACKAGE, "k8tls-wizard: %zu Certificate is Ready\n",
+                          "k8tls-wizard: every Certificate is Ready (%zu)\n", nw),
+                nw);
+            goto out;
+        }
+        double left = deadline - now_s();
+        if (left <= 0) {
+            set_reason(c,
+                       dngettext(PACKAGE,
+                                 "%zu of %zu Certificate is not Ready after %d s: the "
+                                 "K8ssandraCluster was not applied",
+                                 "%zu of %zu Certificates are not Ready after %d s: the "
+                                 "K8ssandraCluster was not applied", nw),
+                       nw - ready, nw, timeout);
+            say(c, K8TLS_KUBE_TEXT_FAILURE, "k8tls-wizard: %s\n", c->reason);
+            for (size_t k = 0; k < nw; k++)
+                report_not_ready(c, &w[k]);
+            if (poll_error[0])
+                say_escaped(c, K8TLS_KUBE_TEXT_FAILURE,
+                            _("k8tls-wizard: the last poll that failed: %s\n"), poll_error);
+            say(c, K8TLS_KUBE_TEXT_FAILURE, "k8tls-wizard: %s\n",
+                _("see `kubectl describe certificate NAME` and the CertificateRequests of "
+                  "the namespace; re-run with --apply --wait-ready once they are Ready"));
+            code = K8TLS_ENVIRONMENT;
+            goto out;
+        }
+        sleep_s(pause < left ? pause : left);
+    }
+oom:
+    set_reason(c, _("out of memory"));
+    say(c, K8TLS_KUBE_TEXT_FAILURE, "k8tls-wizard: %s\n", c->reason);
+    code = K8TLS_ENVIRONMENT;
+out:
+    for (size_t g = 0; jobs && g < ng; g++)
+        free((void *)jobs[g].argv);
+    for (size_t g = 0; nsargs && g < ng; g++)
+        free(nsargs[g]);
+    free(nsargs);
+    free(jobs);
+    free(group);
+    free(w);
+    return code;
+}
+
 /* The K8ssandraCluster's kubectl, started with the Secrets' runs and held at the end of its
  * input (k8tls_proc_start_held): it does its start-up, discovery and validation meanwhile, and
  * applies only once every Secret is in (released) — kubectl apply reads all of its input before
@@ -676,15 +899,12 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
         goto out;
     }
     const struct k8tls_artifact *cluster = NULL, *nsart = NULL;
-    size_t n_secrets = 0;
     for (size_t i = 0; i < b->n; i++) {
         const struct k8tls_artifact *a = &b->v[i];
-        if (a->kind == K8TLS_ART_CLUSTER && !cluster)
+        if (is_cluster(a) && !cluster)
             cluster = a;
-        else if (a->kind == K8TLS_ART_NAMESPACE && !nsart)
+        else if (is_namespace(a) && !nsart)
             nsart = a;
-        else if (a->kind == K8TLS_ART_SECRET)
-            n_secrets++;
     }
     /* the cluster's namespace: the manifest's (it may come from an existing manifest), else
      * the plan's */
@@ -710,14 +930,20 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
         }
     }
     size_t first_secret = n_objs;
+    /* the Secrets and a cert-manager output's Issuers, Certificates and Bundle, in the bundle's
+     * order (the kustomization's: an Issuer before the Certificates it signs) */
     for (size_t i = 0; i < b->n; i++) {
         const struct k8tls_artifact *a = &b->v[i];
-        if (a->kind != K8TLS_ART_SECRET)
+        if (!is_before_cluster(a))
             continue;
-        objs[n_objs] = (struct object){ a->k8s_kind ? a->k8s_kind : "Secret",
-            a->k8s_name ? a->k8s_name : a->path, a->k8s_namespace ? a->k8s_namespace : namespace_,
+        const char *kind = a->k8s_kind ? a->k8s_kind : "Secret";
+        objs[n_objs] = (struct object){ kind, a->k8s_name ? a->k8s_name : a->path,
+            cluster_scoped(kind) ? NULL
+                                 : a->k8s_namespace && *a->k8s_namespace ? a->k8s_namespace
+                                                                         : namespace_,
             a->data, a->len };
-        k8tls_kube_known_collect(a->data, a->len, &c.known);
+        if (strcmp(kind, "Secret") == 0)
+            k8tls_kube_known_collect(a->data, a->len, &c.known);
         n_objs++;
     }
     size_t end_secrets = n_objs;
@@ -840,14 +1066,23 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
     size_t n_differ = 0;
     size_t first_step = 0;
     struct held_cluster hc = { 0 };
+    /* --wait-ready: cert-manager must have issued every Certificate before the cluster goes,
+     * so that no pod mounts a Secret that does not exist yet */
+    bool waiting = o->wait_ready && !o->diff && !o->dry_run_server;
     if (!o->diff && end_secrets > 0) {
-        /* the cluster's kubectl starts now and waits for the end of its input (held_start) */
-        if (cluster_obj)
+        /* the cluster's kubectl starts now and waits for the end of its input (held_start);
+         * not while waiting for cert-manager (minutes): it runs after the wait */
+        if (cluster_obj && !waiting)
             held_start(&c, &hc, control, cluster_obj);
-        /* the Namespace and the Secrets: every context at the same time */
+        /* the Namespace, the Secrets, the Issuers, Certificates and Bundle: every context at the
+         * same time */
         code = apply_secrets(&c, steps, end_secrets, targets, n_targets);
         failed = code != K8TLS_OK;
         first_step = n_targets * end_secrets;
+        if (!failed && waiting) {
+            code = wait_ready(&c, steps, first_step);
+            failed = code != K8TLS_OK;
+        }
         /* every Secret is in: the cluster may go; else it never gets the end of its input */
         if (hc.h) {
             k8tls_proc_release(hc.h, !failed);
