@@ -1059,7 +1059,7 @@ static char *next_steps(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
 static int add_k8s(struct k8tls_bundle *b, struct out_obj *o)
 {
     if (k8tls_bundle_add(b, o->path, o->data, o->len, o->secret ? 0600 : 0644,
-                         o->secret ? K8TLS_ART_SECRET : K8TLS_ART_DOC, o->secret) < 0) {
+                         o->secret ? K8TLS_ART_SECRET : K8TLS_ART_CM_OBJECT, o->secret) < 0) {
         o->data = NULL;
         return -1;
     }

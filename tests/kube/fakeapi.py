@@ -32,7 +32,8 @@ others, and this server emulates what cert-manager does to a Certificate, as
     ClusterIssuer named by spec.issuerRef that is selfSigned, or ca with its spec.ca.secretName
     Secret present (an Issuer's namespace; a ClusterIssuer's: --cm-cluster-resource-namespace,
     default cert-manager, §8);
-  * issued: status.conditions gets Ready=True, and the Secret spec.secretName appears in the
+  * issued: status.conditions gets Ready=True (the log gets an entry with method "EVENT",
+    event "issued"), and the Secret spec.secretName appears in the
     Certificate's namespace (§1): type kubernetes.io/tls (an existing Secret keeps its type),
     label controller.cert-manager.io/fao: "true", keys tls.crt, tls.key, ca.crt, plus
     keystore.p12 and truststore.p12 with keystores.pkcs12.create, keystore.jks and
@@ -201,6 +202,9 @@ class Listener:
         # FACTS.md states no reason or message for an issued Certificate: none is set
         if self.set_ready(cert, "True", None, None):
             self.write_secret(cert, ns)
+            log_event({"server": self.index, "event": "issued", "namespace": ns,
+                       "certificate": cert["metadata"]["name"],
+                       "secret": spec.get("secretName")})
 
     @staticmethod
     def set_ready(cert, value, reason, message):
@@ -472,6 +476,16 @@ class Handler(BaseHTTPRequestHandler):
 LOG = None
 LOG_LOCK = threading.Lock()
 SEQ = 0
+
+
+def log_event(entry):
+    """Records what the emulation did (method "EVENT"), in the request log's order."""
+    global SEQ
+    with LOG_LOCK:
+        SEQ += 1
+        entry.update(seq=SEQ, time=time.time(), method="EVENT")
+        LOG.write(json.dumps(entry) + "\n")
+        LOG.flush()
 
 
 def main():
