@@ -38,7 +38,9 @@ struct obj {
     char *issuer_name;          /* Certificate: spec.issuerRef.name */
     char *ca_secret;            /* Issuer/ClusterIssuer: spec.ca.secretName */
     char **sources;             /* Bundle: spec.sources[i].secret.name (NULL for other kinds) */
+    char **source_fp;           /* Bundle: SHA-256 of the first certificate of an inLine source */
     size_t n_sources;
+    char ca_fp[65];             /* Secret: SHA-256 of its tls.crt's first certificate, or "" */
 };
 
 struct k8tls_rotate_cm {
@@ -77,9 +79,12 @@ static void obj_clear(struct obj *o)
     free(o->secret_name);
     free(o->issuer_name);
     free(o->ca_secret);
-    for (size_t i = 0; i < o->n_sources; i++)
+    for (size_t i = 0; i < o->n_sources; i++) {
         free(o->sources[i]);
+        free(o->source_fp[i]);
+    }
     free(o->sources);
+    free(o->source_fp);
     memset(o, 0, sizeof *o);
 }
 
@@ -149,6 +154,18 @@ int k8tls_rotate_cm_detect(const char *dir)
     return r;
 }
 
+/* SHA-256 of the first certificate of PEM text, into out ("" when there is none). */
+static void pem_fp(const unsigned char *pem, size_t len, char out[65])
+{
+    STACK_OF(X509) *certs = NULL;
+    struct k8tls_err e;
+    out[0] = '\0';
+    if (k8tls_pem_read_certs(pem, len, "-", &certs, &e) == 0 && sk_X509_num(certs) > 0)
+        k8tls_rotate_fingerprint(sk_X509_value(certs, 0), out);
+    sk_X509_pop_free(certs, X509_free);
+    ERR_clear_error();
+}
+
 /* Reads one manifest into o (kind, names, the fields the rotation looks at). */
 static int read_obj(struct k8tls_rotate_cm *c, const char *rel, struct obj *o,
                     struct k8tls_diags *d)
@@ -188,25 +205,55 @@ static int read_obj(struct k8tls_rotate_cm *c, const char *rel, struct obj *o,
         yaml_node_t *src = node_path(&doc, root, "spec.sources");
         size_t n = src && src->type == YAML_SEQUENCE_NODE ? k8tls_yaml_seq_len(src) : 0;
         o->sources = calloc(n + 1, sizeof *o->sources);
-        for (size_t i = 0; o->sources && i < n; i++)
-            o->sources[i] = dup0(str_path(&doc, k8tls_yaml_seq_item(&doc, src, i),
-                                          "secret.name"));
-        o->n_sources = o->sources ? n : 0;
+        o->source_fp = calloc(n + 1, sizeof *o->source_fp);
+        for (size_t i = 0; o->sources && o->source_fp && i < n; i++) {
+            yaml_node_t *it = k8tls_yaml_seq_item(&doc, src, i);
+            o->sources[i] = dup0(str_path(&doc, it, "secret.name"));
+            const char *pem = str_path(&doc, it, "inLine");
+            char fp[65];
+            if (pem) {
+                pem_fp((const unsigned char *)pem, strlen(pem), fp);
+                o->source_fp[i] = fp[0] ? strdup(fp) : NULL;
+            }
+        }
+        o->n_sources = o->sources && o->source_fp ? n : 0;
+    } else if (strcmp(o->kind, "Secret") == 0) {
+        struct k8tls_rsecret rs = { 0 };
+        if (k8tls_rsecret_parse(rel, o->data, o->len, &rs, &e) == 0) {
+            const struct k8tls_secret *crt = k8tls_rsecret_get(&rs, "tls.crt");
+            if (crt)
+                pem_fp(crt->data, crt->len, o->ca_fp);
+        }
+        k8tls_rsecret_clear(&rs);
     }
     yaml_document_delete(&doc);
     free(path);
     return rc;
 }
 
-static bool bundle_trusts(const struct k8tls_rotate_cm *c, const struct obj *issuer)
+static int ca_secret_of(const struct k8tls_rotate_cm *c, int i);
+
+/* The Bundle's source that holds the CA of CA Issuer i: one naming its Secret, or an inLine one
+ * holding its certificate (an imported CA's Secret is in the output). -1 when none. */
+static int trusted_source(const struct k8tls_rotate_cm *c, int i)
 {
-    if (c->bundle < 0 || !issuer->ca_secret)
-        return false;
+    if (c->bundle < 0 || i < 0 || !c->v[i].ca_secret)
+        return -1;
     const struct obj *b = &c->v[c->bundle];
-    for (size_t i = 0; i < b->n_sources; i++)
-        if (b->sources[i] && strcmp(b->sources[i], issuer->ca_secret) == 0)
-            return true;
-    return false;
+    int sec = ca_secret_of(c, i);
+    const char *fp = sec >= 0 && c->v[sec].ca_fp[0] ? c->v[sec].ca_fp : NULL;
+    for (size_t k = 0; k < b->n_sources; k++) {
+        if (b->sources[k] && strcmp(b->sources[k], c->v[i].ca_secret) == 0)
+            return (int)k;
+        if (fp && b->source_fp[k] && strcmp(b->source_fp[k], fp) == 0)
+            return (int)k;
+    }
+    return -1;
+}
+
+static bool bundle_trusts(const struct k8tls_rotate_cm *c, int i)
+{
+    return trusted_source(c, i) >= 0;
 }
 
 static int find_issuer(const struct k8tls_rotate_cm *c, const char *name)
@@ -330,16 +377,16 @@ static int analyse(struct k8tls_rotate_cm *c, struct k8tls_diags *d)
     int trusted[2] = { -1, -1 };
     size_t nt = 0;
     for (size_t i = 0; i < c->n; i++)
-        if (c->v[i].ca_secret && bundle_trusts(c, &c->v[i])) {
+        if (c->v[i].ca_secret && bundle_trusts(c, (int)i)) {
             if (nt < 2)
                 trusted[nt] = (int)i;
             nt++;
         }
     const char *bpath = c->v[c->bundle].path;
-    if (!bundle_trusts(c, sg)) {
+    if (!bundle_trusts(c, c->signer)) {
         k8tls_diags_add(d, K8TLS_SEV_ERROR, bpath, 0, 0, "spec.sources",
-                        _("the Bundle's sources do not name %s, the Secret of the CA Issuer %s "
-                          "that signs the Certificates"), sg->ca_secret, sg->name);
+                        _("no source of the Bundle holds the CA of the CA Issuer %s (its Secret %s) "
+                          "that signs the Certificates"), sg->name, sg->ca_secret);
         return -1;
     }
     if (nt == 1) {
@@ -757,7 +804,7 @@ static char *b64(const unsigned char *p, size_t n)
  * tls.crt and tls.key. */
 static int new_imported_ca(const struct k8tls_rotate_cm *c, const struct obj *old_secret,
                            const char *new_name, const struct k8tls_rotate_opts *o,
-                           struct out_list *l, struct k8tls_diags *d)
+                           struct out_list *l, char **pem_out, struct k8tls_diags *d)
 {
     struct k8tls_err e;
     k8tls_err_clear(&e);
@@ -819,13 +866,14 @@ static int new_imported_ca(const struct k8tls_rotate_cm *c, const struct obj *ol
         char *p = NULL;
         long cl = BIO_get_mem_data(bc, &p);
         b1 = b64((const unsigned char *)p, (size_t)cl);
+        *pem_out = strndup(p, (size_t)cl);
         long kl = BIO_get_mem_data(bk, &p);
         b2 = b64((const unsigned char *)p, (size_t)kl);
     }
     BIO_free(bc);
     BIO_free(bk);
     ERR_clear_error();
-    if (!b1 || !b2) {
+    if (!b1 || !b2 || !*pem_out) {
         k8tls_err_set(&e, NULL, 0, 0, "%s", _("out of memory"));
         goto fail_e;
     }
@@ -868,10 +916,10 @@ out:
     return rc;
 }
 
-/* The Bundle with source (secret.name) add appended (a copy of the source naming like), or with
- * the sources naming drop removed. */
-static int edit_bundle(const struct obj *b, const char *like, const char *add, const char *drop,
-                       struct out_list *l, struct k8tls_diags *d)
+/* The Bundle with a copy of source like appended, naming the Secret add_secret (a source by
+ * Secret) or holding add_pem (an inLine source); or with source drop removed (like < 0). */
+static int edit_bundle(const struct obj *b, int like, const char *add_secret,
+                       const char *add_pem, int drop, struct out_list *l, struct k8tls_diags *d)
 {
     struct ydoc y;
     if (load_edit(b, &y, d) < 0)
@@ -879,35 +927,40 @@ static int edit_bundle(const struct obj *b, const char *like, const char *add, c
     int spec = ydoc_map_get(&y, ydoc_root(&y), "spec");
     int src = spec ? ydoc_map_get(&y, spec, "sources") : 0;
     yaml_node_t *sn = src ? ydoc_node(&y, src) : NULL;
-    if (!sn || sn->type != YAML_SEQUENCE_NODE) {
+    size_t cnt = sn && sn->type == YAML_SEQUENCE_NODE
+                     ? (size_t)(sn->data.sequence.items.top - sn->data.sequence.items.start) : 0;
+    if ((like >= 0 && (size_t)like >= cnt) || (like < 0 && (drop < 0 || (size_t)drop >= cnt))) {
         ydoc_free(&y);
-        k8tls_rotate_err(d, "spec.sources", _("%s: the Bundle has no sources"), b->path);
+        k8tls_rotate_err(d, "spec.sources", _("%s: the Bundle's sources changed while it was "
+                                              "read"), b->path);
         return -1;
     }
-    size_t cnt = (size_t)(sn->data.sequence.items.top - sn->data.sequence.items.start);
-    if (add) {
-        int copy = 0;
-        for (size_t i = 0; i < cnt && !copy; i++) {
-            int item = ydoc_node(&y, src)->data.sequence.items.start[i];
-            int sec = ydoc_map_get(&y, item, "secret");
-            int nm = sec ? ydoc_map_get(&y, sec, "name") : 0;
-            const char *v = nm ? ydoc_scalar(&y, nm) : NULL;
-            if (v && strcmp(v, like) == 0)
-                copy = copy_node(&y, item, 0);
-        }
+    if (like >= 0) {
+        int item = ydoc_node(&y, src)->data.sequence.items.start[like];
+        int copy = copy_node(&y, item, 0);
         int sec = copy ? ydoc_map_get(&y, copy, "secret") : 0;
-        if (!sec || !ydoc_map_set(&y, sec, "name", ydoc_str(&y, add)) ||
-            !ydoc_seq_add(&y, src, copy))
-            y.oom = true;
+        bool ok = copy != 0;
+        if (ok && sec && add_secret)
+            ok = ydoc_map_set(&y, sec, "name", ydoc_str(&y, add_secret)) != 0;
+        else if (ok && !sec && add_pem)
+            ok = ydoc_map_set(&y, copy, "inLine", ydoc_str(&y, add_pem)) != 0;
+        else
+            ok = false;
+        if (ok && !sec)
+            ydoc_set_style(&y, ydoc_map_get(&y, copy, "inLine"), YAML_LITERAL_SCALAR_STYLE);
+        if (!ok || !ydoc_seq_add(&y, src, copy)) {
+            ydoc_free(&y);
+            k8tls_rotate_err(d, "spec.sources", _("%s: the Bundle's source %d names neither a "
+                                                  "Secret nor an inLine certificate"),
+                             b->path, like + 1);
+            return -1;
+        }
     } else {
-        /* a new sequence without the dropped sources (libyaml has no removal from one) */
+        /* a new sequence without the dropped source (libyaml has no removal from one) */
         int keep = ydoc_seq(&y);
         for (size_t i = 0; keep && i < cnt; i++) {
             int item = ydoc_node(&y, src)->data.sequence.items.start[i];
-            int sec = ydoc_map_get(&y, item, "secret");
-            int nm = sec ? ydoc_map_get(&y, sec, "name") : 0;
-            const char *v = nm ? ydoc_scalar(&y, nm) : NULL;
-            if (!(v && strcmp(v, drop) == 0) && !ydoc_seq_add(&y, keep, item))
+            if ((int)i != drop && !ydoc_seq_add(&y, keep, item))
                 y.oom = true;
         }
         if (!keep || !ydoc_map_set(&y, spec, "sources", keep))
@@ -1041,8 +1094,11 @@ static char *next_steps(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
         if (cc >= 0)
             md(&b, "kubectl delete certificate.cert-manager.io %s%s%s\n", c->v[cc].name,
                c->v[cc].ns ? " -n " : "", c->v[cc].ns ? c->v[cc].ns : "");
-        md(&b, "kubectl delete secret %s%s%s\n", oi->ca_secret,
-           oi->ns ? " -n " : "", oi->ns ? oi->ns : "");
+        /* the CA Secret is where its Certificate issued it, or where the output put it */
+        int cs = ca_secret_of(c, c->other);
+        const char *sns = cc >= 0 ? c->v[cc].ns : cs >= 0 ? c->v[cs].ns : oi->ns;
+        md(&b, "kubectl delete secret %s%s%s\n", oi->ca_secret, sns ? " -n " : "",
+           sns ? sns : "");
         md(&b, "```\n\n");
     } else {
         md(&b, _("Run the next phase:\n\n```sh\nk8tls-wizard rotate --from %s --phase %s "
@@ -1081,7 +1137,8 @@ int k8tls_rotate_cm_run(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
     struct k8tls_rotate_decision dec;
     if (k8tls_rotate_cm_plan(c, ph, o, &dec, d) < 0)
         return -1;
-    struct out_list l = { 0 };
+    struct out_list l = { 0 }, extra = { 0 };
+    char *new_pem = NULL;
     struct k8tls_bundle *b = calloc(1, sizeof *b);
     char *new_issuer = NULL, *new_secret = NULL, *new_cert = NULL, *text = NULL;
     const char *old_issuer, *next_issuer;
@@ -1105,6 +1162,10 @@ int k8tls_rotate_cm_run(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
         old_issuer = c->v[c->other].name;
         next_issuer = sg->name;
     }
+    /* an imported CA's successor is made first: the Bundle's inLine source needs its PEM */
+    if (ph == K8TLS_ROTATE_TRUST && ca_cert < 0 &&
+        new_imported_ca(c, &c->v[ca_sec], new_secret, o, &extra, &new_pem, d) < 0)
+        goto fail;
     const struct obj *retired = ph == K8TLS_ROTATE_RETIRE ? &c->v[c->other] : NULL;
     int retired_cert = retired ? ca_cert_of(c, c->other) : -1;
     int retired_sec = retired ? ca_secret_of(c, c->other) : -1;
@@ -1118,8 +1179,9 @@ int k8tls_rotate_cm_run(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
         int r = 0;
         if ((int)i == c->bundle && ph != K8TLS_ROTATE_REISSUE)
             r = ph == K8TLS_ROTATE_TRUST
-                    ? edit_bundle(ob, sg->ca_secret, new_secret, NULL, &l, d)
-                    : edit_bundle(ob, NULL, NULL, retired->ca_secret, &l, d);
+                    ? edit_bundle(ob, trusted_source(c, c->signer), new_secret, new_pem, -1,
+                                  &l, d)
+                    : edit_bundle(ob, -1, NULL, NULL, trusted_source(c, c->other), &l, d);
         else if (ph == K8TLS_ROTATE_REISSUE && strcmp(ob->kind, "Certificate") == 0 &&
                  !ob->is_ca_cert) {
             const char *p[1] = { "spec.issuerRef.name" }, *v[1] = { next_issuer };
@@ -1153,7 +1215,12 @@ int k8tls_rotate_cm_run(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
             r = copy_obj(ob, new_cert, p, v, cn ? 2 : 1, &l, d);
             free(cn);
         } else if (ph == K8TLS_ROTATE_TRUST && (int)i == ca_sec && ca_cert < 0) {
-            r = new_imported_ca(c, ob, new_secret, o, &l, d);
+            /* the new CA's Secret, made above, moves here */
+            for (size_t k = 0; k < extra.n; k++) {
+                struct out_obj *x = &extra.v[k];
+                out_add(&l, x->path, x->kind, x->name, x->ns, x->data, x->len);
+                x->data = NULL;
+            }
         } else if (ph == K8TLS_ROTATE_TRUST && (int)i == c->signer) {
             const char *p[1] = { "spec.ca.secretName" }, *v[1] = { new_secret };
             r = copy_obj(ob, new_issuer, p, v, 1, &l, d);
@@ -1231,6 +1298,8 @@ fail_e:
 fail:
 out:
     out_free(&l);
+    out_free(&extra);
+    free(new_pem);
     k8tls_bundle_free(b);
     free(new_issuer);
     free(new_secret);
