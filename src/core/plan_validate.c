@@ -772,16 +772,19 @@ static void output_rules(struct vctx *v)
               "pkcs12Profile: modern"),
             k8tls_server_type_name(p->cluster.server_type), p->cluster.server_version);
     /* several Kubernetes clusters: each cert-manager would make its own CA */
-    bool remote = false;
-    for (size_t i = 0; i < p->cluster.n_dcs; i++)
+    size_t remote = p->cluster.n_dcs;
+    for (size_t i = 0; i < p->cluster.n_dcs && remote == p->cluster.n_dcs; i++)
         if (!empty(p->cluster.dcs[i].k8s_context))
-            remote = true;
-    if (remote && p->ca.source != K8TLS_SOURCE_IMPORT)
-        ERR(v, "ca.source", "%s",
+            remote = i;
+    if (remote < p->cluster.n_dcs && p->ca.source != K8TLS_SOURCE_IMPORT) {
+        char path[96];
+        snprintf(path, sizeof path, "cluster.datacenters[%zu].k8sContext", remote);
+        ERR(v, path, "%s",
             _("with datacenters in several Kubernetes contexts, the cert-manager of each would "
               "make a CA of its own from the self-signed Issuer, and the datacenters would not "
               "trust each other: import the CA (ca.source: import) so that every context signs "
               "with the same one"));
+    }
     /* trust-manager reads a Bundle's sources from its trust namespace only */
     if (p->output.trust_manager && p->ca.source != K8TLS_SOURCE_IMPORT &&
         p->output.issuer_kind == K8TLS_ISSUER_NAMESPACED)
