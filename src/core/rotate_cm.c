@@ -1046,9 +1046,11 @@ static char *next_steps(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
     md(&b, "%s\n\n", _("(or run the phase with --apply)."));
     if (ph == K8TLS_ROTATE_TRUST) {
         md(&b, "## %s\n\n", _("2. Check that both CAs are trusted"));
-        if (new_cert)
+        int cc = ca_cert_of(c, c->signer);
+        if (new_cert && cc >= 0)
             md(&b, _("Wait until cert-manager has issued the new CA (`READY` True):\n\n"
-                     "```sh\nkubectl get certificate -n %s %s\n```\n\n"), ns, new_cert);
+                     "```sh\nkubectl get certificate -n %s %s\n```\n\n"),
+               c->v[cc].ns ? c->v[cc].ns : ns, new_cert);
         md(&b, _("The Bundle %s now lists the old CA (Issuer %s) and the new one (Issuer %s) "
                  "as sources; trust-manager writes both into its target Secret in every "
                  "namespace. Check its condition Synced (with Secret targets disabled at "

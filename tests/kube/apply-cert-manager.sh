@@ -58,7 +58,7 @@ check "apply --wait-ready of a cert-manager output exits 0" [ $rc -eq 0 ]
 want_paths "$T/out1" > "$T/want"
 patches 0 | awk '{print $3}' > "$T/got"
 check "the objects are sent in the kustomization's order ($(wc -l < "$T/want") objects)" \
-  cmp -s "$T/want" "$T/got"
+  sh -c "[ -s '$T/want' ] && cmp -s '$T/want' '$T/got'"
 cmp -s "$T/want" "$T/got" || diff "$T/want" "$T/got"
 check "the kustomization holds Issuers, Certificates, a Bundle and the cluster" \
   [ "$(grep -c -e /clusterissuers/ -e /certificates/ -e /bundles/ -e /k8ssandraclusters/ "$T/want")" -ge 6 ]
