@@ -78,7 +78,7 @@ _k8tls_wizard()
     local opts
     opts=$(printf '%s\n' --answers --defaults --print-answers --output --force \
         --create-namespace --client-files --output-mode --apply --context --kubeconfig --dry-run=server --diff \
-        --force-conflicts --tui --theme --no-color --help --version)
+        --force-conflicts --wait-ready --tui --theme --no-color --help --version)
     local inspect_opts rotate_opts doctor_opts
     inspect_opts=$(printf '%s\n' --password --help)
     doctor_opts=$(printf '%s\n' --context --namespace --kubeconfig --crd --expiring --strict \
