@@ -71,10 +71,11 @@ struct k8tls_apply_opts {
     bool create_namespace;         /* --create-namespace */
     /* --wait-ready[=TIMEOUT] (cert-manager output): after the objects before the cluster (Secrets,
      * Issuers, ClusterIssuers, Certificates, trust-manager Bundles) are applied, poll every
-     * Certificate (kubectl get) until each has the condition Ready=True, and only then apply the
-     * K8ssandraCluster; not Ready after wait_timeout seconds (0: the default, 300): the cluster is
-     * not applied, each Certificate that is not Ready is reported with the reason and message of
-     * its status, and the run fails with K8TLS_ENVIRONMENT. Ignored with diff and dry_run_server
+     * Certificate and Bundle (kubectl get) until each has the condition Ready=True (Synced=True
+     * for a Bundle), and only then apply the K8ssandraCluster; not ready after wait_timeout
+     * seconds (0: the default, 300): the cluster is not applied, each object not ready is
+     * reported with the reason and message of its status, and the run fails with
+     * K8TLS_ENVIRONMENT. Ignored with diff and dry_run_server
      * (nothing is persisted that cert-manager could issue). */
     bool wait_ready;
     int wait_timeout;

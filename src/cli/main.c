@@ -131,9 +131,10 @@ static void print_help(void)
             "      --diff              show what would change (Secret values masked)\n"
             "      --force-conflicts   take over fields another manager owns\n"
             "      --wait-ready[=TIMEOUT]  cert-manager output: after the Issuers and\n"
-            "                          Certificates, wait until every Certificate is Ready,\n"
-            "                          then apply the K8ssandraCluster (TIMEOUT: 300s by\n"
-            "                          default, e.g. 90s, 5m, 1h; not Ready by then: exit 3)\n"), stdout);
+            "                          Certificates, wait until every Certificate is Ready\n"
+            "                          and the trust-manager Bundle Synced, then apply the\n"
+            "                          K8ssandraCluster (TIMEOUT: 300s by default, e.g. 90s,\n"
+            "                          5m, 1h; not ready by then: exit 3)\n"), stdout);
     fputs(_("Interactive wizard:\n"
             "      --tui               the interactive wizard (with --answers FILE: starting\n"
             "                          from that file)\n"

@@ -522,7 +522,7 @@ out:
     return code;
 }
 
-/* ---- --wait-ready: cert-manager's Certificates ------------------------------------------- */
+/* ---- --wait-ready: cert-manager's Certificates, trust-manager's Bundle ---------------------- */
 
 #define WAIT_POLL_DEFAULT_MS 2000
 
@@ -555,65 +555,83 @@ static void sleep_s(double s)
     }
 }
 
-/* One line per Certificate that is not Ready, with what its status says (its words escaped). */
+/* One line per object that is not ready, with what its status says (its words escaped). */
 static void report_not_ready(struct ctx *c, const struct k8tls_kube_waitable *w)
 {
+    char label[600];
+    if (*w->ns)
+        snprintf(label, sizeof label, "%s %s/%s", w->kind, w->ns, w->name);
+    else
+        snprintf(label, sizeof label, "%s %s", w->kind, w->name);
+    const char *cond = k8tls_kube_wait_condition(w->kind);
     switch (w->state) {
     case K8TLS_WAIT_READY:
         return;
     case K8TLS_WAIT_MISSING:
         say_escaped(c, K8TLS_KUBE_TEXT_FAILURE,
-                    _("k8tls-wizard: context %s: Certificate %s/%s: not found by the API server\n"),
-                    w->context, w->ns, w->name);
+                    _("k8tls-wizard: context %s: %s: not found by the API server\n"),
+                    w->context, label);
         return;
     case K8TLS_WAIT_NO_CONDITION:
         say_escaped(c, K8TLS_KUBE_TEXT_FAILURE,
-                    _("k8tls-wizard: context %s: Certificate %s/%s: no Ready condition yet "
-                      "(cert-manager has not processed it: is cert-manager running?)\n"),
-                    w->context, w->ns, w->name);
+                    _("k8tls-wizard: context %s: %s: no %s condition yet (not processed: is "
+                      "%s running?)\n"),
+                    w->context, label, cond,
+                    strcmp(w->kind, "Bundle") == 0 ? "trust-manager" : "cert-manager");
         return;
     case K8TLS_WAIT_NOT_READY:
         say_escaped(c, K8TLS_KUBE_TEXT_FAILURE,
-                    _("k8tls-wizard: context %s: Certificate %s/%s: Ready is %s, reason \"%s\": "
-                      "%s\n"),
-                    w->context, w->ns, w->name, w->status, w->reason[0] ? w->reason : "-",
+                    _("k8tls-wizard: context %s: %s: %s is %s, reason \"%s\": %s\n"),
+                    w->context, label, cond, w->status, w->reason[0] ? w->reason : "-",
                     w->message[0] ? w->message : "-");
         return;
     }
 }
 
+/* One poll: per context, kind and namespace. */
+struct wait_group {
+    size_t first;             /* its first waitable */
+    char *nsarg;              /* "--namespace=NS", NULL for the cluster-scoped Bundles */
+};
+
 /* Waits until every Certificate among the applied steps (the first n, all applied) has
- * Ready=True in its context, polling `kubectl get certificates.cert-manager.io -n NS -o json` per
- * context and namespace (all at the same time) every poll_interval_ms(). Returns K8TLS_OK (also
- * when there is no Certificate), or K8TLS_ENVIRONMENT at the timeout (each Certificate not Ready
- * reported, c->reason set) or when memory runs out. */
+ * Ready=True and every trust-manager Bundle Synced=True, in its context, polling `kubectl get
+ * certificates.cert-manager.io -n NS -o json` per context and namespace and `kubectl get
+ * bundles.trust.cert-manager.io -o json` per context (all at the same time) every
+ * poll_interval_ms(). Returns K8TLS_OK (also when there is nothing to wait for), or
+ * K8TLS_ENVIRONMENT at the timeout (each object not ready reported, c->reason set) or when
+ * memory runs out. */
 static enum k8tls_status wait_ready(struct ctx *c, const struct step *steps, size_t n)
 {
     const struct k8tls_apply_opts *o = c->o;
     int timeout = o->wait_timeout > 0 ? o->wait_timeout : K8TLS_KUBE_WAIT_DEFAULT;
     struct k8tls_kube_waitable *w = calloc(n + 1, sizeof *w);
-    size_t *group = calloc(n + 1, sizeof *group);     /* the first waitable of each group */
+    struct wait_group *group = calloc(n + 1, sizeof *group);
     struct k8tls_proc_job *jobs = calloc(n + 1, sizeof *jobs);
-    char **nsargs = calloc(n + 1, sizeof *nsargs);
-    size_t nw = 0, ng = 0;
+    size_t nw = 0, ng = 0, n_certs = 0, n_bundles = 0;
     enum k8tls_status code = K8TLS_OK;
-    if (!w || !group || !jobs || !nsargs)
+    if (!w || !group || !jobs)
         goto oom;
     for (size_t i = 0; i < n; i++) {
         const struct object *ob = steps[i].obj;
-        if (strcmp(ob->kind, "Certificate") != 0)
+        bool bundle = strcmp(ob->kind, "Bundle") == 0;
+        if (!bundle && strcmp(ob->kind, "Certificate") != 0)
             continue;
         w[nw] = (struct k8tls_kube_waitable){ .context = steps[i].context,
-                                              .ns = ob->ns ? ob->ns : "", .name = ob->name,
+                                              .ns = ob->ns && !bundle ? ob->ns : "",
+                                              .name = ob->name, .kind = ob->kind,
                                               .state = K8TLS_WAIT_MISSING };
+        n_bundles += bundle;
+        n_certs += !bundle;
         size_t g = 0;
-        while (g < ng && !(strcmp(w[group[g]].context, w[nw].context) == 0 &&
-                           strcmp(w[group[g]].ns, w[nw].ns) == 0))
+        while (g < ng && !(strcmp(w[group[g].first].context, w[nw].context) == 0 &&
+                           strcmp(w[group[g].first].ns, w[nw].ns) == 0 &&
+                           strcmp(w[group[g].first].kind, w[nw].kind) == 0))
             g++;
         if (g == ng) {
-            group[ng] = nw;
-            if (asprintf(&nsargs[ng], "--namespace=%s", w[nw].ns) < 0) {
-                nsargs[ng] = NULL;
+            group[ng].first = nw;
+            if (!bundle && asprintf(&group[ng].nsarg, "--namespace=%s", w[nw].ns) < 0) {
+                group[ng].nsarg = NULL;
                 goto oom;
             }
             ng++;
@@ -623,16 +641,17 @@ static enum k8tls_status wait_ready(struct ctx *c, const struct step *steps, siz
     if (nw == 0)
         goto out;
     say(c, K8TLS_KUBE_TEXT_PROGRESS,
-        dngettext(PACKAGE,
-                  "k8tls-wizard: waiting for cert-manager: %zu Certificate to be Ready (at most "
-                  "%d s) before the K8ssandraCluster\n",
-                  "k8tls-wizard: waiting for cert-manager: %zu Certificates to be Ready (at most "
-                  "%d s) before the K8ssandraCluster\n", nw),
-        nw, timeout);
+        _("k8tls-wizard: waiting at most %d s before the K8ssandraCluster: Certificates Ready "
+          "(cert-manager): %zu; Bundles Synced (trust-manager): %zu\n"),
+        timeout, n_certs, n_bundles);
     for (size_t g = 0; g < ng; g++) {
-        const char *words[] = { "get", "certificates.cert-manager.io", nsargs[g], "-o", "json",
-                                "--request-timeout=30s", NULL };
-        char **argv = kubectl_argv(c, w[group[g]].context, words);
+        const struct k8tls_kube_waitable *f = &w[group[g].first];
+        bool bundle = strcmp(f->kind, "Bundle") == 0;
+        const char *cw[] = { "get", "certificates.cert-manager.io", group[g].nsarg, "-o", "json",
+                             "--request-timeout=30s", NULL };
+        const char *bw[] = { "get", "bundles.trust.cert-manager.io", "-o", "json",
+                             "--request-timeout=30s", NULL };
+        char **argv = kubectl_argv(c, f->context, bundle ? bw : cw);
         if (!argv)
             goto oom;
         jobs[g] = (struct k8tls_proc_job){ .argv = argv, .out_max = CAPTURE_MAX,
@@ -646,14 +665,13 @@ static enum k8tls_status wait_ready(struct ctx *c, const struct step *steps, siz
         k8tls_proc_run_all(jobs, ng);
         for (size_t g = 0; g < ng; g++) {
             const struct k8tls_proc *r = &jobs[g].r;
-            const struct k8tls_kube_waitable *first = &w[group[g]];
+            const struct k8tls_kube_waitable *f = &w[group[g].first];
             if (jobs[g].rc != 0 || r->exit_code != 0 || !r->out.p ||
-                k8tls_kube_wait_read(r->out.p, r->out.len, first->context, first->ns, w,
+                k8tls_kube_wait_read(r->out.p, r->out.len, f->context, f->ns, f->kind, w,
                                      nw) < 0) {
                 /* a poll that failed is tried again: the last failure is said at the end */
-                const struct k8tls_kube_context *kx = k8tls_kubeconfig_find(c->kc,
-                                                                            first->context);
-                k8tls_kube_explain(r, first->context, _("the Certificates' status"),
+                const struct k8tls_kube_context *kx = k8tls_kubeconfig_find(c->kc, f->context);
+                k8tls_kube_explain(r, f->context, _("the status of the Certificates and Bundles"),
                                    kx ? kx->server : NULL, poll_error, sizeof poll_error);
             }
             k8tls_proc_free(&jobs[g].r);
@@ -662,21 +680,16 @@ static enum k8tls_status wait_ready(struct ctx *c, const struct step *steps, siz
         for (size_t k = 0; k < nw; k++)
             ready += w[k].state == K8TLS_WAIT_READY;
         if (ready == nw) {
-            say(c, K8TLS_KUBE_TEXT_PROGRESS,
-                dngettext(PACKAGE, "k8tls-wizard: %zu Certificate is Ready\n",
-                          "k8tls-wizard: every Certificate is Ready (%zu)\n", nw),
-                nw);
+            say(c, K8TLS_KUBE_TEXT_PROGRESS, "k8tls-wizard: %s\n",
+                _("every Certificate is Ready and every Bundle Synced"));
             goto out;
         }
         double left = deadline - now_s();
         if (left <= 0) {
             set_reason(c,
-                       dngettext(PACKAGE,
-                                 "%zu of %zu Certificate is not Ready after %d s: the "
-                                 "K8ssandraCluster was not applied",
-                                 "%zu of %zu Certificates are not Ready after %d s: the "
-                                 "K8ssandraCluster was not applied", nw),
-                       nw - ready, nw, timeout);
+                       _("not ready after %d s (%zu of %zu Certificates and Bundles): the "
+                         "K8ssandraCluster was not applied"),
+                       timeout, nw - ready, nw);
             say(c, K8TLS_KUBE_TEXT_FAILURE, "k8tls-wizard: %s\n", c->reason);
             for (size_t k = 0; k < nw; k++)
                 report_not_ready(c, &w[k]);
@@ -684,8 +697,8 @@ static enum k8tls_status wait_ready(struct ctx *c, const struct step *steps, siz
                 say_escaped(c, K8TLS_KUBE_TEXT_FAILURE,
                             _("k8tls-wizard: the last poll that failed: %s\n"), poll_error);
             say(c, K8TLS_KUBE_TEXT_FAILURE, "k8tls-wizard: %s\n",
-                _("see `kubectl describe certificate NAME` and the CertificateRequests of "
-                  "the namespace; re-run with --apply --wait-ready once they are Ready"));
+                _("see `kubectl describe certificate NAME` (and `kubectl describe bundle NAME`); "
+                  "re-run with --apply --wait-ready once they are ready"));
             code = K8TLS_ENVIRONMENT;
             goto out;
         }
@@ -698,11 +711,10 @@ oom:
 out:
     for (size_t g = 0; jobs && g < ng; g++)
         free((void *)jobs[g].argv);
-    for (size_t g = 0; nsargs && g < ng; g++)
-        free(nsargs[g]);
-    free(nsargs);
-    free(jobs);
+    for (size_t g = 0; group && g < ng; g++)
+        free(group[g].nsarg);
     free(group);
+    free(jobs);
     free(w);
     return code;
 }

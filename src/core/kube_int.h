@@ -38,25 +38,29 @@ bool k8tls_kube_is_conflict(const char *err);
 
 /* ---- kube_wait.c ---- */
 
-/* One Certificate --wait-ready waits for, in one context. */
+/* One object --wait-ready waits for, in one context: a cert-manager Certificate (condition
+ * Ready) or a trust-manager Bundle (cluster-scoped, ns "", condition Synced). */
 enum k8tls_wait_state {
     K8TLS_WAIT_MISSING,        /* not (yet) listed by the API server */
-    K8TLS_WAIT_NO_CONDITION,   /* listed, no Ready condition: cert-manager has not reconciled it */
-    K8TLS_WAIT_NOT_READY,      /* Ready is "False" or "Unknown" */
-    K8TLS_WAIT_READY,          /* Ready is "True" */
+    K8TLS_WAIT_NO_CONDITION,   /* listed, without the condition: not reconciled yet */
+    K8TLS_WAIT_NOT_READY,      /* the condition is "False" or "Unknown" */
+    K8TLS_WAIT_READY,          /* the condition is "True" */
 };
 struct k8tls_kube_waitable {
     const char *context, *ns, *name;
+    const char *kind;          /* "Certificate" or "Bundle" */
     enum k8tls_wait_state state;
     char status[16];           /* the Ready condition's status, its reason and message */
     char reason[256];
     char message[768];
 };
-/* Reads `kubectl get certificates.cert-manager.io -n NS -o json` (a List) of context into the
- * waitables of that context and namespace: those listed get their Ready condition, the others
- * become K8TLS_WAIT_MISSING; Certificates not among w are ignored. Returns 0, or -1 when the text
- * is no List (w untouched). */
+/* The condition --wait-ready waits for on kind: "Ready" (Certificate), "Synced" (Bundle). */
+const char *k8tls_kube_wait_condition(const char *kind);
+/* Reads `kubectl get certificates.cert-manager.io -n NS -o json` or `kubectl get
+ * bundles.trust.cert-manager.io -o json` (a List) of context into the waitables of that context,
+ * namespace and kind: those listed get their condition, the others become K8TLS_WAIT_MISSING;
+ * objects not among w are ignored. Returns 0, or -1 when the text is no List (w untouched). */
 int k8tls_kube_wait_read(const char *json, size_t len, const char *context, const char *ns,
-                         struct k8tls_kube_waitable *w, size_t n);
+                         const char *kind, struct k8tls_kube_waitable *w, size_t n);
 
 #endif

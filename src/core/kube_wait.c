@@ -3,9 +3,9 @@
  * runs the polls (through proc.c) and reports; this file only reads. Calls yamlutil.c (kubectl's
  * JSON is read as YAML) and nothing else of the kube module.
  *
- * What cert-manager sets (its CRD, in the reference): status.conditions[] of type Ready (and
- * Issuing), each with status "True", "False" or "Unknown", a reason and a message. A Certificate
- * cert-manager has not reconciled yet has no Ready condition. */
+ * What cert-manager sets (its Certificate CRD): status.conditions[] of type Ready (and Issuing),
+ * each with status "True", "False" or "Unknown", a reason and a message; trust-manager sets a
+ * Bundle's condition Synced the same way. An object not reconciled yet has no such condition. */
 #include "config.h"
 #include "kube_int.h"
 #include "k8tls/yamlutil.h"
@@ -70,9 +70,22 @@ static void copy_text(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
-int k8tls_kube_wait_read(const char *json, size_t len, const char *context, const char *ns,
-                         struct k8tls_kube_waitable *w, size_t n)
+const char *k8tls_kube_wait_condition(const char *kind)
 {
+    return strcmp(kind, "Bundle") == 0 ? "Synced" : "Ready";
+}
+
+static bool ours(const struct k8tls_kube_waitable *w, const char *context, const char *ns,
+                 const char *kind)
+{
+    return strcmp(w->context, context) == 0 && strcmp(w->ns, ns) == 0 &&
+           strcmp(w->kind, kind) == 0;
+}
+
+int k8tls_kube_wait_read(const char *json, size_t len, const char *context, const char *ns,
+                         const char *kind, struct k8tls_kube_waitable *w, size_t n)
+{
+    const char *want = k8tls_kube_wait_condition(kind);
     yaml_document_t doc;
     struct k8tls_err e;
     if (k8tls_yaml_load("kubectl get", json, len, &doc, &e) < 0)
@@ -85,7 +98,7 @@ int k8tls_kube_wait_read(const char *json, size_t len, const char *context, cons
         goto out;
     /* what this listing covers: not seen again means deleted (or never applied) */
     for (size_t k = 0; k < n; k++)
-        if (strcmp(w[k].context, context) == 0 && strcmp(w[k].ns, ns) == 0)
+        if (ours(&w[k], context, ns, kind))
             w[k].state = K8TLS_WAIT_MISSING;
     for (size_t i = 0; i < k8tls_yaml_seq_len(items); i++) {
         yaml_node_t *it = k8tls_yaml_seq_item(&doc, items, i);
@@ -98,11 +111,10 @@ int k8tls_kube_wait_read(const char *json, size_t len, const char *context, cons
             continue;
         struct k8tls_kube_waitable *t = NULL;
         for (size_t k = 0; k < n && !t; k++)
-            if (strcmp(w[k].context, context) == 0 && strcmp(w[k].ns, ns) == 0 &&
-                strcmp(w[k].name, name) == 0)
+            if (ours(&w[k], context, ns, kind) && strcmp(w[k].name, name) == 0)
                 t = &w[k];
         if (!t)
-            continue;   /* another Certificate of that namespace: not ours to wait for */
+            continue;   /* another object of that namespace: not ours to wait for */
         t->state = K8TLS_WAIT_NO_CONDITION;
         t->reason[0] = t->message[0] = '\0';
         yaml_node_t *st = k8tls_yaml_map_get(&doc, it, "status");
@@ -114,7 +126,7 @@ int k8tls_kube_wait_read(const char *json, size_t len, const char *context, cons
             if (!cd || cd->type != YAML_MAPPING_NODE)
                 continue;
             const char *type = str_at(&doc, cd, "type");
-            if (!type || strcmp(type, "Ready") != 0)
+            if (!type || strcmp(type, want) != 0)
                 continue;
             const char *status = str_at(&doc, cd, "status");
             t->state = status && strcmp(status, "True") == 0 ? K8TLS_WAIT_READY

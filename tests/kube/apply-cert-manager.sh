@@ -4,15 +4,17 @@
 # emulates cert-manager as /work/shared/reference/cert-manager/FACTS.md states it: a Certificate
 # whose issuer can issue becomes Ready=True at its Nth poll and its Secret appears (FACTS.md §1);
 # one whose CA issuer's Secret is missing stays Ready=False with the reason and message FACTS.md
-# §8 gives (SecretMissing, "Referenced secret NS/NAME not found"); --cm-hold keeps one unprocessed.
+# §8 gives (SecretMissing, "Referenced secret NS/NAME not found"); --cm-hold keeps one unprocessed;
+# and trust-manager as FACTS.md §9 states it: the Bundle is Synced once its sources exist and its
+# target Secret appears, or Synced=False SecretTargetsDisabled when Secret targets are off.
 #   1. the objects reach the API server in the kustomization's order (Secrets, Issuers and
 #      ClusterIssuers, Certificates, Bundle, K8ssandraCluster), the ClusterIssuers and the Bundle
 #      cluster-scoped (no namespace in the URL or the body);
-#   2. --wait-ready: the K8ssandraCluster is sent only after every Certificate was issued (the
-#      fake's "issued" records come before its PATCH), and the Secrets cert-manager would write
-#      exist then;
-#   3. not Ready by the timeout: exit 3, each Certificate named with its status' reason and
-#      message, the K8ssandraCluster not sent;
+#   2. --wait-ready: the K8ssandraCluster is sent only after every Certificate was issued and
+#      the Bundle synced (the fake's "issued" and "synced" records come before its PATCH), and
+#      the Secrets cert-manager and trust-manager would write exist then;
+#   3. not ready by the timeout: exit 3, each Certificate and Bundle named with its status'
+#      reason and message, the K8ssandraCluster not sent;
 #   4. without --wait-ready the cluster follows at once; usage errors.
 . "$K8TLS_SRCDIR/tests/lib.sh"
 . "$K8TLS_SRCDIR/tests/kube/lib-fakeapi.sh"
@@ -74,22 +76,28 @@ for line in open(sys.argv[1]):
         if "namespace" in (yaml.safe_load(e["body"]).get("metadata") or {}):
             sys.exit(1)
 PYEOF
-check "every Certificate was issued before the K8ssandraCluster was sent" "$PY" - "$LOG" "$T/out1" <<'PYEOF'
+check "every Certificate was issued and the Bundle synced before the K8ssandraCluster was sent" \
+  "$PY" - "$LOG" "$T/out1" <<'PYEOF'
 import glob, json, sys, yaml
-certs = set()
-for f in glob.glob(sys.argv[2] + "/manifests/*certificate*.yaml"):
+want = set()
+for f in glob.glob(sys.argv[2] + "/manifests/*.yaml"):
     o = yaml.safe_load(open(f))
-    certs.add((o["metadata"]["namespace"], o["metadata"]["name"]))
-issued, cluster = {}, None
+    if o["kind"] == "Certificate":
+        want.add((o["metadata"]["namespace"], o["metadata"]["name"]))
+    if o["kind"] == "Bundle":
+        want.add(("", o["metadata"]["name"]))
+done, cluster = {}, None
 for line in open(sys.argv[1]):
     e = json.loads(line)
     if e["method"] == "EVENT" and e["event"] == "issued":
-        issued[(e["namespace"], e["certificate"])] = e["seq"]
+        done[(e["namespace"], e["certificate"])] = e["seq"]
+    if e["method"] == "EVENT" and e["event"] == "synced":
+        done[("", e["bundle"])] = e["seq"]
     if e["method"] == "PATCH" and "/k8ssandraclusters/" in e["path"]:
         cluster = e["seq"]
-ok = cluster is not None and set(issued) == certs and max(issued.values()) < cluster
+ok = cluster is not None and set(done) == want and len(want) == 5 and max(done.values()) < cluster
 if not ok:
-    print("certificates", sorted(certs), "issued", issued, "cluster PATCH", cluster)
+    print("want", sorted(want), "done", done, "cluster PATCH", cluster)
 sys.exit(0 if ok else 1)
 PYEOF
 check "the fake's cert-manager needed several polls (ready after the 3rd)" \
@@ -98,8 +106,13 @@ kubectl --kubeconfig "$KCFG" --context ctx0 -n k8ssandra-operator get secret \
   server-encryption-stores -o json > "$T/secret.json" 2>&1
 check "the server Certificate's Secret exists with keystore.p12 and truststore.p12 (FACTS.md §1)" \
   "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1]))["data"]; sys.exit(0 if {"keystore.p12","truststore.p12","tls.crt","ca.crt"} <= set(d) else 1)' "$T/secret.json"
-check "it says it waits, and that every Certificate is Ready" \
-  grep -q "Certificates to be Ready (at most 60 s) before the K8ssandraCluster" "$T/stderr"
+kubectl --kubeconfig "$KCFG" --context ctx0 -n k8ssandra-operator get secret test-ca-bundle \
+  -o json > "$T/tsecret.json" 2>&1
+check "the Bundle's target Secret exists in the cluster's namespace with truststore.p12 (FACTS.md §9)" \
+  "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1]))["data"]; sys.exit(0 if {"truststore.p12","ca.crt"} <= set(d) else 1)' "$T/tsecret.json"
+check "it says what it waits for" \
+  grep -q "waiting at most 60 s before the K8ssandraCluster: Certificates Ready (cert-manager): 4; Bundles Synced (trust-manager): 1" "$T/stderr"
+check "... and that all are ready" grep -q "every Certificate is Ready and every Bundle Synced" "$T/stderr"
 check "the K8ssandraCluster is reported applied" grep -q "K8ssandraCluster k8ssandra-operator/test applied" "$T/stdout"
 
 # --- 3. not Ready by the timeout ------------------------------------------------------------
@@ -114,10 +127,12 @@ took=$(( $(date +%s) - start ))
 check "Certificates not Ready by the timeout: exit 3" [ $rc -eq 3 ]
 check "it waited about the timeout (3 s, took ${took} s)" [ "$took" -ge 3 -a "$took" -lt 30 ]
 check "the K8ssandraCluster was not sent" [ "$(patches | grep -c k8ssandraclusters)" = 0 ]
-check "it says how many are not Ready and that the cluster was not applied" \
-  grep -q "4 of 4 Certificates are not Ready after 3 s: the K8ssandraCluster was not applied" "$T/stderr"
+check "it says how many are not ready and that the cluster was not applied" \
+  grep -q "not ready after 3 s (5 of 5 Certificates and Bundles): the K8ssandraCluster was not applied" "$T/stderr"
 check "the CA Certificate cert-manager never processed: no Ready condition" \
   grep -q "Certificate cert-manager/test-ca: no Ready condition yet" "$T/stderr"
+check "the Bundle whose source never appeared: no Synced condition" \
+  grep -q "Bundle test-ca-bundle: no Synced condition yet" "$T/stderr"
 for c in server-encryption-stores client-encryption-stores client-certificates; do
   check "$c: named with its status' reason and message (FACTS.md §8)" \
     grep -q "Certificate k8ssandra-operator/$c: Ready is False, reason \"SecretMissing\": Referenced secret cert-manager/test-ca not found" "$T/stderr"
@@ -126,6 +141,19 @@ check "the K8ssandraCluster is listed as not applied" \
   grep -q "not applied: K8ssandraCluster k8ssandra-operator/test" "$T/stderr"
 check "the result is not reported as applied" \
   sh -c "! grep -q 'K8ssandraCluster.*applied\$' '$T/stdout'"
+
+# --- 3b. trust-manager installed without Secret targets ----------------------------------------
+kill "$FAKE_PID" 2>/dev/null; rm -f "$T/ports"
+FAKEAPI_ARGS="--cm-ready-after 1 --tm-secret-targets-disabled" fakeapi_start ok
+reset_logs
+"$K8TLS_BIN" --answers "$T/answers.yaml" -o "$T/out2b" --apply --wait-ready=3s \
+  --kubeconfig "$KCFG" --context ctx0 > "$T/stdout" 2> "$T/stderr"
+check "Secret targets disabled: exit 3" [ $? -eq 3 ]
+check "... the Bundle named with its reason and message (FACTS.md §9)" \
+  grep -q "Bundle test-ca-bundle: Synced is False, reason \"SecretTargetsDisabled\": Bundle has Secret targets but the feature is disabled" "$T/stderr"
+check "... the 4 issued Certificates are not listed, 1 of 5 is counted" \
+  sh -c "grep -q '(1 of 5 Certificates and Bundles)' '$T/stderr' && ! grep -q 'Certificate .*: Ready is' '$T/stderr'"
+check "... and the K8ssandraCluster was not sent" [ "$(patches | grep -c k8ssandraclusters)" = 0 ]
 
 # --- 4. without --wait-ready; usage ----------------------------------------------------------
 reset_logs

@@ -47,6 +47,18 @@ others, and this server emulates what cert-manager does to a Certificate, as
   * --cm-hold NAME (repeatable): that Certificate is never processed: no status at all (as when
     cert-manager is not running), so it is never issued and its Secret never appears;
   * an issuer that is not there: no status (FACTS.md states no reason for it).
+And what trust-manager does to a Bundle (FACTS.md §9), each time a GET returns it:
+  * Secret targets not enabled at trust-manager's install (--tm-secret-targets-disabled): a
+    Bundle with target.secret gets Synced=False, reason SecretTargetsDisabled, message "Bundle
+    has Secret targets but the feature is disabled";
+  * otherwise, once every source is there (a secret source in the trust namespace,
+    --tm-trust-namespace, default cert-manager; inLine ones always) and at the
+    --cm-ready-after'th poll: Synced=True (an "EVENT" "synced" log entry), and the target
+    Secret named after the Bundle appears in the namespace its namespaceSelector's matchLabels
+    kubernetes.io/metadata.name names (else in every namespace of the stored objects): the key
+    target.secret.key and those of additionalFormats, label trust.cert-manager.io/bundle, no type
+    set (the API server's default, Opaque); values are placeholders;
+  * a source that is not there: no status (FACTS.md states no reason for it).
 A re-apply keeps a stored object's status, as the API server does (status is not in the patch).
 """
 import argparse
@@ -74,6 +86,8 @@ RESOURCES = {
 CM_READY_AFTER = 2
 CM_HOLD = set()
 CM_CLUSTER_RESOURCE_NS = "cert-manager"
+TM_TRUST_NS = "cert-manager"
+TM_SECRET_TARGETS = True
 VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"]
 
 
@@ -170,6 +184,57 @@ class Listener:
                 self.polls[path] = self.polls.get(path, 0) + 1
                 self.reconcile(cert, ns, self.polls[path])
 
+    def trust_manager_poll(self, name=None):
+        """A GET is about to return the Bundles (all, or the one named)."""
+        with self.lock:
+            prefix = "/apis/trust.cert-manager.io/v1alpha1/bundles/"
+            for path in sorted(self.objects):
+                if not path.startswith(prefix) or (name and path != prefix + name):
+                    continue
+                self.polls[path] = self.polls.get(path, 0) + 1
+                self.reconcile_bundle(self.objects[path], self.polls[path])
+
+    def reconcile_bundle(self, bundle, polls):
+        spec = bundle.get("spec") or {}
+        target = spec.get("target") or {}
+        name = bundle["metadata"]["name"]
+        if "secret" in target and not TM_SECRET_TARGETS:
+            # FACTS.md §9: Synced=False, SecretTargetsDisabled
+            self.set_condition(bundle, "Synced", "False", "SecretTargetsDisabled",
+                               "Bundle has Secret targets but the feature is disabled")
+            return
+        for src in spec.get("sources") or []:
+            if "secret" in src and self.secret(TM_TRUST_NS, src["secret"].get("name")) is None:
+                return                   # FACTS.md states no reason: no status
+            if not ("secret" in src or "inLine" in src):
+                return                   # configMap, useDefaultCAs: not emulated
+        if polls < CM_READY_AFTER:
+            return
+        if not self.set_condition(bundle, "Synced", "True", None, None):
+            return
+        if "secret" in target:
+            sel = ((target.get("namespaceSelector") or {}).get("matchLabels") or {}).get(
+                "kubernetes.io/metadata.name")
+            namespaces = [sel] if sel else sorted(set(
+                (o.get("metadata") or {}).get("namespace") for o in self.objects.values()
+                if (o.get("metadata") or {}).get("namespace")))
+            keys = [target["secret"].get("key")]
+            for fmt in ("jks", "pkcs12"):
+                k = ((target.get("additionalFormats") or {}).get(fmt) or {}).get("key")
+                if k:
+                    keys.append(k)
+            placeholder = base64.b64encode(b"fakeapi placeholder, not a truststore").decode()
+            for ns in namespaces:
+                self.objects["/api/v1/namespaces/%s/secrets/%s" % (ns, name)] = {
+                    "apiVersion": "v1", "kind": "Secret",
+                    "metadata": {"name": name, "namespace": ns,
+                                 "labels": {"trust.cert-manager.io/bundle": name},
+                                 "uid": "tm-%s-%s" % (ns, name), "resourceVersion": "1"},
+                    "type": "Opaque",
+                    "data": {k: placeholder for k in keys if k},
+                }
+        log_event({"server": self.index, "event": "synced", "bundle": name})
+
     def secret(self, ns, name):
         return self.objects.get("/api/v1/namespaces/%s/secrets/%s" % (ns, name))
 
@@ -209,12 +274,17 @@ class Listener:
     @staticmethod
     def set_ready(cert, value, reason, message):
         """Sets the Ready condition; True when it changed."""
-        st = cert.setdefault("status", {})
-        conds = [c for c in st.get("conditions", []) if c.get("type") != "Ready"]
-        old = [c for c in st.get("conditions", []) if c.get("type") == "Ready"]
+        return Listener.set_condition(cert, "Ready", value, reason, message)
+
+    @staticmethod
+    def set_condition(obj, ctype, value, reason, message):
+        """Sets a condition; True when it changed."""
+        st = obj.setdefault("status", {})
+        conds = [c for c in st.get("conditions", []) if c.get("type") != ctype]
+        old = [c for c in st.get("conditions", []) if c.get("type") == ctype]
         if old and old[0].get("status") == value and old[0].get("reason") == reason:
             return False
-        cond = {"type": "Ready", "status": value,
+        cond = {"type": ctype, "status": value,
                 "lastTransitionTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "observedGeneration": 1}
         if reason is not None:
@@ -355,6 +425,8 @@ class Handler(BaseHTTPRequestHandler):
         if coll is not None:
             if coll[4] == "Certificate":
                 self.server.listener.cert_manager_poll(coll[3])
+            if coll[4] == "Bundle":
+                self.server.listener.trust_manager_poll()
             return 200, self.list_objects(path, *coll)
         target = self.parse_object_path(path)
         if target is None:
@@ -362,6 +434,8 @@ class Handler(BaseHTTPRequestHandler):
         listener = self.server.listener
         if target[5] == "Certificate":
             listener.cert_manager_poll(target[4], target[3])
+        if target[5] == "Bundle":
+            listener.trust_manager_poll(target[3])
         with listener.lock:
             obj = listener.objects.get(path)
         if obj is None:
@@ -502,8 +576,12 @@ def main():
     ap.add_argument("--cm-hold", action="append", default=[],
                     help="a Certificate never processed (no status, no Secret)")
     ap.add_argument("--cm-cluster-resource-namespace", default="cert-manager")
+    ap.add_argument("--tm-trust-namespace", default="cert-manager")
+    ap.add_argument("--tm-secret-targets-disabled", action="store_true")
     args = ap.parse_args()
-    global CM_READY_AFTER, CM_CLUSTER_RESOURCE_NS
+    global CM_READY_AFTER, CM_CLUSTER_RESOURCE_NS, TM_TRUST_NS, TM_SECRET_TARGETS
+    TM_TRUST_NS = args.tm_trust_namespace
+    TM_SECRET_TARGETS = not args.tm_secret_targets_disabled
     CM_READY_AFTER = args.cm_ready_after
     CM_CLUSTER_RESOURCE_NS = args.cm_cluster_resource_namespace
     CM_HOLD.update(args.cm_hold)

@@ -50,15 +50,15 @@ static const char LIST[] =
 START_TEST(ready_condition)
 {
     struct k8tls_kube_waitable w[] = {
-        { .context = "c", .ns = "ns", .name = "ready", .state = K8TLS_WAIT_NOT_READY },
-        { .context = "c", .ns = "ns", .name = "failing", .state = K8TLS_WAIT_READY },
-        { .context = "c", .ns = "ns", .name = "new", .state = K8TLS_WAIT_READY },
-        { .context = "c", .ns = "ns", .name = "unknown", .state = K8TLS_WAIT_READY },
-        { .context = "c", .ns = "ns", .name = "gone", .state = K8TLS_WAIT_READY },
-        { .context = "other", .ns = "ns", .name = "ready", .state = K8TLS_WAIT_NO_CONDITION },
-        { .context = "c", .ns = "ns2", .name = "ready", .state = K8TLS_WAIT_NO_CONDITION },
+        { .context = "c", .ns = "ns", .kind = "Certificate", .name = "ready", .state = K8TLS_WAIT_NOT_READY },
+        { .context = "c", .ns = "ns", .kind = "Certificate", .name = "failing", .state = K8TLS_WAIT_READY },
+        { .context = "c", .ns = "ns", .kind = "Certificate", .name = "new", .state = K8TLS_WAIT_READY },
+        { .context = "c", .ns = "ns", .kind = "Certificate", .name = "unknown", .state = K8TLS_WAIT_READY },
+        { .context = "c", .ns = "ns", .kind = "Certificate", .name = "gone", .state = K8TLS_WAIT_READY },
+        { .context = "other", .ns = "ns", .kind = "Certificate", .name = "ready", .state = K8TLS_WAIT_NO_CONDITION },
+        { .context = "c", .ns = "ns2", .kind = "Certificate", .name = "ready", .state = K8TLS_WAIT_NO_CONDITION },
     };
-    ck_assert_int_eq(k8tls_kube_wait_read(LIST, strlen(LIST), "c", "ns", w, 7), 0);
+    ck_assert_int_eq(k8tls_kube_wait_read(LIST, strlen(LIST), "c", "ns", "Certificate", w, 7), 0);
     ck_assert_int_eq(w[0].state, K8TLS_WAIT_READY);
     ck_assert_int_eq(w[1].state, K8TLS_WAIT_NOT_READY);
     ck_assert_str_eq(w[1].status, "False");
@@ -75,15 +75,50 @@ START_TEST(ready_condition)
 }
 END_TEST
 
+/* trust-manager's Bundle: cluster-scoped, its condition is Synced (a Ready one does not count) */
+static const char BUNDLES[] =
+    "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n"
+    " {\"kind\": \"Bundle\", \"metadata\": {\"name\": \"off\"},\n"
+    "  \"status\": {\"conditions\": [{\"type\": \"Synced\", \"status\": \"False\",\n"
+    "    \"reason\": \"SecretTargetsDisabled\",\n"
+    "    \"message\": \"Bundle has Secret targets but the feature is disabled\"}]}},\n"
+    " {\"kind\": \"Bundle\", \"metadata\": {\"name\": \"odd\"},\n"
+    "  \"status\": {\"conditions\": [{\"type\": \"Ready\", \"status\": \"True\"}]}},\n"
+    " {\"kind\": \"Bundle\", \"metadata\": {\"name\": \"on\"},\n"
+    "  \"status\": {\"conditions\": [{\"type\": \"Synced\", \"status\": \"True\"}]}}\n"
+    "]}\n";
+
+START_TEST(bundle_synced)
+{
+    ck_assert_str_eq(k8tls_kube_wait_condition("Bundle"), "Synced");
+    ck_assert_str_eq(k8tls_kube_wait_condition("Certificate"), "Ready");
+    struct k8tls_kube_waitable w[] = {
+        { .context = "c", .ns = "", .kind = "Bundle", .name = "off" },
+        { .context = "c", .ns = "", .kind = "Bundle", .name = "odd" },
+        { .context = "c", .ns = "", .kind = "Bundle", .name = "on" },
+        /* a Certificate of the same name is not a Bundle */
+        { .context = "c", .ns = "", .kind = "Certificate", .name = "on",
+          .state = K8TLS_WAIT_NO_CONDITION },
+    };
+    ck_assert_int_eq(k8tls_kube_wait_read(BUNDLES, strlen(BUNDLES), "c", "", "Bundle", w, 4), 0);
+    ck_assert_int_eq(w[0].state, K8TLS_WAIT_NOT_READY);
+    ck_assert_str_eq(w[0].reason, "SecretTargetsDisabled");
+    ck_assert_str_eq(w[0].message, "Bundle has Secret targets but the feature is disabled");
+    ck_assert_int_eq(w[1].state, K8TLS_WAIT_NO_CONDITION);
+    ck_assert_int_eq(w[2].state, K8TLS_WAIT_READY);
+    ck_assert_int_eq(w[3].state, K8TLS_WAIT_NO_CONDITION);
+}
+END_TEST
+
 START_TEST(not_a_list)
 {
     struct k8tls_kube_waitable w[] = {
-        { .context = "c", .ns = "ns", .name = "ready", .state = K8TLS_WAIT_READY },
+        { .context = "c", .ns = "ns", .kind = "Certificate", .name = "ready", .state = K8TLS_WAIT_READY },
     };
     static const char *const bad[] = { "", "{\"kind\": \"Status\"}", "not json: [", "[1, 2]",
                                        NULL };
     for (size_t i = 0; bad[i]; i++) {
-        ck_assert_int_eq(k8tls_kube_wait_read(bad[i], strlen(bad[i]), "c", "ns", w, 1), -1);
+        ck_assert_int_eq(k8tls_kube_wait_read(bad[i], strlen(bad[i]), "c", "ns", "Certificate", w, 1), -1);
         ck_assert_int_eq(w[0].state, K8TLS_WAIT_READY);
     }
 }
@@ -95,6 +130,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, durations);
     tcase_add_test(tc, ready_condition);
+    tcase_add_test(tc, bundle_synced);
     tcase_add_test(tc, not_a_list);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
