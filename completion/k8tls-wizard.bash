@@ -85,7 +85,7 @@ _k8tls_wizard()
         --output --help)
     rotate_opts=$(printf '%s\n' --from --from-context --answers --phase --ca-key \
         --ca-key-password --new-passwords --force --output --quiet --apply --context \
-        --kubeconfig --dry-run=server --diff --force-conflicts --help)
+        --kubeconfig --dry-run=server --diff --force-conflicts --wait-ready --help)
     COMPREPLY=()
 
     # The command (first non-option word), if any.

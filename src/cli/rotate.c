@@ -25,7 +25,7 @@
 enum {
     OPT_FROM = 256, OPT_FROM_CONTEXT, OPT_ANSWERS, OPT_PHASE, OPT_CA_KEY, OPT_CA_KEY_PASSWORD,
     OPT_NEW_PASSWORDS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT, OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF,
-    OPT_FORCE_CONFLICTS,
+    OPT_FORCE_CONFLICTS, OPT_WAIT_READY,
 };
 
 static const struct option long_options[] = {
@@ -46,6 +46,7 @@ static const struct option long_options[] = {
     {"dry-run", required_argument, NULL, OPT_DRY_RUN},
     {"diff", no_argument, NULL, OPT_DIFF},
     {"force-conflicts", no_argument, NULL, OPT_FORCE_CONFLICTS},
+    {"wait-ready", optional_argument, NULL, OPT_WAIT_READY},
     {NULL, 0, NULL, 0},
 };
 
@@ -53,7 +54,8 @@ struct ropts {
     struct k8tls_rotate_opts r;
     enum k8tls_rotate_phase phase;
     const char *output;
-    bool help, quiet, apply, dry_run_server, diff, force_conflicts;
+    bool help, quiet, apply, dry_run_server, diff, force_conflicts, wait_ready;
+    int wait_timeout;
     const char **contexts;
     size_t n_contexts;
 };
@@ -103,6 +105,8 @@ static void print_help(void)
             "      --dry-run=server      let the API server check without persisting\n"
             "      --diff                show what would change (Secret values masked)\n"
             "      --force-conflicts     take over fields another manager owns\n"
+            "      --wait-ready[=TIMEOUT]  cert-manager output: after applying, wait until its\n"
+            "                            Certificates are Ready and the Bundle Synced (300s)\n"
             "  -h, --help                show this help and exit\n"), stdout);
     fputs("\n", stdout);
     fputs(_("A cert-manager output (--from DIR whose answers.yaml says output.mode:\n"
@@ -167,6 +171,17 @@ static int parse(int argc, char **argv, struct ropts *o)
             break;
         case OPT_DIFF: o->diff = true; break;
         case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
+        case OPT_WAIT_READY:
+            o->wait_ready = true;
+            if (optarg && k8tls_kube_parse_duration(optarg, &o->wait_timeout) < 0) {
+                char msg[512];
+                snprintf(msg, sizeof msg,
+                         _("--wait-ready=%s: expected a duration between 1s and 24h such as 90s, "
+                           "5m or 1h30m"), optarg);
+                usage_error(msg);
+                return K8TLS_EXIT_USAGE;
+            }
+            break;
         case ':': {
             char msg[256];
             snprintf(msg, sizeof msg, _("option '%s' needs a value"), argv[optind - 1]);
@@ -199,6 +214,10 @@ static int parse(int argc, char **argv, struct ropts *o)
     }
     if (o->r.ca_key_password && !o->r.ca_key) {
         usage_error(_("--ca-key-password needs --ca-key"));
+        return K8TLS_EXIT_USAGE;
+    }
+    if (o->wait_ready && (!o->apply || o->diff || o->dry_run_server)) {
+        usage_error(_("--wait-ready needs --apply, without --diff or --dry-run"));
         return K8TLS_EXIT_USAGE;
     }
     if (!o->apply && (o->n_contexts || o->dry_run_server || o->diff || o->force_conflicts)) {
@@ -321,6 +340,8 @@ static int run_cert_manager(struct ropts *o)
             .dry_run_server = o->dry_run_server,
             .diff = o->diff,
             .force_conflicts = o->force_conflicts,
+            .wait_ready = o->wait_ready,
+            .wait_timeout = o->wait_timeout,
             .on_text = k8tls_cli_kube_text,
         };
         rc = k8tls_cli_exit_code(k8tls_kube_apply(b, k8tls_rotate_cm_plan_of(c), &ao));
@@ -356,6 +377,12 @@ int k8tls_cli_rotate(int argc, char **argv)
     }
     if (o.r.from_dir && k8tls_rotate_cm_detect(o.r.from_dir) == 1)
         return run_cert_manager(&o);
+    if (o.wait_ready) {
+        usage_error(_("--wait-ready is for a cert-manager output (its Certificates and Bundle): "
+                      "this one's Secrets are made by the wizard"));
+        free(o.contexts);
+        return K8TLS_EXIT_USAGE;
+    }
 
     /* --apply checks the live Secrets: read them from the control-plane context */
     const char *current = NULL;

@@ -207,4 +207,14 @@ check "trust --apply: the Bundle is sent cluster-scoped" \
 check "trust --apply: the new CA ClusterIssuer is sent cluster-scoped" \
   grep -q " /apis/cert-manager.io/v1/clusterissuers/test-ca-issuer-$STAMP " "$D/patches"
 check "trust --apply: no K8ssandraCluster sent" sh -c "! grep -q k8ssandraclusters '$D/patches'"
+# --wait-ready: the fake issues the new CA and syncs the Bundle (FACTS.md; see fakeapi.py)
+reset_logs
+K8TLS_TEST_WAIT_POLL_MS=200 "$K8TLS_BIN" rotate --from "$D/out" --phase trust -o "$D/a2" --apply \
+  --wait-ready=30s --kubeconfig "$KCFG" --context ctx0 > "$D/o" 2> "$D/e"
+check "trust --apply --wait-ready exits 0" [ $? -eq 0 ]
+check "... after the new CA was issued and the Bundle synced with both sources" \
+  sh -c "grep -q '\"event\": \"issued\".*\"certificate\": \"test-ca-$STAMP\"' '$LOG' && grep -q '\"event\": \"synced\"' '$LOG'"
+check "... it says so" grep -q "every Certificate is Ready and every Bundle Synced" "$D/e"
+"$K8TLS_BIN" rotate --from "$D/out" --phase trust -o "$D/a3" --wait-ready > /dev/null 2>&1
+check "rotate --wait-ready without --apply: usage error (exit 2)" [ $? -eq 2 ]
 finish
