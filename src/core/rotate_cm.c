@@ -492,10 +492,14 @@ char *k8tls_rotate_cm_summary(const struct k8tls_rotate_cm *c)
     char line[1024];
     const struct obj *sg = &c->v[c->signer];
     int cert = ca_cert_of(c, c->signer);
-    snprintf(line, sizeof line, _("cert-manager output %s: %zu leaf Certificates signed by the CA "
-                                  "Issuer %s (%s)\n"),
-             c->dir, c->n_leaves, sg->name,
-             cert >= 0 ? _("CA Certificate made by cert-manager") : _("imported CA"));
+    if (cert >= 0)
+        snprintf(line, sizeof line, _("cert-manager output %s: %zu leaf Certificates signed by "
+                                      "the CA Issuer %s, whose CA cert-manager made\n"),
+                 c->dir, c->n_leaves, sg->name);
+    else
+        snprintf(line, sizeof line, _("cert-manager output %s: %zu leaf Certificates signed by "
+                                      "the CA Issuer %s, whose CA was imported\n"),
+                 c->dir, c->n_leaves, sg->name);
     k8tls_buf_puts(&b, line);
     if (c->bundle < 0)
         snprintf(line, sizeof line, "%s\n",
@@ -1042,8 +1046,8 @@ static char *next_steps(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
                        "cluster, trust-manager writes the truststores. This directory holds the "
                        "changed objects (the K8ssandraCluster does not change)."));
     md(&b, "## %s\n\n", _("1. Apply"));
-    md(&b, "```sh\nkubectl apply --server-side -k %s\n```\n\n", out_dir);
-    md(&b, "%s\n\n", _("(or run the phase with --apply)."));
+    md(&b, _("Apply this directory (or run the phase with --apply):\n\n"
+             "```sh\nkubectl apply --server-side -k %s\n```\n\n"), out_dir);
     if (ph == K8TLS_ROTATE_TRUST) {
         md(&b, "## %s\n\n", _("2. Check that both CAs are trusted"));
         int cc = ca_cert_of(c, c->signer);
@@ -1059,9 +1063,12 @@ static char *next_steps(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
            bundle, old_issuer, new_issuer, bundle);
     } else if (ph == K8TLS_ROTATE_REISSUE) {
         md(&b, "## %s\n\n", _("2. Have cert-manager issue the Certificates again"));
-        md(&b, _("The leaf Certificates now name the new CA Issuer %s. Make cert-manager "
-                 "issue each of them again, with cert-manager's command-line tool:\n\n"),
-           new_issuer);
+        md(&b, _("The leaf Certificates now name the new CA Issuer %s. cert-manager annotates "
+                 "each Secret it writes with the issuer that signed it: check that every Secret "
+                 "names %s (`kubectl get secret -n %s NAME -o yaml`, its annotations). Have "
+                 "cert-manager issue again each Certificate whose Secret still names the old "
+                 "issuer, with cert-manager's command-line tool:\n\n"),
+           new_issuer, new_issuer, ns);
         md(&b, "```sh\ncmctl renew -n %s", ns);
         for (size_t i = 0; i < c->n; i++)
             if (strcmp(c->v[i].kind, "Certificate") == 0 && !c->v[i].is_ca_cert)
@@ -1071,7 +1078,7 @@ static char *next_steps(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
            _("or by deleting each Certificate's Secret: cert-manager writes it again. Until it "
              "has, a pod that starts cannot mount it: delete them one at a time, before the "
              "rolling restart, and wait for Ready. Every issue makes a new private key "
-             "(privateKey.rotationPolicy Always, cert-manager's default since 1.18)."));
+             "(privateKey.rotationPolicy: Always)."));
         md(&b, _("Wait until every Certificate is Ready again:\n\n"
                  "```sh\nkubectl get certificate -n %s\n```\n\n"), ns);
     } else {
@@ -1241,7 +1248,8 @@ int k8tls_rotate_cm_run(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
     for (size_t i = 0; i < l.n; i++)
         res[i] = l.v[i].path;
     size_t len = 0;
-    int kr = k8tls_bundle_kustomization(res, l.n, &text, &len, &e);
+    /* fifo: kubectl apply -k keeps this order (an Issuer before the Certificates it signs) */
+    int kr = k8tls_bundle_kustomization_ordered(res, l.n, true, &text, &len, &e);
     free(res);
     if (kr < 0 || k8tls_bundle_add(b, "kustomization.yaml", text, len, 0644,
                                    K8TLS_ART_KUSTOMIZATION, false) < 0) {

@@ -85,6 +85,17 @@ check "trust: the new CA Certificate (isCA, its own Secret, a dated CN) and its 
 check "trust: NEXT-STEPS.md says to wait for the new CA and check the Bundle" \
   grep -q "kubectl get certificate -n cert-manager test-ca-$STAMP" "$T/p1/NEXT-STEPS.md"
 check "trust: the rolling restart task is written" [ -s "$T/p1/restart/k8ssandratask.yaml" ]
+kubectl kustomize "$T/p1" > "$T/kust.yaml" 2> "$T/e"
+"$PY" - "$T/p1" "$T/kust.yaml" <<'PYEOF' > "$T/kust.cmp"
+import os, sys, yaml
+d = sys.argv[1]
+want = [yaml.safe_load(open(os.path.join(d, r)))["metadata"]["name"]
+        for r in yaml.safe_load(open(os.path.join(d, "kustomization.yaml")))["resources"]]
+got = [o["metadata"]["name"] for o in yaml.safe_load_all(open(sys.argv[2])) if o]
+print("same" if want == got and len(want) > 5 else "want %s got %s" % (want, got))
+PYEOF
+check "trust: kubectl kustomize keeps the phase's order (the Issuers before their Certificates)" \
+  [ "$(cat "$T/kust.cmp")" = same ]
 
 # --- out of order ------------------------------------------------------------------------------
 out_of_order() { # FROM PHASE DESC
