@@ -55,6 +55,10 @@ check "default: 4 Certificates counted in NEXT-STEPS" \
   grep -q 'for cert-manager: 4 Certificates that' default.out/NEXT-STEPS.md
 check "default: NEXT-STEPS says a new CA breaks without trust-manager" \
   grep -q 'Use `trustManager: true`' default.out/NEXT-STEPS.md
+check "default: NEXT-STEPS nodetool reads the password Secret" \
+  grep -q "SECRET=client-encryption-stores-password" default.out/NEXT-STEPS.md
+check "default: stderr counts the Certificates, no key made" \
+  grep -q '4 Certificates for cert-manager to issue in the cluster; no key was made here' default.err
 check "default: stderr says no keys are generated" \
   sh -c "! grep -q 'keys 1/' default.err"
 
@@ -92,6 +96,61 @@ verify surfaces surfaces
 check "surfaces: NEXT-STEPS says Reaper's changeit is no secret" \
   grep -q 'Reaper hard-codes it' surfaces.out/NEXT-STEPS.md
 
+# a CA imported for the management API: its Secret and CA Issuer; its Certificates (and Reaper's
+# client of the management API, R2) issued by it; the CA subject's O in the leaves
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout mca.key \
+  -out mca.crt -days 3650 -subj "/CN=Mgmt CA" 2>/dev/null
+run surface-ca 'cluster: {reaper: {enabled: true}}' 'ca: {subject: {O: Acme}}' \
+  'encryption: {managementApi: {enabled: true, ca: {source: import, import: {cert: mca.crt, key: mca.key}}}}' \
+  'output: {mode: cert-manager}'
+"$PY" - surface-ca.out > surface-ca.check 2>&1 <<'PYEOF'
+import base64, os, sys, yaml
+d = sys.argv[1]
+load = lambda f: yaml.safe_load(open(os.path.join(d, "manifests", f)))
+sec = load("10-secret-test-mgmt-api-ca.yaml")
+assert sec["type"] == "kubernetes.io/tls", sec
+assert base64.b64decode(sec["data"]["tls.crt"]).decode().strip() == open("mca.crt").read().strip()
+iss = load("13-issuer-test-mgmt-api-ca-issuer.yaml")
+assert iss["spec"] == {"ca": {"secretName": "test-mgmt-api-ca"}}, iss
+for n in ("mgmt-api-server-tls", "mgmt-api-client-tls", "reaper-mgmt-api-stores"):
+    ref = load("15-certificate-%s.yaml" % n)["spec"]["issuerRef"]["name"]
+    assert ref == "test-mgmt-api-ca-issuer", (n, ref)
+srv = load("15-certificate-server-encryption-stores.yaml")["spec"]
+assert srv["issuerRef"]["name"] == "test-ca-issuer", srv["issuerRef"]
+assert srv["subject"] == {"organizations": ["Acme"]}, srv.get("subject")
+PYEOF
+rc=$?
+check "surface-ca: its Secret, its Issuer, its Certificates" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || sed 's/^/    /' surface-ca.check
+check "surface-ca: kubectl kustomize reads it" sh -c 'kubectl kustomize surface-ca.out >/dev/null'
+
+# merge mode: an existing manifest gets cert-manager's refs (its Medusa Secret migrated to them)
+fx="$K8TLS_SRCDIR/tests/bundle/fixtures/real"
+run merge "cluster: {manifest: $fx/medusa-both.yaml}" 'output: {mode: cert-manager}'
+"$PY" - merge.out/manifests/20-k8ssandracluster.yaml > merge.check 2>&1 <<'PYEOF'
+import sys, yaml
+spec = yaml.safe_load(open(sys.argv[1]))["spec"]
+m = spec["medusa"]
+assert "certificatesSecretRef" not in m, m
+assert m["clientEncryptionStores"]["truststorePasswordSecretRef"] == \
+    {"name": "client-certificates", "key": "tls.key"}, m
+s = spec["cassandra"]["serverEncryptionStores"]
+assert s["keystoreSecretRef"] == {"name": "server-encryption-stores", "key": "keystore.p12"}, s
+assert s["keystorePasswordSecretRef"]["name"] == "server-encryption-stores-password", s
+PYEOF
+check "merge: the manifest's refs are cert-manager's" [ $? -eq 0 ]
+check "merge: the migration note names cert-manager's keys" \
+  grep -q 'truststorePasswordSecretRef=tls.key' merge.err
+check "merge: NEXT-STEPS lists the changes" grep -q '^- migrated: `spec.medusa.certificatesSecretRef`' merge.out/NEXT-STEPS.md
+echo "apiVersion: k8tls-wizard/v1
+cluster: {manifest: $fx/no-namespace.yaml}
+output: {mode: cert-manager, issuerKind: ClusterIssuer}" > nons.yaml
+timeout 60 "$K8TLS_BIN" --answers nons.yaml --output nons.out > nons.stdout 2> nons.err
+rc=$?
+check "merge without a namespace and ClusterIssuer: exit 1 (got $rc)" [ $rc -eq 1 ]
+check "merge without a namespace and ClusterIssuer: one error naming cluster.namespace" \
+  sh -c "[ \$(grep -c 'error:' nons.err) -eq 1 ] && grep -q 'error: cluster.namespace: the manifest has no metadata.namespace' nons.err"
+
 # inspect on a cert-manager directory: no key here, Certificates for cert-manager; exit 0
 for n in default imported trust-manager surfaces; do
   timeout 60 "$K8TLS_BIN" inspect "$n.out" > "$n.insp" 2>&1
@@ -113,6 +172,18 @@ check "inspect imported: reads the imported CA's Secret" \
 timeout 60 "$K8TLS_BIN" inspect default.out/manifests/15-certificate-client-certificates.yaml \
   > one.insp 2>&1
 check "inspect one Certificate file: exit 0" [ $? -eq 0 ]
+
+# nothing encrypted: only the CA Certificate: one, in the singular
+run single 'cluster: {medusa: {enabled: false}}' \
+  'encryption: {internode: {mode: none}, client: {enabled: false}, medusa: {enabled: false}}' \
+  'output: {mode: cert-manager}'
+check "single: NEXT-STEPS says 1 Certificate" \
+  grep -q 'for cert-manager: 1 Certificate that cert-manager issues' single.out/NEXT-STEPS.md
+check "single: stderr says 1 Certificate" grep -q ': 1 Certificate for cert-manager to issue' single.err
+timeout 60 "$K8TLS_BIN" inspect single.out > single.insp 2>&1
+check "inspect single: exit 0" [ $? -eq 0 ]
+check "inspect single: 1 Certificate, in the singular" \
+  grep -q 'holds no key and no store: 1 Certificate for cert-manager to issue' single.insp
 
 # --output-mode overrides output.mode, both ways
 echo 'apiVersion: k8tls-wizard/v1' > files.yaml
@@ -174,4 +245,11 @@ refused tm-namespaced '2:[0-9]*: error: output.trustManager: trust-manager reads
 refused medusa-import '4:[0-9]*: error: encryption.medusa.source: cert-manager issues Medusa.s certificate' \
   'output: {mode: cert-manager}' 'encryption:' \
   '  medusa: {source: import, import: {ca: a.crt, cert: b.crt, key: c.key}}'
+refused own-name '4:[0-9]*: error: stores.server.secretName: .test-ca. is a name cert-manager mode writes for itself' \
+  'output: {mode: cert-manager}' 'stores:' '  server: {secretName: test-ca}'
+refused password-name '4:[0-9]*: error: encryption.medusa.secretName: .server-encryption-stores-password. is the password Secret' \
+  'output: {mode: cert-manager}' 'encryption:' '  medusa: {secretName: server-encryption-stores-password}'
+long=$(printf 'a%.0s' $(seq 1 60))
+refused long-name "4:[0-9]*: error: stores.server.secretName: '$long' leaves no room for its password Secret" \
+  'output: {mode: cert-manager}' 'stores:' "  server: {secretName: $long}"
 finish
