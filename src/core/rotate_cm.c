@@ -57,6 +57,7 @@ struct k8tls_rotate_cm {
     int signer;                     /* the CA Issuer the leaf Certificates name */
     int other;                      /* trusting: the new CA Issuer; reissued: the old; else -1 */
     size_t n_leaves;
+    size_t n_own;                   /* leaves of a surface's own CA, kept as they are */
     char *ns;                       /* the leaves' namespace */
 };
 
@@ -326,37 +327,44 @@ out:
     return rc;
 }
 
+/* A leaf Certificate of the cluster's CA (not a CA, signed by the CA Issuer the server stores'
+ * Certificate names); a surface whose answers import a CA of its own has its own CA Issuer,
+ * which the cluster CA's phases leave alone. */
+static bool is_leaf(const struct obj *o, const char *issuer)
+{
+    return strcmp(o->kind, "Certificate") == 0 && !o->is_ca_cert && o->issuer_name &&
+           issuer && strcmp(o->issuer_name, issuer) == 0;
+}
+
 /* Where the output stands, from its objects and rotation.yaml. */
 static int analyse(struct k8tls_rotate_cm *c, struct k8tls_diags *d)
 {
     c->bundle = c->signer = c->other = -1;
     const struct obj *first_leaf = NULL;
+    const char *server = c->plan->stores.server.secret_name;
     for (size_t i = 0; i < c->n; i++) {
         const struct obj *o = &c->v[i];
         if (strcmp(o->kind, "Bundle") == 0 && c->bundle < 0)
             c->bundle = (int)i;
-        if (strcmp(o->kind, "Certificate") != 0 || o->is_ca_cert)
+        if (strcmp(o->kind, "Certificate") != 0 || o->is_ca_cert || !o->issuer_name)
             continue;
-        c->n_leaves++;
-        if (!first_leaf) {
+        /* the server stores' Certificate names the cluster's CA Issuer; else the first leaf */
+        if (!first_leaf || (server && o->secret_name && strcmp(o->secret_name, server) == 0 &&
+                            !(first_leaf->secret_name &&
+                              strcmp(first_leaf->secret_name, server) == 0)))
             first_leaf = o;
-            continue;
-        }
-        if (!o->issuer_name || !first_leaf->issuer_name ||
-            strcmp(o->issuer_name, first_leaf->issuer_name) != 0) {
-            k8tls_diags_add(d, K8TLS_SEV_ERROR, o->path, 0, 0, "spec.issuerRef.name",
-                            _("the Certificates name different issuers (%s here, %s in %s): "
-                              "rotation needs one CA Issuer for every leaf Certificate"),
-                            o->issuer_name ? o->issuer_name : "-",
-                            first_leaf->issuer_name ? first_leaf->issuer_name : "-",
-                            first_leaf->path);
-            return -1;
-        }
     }
     if (!first_leaf) {
         k8tls_diags_add(d, K8TLS_SEV_ERROR, c->dir, 0, 0, NULL, "%s",
                         _("no leaf Certificate in the output's kustomization.yaml"));
         return -1;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        const struct obj *o = &c->v[i];
+        if (is_leaf(o, first_leaf->issuer_name))
+            c->n_leaves++;
+        else if (strcmp(o->kind, "Certificate") == 0 && !o->is_ca_cert)
+            c->n_own++;
     }
     c->ns = dup0(first_leaf->ns ? first_leaf->ns
                                 : c->plan->cluster.namespace_ ? c->plan->cluster.namespace_ : "");
@@ -501,6 +509,12 @@ char *k8tls_rotate_cm_summary(const struct k8tls_rotate_cm *c)
                                       "the CA Issuer %s, whose CA was imported\n"),
                  c->dir, c->n_leaves, sg->name);
     k8tls_buf_puts(&b, line);
+    if (c->n_own) {
+        snprintf(line, sizeof line, _("%zu more Certificates are signed by a CA of their own "
+                                      "surface: the CA rotation leaves them as they are\n"),
+                 c->n_own);
+        k8tls_buf_puts(&b, line);
+    }
     if (c->bundle < 0)
         snprintf(line, sizeof line, "%s\n",
                  _("truststores: written by cert-manager, one CA each (no trust-manager Bundle)"));
@@ -1071,7 +1085,7 @@ static char *next_steps(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
            new_issuer, new_issuer, ns);
         md(&b, "```sh\ncmctl renew -n %s", ns);
         for (size_t i = 0; i < c->n; i++)
-            if (strcmp(c->v[i].kind, "Certificate") == 0 && !c->v[i].is_ca_cert)
+            if (is_leaf(&c->v[i], c->v[c->signer].name))
                 md(&b, " %s", c->v[i].name);
         md(&b, "\n```\n\n");
         md(&b, "%s\n\n",
@@ -1191,8 +1205,7 @@ int k8tls_rotate_cm_run(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
                     ? edit_bundle(ob, trusted_source(c, c->signer), new_secret, new_pem, -1,
                                   &l, d)
                     : edit_bundle(ob, -1, NULL, NULL, trusted_source(c, c->other), &l, d);
-        else if (ph == K8TLS_ROTATE_REISSUE && strcmp(ob->kind, "Certificate") == 0 &&
-                 !ob->is_ca_cert) {
+        else if (ph == K8TLS_ROTATE_REISSUE && is_leaf(ob, sg->name)) {
             const char *p[1] = { "spec.issuerRef.name" }, *v[1] = { next_issuer };
             struct ydoc y;
             r = load_edit(ob, &y, d);

@@ -195,6 +195,42 @@ check "imported retire: the Bundle holds the new CA alone" \
   [ "$(fact "$T/i3" bundle-sources)" = "inLine:CN=Acme Root-$STAMP,O=Acme" ]
 check "imported retire: the old CA Secret leaves the output" [ ! -e "$T/i3/manifests/10-secret-test-ca.yaml" ]
 
+# --- a surface signed by a CA of its own: the cluster CA's phases leave it alone ---------------
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj "/CN=Mgmt CA" \
+  -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+  -keyout "$T/mca.key" -out "$T/mca.crt" 2>/dev/null
+cat > "$T/surf.yaml" <<EOF
+cluster: {name: test, namespace: k8ssandra-operator}
+encryption:
+  managementApi: {enabled: true, ca: {source: import, import: {cert: "$T/mca.crt", key: "$T/mca.key"}}}
+output: {mode: cert-manager, issuerKind: ClusterIssuer, trustManager: true}
+EOF
+"$K8TLS_BIN" --answers "$T/surf.yaml" -o "$T/surf" > /dev/null 2>&1 || { echo "FAIL: no surface output"; exit 1; }
+"$K8TLS_BIN" rotate --from "$T/surf" > "$T/o" 2>&1
+check "own-CA surface: the proposal counts its Certificates apart" \
+  grep -q "3 more Certificates are signed by a CA of their own surface" "$T/o"
+"$K8TLS_BIN" rotate --from "$T/surf" --phase trust -o "$T/s1" > /dev/null 2>&1 &&
+  "$K8TLS_BIN" rotate --from "$T/s1" --phase reissue -o "$T/s2" > /dev/null 2>&1 &&
+  "$K8TLS_BIN" rotate --from "$T/s2" --phase retire -o "$T/s3" > /dev/null 2> "$T/e"
+check "own-CA surface: trust, reissue, retire exit 0" [ $? -eq 0 ]
+issuers_of() {
+  "$PY" - "$1" <<'PYEOF'
+import glob, sys, yaml
+for f in sorted(glob.glob(sys.argv[1] + "/manifests/15-certificate-*.yaml")):
+    o = yaml.safe_load(open(f))
+    print(o["metadata"]["name"], o["spec"]["issuerRef"]["name"])
+PYEOF
+}
+issuers_of "$T/s2" > "$T/iss2"
+check "own-CA surface: reissue moves the cluster's 3 leaves to the new CA Issuer" \
+  [ "$(grep -c " test-ca-issuer-$STAMP\$" "$T/iss2")" = 3 ]
+check "own-CA surface: ... and leaves the management API's on its own CA Issuer" \
+  [ "$(grep -c "^mgmt-api-.* test-mgmt-api-ca-issuer\$" "$T/iss2")" = 2 ]
+check "own-CA surface: retire keeps its CA Issuer and Secret" \
+  [ -e "$T/s3/manifests/13-issuer-test-mgmt-api-ca-issuer.yaml" -a -e "$T/s3/manifests/10-secret-test-mgmt-api-ca.yaml" ]
+check "own-CA surface: cmctl renew names the cluster's leaves only" \
+  sh -c "grep -q 'cmctl renew -n k8ssandra-operator server-encryption-stores client-encryption-stores client-certificates\$' '$T/s2/NEXT-STEPS.md'"
+
 # --- --apply of the trust phase to the fake API server -----------------------------------------
 D=$T
 . "$K8TLS_SRCDIR/tests/kube/lib-fakeapi.sh"
