@@ -64,8 +64,7 @@ static int apply(int argc, char **argv)
 {
     struct k8tls_apply_opts o = { 0 };
     const char *ctxs[8], *dcs[4], *ns = "k8ssandra-operator", *secrets_out = NULL;
-    const char *objs[16][3];      /* --object KIND NAME FILE: cert-manager objects by hand */
-    size_t n_ctx = 0, n_dcs = 0, n_objs = 0;
+    size_t n_ctx = 0, n_dcs = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--kubeconfig") == 0 && i + 1 < argc)
@@ -86,19 +85,7 @@ static int apply(int argc, char **argv)
             o.diff = true;
         else if (strcmp(a, "--force-conflicts") == 0)
             o.force_conflicts = true;
-        else if (strcmp(a, "--wait-ready") == 0)
-            o.wait_ready = true;
-        else if (strncmp(a, "--wait-ready=", 13) == 0) {
-            o.wait_ready = true;
-            if (k8tls_kube_parse_duration(a + 13, &o.wait_timeout) < 0)
-                return 2;
-        } else if (strcmp(a, "--object") == 0 && i + 3 < argc && n_objs < 16) {
-            objs[n_objs][0] = argv[i + 1];
-            objs[n_objs][1] = argv[i + 2];
-            objs[n_objs][2] = argv[i + 3];
-            n_objs++;
-            i += 3;
-        } else {
+        else {
             fprintf(stderr, "kube-helper: unknown argument %s\n", a);
             return 2;
         }
@@ -121,21 +108,6 @@ static int apply(int argc, char **argv)
         for (int i = 0; i < 3 * HB_N_SECRETS; i++)
             fprintf(f, "%s\n", h->b64[i]);
         fclose(f);
-    }
-    /* the objects given by hand, after the Secrets and the cluster (kube.c picks the cluster
-     * out: their order among the objects before it is what counts) */
-    for (size_t k = 0; k < n_objs; k++) {
-        FILE *f = fopen(objs[k][2], "r");
-        char buf[16384];
-        size_t len = f ? fread(buf, 1, sizeof buf, f) : 0;
-        if (f)
-            fclose(f);
-        if (!len || k8tls_bundle_add_copy(&h->bundle, objs[k][2], buf, len, 0644,
-                                          K8TLS_ART_DOC, false) < 0)
-            return 3;
-        struct k8tls_artifact *a = &h->bundle.v[h->bundle.n - 1];
-        a->k8s_kind = strdup(objs[k][0]);
-        a->k8s_name = strdup(objs[k][1]);
     }
     enum k8tls_status st = k8tls_kube_apply(&h->bundle, &h->plan, &o);
     fflush(stdout);
