@@ -20,6 +20,14 @@
  * the objects that were applied and those that were not (a re-run is safe: server-side apply is
  * idempotent).
  *
+ * A cert-manager output's Issuers, ClusterIssuers, Certificates and trust-manager Bundle go with
+ * the Secrets, in the bundle's order (the kustomization's), the cluster-scoped kinds without a
+ * namespace. With wait_ready (--wait-ready) the cluster's kubectl is not held: after those runs,
+ * `kubectl get certificates.cert-manager.io` per context and namespace (and `kubectl get
+ * bundles.trust.cert-manager.io` per context) every 2 s until each Certificate is Ready=True and
+ * each Bundle Synced=True (kube_wait.c reads the conditions), then the cluster's own run; at the
+ * timeout the cluster is not applied and each object not ready is reported with its status.
+ *
  * Diff: the reachability checks, then one `kubectl diff --server-side -f -` per object and
  * context, one after the other. */
 #include "config.h"
@@ -31,10 +39,6 @@
 #include "k8tls/proc.h"
 #include "k8tls/secure.h"
 #include "k8tls/text.h"
-
-#if !ENABLE_NLS
-#define dngettext(domain, one, many, n) ((n) == 1 ? (one) : (many))
-#endif
 
 #include <stdarg.h>
 #include <stdio.h>
