@@ -539,6 +539,15 @@ int k8tls_rotate_cm_plan(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phas
     enum k8tls_rotate_phase due = c->stage == K8TLS_STAGE_TRUSTING   ? K8TLS_ROTATE_REISSUE
                                   : c->stage == K8TLS_STAGE_REISSUED ? K8TLS_ROTATE_RETIRE
                                                                      : K8TLS_ROTATE_NONE;
+    if (o->from_context || o->new_passwords) {
+        k8tls_rotate_err(d, o->from_context ? "--from-context" : "--new-passwords", "%s",
+                         o->from_context
+                             ? _("a cert-manager output is rotated from its directory (--from "
+                                 "DIR): its objects say where it stands")
+                             : _("cert-manager keeps the store passwords of the output's "
+                                 "password Secrets: change them there"));
+        return -1;
+    }
     if (asked == K8TLS_ROTATE_NONE) {
         out->phase = due;
         out->allowed = true;
@@ -558,15 +567,6 @@ int k8tls_rotate_cm_plan(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phas
         return 0;
     }
     out->phase = asked;
-    if (o->from_context || o->new_passwords) {
-        k8tls_rotate_err(d, o->from_context ? "--from-context" : "--new-passwords", "%s",
-                         o->from_context
-                             ? _("a cert-manager output is rotated from its directory (--from "
-                                 "DIR): its objects say where it stands")
-                             : _("cert-manager keeps the store passwords of the output's "
-                                 "password Secrets: change them there"));
-        return -1;
-    }
     if (asked == K8TLS_ROTATE_RENEW) {
         k8tls_rotate_err(d, "--phase", "%s",
                          _("cert-manager renews the Certificates itself before they expire "

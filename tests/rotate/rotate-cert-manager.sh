@@ -155,6 +155,14 @@ check "renew refused: cert-manager renews by itself (exit 1, nothing written)" \
   [ $? -eq 1 -a ! -e "$T/bad" ]
 check "... it names cmctl renew for a renewal now" grep -q "cmctl renew" "$T/e"
 
+"$K8TLS_BIN" rotate --from "$T/out" --from-context somewhere > /dev/null 2> "$T/e"
+rc=$?
+check "--from-context on a cert-manager output: refused (exit 1)" [ $rc -eq 1 ]
+check "... the directory's objects say where it stands" grep -q "rotated from its directory" "$T/e"
+"$K8TLS_BIN" rotate --from "$T/out" --phase trust --new-passwords -o "$T/bad" > /dev/null 2> "$T/e"
+check "--new-passwords on a cert-manager output: refused (exit 1), nothing written" \
+  [ $? -eq 1 -a ! -e "$T/bad" ]
+
 # --- an imported CA ------------------------------------------------------------------------
 openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/O=Acme/CN=Acme Root" \
   -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
