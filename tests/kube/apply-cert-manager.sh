@@ -15,9 +15,12 @@
 #      the Secrets cert-manager and trust-manager would write exist then;
 #   3. not ready by the timeout: exit 3, each Certificate and Bundle named with its status'
 #      reason and message, the K8ssandraCluster not sent;
-#   4. without --wait-ready the cluster follows at once; usage errors.
+#   4. without --wait-ready the cluster follows at once; usage errors;
+#   5. two contexts (an imported CA): each gets the objects and is waited on, the cluster goes to
+#      the control plane only.
 . "$K8TLS_SRCDIR/tests/lib.sh"
 . "$K8TLS_SRCDIR/tests/kube/lib-fakeapi.sh"
+need openssl
 
 K8TLS_TEST_WAIT_POLL_MS=200; export K8TLS_TEST_WAIT_POLL_MS
 cat > "$T/answers.yaml" <<'EOF'
@@ -171,6 +174,50 @@ check "--wait-ready without --apply: usage error (exit 2)" [ $? -eq 2 ]
 "$K8TLS_BIN" --answers "$T/answers.yaml" --apply --dry-run=server --wait-ready \
   --kubeconfig "$KCFG" > /dev/null 2>&1
 check "--wait-ready with --dry-run=server: usage error (exit 2)" [ $? -eq 2 ]
+# --- 5. two contexts (K9): each gets the cert-manager objects and is waited on ------------------
+kill "$FAKE_PID" 2>/dev/null; rm -f "$T/ports"
+FAKEAPI_ARGS="--cm-ready-after 2" fakeapi_start ok ok
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=Org CA" \
+  -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+  -keyout "$T/ca.key" -out "$T/ca.crt" 2>/dev/null
+cat > "$T/mc.yaml" <<EOF
+cluster:
+  name: test
+  namespace: k8ssandra-operator
+  datacenters: [{name: dc1, size: 3}, {name: dc2, size: 3, k8sContext: ctx1}]
+ca: {source: import, import: {cert: "$T/ca.crt", key: "$T/ca.key"}}
+output: {mode: cert-manager, trustManager: true}
+EOF
+reset_logs
+"$K8TLS_BIN" --answers "$T/mc.yaml" -o "$T/out5" --apply --wait-ready=60s --kubeconfig "$KCFG" \
+  --context ctx0 > "$T/stdout" 2> "$T/stderr"
+rc=$?
+check "two contexts: apply --wait-ready exits 0" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || cat "$T/stderr"
+want_paths "$T/out5" | grep -v k8ssandraclusters > "$T/want5"
+patches 1 | awk '{print $3}' > "$T/got5"
+check "two contexts: the second gets every object but the cluster, in order ($(wc -l < "$T/want5"))" \
+  sh -c "[ -s '$T/want5' ] && cmp -s '$T/want5' '$T/got5'"
+check "two contexts: the imported CA's Issuer is in both" \
+  [ "$(patches | grep -c '/issuers/test-ca-issuer ')" = 2 ]
+check "two contexts: each context's Certificates issued and Bundle synced before the cluster" \
+  "$PY" - "$LOG" <<'PYEOF'
+import json, sys
+done, cluster = {0: set(), 1: set()}, None
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e["method"] == "EVENT" and cluster is None:
+        done[e["server"]].add(e["event"] + ":" + e.get("certificate", e.get("bundle", "")))
+    if e["method"] == "PATCH" and "/k8ssandraclusters/" in e["path"]:
+        cluster = e["server"]
+ok = cluster == 0 and all(len(v) == 4 for v in done.values())
+if not ok:
+    print(done, cluster)
+sys.exit(0 if ok else 1)
+PYEOF
+check "two contexts: it waited for 3 Certificates and 1 Bundle in each" \
+  grep -q "Certificates Ready (cert-manager): 6; Bundles Synced (trust-manager): 2" "$T/stderr"
+
 "$K8TLS_BIN" --help > "$T/help"
 check "--help lists --wait-ready" grep -q -- "--wait-ready\[=TIMEOUT\]" "$T/help"
 finish
