@@ -30,6 +30,8 @@
 /* One Kubernetes object of the output, as read. */
 struct obj {
     char *path;                 /* relative to the directory, as kustomization.yaml lists it */
+    char *file;                 /* the directory joined with it, for messages */
+    struct k8tls_pos issuer_pos, sources_pos;   /* of spec.issuerRef.name, spec.sources */
     char *kind, *name, *ns;
     char *data;
     size_t len;
@@ -71,6 +73,7 @@ static char *dup0(const char *s)
 static void obj_clear(struct obj *o)
 {
     free(o->path);
+    free(o->file);
     free(o->kind);
     free(o->name);
     free(o->ns);
@@ -180,6 +183,7 @@ static int read_obj(struct k8tls_rotate_cm *c, const char *rel, struct obj *o,
         return -1;
     }
     o->path = strdup(rel);
+    o->file = strdup(path);
     yaml_document_t doc;
     if (k8tls_yaml_load(path, o->data, o->len, &doc, &e) < 0) {
         k8tls_diags_add_err(d, NULL, &e);
@@ -200,10 +204,12 @@ static int read_obj(struct k8tls_rotate_cm *c, const char *rel, struct obj *o,
         o->is_ca_cert = ca && strcmp(ca, "true") == 0;
         o->secret_name = dup0(str_path(&doc, root, "spec.secretName"));
         o->issuer_name = dup0(str_path(&doc, root, "spec.issuerRef.name"));
+        o->issuer_pos = k8tls_yaml_pos(node_path(&doc, root, "spec.issuerRef.name"));
     } else if (strcmp(o->kind, "Issuer") == 0 || strcmp(o->kind, "ClusterIssuer") == 0) {
         o->ca_secret = dup0(str_path(&doc, root, "spec.ca.secretName"));
     } else if (strcmp(o->kind, "Bundle") == 0) {
         yaml_node_t *src = node_path(&doc, root, "spec.sources");
+        o->sources_pos = k8tls_yaml_pos(src);
         size_t n = src && src->type == YAML_SEQUENCE_NODE ? k8tls_yaml_seq_len(src) : 0;
         o->sources = calloc(n + 1, sizeof *o->sources);
         o->source_fp = calloc(n + 1, sizeof *o->source_fp);
@@ -370,7 +376,8 @@ static int analyse(struct k8tls_rotate_cm *c, struct k8tls_diags *d)
                                 : c->plan->cluster.namespace_ ? c->plan->cluster.namespace_ : "");
     c->signer = find_issuer(c, first_leaf->issuer_name);
     if (c->signer < 0) {
-        k8tls_diags_add(d, K8TLS_SEV_ERROR, first_leaf->path, 0, 0, "spec.issuerRef.name",
+        k8tls_diags_add(d, K8TLS_SEV_ERROR, first_leaf->file, first_leaf->issuer_pos.line,
+                        first_leaf->issuer_pos.col, "spec.issuerRef.name",
                         _("the Certificates' issuer %s is no CA Issuer of the output "
                           "(spec.ca.secretName)"),
                         first_leaf->issuer_name ? first_leaf->issuer_name : "-");
@@ -390,9 +397,10 @@ static int analyse(struct k8tls_rotate_cm *c, struct k8tls_diags *d)
                 trusted[nt] = (int)i;
             nt++;
         }
-    const char *bpath = c->v[c->bundle].path;
+    const char *bpath = c->v[c->bundle].file;
+    struct k8tls_pos bpos = c->v[c->bundle].sources_pos;
     if (!bundle_trusts(c, c->signer)) {
-        k8tls_diags_add(d, K8TLS_SEV_ERROR, bpath, 0, 0, "spec.sources",
+        k8tls_diags_add(d, K8TLS_SEV_ERROR, bpath, bpos.line, bpos.col, "spec.sources",
                         _("no source of the Bundle holds the CA of the CA Issuer %s (its Secret %s) "
                           "that signs the Certificates"), sg->name, sg->ca_secret);
         return -1;
@@ -402,7 +410,7 @@ static int analyse(struct k8tls_rotate_cm *c, struct k8tls_diags *d)
         return 0;
     }
     if (nt > 2) {
-        k8tls_diags_add(d, K8TLS_SEV_ERROR, bpath, 0, 0, "spec.sources", "%s",
+        k8tls_diags_add(d, K8TLS_SEV_ERROR, bpath, bpos.line, bpos.col, "spec.sources", "%s",
                         _("the Bundle trusts more than two CAs of the output: not a state a "
                           "rotation phase leaves"));
         return -1;
@@ -419,7 +427,7 @@ static int analyse(struct k8tls_rotate_cm *c, struct k8tls_diags *d)
         c->stage = K8TLS_STAGE_REISSUED;
         return 0;
     }
-    k8tls_diags_add(d, K8TLS_SEV_ERROR, bpath, 0, 0, "spec.sources",
+    k8tls_diags_add(d, K8TLS_SEV_ERROR, bpath, bpos.line, bpos.col, "spec.sources",
                     _("the Bundle trusts two CAs (%s and %s) but %s/%s does not say which "
                       "rotation phase left them: the objects were changed by hand"),
                     sg->name, other, c->dir, ROTATION_FILE);

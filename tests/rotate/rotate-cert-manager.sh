@@ -136,6 +136,22 @@ check "retire: NEXT-STEPS.md says how to delete them" \
 "$K8TLS_BIN" rotate --from "$T/p3" > "$T/o" 2> "$T/e"
 check "after retire: one CA trusted, nothing due" grep -q "nothing is due" "$T/o"
 
+# --- objects changed by hand: refused at the file, line and field ------------------------------
+cp -r "$T/out" "$T/edited"
+sed -i 's/^      name: test-ca$/      name: someone-else/' "$T/edited/manifests/17-bundle-test-ca-bundle.yaml"
+line=$(grep -n '^  sources:' "$T/edited/manifests/17-bundle-test-ca-bundle.yaml" | cut -d: -f1)
+"$K8TLS_BIN" rotate --from "$T/edited" > /dev/null 2> "$T/e"
+rc=$?
+check "a Bundle that does not hold the CA: refused (exit 1)" [ $rc -eq 1 ]
+check "... named at its file:line:col and field" \
+  grep -q "edited/manifests/17-bundle-test-ca-bundle.yaml:$((line + 1)):3: error: spec.sources: no source of the Bundle holds the CA of the CA Issuer test-ca-issuer" "$T/e"
+cp -r "$T/p1" "$T/edited2"
+rm "$T/edited2/rotation.yaml"
+"$K8TLS_BIN" rotate --from "$T/edited2" --phase reissue -o "$T/bad" > /dev/null 2> "$T/e"
+rc=$?
+check "two CAs trusted without rotation.yaml: refused (exit 1), nothing written" [ $rc -eq 1 -a ! -e "$T/bad" ]
+check "... saying the objects were changed by hand" grep -q "the objects were changed by hand" "$T/e"
+
 # --- refusals ----------------------------------------------------------------------------------
 cat > "$T/notm.yaml" <<'EOF'
 cluster: {name: test, namespace: k8ssandra-operator}
