@@ -179,6 +179,11 @@ check "... the directory's objects say where it stands" grep -q "rotated from it
 check "--new-passwords on a cert-manager output: refused (exit 1), nothing written" \
   [ $? -eq 1 -a ! -e "$T/bad" ]
 
+"$K8TLS_BIN" rotate --from-context somewhere --answers "$T/gen.yaml" > /dev/null 2> "$T/e"
+rc=$?
+check "--from-context with cert-manager answers: refused (exit 1) before any kubectl" [ $rc -eq 1 ]
+check "... pointing at rotate --from DIR" grep -q "plans a cert-manager output.*rotate --from DIR" "$T/e"
+
 # --- an imported CA ------------------------------------------------------------------------
 openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/O=Acme/CN=Acme Root" \
   -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
