@@ -57,6 +57,8 @@ check "default: NEXT-STEPS says a new CA breaks without trust-manager" \
   grep -q 'Use `trustManager: true`' default.out/NEXT-STEPS.md
 check "default: NEXT-STEPS nodetool reads the password Secret" \
   grep -q "SECRET=client-encryption-stores-password" default.out/NEXT-STEPS.md
+check "default: NEXT-STEPS says a new run makes new passwords" \
+  grep -q 'running the wizard again makes new ones' default.out/NEXT-STEPS.md
 check "default: stderr counts the Certificates, no key made" \
   grep -q '4 Certificates for cert-manager to issue in the cluster; no key was made here' default.err
 check "default: stderr says no keys are generated" \
@@ -74,8 +76,14 @@ verify cluster-issuer cluster-issuer
 check "cluster-issuer: NEXT-STEPS names the cluster resource namespace" \
   grep -q -- '--cluster-resource-namespace' cluster-issuer.out/NEXT-STEPS.md
 
-run jks 'stores: {format: jks}' 'output: {mode: cert-manager}'
+export CM_TEST_KS_PW=abcdefgh12345678
+run jks 'stores: {format: jks, server: {keystorePassword: env:CM_TEST_KS_PW}, client: {keystorePassword: env:CM_TEST_KS_PW}}' \
+  'output: {mode: cert-manager}'
 verify jks jks
+check "jks: the given password is in the password Secret" \
+  sh -c "grep 'keystore-password:' jks.out/manifests/10-secret-server-encryption-stores-password.yaml | awk '{print \$2}' | base64 -d | grep -qx abcdefgh12345678"
+check "jks (passwords given): NEXT-STEPS does not say they were generated" \
+  sh -c "! grep -q 'running the wizard again makes new ones' jks.out/NEXT-STEPS.md"
 
 run trust-manager 'output: {mode: cert-manager, issuerKind: ClusterIssuer, trustManager: true}'
 verify trust-manager trust-manager
