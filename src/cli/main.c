@@ -558,6 +558,14 @@ static int run_pipeline(const struct opts *o)
                 prog, n);
     }
 
+    if (o->apply && p->output.mode == K8TLS_OUTPUT_CERT_MANAGER && !o->wait_ready && !o->diff &&
+        !o->dry_run_server)
+        fprintf(stderr, "%s: %s\n", prog,
+                _("note: the K8ssandraCluster goes right after the Certificates, before "
+                  "cert-manager has issued them: its pods wait for their Secrets, and a "
+                  "datacenter whose management API Secrets are missing when cass-operator "
+                  "validates it stays failed until something reconciles it again; "
+                  "--wait-ready applies it once every Certificate is Ready"));
     if (o->apply) {
         struct k8tls_apply_opts ao = {
             .kubeconfig = o->kubeconfig,

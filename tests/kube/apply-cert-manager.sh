@@ -165,6 +165,8 @@ reset_logs
 check "without --wait-ready the cluster is applied at once (exit 0)" [ $? -eq 0 ]
 check "... and no Certificate is polled" \
   [ "$(grep -c '"GET", "path": "/apis/cert-manager.io/v1/namespaces/[^"]*/certificates"' "$LOG")" = 0 ]
+check "... with a note that says what --wait-ready is for" \
+  grep -q "note: the K8ssandraCluster goes right after the Certificates.*--wait-ready applies it once every Certificate is Ready" "$T/stderr"
 "$K8TLS_BIN" --answers "$T/answers.yaml" --apply --wait-ready=soon > /dev/null 2> "$T/stderr"
 rc=$?
 check "--wait-ready=soon: usage error (exit 2)" [ $rc -eq 2 ]
