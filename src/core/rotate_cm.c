@@ -1232,17 +1232,21 @@ int k8tls_rotate_cm_run(const struct k8tls_rotate_cm *c, enum k8tls_rotate_phase
         /* trust: the new CA right after the old one's objects */
         if (ph == K8TLS_ROTATE_TRUST && (int)i == ca_cert) {
             const char *p[2] = { "spec.secretName", "spec.commonName" };
+            /* a CN of its own: two CAs with one subject in a truststore confuse path
+             * building (without a commonName, the new one gets its object's name) */
             yaml_document_t tmp;
-            struct k8tls_err e;
+            struct k8tls_err le;
             char *cn = NULL;
-            if (k8tls_yaml_load(ob->path, ob->data, ob->len, &tmp, &e) == 0) {
+            if (k8tls_yaml_load(ob->path, ob->data, ob->len, &tmp, &le) == 0) {
                 const char *old_cn = str_path(&tmp, yaml_document_get_root_node(&tmp),
                                               "spec.commonName");
-                cn = old_cn ? dated(old_cn) : NULL;
+                cn = dated(old_cn ? old_cn : ob->name);
                 yaml_document_delete(&tmp);
             }
+            if (!cn)
+                goto oom;
             const char *v[2] = { new_secret, cn };
-            r = copy_obj(ob, new_cert, p, v, cn ? 2 : 1, &l, d);
+            r = copy_obj(ob, new_cert, p, v, 2, &l, d);
             free(cn);
         } else if (ph == K8TLS_ROTATE_TRUST && (int)i == ca_sec && ca_cert < 0) {
             /* the new CA's Secret, made above, moves here */
