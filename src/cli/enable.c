@@ -260,7 +260,30 @@ static char *manifest_path(const struct k8tls_plan *p)
     return s;
 }
 
-/* Loads the answers and adopts the manifest; every problem printed. NULL: exit 1. */
+/* The notes of loading the answers and adopting the manifest (a manifest without a namespace,
+ * say). Building the bundle adopts the manifest again and gives them once more in the bundle's
+ * notes, so they are printed only when no bundle is built (flush_early_notes). */
+static struct k8tls_diags early_notes;
+static bool early_notes_held;
+
+static void flush_early_notes(void)
+{
+    if (!early_notes_held)
+        return;
+    k8tls_diags_print(&early_notes, stderr);
+    k8tls_diags_free(&early_notes);
+    early_notes_held = false;
+}
+
+static void drop_early_notes(void)
+{
+    if (early_notes_held)
+        k8tls_diags_free(&early_notes);
+    early_notes_held = false;
+}
+
+/* Loads the answers and adopts the manifest; errors printed, notes held (early_notes). NULL:
+ * exit 1. */
 static struct k8tls_plan *load_plan(const char *answers)
 {
     struct k8tls_diags d;
@@ -276,8 +299,9 @@ static struct k8tls_plan *load_plan(const char *answers)
         k8tls_plan_free(p);
         return NULL;
     }
-    k8tls_diags_print(&d, stderr);
-    k8tls_diags_free(&d);
+    drop_early_notes();
+    early_notes = d;
+    early_notes_held = true;
     return p;
 }
 
@@ -383,6 +407,7 @@ static int build_and_write(struct k8tls_plan *p, const struct eopts *o, struct k
         return K8TLS_EXIT_INVALID;
     }
     k8tls_diags_free(&d);
+    drop_early_notes();
     k8tls_diags_print(&b->notes, stderr);
     if (k8tls_cli_write_output(prog, b, o->output, o->force) < 0) {
         k8tls_bundle_free(b);
@@ -801,10 +826,13 @@ int k8tls_cli_enable(int argc, char **argv)
         return K8TLS_EXIT_OK;
     }
     if (o.answers && !o.from_context)
-        return run_answers(&o);
-    if (o.from && !o.from_context)
-        return run_from(&o);
-    if (o.from_context)
-        return run_context(&o);
-    return refuse(_("not available yet"));
+        rc = run_answers(&o);
+    else if (o.from && !o.from_context)
+        rc = run_from(&o);
+    else if (o.from_context)
+        rc = run_context(&o);
+    else
+        return refuse(_("not available yet"));
+    flush_early_notes();
+    return rc;
 }

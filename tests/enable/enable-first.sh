@@ -190,4 +190,12 @@ check "enable --help: exit 0, names every phase" \
 answers anew.yaml '""'
 en rnew --answers anew.yaml -o rnew
 check "no manifest: refused with one line" refused rnew
+# a manifest without a namespace: its note is said once (the answers' load and the bundle's build
+# both adopt the manifest)
+printf 'apiVersion: k8tls-wizard/v1\ncluster: {manifest: %s}\n' \
+  "$K8TLS_SRCDIR/tests/bundle/fixtures/real/no-namespace.yaml" > anons.yaml
+en nons --answers anons.yaml -o nons
+check "no namespace: accept is written (exit 0)" [ "$(rc nons)" = 0 ]
+check "no namespace: the namespace note is printed once" \
+  [ "$(grep -c 'note: metadata.namespace: not set' nons.err)" = 1 ]
 finish
