@@ -5,6 +5,7 @@
 #include "doctor.h"
 #include "k8tls/crdcheck.h"
 #include "k8tls/i18n.h"
+#include "k8tls/rollout.h"
 #include "k8tls/secure.h"
 #include "k8tls/store.h"
 #include "k8tls/strv.h"
@@ -392,6 +393,16 @@ static bool resolve_ref(struct ctx *x, yaml_node_t *block, const char *ref, cons
     return true;
 }
 
+/* A phase of the staged rollout before the last internode one (doc/staged-rollout.md section 3):
+ * the wizard's annotation says accept or send, whose dc/rack modes are steps on the way to the
+ * target, not the target. */
+static bool staged_transition(struct ctx *x)
+{
+    const char *ph = ystr(x, yget(x, yget(x, x->c->root, "metadata"), "annotations"),
+                          K8TLS_ROLLOUT_ANNOTATION);
+    return ph && (strcmp(ph, "accept") == 0 || strcmp(ph, "send") == 0);
+}
+
 static bool switch_on(struct ctx *x, yaml_node_t *opts, bool server, yaml_node_t **bad)
 {
     *bad = NULL;
@@ -447,7 +458,7 @@ static void check_block(struct ctx *x, yaml_node_t *cas, yaml_node_t *cyaml, boo
         const char *mode = ystr(x, opts, "internode_encryption");
         bool rca = false;
         if (k8tls_yaml_get_bool(yget(x, opts, "require_client_auth"), &rca) == 0 && rca &&
-            mode && strcmp(mode, "all") != 0) {
+            mode && strcmp(mode, "all") != 0 && !staged_transition(x)) {
             yaml_node_t *n = yget(x, opts, "internode_encryption");
             where_of(x, n, where, sizeof where);
             dr_add(x->s, DR_WARNING, "K12", x->obj,

@@ -282,6 +282,19 @@ scenario k12 good.p12
 sed -i 's/^          internode_encryption: all$/          internode_encryption: dc\n          require_client_auth: true/' k12/cluster.yaml
 run k12 0 k12
 has k12 "warning: [K12] K8ssandraCluster/demo spec.cassandra.config.cassandraYaml.server_encryption_options.internode_encryption (k12/cluster.yaml:12): require_client_auth is on with internode_encryption: dc"
+# ... but not in a staged rollout's accept phase, whose dc is a step to the target (the wizard's
+# annotation, doc/staged-rollout.md section 3.3); a later phase's annotation keeps the warning
+for ph in accept clientsRequired; do
+  mkdir k12-$ph
+  cp k12/secrets.yaml k12-$ph/
+  sed "s|^  name: demo\$|  name: demo\n  annotations:\n    k8tls-wizard/rollout-phase: $ph|" \
+    k12/cluster.yaml > k12-$ph/cluster.yaml
+  run k12-$ph 0 k12-$ph
+done
+check "k12-accept: no K12 warning in the accept phase" [ "$(grep -c 'K12' k12-accept.out)" -eq 0 ]
+check "k12-accept: the annotation is there (the test's own input)" \
+  grep -q 'k8tls-wizard/rollout-phase: accept' k12-accept/cluster.yaml
+has k12-clientsRequired "warning: [K12] K8ssandraCluster/demo"
 
 # store_type says PKCS12, the bytes are JKS
 scenario storetype nosan.jks true "$PW" '    # the docs say PKCS12'
