@@ -88,7 +88,7 @@ _k8tls_wizard()
         --ca-key-password --new-passwords --force --output --quiet --apply --context \
         --kubeconfig --dry-run=server --diff --force-conflicts --wait-ready --help)
     enable_opts=$(printf '%s\n' --answers --from --from-context --phase --clients-use-tls \
-        --one-shot --force --output --apply --kubeconfig --dry-run=server --diff \
+        --client-files --one-shot --force --output --apply --kubeconfig --dry-run=server --diff \
         --force-conflicts --help)
     COMPREPLY=()
 

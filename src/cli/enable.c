@@ -28,7 +28,7 @@
 #include "k8tls/text.h"
 
 enum {
-    OPT_ANSWERS = 256, OPT_FROM, OPT_FROM_CONTEXT, OPT_PHASE, OPT_ONE_SHOT, OPT_CLIENTS_TLS,
+    OPT_ANSWERS = 256, OPT_FROM, OPT_FROM_CONTEXT, OPT_PHASE, OPT_ONE_SHOT, OPT_CLIENTS_TLS, OPT_CLIENT_FILES,
     OPT_FORCE, OPT_APPLY, OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF, OPT_FORCE_CONFLICTS,
 };
 
@@ -40,6 +40,7 @@ static const struct option long_options[] = {
     {"phase", required_argument, NULL, OPT_PHASE},
     {"one-shot", no_argument, NULL, OPT_ONE_SHOT},
     {"clients-use-tls", no_argument, NULL, OPT_CLIENTS_TLS},
+    {"client-files", no_argument, NULL, OPT_CLIENT_FILES},
     {"force", no_argument, NULL, OPT_FORCE},
     {"output", required_argument, NULL, 'o'},
     {"apply", no_argument, NULL, OPT_APPLY},
@@ -53,7 +54,7 @@ static const struct option long_options[] = {
 struct eopts {
     const char *answers, *from, *from_context, *output, *kubeconfig;
     int phase;                    /* -1: not given */
-    bool help, one_shot, clients_tls, force, apply, dry_run_server, diff, force_conflicts;
+    bool help, one_shot, clients_tls, client_files, force, apply, dry_run_server, diff, force_conflicts;
 };
 
 static const char *prog = PACKAGE " enable";
@@ -115,6 +116,9 @@ static void print_help(void)
           stdout);
     fputs(_("Output:\n"
             "  -o, --output DIR          write the phase's bundle there\n"
+            "      --client-files        also write clients/ (the CA, cqlshrc and\n"
+            "                            nodetool-ssl.properties) with --answers; --from\n"
+            "                            carries DIR's clients/ over\n"
             "      --force               replace an existing output directory\n"
             "      --apply               apply the phase after the live check (--from-context)\n"
             "      --kubeconfig PATH     kubeconfig file (default: KUBECONFIG, ~/.kube/config)\n"
@@ -162,6 +166,7 @@ static int parse(int argc, char **argv, struct eopts *o)
             break;
         case OPT_ONE_SHOT: o->one_shot = true; break;
         case OPT_CLIENTS_TLS: o->clients_tls = true; break;
+        case OPT_CLIENT_FILES: o->client_files = true; break;
         case OPT_FORCE: o->force = true; break;
         case OPT_APPLY: o->apply = true; break;
         case OPT_KUBECONFIG: o->kubeconfig = optarg; break;
@@ -207,6 +212,11 @@ static int parse(int argc, char **argv, struct eopts *o)
     if (o->one_shot && (o->from || o->phase >= 0 || o->from_context)) {
         usage_error(_("--one-shot writes the target in one step: it takes --answers, not --from, "
                       "--from-context or --phase"));
+        return K8TLS_EXIT_USAGE;
+    }
+    if (o->client_files && o->from) {
+        usage_error(_("--client-files goes with --answers: a phase built --from DIR carries DIR's "
+                      "clients/ over"));
         return K8TLS_EXIT_USAGE;
     }
     if (o->from && !o->from_context && o->phase < 0) {
@@ -465,6 +475,8 @@ static int run_answers(const struct eopts *o)
     struct k8tls_plan *p = load_plan(o->answers);
     if (!p)
         return K8TLS_EXIT_INVALID;
+    if (o->client_files)
+        p->output.client_files = true;
     int rc;
     struct k8tls_bundle *b = NULL;
     if (!p->cluster.manifest || !*p->cluster.manifest) {
@@ -701,6 +713,8 @@ static int run_context(const struct eopts *o)
     } else {
         if (!(p = load_plan(o->answers)))
             return K8TLS_EXIT_INVALID;
+        if (o->client_files)
+            p->output.client_files = true;
         if (!p->cluster.manifest || !*p->cluster.manifest) {
             rc = refuse(_("enable turns encryption on in a running cluster: set cluster.manifest "
                           "in the answers to the running K8ssandraCluster's manifest"));

@@ -8,9 +8,11 @@
 #include "k8tls/answers.h"
 #include "k8tls/rotate.h"
 #include "k8tls/i18n.h"
+#include "k8tls/yamlutil.h"
 #include "store_int.h"
 #include "rotate_int.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,6 +188,40 @@ static int copy_trio(const struct k8tls_rtrio *in, struct k8tls_pem_trio *out)
 }
 
 /* Everything DIR holds, as material for the bundle builder. */
+/* clients/ (O1, --client-files of the first phase): the CA, cqlsh's certificate and the
+ * client stores' passwords, all of which every phase keeps, so a phase built from DIR carries
+ * DIR's files over as they are (nodetool over TLS is what checks the clients before
+ * clients-required). A directory without clients/ gives none. Returns 0, or -1 with d filled. */
+static int carry_client_files(const char *dir, struct k8tls_bundle *b, struct k8tls_diags *d)
+{
+    static const struct { const char *name; mode_t mode; bool secret; } files[] = {
+        {"ca.pem", 0644, false}, {"client.crt", 0644, false}, {"client.key", 0600, true},
+        {"cqlshrc", 0644, false}, {"nodetool-ssl.properties", 0600, true},
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[PATH_MAX], rel[64];
+        snprintf(rel, sizeof rel, "clients/%s", files[i].name);
+        if (snprintf(path, sizeof path, "%s/%s", dir, rel) >= (int)sizeof path)
+            continue;
+        struct stat st;
+        if (lstat(path, &st) < 0 && errno == ENOENT)
+            continue;
+        char *buf = NULL;
+        size_t len = 0;
+        struct k8tls_err e;
+        k8tls_err_clear(&e);
+        if (k8tls_yaml_read_file(path, 1u << 20, &buf, &len, &e) < 0) {
+            k8tls_diags_add_err(d, NULL, &e);
+            return -1;
+        }
+        if (k8tls_bundle_add(b, rel, buf, len, files[i].mode, K8TLS_ART_PEM, files[i].secret) < 0) {
+            k8tls_diags_add(d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL, "%s", _("out of memory"));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static struct k8tls_material *material_of(const struct k8tls_rotate_state *s, struct k8tls_diags *d)
 {
     const struct k8tls_rotate_priv *pv = s->priv;
@@ -257,5 +293,10 @@ int k8tls_enable_build(struct k8tls_enable_prev *pv, enum k8tls_rollout_phase ph
         return -1;
     int rc = k8tls_bundle_build(p, m, out, d);
     k8tls_material_free(m);
+    if (rc == 0 && carry_client_files(pv->dir, *out, d) < 0) {
+        k8tls_bundle_free(*out);
+        *out = NULL;
+        return -1;
+    }
     return rc;
 }

@@ -154,4 +154,19 @@ check "a rotate phase's directory (Secrets only) is refused as a phase, saying w
   sh -c "[ \"\$(cat r-rot.rc)\" = 1 ] && grep -q 'holds no K8ssandraCluster.*rotate when the rollout is complete' r-rot.err"
 en r-none --from nosuchdir --phase send -o r-none
 check "a missing directory is refused (exit 1)" [ "$(rc r-none)" = 1 ]
+# clients/ (--client-files of the first phase) is carried over by every later phase, as it is:
+# the CA, cqlsh's certificate and key, cqlshrc and nodetool's properties stay valid throughout
+en cf1 --answers a41.yaml --client-files -o cf1
+check "client files: accept with --client-files written" [ "$(rc cf1)" = 0 ]
+check "client files: accept has clients/ with cqlsh's key" [ -s cf1/clients/client.key ]
+en cf2 --from cf1 --phase send -o cf2
+check "client files: send written from accept" [ "$(rc cf2)" = 0 ]
+for f in ca.pem client.crt client.key cqlshrc nodetool-ssl.properties; do
+  check "client files: send carries clients/$f over (same bytes)" cmp -s cf1/clients/$f cf2/clients/$f
+done
+check "client files: the key stays 0600" [ "$(stat -c %a cf2/clients/client.key)" = 600 ]
+check "client files: the carried CA is the phase's CA" cmp -s cf2/clients/ca.pem cf2/ca/rootca.crt
+check "client files: a phase without clients/ gets none" [ ! -e p2/clients ]
+en cf-bad --from cf1 --phase send --client-files -o cf-bad
+check "client files: --client-files with --from is a usage error" [ "$(rc cf-bad)" = 2 ]
 finish
