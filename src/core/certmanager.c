@@ -153,6 +153,14 @@ static int oom(struct cm *c)
     return -1;
 }
 
+/* The namespace of the CA Certificate and CA Secret (k8tls_cm_ca_namespace); for an Issuer, the
+ * cluster's objects' own, so a manifest kept without a namespace gets them without one too, and
+ * all of them land where `kubectl apply -n` puts the Issuers that read them. */
+static const char *ca_namespace(const struct cm *c)
+{
+    return c->p->output.issuer_kind == K8TLS_ISSUER_CLUSTER ? k8tls_cm_ca_namespace(c->p) : c->ns;
+}
+
 /* metadata {name, namespace, labels {managed-by}} */
 static int metadata(struct ydoc *y, const char *name, const char *ns)
 {
@@ -255,7 +263,7 @@ static int imported_ca_secret(struct cm *c)
     if (!name)
         return oom(c);
     int rc = c->sink->secret(c->sink->ud, "ca.import", name, "kubernetes.io/tls",
-                             k8tls_cm_ca_namespace(c->p), items, 2);
+                             ca_namespace(c), items, 2);
     free(name);
     return rc;
 }
@@ -301,7 +309,7 @@ static int surface_ca_secrets(struct cm *c)
                 {K8TLS_CM_KEY_KEY, key_pem->data, key_pem->len},
             };
             rc = c->sink->secret(c->sink->ud, v[i].prefix, name, "kubernetes.io/tls",
-                                 k8tls_cm_ca_namespace(p), items, 2);
+                                 ca_namespace(c), items, 2);
         }
         free(name);
         free(cert_pem);
@@ -395,7 +403,7 @@ static int str_seq(struct ydoc *y, int map, const char *key, const char *v)
 static int ca_certificate(struct cm *c, const char *name, const char *selfsigned)
 {
     const struct k8tls_plan *p = c->p;
-    const char *ns = k8tls_cm_ca_namespace(p);
+    const char *ns = ca_namespace(c);
     struct ydoc yd, *y = &yd;
     char *cn = k8tls_plan_ca_common_name(p);
     if (!cn || ydoc_init(y) < 0) {

@@ -199,6 +199,15 @@ import sys, yaml
 docs = [d for d in yaml.safe_load_all(open('nons2.kust')) if d]
 certs = [d for d in docs if d['kind'] in ('Certificate', 'Issuer', 'Secret')]
 sys.exit(not certs or any(d['metadata'].get('namespace') != 'k8ssandra-operator' for d in certs))"
+# ... and applied with -n as NEXT-STEPS says, or with another -n: every object is written without
+# a namespace (the CA Certificate too), so the Issuers find the CA Secret wherever they land
+check "nons2: no object of the directory names a namespace" \
+  "$PY" -c "
+import glob, sys, yaml
+docs = [d for f in sorted(glob.glob('nons2.out/manifests/*.yaml')) for d in yaml.safe_load_all(open(f)) if d]
+bad = [d['kind'] + '/' + d['metadata']['name'] for d in docs if 'namespace' in d['metadata']]
+print(bad) if bad else None
+sys.exit(not docs or bool(bad))"
 
 # inspect on a cert-manager directory: no key here, Certificates for cert-manager; exit 0
 for n in default imported trust-manager surfaces; do
