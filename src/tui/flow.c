@@ -33,6 +33,11 @@ bool k8tls_flow_more_tls(const struct k8tls_plan *p)
            p->encryption.medusa_grpc.enabled;
 }
 
+bool k8tls_flow_rollout(const struct k8tls_plan *p)
+{
+    return !k8tls_flow_no_manifest(p);
+}
+
 bool k8tls_flow_no_manifest(const struct k8tls_plan *p)
 {
     /* adding encryption to an existing manifest: the cluster is what the manifest says */

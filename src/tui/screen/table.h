@@ -19,6 +19,8 @@ SCREEN(CLUSTER, cluster, "cluster", N_("Cluster"), ON_WIZARD, k8tls_flow_no_mani
        "cluster")
 SCREEN(ENCRYPTION, encryption, "encryption", N_("Encryption"), ON_WIZARD, NULL,
        "encryption encryption.medusa.enabled stores")
+/* adding encryption to a manifest that runs without it: staged phases or one shot */
+SCREEN(ROLLOUT, rollout, "rollout", N_("Rollout"), ON_WIZARD, k8tls_flow_rollout, "rollout")
 SCREEN(CA, ca, "ca", N_("Certificate authority"), ON_WIZARD, k8tls_flow_needs_pki,
        "ca certificates")
 SCREEN(SERVER_STORES, server_stores, "server-stores", N_("Server stores"), ON_WIZARD,
