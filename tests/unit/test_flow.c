@@ -233,6 +233,23 @@ START_TEST(test_existing_manifest_skips_the_cluster_screen)
 }
 END_TEST
 
+START_TEST(test_existing_manifest_shows_the_rollout_screen)
+{
+    struct k8tls_plan *p = defaults();
+    /* a new manifest: nothing runs yet, nothing to roll out */
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_ROLLOUT));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_ENCRYPTION), K8TLS_SCR_CA);
+    free(p->cluster.manifest);
+    p->cluster.manifest = strdup("k8c.yaml");
+    ck_assert(k8tls_flow_visible(p, K8TLS_SCR_ROLLOUT));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_ENCRYPTION), K8TLS_SCR_ROLLOUT);
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_ROLLOUT), K8TLS_SCR_CA);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("rollout.mode"), K8TLS_SCR_ROLLOUT);
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_ROTATE, p, K8TLS_SCR_ROLLOUT));
+    k8tls_plan_free(p);
+}
+END_TEST
+
 START_TEST(test_ends_have_no_neighbour)
 {
     struct k8tls_plan *p = defaults();
@@ -467,6 +484,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_internode_off_skips_server_stores);
     tcase_add_test(tc, test_no_encryption_at_all_skips_every_key_screen);
     tcase_add_test(tc, test_existing_manifest_skips_the_cluster_screen);
+    tcase_add_test(tc, test_existing_manifest_shows_the_rollout_screen);
     tcase_add_test(tc, test_ends_have_no_neighbour);
     tcase_add_test(tc, test_step_numbers_count_only_visible_screens);
     tcase_add_test(tc, test_diagnostic_paths_map_to_the_screen_that_edits_them);

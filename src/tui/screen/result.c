@@ -2,6 +2,7 @@
  * a list. Calls rotation.c, the engine and text.c. */
 #include "config.h"
 #include "../tui_int.h"
+#include "../rollout.h"
 #include "k8tls/i18n.h"
 #include "k8tls/pki.h"
 #include "k8tls/secure.h"
@@ -68,6 +69,19 @@ static void result_build(struct tui *t, struct page *pg, int top, int bottom)
         para[np++] = tui_fmt(_("Apply to %s failed: %s. Applied: %s. Not applied: %s."),
                              a->contexts, a->reason ? a->reason : "?",
                              a->done ? a->done : _("nothing"), a->not_done ? a->not_done : "-");
+    /* a staged rollout: the command for the phase that follows this one */
+    if (t->path == K8TLS_PATH_WIZARD && k8tls_flow_rollout(t->plan) &&
+        tui_rollout_staged(t->plan)) {
+        enum tui_rollout_phase ph[TUI_ROLLOUT_MAX];
+        int nph = tui_rollout_phases(t->plan, ph);
+        const char *dir = t->written_dir ? t->written_dir : "DIR";
+        if (nph > 1)
+            para[np++] = tui_fmt(_("Phase 1 of %d (%s). Once every pod has restarted with it and "
+                                   "the checks of NEXT-STEPS.md pass, make the next phase: "
+                                   "k8tls-wizard enable --from %s --phase %s -o %s-%s"),
+                                 nph, tui_rollout_phase_cli(ph[0]), dir,
+                                 tui_rollout_phase_cli(ph[1]), dir, tui_rollout_phase_cli(ph[1]));
+    }
     int nr = tui_renew_result_lines(t, para + np, 8 - np);
     np += nr;
     if (!nr && !(a && a->rc == 0 && !a->dry_run))

@@ -5,6 +5,7 @@
  * chosen there), the engine and text.c. */
 #include "config.h"
 #include "../tui_int.h"
+#include "../rollout.h"
 #include "k8tls/i18n.h"
 #include "k8tls/pki.h"
 #include "k8tls/buf.h"
@@ -389,6 +390,35 @@ static void tabbar_text(struct review_state *st, const struct tab *tabs, int n, 
         snprintf(out + len, cap - len, ">");
 }
 
+/* Adding encryption to a running cluster: which rollout this bundle is, above the tabs (the
+ * one-shot warning as a warning). Returns the rows used. */
+static int rollout_banner(struct tui *t, int top)
+{
+    if (t->path != K8TLS_PATH_WIZARD || !k8tls_flow_rollout(t->plan))
+        return 0;
+    char *m;
+    enum k8tls_role role = K8TLS_ROLE_TEXT;
+    if (tui_rollout_staged(t->plan)) {
+        enum tui_rollout_phase ph[TUI_ROLLOUT_MAX];
+        int np = tui_rollout_phases(t->plan, ph);
+        m = tui_fmt(_("Staged rollout: this bundle is phase 1 of %d, %s."), np,
+                    tui_rollout_phase_cli(ph[0]));
+    } else {
+        m = tui_fmt("%s", _("Warning, one shot: while the pods restart, restarted and waiting "
+                            "nodes cannot talk and clients without TLS are cut off. Stop every "
+                            "datacenter first (stopped: true), or go Back to Rollout for the "
+                            "staged path."));
+        role = K8TLS_ROLE_WARNING;
+    }
+    char *lines[3];
+    int n = tui_wrap(m, COLS - 4, lines, 3);
+    free(m);
+    tui_add_label(t, 2, top, COLS - 4, n, (const char *const *)lines, n, role);
+    for (int i = 0; i < n; i++)
+        free(lines[i]);
+    return n;
+}
+
 static void review_build(struct tui *t, struct page *pg, int top, int bottom)
 {
     struct review_state *st = state(t);
@@ -413,6 +443,7 @@ static void review_build(struct tui *t, struct page *pg, int top, int bottom)
     }
     if (!rotate)
         tui_bundle_build(t);
+    top += rollout_banner(t, top);
     if (ks == KG_FAILED && !t->review_diags.n)
         tui_diags_merge(&t->review_diags, tui_keygen_diags(t->kg));
     struct tab tabs[32];
