@@ -23,10 +23,7 @@ static const char *const one_shot_only[] = {N_("One shot (maintenance window)")}
 
 static void rollout_define(struct form *f)
 {
-    int i = tui_field_choice(f, N_("Roll out"), "rollout.mode", both, 2, true);
-    tui_field_hint(f, i, N_("Staged: one bundle per phase, each applied with a rolling restart; "
-                            "restarted and waiting pods keep talking. One shot: everything in "
-                            "one restart, with the cluster stopped."));
+    tui_field_choice(f, N_("Roll out"), "rollout.mode", both, 2, true);
 }
 
 /* the choices offered for this plan: both, or one shot alone where staged is refused */
@@ -35,6 +32,11 @@ static void offer(struct tui *t, struct form *f)
     char *why = tui_rollout_refusal(t->plan);
     f->f[0].choices = why ? one_shot_only : both;
     f->f[0].n_choices = why ? 1 : 2;
+    f->f[0].hint = why ? N_("Only one shot here: the box above says why there is no staged "
+                            "path, and what to do instead.")
+                       : N_("Staged: one bundle per phase, each applied with a rolling restart; "
+                            "restarted and waiting pods keep talking. One shot: everything in "
+                            "one restart, with the cluster stopped.");
     free(why);
 }
 
