@@ -27,6 +27,8 @@ void k8tls_cli_inspect_print_errors(const struct k8tls_inspect_report *r, FILE *
 
 /* `k8tls-wizard rotate ...`: argv[0] is "rotate". */
 int k8tls_cli_rotate(int argc, char **argv);
+/* `k8tls-wizard enable ...`: argv[0] is "enable" (src/cli/enable.c). */
+int k8tls_cli_enable(int argc, char **argv);
 /* `k8tls-wizard doctor ...`: argv[0] is "doctor" (src/doctor/cli.c). */
 int k8tls_cli_doctor(int argc, char **argv);
 

@@ -21,6 +21,12 @@ enum k8tls_curve { K8TLS_CURVE_P256, K8TLS_CURVE_P384 };
 /* output.mode: the bundle of files and Secrets, or cert-manager resources (SPEC §11). */
 enum k8tls_output_mode { K8TLS_OUTPUT_FILES, K8TLS_OUTPUT_CERT_MANAGER };
 enum k8tls_issuer_kind { K8TLS_ISSUER_NAMESPACED, K8TLS_ISSUER_CLUSTER };
+/* rollout.mode: turning encryption on in a running cluster in one restart (oneShot, with a
+ * maintenance window) or one phase per rolling restart (staged; doc/staged-rollout.md). */
+enum k8tls_rollout_mode { K8TLS_ROLLOUT_ONE_SHOT, K8TLS_ROLLOUT_STAGED };
+/* rollout.phase: the phase a staged bundle is (doc/staged-rollout.md section 3). */
+enum k8tls_rollout_phase { K8TLS_PHASE_ACCEPT, K8TLS_PHASE_SEND, K8TLS_PHASE_ENFORCE,
+                           K8TLS_PHASE_CLIENTS_REQUIRED };
 
 /* A password as the user gave it. ref == NULL: generate one. Otherwise "env:NAME", "file:PATH"
  * or a literal. 'value' is filled by k8tls_plan_resolve (wiped by k8tls_plan_free). */
@@ -45,6 +51,8 @@ struct k8tls_dc {
     char *name;
     int size;
     char *k8s_context;        /* "" = the control-plane context */
+    int racks;                /* merge mode: the manifest's racks (0: none listed, one default
+                               * rack); not in the answers file */
     struct k8tls_pos pos;
 };
 
@@ -108,7 +116,9 @@ struct k8tls_plan {
 
     struct {
         struct { enum k8tls_internode_mode mode; bool require_client_auth;
-                 bool require_endpoint_verification; } internode;
+                 bool require_endpoint_verification;
+                 bool optional; /* one-shot: server_encryption_options.optional (4.0+) */
+        } internode;
         struct { bool enabled, optional, require_client_auth; } client;
         struct {
             bool enabled;             /* Medusa client certificate (needs client encryption, K8) */
@@ -141,6 +151,13 @@ struct k8tls_plan {
         size_t n_extra_sans;
         struct k8tls_key_spec key;    /* .set == false: the CA's algorithm and size */
     } certificates;
+
+    /* Staged rollout (rollout.h): the encryption section above is the target; a staged bundle
+     * writes the values of its phase into the manifest. */
+    struct {
+        enum k8tls_rollout_mode mode;
+        enum k8tls_rollout_phase phase;
+    } rollout;
 
     struct {
         char *directory;

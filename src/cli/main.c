@@ -533,6 +533,8 @@ int main(int argc, char **argv)
         return finish(k8tls_cli_inspect(argc - 1, argv + 1));
     if (argc > 1 && strcmp(argv[1], "rotate") == 0)
         return finish(k8tls_cli_rotate(argc - 1, argv + 1));
+    if (argc > 1 && strcmp(argv[1], "enable") == 0)
+        return finish(k8tls_cli_enable(argc - 1, argv + 1));
     if (argc > 1 && strcmp(argv[1], "doctor") == 0)
         return finish(k8tls_cli_doctor(argc - 1, argv + 1));
 

@@ -777,6 +777,9 @@ int k8tls_answers_emit_buf(const struct k8tls_plan *p, int flags, char **buf, si
     }
     for (size_t i = 0; k8tls_plan_table[i].name; i++) {
         struct em m = {.flags = flags, .base = base};
+        /* a section written only when in use (rollout), with its comment */
+        if (k8tls_plan_table[i].shown && !k8tls_plan_table[i].shown(p))
+            continue;
         char *part;
         size_t plen;
         if (k8tls_yaml_doc_init(&m.doc) < 0)

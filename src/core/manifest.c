@@ -7,6 +7,7 @@
 #include "config.h"
 #include "bundle_int.h"
 #include "k8tls/i18n.h"
+#include "k8tls/rollout.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ void k8tls_identity_clear(struct k8tls_identity *id)
 struct enc {
     struct ydoc *y;
     const struct k8tls_plan *p;
+    struct k8tls_rollout_values v;   /* what the cassandraYaml gets: the target, or the phase's */
     bool dse;
     const char *file;
     struct k8tls_bundle *track;   /* NULL: a new manifest, nothing to report */
@@ -182,7 +184,7 @@ static void set_store_type(struct enc *c, int blk, const char *base, bool quiet)
 }
 
 static const char *const server_managed[] = {
-    "internode_encryption", "require_client_auth", "require_endpoint_verification", "enabled",
+    "internode_encryption", "optional", "require_client_auth", "require_endpoint_verification", "enabled",
     "store_type", "keystore_type", "truststore_type", "keystore", "truststore",
     "keystore_password", "truststore_password",
 };
@@ -233,7 +235,14 @@ static void server_block(struct enc *c, int cas, int cy)
         change(c, K8TLS_CHANGE_ADDED, bpath);
     /* K3: one of dc, rack, all; never `enabled` (ignored since Cassandra 4.0). */
     set_tracked(c, seo, bpath, "internode_encryption",
-                ydoc_str(c->y, k8tls_internode_mode_name(p->encryption.internode.mode)), is_new);
+                ydoc_str(c->y, k8tls_internode_mode_name(c->v.internode)), is_new);
+    /* written only where it is meant (a staged phase, or asked for); 3.11 has no such key and
+     * stops on it (doc/staged-rollout.md 1.2) */
+    if (c->v.internode_optional >= 0)
+        set_tracked(c, seo, bpath, "optional", ydoc_bool(c->y, c->v.internode_optional == 1),
+                    is_new);
+    else
+        remove_tracked(c, seo, bpath, "optional");
     set_tracked(c, seo, bpath, "require_client_auth",
                 ydoc_bool(c->y, p->encryption.internode.require_client_auth), is_new);
     set_tracked(c, seo, bpath, "require_endpoint_verification",
@@ -269,7 +278,7 @@ static void client_block(struct enc *c, int cas, int cy)
         change(c, K8TLS_CHANGE_ADDED, bpath);
     /* K3: a YAML boolean. */
     set_tracked(c, ceo, bpath, "enabled", ydoc_bool(c->y, true), is_new);
-    set_tracked(c, ceo, bpath, "optional", ydoc_bool(c->y, p->encryption.client.optional), is_new);
+    set_tracked(c, ceo, bpath, "optional", ydoc_bool(c->y, c->v.client_optional), is_new);
     set_tracked(c, ceo, bpath, "require_client_auth",
                 ydoc_bool(c->y, p->encryption.client.require_client_auth), is_new);
     set_store_type(c, ceo, bpath, is_new);
@@ -520,11 +529,48 @@ static void surfaces_block(struct enc *c, int spec, int cas)
     }
 }
 
+/* The staged rollout's marker: metadata.annotations[K8TLS_ROLLOUT_ANNOTATION] = the phase; a
+ * one-shot manifest loses it (it is no phase). */
+static void phase_annotation(struct enc *c, int root)
+{
+    const struct k8tls_plan *p = c->p;
+    const char *base = "metadata.annotations";
+    if (p->rollout.mode != K8TLS_ROLLOUT_STAGED) {
+        int ann = ydoc_map_get(c->y, ydoc_map_get(c->y, root, "metadata"), "annotations");
+        if (ydoc_is_map(c->y, ann)) {
+            remove_tracked(c, ann, base, K8TLS_ROLLOUT_ANNOTATION);
+            if (ydoc_map_len(c->y, ann) == 0)
+                ydoc_map_remove(c->y, ydoc_map_get(c->y, root, "metadata"), "annotations");
+        }
+        return;
+    }
+    int md = ensure(c, root, "", "metadata");
+    bool is_new = md && !ydoc_map_get(c->y, md, "annotations");
+    int ann = ensure(c, md, "metadata", "annotations");
+    if (!ann)
+        return;
+    if (is_new)
+        change(c, K8TLS_CHANGE_ADDED, base);
+    set_tracked(c, ann, base, K8TLS_ROLLOUT_ANNOTATION,
+                ydoc_str(c->y, k8tls_rollout_phase_name(p->rollout.phase)), is_new);
+}
+
 int k8tls_manifest_apply_encryption(struct ydoc *y, int root, const struct k8tls_plan *p,
                                     bool dse, const char *file, struct k8tls_bundle *track,
                                     struct k8tls_err *e)
 {
     struct enc c = {.y = y, .p = p, .dse = dse, .file = file, .track = track, .e = e};
+    if (p->rollout.mode == K8TLS_ROLLOUT_STAGED) {
+        k8tls_rollout_values(p, p->rollout.phase, &c.v);
+    } else {
+        c.v.internode = p->encryption.internode.mode;
+        c.v.internode_optional = p->encryption.internode.optional ? 1 : -1;
+        c.v.client_enabled = p->encryption.client.enabled;
+        c.v.client_optional = p->encryption.client.optional;
+    }
+    phase_annotation(&c, root);
+    if (c.failed)
+        return -1;
     int spec = ensure(&c, root, "", "spec");
     int cas = ensure(&c, spec, "spec", "cassandra");
     if (c.failed)

@@ -502,6 +502,11 @@ int k8tls_bundle_adopt_manifest(struct k8tls_plan *p, struct k8tls_diags *d)
                 p->cluster.dcs[j].name = strdup(dn);
                 p->cluster.dcs[j].k8s_context = strdup(ctx ? ctx : "");
                 p->cluster.dcs[j].size = sz ? atoi(sz) : 1;
+                /* the staged rollout's 3.11 rule counts the racks (doc/staged-rollout.md 3.5) */
+                int racks = ydoc_map_get(y, dc, "racks");
+                yaml_node_t *rn = ydoc_is_seq(y, racks) ? ydoc_node(y, racks) : NULL;
+                p->cluster.dcs[j].racks =
+                    rn ? (int)(rn->data.sequence.items.top - rn->data.sequence.items.start) : 0;
                 if (!p->cluster.dcs[j].name || !p->cluster.dcs[j].k8s_context)
                     rc = -1;
                 j++;

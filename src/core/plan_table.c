@@ -26,6 +26,8 @@ static const char *const curve_names[] = {"P-256", "P-384", NULL};
 static const char *const deploy_modes[] = {"SINGLE", "PER_DC", "CONTROL_PLANE", NULL};
 static const char *const output_modes[] = {"files", "cert-manager", NULL};
 static const char *const issuer_kinds[] = {"Issuer", "ClusterIssuer", NULL};
+static const char *const rollout_modes[] = {"oneShot", "staged", NULL};
+static const char *const rollout_phases[] = {"accept", "send", "enforce", "clientsRequired", NULL};
 static const char *const providers[] = {"google_storage", "azure_blobs", "s3", "s3_compatible",
                                         "s3_rgw", "ibm_storage", NULL};
 
@@ -155,6 +157,15 @@ static bool ca_import_shown(const void *b)
            nonempty(p->ca.import_key) || p->ca.import_key_password.ref;
 }
 
+static bool internode_optional_shown(const void *b)
+{
+    return ((const struct k8tls_plan *)b)->encryption.internode.optional;
+}
+static bool rollout_shown(const void *b)
+{
+    return ((const struct k8tls_plan *)b)->rollout.mode == K8TLS_ROLLOUT_STAGED;
+}
+
 static bool stargate_on(const struct k8tls_plan *p)
 {
     return p->cluster.stargate.enabled;
@@ -188,6 +199,9 @@ static const struct k8tls_key dc_table[] = {
      .check = K8TLS_CHECK_MIN, .min = 1, .bad = N_("a datacenter needs at least 1 node, not %d")},
     {.name = "k8sContext", .type = K8TLS_KT_STR, .off = offsetof(struct k8tls_dc, k8s_context),
      .dflt_str = ""},
+    /* read from the manifest in merge mode (the staged rollout's 3.11 rule), never written */
+    {.name = "racks", .type = K8TLS_KT_INT, .off = offsetof(struct k8tls_dc, racks),
+     .flags = K8TLS_KF_HIDDEN, .dflt_int = 0},
     END};
 
 static const struct k8tls_key stargate_table[] = {
@@ -257,6 +271,11 @@ static const struct k8tls_key internode_table[] = {
     {.name = "requireEndpointVerification", .type = K8TLS_KT_BOOL,
      .off = P(encryption.internode.require_endpoint_verification), .dflt_int = 0,
      .label = N_("Check node host names")},
+    /* written only when true: a file without it stays as it was */
+    {.name = "optional", .type = K8TLS_KT_BOOL, .off = P(encryption.internode.optional),
+     .dflt_int = 0, .shown = internode_optional_shown, .label = N_("Plain peers still accepted"),
+     .help = N_("server_encryption_options.optional (Cassandra 4.0 and later): nodes also accept "
+                "plain connections from their peers. The staged rollout sets it per phase.")},
     END};
 
 static const struct k8tls_key client_table[] = {
@@ -532,6 +551,16 @@ static const struct k8tls_key certificates_table[] = {
      .sub = key_spec_table, .hook = K8TLS_HOOK_LEAF_KEY, .shown = leaf_key_shown},
     END};
 
+static const struct k8tls_key rollout_table[] = {
+    {.name = "mode", .type = K8TLS_KT_ENUM, .off = P(rollout.mode),
+     .dflt_int = K8TLS_ROLLOUT_ONE_SHOT, .names = rollout_modes, .label = N_("Rollout"),
+     .help = N_("staged: one phase per rolling restart, no downtime; oneShot: everything in one "
+                "restart, in a maintenance window.")},
+    {.name = "phase", .type = K8TLS_KT_ENUM, .off = P(rollout.phase),
+     .dflt_int = K8TLS_PHASE_ACCEPT, .names = rollout_phases, .label = N_("Rollout phase"),
+     .help = N_("The phase this bundle is: accept, send, enforce or clientsRequired.")},
+    END};
+
 /* The cert-manager keys are written only in that mode, so a files-mode answers file stays as it was. */
 static bool cert_manager_shown(const void *b)
 {
@@ -583,6 +612,11 @@ const struct k8tls_key k8tls_plan_table[] = {
                 "all is advised: dc and rack allow mTLS bypass). client: CQL and JMX over TLS.\n"
                 "medusa: the Medusa client certificate (needs client encryption); source: generate |\n"
                 "import, with import: {ca: rootca.crt, cert: client.crt_signed, key: client.key}.")},
+    {.name = "rollout", .type = K8TLS_KT_GROUP, .flags = K8TLS_KF_FLOW, .sub = rollout_table,
+     .shown = rollout_shown,
+     .help = N_("Turning encryption on in a running cluster (cluster.manifest). mode: staged (one\n"
+                "phase per rolling restart, no downtime: k8tls-wizard enable) | oneShot (one restart,\n"
+                "in a maintenance window). phase: accept | send | enforce | clientsRequired.")},
     {.name = "stores", .type = K8TLS_KT_GROUP, .sub = stores_table,
      .help = N_("Keystores and truststores. format: pkcs12 | jks. pkcs12Profile: modern (AES-256-CBC,\n"
                 "PBKDF2, HMAC-SHA-256) | legacy (3DES, SHA-1: old Java 8). source: generate | import\n"

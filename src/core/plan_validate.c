@@ -7,6 +7,7 @@
 #include "k8tls/plan_table.h"
 #include "k8tls/secure.h"
 #include "k8tls/i18n.h"
+#include "k8tls/rollout.h"
 #include "k8tls/text.h"
 
 #include <arpa/inet.h>
@@ -703,6 +704,25 @@ static void check_rows(struct vctx *v, const struct k8tls_key *t, const void *ba
     }
 }
 
+/* The staged rollout (doc/staged-rollout.md): a running cluster's manifest to stage; 3.11 has no
+ * server_encryption_options.optional (an unknown key stops the node, section 1.2). Which phases
+ * a topology gets is rollout.h's (the manifest's datacenters are known after the adoption). */
+static void rollout_rules(struct vctx *v)
+{
+    const struct k8tls_plan *p = v->p;
+    if (p->rollout.mode == K8TLS_ROLLOUT_STAGED && !(p->cluster.manifest && *p->cluster.manifest))
+        ERR(v, "rollout.mode",
+            "%s", _("staged needs cluster.manifest, the running cluster's manifest: a new cluster "
+                    "starts encrypted and needs no phases (use oneShot)"));
+    if (p->encryption.internode.optional && p->rollout.mode != K8TLS_ROLLOUT_STAGED &&
+        p->cluster.server_type == K8TLS_SERVER_CASSANDRA &&
+        k8tls_cass_line_of(p->cluster.server_version) == K8TLS_CASS_311)
+        ERR(v, "encryption.internode.optional",
+            _("Cassandra %s has no server_encryption_options.optional: an unknown key stops the "
+              "node; remove it"),
+            p->cluster.server_version);
+}
+
 static void output_rules(struct vctx *v)
 {
     if (v->p->output.mode == K8TLS_OUTPUT_CERT_MANAGER)
@@ -715,6 +735,7 @@ static const struct {
     void (*before)(struct vctx *);
     void (*after)(struct vctx *);
 } rules[] = {
+    {"rollout", NULL, rollout_rules},
     {"cluster", check_version, cluster_rules},
     {"encryption", encryption_rules, surface_rules},
     {"stores", NULL, stores_rules},
