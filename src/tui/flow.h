@@ -47,7 +47,8 @@ const char *k8tls_flow_screen_title(enum k8tls_screen s);
  *   server stores when internode encryption is on;
  *   client stores when client encryption is on;
  *   Medusa        when Medusa runs with client encryption and asks for its certificate;
- *   Rollout       when encryption is added to an existing manifest (cluster.manifest);
+ *   Rollout       when encryption is added to an existing manifest (cluster.manifest) that
+ *                 runs without it;
  *   More TLS      when the management API, Reaper's API or Medusa's gRPC TLS is switched on;
  *   every other screen always. */
 bool k8tls_flow_visible(const struct k8tls_plan *p, enum k8tls_screen s);
@@ -108,8 +109,9 @@ bool k8tls_flow_needs_pki(const struct k8tls_plan *p);
 /* Is any of the other TLS surfaces switched on (encryption.managementApi, .reaper,
  * .medusaGrpc), the More TLS step's skip rule? */
 bool k8tls_flow_more_tls(const struct k8tls_plan *p);
-/* Is encryption added to an existing manifest (cluster.manifest set), where the Rollout step
- * chooses between the staged phases and one shot? */
+/* Is encryption added to an existing manifest (cluster.manifest) that runs without it, where the
+ * Rollout step chooses between the staged phases and one shot? (Reads the manifest when it
+ * changed since the last call.) */
 bool k8tls_flow_rollout(const struct k8tls_plan *p);
 /* Is the cluster not read from an existing manifest (cluster.manifest empty)? */
 bool k8tls_flow_no_manifest(const struct k8tls_plan *p);

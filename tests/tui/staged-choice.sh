@@ -20,12 +20,12 @@ check "the Encryption step comes next" wait_re "step 2 of [0-9]+: Encryption"
 keys F10
 check "then the Rollout step" wait_re "step 3 of [0-9]+: Rollout"
 check "it lists the phases for the cluster's version" \
-  wait_for "The phases for Cassandra 4.1.5, 1 datacenter"
+  wait_for "One rolling restart per phase: Cassandra 4.1.5, 1 datacenter"
 check "phase 1: accept, internode dc and optional" \
-  wait_re "1 accept +internode dc, optional; clients optional"
-check "phase 2: send" wait_re "2 send +internode all, optional"
-check "phase 3: enforce" wait_re "3 enforce +internode all, required"
-check "phase 4: clients-required" wait_re "4 clients-required +clients required"
+  wait_re "1 accept +internode dc, optional +clients optional"
+check "phase 2: send" wait_re "2 send +internode all, optional +clients optional"
+check "phase 3: enforce" wait_re "3 enforce +internode all, required +clients optional"
+check "phase 4: clients-required" wait_re "4 clients-required +internode all, required +clients required"
 check "the staged choice is chosen" wait_re "> Roll out: < Staged, no downtime +>"
 check "the notes say this bundle is phase 1" wait_for "This bundle is phase 1 of 4, accept"
 screen >"$t/rollout.txt"
@@ -50,8 +50,8 @@ leave_review
 keys F10
 check "Result says what was written" wait_for "Written: k8tls-out"
 check "Result names the next phase's command" \
-  wait_re "enable --from k8tls-out --phase send"
-screen >"$t/result.txt"
+  wait_re "enable --from k8tls-out --phase send -o k8tls-out-send"
+cmd=$(screen | grep -o 'k8tls-wizard enable --from [^ ]* --phase send -o [^ ]*' | head -1)
 keys Enter
 rc=$(wait_exit "$t")
 check "the wizard exits 0 (rc=$rc)" [ "$rc" = 0 ]
@@ -76,4 +76,22 @@ check "cassandraYaml: internode dc + optional, clients enabled + optional, phase
 check "the datacenters are the manifest's" grep -q "name: dc1" "$m"
 check "the answers saved say staged, phase accept" \
   sh -c "grep -q 'mode: staged' '$t/k8tls-out/answers.yaml' && grep -q 'phase: accept' '$t/k8tls-out/answers.yaml'"
+# the command Result gives runs as shown: the next phase from this one, CA and stores kept
+check "Result's command was read from the screen ($cmd)" [ -n "$cmd" ]
+set -- $cmd
+shift
+(cd "$t" && "$K8TLS_BIN" "$@" >"$t/enable.out" 2>&1)
+check "it runs (exit $?)" [ -f "$t/k8tls-out-send/manifests/20-k8ssandracluster.yaml" ]
+cat >"$t/send.py" <<'PY'
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+s = d["spec"]["cassandra"]["config"]["cassandraYaml"]["server_encryption_options"]
+ann = d["metadata"]["annotations"]["k8tls-wizard/rollout-phase"]
+ok = (s["internode_encryption"], s["optional"], ann) == ("all", True, "send")
+print(s, ann)
+sys.exit(0 if ok else 1)
+PY
+check "the send phase: internode all, optional, annotated send" \
+  "$PY" "$t/send.py" "$t/k8tls-out-send/manifests/20-k8ssandracluster.yaml"
+check "with the same CA" cmp -s "$t/k8tls-out/ca/rootca.crt" "$t/k8tls-out-send/ca/rootca.crt"
 finish

@@ -19,9 +19,11 @@ check "the Encryption step" wait_re "step 2 of [0-9]+: Encryption"
 keys F10
 check "the Rollout step" wait_re "step 3 of [0-9]+: Rollout"
 check "the staged choice's place says it is not offered" \
-  wait_for "Staged, no downtime: not offered. Cassandra 4.1.5 with 2"
-check "with the reason" wait_for "never fall back to plain"
-check "and what to do" wait_for "Upgrade to 5.0 first,"
+  wait_for "Staged, no downtime: not offered"
+check "with the reason" wait_re "refused for Cassandra 4.1.5 with 2"
+check "why" wait_for "4.0/4.1 have no fallback"
+check "and what to do, in the wizard's words" wait_for "upgrade to Cassandra 5.0 first, or"
+check "the one-shot choice named as on the screen" wait_for "use \"One shot\" in a maintenance window"
 check "the choice is one shot" wait_re "> Roll out: < One shot \(maintenance window\) >"
 keys Right
 sleep 0.3
@@ -36,7 +38,7 @@ keys Left Left Left
 check "internode encryption off" wait_re "> Internode encryption: +< none >"
 keys F10
 check "the Rollout step again" wait_re "step 3 of [0-9]+: Rollout"
-check "the client phases are offered" wait_re "1 accept +clients optional"
-check "phase 2: clients-required" wait_re "2 clients-required +clients required"
+check "the client phases are offered" wait_re "1 accept +internode plain +clients optional"
+check "phase 2: clients-required" wait_re "2 clients-required +internode plain +clients required"
 check "the staged choice is back, first" wait_re "> Roll out: < Staged, no downtime +>"
 finish

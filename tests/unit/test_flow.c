@@ -2,8 +2,10 @@
  * fields, and when background key generation must restart (no curses involved). */
 #include "config.h"
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "flow.h"
 #include "k8tls/plan.h"
 #include "k8tls/secure.h"
@@ -250,6 +252,54 @@ START_TEST(test_existing_manifest_shows_the_rollout_screen)
 }
 END_TEST
 
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Only a manifest that runs without encryption has a rollout to choose; the file is read again
+ * when it changes. */
+START_TEST(test_rollout_only_for_a_manifest_without_encryption)
+{
+    char dir[] = "/tmp/k8tls-flow-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char plain[64], enc[64];
+    snprintf(plain, sizeof plain, "%s/plain.yaml", dir);
+    snprintf(enc, sizeof enc, "%s/enc.yaml", dir);
+    static const char head[] = "apiVersion: k8ssandra.io/v1alpha1\nkind: K8ssandraCluster\n"
+                               "metadata: {name: demo}\nspec:\n  cassandra:\n"
+                               "    serverVersion: \"4.1.5\"\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%s    datacenters: [{metadata: {name: dc1}, size: 3}]\n", head);
+    write_file(plain, text);
+    snprintf(text, sizeof text,
+             "%s    config:\n      cassandraYaml:\n        server_encryption_options:\n"
+             "          internode_encryption: all\n"
+             "    datacenters: [{metadata: {name: dc1}, size: 3}]\n",
+             head);
+    write_file(enc, text);
+    struct k8tls_plan *p = defaults();
+    free(p->cluster.manifest);
+    p->cluster.manifest = strdup(plain);
+    ck_assert(k8tls_flow_visible(p, K8TLS_SCR_ROLLOUT));
+    free(p->cluster.manifest);
+    p->cluster.manifest = strdup(enc);
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_ROLLOUT));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_ENCRYPTION), K8TLS_SCR_CA);
+    /* the same file, now without encryption (another size): read again */
+    snprintf(text, sizeof text, "%s    datacenters: [{metadata: {name: dc1}, size: 5}]\n", head);
+    write_file(enc, text);
+    ck_assert(k8tls_flow_visible(p, K8TLS_SCR_ROLLOUT));
+    k8tls_plan_free(p);
+    remove(plain);
+    remove(enc);
+    rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_ends_have_no_neighbour)
 {
     struct k8tls_plan *p = defaults();
@@ -485,6 +535,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_no_encryption_at_all_skips_every_key_screen);
     tcase_add_test(tc, test_existing_manifest_skips_the_cluster_screen);
     tcase_add_test(tc, test_existing_manifest_shows_the_rollout_screen);
+    tcase_add_test(tc, test_rollout_only_for_a_manifest_without_encryption);
     tcase_add_test(tc, test_ends_have_no_neighbour);
     tcase_add_test(tc, test_step_numbers_count_only_visible_screens);
     tcase_add_test(tc, test_diagnostic_paths_map_to_the_screen_that_edits_them);

@@ -69,25 +69,31 @@ static void result_build(struct tui *t, struct page *pg, int top, int bottom)
         para[np++] = tui_fmt(_("Apply to %s failed: %s. Applied: %s. Not applied: %s."),
                              a->contexts, a->reason ? a->reason : "?",
                              a->done ? a->done : _("nothing"), a->not_done ? a->not_done : "-");
-    /* a staged rollout: the command for the phase that follows this one */
-    if (t->path == K8TLS_PATH_WIZARD && k8tls_flow_rollout(t->plan) &&
-        tui_rollout_staged(t->plan)) {
-        enum tui_rollout_phase ph[TUI_ROLLOUT_MAX];
-        int nph = tui_rollout_phases(t->plan, ph);
-        const char *dir = t->written_dir ? t->written_dir : "DIR";
-        if (nph > 1)
-            para[np++] = tui_fmt(_("Phase 1 of %d (%s). Once every pod has restarted with it and "
-                                   "the checks of NEXT-STEPS.md pass, make the next phase: "
-                                   "k8tls-wizard enable --from %s --phase %s -o %s-%s"),
-                                 nph, tui_rollout_phase_cli(ph[0]), dir,
-                                 tui_rollout_phase_cli(ph[1]), dir, tui_rollout_phase_cli(ph[1]));
-    }
     int nr = tui_renew_result_lines(t, para + np, 8 - np);
     np += nr;
     if (!nr && !(a && a->rc == 0 && !a->dry_run))
         para[np++] = tui_fmt(_("Apply it: kubectl apply -k %s   (the Secrets first, then the "
                                "cluster)"),
                              t->written_dir ? t->written_dir : "DIR");
+    /* a staged rollout: after the apply, the command for the phase that follows this one (a
+     * paragraph of its own, so that it wraps least) */
+    if (t->path == K8TLS_PATH_WIZARD && tui_rollout_staged(t->plan) && np < 6) {
+        enum k8tls_rollout_phase seq[K8TLS_ROLLOUT_MAX_PHASES];
+        size_t nph = tui_rollout_phases(t->plan, seq, NULL);
+        const char *ph = k8tls_rollout_phase_cli_name(t->plan->rollout.phase);
+        char *next = tui_rollout_next_command(t->plan, t->written_dir ? t->written_dir : "DIR");
+        if (next) {
+            para[np++] = tui_fmt(_("Staged rollout, phase 1 of %zu (%s). Once every pod has "
+                                   "restarted with it and the checks of NEXT-STEPS.md pass, make "
+                                   "the next phase:"),
+                                 nph, ph);
+            para[np++] = next;
+        } else {
+            para[np++] = tui_fmt(_("Staged rollout: %s is the only phase; apply it and let every "
+                                   "pod restart."),
+                                 ph);
+        }
+    }
     /* word-wrapped, at most half the screen */
     char *lines[16];
     int n = 0;

@@ -399,10 +399,10 @@ static int rollout_banner(struct tui *t, int top)
     char *m;
     enum k8tls_role role = K8TLS_ROLE_TEXT;
     if (tui_rollout_staged(t->plan)) {
-        enum tui_rollout_phase ph[TUI_ROLLOUT_MAX];
-        int np = tui_rollout_phases(t->plan, ph);
-        m = tui_fmt(_("Staged rollout: this bundle is phase 1 of %d, %s."), np,
-                    tui_rollout_phase_cli(ph[0]));
+        enum k8tls_rollout_phase seq[K8TLS_ROLLOUT_MAX_PHASES];
+        size_t np = tui_rollout_phases(t->plan, seq, NULL);
+        m = tui_fmt(_("Staged rollout: this bundle is phase 1 of %zu, %s."), np,
+                    k8tls_rollout_phase_cli_name(t->plan->rollout.phase));
     } else {
         m = tui_fmt("%s", _("Warning, one shot: while the pods restart, restarted and waiting "
                             "nodes cannot talk and clients without TLS are cut off. Stop every "
