@@ -29,6 +29,14 @@ void k8tls_cli_inspect_print_errors(const struct k8tls_inspect_report *r, FILE *
 int k8tls_cli_rotate(int argc, char **argv);
 /* `k8tls-wizard enable ...`: argv[0] is "enable" (src/cli/enable.c). */
 int k8tls_cli_enable(int argc, char **argv);
+/* Merge mode of the plain --answers run (src/cli/enable.c): a running cluster whose manifest has
+ * no encryption is not switched in one restart unless asked (one_shot, or rollout.mode: oneShot
+ * in the answers; then the maintenance-window warning is printed); rollout.mode: staged in the
+ * answers writes the phase they name or the phase due. Otherwise one line says to run
+ * `enable` (the staged rollout, the default) or --one-shot. who starts the lines. Returns -1 to
+ * go on (p->rollout set), or the exit code of a refusal (one line printed). */
+struct k8tls_plan;
+int k8tls_cli_enable_merge_default(const char *who, struct k8tls_plan *p, bool one_shot);
 /* `k8tls-wizard doctor ...`: argv[0] is "doctor" (src/doctor/cli.c). */
 int k8tls_cli_doctor(int argc, char **argv);
 

@@ -57,6 +57,7 @@ struct eopts {
 };
 
 static const char *prog = PACKAGE " enable";
+static void one_shot_warning(const char *who);
 
 static void usage_error(const char *msg)
 {
@@ -65,10 +66,15 @@ static void usage_error(const char *msg)
 }
 
 /* A refusal: exactly one line on stderr, the reason and what to do. */
+static int refuse_as(const char *who, const char *msg)
+{
+    k8tls_text_fprintf(stderr, "%s: %s\n", who, msg);
+    return K8TLS_EXIT_INVALID;
+}
+
 static int refuse(const char *msg)
 {
-    k8tls_text_fprintf(stderr, "%s: %s\n", prog, msg);
-    return K8TLS_EXIT_INVALID;
+    return refuse_as(prog, msg);
 }
 
 static void print_help(void)
@@ -271,25 +277,26 @@ static struct k8tls_plan *load_plan(const char *answers)
 /* Decides the phase of a staged plan from the stage st (read from where): the sequence of p,
  * the phase due, the phase asked. Prints one refusal line and returns the exit code, or -1 with
  * p->rollout set. */
-static int decide(struct k8tls_plan *p, const struct k8tls_rollout_stage *st, const char *where,
-                  int asked, bool clients_tls, enum k8tls_rollout_phase *seq, size_t *n)
+static int decide_as(const char *who, struct k8tls_plan *p, const struct k8tls_rollout_stage *st,
+                     const char *where, int asked, bool clients_tls,
+                     enum k8tls_rollout_phase *seq, size_t *n)
 {
     char why[2048], msg[4096];
     *n = k8tls_rollout_sequence(p, seq, why, sizeof why);
     if (*n == 0)
-        return refuse(why);
+        return refuse_as(who, why);
     enum k8tls_rollout_phase due;
     int r = k8tls_rollout_due(st, seq, *n, &due, why, sizeof why);
     if (r < 0) {
         snprintf(msg, sizeof msg, _("%s: %s"), where, why);
-        return refuse(msg);
+        return refuse_as(who, msg);
     }
     if (r == 0) {
         snprintf(msg, sizeof msg,
                  _("%s is at phase %s, the last one: the staged rollout is complete, no phase is "
                    "due"),
                  where, k8tls_rollout_phase_cli_name(st->phase));
-        return refuse(msg);
+        return refuse_as(who, msg);
     }
     if (asked >= 0 && (enum k8tls_rollout_phase)asked != due) {
         if (st->has_phase)
@@ -305,11 +312,11 @@ static int decide(struct k8tls_plan *p, const struct k8tls_rollout_stage *st, co
                        "(phases are never skipped or reordered); run --phase %s"),
                      k8tls_rollout_phase_cli_name((enum k8tls_rollout_phase)asked), where,
                      k8tls_rollout_phase_cli_name(due), k8tls_rollout_phase_cli_name(due));
-        return refuse(msg);
+        return refuse_as(who, msg);
     }
     if (due == K8TLS_PHASE_CLIENTS_REQUIRED && !clients_tls) {
         bool v311 = k8tls_cass_line_of(p->cluster.server_version) == K8TLS_CASS_311;
-        return refuse(v311 ? _("phase clients-required is refused until every client uses TLS: "
+        return refuse_as(who, v311 ? _("phase clients-required is refused until every client uses TLS: "
                                "Cassandra 3.11 cannot list its clients, so confirm it yourself "
                                "and run again with --clients-use-tls")
                            : _("phase clients-required is refused until every client uses TLS: "
@@ -320,6 +327,12 @@ static int decide(struct k8tls_plan *p, const struct k8tls_rollout_stage *st, co
     p->rollout.mode = K8TLS_ROLLOUT_STAGED;
     p->rollout.phase = due;
     return -1;
+}
+
+static int decide(struct k8tls_plan *p, const struct k8tls_rollout_stage *st, const char *where,
+                  int asked, bool clients_tls, enum k8tls_rollout_phase *seq, size_t *n)
+{
+    return decide_as(prog, p, st, where, asked, clients_tls, seq, n);
 }
 
 /* Index of ph in seq (its number, 1-based, for messages). */
@@ -409,11 +422,7 @@ static int run_answers(const struct eopts *o)
     size_t n = 0;
     if (o->one_shot) {
         p->rollout.mode = K8TLS_ROLLOUT_ONE_SHOT;
-        k8tls_text_fprintf(stderr, "%s: %s\n", prog,
-                           _("warning: one shot: while the pods restart, restarted nodes and the "
-                             "others cannot talk to each other; plan a maintenance window (stop "
-                             "every datacenter with spec.cassandra.datacenters[].stopped: true, "
-                             "apply, start them)"));
+        one_shot_warning(prog);
     } else {
         struct k8tls_rollout_stage st;
         struct k8tls_err e;
@@ -502,6 +511,79 @@ out:
     k8tls_bundle_free(b);
     k8tls_enable_prev_free(pv);
     return rc;
+}
+
+static void one_shot_warning(const char *who)
+{
+    k8tls_text_fprintf(stderr, "%s: %s\n", who,
+                       _("warning: one shot: while the pods restart, restarted nodes and the "
+                         "others cannot talk to each other; plan a maintenance window (stop "
+                         "every datacenter with spec.cassandra.datacenters[].stopped: true, "
+                         "apply, start them)"));
+}
+
+int k8tls_cli_enable_merge_default(const char *who, struct k8tls_plan *p, bool one_shot)
+{
+    if (!p->cluster.manifest || !*p->cluster.manifest)
+        return -1;   /* a new cluster: nothing runs, nothing to stage */
+    struct k8tls_rollout_stage st;
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    char *path = manifest_path(p);
+    int r = path ? k8tls_rollout_stage_read_file(path, &st, &e) : -1;
+    if (r < 0) {
+        free(path);
+        return -1;   /* the pipeline reports the manifest's problem */
+    }
+    bool mode_given = k8tls_plan_pos(p, "rollout.mode").line > 0;
+    if (one_shot || (mode_given && p->rollout.mode == K8TLS_ROLLOUT_ONE_SHOT)) {
+        p->rollout.mode = K8TLS_ROLLOUT_ONE_SHOT;
+        if (!st.encrypted || st.has_phase)
+            one_shot_warning(who);
+        free(path);
+        return -1;
+    }
+    enum k8tls_rollout_phase seq[K8TLS_ROLLOUT_MAX_PHASES];
+    size_t n = 0;
+    char where[PATH_MAX + 64];
+    snprintf(where, sizeof where, _("the manifest %s"), path);
+    free(path);
+    if (mode_given) {
+        /* staged in the answers: the phase they name (their word for clients-required), or the
+         * phase due */
+        bool phase_given = k8tls_plan_pos(p, "rollout.phase").line > 0;
+        return decide_as(who, p, &st, where, phase_given ? (int)p->rollout.phase : -1,
+                         phase_given, seq, &n);
+    }
+    if (st.encrypted && !st.has_phase)
+        return -1;   /* encryption already on: changed in place, as before */
+    char why[2048], msg[4096];
+    n = k8tls_rollout_sequence(p, seq, why, sizeof why);
+    if (n == 0)
+        return refuse_as(who, why);
+    enum k8tls_rollout_phase due;
+    r = k8tls_rollout_due(&st, seq, n, &due, why, sizeof why);
+    if (r == 0)
+        return -1;   /* the rollout is complete: the target is what the last phase wrote */
+    if (r < 0) {
+        snprintf(msg, sizeof msg, _("%s: %s"), where, why);
+        return refuse_as(who, msg);
+    }
+    if (st.has_phase)
+        snprintf(msg, sizeof msg,
+                 _("%s is at phase %s of a staged rollout: run %s enable --answers FILE -o DIR "
+                   "for the phase due (%s), or add --one-shot (rollout.mode: oneShot) to write "
+                   "the target in one restart, in a maintenance window"),
+                 where, k8tls_rollout_phase_cli_name(st.phase), PACKAGE,
+                 k8tls_rollout_phase_cli_name(due));
+    else
+        snprintf(msg, sizeof msg,
+                 _("%s runs without encryption: turning it on in one restart splits the cluster "
+                   "while the pods restart, so the staged rollout is the default; run %s enable "
+                   "--answers FILE -o DIR (phase %s, no downtime), or add --one-shot "
+                   "(rollout.mode: oneShot) for one restart in a maintenance window"),
+                 where, PACKAGE, k8tls_rollout_phase_cli_name(due));
+    return refuse_as(who, msg);
 }
 
 int k8tls_cli_enable(int argc, char **argv)

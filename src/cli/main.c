@@ -38,7 +38,7 @@
 enum {
     OPT_PRINT_ANSWERS = 256, OPT_ANSWERS, OPT_DEFAULTS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT,
     OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF, OPT_FORCE_CONFLICTS, OPT_CREATE_NAMESPACE, OPT_CLIENT_FILES, OPT_THEME,
-    OPT_NO_COLOR, OPT_TUI,
+    OPT_NO_COLOR, OPT_TUI, OPT_ONE_SHOT,
 };
 
 static const struct option long_options[] = {
@@ -60,12 +60,13 @@ static const struct option long_options[] = {
     {"theme", required_argument, NULL, OPT_THEME},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"tui", no_argument, NULL, OPT_TUI},
+    {"one-shot", no_argument, NULL, OPT_ONE_SHOT},
     {NULL, 0, NULL, 0},
 };
 
 struct opts {
     bool help, version, print_answers, defaults, force, apply, dry_run_server, diff;
-    bool force_conflicts, create_namespace, client_files, no_color, tui;
+    bool force_conflicts, create_namespace, client_files, no_color, tui, one_shot;
     const char *answers, *output, *kubeconfig, *theme;
     const char **contexts;
     size_t n_contexts;
@@ -78,6 +79,7 @@ static void try_help(void)
     fprintf(stderr, _("Usage: %s [OPTION]...\n"
                       "  or:  %s inspect PATH...\n"
                       "  or:  %s rotate ...\n"), prog, prog, prog);
+    fprintf(stderr, _("  or:  %s enable ...\n"), prog);
     fprintf(stderr, _("  or:  %s doctor ...\n"), prog);
     fprintf(stderr, _("Try '%s --help' for more information.\n"), prog);
 }
@@ -93,6 +95,7 @@ static void print_help(void)
     printf(_("Usage: %s [OPTION]...\n"
              "  or:  %s inspect PATH...\n"
              "  or:  %s rotate ...\n"), prog, prog, prog);
+    printf(_("  or:  %s enable ...\n"), prog);
     printf(_("  or:  %s doctor ...\n"), prog);
     fputs(_("Set up encryption for a Cassandra cluster run by the K8ssandra operator: a root CA,\n"
             "keystores, truststores, the Medusa client certificate, the Secrets and the\n"
@@ -113,6 +116,10 @@ static void print_help(void)
             "      --create-namespace  also write (and apply) the cluster's Namespace\n"
             "      --client-files      also write clients/: the CA, cqlshrc and\n"
             "                          nodetool-ssl.properties for cqlsh and nodetool\n"), stdout);
+    printf(_("Running cluster (cluster.manifest without encryption):\n"
+             "      --one-shot          turn encryption on in one restart (plan a maintenance\n"
+             "                          window); without it, use '%s enable', one phase per\n"
+             "                          rolling restart, without downtime\n"), prog);
     fputs(_("Kubernetes:\n"
             "      --apply             apply the Secrets and the cluster with kubectl server-side\n"
             "                          apply (field manager k8tls-wizard)\n"
@@ -191,6 +198,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case OPT_THEME: o->theme = optarg; break;
         case OPT_NO_COLOR: o->no_color = true; break;
         case OPT_TUI: o->tui = true; break;
+        case OPT_ONE_SHOT: o->one_shot = true; break;
         default:
             /* getopt_long has said what is wrong */
             try_help();
@@ -426,6 +434,16 @@ static int run_pipeline(const struct opts *o)
     if (k8tls_diags_count(&d, K8TLS_SEV_ERROR) == 0)
         adopted = k8tls_bundle_adopt_manifest(p, &d) == 0;
     /* every problem at once: the loader's, the plan rules', the password references' */
+    /* a running cluster without encryption: staged by default (src/cli/enable.c) */
+    if (adopted && k8tls_diags_count(&d, K8TLS_SEV_ERROR) == 0) {
+        print_diags(&d, &seen);
+        int drc = k8tls_cli_enable_merge_default(prog, p, o->one_shot);
+        if (drc >= 0) {
+            rc = drc;
+            k8tls_diags_free(&d);
+            goto out;
+        }
+    }
     if (adopted) {
         k8tls_plan_validate(p, &d);
         k8tls_plan_resolve(p, &d);

@@ -8,6 +8,7 @@
 #include "bundle_int.h"
 #include "k8tls/buf.h"
 #include "k8tls/i18n.h"
+#include "k8tls/rollout.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,140 @@ static char *restart_task_yaml(const struct k8tls_identity *id)
 static const char *fmt_name(enum k8tls_store_format f)
 {
     return f == K8TLS_FORMAT_JKS ? "JKS" : "PKCS12";
+}
+
+
+/* A cassandraYaml value as NEXT-STEPS shows it. */
+static const char *opt_text(int v)
+{
+    return v < 0 ? _("(not written)") : v ? "true" : "false";
+}
+
+/* The staged rollout's phase (doc/staged-rollout.md sections 3 and 4.3): what this restart
+ * changes, what to check before the next phase, and its command. */
+static void staged_section(struct k8tls_buf *t, const struct k8tls_plan *p,
+                           const struct k8tls_identity *id)
+{
+    enum k8tls_rollout_phase seq[K8TLS_ROLLOUT_MAX_PHASES], ph = p->rollout.phase;
+    char why[2048];
+    size_t n = k8tls_rollout_sequence(p, seq, why, sizeof why), k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (seq[i] == ph)
+            k = i + 1;
+    struct k8tls_rollout_values now, before = {.internode = K8TLS_INTERNODE_NONE,
+                                               .internode_optional = -1};
+    k8tls_rollout_values(p, ph, &now);
+    if (k > 1)
+        k8tls_rollout_values(p, seq[k - 2], &before);
+    bool v311 = k8tls_cass_line_of(p->cluster.server_version) == K8TLS_CASS_311;
+    const char *ns = id->namespace_;
+
+    k8tls_buf_printf(t, "### %s\n\n", _("This phase"));
+    if (k)
+        k8tls_buf_printf(t, _("Staged rollout, phase %zu of %zu: %s. Applying this directory "
+                              "restarts every Cassandra pod once, one at a time; pods that "
+                              "restarted and pods that did not yet talk to each other throughout "
+                              "(doc/staged-rollout.md, section 3)."),
+                         k, n, k8tls_rollout_phase_title(p, ph));
+    k8tls_buf_puts(t, "\n\n");
+    k8tls_buf_printf(t, "| %s | %s | %s |\n|---|---|---|\n", _("cassandraYaml"),
+                     _("before this phase"), _("this phase"));
+    k8tls_buf_printf(t, "| `server_encryption_options.internode_encryption` | `%s` | `%s` |\n",
+                     k8tls_internode_mode_name(before.internode),
+                     k8tls_internode_mode_name(now.internode));
+    if (!v311 && now.internode != K8TLS_INTERNODE_NONE)
+        k8tls_buf_printf(t, "| `server_encryption_options.optional` | `%s` | `%s` |\n",
+                         opt_text(before.internode_optional), opt_text(now.internode_optional));
+    k8tls_buf_printf(t, "| `client_encryption_options.enabled` | `%s` | `%s` |\n",
+                     before.client_enabled ? "true" : "false", now.client_enabled ? "true" : "false");
+    if (now.client_enabled)
+        k8tls_buf_printf(t, "| `client_encryption_options.optional` | `%s` | `%s` |\n",
+                         k > 1 ? (before.client_optional ? "true" : "false") : _("(not written)"),
+                         now.client_optional ? "true" : "false");
+    k8tls_buf_puts(t, "\n");
+
+    if (ph == K8TLS_PHASE_ACCEPT && now.client_enabled) {
+        k8tls_buf_printf(t, "%s\n\n",
+                         _("Clients keep working in plain text against every pod; a client "
+                           "switched to TLS before every pod has restarted fails on the others: "
+                           "move clients to TLS only after this phase is complete."));
+        if (p->cluster.reaper.enabled)
+            k8tls_buf_printf(t, "%s\n\n",
+                             _("**Pause Reaper's repair schedules** until every pod has "
+                               "restarted: Reaper speaks TLS (CQL and JMX) from now on, and "
+                               "its calls to pods that did not restart yet fail."));
+        if (p->cluster.medusa.enabled)
+            k8tls_buf_printf(t, "%s\n\n",
+                             _("**Take no Medusa backup** until every pod has restarted: "
+                               "whether Medusa reaches pods still on plain CQL is not "
+                               "confirmed."));
+        k8tls_buf_printf(t, "%s\n\n",
+                         _("From this phase on, nodetool on a restarted pod needs TLS (JMX over "
+                           "TLS, section 3)."));
+    }
+    if (ph == K8TLS_PHASE_CLIENTS_REQUIRED)
+        k8tls_buf_printf(t, "%s\n\n",
+                         _("A client that still connects in plain text is refused by every pod "
+                           "that restarted: that is what this phase enforces."));
+
+    if (k && k < n) {
+        enum k8tls_rollout_phase next = seq[k];
+        k8tls_buf_printf(t, "### %s\n\n", _("Before the next phase"));
+        k8tls_buf_printf(t, "%s\n\n",
+                         _("Wait until every Cassandra pod has restarted with this phase and "
+                           "every CassandraDatacenter is Ready again:"));
+        k8tls_buf_printf(t, "```sh\nkubectl -n %s get cassandradatacenters\n"
+                            "kubectl -n %s get pods -l cassandra.datastax.com/cluster=%s "
+                            "-o custom-columns=NAME:.metadata.name,STARTED:.metadata.creationTimestamp\n```\n\n",
+                         ns, ns, id->name);
+        k8tls_buf_printf(t, "%s\n\n",
+                         _("`k8tls-wizard enable --from-context CONTEXT --from <this directory>` "
+                           "checks it for you: the live K8ssandraCluster holds this phase's "
+                           "values, every CassandraDatacenter is Ready, and every pod was "
+                           "created after the change."));
+        if (next == K8TLS_PHASE_ENFORCE && !v311)
+            k8tls_buf_printf(t, "%s\n\n",
+                             _("Before enforce, no pod should still use a plain internode "
+                               "connection. Best effort, from the logs since the restart (they "
+                               "may have rotated): `kubectl -n NAMESPACE logs POD -c cassandra | "
+                               "grep 'encryption = unencrypted'` prints nothing on any pod."));
+        if (next == K8TLS_PHASE_CLIENTS_REQUIRED) {
+            if (v311)
+                k8tls_buf_printf(t, "%s\n\n",
+                                 _("Before clients-required, every client must use TLS. "
+                                   "Cassandra 3.11 cannot list its client connections "
+                                   "(nodetool clientstats does not exist there): check your "
+                                   "applications yourself, then confirm with "
+                                   "`--clients-use-tls`."));
+            else
+                k8tls_buf_printf(t, _("Before clients-required, every client must use TLS. On "
+                                      "every pod, with the TLS nodetool files of section 3, "
+                                      "`nodetool --ssl clientstats --all` must list no "
+                                      "connection whose `SSL` column is false:"));
+            if (!v311) {
+                k8tls_buf_printf(t, "\n\n```sh\nNS=%s CLUSTER=%s\n", ns, id->name);
+                k8tls_buf_puts(t, "for POD in $(kubectl -n \"$NS\" get pods -l "
+                                  "cassandra.datastax.com/cluster=\"$CLUSTER\" -o name); do\n"
+                                  "  kubectl -n \"$NS\" exec \"${POD#pod/}\" -c cassandra -- "
+                                  "nodetool --ssl clientstats --all\n"
+                                  "done\n```\n\n");
+                k8tls_buf_printf(t, "%s\n\n",
+                                 _("Then confirm it with `--clients-use-tls`."));
+            }
+        }
+        k8tls_buf_printf(t, "%s\n\n", _("Then the next phase:"));
+        k8tls_buf_printf(t, "```sh\nk8tls-wizard enable --from <this directory> --phase %s%s "
+                            "-o NEWDIR\n```\n\n",
+                         k8tls_rollout_phase_cli_name(next),
+                         next == K8TLS_PHASE_CLIENTS_REQUIRED ? " --clients-use-tls" : "");
+        k8tls_buf_printf(t, "%s\n\n",
+                         _("or, checked against the live cluster and applied: add "
+                           "`--from-context CONTEXT --apply`."));
+    } else if (k == n && n) {
+        k8tls_buf_printf(t, "%s\n\n",
+                         _("This is the last phase: once every pod has restarted, the cluster "
+                           "runs with the encryption of the answers' encryption section."));
+    }
 }
 
 int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material *m,
@@ -173,14 +308,19 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
                       "Cassandra pod, one at a time."));
     else
         k8tls_buf_printf(&t, "%s\n\n", _("A new cluster starts encrypted: no restart is needed."));
-    if (server)
+    bool staged = p->rollout.mode == K8TLS_ROLLOUT_STAGED;
+    if (staged)
+        staged_section(&t, p, id);
+    if (server && !staged)
         k8tls_buf_printf(&t, "%s\n\n",
                     _("On a running cluster, switching internode encryption on in one step "
-                      "splits the cluster while the pods restart: restarted nodes refuse "
-                      "plain-text peers. With Cassandra 4.0 or later, first add "
-                      "`optional: true` to server_encryption_options and roll, then remove it "
-                      "and roll again."));
-    if (client)
+                      "splits the cluster while the pods restart: restarted nodes and the "
+                      "others cannot talk to each other. Do it in a maintenance window (stop "
+                      "every datacenter with `spec.cassandra.datacenters[].stopped: true`, "
+                      "apply, start them), or without downtime, one phase per rolling "
+                      "restart: `k8tls-wizard enable --answers FILE -o DIR` "
+                      "(doc/staged-rollout.md)."));
+    if (client && !staged)
         k8tls_buf_printf(&t, "%s\n\n",
                     p->encryption.client.optional
                         ? _("Client encryption is optional: clients may still connect without "

@@ -161,7 +161,13 @@ static bool internode_optional_shown(const void *b)
 {
     return ((const struct k8tls_plan *)b)->encryption.internode.optional;
 }
+/* merge mode (a running cluster) or staged: the answers replay the same path */
 static bool rollout_shown(const void *b)
+{
+    const struct k8tls_plan *p = b;
+    return p->rollout.mode == K8TLS_ROLLOUT_STAGED || nonempty(p->cluster.manifest);
+}
+static bool rollout_phase_shown(const void *b)
 {
     return ((const struct k8tls_plan *)b)->rollout.mode == K8TLS_ROLLOUT_STAGED;
 }
@@ -557,7 +563,8 @@ static const struct k8tls_key rollout_table[] = {
      .help = N_("staged: one phase per rolling restart, no downtime; oneShot: everything in one "
                 "restart, in a maintenance window.")},
     {.name = "phase", .type = K8TLS_KT_ENUM, .off = P(rollout.phase),
-     .dflt_int = K8TLS_PHASE_ACCEPT, .names = rollout_phases, .label = N_("Rollout phase"),
+     .dflt_int = K8TLS_PHASE_ACCEPT, .names = rollout_phases, .shown = rollout_phase_shown,
+     .label = N_("Rollout phase"),
      .help = N_("The phase this bundle is: accept, send, enforce or clientsRequired.")},
     END};
 

@@ -21,7 +21,7 @@ cell() {
   shift
   { echo "apiVersion: k8tls-wizard/v1"; for l in "$@"; do echo "$l"; done; } > "$T/$name.yaml"
   # shellcheck disable=SC2086
-  if "$K8TLS_BIN" --answers "$T/$name.yaml" --output "$T/$name" $flags >"$T/$name.log" 2>&1; then
+  if "$K8TLS_BIN" --answers "$T/$name.yaml" --output "$T/$name" --one-shot $flags >"$T/$name.log" 2>&1; then
     pass "$name: written"
     DIRS="$DIRS $T/$name"
   else

@@ -24,7 +24,7 @@ run() {
   { echo "apiVersion: k8tls-wizard/v1"; echo "cluster:"; echo "  manifest: $m"
     for l in "$@"; do echo "$l"; done
     echo "ca: {key: {algorithm: ecdsa, curve: P-256}}"; } > "$n.answers.yaml"
-  timeout 120 "$K8TLS_BIN" --answers "$n.answers.yaml" --output "$n" > "$n.out" 2>&1
+  timeout 120 "$K8TLS_BIN" --answers "$n.answers.yaml" --output "$n" --one-shot > "$n.out" 2>&1
   echo $? > "$n.rc"
   grep -v ': keys [0-9]*/[0-9]* (' "$n.out" > "$n.log"
 }

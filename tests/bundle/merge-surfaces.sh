@@ -21,7 +21,7 @@ for f in surfaces-medusa surfaces-reaper; do
   printf '%s\n' "apiVersion: k8tls-wizard/v1" "cluster: {manifest: $f.yaml}" \
     "ca: {key: {algorithm: ecdsa, curve: P-256}}" "$surf" > "$t/$f.answers.yaml"
   check "$f: the wizard merges with every surface on" \
-    sh -c "timeout 120 '$K8TLS_BIN' --answers '$t/$f.answers.yaml' --output '$t/$f' > '$t/$f.log' 2>&1"
+    sh -c "timeout 120 '$K8TLS_BIN' --answers '$t/$f.answers.yaml' --output '$t/$f' --one-shot > '$t/$f.log' 2>&1"
   sed -n '/Changes to/,$p' "$t/$f.log" | sed 's/^/    /'
   if "$PY" "$K8TLS_SRCDIR/tests/bundle/merge_surfaces.py" "$CRD" "$t/$f.yaml" \
        "$t/$f/manifests/20-k8ssandracluster.yaml" "$t/$f" > "$t/$f.py.log" 2>&1; then

@@ -28,7 +28,7 @@ for m in valid invalid; do
   { echo "apiVersion: k8tls-wizard/v1"
     echo "cluster: {manifest: $m.yaml}"
     echo "ca: {key: {algorithm: ecdsa, curve: P-256}}"; } > $m-answers.yaml
-  timeout 120 "$K8TLS_BIN" --answers $m-answers.yaml --output $m.out > $m.stdout 2> $m.err
+  timeout 120 "$K8TLS_BIN" --answers $m-answers.yaml --output $m.out --one-shot > $m.stdout 2> $m.err
   rc=$?
   check "$m: exit 0 (got $rc)" [ $rc -eq 0 ]
   check "$m: the bundle is written" [ -f $m.out/manifests/20-k8ssandracluster.yaml ]

@@ -113,6 +113,67 @@ en k311r --answers a311rk.yaml -o k311r
 check "3.11 racks of two nodes, target rack: accept is written" [ "$(rc k311r)" = 0 ]
 check "3.11 target rack: phase 1 of 3 (dc, rack, clients)" grep -q "phase 1 of 3" k311r.err
 
+# ---- the plain --answers run on a running cluster (merge mode) ---------------------------------
+w() { n=$1; shift; timeout 120 "$K8TLS_BIN" "$@" > "$n.out" 2> "$n.all"; echo $? > "$n.rc"
+      grep -v -e ': keys [0-9]*/[0-9]* (' -e ': reading ' -e ': generating the keys' "$n.all" > "$n.err"; }
+w plain --answers a41.yaml -o plain
+check "plain --answers, running cluster without encryption: refused with one line" refused plain
+check "plain --answers: the line says the staged path is the default, enable or --one-shot" \
+  grep -q "runs without encryption.*staged rollout is the default; run k8tls-wizard enable --answers FILE -o DIR (phase accept.*--one-shot" plain.err
+check "plain --answers: nothing written" [ ! -e plain ]
+w once --answers a41.yaml --one-shot -o once
+check "plain --answers --one-shot: written (exit 0)" [ "$(rc once)" = 0 ]
+check "--one-shot: the maintenance-window warning" \
+  grep -q "warning: one shot: .*plan a maintenance window" once.err
+check "--one-shot: the target at once, no optional, no phase annotation" \
+  q once/$M 'so["internode_encryption"] == "all" and "optional" not in so and co["optional"] is False and ph is None'
+check "--one-shot: the answers say oneShot" q once/answers.yaml 'd["rollout"] == {"mode": "oneShot"}'
+w replay --answers once/answers.yaml -o replay
+check "its answers replay one shot without --one-shot (warning again)" \
+  sh -c "[ \"\$(cat replay.rc)\" = 0 ] && grep -q 'warning: one shot' replay.err && cmp -s once/$M replay/$M"
+check "one shot: NEXT-STEPS no longer advises optional: true then a roll" \
+  sh -c "! grep -q 'first add' once/NEXT-STEPS.md && grep -q 'maintenance window' once/NEXT-STEPS.md"
+en eonce --answers a41.yaml --one-shot -o eonce
+check "enable --one-shot: the same one-shot manifest" \
+  sh -c "[ \"\$(cat eonce.rc)\" = 0 ] && grep -q 'warning: one shot' eonce.err && cmp -s once/$M eonce/$M"
+answers as41.yaml c41.yaml "rollout: {mode: staged}"
+w staged --answers as41.yaml -o staged
+check "plain --answers with rollout.mode staged: the phase due is written" \
+  q staged/$M 'ph == "accept" and so["internode_encryption"] == "dc"'
+answers asend.yaml c41.yaml "rollout: {mode: staged, phase: send}"
+w sendplain --answers asend.yaml -o sendplain
+check "plain --answers with rollout.phase send before accept: refused with one line" refused sendplain
+w dseplain --answers adse.yaml -o dseplain
+check "plain --answers, DSE: one line, the staged refusal naming --one-shot" \
+  sh -c "[ \"\$(cat dseplain.rc)\" = 1 ] && [ \"\$(wc -l < dseplain.err)\" = 1 ] && grep -q 'serverType dse.*--one-shot' dseplain.err"
+w dseonce --answers adse.yaml --one-shot -o dseonce
+check "DSE --one-shot: written" [ "$(rc dseonce)" = 0 ]
+
+# ---- NEXT-STEPS.md of the first phase ----------------------------------------------------------
+N=acc41/NEXT-STEPS.md
+check "NEXT-STEPS: phase 1 of 4 and its title" grep -q "Staged rollout, phase 1 of 4: accept" $N
+check "NEXT-STEPS: the internode change none -> dc" \
+  grep -qF '| `server_encryption_options.internode_encryption` | `none` | `dc` |' $N
+check "NEXT-STEPS: the next command" grep -qF "k8tls-wizard enable --from <this directory> --phase send -o NEWDIR" $N
+check "NEXT-STEPS: wait for every pod and CassandraDatacenter" \
+  grep -qF "kubectl -n cass get pods -l cassandra.datastax.com/cluster=demo" $N
+check "NEXT-STEPS without Reaper and Medusa: nothing to pause" \
+  sh -c "! grep -q 'Pause Reaper' $N && ! grep -q 'Take no Medusa backup' $N"
+{ cat c41.yaml; echo "  reaper: {}"; echo "  medusa:"; echo "    storageProperties: {storageProvider: s3, bucketName: b, storageSecretRef: {name: s}}"; } > rm41.yaml
+answers arm41.yaml rm41.yaml
+en rm41 --answers arm41.yaml -o rm41
+check "with Reaper and Medusa: accept written" [ "$(rc rm41)" = 0 ]
+check "C1 with Reaper: pause its repair schedules" grep -q "Pause Reaper's repair schedules" rm41/NEXT-STEPS.md
+check "C1 with Medusa: take no backup" grep -q "Take no Medusa backup" rm41/NEXT-STEPS.md
+manifest c311d.yaml cassandra 3.11.17 dc1:3
+answers a311d.yaml c311d.yaml "encryption: {internode: {mode: dc}}"
+en d311 --answers a311d.yaml -o d311
+check "3.11 target dc: accept then clients-required (phase 1 of 2)" grep -q "phase 1 of 2" d311.err
+check "3.11 NEXT-STEPS before clients-required: the user confirms (no clientstats)" \
+  grep -q "Cassandra 3.11 cannot list its client connections" d311/NEXT-STEPS.md
+check "3.11 NEXT-STEPS: the next command carries --clients-use-tls" \
+  grep -qF -- "--phase clients-required --clients-use-tls -o NEWDIR" d311/NEXT-STEPS.md
+
 # a new cluster has no phases
 answers anew.yaml '""'
 en rnew --answers anew.yaml -o rnew

@@ -60,6 +60,12 @@ check "4.1 enforce: inspect reports the same CA and server keystore as accept" c
 check "4.1 enforce: inspect opens the keystore with the kept password" \
   grep -q "ok: the private key matches the certificate" i3.txt
 
+check "4.1 NEXT-STEPS before clients-required: nodetool clientstats --all over TLS" \
+  grep -qF 'nodetool --ssl clientstats --all' p3/NEXT-STEPS.md
+check "4.1 NEXT-STEPS of send: before enforce, look for unencrypted connections in the logs" \
+  grep -q "encryption = unencrypted" p2/NEXT-STEPS.md
+check "4.1 NEXT-STEPS of enforce: optional true -> false" \
+  grep -qF '| `server_encryption_options.optional` | `true` | `false` |' p3/NEXT-STEPS.md
 en cr-noconfirm --from p3 --phase clients-required -o cr-noconfirm
 check "4.1: clients-required without --clients-use-tls is refused with one line" refused cr-noconfirm
 check "4.1: the line says to run nodetool clientstats --all first" \
@@ -69,6 +75,7 @@ check "4.1: clients-required written after the confirmation" [ "$(rc p4)" = 0 ]
 check "4.1 clients-required: clients required, internode strict" \
   q p4/$M 'co["enabled"] is True and co["optional"] is False and so["optional"] is False'
 check "4.1 clients-required: says it is the last phase" grep -q "phase 4 of 4.*" p4.err
+check "4.1 NEXT-STEPS of the last phase says so" grep -q "This is the last phase" p4/NEXT-STEPS.md
 en done --from p4 --phase clients-required --clients-use-tls -o done
 check "4.1: after the last phase, nothing is due (one line)" refused done
 check "4.1: the line says the rollout is complete" grep -q "staged rollout is complete" done.err
@@ -104,7 +111,7 @@ check "3.11: the same material through the three phases" same_material e1 e3
 
 # ---- directories that are no phase ---------------------------------------------------------
 answers one.yaml c41.yaml
-timeout 120 "$K8TLS_BIN" --answers one.yaml -o oneshot > oneshot.log 2>&1
+timeout 120 "$K8TLS_BIN" --answers one.yaml --one-shot -o oneshot > oneshot.log 2>&1
 en r-one --from oneshot --phase send -o r-one
 check "a one-shot output directory is refused as a phase" [ "$(rc r-one)" = 1 ]
 check "it says to start with enable --answers" grep -q "not a phase of a staged rollout" r-one.err
