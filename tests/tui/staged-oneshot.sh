@@ -1,7 +1,8 @@
 #!/bin/sh
-# One shot chosen on the Rollout step for a running cluster: Review shows the maintenance-window
-# warning above the files, and the bundle written holds the final settings (internode all,
-# clients required) without a phase. 80x24, the real binary in tmux.
+# One shot chosen on the Rollout step for a running cluster, after a look at the staged bundle on
+# Review: Review then shows the maintenance-window warning above the files, and the bundle
+# written holds the final settings (internode all, clients required) without a phase. 80x24,
+# the real binary in tmux.
 . "$K8TLS_SRCDIR/tests/lib.sh"
 . "$K8TLS_SRCDIR/tests/tui/lib-tui.sh"
 t=$(mktmp)
@@ -18,6 +19,17 @@ wait_re "step 2 of [0-9]+: Encryption" >/dev/null
 keys F10
 check "the Rollout step" wait_re "step 3 of [0-9]+: Rollout"
 check "staged first" wait_re "> Roll out: < Staged, no downtime +>"
+# staged to Review first: the bundle is the accept phase; then back, and one shot instead
+for s in "Certificate authority" "Server stores" "Client stores" "Review"; do
+  keys F10
+  wait_re "step [0-9]+ of [0-9]+: $s" >/dev/null
+done
+check "Review of the staged bundle says phase 1" wait_for "this bundle is phase 1 of 4, accept."
+check "its manifest carries the phase" wait_for "k8tls-wizard/rollout-phase: accept"
+for s in "Client stores" "Server stores" "Certificate authority" "Rollout"; do
+  keys Escape
+  check "Esc back to $s" wait_re "step [0-9]+ of [0-9]+: $s"
+done
 keys Right
 check "one shot chosen" wait_re "> Roll out: < One shot \(maintenance window\) +>"
 for s in "Certificate authority" "Server stores" "Client stores" "Review"; do
@@ -30,6 +42,7 @@ check "and where the staged path is" wait_for "go Back to Rollout for the"
 check "the files are still shown" wait_for "manifests/20-k8ssandracluster.yaml"
 screen >"$t/review.txt"
 check "no staged phase line on Review" sh -c "! grep -q 'Staged rollout' '$t/review.txt'"
+check "the manifest was built again: no phase" sh -c "! grep -q 'rollout-phase' '$t/review.txt'"
 leave_review
 keys F10
 check "Result says what was written" wait_for "Written: k8tls-out"
