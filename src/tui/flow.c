@@ -18,6 +18,7 @@
 #define ON_ROTATE (1u << K8TLS_PATH_ROTATE)
 #define ON_BOTH (ON_WIZARD | ON_ROTATE)
 #define ON_DOCTOR (1u << K8TLS_PATH_DOCTOR)
+#define ON_ENABLE (1u << K8TLS_PATH_ENABLE)
 
 bool k8tls_flow_needs_pki(const struct k8tls_plan *p)
 {
@@ -119,7 +120,8 @@ const char *k8tls_flow_screen_title(enum k8tls_screen s)
 
 static bool valid_path(enum k8tls_flow_path path)
 {
-    return path == K8TLS_PATH_WIZARD || path == K8TLS_PATH_ROTATE || path == K8TLS_PATH_DOCTOR;
+    return path == K8TLS_PATH_WIZARD || path == K8TLS_PATH_ROTATE || path == K8TLS_PATH_DOCTOR ||
+           path == K8TLS_PATH_ENABLE;
 }
 
 bool k8tls_flow_on_path(enum k8tls_flow_path path, enum k8tls_screen s)

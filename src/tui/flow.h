@@ -27,11 +27,14 @@ enum k8tls_screen {
  *            encryption, CA, stores or Medusa step; Review shows the phase's new Secrets and
  *            rotation.yaml; the plan's skip rules do not apply);
  *   doctor   Welcome -> Doctor (check an existing bundle or cluster; its "fix it" moves to
- *            the rotate or the wizard path). */
+ *            the rotate or the wizard path);
+ *   enable   Welcome -> Next phase -> Review -> Output -> Result (the next phase of a staged
+ *            rollout from the previous phase's directory: same CA, stores and passwords). */
 enum k8tls_flow_path {
     K8TLS_PATH_WIZARD,
     K8TLS_PATH_ROTATE,
     K8TLS_PATH_DOCTOR,
+    K8TLS_PATH_ENABLE,
 };
 
 /* A stable identifier ("welcome", "cluster", ..., "result"); NULL for an invalid screen. */

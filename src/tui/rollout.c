@@ -32,7 +32,8 @@ char *tui_rollout_phase_row(const struct k8tls_plan *p, size_t i, enum k8tls_rol
     const char *cl = !v.client_enabled  ? _("clients plain")
                      : v.client_optional ? _("clients optional")
                                          : _("clients required");
-    char *row = tui_fmt("%zu %-17s %-26s %s", i + 1, k8tls_rollout_phase_cli_name(ph), in, cl);
+    char *row = tui_fmt("%zu %-16s %-24s %-16s", i + 1, k8tls_rollout_phase_cli_name(ph), in,
+                        cl);
     free(in);
     return row;
 }
@@ -52,17 +53,31 @@ void tui_rollout_set(struct k8tls_plan *p, bool staged)
         p->rollout.phase = seq[0];
 }
 
+char *tui_rollout_phase_dir(const char *dir, enum k8tls_rollout_phase from,
+                            enum k8tls_rollout_phase to)
+{
+    const char *name = k8tls_rollout_phase_cli_name(from);
+    size_t dl = strlen(dir), nl = strlen(name);
+    if (dl > nl + 1 && dir[dl - nl - 1] == '-' && strcmp(dir + dl - nl, name) == 0)
+        dl -= nl + 1;
+    return tui_fmt("%.*s-%s", (int)dl, dir, k8tls_rollout_phase_cli_name(to));
+}
+
 char *tui_rollout_next_command(const struct k8tls_plan *p, const char *dir)
 {
     enum k8tls_rollout_phase seq[K8TLS_ROLLOUT_MAX_PHASES];
     size_t n = tui_rollout_phases(p, seq, NULL);
     for (size_t i = 0; i + 1 < n; i++)
         if (seq[i] == p->rollout.phase) {
-            const char *next = k8tls_rollout_phase_cli_name(seq[i + 1]);
+            char *out = tui_rollout_phase_dir(dir, seq[i], seq[i + 1]);
             /* clients-required takes the user's word that every client uses TLS */
-            return tui_fmt("k8tls-wizard enable --from %s --phase %s%s -o %s-%s", dir, next,
-                           seq[i + 1] == K8TLS_PHASE_CLIENTS_REQUIRED ? " --clients-use-tls" : "",
-                           dir, next);
+            char *cmd = tui_fmt("k8tls-wizard enable --from %s --phase %s%s -o %s", dir,
+                                k8tls_rollout_phase_cli_name(seq[i + 1]),
+                                seq[i + 1] == K8TLS_PHASE_CLIENTS_REQUIRED ? " --clients-use-tls"
+                                                                           : "",
+                                out);
+            free(out);
+            return cmd;
         }
     return NULL;
 }

@@ -20,6 +20,10 @@ char *tui_rollout_phase_row(const struct k8tls_plan *p, size_t i, enum k8tls_rol
 bool tui_rollout_staged(const struct k8tls_plan *p);
 /* rollout.mode, and rollout.phase the first phase when staged. */
 void tui_rollout_set(struct k8tls_plan *p, bool staged);
+/* The directory to suggest for phase to, made from the directory dir of phase from: dir's
+ * "-<from>" suffix replaced by "-<to>" ("out-send" -> "out-enforce"), else "-<to>" added (heap). */
+char *tui_rollout_phase_dir(const char *dir, enum k8tls_rollout_phase from,
+                            enum k8tls_rollout_phase to);
 /* The command that makes the phase after the plan's own from the directory dir (heap), or NULL
  * when it is the last one. */
 char *tui_rollout_next_command(const struct k8tls_plan *p, const char *dir);

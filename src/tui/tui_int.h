@@ -498,6 +498,10 @@ void tui_output_set_dir(struct tui *t, const char *dir);
 /* the contexts chosen (pointers into its field; n may be 0) */
 size_t tui_output_contexts(struct tui *t, const char **out, size_t max);
 
+/* ---- screen/enable_phase.c: the staged rollout's next phase, for other screens ---------- */
+/* The plan of the phase built on the Next phase step (its rollout.phase set), or NULL. */
+const struct k8tls_plan *tui_enable_plan(struct tui *t);
+
 /* ---- rotation.c: the rotation state ----------------------------------------------------- */
 struct tui_renew *tui_renew_of(struct tui *t);
 /* welcome.c: "add encryption to an existing manifest" with path filled in (the doctor's fix) */

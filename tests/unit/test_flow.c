@@ -52,6 +52,35 @@ static int walk_rotate(const struct k8tls_plan *p, enum k8tls_screen *out)
     return n;
 }
 
+/* The staged rollout's next phase: Welcome -> Next phase -> Review -> Output -> Result, whatever
+ * the plan (the phase is built from a directory, not from the wizard's steps). */
+START_TEST(test_enable_path)
+{
+    static const enum k8tls_screen want[] = {K8TLS_SCR_WELCOME, K8TLS_SCR_ENABLE_PHASE,
+                                             K8TLS_SCR_REVIEW, K8TLS_SCR_OUTPUT,
+                                             K8TLS_SCR_RESULT};
+    struct k8tls_plan *p = defaults();
+    free(p->cluster.manifest);
+    p->cluster.manifest = strdup("k8c.yaml");
+    enum k8tls_screen v[K8TLS_SCR_COUNT + 1];
+    int n = 0;
+    for (enum k8tls_screen s = K8TLS_SCR_WELCOME; s != K8TLS_SCR_COUNT;
+         s = k8tls_flow_next_on(K8TLS_PATH_ENABLE, p, s))
+        v[n++] = s;
+    ck_assert_int_eq(n, 5);
+    for (int i = 0; i < n; i++)
+        ck_assert_int_eq(v[i], want[i]);
+    int total = 0;
+    ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_ENABLE, p, K8TLS_SCR_ENABLE_PHASE, &total), 2);
+    ck_assert_int_eq(total, 5);
+    /* and the other paths never show it */
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_WIZARD, p, K8TLS_SCR_ENABLE_PHASE));
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_ROTATE, p, K8TLS_SCR_ENABLE_PHASE));
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_ENABLE, p, K8TLS_SCR_ROLLOUT));
+    k8tls_plan_free(p);
+}
+END_TEST
+
 START_TEST(test_rotation_path_skips_every_bundle_screen)
 {
     /* Welcome -> Rotation source -> Rotation phase -> Review -> Output -> Result, whatever the
@@ -536,6 +565,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_existing_manifest_skips_the_cluster_screen);
     tcase_add_test(tc, test_existing_manifest_shows_the_rollout_screen);
     tcase_add_test(tc, test_rollout_only_for_a_manifest_without_encryption);
+    tcase_add_test(tc, test_enable_path);
     tcase_add_test(tc, test_ends_have_no_neighbour);
     tcase_add_test(tc, test_step_numbers_count_only_visible_screens);
     tcase_add_test(tc, test_diagnostic_paths_map_to_the_screen_that_edits_them);

@@ -394,15 +394,22 @@ static void tabbar_text(struct review_state *st, const struct tab *tabs, int n, 
  * one-shot warning as a warning). Returns the rows used. */
 static int rollout_banner(struct tui *t, int top)
 {
-    if (t->path != K8TLS_PATH_WIZARD || !k8tls_flow_rollout(t->plan))
+    /* the wizard's first phase, or the next phase built from a directory */
+    const struct k8tls_plan *p = t->path == K8TLS_PATH_ENABLE ? tui_enable_plan(t)
+                                 : t->path == K8TLS_PATH_WIZARD && k8tls_flow_rollout(t->plan)
+                                     ? t->plan
+                                     : NULL;
+    if (!p)
         return 0;
     char *m;
     enum k8tls_role role = K8TLS_ROLE_TEXT;
-    if (tui_rollout_staged(t->plan)) {
+    if (tui_rollout_staged(p)) {
         enum k8tls_rollout_phase seq[K8TLS_ROLLOUT_MAX_PHASES];
-        size_t np = tui_rollout_phases(t->plan, seq, NULL);
-        m = tui_fmt(_("Staged rollout: this bundle is phase 1 of %zu, %s."), np,
-                    k8tls_rollout_phase_cli_name(t->plan->rollout.phase));
+        size_t np = tui_rollout_phases(p, seq, NULL), k = 0;
+        while (k < np && seq[k] != p->rollout.phase)
+            k++;
+        m = tui_fmt(_("Staged rollout: this bundle is phase %zu of %zu, %s."), k + 1, np,
+                    k8tls_rollout_phase_cli_name(p->rollout.phase));
     } else {
         m = tui_fmt("%s", _("Warning, one shot: while the pods restart, restarted and waiting "
                             "nodes cannot talk and clients without TLS are cut off. Stop every "
@@ -428,7 +435,7 @@ static void review_build(struct tui *t, struct page *pg, int top, int bottom)
     st->list = st->tabbar = st->wait = -1;
     st->view.item = st->view.pos_item = -1;
     /* a rotation: the phase's bundle, built on the step before; no key generation here */
-    bool rotate = t->path == K8TLS_PATH_ROTATE;
+    bool rotate = t->path == K8TLS_PATH_ROTATE || t->path == K8TLS_PATH_ENABLE;
     if (!rotate)
         tui_keygen_ensure(t->kg, t->plan);
     enum kg_state ks = rotate ? KG_READY : tui_keygen_state(t->kg, NULL, NULL, NULL, 0);
@@ -565,7 +572,7 @@ static int review_key(struct tui *t, struct page *pg, int k)
 static int review_check(struct tui *t, struct form *f)
 {
     (void)f;
-    if (t->path != K8TLS_PATH_ROTATE &&
+    if (t->path == K8TLS_PATH_WIZARD &&
         tui_keygen_state(t->kg, NULL, NULL, NULL, 0) == KG_RUNNING) {
         tui_set_status(t, "%s", _("The keys are not ready yet: a moment, please."));
         t->rebuild = true;
