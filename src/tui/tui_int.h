@@ -6,9 +6,9 @@
  *                      the engine -> loop.c, session.c, kube.c, rotation.c, form.c (to free)
  *   screen/table.c     the table of screens (rows in screen/table.h): data only
  *   screen/<name>.c    one file per screen, its state private to it (private_size) -> the
- *                      shared state, the engine, job.c, text.c; another screen's file only
- *                      for that screen's own data (output.c: the contexts chosen there, the
- *                      directory to suggest)
+ *                      shared state, the engine, job.c, text.c, rollout.c; another screen's
+ *                      file only for that screen's own data (output.c: the contexts chosen
+ *                      there, the directory to suggest; enable_phase.c: the phase built)
  *   session.c          the plan and the bundle built from it -> keygen.c
  *   kube.c             the kubeconfig, apply and diff as jobs -> rotation.c, viewer.c, modal.c,
  *                      page.c
@@ -24,8 +24,9 @@
  *   keygen.c           background key generation, a job -> job.c
  *   job.c              the one worker mechanism -> text.c
  *   colors.c           the theme's roles -> text.c
- *   text.c, doc.c,     pure helpers (doc.c: a text laid out for the viewer, the search) and
- *   flow.c             the flow rules: no curses, no other TUI file
+ *   text.c, doc.c,     pure helpers (doc.c: a text laid out for the viewer, the search;
+ *   rollout.c, flow.c  rollout.c: the staged rollout's phases worded for the screens) and the
+ *                      flow rules: no curses, no other TUI file but text.c
  *
  * The engine reaches a screen only through its table row's function pointers (t->screens).
  * Adding a screen: one row in screen/table.h and one file in screen/. */

@@ -76,4 +76,42 @@ done
 (cd "$t" && "$K8TLS_BIN" enable --from phase1-send --phase enforce -o phase1-enforce >/dev/null 2>&1)
 check "Result's command runs: the enforce phase" \
   grep -q "rollout-phase: enforce" "$t/phase1-enforce/manifests/20-k8ssandracluster.yaml"
+
+# the last phase, clients-required, takes the user's word that every client uses TLS
+tui_start "$t" 80 24 --tui
+wait_for "Start from:" >/dev/null
+keys Right Right Right Right Right
+wait_for "< continue a staged rollout" >/dev/null
+keys F10
+wait_for "step 2 of 5: Next phase" >/dev/null
+type_text "phase1-enforce"
+keys F10
+check "enforce read: clients-required is due" wait_re "4 clients-required .*clients required +due"
+check "it asks whether every client uses TLS" wait_re "Every client uses TLS: +< no +>"
+keys F10
+check "no: refused" wait_for "clients-required refuses every plain client"
+check "still on the step" title_is "Next phase"
+keys Right
+check "yes" wait_re "Every client uses TLS: +< yes +>"
+keys F10
+check "then Review" wait_for "Staged rollout: this bundle is phase 4 of 4, clients-required."
+leave_review
+check "Output suggests the phase's directory" wait_re "Output directory: +phase1-clients-required"
+keys F10
+check "Result: the last phase" wait_for "Staged rollout: clients-required is the last phase"
+keys Enter
+rc=$(wait_exit "$t")
+check "the wizard exits 0 (rc=$rc)" [ "$rc" = 0 ]
+cat >"$t/last.py" <<'PY'
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+y = d["spec"]["cassandra"]["config"]["cassandraYaml"]
+s, c = y["server_encryption_options"], y["client_encryption_options"]
+got = (s["internode_encryption"], s.get("optional", False), c["enabled"], c["optional"],
+       d["metadata"]["annotations"]["k8tls-wizard/rollout-phase"])
+print(got)
+sys.exit(0 if got == ("all", False, True, False, "clientsRequired") else 1)
+PY
+check "the last phase: internode all required, clients required" \
+  "$PY" "$t/last.py" "$t/phase1-clients-required/manifests/20-k8ssandracluster.yaml"
 finish
