@@ -1,7 +1,7 @@
 # bash completion for k8tls-wizard                                     -*- shell-script -*-
 # Installed as $(datadir)/bash-completion/completions/k8tls-wizard; works with or without the
 # bash-completion package (it uses only compgen/complete). Completes the options, the commands
-# (inspect, rotate, doctor), theme names after --theme, kube contexts after --context (from
+# (inspect, rotate, enable, doctor), theme names after --theme, kube contexts after --context (from
 # `kubectl config get-contexts -o name`, honouring --kubeconfig), files and directories.
 
 _k8tls_wizard_themes()
@@ -78,21 +78,24 @@ _k8tls_wizard()
     local opts
     opts=$(printf '%s\n' --answers --defaults --print-answers --output --force \
         --create-namespace --client-files --apply --context --kubeconfig --dry-run=server --diff \
-        --force-conflicts --tui --theme --no-color --help --version)
-    local inspect_opts rotate_opts doctor_opts
+        --force-conflicts --one-shot --tui --theme --no-color --help --version)
+    local inspect_opts rotate_opts doctor_opts enable_opts
     inspect_opts=$(printf '%s\n' --password --help)
     doctor_opts=$(printf '%s\n' --context --namespace --kubeconfig --crd --expiring --strict \
         --output --help)
     rotate_opts=$(printf '%s\n' --from --from-context --answers --phase --ca-key \
         --ca-key-password --new-passwords --force --output --quiet --apply --context \
         --kubeconfig --dry-run=server --diff --force-conflicts --help)
+    enable_opts=$(printf '%s\n' --answers --from --from-context --phase --clients-use-tls \
+        --one-shot --force --output --apply --kubeconfig --dry-run=server --diff \
+        --force-conflicts --help)
     COMPREPLY=()
 
     # The command (first non-option word), if any.
     local i cmd=""
     for ((i = 1; i < n - 1; i++)); do
         case ${words[i]} in
-            inspect | rotate | doctor) cmd=${words[i]}; break ;;
+            inspect | rotate | enable | doctor) cmd=${words[i]}; break ;;
         esac
     done
 
@@ -105,7 +108,12 @@ _k8tls_wizard()
         --context | --from-context)
             _k8tls_wizard_words "$(_k8tls_wizard_contexts)" "$cur" ;;
         --phase)
-            _k8tls_wizard_words $'renew\ntrust\nreissue\nretire' "$cur" ;;
+            if [[ $cmd == enable ]]; then
+                _k8tls_wizard_words $'accept\nsend\nenforce\nclients-required' "$cur"
+            else
+                _k8tls_wizard_words $'renew\ntrust\nreissue\nretire' "$cur"
+            fi
+            ;;
         --dry-run)
             _k8tls_wizard_words "server" "$cur" ;;
         --output | -o)
@@ -142,6 +150,8 @@ _k8tls_wizard()
                     ;;
                 rotate)
                     [[ $cur == -* ]] && _k8tls_wizard_words "$rotate_opts" "$cur" ;;
+                enable)
+                    [[ $cur == -* ]] && _k8tls_wizard_words "$enable_opts" "$cur" ;;
                 doctor)
                     if [[ $cur == -* ]]; then
                         _k8tls_wizard_words "$doctor_opts" "$cur"
@@ -153,7 +163,7 @@ _k8tls_wizard()
                     if [[ $cur == -* ]]; then
                         _k8tls_wizard_words "$opts" "$cur"
                     elif ((n == 2)); then
-                        _k8tls_wizard_words $'inspect\nrotate\ndoctor' "$cur"
+                        _k8tls_wizard_words $'inspect\nrotate\nenable\ndoctor' "$cur"
                     fi
                     ;;
             esac

@@ -35,4 +35,39 @@ void k8tls_enable_prev_free(struct k8tls_enable_prev *pv);
 int k8tls_enable_build(struct k8tls_enable_prev *pv, enum k8tls_rollout_phase ph,
                        struct k8tls_bundle **out, struct k8tls_diags *d);
 
+/* ---- the live cluster (doc/staged-rollout.md 4.3) -------------------------------------------- */
+
+#include <time.h>
+
+/* What the live check read. */
+struct k8tls_enable_live {
+    struct k8tls_rollout_stage stage;   /* the live K8ssandraCluster's cassandraYaml, annotation */
+    time_t changed;                     /* when its spec last changed (metadata.managedFields:
+                                         * k8tls-wizard's apply, else the latest change that is no
+                                         * status update); 0 when unknown */
+    char changed_text[40];
+    size_t n_dcs, n_ready;              /* CassandraDatacenters found, those Ready */
+    char not_ready[128];                /* the first one not Ready (or missing), "" when none */
+    size_t n_pods, n_fresh, n_expected; /* Cassandra pods found, created after `changed`, and the
+                                         * datacenters' sizes added up */
+    char stale_pod[256];                /* the first pod created before `changed`, "" when none */
+    char stale_time[40];
+};
+
+/* Reads the live cluster of plan p (cluster.name, namespace, datacenters with their k8sContext)
+ * through kubectl: the K8ssandraCluster in context, each datacenter's CassandraDatacenter and its
+ * pods (label cassandra.datastax.com/cluster) in its own context (k8sContext, else context).
+ * Returns 0; -1 with e for a validation problem (no such K8ssandraCluster, unreadable answers);
+ * -3 with e for an environment failure (kubectl missing, API unreachable, not authorized). */
+int k8tls_enable_live_read(const char *kubeconfig, const char *context, const struct k8tls_plan *p,
+                           struct k8tls_enable_live *out, struct k8tls_err *e);
+
+/* Is the live cluster where phase `next` may start? prev < 0: before the first phase (no
+ * encryption, no phase); else at phase prev of p everywhere: the annotation and the cassandraYaml
+ * values of prev, as many datacenters as p, every CassandraDatacenter Ready, and every Cassandra
+ * pod (as many as the datacenters' sizes) created after the K8ssandraCluster's change. Returns
+ * true, or false with one line in why (what differs, and what to do). */
+bool k8tls_enable_live_check(const struct k8tls_enable_live *l, const struct k8tls_plan *p,
+                             int prev, char *why, size_t why_len);
+
 #endif

@@ -107,7 +107,8 @@ static void print_help(void)
             "                            clients-required  clients must use TLS\n"
             "                            (default with --answers: the phase due)\n"
             "      --clients-use-tls     confirm that every client uses TLS (needed for\n"
-            "                            clients-required, after nodetool clientstats --all)\n"
+            "                            clients-required, once nodetool clientstats lists no\n"
+            "                            plain client on any pod)\n"
             "      --one-shot            everything in one restart instead: plan a maintenance\n"
             "                            window (the nodes cannot talk to each other meanwhile)\n"),
           stdout);
@@ -586,6 +587,177 @@ int k8tls_cli_enable_merge_default(const char *who, struct k8tls_plan *p, bool o
     return refuse_as(who, msg);
 }
 
+/* ---- --from-context: the live check --------------------------------------------------------- */
+
+static void print_live(const struct eopts *o, const struct k8tls_plan *p,
+                       const struct k8tls_enable_live *l)
+{
+    const struct k8tls_rollout_values *v = &l->stage.values;
+    k8tls_text_fprintf(stdout, _("Live cluster %s in context %s, namespace %s:\n"),
+                       p->cluster.name, o->from_context, p->cluster.namespace_);
+    k8tls_text_fprintf(stdout, _("  phase:                   %s\n"),
+                       l->stage.has_phase ? k8tls_rollout_phase_cli_name(l->stage.phase)
+                       : l->stage.bad_phase[0] ? l->stage.bad_phase : _("none"));
+    k8tls_text_fprintf(stdout, _("  internode encryption:    %s, optional %s\n"),
+                       k8tls_internode_mode_name(v->internode),
+                       v->internode_optional < 0 ? _("not set") : v->internode_optional ? "true" : "false");
+    k8tls_text_fprintf(stdout, _("  client encryption:       %s, optional %s\n"),
+                       v->client_enabled ? _("on") : _("off"), v->client_optional ? "true" : "false");
+    k8tls_text_fprintf(stdout, _("  datacenters Ready:       %zu of %zu\n"), l->n_ready,
+                       p->cluster.n_dcs);
+    k8tls_text_fprintf(stdout, _("  pods created since the K8ssandraCluster changed (%s): %zu of %zu\n"),
+                       l->changed_text[0] ? l->changed_text : _("unknown"), l->n_fresh,
+                       l->n_expected);
+}
+
+/* The exact command of the phase due. */
+static void print_command(const struct eopts *o, enum k8tls_rollout_phase ph)
+{
+    printf("  %s enable --from-context ", PACKAGE);
+    k8tls_text_fputs(o->from_context, 0, stdout);
+    if (o->kubeconfig) {
+        fputs(" --kubeconfig ", stdout);
+        k8tls_text_fputs(o->kubeconfig, 0, stdout);
+    }
+    fputs(o->from ? " --from " : " --answers ", stdout);
+    k8tls_text_fputs(o->from ? o->from : o->answers, 0, stdout);
+    printf(" --phase %s%s --output NEWDIR --apply\n", k8tls_rollout_phase_cli_name(ph),
+           ph == K8TLS_PHASE_CLIENTS_REQUIRED ? " --clients-use-tls" : "");
+}
+
+static int run_context(const struct eopts *o)
+{
+    struct k8tls_enable_prev *pv = NULL;
+    struct k8tls_plan *p = NULL;
+    struct k8tls_bundle *b = NULL;
+    struct k8tls_diags d;
+    int rc;
+    if (o->from) {
+        k8tls_diags_init(&d);
+        int lr = k8tls_enable_load_dir(o->from, &pv, &d);
+        k8tls_diags_print(&d, stderr);
+        k8tls_diags_free(&d);
+        if (lr < 0) {
+            fprintf(stderr, _("%s: nothing was written\n"), prog);
+            return lr == -3 ? K8TLS_EXIT_ENV : K8TLS_EXIT_INVALID;
+        }
+        p = pv->plan;
+    } else {
+        if (!(p = load_plan(o->answers)))
+            return K8TLS_EXIT_INVALID;
+        if (!p->cluster.manifest || !*p->cluster.manifest) {
+            rc = refuse(_("enable turns encryption on in a running cluster: set cluster.manifest "
+                          "in the answers to the running K8ssandraCluster's manifest"));
+            goto out;
+        }
+    }
+
+    /* the live cluster */
+    struct k8tls_enable_live live;
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    int lr = k8tls_enable_live_read(o->kubeconfig, o->from_context, p, &live, &e);
+    if (lr < 0) {
+        char buf[2048];
+        k8tls_text_fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&e, buf, sizeof buf));
+        rc = lr == -3 ? K8TLS_EXIT_ENV : K8TLS_EXIT_INVALID;
+        goto out;
+    }
+
+    /* the phase due: after the directory's phase, or (answers) after the live stage */
+    enum k8tls_rollout_phase seq[K8TLS_ROLLOUT_MAX_PHASES];
+    size_t n = 0;
+    char where[PATH_MAX + 64];
+    int prev = -1;
+    if (pv) {
+        snprintf(where, sizeof where, "%s", o->from);
+        prev = (int)pv->stage.phase;
+        rc = decide(p, &pv->stage, where, o->phase, o->clients_tls || o->phase < 0, seq, &n);
+    } else {
+        if (live.stage.has_phase) {
+            char msg[1024];
+            snprintf(msg, sizeof msg,
+                     _("the live cluster is at phase %s: the next phase is built from that "
+                       "phase's directory (its CA and stores), run with --from DIR instead of "
+                       "--answers"),
+                     k8tls_rollout_phase_cli_name(live.stage.phase));
+            rc = refuse(msg);
+            goto out;
+        }
+        snprintf(where, sizeof where, _("context %s"), o->from_context);
+        rc = decide(p, &live.stage, where, o->phase, o->clients_tls || o->phase < 0, seq, &n);
+    }
+    if (rc >= 0)
+        goto out;
+    enum k8tls_rollout_phase due = p->rollout.phase;
+    char why[2048];
+    bool ok = k8tls_enable_live_check(&live, p, prev, why, sizeof why);
+
+    if (o->phase < 0) {
+        /* show, write nothing */
+        print_live(o, p, &live);
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (seq[i] == due)
+                k = i + 1;
+        k8tls_text_fprintf(stdout, _("Phase due: %s (%zu of %zu): %s\n"),
+                           k8tls_rollout_phase_cli_name(due), k, n, k8tls_rollout_phase_title(p, due));
+        if (ok) {
+            printf("%s\n", _("Live check: passed; to run it:"));
+            print_command(o, due);
+            rc = K8TLS_EXIT_OK;
+        } else {
+            k8tls_text_fprintf(stdout, _("Live check: not yet: %s\n"), why);
+            rc = K8TLS_EXIT_INVALID;
+        }
+        goto out;
+    }
+    if (!ok) {
+        rc = refuse(why);
+        goto out;
+    }
+    if ((rc = check_output(o)) >= 0)
+        goto out;
+    if (pv) {
+        k8tls_diags_init(&d);
+        if (k8tls_enable_build(pv, due, &b, &d) < 0 || !b) {
+            k8tls_diags_print(&d, stderr);
+            k8tls_diags_free(&d);
+            fprintf(stderr, _("%s: nothing was written\n"), prog);
+            rc = K8TLS_EXIT_INVALID;
+            goto out;
+        }
+        k8tls_diags_print(&d, stderr);
+        k8tls_diags_free(&d);
+        if ((rc = write_bundle(o, b)) != K8TLS_EXIT_OK)
+            goto out;
+    } else if ((rc = build_and_write(p, o, &b)) != K8TLS_EXIT_OK) {
+        goto out;
+    }
+    say_phase(p, seq, n, o->output);
+    if (o->apply) {
+        const char *ctx1[1] = {o->from_context};
+        struct k8tls_apply_opts ao = {
+            .kubeconfig = o->kubeconfig,
+            .contexts = ctx1,
+            .n_contexts = 1,
+            .dry_run_server = o->dry_run_server,
+            .diff = o->diff,
+            .force_conflicts = o->force_conflicts,
+            .on_text = k8tls_cli_kube_text,
+        };
+        rc = k8tls_cli_exit_code(k8tls_kube_apply(b, p, &ao));
+        fflush(stdout);
+    }
+out:
+    k8tls_bundle_free(b);
+    if (pv)
+        k8tls_enable_prev_free(pv);
+    else
+        k8tls_plan_free(p);
+    return rc;
+}
+
 int k8tls_cli_enable(int argc, char **argv)
 {
     struct eopts o;
@@ -601,5 +773,7 @@ int k8tls_cli_enable(int argc, char **argv)
         return run_answers(&o);
     if (o.from && !o.from_context)
         return run_from(&o);
+    if (o.from_context)
+        return run_context(&o);
     return refuse(_("not available yet"));
 }

@@ -57,6 +57,20 @@ int k8tls_enable_load_dir(const char *dir, struct k8tls_enable_prev **out, struc
         goto fail;
     }
 
+    struct stat sb;
+    char *ans = k8tls_path_join(dir, "answers.yaml");
+    bool have_answers = ans && stat(ans, &sb) == 0;
+    free(ans);
+    if (have_answers && stat(pv->manifest, &sb) != 0) {
+        k8tls_diags_add(d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL,
+                        _("%s holds no K8ssandraCluster (manifests/20-k8ssandracluster.yaml): it "
+                          "is no phase of a staged rollout (a rotate phase's directory holds "
+                          "Secrets only); go on from the last phase's directory, and rotate when "
+                          "the rollout is complete"),
+                        dir);
+        goto fail;
+    }
+
     /* the Secrets, the CA, the plan: as rotate reads them */
     struct k8tls_rotate_opts ro = {.from_dir = dir};
     int r = k8tls_rotate_load(&ro, &pv->rs, d);

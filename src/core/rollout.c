@@ -247,29 +247,27 @@ bool k8tls_rollout_stage_matches(const struct k8tls_rollout_stage *st, const str
         what[0] = '\0';
     if (got->internode != want.internode) {
         if (what)
-            snprintf(what, what_len, "%s.internode_encryption: %s, %s %s", so,
-                     k8tls_internode_mode_name(got->internode), _("expected"),
+            snprintf(what, what_len, _("%s.internode_encryption: %s, expected %s"), so,
+                     k8tls_internode_mode_name(got->internode),
                      k8tls_internode_mode_name(want.internode));
         return false;
     }
     if (want.internode_optional >= 0 && got->internode_optional != want.internode_optional) {
         if (what)
-            snprintf(what, what_len, "%s.optional: %s, %s %s", so,
-                     bool_name(got->internode_optional), _("expected"),
-                     bool_name(want.internode_optional));
+            snprintf(what, what_len, _("%s.optional: %s, expected %s"), so,
+                     bool_name(got->internode_optional), bool_name(want.internode_optional));
         return false;
     }
     if (got->client_enabled != want.client_enabled) {
         if (what)
-            snprintf(what, what_len, "%s.enabled: %s, %s %s", co, bool_name(got->client_enabled),
-                     _("expected"), bool_name(want.client_enabled));
+            snprintf(what, what_len, _("%s.enabled: %s, expected %s"), co,
+                     bool_name(got->client_enabled), bool_name(want.client_enabled));
         return false;
     }
     if (want.client_enabled && got->client_optional != want.client_optional) {
         if (what)
-            snprintf(what, what_len, "%s.optional: %s, %s %s", co,
-                     bool_name(got->client_optional), _("expected"),
-                     bool_name(want.client_optional));
+            snprintf(what, what_len, _("%s.optional: %s, expected %s"), co,
+                     bool_name(got->client_optional), bool_name(want.client_optional));
         return false;
     }
     return true;

@@ -115,6 +115,10 @@ timeout 120 "$K8TLS_BIN" --answers one.yaml --one-shot -o oneshot > oneshot.log 
 en r-one --from oneshot --phase send -o r-one
 check "a one-shot output directory is refused as a phase" [ "$(rc r-one)" = 1 ]
 check "it says to start with enable --answers" grep -q "not a phase of a staged rollout" r-one.err
+timeout 120 "$K8TLS_BIN" rotate --from p3 --phase renew -o renewed -q > renewed.log 2>&1
+en r-rot --from renewed --phase clients-required --clients-use-tls -o r-rot
+check "a rotate phase's directory (Secrets only) is refused as a phase, saying why" \
+  sh -c "[ \"\$(cat r-rot.rc)\" = 1 ] && grep -q 'holds no K8ssandraCluster.*rotate when the rollout is complete' r-rot.err"
 en r-none --from nosuchdir --phase send -o r-none
 check "a missing directory is refused (exit 1)" [ "$(rc r-none)" = 1 ]
 finish

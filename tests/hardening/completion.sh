@@ -38,7 +38,10 @@ got=$(K8TLS_TEST_PW_VAR=x complete_words k8tls-wizard inspect --password env:K8T
 check "inspect --password env:VAR completes variable names (got: $got)" [ "$got" = "K8TLS_TEST_PW_VAR" ]
 
 # every long option of --help (and of each command's --help) completes
-for cmd in "" inspect rotate doctor; do
+check "enable --phase c completes clients-required" \
+  [ "$(complete_words k8tls-wizard enable --phase c)" = "clients-required" ]
+check "'ena' completes to the enable command" [ "$(complete_words k8tls-wizard ena)" = "enable" ]
+for cmd in "" inspect rotate enable doctor; do
   "$K8TLS_BIN" $cmd --help >"$tmp/help" 2>&1
   all=$(complete_words k8tls-wizard $cmd --)
   n=0

@@ -38,7 +38,7 @@ while read -r opt; do
     fail "the man page does not mention $opt (listed by --help)"
   fi
 done <"$tmp/opts"
-for cmd in inspect rotate; do
+for cmd in inspect rotate enable; do
   if grep -qw "$cmd" "$tmp/help.txt"; then
     check "the man page documents the '$cmd' command" grep -qE "^ +$cmd( |$)" "$tmp/page.txt"
     # and each of the command's own options, in its section (up to the next command or section)

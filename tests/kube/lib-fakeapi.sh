@@ -59,7 +59,8 @@ fakeapi_start() {
     ca=", certificate-authority: \"$T/tls.crt\""
   fi
   # shellcheck disable=SC2086
-  "$PY" "$K8TLS_SRCDIR/tests/kube/fakeapi.py" --port-file "$T/ports" --log "$LOG" --timeout 120 \
+  # FAKEAPI_PY: a test's own server built on fakeapi.py (tests/enable/fakeapi_staged.py)
+  "$PY" "${FAKEAPI_PY:-$K8TLS_SRCDIR/tests/kube/fakeapi.py}" --port-file "$T/ports" --log "$LOG" --timeout 120 \
     $args 2>"$T/fakeapi.err" &
   FAKE_PID=$!
   i=0
