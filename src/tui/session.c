@@ -15,6 +15,7 @@ void tui_bundle_reset(struct tui *t)
     t->bundle = NULL;
     k8tls_plan_free(t->bundle_plan);
     t->bundle_plan = NULL;
+    t->apply_check = NULL;
     k8tls_diags_free(&t->review_diags);
     k8tls_diags_init(&t->review_diags);
     t->bundle_epoch++;

@@ -258,6 +258,10 @@ struct tui {
     struct k8tls_bundle *bundle;
     struct k8tls_plan *bundle_plan; /* the (resolved) plan the bundle was built from */
     struct k8tls_diags review_diags;/* the bundle's errors/warnings (Review, the rotation) */
+    /* a check the apply of this bundle runs first, on the worker (the staged rollout's live
+     * check, set by the screen that built the bundle): 0, or -1 with the reason in why (heap);
+     * NULL when none. Dropped with the bundle. */
+    int (*apply_check)(struct tui *t, const char *const *contexts, size_t n, char **why);
     unsigned bundle_gen;            /* changes with each new t->bundle */
     unsigned bundle_epoch;          /* changes when the bundle is dropped (tui_bundle_reset) */
 
@@ -498,10 +502,6 @@ void tui_kube_free(struct tui *t);
 void tui_output_set_dir(struct tui *t, const char *dir);
 /* the contexts chosen (pointers into its field; n may be 0) */
 size_t tui_output_contexts(struct tui *t, const char **out, size_t max);
-
-/* ---- screen/enable_phase.c: the staged rollout's next phase, for other screens ---------- */
-/* The plan of the phase built on the Next phase step (its rollout.phase set), or NULL. */
-const struct k8tls_plan *tui_enable_plan(struct tui *t);
 
 /* ---- rotation.c: the rotation state ----------------------------------------------------- */
 struct tui_renew *tui_renew_of(struct tui *t);

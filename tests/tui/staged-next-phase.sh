@@ -44,9 +44,11 @@ check "Review says which phase" wait_for "Staged rollout: this bundle is phase 2
 check "the manifest is the send phase" wait_for "k8tls-wizard/rollout-phase: send"
 leave_review
 check "Output suggests a directory per phase" wait_re "Output directory: +phase1-send"
+check "Output offers the apply (after the live check: tests/tui/staged-apply.sh)" \
+  wait_for "Apply to a cluster"
 screen >"$t/output.txt"
-check "no apply on this path" sh -c "! grep -q 'Apply to a cluster' '$t/output.txt'"
-check "it says to apply after the checks" wait_for "The phase is written only"
+check "no Namespace manifest or answers file on this path (the phase holds its own)" \
+  sh -c "! grep -q 'Namespace manifest' '$t/output.txt' && ! grep -q 'Save the answers' '$t/output.txt'"
 keys F10
 check "Result says what was written" wait_for "Written: phase1-send"
 check "Result names the next phase's command" \

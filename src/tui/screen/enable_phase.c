@@ -162,6 +162,8 @@ static int read_dir(struct tui *t, struct form *f, struct enable_state *st, cons
     return 0;
 }
 
+static int live_check(struct tui *t, const char *const *contexts, size_t n, char **why);
+
 static int enable_check(struct tui *t, struct form *f)
 {
     struct enable_state *st = state(t);
@@ -223,6 +225,8 @@ static int enable_check(struct tui *t, struct form *f)
     /* the phase's bundle is what Review shows and Output writes */
     tui_bundle_reset(t);
     t->bundle = b;
+    t->bundle_plan = k8tls_plan_dup(st->pv->plan); /* with its rollout.phase: Review, Result */
+    t->apply_check = live_check;
     t->bundle_gen++;
     tui_diags_merge(&t->review_diags, &d);
     tui_diags_merge(&t->review_diags, &b->notes);
@@ -236,10 +240,40 @@ static int enable_check(struct tui *t, struct form *f)
     return 0;
 }
 
-const struct k8tls_plan *tui_enable_plan(struct tui *t)
+/* The live check before the phase is applied (doc/staged-rollout.md 4.3; t->apply_check), in
+ * the first of the contexts (else the kubeconfig's current one): the cluster at the previous
+ * phase everywhere. On the worker thread: reads only what the built phase left. */
+static int live_check(struct tui *t, const char *const *contexts, size_t n, char **why)
 {
-    struct enable_state *st = t->path == K8TLS_PATH_ENABLE ? state(t) : NULL;
-    return st && st->built && st->pv ? st->pv->plan : NULL;
+    struct enable_state *st = state(t);
+    const struct k8tls_plan *p = st && st->built && st->pv ? st->pv->plan : NULL;
+    *why = NULL;
+    const char *ctx = n > 0 ? contexts[0] : t->kc ? t->kc->current_context : NULL;
+    if (!st || !p) {
+        *why = strdup(_("no phase was built"));
+        return -1;
+    }
+    if (!ctx || !*ctx) {
+        *why = strdup(_("no kube context to read the cluster from: choose one"));
+        return -1;
+    }
+    struct k8tls_enable_live live;
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    const char *kc = t->opts && t->opts->kubeconfig && *t->opts->kubeconfig ? t->opts->kubeconfig
+                                                                           : NULL;
+    char buf[2048];
+    if (k8tls_enable_live_read(kc, ctx, p, &live, &e) < 0) {
+        *why = strdup(k8tls_err_format(&e, buf, sizeof buf));
+        return -1;
+    }
+    /* the phase starts where the directory's phase left the cluster */
+    int prev = st->pv->stage.has_phase ? (int)st->pv->stage.phase : -1;
+    if (!k8tls_enable_live_check(&live, p, prev, buf, sizeof buf)) {
+        *why = strdup(buf);
+        return -1;
+    }
+    return 0;
 }
 
 /* what was read: the phases, the one the directory is, the one due */

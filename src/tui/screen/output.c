@@ -156,11 +156,7 @@ static void output_sync(struct tui *t, struct form *f)
     /* a phase's bundle holds its own answers.yaml and no Namespace */
     f->f[O_NS].hidden = f->f[O_SAVE].hidden = rot;
     f->f[O_ANSWERS].hidden = rot || !f->f[O_SAVE].choice;
-    /* a staged phase is applied after the checks of the previous one's NEXT-STEPS.md, which the
-     * wizard does not run: written only */
-    if (t->path == K8TLS_PATH_ENABLE)
-        f->f[O_APPLY].choice = 0;
-    f->f[O_APPLY].hidden = t->path == K8TLS_PATH_ENABLE;
+
     struct typed_pw tp[5];
     f->f[O_PWREF].hidden = f->f[O_ANSWERS].hidden || typed_passwords(t->plan, tp) == 0;
     bool apply = f->f[O_APPLY].choice;
@@ -572,9 +568,7 @@ out:
 static void output_notes(struct tui *t, struct form *f, char **lines, int max, int *n)
 {
     bool rot = t->path == K8TLS_PATH_ROTATE || t->path == K8TLS_PATH_ENABLE;
-    if (*n < max && t->path == K8TLS_PATH_ENABLE)
-        lines[(*n)++] = strdup(_("The phase is written only: apply it with kubectl apply -k DIR "
-                                 "once the checks of the previous phase's NEXT-STEPS.md pass."));
+
     if (!rot)
         tui_screen_warnings(t, K8TLS_SCR_OUTPUT, lines, max, n);
     if (*n < max && !f->f[O_PWREF].hidden) {
@@ -609,15 +603,24 @@ static void output_notes(struct tui *t, struct form *f, char **lines, int max, i
                                         "the stores, NEXT-STEPS.md)."),
                                       t->bundle->n);
     if (*n < max && f->f[O_APPLY].choice && t->kc) {
-        const struct k8tls_plan *p = rot ? tui_renew_plan(t) : t->plan;
+        const struct k8tls_plan *p = t->path == K8TLS_PATH_ENABLE ? t->bundle_plan
+                                     : rot                         ? tui_renew_plan(t)
+                                                                   : t->plan;
         const char *ns = p && p->cluster.namespace_ ? p->cluster.namespace_ : "?";
-        lines[(*n)++] = rot ? tui_fmt(_("Apply: the Secrets only, in namespace %s (the "
-                                        "K8ssandraCluster is not touched), after a check that the "
-                                        "live Secrets are where this phase starts."),
-                                      ns)
-                            : tui_fmt(_("Apply: namespace %s (from the Cluster step); the "
-                                        "datacenters' contexts get the Secrets too."),
-                                      ns);
+        if (t->path == K8TLS_PATH_ENABLE)
+            lines[(*n)++] = tui_fmt(_("Apply: namespace %s, after a live check that the previous "
+                                      "phase runs everywhere (the K8ssandraCluster at that phase, "
+                                      "every datacenter Ready, every pod restarted since)."),
+                                    ns);
+        else if (rot)
+            lines[(*n)++] = tui_fmt(_("Apply: the Secrets only, in namespace %s (the "
+                                      "K8ssandraCluster is not touched), after a check that the "
+                                      "live Secrets are where this phase starts."),
+                                    ns);
+        else
+            lines[(*n)++] = tui_fmt(_("Apply: namespace %s (from the Cluster step); the "
+                                      "datacenters' contexts get the Secrets too."),
+                                    ns);
     }
 }
 

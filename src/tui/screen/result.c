@@ -77,7 +77,7 @@ static void result_build(struct tui *t, struct page *pg, int top, int bottom)
                              t->written_dir ? t->written_dir : "DIR");
     /* a staged rollout: after the apply, the command for the phase that follows this one (a
      * paragraph of its own, so that it wraps least) */
-    const struct k8tls_plan *sp = t->path == K8TLS_PATH_ENABLE ? tui_enable_plan(t)
+    const struct k8tls_plan *sp = t->path == K8TLS_PATH_ENABLE ? t->bundle_plan
                                   : t->path == K8TLS_PATH_WIZARD ? t->plan
                                                                  : NULL;
     if (sp && tui_rollout_staged(sp) && np < 6) {

@@ -395,7 +395,7 @@ static void tabbar_text(struct review_state *st, const struct tab *tabs, int n, 
 static int rollout_banner(struct tui *t, int top)
 {
     /* the wizard's first phase, or the next phase built from a directory */
-    const struct k8tls_plan *p = t->path == K8TLS_PATH_ENABLE ? tui_enable_plan(t)
+    const struct k8tls_plan *p = t->path == K8TLS_PATH_ENABLE ? t->bundle_plan
                                  : t->path == K8TLS_PATH_WIZARD && k8tls_flow_rollout(t->plan)
                                      ? t->plan
                                      : NULL;
