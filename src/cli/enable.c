@@ -110,7 +110,8 @@ static void print_help(void)
             "                            clients-required, once nodetool clientstats lists no\n"
             "                            plain client on any pod)\n"
             "      --one-shot            everything in one restart instead: plan a maintenance\n"
-            "                            window (the nodes cannot talk to each other meanwhile)\n"),
+            "                            window (restarted nodes and the others cannot talk\n"
+            "                            to each other meanwhile)\n"),
           stdout);
     fputs(_("Output:\n"
             "  -o, --output DIR          write the phase's bundle there\n"
@@ -203,9 +204,9 @@ static int parse(int argc, char **argv, struct eopts *o)
         usage_error(_("--answers and --from exclude each other: DIR holds its own answers.yaml"));
         return K8TLS_EXIT_USAGE;
     }
-    if (o->one_shot && (o->from || o->phase >= 0)) {
-        usage_error(_("--one-shot writes the target in one step: it takes --answers, not --from "
-                      "or --phase"));
+    if (o->one_shot && (o->from || o->phase >= 0 || o->from_context)) {
+        usage_error(_("--one-shot writes the target in one step: it takes --answers, not --from, "
+                      "--from-context or --phase"));
         return K8TLS_EXIT_USAGE;
     }
     if (o->from && !o->from_context && o->phase < 0) {
@@ -215,6 +216,11 @@ static int parse(int argc, char **argv, struct eopts *o)
     if (o->from_context && !o->answers && !o->from) {
         usage_error(_("--from-context needs the plan: --from DIR (the previous phase) or --answers "
                       "FILE"));
+        return K8TLS_EXIT_USAGE;
+    }
+    if (o->from_context && o->phase < 0 && (o->output || o->apply)) {
+        usage_error(_("--output and --apply need --phase: without it, enable --from-context only "
+                      "shows the live stage and the phase due"));
         return K8TLS_EXIT_USAGE;
     }
     if (o->apply && !o->from_context) {
@@ -406,6 +412,29 @@ static void say_phase(const struct k8tls_plan *p, const enum k8tls_rollout_phase
                            prog, dir, dir);
 }
 
+/* A manifest already at a phase: the next one needs that phase's directory (its CA and stores);
+ * built from the answers it would get a new CA, which the restarted and the other pods do not
+ * share. */
+static bool rollout_complete(const struct k8tls_plan *p, const struct k8tls_rollout_stage *st)
+{
+    enum k8tls_rollout_phase seq[K8TLS_ROLLOUT_MAX_PHASES], due;
+    char why[2048];
+    size_t n = k8tls_rollout_sequence(p, seq, why, sizeof why);
+    return n > 0 && k8tls_rollout_due(st, seq, n, &due, why, sizeof why) == 0;
+}
+
+static int later_phase_refusal(const char *who, const char *where,
+                               const struct k8tls_rollout_stage *st)
+{
+    char msg[4096];
+    snprintf(msg, sizeof msg,
+             _("%s is at phase %s of a staged rollout: the next phase keeps that phase's CA and "
+               "stores, so it is built from its directory: run %s enable --from DIR --phase "
+               "PHASE -o NEWDIR (the answers would make a new CA)"),
+             where, k8tls_rollout_phase_cli_name(st->phase), PACKAGE);
+    return refuse_as(who, msg);
+}
+
 static int run_answers(const struct eopts *o)
 {
     struct k8tls_plan *p = load_plan(o->answers);
@@ -438,6 +467,10 @@ static int run_answers(const struct eopts *o)
         char where[PATH_MAX + 64];
         snprintf(where, sizeof where, _("the manifest %s"), path);
         free(path);
+        if (st.has_phase && !rollout_complete(p, &st)) {
+            rc = later_phase_refusal(prog, where, &st);
+            goto out;
+        }
         rc = decide(p, &st, where, o->phase, o->clients_tls, seq, &n);
         if (rc >= 0)
             goto out;
@@ -549,6 +582,12 @@ int k8tls_cli_enable_merge_default(const char *who, struct k8tls_plan *p, bool o
     char where[PATH_MAX + 64];
     snprintf(where, sizeof where, _("the manifest %s"), path);
     free(path);
+    if (st.has_phase) {
+        /* a finished rollout is encryption that is on: changed in place, as before */
+        if (rollout_complete(p, &st))
+            return -1;
+        return later_phase_refusal(who, where, &st);
+    }
     if (mode_given) {
         /* staged in the answers: the phase they name (their word for clients-required), or the
          * phase due */
@@ -570,20 +609,12 @@ int k8tls_cli_enable_merge_default(const char *who, struct k8tls_plan *p, bool o
         snprintf(msg, sizeof msg, _("%s: %s"), where, why);
         return refuse_as(who, msg);
     }
-    if (st.has_phase)
-        snprintf(msg, sizeof msg,
-                 _("%s is at phase %s of a staged rollout: run %s enable --answers FILE -o DIR "
-                   "for the phase due (%s), or add --one-shot (rollout.mode: oneShot) to write "
-                   "the target in one restart, in a maintenance window"),
-                 where, k8tls_rollout_phase_cli_name(st.phase), PACKAGE,
-                 k8tls_rollout_phase_cli_name(due));
-    else
-        snprintf(msg, sizeof msg,
-                 _("%s runs without encryption: turning it on in one restart splits the cluster "
-                   "while the pods restart, so the staged rollout is the default; run %s enable "
-                   "--answers FILE -o DIR (phase %s, no downtime), or add --one-shot "
-                   "(rollout.mode: oneShot) for one restart in a maintenance window"),
-                 where, PACKAGE, k8tls_rollout_phase_cli_name(due));
+    snprintf(msg, sizeof msg,
+             _("%s runs without encryption: turning it on in one restart splits the cluster "
+               "while the pods restart, so the staged rollout is the default; run %s enable "
+               "--answers FILE -o DIR (phase %s, no downtime), or add --one-shot "
+               "(rollout.mode: oneShot) for one restart in a maintenance window"),
+             where, PACKAGE, k8tls_rollout_phase_cli_name(due));
     return refuse_as(who, msg);
 }
 

@@ -118,8 +118,8 @@ static void print_help(void)
             "                          nodetool-ssl.properties for cqlsh and nodetool\n"), stdout);
     printf(_("Running cluster (cluster.manifest without encryption):\n"
              "      --one-shot          turn encryption on in one restart (plan a maintenance\n"
-             "                          window); without it, use '%s enable', one phase per\n"
-             "                          rolling restart, without downtime\n"), prog);
+             "                          window); without it, use '%s enable':\n"
+             "                          one phase per rolling restart, no downtime\n"), prog);
     fputs(_("Kubernetes:\n"
             "      --apply             apply the Secrets and the cluster with kubectl server-side\n"
             "                          apply (field manager k8tls-wizard)\n"

@@ -238,10 +238,15 @@ static void server_block(struct enc *c, int cas, int cy)
                 ydoc_str(c->y, k8tls_internode_mode_name(c->v.internode)), is_new);
     /* written only where it is meant (a staged phase, or asked for); 3.11 has no such key and
      * stops on it (doc/staged-rollout.md 1.2) */
+    const char *was = ydoc_scalar(c->y, ydoc_map_get(c->y, seo, "optional"));
+    bool v311 = p->cluster.server_type == K8TLS_SERVER_CASSANDRA &&
+                k8tls_cass_line_of(p->cluster.server_version) == K8TLS_CASS_311;
     if (c->v.internode_optional >= 0)
         set_tracked(c, seo, bpath, "optional", ydoc_bool(c->y, c->v.internode_optional == 1),
                     is_new);
-    else
+    else if (v311 || !was || strcmp(was, "false") != 0)
+        /* an explicit false (a finished staged rollout) means what its absence means: kept,
+         * so that a re-run restarts nothing for it */
         remove_tracked(c, seo, bpath, "optional");
     set_tracked(c, seo, bpath, "require_client_auth",
                 ydoc_bool(c->y, p->encryption.internode.require_client_auth), is_new);

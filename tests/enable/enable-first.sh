@@ -174,6 +174,18 @@ check "3.11 NEXT-STEPS before clients-required: the user confirms (no clientstat
 check "3.11 NEXT-STEPS: the next command carries --clients-use-tls" \
   grep -qF -- "--phase clients-required --clients-use-tls -o NEWDIR" d311/NEXT-STEPS.md
 
+# ---- usage errors: exit 2 -----------------------------------------------------------------------
+usage() { n=$1; shift; en "$n" "$@"; [ "$(rc "$n")" = 2 ] && grep -q -- "$USAGE_MSG" "$n.err"; }
+USAGE_MSG="say where to start from"; check "enable alone: usage (exit 2)" usage u1
+USAGE_MSG="--apply needs --from-context"; check "--apply without --from-context: usage" usage u2 --answers a41.yaml -o u2 --apply
+USAGE_MSG="--one-shot writes the target in one step"; check "--one-shot with --from: usage" usage u3 --from acc41 --one-shot -o u3
+USAGE_MSG="--from needs --phase"; check "--from without --phase nor --from-context: usage" usage u4 --from acc41 -o u4
+USAGE_MSG="is not a phase"; check "--phase later: usage" usage u5 --answers a41.yaml --phase later -o u5
+USAGE_MSG="--output DIR"; check "--answers without --output: usage" usage u6 --answers a41.yaml
+en h --help
+check "enable --help: exit 0, names every phase" \
+  sh -c "[ \"\$(cat h.rc)\" = 0 ] && grep -q clients-required h.out && grep -q -- --clients-use-tls h.out"
+
 # a new cluster has no phases
 answers anew.yaml '""'
 en rnew --answers anew.yaml -o rnew

@@ -80,6 +80,21 @@ en done --from p4 --phase clients-required --clients-use-tls -o done
 check "4.1: after the last phase, nothing is due (one line)" refused done
 check "4.1: the line says the rollout is complete" grep -q "staged rollout is complete" done.err
 
+# a phase's manifest given as the running one: the next phase needs its directory (its CA)
+answers later.yaml p2/$M
+en later --answers later.yaml -o later
+check "enable --answers on a manifest at phase send: refused with one line (use --from DIR)" \
+  sh -c "[ \"\$(cat later.rc)\" = 1 ] && [ \"\$(wc -l < later.err)\" = 1 ] && grep -q 'is at phase send.*enable --from DIR' later.err"
+timeout 120 "$K8TLS_BIN" --answers later.yaml -o later2 > later2.log 2>&1; echo $? > later2.rc
+check "the plain --answers run on it: refused the same way" \
+  sh -c "[ \"\$(cat later2.rc)\" = 1 ] && grep -q 'is at phase send.*enable --from DIR' later2.log && [ ! -e later2 ]"
+# a finished rollout is encryption that is on: changed in place, one shot, as before
+answers fin.yaml p4/$M
+timeout 120 "$K8TLS_BIN" --answers fin.yaml -o fin > fin.log 2>&1
+check "plain --answers on a finished rollout: written in place (exit 0)" [ -f fin/$M ]
+check "finished rollout: optional false kept (no restart for it), the phase annotation dropped" \
+  q fin/$M 'so["optional"] is False and co["optional"] is False and ph is None'
+
 # ---- Cassandra 5.0: accept, enforce (3.2); there is no send ---------------------------------
 manifest c50.yaml cassandra 5.0.2 dc1:3 dc2:2
 answers a50.yaml c50.yaml "encryption: {client: {enabled: false}}"
@@ -108,6 +123,24 @@ check "3.11 send: rack" q e2/$M 'so["internode_encryption"] == "rack" and "optio
 check "3.11 enforce: all" q e3/$M 'so["internode_encryption"] == "all" and "optional" not in so'
 check "3.11 target clients optional: no clients-required phase (3 of 3)" grep -q "phase 3 of 3" e3.err
 check "3.11: the same material through the three phases" same_material e1 e3
+
+# ---- every other TLS surface (Medusa, management API, Reaper, Medusa gRPC) is kept too -------------
+{ cat c41.yaml; echo "  reaper: {}"; echo "  medusa:"
+  echo "    storageProperties: {storageProvider: s3, bucketName: b, storageSecretRef: {name: s}}"; } > rm.yaml
+answers arm.yaml rm.yaml "encryption: {managementApi: {enabled: true}, reaper: {enabled: true}, medusaGrpc: {enabled: true}}"
+en m1 --answers arm.yaml -o m1
+en m2 --from m1 --phase send -o m2
+check "all surfaces: accept and send written" [ "$(rc m1)$(rc m2)" = 00 ]
+[ "$(rc m2)" = 0 ] || show m2.err
+all_same() {
+  n=0
+  for f in $(cd m1 && find . -type f ! -name NEXT-STEPS.md ! -name answers.yaml ! -name 20-k8ssandracluster.yaml); do
+    n=$((n + 1)); cmp -s "m1/$f" "m2/$f" || { echo "    differs: $f"; return 1; }
+  done
+  [ "$n" -ge 30 ] || { echo "    only $n files"; return 1; }
+}
+check "all surfaces: every file but the manifest, answers and NEXT-STEPS is the same bytes" all_same
+check "all surfaces: the same file list" sh -c "[ \"\$(cd m1 && find . | sort)\" = \"\$(cd m2 && find . | sort)\" ]"
 
 # ---- directories that are no phase ---------------------------------------------------------
 answers one.yaml c41.yaml

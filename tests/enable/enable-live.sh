@@ -78,6 +78,14 @@ check "before any phase: it prints the command of the phase due" \
   grep -qF -- "--answers a41.yaml --phase accept --output NEWDIR --apply" show0.out
 check "showing writes nothing and applies nothing" [ -z "$(patches)" ]
 
+en dry --from-context ctx0 $K --answers a41.yaml --phase accept -o dry --apply --dry-run=server
+check "--apply --dry-run=server: exit 0" [ "$(rc dry)" = 0 ]
+patches > dry.txt
+check "--dry-run=server: every PATCH is a dry run" \
+  sh -c "[ -s dry.txt ] && ! awk '{print \$4}' dry.txt | grep -vqx All"
+"$REAL_KUBECTL" --kubeconfig "$KCFG" --context ctx0 -n cass get k8ssandracluster demo -o yaml > live0.yaml 2>&1
+check "--dry-run=server: the live K8ssandraCluster is unchanged" q live0.yaml 'ph is None and so is None'
+reset_logs
 en l1 --from-context ctx0 $K --answers a41.yaml --phase accept -o l1 --apply
 check "accept with --apply after the live check (exit 0)" [ "$(rc l1)" = 0 ]
 [ "$(rc l1)" = 0 ] || show l1.err
