@@ -105,10 +105,10 @@ static int apply_main(struct tui_job *j, void *arg)
     struct apply_work *w = arg;
     w->job = j;
     if (w->check && !w->o.diff) {
-        /* a staged phase may go only where the previous phase runs everywhere */
+        /* a staged phase may go only where the phase before it runs everywhere */
         tui_job_line(j, K8TLS_ROLE_TEXT, "%s",
-                     _("Checking the live cluster (the previous phase applied, every datacenter "
-                       "Ready, every pod restarted since)..."));
+                     _("Checking that the live cluster is where this phase starts (every "
+                       "datacenter Ready, every pod restarted since the phase before)..."));
         if (w->check(w->t, w->o.contexts, w->o.n_contexts, &w->why) < 0) {
             tui_job_line(j, K8TLS_ROLE_ERROR, "%s", w->why ? w->why : "");
             tui_job_line(j, K8TLS_ROLE_ERROR, "%s", _("Nothing was applied."));

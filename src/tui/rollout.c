@@ -1,9 +1,11 @@
 /* What the TUI shows of the staged rollout: the phases of a plan as list rows, the command for
- * the next phase. The rules (which phases, what each writes, why none) are the core's
- * (src/core/rollout.c); this only words them. Pure: calls the core's rollout rules and text.c. */
+ * the next phase, and the live check before a phase is applied. The rules (which phases, what
+ * each writes, why none, what the live cluster must show) are the core's (src/core/rollout.c,
+ * enable_live.c); this only words them. No curses: calls the core and text.c. */
 #include "config.h"
 #include "rollout.h"
 #include "text.h"
+#include "k8tls/enable.h"
 #include "k8tls/i18n.h"
 
 #include <stdio.h>
@@ -80,4 +82,27 @@ char *tui_rollout_next_command(const struct k8tls_plan *p, const char *dir)
             return cmd;
         }
     return NULL;
+}
+
+int tui_rollout_live_check(const char *kubeconfig, const char *ctx, const struct k8tls_plan *p,
+                           int prev, char **why)
+{
+    *why = NULL;
+    if (!ctx || !*ctx) {
+        *why = tui_fmt("%s", _("no kube context to read the cluster from: choose one"));
+        return -1;
+    }
+    struct k8tls_enable_live live;
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    char buf[2048];
+    if (k8tls_enable_live_read(kubeconfig, ctx, p, &live, &e) < 0) {
+        *why = tui_fmt("%s", k8tls_err_format(&e, buf, sizeof buf));
+        return -1;
+    }
+    if (!k8tls_enable_live_check(&live, p, prev, buf, sizeof buf)) {
+        *why = tui_fmt("%s", buf);
+        return -1;
+    }
+    return 0;
 }

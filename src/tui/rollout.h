@@ -28,4 +28,11 @@ char *tui_rollout_phase_dir(const char *dir, enum k8tls_rollout_phase from,
  * when it is the last one. */
 char *tui_rollout_next_command(const struct k8tls_plan *p, const char *dir);
 
+/* The live check before a phase of p is applied (doc/staged-rollout.md 4.3; the core's
+ * enable_live): the cluster in context ctx (kubeconfig NULL: kubectl's default) at phase prev
+ * everywhere (prev < 0: before the first phase, no encryption and no phase yet). Returns 0, or
+ * -1 with the reason in why (heap). Runs kubectl: call it from a worker. */
+int tui_rollout_live_check(const char *kubeconfig, const char *ctx, const struct k8tls_plan *p,
+                           int prev, char **why);
+
 #endif

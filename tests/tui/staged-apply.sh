@@ -4,7 +4,9 @@
 # CassandraDatacenters and pods (tests/enable/fakeapi_staged.py), seeded as
 # tests/enable/enable-live.sh seeds it. The first phase (accept, written by enable) runs on every
 # pod: Output's apply checks the live cluster, then applies the send phase. A pod that did not
-# restart: the panel says which and nothing is applied. 80x24, the real binary in tmux.
+# restart: the panel says which and nothing is applied. The wizard's first phase (the Rollout
+# step's staged choice) is applied only to a cluster that runs without encryption or phase. 80x24,
+# the real binary in tmux.
 . "$K8TLS_SRCDIR/tests/lib.sh"
 . "$K8TLS_SRCDIR/tests/tui/lib-tui.sh"
 . "$K8TLS_SRCDIR/tests/kube/lib-fakeapi.sh"
@@ -76,7 +78,7 @@ to_apply
 check "Apply offers the contexts, the current one chosen" wait_re "\\[1\\] ctx0  \\(current\\)"
 check "it says the live check comes first" wait_for "Apply: namespace cass, after a live check"
 keys F10
-check "the panel checks the live cluster first" wait_for "Checking the live cluster" 40
+check "the panel checks the live cluster first" wait_for "the live cluster is where this phase starts" 40
 check "then applies" wait_re "K8ssandraCluster demo +ctx0 +applied" 60
 check "and says when it is done" wait_re "Done: [0-9]+ objects applied" 40
 keys Enter
@@ -103,4 +105,43 @@ check "the panel names the pod that did not restart" \
 check "and says nothing was applied" wait_for "Nothing was applied." 40
 check "nothing was sent" [ -z "$(patches)" ]
 screen | sed "s/^/    | /"
+
+# ---- the wizard's first phase (accept): applied only to a cluster without encryption ----------
+T0=2026-01-01T08:00:00Z
+to_first_apply() {
+  tui_start "$T" 80 24 --tui --answers a41.yaml
+  wait_for "Answers file: a41.yaml" >/dev/null
+  for s in Encryption Rollout "Certificate authority" "Server stores" "Client stores" Review; do
+    keys F10
+    wait_re "step [0-9]+ of [0-9]+: $s" >/dev/null
+  done
+  leave_review
+  # Output directory, [Browse], Namespace manifest, Save the answers file, Apply to a cluster
+  keys Tab Tab Tab Tab Right
+  wait_re "\\[1\\] ctx0  \\(current\\)" >/dev/null
+}
+seed s0.yaml c41.yaml $T0 $OLD,$OLD,$OLD
+serve s0.yaml
+to_first_apply
+keys F10
+check "first phase: the live check runs" wait_for "the live cluster is where this phase starts" 40
+check "first phase: then it is applied" wait_re "K8ssandraCluster demo +ctx0 +applied" 60
+keys Enter
+check "first phase: Result says what was applied" wait_re "Applied to ctx0.*: [0-9]+ objects"
+keys Enter
+wait_exit "$T" >/dev/null
+"$REAL_KUBECTL" --kubeconfig "$KCFG" --context ctx0 -n cass get k8ssandracluster demo -o yaml > live0.yaml 2>&1
+check "the live K8ssandraCluster is at phase accept" \
+  q live0.yaml 'ph == "accept" and so["internode_encryption"] == "dc" and so["optional"] is True'
+
+# the cluster already carries a phase: the first phase is not applied again
+rm -rf k8tls-out
+seed s3.yaml l1/$M $T1 $NEW,$NEW,$NEW
+serve s3.yaml
+to_first_apply
+keys F10
+check "first phase on a cluster at a phase: refused, with the reason" \
+  wait_for "the live cluster is not where the first phase starts" 40
+check "nothing applied" wait_for "Nothing was applied." 40
+check "nothing was sent" [ -z "$(patches)" ]
 finish

@@ -247,33 +247,16 @@ static int live_check(struct tui *t, const char *const *contexts, size_t n, char
 {
     struct enable_state *st = state(t);
     const struct k8tls_plan *p = st && st->built && st->pv ? st->pv->plan : NULL;
-    *why = NULL;
     const char *ctx = n > 0 ? contexts[0] : t->kc ? t->kc->current_context : NULL;
-    if (!st || !p) {
+    if (!p) {
         *why = strdup(_("no phase was built"));
         return -1;
     }
-    if (!ctx || !*ctx) {
-        *why = strdup(_("no kube context to read the cluster from: choose one"));
-        return -1;
-    }
-    struct k8tls_enable_live live;
-    struct k8tls_err e;
-    k8tls_err_clear(&e);
     const char *kc = t->opts && t->opts->kubeconfig && *t->opts->kubeconfig ? t->opts->kubeconfig
                                                                            : NULL;
-    char buf[2048];
-    if (k8tls_enable_live_read(kc, ctx, p, &live, &e) < 0) {
-        *why = strdup(k8tls_err_format(&e, buf, sizeof buf));
-        return -1;
-    }
     /* the phase starts where the directory's phase left the cluster */
     int prev = st->pv->stage.has_phase ? (int)st->pv->stage.phase : -1;
-    if (!k8tls_enable_live_check(&live, p, prev, buf, sizeof buf)) {
-        *why = strdup(buf);
-        return -1;
-    }
-    return 0;
+    return tui_rollout_live_check(kc, ctx, p, prev, why);
 }
 
 /* what was read: the phases, the one the directory is, the one due */
