@@ -24,9 +24,10 @@
  *   keygen.c           background key generation, a job -> job.c
  *   job.c              the one worker mechanism -> text.c
  *   colors.c           the theme's roles -> text.c
- *   text.c, doc.c,     pure helpers (doc.c: a text laid out for the viewer, the search;
- *   rollout.c, flow.c  rollout.c: the staged rollout's phases worded for the screens) and the
- *                      flow rules: no curses, no other TUI file but text.c
+ *   text.c, doc.c,     helpers without curses (doc.c: a text laid out for the viewer, the
+ *   rollout.c, flow.c  search; rollout.c: the staged rollout's phases worded for the screens and
+ *                      its live check, through the core) and the flow rules: no other TUI file
+ *                      but text.c
  *
  * The engine reaches a screen only through its table row's function pointers (t->screens).
  * Adding a screen: one row in screen/table.h and one file in screen/. */

@@ -116,4 +116,25 @@ sys.exit(0 if got == ("all", False, True, False, "clientsRequired") else 1)
 PY
 check "the last phase: internode all required, clients required" \
   "$PY" "$t/last.py" "$t/phase1-clients-required/manifests/20-k8ssandracluster.yaml"
+
+# after the last phase nothing is due; a directory that is no phase is refused with the reason
+tui_start "$t" 80 24 --tui
+wait_for "Start from:" >/dev/null
+keys Right Right Right Right Right
+wait_for "< continue a staged rollout" >/dev/null
+keys F10
+wait_for "step 2 of 5: Next phase" >/dev/null
+type_text "phase1-clients-required"
+keys F10
+check "the last phase read: nothing to build" \
+  wait_for "Nothing to build: the rollout is complete: clients-required is its"
+keys F10
+check "Next stays, saying why" wait_for "! the rollout is complete"
+check "still on the step" title_is "Next phase"
+check "the phase shown is the directory's" wait_re "Phase: +< clients-required >"
+keys BTab BTab C-u
+type_text "running.yaml"
+keys F10
+check "a directory that holds no phase: the reason beside the field" wait_re "^ +! error: \\. holds no K8ssandraCluster"
+check "still on the step, nothing listed" sh -c "tmux -L '$TUI_SOCK' capture-pane -p | head -1 | grep -q 'Next phase' && ! tmux -L '$TUI_SOCK' capture-pane -p | grep -q '1 accept'"
 finish

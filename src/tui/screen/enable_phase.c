@@ -144,7 +144,9 @@ static int read_dir(struct tui *t, struct form *f, struct enable_state *st, cons
     char why[1024];
     st->n = k8tls_rollout_sequence(st->pv->plan, st->seq, why, sizeof why);
     if (st->n == 0) {
+        /* no staged rollout for this plan (anymore): read again on the next Next */
         tui_field_error(f, N_DIR, why);
+        forget(st);
         return 1;
     }
     enum k8tls_rollout_phase due;
@@ -158,7 +160,12 @@ static int read_dir(struct tui *t, struct form *f, struct enable_state *st, cons
                                    k8tls_rollout_phase_cli_name(st->pv->stage.phase))
                          : tui_fmt("%s", why);
     }
-    f->f[N_PHASE].choice = st->due >= 0 ? st->due : 0;
+    /* the phase due chosen; none due: the directory's own */
+    int at = 0;
+    for (size_t i = 0; i < st->n; i++)
+        if (st->pv->stage.has_phase && st->seq[i] == st->pv->stage.phase)
+            at = (int)i;
+    f->f[N_PHASE].choice = st->due >= 0 ? st->due : at;
     return 0;
 }
 
@@ -187,8 +194,8 @@ static int enable_check(struct tui *t, struct form *f)
         t->rebuild = true;
         return 1;
     }
-    if (st->why) {
-        tui_field_error(f, N_PHASE, st->why);
+    if (st->why || st->n == 0 || st->due < 0) {
+        tui_field_error(f, N_PHASE, st->why ? st->why : _("no phase is due"));
         free(dir);
         return 1;
     }
