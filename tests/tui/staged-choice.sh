@@ -76,6 +76,9 @@ check "cassandraYaml: internode dc + optional, clients enabled + optional, phase
 check "the datacenters are the manifest's" grep -q "name: dc1" "$m"
 check "the answers saved say staged, phase accept" \
   sh -c "grep -q 'mode: staged' '$t/k8tls-out/answers.yaml' && grep -q 'phase: accept' '$t/k8tls-out/answers.yaml'"
+# the answers saved replay the same phase without the wizard
+(cd "$t" && "$K8TLS_BIN" --answers k8tls-out/answers.yaml --output replay >"$t/replay.out" 2>&1)
+check "the saved answers replay (exit $?)" "$PY" "$t/accept.py" "$t/replay/manifests/20-k8ssandracluster.yaml"
 # the command Result gives runs as shown: the next phase from this one, CA and stores kept
 check "Result's command was read from the screen ($cmd)" [ -n "$cmd" ]
 set -- $cmd

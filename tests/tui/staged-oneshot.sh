@@ -67,4 +67,8 @@ sys.exit(1 if bad else 0)
 PY
 check "cassandraYaml: internode all, clients required, no phase" "$PY" "$t/final.py" "$m"
 check "the answers saved say one shot" grep -q 'mode: oneShot' "$t/k8tls-out/answers.yaml"
+(cd "$t" && "$K8TLS_BIN" --answers k8tls-out/answers.yaml --output replay >"$t/replay.out" 2>&1)
+check "they replay one shot, the final settings" \
+  "$PY" "$t/final.py" "$t/replay/manifests/20-k8ssandracluster.yaml"
+check "with the maintenance-window warning" grep -q "maintenance window" "$t/replay.out"
 finish
