@@ -4,18 +4,21 @@
 #include "config.h"
 #include "flow.h"
 #include "k8tls/i18n.h"
+#include "k8tls/rollout.h"
 #include "k8tls/secure.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* the paths a screen is on, as bits */
 #define ON_WIZARD (1u << K8TLS_PATH_WIZARD)
 #define ON_ROTATE (1u << K8TLS_PATH_ROTATE)
 #define ON_BOTH (ON_WIZARD | ON_ROTATE)
 #define ON_DOCTOR (1u << K8TLS_PATH_DOCTOR)
+#define ON_ENABLE (1u << K8TLS_PATH_ENABLE)
 
 bool k8tls_flow_needs_pki(const struct k8tls_plan *p)
 {
@@ -31,6 +34,54 @@ bool k8tls_flow_more_tls(const struct k8tls_plan *p)
      * shows the refusal */
     return p->encryption.management_api.enabled || p->encryption.reaper.enabled ||
            p->encryption.medusa_grpc.enabled;
+}
+
+/* Does the manifest run without encryption (its cassandraYaml has none)? Read once per file
+ * version: the flow asks on every page, the answer changes only with the file (its path, size
+ * and modification time). A file that cannot be read counts as without: Welcome has refused it
+ * already, and Review shows its error. */
+static bool manifest_plain(const struct k8tls_plan *p)
+{
+    static char *path;
+    static struct stat seen;
+    static bool plain;
+    char *base = k8tls_plan_base_dir(p);
+    const char *m = p->cluster.manifest;
+    size_t n = (base ? strlen(base) : 0) + strlen(m) + 2;
+    char *full = malloc(n);
+    if (!full) {
+        free(base);
+        return true;
+    }
+    if (m[0] == '/' || !base || strcmp(base, ".") == 0)
+        snprintf(full, n, "%s", m);
+    else
+        snprintf(full, n, "%s/%s", base, m);
+    free(base);
+    struct stat now;
+    if (stat(full, &now) != 0) {
+        free(full);
+        return true;
+    }
+    if (path && strcmp(path, full) == 0 && now.st_size == seen.st_size &&
+        now.st_mtim.tv_sec == seen.st_mtim.tv_sec && now.st_mtim.tv_nsec == seen.st_mtim.tv_nsec) {
+        free(full);
+        return plain;
+    }
+    struct k8tls_rollout_stage st;
+    struct k8tls_err e;
+    memset(&st, 0, sizeof st);
+    k8tls_err_clear(&e);
+    plain = k8tls_rollout_stage_read_file(full, &st, &e) < 0 || !st.encrypted;
+    free(path);
+    path = full;
+    seen = now;
+    return plain;
+}
+
+bool k8tls_flow_rollout(const struct k8tls_plan *p)
+{
+    return !k8tls_flow_no_manifest(p) && manifest_plain(p);
 }
 
 bool k8tls_flow_no_manifest(const struct k8tls_plan *p)
@@ -69,7 +120,8 @@ const char *k8tls_flow_screen_title(enum k8tls_screen s)
 
 static bool valid_path(enum k8tls_flow_path path)
 {
-    return path == K8TLS_PATH_WIZARD || path == K8TLS_PATH_ROTATE || path == K8TLS_PATH_DOCTOR;
+    return path == K8TLS_PATH_WIZARD || path == K8TLS_PATH_ROTATE || path == K8TLS_PATH_DOCTOR ||
+           path == K8TLS_PATH_ENABLE;
 }
 
 bool k8tls_flow_on_path(enum k8tls_flow_path path, enum k8tls_screen s)

@@ -27,11 +27,14 @@ enum k8tls_screen {
  *            encryption, CA, stores or Medusa step; Review shows the phase's new Secrets and
  *            rotation.yaml; the plan's skip rules do not apply);
  *   doctor   Welcome -> Doctor (check an existing bundle or cluster; its "fix it" moves to
- *            the rotate or the wizard path). */
+ *            the rotate or the wizard path);
+ *   enable   Welcome -> Next phase -> Review -> Output -> Result (the next phase of a staged
+ *            rollout from the previous phase's directory: same CA, stores and passwords). */
 enum k8tls_flow_path {
     K8TLS_PATH_WIZARD,
     K8TLS_PATH_ROTATE,
     K8TLS_PATH_DOCTOR,
+    K8TLS_PATH_ENABLE,
 };
 
 /* A stable identifier ("welcome", "cluster", ..., "result"); NULL for an invalid screen. */
@@ -47,6 +50,8 @@ const char *k8tls_flow_screen_title(enum k8tls_screen s);
  *   server stores when internode encryption is on;
  *   client stores when client encryption is on;
  *   Medusa        when Medusa runs with client encryption and asks for its certificate;
+ *   Rollout       when encryption is added to an existing manifest (cluster.manifest) that
+ *                 runs without it;
  *   More TLS      when the management API, Reaper's API or Medusa's gRPC TLS is switched on;
  *   every other screen always. */
 bool k8tls_flow_visible(const struct k8tls_plan *p, enum k8tls_screen s);
@@ -107,6 +112,10 @@ bool k8tls_flow_needs_pki(const struct k8tls_plan *p);
 /* Is any of the other TLS surfaces switched on (encryption.managementApi, .reaper,
  * .medusaGrpc), the More TLS step's skip rule? */
 bool k8tls_flow_more_tls(const struct k8tls_plan *p);
+/* Is encryption added to an existing manifest (cluster.manifest) that runs without it, where the
+ * Rollout step chooses between the staged phases and one shot? (Reads the manifest when it
+ * changed since the last call.) */
+bool k8tls_flow_rollout(const struct k8tls_plan *p);
 /* Is the cluster not read from an existing manifest (cluster.manifest empty)? */
 bool k8tls_flow_no_manifest(const struct k8tls_plan *p);
 

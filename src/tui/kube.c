@@ -50,6 +50,8 @@ struct apply_work {
     struct k8tls_apply_opts o;
     const struct k8tls_plan *plan;
     bool rotation;
+    /* the bundle's own check before it is applied (t->apply_check), or NULL */
+    int (*check)(struct tui *t, const char *const *contexts, size_t n, char **why);
     struct k8tls_err err;
     struct k8tls_buf done, not_done, diff;
     size_t n_done, n_objects, n_differ;
@@ -102,6 +104,17 @@ static int apply_main(struct tui_job *j, void *arg)
 {
     struct apply_work *w = arg;
     w->job = j;
+    if (w->check && !w->o.diff) {
+        /* a staged phase may go only where the phase before it runs everywhere */
+        tui_job_line(j, K8TLS_ROLE_TEXT, "%s",
+                     _("Checking that the live cluster is where this phase starts (every "
+                       "datacenter Ready, every pod restarted since the phase before)..."));
+        if (w->check(w->t, w->o.contexts, w->o.n_contexts, &w->why) < 0) {
+            tui_job_line(j, K8TLS_ROLE_ERROR, "%s", w->why ? w->why : "");
+            tui_job_line(j, K8TLS_ROLE_ERROR, "%s", _("Nothing was applied."));
+            return 1;
+        }
+    }
     if (w->rotation && !w->o.diff) {
         /* a phase may go only where the Secrets are at the stage it starts from */
         tui_job_line(j, K8TLS_ROLE_TEXT, "%s",
@@ -204,13 +217,14 @@ int tui_apply_run(struct tui *t, const char *const *contexts, size_t n, bool dry
     memset(&w, 0, sizeof w);
     w.t = t;
     w.rotation = t->path == K8TLS_PATH_ROTATE;
+    w.check = t->apply_check;
     w.plan = w.rotation ? tui_renew_plan(t) : apply_plan(t);
     w.o.kubeconfig = t->opts && t->opts->kubeconfig && *t->opts->kubeconfig ? t->opts->kubeconfig
                                                                            : NULL;
     w.o.contexts = (const char **)contexts;
     w.o.n_contexts = n;
     w.o.dry_run_server = dry_run;
-    w.o.create_namespace = create_namespace && !w.rotation;
+    w.o.create_namespace = create_namespace && t->path == K8TLS_PATH_WIZARD;
     w.o.on_object = on_object;
     w.o.ud = &w;
     k8tls_err_clear(&w.err);

@@ -1,8 +1,9 @@
 /* What crosses the TUI's screens: the plan (replaced by Welcome), the bundle built from it and the
- * finished key generation (Review shows it, Output writes it), their diagnostics. Calls keygen.c
- * and the core only. */
+ * finished key generation (Review shows it, Output writes it), their diagnostics, the check its
+ * apply runs first. Calls keygen.c, rollout.c and the core only. */
 #include "config.h"
 #include "tui_int.h"
+#include "rollout.h"
 #include "k8tls/i18n.h"
 #include "k8tls/pki.h"
 
@@ -15,6 +16,7 @@ void tui_bundle_reset(struct tui *t)
     t->bundle = NULL;
     k8tls_plan_free(t->bundle_plan);
     t->bundle_plan = NULL;
+    t->apply_check = NULL;
     k8tls_diags_free(&t->review_diags);
     k8tls_diags_init(&t->review_diags);
     t->bundle_epoch++;
@@ -49,6 +51,17 @@ void tui_diags_merge(struct k8tls_diags *to, const struct k8tls_diags *from)
         if (!dup)
             k8tls_diags_add(to, g->sev, g->file, g->line, g->col, g->path, "%s", g->msg);
     }
+}
+
+/* The live check before the first phase of a staged rollout is applied (t->apply_check): the
+ * cluster in the first context (else the current one) has neither encryption nor a phase yet,
+ * every datacenter Ready. On the worker thread. */
+static int first_phase_check(struct tui *t, const char *const *contexts, size_t n, char **why)
+{
+    const char *ctx = n > 0 ? contexts[0] : t->kc ? t->kc->current_context : NULL;
+    const char *kc = t->opts && t->opts->kubeconfig && *t->opts->kubeconfig ? t->opts->kubeconfig
+                                                                           : NULL;
+    return tui_rollout_live_check(kc, ctx, t->bundle_plan ? t->bundle_plan : t->plan, -1, why);
 }
 
 int tui_bundle_build(struct tui *t)
@@ -93,6 +106,8 @@ int tui_bundle_build(struct tui *t)
     tui_diags_merge(&t->review_diags, &b->notes);
     t->bundle = b;
     t->bundle_plan = bp;
+    /* a staged rollout's first phase goes only to a cluster that runs without encryption */
+    t->apply_check = bp->rollout.mode == K8TLS_ROLLOUT_STAGED ? first_phase_check : NULL;
     t->bundle_gen++;
     return 0;
 }

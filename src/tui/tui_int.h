@@ -6,9 +6,9 @@
  *                      the engine -> loop.c, session.c, kube.c, rotation.c, form.c (to free)
  *   screen/table.c     the table of screens (rows in screen/table.h): data only
  *   screen/<name>.c    one file per screen, its state private to it (private_size) -> the
- *                      shared state, the engine, job.c, text.c; another screen's file only
- *                      for that screen's own data (output.c: the contexts chosen there, the
- *                      directory to suggest)
+ *                      shared state, the engine, job.c, text.c, rollout.c; another screen's
+ *                      file only for that screen's own data (output.c: the contexts chosen
+ *                      there, the directory to suggest; enable_phase.c: the phase built)
  *   session.c          the plan and the bundle built from it -> keygen.c
  *   kube.c             the kubeconfig, apply and diff as jobs -> rotation.c, viewer.c, modal.c,
  *                      page.c
@@ -24,8 +24,10 @@
  *   keygen.c           background key generation, a job -> job.c
  *   job.c              the one worker mechanism -> text.c
  *   colors.c           the theme's roles -> text.c
- *   text.c, doc.c,     pure helpers (doc.c: a text laid out for the viewer, the search) and
- *   flow.c             the flow rules: no curses, no other TUI file
+ *   text.c, doc.c,     helpers without curses (doc.c: a text laid out for the viewer, the
+ *   rollout.c, flow.c  search; rollout.c: the staged rollout's phases worded for the screens and
+ *                      its live check, through the core) and the flow rules: no other TUI file
+ *                      but text.c
  *
  * The engine reaches a screen only through its table row's function pointers (t->screens).
  * Adding a screen: one row in screen/table.h and one file in screen/. */
@@ -257,6 +259,10 @@ struct tui {
     struct k8tls_bundle *bundle;
     struct k8tls_plan *bundle_plan; /* the (resolved) plan the bundle was built from */
     struct k8tls_diags review_diags;/* the bundle's errors/warnings (Review, the rotation) */
+    /* a check the apply of this bundle runs first, on the worker (the staged rollout's live
+     * check, set by the screen that built the bundle): 0, or -1 with the reason in why (heap);
+     * NULL when none. Dropped with the bundle. */
+    int (*apply_check)(struct tui *t, const char *const *contexts, size_t n, char **why);
     unsigned bundle_gen;            /* changes with each new t->bundle */
     unsigned bundle_epoch;          /* changes when the bundle is dropped (tui_bundle_reset) */
 

@@ -17,7 +17,7 @@ tui_start "$t" 80 24 --tui
 wait_for "Start from:" >/dev/null
 keys Right Tab
 type_text "plain.yaml"
-for s in "step 2" "step 3" "step 4" "step 5" "step 6" "step 7 of 9: Review"; do
+for s in "step 2" "step 3 of 10: Rollout" "step 4" "step 5" "step 6" "step 7" "step 8 of 10: Review"; do
   keys F10
   wait_for "$s" >/dev/null
 done

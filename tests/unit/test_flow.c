@@ -2,8 +2,10 @@
  * fields, and when background key generation must restart (no curses involved). */
 #include "config.h"
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "flow.h"
 #include "k8tls/plan.h"
 #include "k8tls/secure.h"
@@ -49,6 +51,35 @@ static int walk_rotate(const struct k8tls_plan *p, enum k8tls_screen *out)
         out[n++] = s;
     return n;
 }
+
+/* The staged rollout's next phase: Welcome -> Next phase -> Review -> Output -> Result, whatever
+ * the plan (the phase is built from a directory, not from the wizard's steps). */
+START_TEST(test_enable_path)
+{
+    static const enum k8tls_screen want[] = {K8TLS_SCR_WELCOME, K8TLS_SCR_ENABLE_PHASE,
+                                             K8TLS_SCR_REVIEW, K8TLS_SCR_OUTPUT,
+                                             K8TLS_SCR_RESULT};
+    struct k8tls_plan *p = defaults();
+    free(p->cluster.manifest);
+    p->cluster.manifest = strdup("k8c.yaml");
+    enum k8tls_screen v[K8TLS_SCR_COUNT + 1];
+    int n = 0;
+    for (enum k8tls_screen s = K8TLS_SCR_WELCOME; s != K8TLS_SCR_COUNT;
+         s = k8tls_flow_next_on(K8TLS_PATH_ENABLE, p, s))
+        v[n++] = s;
+    ck_assert_int_eq(n, 5);
+    for (int i = 0; i < n; i++)
+        ck_assert_int_eq(v[i], want[i]);
+    int total = 0;
+    ck_assert_int_eq(k8tls_flow_step_on(K8TLS_PATH_ENABLE, p, K8TLS_SCR_ENABLE_PHASE, &total), 2);
+    ck_assert_int_eq(total, 5);
+    /* and the other paths never show it */
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_WIZARD, p, K8TLS_SCR_ENABLE_PHASE));
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_ROTATE, p, K8TLS_SCR_ENABLE_PHASE));
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_ENABLE, p, K8TLS_SCR_ROLLOUT));
+    k8tls_plan_free(p);
+}
+END_TEST
 
 START_TEST(test_rotation_path_skips_every_bundle_screen)
 {
@@ -230,6 +261,71 @@ START_TEST(test_existing_manifest_skips_the_cluster_screen)
     ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_WELCOME), K8TLS_SCR_ENCRYPTION);
     ck_assert_int_eq(k8tls_flow_prev(p, K8TLS_SCR_ENCRYPTION), K8TLS_SCR_WELCOME);
     k8tls_plan_free(p);
+}
+END_TEST
+
+START_TEST(test_existing_manifest_shows_the_rollout_screen)
+{
+    struct k8tls_plan *p = defaults();
+    /* a new manifest: nothing runs yet, nothing to roll out */
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_ROLLOUT));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_ENCRYPTION), K8TLS_SCR_CA);
+    free(p->cluster.manifest);
+    p->cluster.manifest = strdup("k8c.yaml");
+    ck_assert(k8tls_flow_visible(p, K8TLS_SCR_ROLLOUT));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_ENCRYPTION), K8TLS_SCR_ROLLOUT);
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_ROLLOUT), K8TLS_SCR_CA);
+    ck_assert_int_eq(k8tls_flow_screen_of_path("rollout.mode"), K8TLS_SCR_ROLLOUT);
+    ck_assert(!k8tls_flow_visible_on(K8TLS_PATH_ROTATE, p, K8TLS_SCR_ROLLOUT));
+    k8tls_plan_free(p);
+}
+END_TEST
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Only a manifest that runs without encryption has a rollout to choose; the file is read again
+ * when it changes. */
+START_TEST(test_rollout_only_for_a_manifest_without_encryption)
+{
+    char dir[] = "/tmp/k8tls-flow-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char plain[64], enc[64];
+    snprintf(plain, sizeof plain, "%s/plain.yaml", dir);
+    snprintf(enc, sizeof enc, "%s/enc.yaml", dir);
+    static const char head[] = "apiVersion: k8ssandra.io/v1alpha1\nkind: K8ssandraCluster\n"
+                               "metadata: {name: demo}\nspec:\n  cassandra:\n"
+                               "    serverVersion: \"4.1.5\"\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%s    datacenters: [{metadata: {name: dc1}, size: 3}]\n", head);
+    write_file(plain, text);
+    snprintf(text, sizeof text,
+             "%s    config:\n      cassandraYaml:\n        server_encryption_options:\n"
+             "          internode_encryption: all\n"
+             "    datacenters: [{metadata: {name: dc1}, size: 3}]\n",
+             head);
+    write_file(enc, text);
+    struct k8tls_plan *p = defaults();
+    free(p->cluster.manifest);
+    p->cluster.manifest = strdup(plain);
+    ck_assert(k8tls_flow_visible(p, K8TLS_SCR_ROLLOUT));
+    free(p->cluster.manifest);
+    p->cluster.manifest = strdup(enc);
+    ck_assert(!k8tls_flow_visible(p, K8TLS_SCR_ROLLOUT));
+    ck_assert_int_eq(k8tls_flow_next(p, K8TLS_SCR_ENCRYPTION), K8TLS_SCR_CA);
+    /* the same file, now without encryption (another size): read again */
+    snprintf(text, sizeof text, "%s    datacenters: [{metadata: {name: dc1}, size: 5}]\n", head);
+    write_file(enc, text);
+    ck_assert(k8tls_flow_visible(p, K8TLS_SCR_ROLLOUT));
+    k8tls_plan_free(p);
+    remove(plain);
+    remove(enc);
+    rmdir(dir);
 }
 END_TEST
 
@@ -467,6 +563,9 @@ static Suite *suite(void)
     tcase_add_test(tc, test_internode_off_skips_server_stores);
     tcase_add_test(tc, test_no_encryption_at_all_skips_every_key_screen);
     tcase_add_test(tc, test_existing_manifest_skips_the_cluster_screen);
+    tcase_add_test(tc, test_existing_manifest_shows_the_rollout_screen);
+    tcase_add_test(tc, test_rollout_only_for_a_manifest_without_encryption);
+    tcase_add_test(tc, test_enable_path);
     tcase_add_test(tc, test_ends_have_no_neighbour);
     tcase_add_test(tc, test_step_numbers_count_only_visible_screens);
     tcase_add_test(tc, test_diagnostic_paths_map_to_the_screen_that_edits_them);

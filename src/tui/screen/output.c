@@ -152,10 +152,11 @@ static void output_load(struct tui *t, struct form *f)
 
 static void output_sync(struct tui *t, struct form *f)
 {
-    bool rot = t->path == K8TLS_PATH_ROTATE;
+    bool rot = t->path == K8TLS_PATH_ROTATE || t->path == K8TLS_PATH_ENABLE;
     /* a phase's bundle holds its own answers.yaml and no Namespace */
     f->f[O_NS].hidden = f->f[O_SAVE].hidden = rot;
     f->f[O_ANSWERS].hidden = rot || !f->f[O_SAVE].choice;
+
     struct typed_pw tp[5];
     f->f[O_PWREF].hidden = f->f[O_ANSWERS].hidden || typed_passwords(t->plan, tp) == 0;
     bool apply = f->f[O_APPLY].choice;
@@ -181,7 +182,7 @@ static void output_sync(struct tui *t, struct form *f)
 static int output_store(struct tui *t, struct form *f, bool strict)
 {
     (void)strict;
-    if (t->path == K8TLS_PATH_ROTATE)
+    if (t->path == K8TLS_PATH_ROTATE || t->path == K8TLS_PATH_ENABLE)
         return 0; /* the phase's directory is only in the form */
     tui_put_str(&t->plan->output.directory, f, O_DIR);
     t->plan->output.create_namespace = f->f[O_NS].choice;
@@ -487,7 +488,7 @@ static int output_write(struct tui *t, struct form *f, const char *dir, const ch
 
 static int output_check(struct tui *t, struct form *f)
 {
-    bool rot = t->path == K8TLS_PATH_ROTATE;
+    bool rot = t->path == K8TLS_PATH_ROTATE || t->path == K8TLS_PATH_ENABLE;
     char *dir = tui_trimmed(tui_field_val(f, O_DIR));
     char *ans = !rot && f->f[O_SAVE].choice ? tui_trimmed(tui_field_val(f, O_ANSWERS)) : NULL;
     /* "~/x": the home directory's x */
@@ -566,7 +567,8 @@ out:
 
 static void output_notes(struct tui *t, struct form *f, char **lines, int max, int *n)
 {
-    bool rot = t->path == K8TLS_PATH_ROTATE;
+    bool rot = t->path == K8TLS_PATH_ROTATE || t->path == K8TLS_PATH_ENABLE;
+
     if (!rot)
         tui_screen_warnings(t, K8TLS_SCR_OUTPUT, lines, max, n);
     if (*n < max && !f->f[O_PWREF].hidden) {
@@ -593,22 +595,32 @@ static void output_notes(struct tui *t, struct form *f, char **lines, int max, i
         free(what);
     }
     if (*n < max && t->bundle)
-        lines[(*n)++] = rot ? tui_fmt(_("%zu files will be written (the Secrets, the stores, the "
+        lines[(*n)++] = t->path == K8TLS_PATH_ROTATE
+                            ? tui_fmt(_("%zu files will be written (the Secrets, the stores, the "
                                         "CA, rotation.yaml, the restart task, NEXT-STEPS.md)."),
                                       t->bundle->n)
                             : tui_fmt(_("%zu files will be written (manifests, Secrets, the CA, "
                                         "the stores, NEXT-STEPS.md)."),
                                       t->bundle->n);
     if (*n < max && f->f[O_APPLY].choice && t->kc) {
-        const struct k8tls_plan *p = rot ? tui_renew_plan(t) : t->plan;
+        const struct k8tls_plan *p = t->path == K8TLS_PATH_ENABLE ? t->bundle_plan
+                                     : rot                         ? tui_renew_plan(t)
+                                                                   : t->plan;
         const char *ns = p && p->cluster.namespace_ ? p->cluster.namespace_ : "?";
-        lines[(*n)++] = rot ? tui_fmt(_("Apply: the Secrets only, in namespace %s (the "
-                                        "K8ssandraCluster is not touched), after a check that the "
-                                        "live Secrets are where this phase starts."),
-                                      ns)
-                            : tui_fmt(_("Apply: namespace %s (from the Cluster step); the "
-                                        "datacenters' contexts get the Secrets too."),
-                                      ns);
+        if (t->path == K8TLS_PATH_ENABLE)
+            lines[(*n)++] = tui_fmt(_("Apply: namespace %s, after a live check that the previous "
+                                      "phase runs everywhere (the K8ssandraCluster at that phase, "
+                                      "every datacenter Ready, every pod restarted since)."),
+                                    ns);
+        else if (rot)
+            lines[(*n)++] = tui_fmt(_("Apply: the Secrets only, in namespace %s (the "
+                                      "K8ssandraCluster is not touched), after a check that the "
+                                      "live Secrets are where this phase starts."),
+                                    ns);
+        else
+            lines[(*n)++] = tui_fmt(_("Apply: namespace %s (from the Cluster step); the "
+                                      "datacenters' contexts get the Secrets too."),
+                                    ns);
     }
 }
 

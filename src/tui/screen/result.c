@@ -2,6 +2,7 @@
  * a list. Calls rotation.c, the engine and text.c. */
 #include "config.h"
 #include "../tui_int.h"
+#include "../rollout.h"
 #include "k8tls/i18n.h"
 #include "k8tls/pki.h"
 #include "k8tls/secure.h"
@@ -74,6 +75,30 @@ static void result_build(struct tui *t, struct page *pg, int top, int bottom)
         para[np++] = tui_fmt(_("Apply it: kubectl apply -k %s   (the Secrets first, then the "
                                "cluster)"),
                              t->written_dir ? t->written_dir : "DIR");
+    /* a staged rollout: after the apply, the command for the phase that follows this one (a
+     * paragraph of its own, so that it wraps least) */
+    const struct k8tls_plan *sp = t->path == K8TLS_PATH_ENABLE ? t->bundle_plan
+                                  : t->path == K8TLS_PATH_WIZARD ? t->plan
+                                                                 : NULL;
+    if (sp && tui_rollout_staged(sp) && np < 6) {
+        enum k8tls_rollout_phase seq[K8TLS_ROLLOUT_MAX_PHASES];
+        size_t nph = tui_rollout_phases(sp, seq, NULL), k = 0;
+        while (k < nph && seq[k] != sp->rollout.phase)
+            k++;
+        const char *ph = k8tls_rollout_phase_cli_name(sp->rollout.phase);
+        char *next = tui_rollout_next_command(sp, t->written_dir ? t->written_dir : "DIR");
+        if (next) {
+            para[np++] = tui_fmt(_("Staged rollout, phase %zu of %zu (%s). Once every pod has "
+                                   "restarted with it and the checks of NEXT-STEPS.md pass, make "
+                                   "the next phase:"),
+                                 k + 1, nph, ph);
+            para[np++] = next;
+        } else {
+            para[np++] = tui_fmt(_("Staged rollout: %s is the last phase; apply it and let every "
+                                   "pod restart."),
+                                 ph);
+        }
+    }
     /* word-wrapped, at most half the screen */
     char *lines[16];
     int n = 0;

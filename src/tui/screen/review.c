@@ -5,6 +5,7 @@
  * chosen there), the engine and text.c. */
 #include "config.h"
 #include "../tui_int.h"
+#include "../rollout.h"
 #include "k8tls/i18n.h"
 #include "k8tls/pki.h"
 #include "k8tls/buf.h"
@@ -389,6 +390,42 @@ static void tabbar_text(struct review_state *st, const struct tab *tabs, int n, 
         snprintf(out + len, cap - len, ">");
 }
 
+/* Adding encryption to a running cluster: which rollout this bundle is, above the tabs (the
+ * one-shot warning as a warning). Returns the rows used. */
+static int rollout_banner(struct tui *t, int top)
+{
+    /* the wizard's first phase, or the next phase built from a directory */
+    const struct k8tls_plan *p = t->path == K8TLS_PATH_ENABLE ? t->bundle_plan
+                                 : t->path == K8TLS_PATH_WIZARD && k8tls_flow_rollout(t->plan)
+                                     ? t->plan
+                                     : NULL;
+    if (!p)
+        return 0;
+    char *m;
+    enum k8tls_role role = K8TLS_ROLE_TEXT;
+    if (tui_rollout_staged(p)) {
+        enum k8tls_rollout_phase seq[K8TLS_ROLLOUT_MAX_PHASES];
+        size_t np = tui_rollout_phases(p, seq, NULL), k = 0;
+        while (k < np && seq[k] != p->rollout.phase)
+            k++;
+        m = tui_fmt(_("Staged rollout: this bundle is phase %zu of %zu, %s."), k + 1, np,
+                    k8tls_rollout_phase_cli_name(p->rollout.phase));
+    } else {
+        m = tui_fmt("%s", _("Warning, one shot: while the pods restart, restarted and waiting "
+                            "nodes cannot talk and clients without TLS are cut off. Stop every "
+                            "datacenter first (stopped: true), or go Back to Rollout for the "
+                            "staged path."));
+        role = K8TLS_ROLE_WARNING;
+    }
+    char *lines[3];
+    int n = tui_wrap(m, COLS - 4, lines, 3);
+    free(m);
+    tui_add_label(t, 2, top, COLS - 4, n, (const char *const *)lines, n, role);
+    for (int i = 0; i < n; i++)
+        free(lines[i]);
+    return n;
+}
+
 static void review_build(struct tui *t, struct page *pg, int top, int bottom)
 {
     struct review_state *st = state(t);
@@ -398,7 +435,7 @@ static void review_build(struct tui *t, struct page *pg, int top, int bottom)
     st->list = st->tabbar = st->wait = -1;
     st->view.item = st->view.pos_item = -1;
     /* a rotation: the phase's bundle, built on the step before; no key generation here */
-    bool rotate = t->path == K8TLS_PATH_ROTATE;
+    bool rotate = t->path == K8TLS_PATH_ROTATE || t->path == K8TLS_PATH_ENABLE;
     if (!rotate)
         tui_keygen_ensure(t->kg, t->plan);
     enum kg_state ks = rotate ? KG_READY : tui_keygen_state(t->kg, NULL, NULL, NULL, 0);
@@ -413,6 +450,7 @@ static void review_build(struct tui *t, struct page *pg, int top, int bottom)
     }
     if (!rotate)
         tui_bundle_build(t);
+    top += rollout_banner(t, top);
     if (ks == KG_FAILED && !t->review_diags.n)
         tui_diags_merge(&t->review_diags, tui_keygen_diags(t->kg));
     struct tab tabs[32];
@@ -534,7 +572,7 @@ static int review_key(struct tui *t, struct page *pg, int k)
 static int review_check(struct tui *t, struct form *f)
 {
     (void)f;
-    if (t->path != K8TLS_PATH_ROTATE &&
+    if (t->path == K8TLS_PATH_WIZARD &&
         tui_keygen_state(t->kg, NULL, NULL, NULL, 0) == KG_RUNNING) {
         tui_set_status(t, "%s", _("The keys are not ready yet: a moment, please."));
         t->rebuild = true;

@@ -7,18 +7,21 @@
  * Adding a screen: one row here and one file in src/tui/screen/.
  *
  * SCREEN(NAME, file, id, title, paths, shown, keys)
- *   paths  ON_WIZARD, ON_ROTATE, ON_BOTH or ON_DOCTOR: the paths through the screens that show it;
+ *   paths  ON_WIZARD, ON_ROTATE, ON_BOTH, ON_DOCTOR or ON_ENABLE (or'ed): the paths through the
+ *          screens that show it;
  *   shown  NULL (always shown on the wizard path) or a predicate on the plan (a skip rule of
  *          the wizard path; the rotate path shows all its screens);
  *   keys   the answers key prefixes the screen edits, separated by spaces: a diagnostic goes to
  *          the screen with the longest prefix that owns its key path (flow.h). */
 
-SCREEN(WELCOME, welcome, "welcome", N_("Welcome"), ON_BOTH | ON_DOCTOR, NULL,
+SCREEN(WELCOME, welcome, "welcome", N_("Welcome"), ON_BOTH | ON_DOCTOR | ON_ENABLE, NULL,
        "apiVersion cluster.manifest")
 SCREEN(CLUSTER, cluster, "cluster", N_("Cluster"), ON_WIZARD, k8tls_flow_no_manifest,
        "cluster")
 SCREEN(ENCRYPTION, encryption, "encryption", N_("Encryption"), ON_WIZARD, NULL,
        "encryption encryption.medusa.enabled stores")
+/* adding encryption to a manifest that runs without it: staged phases or one shot */
+SCREEN(ROLLOUT, rollout, "rollout", N_("Rollout"), ON_WIZARD, k8tls_flow_rollout, "rollout")
 SCREEN(CA, ca, "ca", N_("Certificate authority"), ON_WIZARD, k8tls_flow_needs_pki,
        "ca certificates")
 SCREEN(SERVER_STORES, server_stores, "server-stores", N_("Server stores"), ON_WIZARD,
@@ -36,6 +39,8 @@ SCREEN(DOCTOR, doctor, "doctor", N_("Check a cluster"), ON_DOCTOR, NULL, "")
 SCREEN(ROTATE_SOURCE, rotate_source, "rotate-source", N_("Certificates to renew"), ON_ROTATE,
        NULL, "")
 SCREEN(ROTATE_PHASE, rotate_phase, "rotate-phase", N_("Renew or rotate"), ON_ROTATE, NULL, "")
-SCREEN(REVIEW, review, "review", N_("Review"), ON_BOTH, NULL, "")
-SCREEN(OUTPUT, output, "output", N_("Output"), ON_BOTH, NULL, "output")
-SCREEN(RESULT, result, "result", N_("Result"), ON_BOTH, NULL, "")
+/* the staged rollout's next phase: the previous phase's directory, its stage, the phase due */
+SCREEN(ENABLE_PHASE, enable_phase, "enable-phase", N_("Next phase"), ON_ENABLE, NULL, "")
+SCREEN(REVIEW, review, "review", N_("Review"), ON_BOTH | ON_ENABLE, NULL, "")
+SCREEN(OUTPUT, output, "output", N_("Output"), ON_BOTH | ON_ENABLE, NULL, "output")
+SCREEN(RESULT, result, "result", N_("Result"), ON_BOTH | ON_ENABLE, NULL, "")

@@ -38,6 +38,7 @@ static const char *const welcome_modes[] = {
     N_("load an answers file"),
     N_("renew or rotate certificates"),
     N_("check an existing cluster"),
+    N_("continue a staged rollout"),
 };
 
 struct welcome_state {
@@ -63,7 +64,7 @@ static void welcome_fini(struct tui *t, void *priv)
 
 static void welcome_define(struct form *f)
 {
-    tui_field_choice(f, N_("Start from"), NULL, welcome_modes, 5, true);
+    tui_field_choice(f, N_("Start from"), NULL, welcome_modes, 6, true);
     int i = tui_field_add(f, F_PATH, N_("File"), "cluster.manifest");
     tui_field_hint(f, i, N_("Type a path, or choose Browse to pick the file."));
 }
@@ -74,6 +75,7 @@ static int welcome_store(struct tui *t, struct form *f, bool strict)
     (void)strict;
     enum k8tls_flow_path kind = f->f[W_MODE].choice == 3   ? K8TLS_PATH_ROTATE
                                 : f->f[W_MODE].choice == 4 ? K8TLS_PATH_DOCTOR
+                                : f->f[W_MODE].choice == 5 ? K8TLS_PATH_ENABLE
                                                            : K8TLS_PATH_WIZARD;
     if (kind != t->path) {
         t->path = kind;
@@ -87,6 +89,7 @@ static void welcome_load(struct tui *t, struct form *f)
     struct welcome_state *st = state(t);
     f->f[W_MODE].choice = t->path == K8TLS_PATH_ROTATE   ? 3
                           : t->path == K8TLS_PATH_DOCTOR ? 4
+                          : t->path == K8TLS_PATH_ENABLE ? 5
                                                          : st->mode;
     tui_field_set(f, W_FILE, st->path ? st->path : "");
     /* --answers FILE: the step starts on "load an answers file" with FILE */
@@ -235,6 +238,11 @@ static void welcome_notes(struct tui *t, struct form *f, char **lines, int max, 
         lines[(*n)++] = strdup(_("Checks an output directory, a manifest with its Secrets, a "
                                  "dump or a kube context for the known TLS traps, and says how "
                                  "to fix each. Reads only."));
+    if (*n < max && f->f[W_MODE].choice == 5)
+        lines[(*n)++] = strdup(_("Makes the next phase of a staged rollout (turning encryption on "
+                                 "in a running cluster, one rolling restart per phase) from the "
+                                 "directory of the phase before it: same CA, stores and "
+                                 "passwords."));
 }
 
 void tui_welcome_preset_manifest(struct tui *t, const char *path)
@@ -262,7 +270,8 @@ const struct tui_screen tui_screen_welcome = {
                "Secrets of a kube context): it renews the certificates, or replaces the CA "
                "in three phases (trust, reissue, retire) with a rolling restart after each. "
                "Check an existing cluster reads a bundle, a dump or a kube context and lists "
-               "the known TLS traps with their fixes."),
+               "the known TLS traps with their fixes. Continue a staged rollout makes the next "
+               "phase from the previous phase's directory."),
     .define = welcome_define, .load = welcome_load, .sync = welcome_sync,
     .store = welcome_store, .check = welcome_check, .notes = welcome_notes,
 };
