@@ -48,7 +48,7 @@ ca: {source: import, import: {cert: ca.crt, key: ca.key}}
 encryption: {managementApi: {enabled: true, ca: {source: import, import: {cert: mca.crt, key: mca.key}}}}
 output: {mode: cert-manager, trustManager: true}
 YAML
-printf 'apiVersion: k8tls-wizard/v1\ncluster: {manifest: %s}\noutput: {mode: cert-manager}\n' \
+printf 'apiVersion: k8tls-wizard/v1\ncluster: {manifest: %s}\noutput: {mode: cert-manager}\nrollout: {mode: oneShot}\n' \
   "$K8TLS_SRCDIR/tests/bundle/fixtures/real/medusa-both.yaml" > merge.yaml
 printf 'apiVersion: k8tls-wizard/v1\noutput: {mode: cert-manager, trustManager: true}\n' > refused.yaml
 
