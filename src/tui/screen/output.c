@@ -18,6 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if !ENABLE_NLS
+#define dngettext(domain, one, many, n) ((n) == 1 ? (one) : (many))
+#endif
+
 enum { O_DIR, O_NS, O_SAVE, O_ANSWERS, O_PWREF, O_APPLY, O_CTX, O_DRY };
 
 /* What the saved answers file holds for a password typed on a step (a literal: never saved in
@@ -592,7 +596,22 @@ static void output_notes(struct tui *t, struct form *f, char **lines, int max, i
         free(ans);
         free(what);
     }
-    if (*n < max && t->bundle)
+    bool cm = !rot && t->plan->output.mode == K8TLS_OUTPUT_CERT_MANAGER;
+    if (*n < max && cm)
+        lines[(*n)++] = tui_fmt("%s", _("Output mode: cert-manager (the Encryption step): "
+                                        "Issuers and Certificates, from which cert-manager makes "
+                                        "the keys and the stores in the cluster; no key is "
+                                        "written here."));
+    if (*n < max && t->bundle && cm)
+        lines[(*n)++] = tui_fmt(dngettext(PACKAGE, "%zu file will be written (the Issuers, the "
+                                         "Certificates, the password Secrets, the manifest, "
+                                         "NEXT-STEPS.md).",
+                                         "%zu files will be written (the Issuers, the "
+                                         "Certificates, the password Secrets, the manifest, "
+                                         "NEXT-STEPS.md).",
+                                         t->bundle->n),
+                                t->bundle->n);
+    else if (*n < max && t->bundle)
         lines[(*n)++] = rot ? tui_fmt(_("%zu files will be written (the Secrets, the stores, the "
                                         "CA, rotation.yaml, the restart task, NEXT-STEPS.md)."),
                                       t->bundle->n)

@@ -18,7 +18,8 @@ SCREEN(WELCOME, welcome, "welcome", N_("Welcome"), ON_BOTH | ON_DOCTOR, NULL,
 SCREEN(CLUSTER, cluster, "cluster", N_("Cluster"), ON_WIZARD, k8tls_flow_no_manifest,
        "cluster")
 SCREEN(ENCRYPTION, encryption, "encryption", N_("Encryption"), ON_WIZARD, NULL,
-       "encryption encryption.medusa.enabled stores")
+       "encryption encryption.medusa.enabled stores output.mode output.issuerKind "
+       "output.trustManager")
 SCREEN(CA, ca, "ca", N_("Certificate authority"), ON_WIZARD, k8tls_flow_needs_pki,
        "ca certificates")
 SCREEN(SERVER_STORES, server_stores, "server-stores", N_("Server stores"), ON_WIZARD,
