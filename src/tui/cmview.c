@@ -189,7 +189,7 @@ static void certificates(struct k8tls_buf *out, const struct k8tls_bundle *b, bo
         }
         char *keys = cert_keys(&o);
         const char *ikind = str_at(&o, o.root, "spec.issuerRef.kind");
-        k8tls_buf_printf(out, _("- Certificate %s, signed by the %s %s: the Secret %s with %s\n"),
+        k8tls_buf_printf(out, _("- Certificate %s (signed by the %s %s) makes the Secret %s: %s\n"),
                          or_q(a->k8s_name), ikind && *ikind ? ikind : "Issuer",
                          or_q(str_at(&o, o.root, "spec.issuerRef.name")),
                          or_q(str_at(&o, o.root, "spec.secretName")), keys ? keys : "?");
@@ -246,14 +246,19 @@ static void bundles(struct k8tls_buf *out, const struct k8tls_bundle *b)
             lk = k8tls_yaml_scalar(k8tls_yaml_map_key(&o.doc, ml, 0));
             lv = k8tls_yaml_scalar(k8tls_yaml_map_value(&o.doc, ml, 0));
         }
-        if (lk)
-            k8tls_buf_printf(out, _("- Bundle %s (trust-manager): the Secret %s with %s, in every "
-                                    "namespace labelled %s=%s\n"),
-                             or_q(a->k8s_name), or_q(a->k8s_name), kl && *kl ? kl : "?", lk,
-                             lv ? lv : "");
+        if (lk && strcmp(lk, "kubernetes.io/metadata.name") == 0)
+            k8tls_buf_printf(out, _("- Bundle %s (trust-manager) makes the Secret %s in "
+                                    "namespace %s: %s\n"),
+                             or_q(a->k8s_name), or_q(a->k8s_name), lv ? lv : "?",
+                             kl && *kl ? kl : "?");
+        else if (lk)
+            k8tls_buf_printf(out, _("- Bundle %s (trust-manager) makes the Secret %s in every "
+                                    "namespace labelled %s=%s: %s\n"),
+                             or_q(a->k8s_name), or_q(a->k8s_name), lk, lv ? lv : "",
+                             kl && *kl ? kl : "?");
         else
-            k8tls_buf_printf(out, _("- Bundle %s (trust-manager): the Secret %s with %s, in every "
-                                    "namespace\n"),
+            k8tls_buf_printf(out, _("- Bundle %s (trust-manager) makes the Secret %s in every "
+                                    "namespace: %s\n"),
                              or_q(a->k8s_name), or_q(a->k8s_name), kl && *kl ? kl : "?");
         free(kl);
         obj_free(&o);
@@ -269,7 +274,7 @@ static void own_secrets(struct k8tls_buf *out, const struct k8tls_bundle *b)
         struct obj o;
         obj_load(&o, a->path, (const char *)a->data, a->len);
         char *keys = o.root ? secret_keys(&o) : NULL;
-        k8tls_buf_printf(out, _("- Secret %s with %s\n"), or_q(a->k8s_name),
+        k8tls_buf_printf(out, _("- Secret %s: %s\n"), or_q(a->k8s_name),
                          keys && *keys ? keys : "-");
         free(keys);
         obj_free(&o);
@@ -306,10 +311,22 @@ char *k8tls_cmview_text(const struct k8tls_bundle *b)
     if (!b)
         return k8tls_buf_take(&out, NULL);
     size_t n = k8tls_cmview_count(b), nca = count_ca(b), leaf = n >= nca ? n - nca : 0;
-    const char *ns = NULL;
-    for (size_t i = 0; i < b->n && !ns; i++)
-        if (is_kind(&b->v[i], "Certificate"))
-            ns = b->v[i].k8s_namespace;
+    /* the namespace of the cluster's Certificates, and of the CA's (cert-manager's own with a
+     * ClusterIssuer) */
+    const char *ns = NULL, *ca_ns = NULL;
+    for (size_t i = 0; i < b->n; i++) {
+        const struct k8tls_artifact *a = &b->v[i];
+        if (!is_kind(a, "Certificate"))
+            continue;
+        struct obj o;
+        obj_load(&o, a->path, (const char *)a->data, a->len);
+        bool ca = o.root && true_at(&o, o.root, "spec.isCA");
+        obj_free(&o);
+        if (ca && !ca_ns)
+            ca_ns = a->k8s_namespace;
+        else if (!ca && !ns)
+            ns = a->k8s_namespace;
+    }
     k8tls_buf_printf(&out,
                      dngettext(PACKAGE,
                                "%zu Certificate for the cluster: cert-manager makes its Secret in "
@@ -320,8 +337,11 @@ char *k8tls_cmview_text(const struct k8tls_bundle *b)
                      leaf, or_q(ns));
     certificates(&out, b, false);
     if (nca) {
-        k8tls_buf_printf(&out, "\n%s\n\n",
-                         _("The CA, made by cert-manager (its key stays in the cluster):"));
+        k8tls_buf_puts(&out, "\n");
+        k8tls_buf_printf(&out, _("The CA, made by cert-manager in namespace %s (its key stays in "
+                                 "the cluster):"),
+                         or_q(ca_ns));
+        k8tls_buf_puts(&out, "\n\n");
         certificates(&out, b, true);
     }
     size_t ni = count_kind(b, "Issuer", "ClusterIssuer");
