@@ -15,14 +15,16 @@
 #define K8TLS_CERTMANAGER_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include "k8tls/bundle.h"
 #include "k8tls/plan.h"
 
 #define K8TLS_CM_API_VERSION "cert-manager.io/v1"
 #define K8TLS_CM_GROUP "cert-manager.io"
 #define K8TLS_TM_API_VERSION "trust.cert-manager.io/v1alpha1"
-/* Where the CA Secret of a ClusterIssuer lives: cert-manager's cluster resource namespace, which
- * its Helm chart sets to the namespace cert-manager runs in; trust-manager's trust namespace
- * (where a Bundle reads its sources) defaults to the same. */
+/* The default of output.certManagerNamespace: where the CA Secret of a ClusterIssuer lives
+ * (cert-manager's cluster resource namespace, which its Helm chart sets to the namespace
+ * cert-manager runs in) and trust-manager's trust namespace (where a Bundle reads its sources). */
 #define K8TLS_CM_CLUSTER_RESOURCE_NAMESPACE "cert-manager"
 /* Keys cert-manager writes into a Certificate's Secret. */
 #define K8TLS_CM_KEY_CA "ca.crt"
@@ -54,8 +56,10 @@ char *k8tls_cm_name(const struct k8tls_plan *p, enum k8tls_cm_name what);
 char *k8tls_cm_password_secret(const char *store_secret);
 /* "Issuer" or "ClusterIssuer". */
 const char *k8tls_cm_issuer_kind(const struct k8tls_plan *p);
-/* The namespace of the CA Certificate and CA Secret: the cluster's for an Issuer, the cluster
- * resource namespace for a ClusterIssuer. */
+/* output.certManagerNamespace, or its default. */
+const char *k8tls_cm_namespace(const struct k8tls_plan *p);
+/* The namespace of the CA Certificate and CA Secret: the cluster's for an Issuer, cert-manager's
+ * (k8tls_cm_namespace) for a ClusterIssuer. */
 const char *k8tls_cm_ca_namespace(const struct k8tls_plan *p);
 /* keystore.p12 / keystore.jks and truststore.p12 / truststore.jks for the plan's store format. */
 const char *k8tls_cm_keystore_key(const struct k8tls_plan *p);
@@ -65,5 +69,19 @@ const char *k8tls_cm_truststore_key(const struct k8tls_plan *p);
 const char *k8tls_cm_p12_profile(const struct k8tls_plan *p);
 /* Is this plan in cert-manager mode? */
 bool k8tls_plan_cert_manager(const struct k8tls_plan *p);
+
+/* What an object of a cert-manager bundle makes in the cluster (for Review, apply, NEXT-STEPS):
+ * a Certificate its Secret (spec.secretName, in the Certificate's namespace), the trust Bundle
+ * its target Secret (named after it, in the cluster's namespace); keys are the data keys
+ * cert-manager or trust-manager writes there, comma-separated ("ca.crt, tls.crt, tls.key,
+ * keystore.p12, truststore.p12"). Returns false (out untouched) for an artifact that makes no
+ * Secret: Issuers, the wizard's own Secrets, the cluster, files. */
+struct k8tls_cm_product {
+    char secret[254];
+    char ns[254];           /* "" when written without a namespace */
+    char keys[160];
+};
+bool k8tls_cm_product_of(const struct k8tls_plan *p, const struct k8tls_artifact *a,
+                         struct k8tls_cm_product *out);
 
 #endif

@@ -73,6 +73,10 @@ struct opts {
     size_t n_contexts;
 };
 
+#if !ENABLE_NLS
+#define dngettext(domain, one, many, n) ((n) == 1 ? (one) : (many))
+#endif
+
 static const char *prog = PACKAGE;
 
 static void try_help(void)
@@ -512,6 +516,19 @@ static int run_pipeline(const struct opts *o)
     if (dir && k8tls_cli_write_output(prog, b, dir, o->force) < 0) {
         rc = K8TLS_EXIT_ENV;
         goto out;
+    }
+    if (dir && p->output.mode == K8TLS_OUTPUT_CERT_MANAGER) {
+        size_t n = 0;
+        for (size_t i = 0; i < b->n; i++)
+            n += b->v[i].k8s_kind && strcmp(b->v[i].k8s_kind, "Certificate") == 0;
+        fprintf(stderr,
+                dngettext(PACKAGE,
+                          "%s: %zu Certificate for cert-manager to issue in the cluster; no key "
+                          "was made here\n",
+                          "%s: %zu Certificates for cert-manager to issue in the cluster; no key "
+                          "was made here\n",
+                          n),
+                prog, n);
     }
 
     if (o->apply) {

@@ -748,11 +748,75 @@ static void cert_manager_store_rules(struct vctx *v, const char *base,
     }
 }
 
+/* cert-manager mode writes Secrets and objects of its own (k8tls/certmanager.h): the CA's
+ * "<cluster>-ca", "<cluster>-ca-bundle", "<cluster>-reaper-keystore-password", a surface CA's
+ * "<cluster>-<surface>-ca", and "<secret>-password" beside each store Secret. A Secret of the
+ * plan must not take one of those names, and "<secret>-password" must stay a name. */
+static void cert_manager_names(struct vctx *v)
+{
+    const struct k8tls_plan *p = v->p;
+    const char *c = p->cluster.name ? p->cluster.name : "";
+    const struct { bool used; const char *name, *path; } plan[] = {
+        {k8tls_plan_wants_server_stores(p), p->stores.server.secret_name, "stores.server.secretName"},
+        {k8tls_plan_wants_client_stores(p) && p->stores.client.source != K8TLS_SOURCE_REUSE,
+         p->stores.client.secret_name, "stores.client.secretName"},
+        {k8tls_plan_wants_medusa_certs(p), p->encryption.medusa.secret_name,
+         "encryption.medusa.secretName"},
+        {p->cluster.medusa.enabled, p->cluster.medusa.storage_secret, "cluster.medusa.storageSecret"},
+        {k8tls_plan_wants_mgmt_api(p), p->encryption.management_api.server_secret_name,
+         "encryption.managementApi.serverSecretName"},
+        {k8tls_plan_wants_mgmt_api(p), p->encryption.management_api.client_secret_name,
+         "encryption.managementApi.clientSecretName"},
+        {k8tls_plan_wants_reaper_api(p), p->encryption.reaper.server_secret_name,
+         "encryption.reaper.serverSecretName"},
+        {k8tls_plan_wants_reaper_api(p), p->encryption.reaper.client_secret_name,
+         "encryption.reaper.clientSecretName"},
+        {k8tls_plan_wants_reaper_mgmt(p), p->encryption.reaper.management_secret_name,
+         "encryption.reaper.managementSecretName"},
+        {k8tls_plan_wants_medusa_grpc(p), p->encryption.medusa_grpc.server_secret_name,
+         "encryption.medusaGrpc.serverSecretName"},
+        {k8tls_plan_wants_medusa_grpc(p), p->encryption.medusa_grpc.client_secret_name,
+         "encryption.medusaGrpc.clientSecretName"},
+    };
+    static const char *const own[] = {"ca", "ca-bundle", "reaper-keystore-password",
+                                      "mgmt-api-ca", "reaper-api-ca", "medusa-grpc-ca"};
+    size_t np = sizeof plan / sizeof plan[0];
+    for (size_t i = 0; i < np; i++) {
+        if (!plan[i].used || empty(plan[i].name))
+            continue;
+        char buf[600];
+        for (size_t k = 0; k < sizeof own / sizeof own[0]; k++) {
+            snprintf(buf, sizeof buf, "%s-%s", c, own[k]);
+            if (strcmp(plan[i].name, buf) == 0)
+                ERR(v, plan[i].path,
+                    _("'%s' is a name cert-manager mode writes for itself: choose another Secret "
+                      "name"), plan[i].name);
+        }
+        /* the password Secrets of the store Secrets (the first two) */
+        for (size_t j = 0; j < 2; j++) {
+            if (!plan[j].used || empty(plan[j].name))
+                continue;
+            snprintf(buf, sizeof buf, "%s-password", plan[j].name);
+            if (strcmp(plan[i].name, buf) == 0)
+                ERR(v, plan[i].path,
+                    _("'%s' is the password Secret cert-manager mode writes for %s: choose "
+                      "another Secret name"), plan[i].name, plan[j].path);
+        }
+        snprintf(buf, sizeof buf, "%s-password", plan[i].name);
+        if (i < 2 && k8tls_dns1123_subdomain(plan[i].name) && !k8tls_dns1123_subdomain(buf))
+            ERR(v, plan[i].path,
+                _("'%s' leaves no room for its password Secret '<name>-password' (a DNS-1123 "
+                  "subdomain: at most 253 characters, 63 per part): choose a shorter name"),
+                plan[i].name);
+    }
+}
+
 static void output_rules(struct vctx *v)
 {
     const struct k8tls_plan *p = v->p;
     if (p->output.mode != K8TLS_OUTPUT_CERT_MANAGER)
         return;
+    cert_manager_names(v);
     if (k8tls_plan_wants_server_stores(p))
         cert_manager_store_rules(v, "stores.server", &p->stores.server);
     if (k8tls_plan_wants_client_stores(p))
@@ -772,42 +836,34 @@ static void output_rules(struct vctx *v)
               "pkcs12Profile: modern"),
             k8tls_server_type_name(p->cluster.server_type), p->cluster.server_version);
     /* several Kubernetes clusters: each cert-manager would make its own CA */
-    bool remote = false;
-    for (size_t i = 0; i < p->cluster.n_dcs; i++)
+    size_t remote = p->cluster.n_dcs;
+    for (size_t i = 0; i < p->cluster.n_dcs && remote == p->cluster.n_dcs; i++)
         if (!empty(p->cluster.dcs[i].k8s_context))
-            remote = true;
-    if (remote && p->ca.source != K8TLS_SOURCE_IMPORT)
-        ERR(v, "ca.source", "%s",
+            remote = i;
+    if (remote < p->cluster.n_dcs && p->ca.source != K8TLS_SOURCE_IMPORT) {
+        char path[96];
+        snprintf(path, sizeof path, "cluster.datacenters[%zu].k8sContext", remote);
+        ERR(v, path, "%s",
             _("with datacenters in several Kubernetes contexts, the cert-manager of each would "
               "make a CA of its own from the self-signed Issuer, and the datacenters would not "
               "trust each other: import the CA (ca.source: import) so that every context signs "
               "with the same one"));
+    }
     /* trust-manager reads a Bundle's sources from its trust namespace only */
+    const char *cmns = !empty(p->output.cm_namespace) ? p->output.cm_namespace : "cert-manager";
     if (p->output.trust_manager && p->ca.source != K8TLS_SOURCE_IMPORT &&
-        p->output.issuer_kind == K8TLS_ISSUER_NAMESPACED)
-        ERR(v, "output.trustManager", "%s",
-            _("trust-manager reads the CA for its Bundle from its trust namespace (cert-manager) "
-              "only, and a namespaced Issuer keeps the CA Secret in the cluster's namespace: use "
-              "issuerKind: ClusterIssuer (its CA Secret is in cert-manager's namespace), or "
-              "import the CA"));
+        p->output.issuer_kind == K8TLS_ISSUER_NAMESPACED &&
+        strcmp(cmns, p->cluster.namespace_ ? p->cluster.namespace_ : "") != 0)
+        ERR(v, "output.trustManager",
+            _("trust-manager reads the CA for its Bundle from its trust namespace (%s) only, and "
+              "a namespaced Issuer keeps the CA Secret in the cluster's namespace: use "
+              "issuerKind: ClusterIssuer (its CA Secret is in %s), or import the CA"),
+            cmns, cmns);
     if (p->output.client_files)
         ERR(v, "output.clientFiles", "%s",
             _("the client files hold a key and stores made now, but in cert-manager mode "
               "cert-manager makes them inside the cluster: leave out --client-files and read "
               "the client Secret's tls.crt and tls.key instead"));
-    /* a surface's own imported CA */
-    struct surface_ca_use su[3];
-    surface_ca_uses((struct k8tls_plan *)p, su);
-    for (int i = 0; i < 3; i++) {
-        char path[200];
-        if (!su[i].used)
-            continue;
-        snprintf(path, sizeof path, "%s.source", su[i].path);
-        ERR(v, path, "%s",
-            _("in cert-manager mode every surface is signed by the cluster's CA Issuer: a CA "
-              "imported for one surface is not written as an Issuer of its own; use source: "
-              "cluster, or output.mode: files"));
-    }
 }
 
 /* The hand-written rules, by section: run before or after its rows' basic checks. */
