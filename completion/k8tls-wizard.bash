@@ -78,14 +78,14 @@ _k8tls_wizard()
     local opts
     opts=$(printf '%s\n' --answers --defaults --print-answers --output --force \
         --create-namespace --client-files --output-mode --apply --context --kubeconfig --dry-run=server --diff \
-        --force-conflicts --tui --theme --no-color --help --version)
+        --force-conflicts --wait-ready --tui --theme --no-color --help --version)
     local inspect_opts rotate_opts doctor_opts
     inspect_opts=$(printf '%s\n' --password --help)
     doctor_opts=$(printf '%s\n' --context --namespace --kubeconfig --crd --expiring --strict \
         --output --help)
     rotate_opts=$(printf '%s\n' --from --from-context --answers --phase --ca-key \
         --ca-key-password --new-passwords --force --output --quiet --apply --context \
-        --kubeconfig --dry-run=server --diff --force-conflicts --help)
+        --kubeconfig --dry-run=server --diff --force-conflicts --wait-ready --help)
     COMPREPLY=()
 
     # The command (first non-option word), if any.

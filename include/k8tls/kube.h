@@ -69,6 +69,16 @@ struct k8tls_apply_opts {
                                     * nothing is applied */
     bool force_conflicts;          /* --force-conflicts */
     bool create_namespace;         /* --create-namespace */
+    /* --wait-ready[=TIMEOUT] (cert-manager output): after the objects before the cluster (Secrets,
+     * Issuers, ClusterIssuers, Certificates, trust-manager Bundles) are applied, poll every
+     * Certificate and Bundle (kubectl get) until each has the condition Ready=True (Synced=True
+     * for a Bundle), and only then apply the K8ssandraCluster; not ready after wait_timeout
+     * seconds (0: the default, 300): the cluster is not applied, each object not ready is
+     * reported with the reason and message of its status, and the run fails with
+     * K8TLS_ENVIRONMENT. Ignored with diff and dry_run_server
+     * (nothing is persisted that cert-manager could issue). */
+    bool wait_ready;
+    int wait_timeout;
     /* progress of each object, for the TUI; may be NULL. Called once per object and context,
      * in apply order, also for the objects not applied after a failure (ok false). */
     void (*on_object)(void *ud, const char *context, const char *kind, const char *name,
@@ -89,7 +99,10 @@ struct k8tls_apply_opts {
 bool k8tls_kube_not_attempted(const char *message);
 
 /* Applies the bundle's objects through kubectl server-side apply (Secrets in every context of K9,
- * first; then the cluster in the control-plane context). Returns K8TLS_OK, K8TLS_INVALID (the API
+ * first; then the cluster in the control-plane context). A cert-manager output's Issuers,
+ * ClusterIssuers, Certificates and trust-manager Bundle are applied with the Secrets, in the
+ * bundle's order (the kustomization's), to the same contexts; the cluster-scoped kinds
+ * (ClusterIssuer, Bundle) without a namespace. Returns K8TLS_OK, K8TLS_INVALID (the API
  * server refused an object: conflict, validation, nothing to apply) or K8TLS_ENVIRONMENT (kubectl
  * missing, a context unreachable or not authorized, out of memory); the one-line reason goes to
  * err and to on_text.
@@ -109,6 +122,14 @@ bool k8tls_kube_not_attempted(const char *message);
  * variables (k8tls_secure_child_env). */
 enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8tls_plan *p,
                                    const struct k8tls_apply_opts *o);
+
+/* The default of --wait-ready, in seconds. */
+#define K8TLS_KUBE_WAIT_DEFAULT 300
+
+/* Parses a duration for --wait-ready: a number of seconds ("300"), or one or more numbers each
+ * with a unit s, m or h ("90s", "5m", "1h30m"). Between 1 s and 86400 s (a day). Returns 0 with
+ * *seconds set, or -1. */
+int k8tls_kube_parse_duration(const char *s, int *seconds);
 
 /* Masks Secret values in `kubectl diff` output: the values under data:/stringData: of every
  * v1.Secret file, and every occurrence of the given known secret strings (n may be 0).

@@ -38,7 +38,7 @@
 enum {
     OPT_PRINT_ANSWERS = 256, OPT_ANSWERS, OPT_DEFAULTS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT,
     OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF, OPT_FORCE_CONFLICTS, OPT_CREATE_NAMESPACE, OPT_CLIENT_FILES, OPT_THEME,
-    OPT_NO_COLOR, OPT_TUI, OPT_OUTPUT_MODE,
+    OPT_NO_COLOR, OPT_TUI, OPT_WAIT_READY, OPT_OUTPUT_MODE,
 };
 
 static const struct option long_options[] = {
@@ -56,6 +56,7 @@ static const struct option long_options[] = {
     {"diff", no_argument, NULL, OPT_DIFF},
     {"force-conflicts", no_argument, NULL, OPT_FORCE_CONFLICTS},
     {"create-namespace", no_argument, NULL, OPT_CREATE_NAMESPACE},
+    {"wait-ready", optional_argument, NULL, OPT_WAIT_READY},
     {"client-files", no_argument, NULL, OPT_CLIENT_FILES},
     {"output-mode", required_argument, NULL, OPT_OUTPUT_MODE},
     {"theme", required_argument, NULL, OPT_THEME},
@@ -66,7 +67,8 @@ static const struct option long_options[] = {
 
 struct opts {
     bool help, version, print_answers, defaults, force, apply, dry_run_server, diff;
-    bool force_conflicts, create_namespace, client_files, no_color, tui;
+    bool force_conflicts, create_namespace, client_files, no_color, tui, wait_ready;
+    int wait_timeout;
     const char *answers, *output, *kubeconfig, *theme;
     int output_mode;            /* --output-mode: enum k8tls_output_mode, or -1 (the answers') */
     const char **contexts;
@@ -131,7 +133,12 @@ static void print_help(void)
             "      --kubeconfig PATH   kubeconfig file (default: KUBECONFIG, then ~/.kube/config)\n"
             "      --dry-run=server    let the API server check everything without persisting it\n"
             "      --diff              show what would change (Secret values masked)\n"
-            "      --force-conflicts   take over fields another manager owns\n"), stdout);
+            "      --force-conflicts   take over fields another manager owns\n"
+            "      --wait-ready[=TIMEOUT]  cert-manager output: after the Issuers and\n"
+            "                          Certificates, wait until every Certificate is Ready\n"
+            "                          and the trust-manager Bundle Synced, then apply the\n"
+            "                          K8ssandraCluster (TIMEOUT: 300s by default, e.g. 90s,\n"
+            "                          5m, 1h; not ready by then: exit 3)\n"), stdout);
     fputs(_("Interactive wizard:\n"
             "      --tui               the interactive wizard (with --answers FILE: starting\n"
             "                          from that file)\n"
@@ -197,6 +204,17 @@ static int parse(int argc, char **argv, struct opts *o)
         case OPT_DIFF: o->diff = true; break;
         case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
         case OPT_CREATE_NAMESPACE: o->create_namespace = true; break;
+        case OPT_WAIT_READY:
+            o->wait_ready = true;
+            if (optarg && k8tls_kube_parse_duration(optarg, &o->wait_timeout) < 0) {
+                char msg[512];
+                snprintf(msg, sizeof msg,
+                         _("--wait-ready=%s: expected a duration between 1s and 24h such as 90s, "
+                           "5m or 1h30m"), optarg);
+                usage_error(msg);
+                return K8TLS_EXIT_USAGE;
+            }
+            break;
         case OPT_CLIENT_FILES: o->client_files = true; break;
         case OPT_OUTPUT_MODE:
             if (strcmp(optarg, "files") == 0) {
@@ -247,6 +265,15 @@ static int parse(int argc, char **argv, struct opts *o)
     if (!o->apply && (o->n_contexts || (o->kubeconfig && !wizard) || o->dry_run_server || o->diff ||
                       o->force_conflicts)) {
         usage_error(_("--context, --kubeconfig, --dry-run, --diff and --force-conflicts need --apply"));
+        return K8TLS_EXIT_USAGE;
+    }
+    if (o->wait_ready && !o->apply) {
+        usage_error(_("--wait-ready needs --apply"));
+        return K8TLS_EXIT_USAGE;
+    }
+    if (o->wait_ready && (o->diff || o->dry_run_server)) {
+        usage_error(_("--wait-ready cannot be combined with --diff or --dry-run: nothing is "
+                      "persisted that cert-manager could issue"));
         return K8TLS_EXIT_USAGE;
     }
     return -1;
@@ -531,6 +558,14 @@ static int run_pipeline(const struct opts *o)
                 prog, n);
     }
 
+    if (o->apply && p->output.mode == K8TLS_OUTPUT_CERT_MANAGER && !o->wait_ready && !o->diff &&
+        !o->dry_run_server)
+        fprintf(stderr, "%s: %s\n", prog,
+                _("note: the K8ssandraCluster goes right after the Certificates, before "
+                  "cert-manager has issued them: its pods wait for their Secrets, and a "
+                  "datacenter whose management API Secrets are missing when cass-operator "
+                  "validates it stays failed until something reconciles it again; "
+                  "--wait-ready applies it once every Certificate is Ready"));
     if (o->apply) {
         struct k8tls_apply_opts ao = {
             .kubeconfig = o->kubeconfig,
@@ -540,6 +575,8 @@ static int run_pipeline(const struct opts *o)
             .diff = o->diff,
             .force_conflicts = o->force_conflicts,
             .create_namespace = o->create_namespace || p->output.create_namespace,
+            .wait_ready = o->wait_ready,
+            .wait_timeout = o->wait_timeout,
             .on_text = k8tls_cli_kube_text,
         };
         rc = k8tls_cli_exit_code(k8tls_kube_apply(b, p, &ao));

@@ -16,6 +16,7 @@
 #include "k8tls/i18n.h"
 #include "k8tls/cli.h"
 #include "k8tls/rotate.h"
+#include "k8tls/rotate_cm.h"
 #include "k8tls/kube.h"
 #include "k8tls/inspect.h"
 #include "k8tls/output.h"
@@ -24,7 +25,7 @@
 enum {
     OPT_FROM = 256, OPT_FROM_CONTEXT, OPT_ANSWERS, OPT_PHASE, OPT_CA_KEY, OPT_CA_KEY_PASSWORD,
     OPT_NEW_PASSWORDS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT, OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF,
-    OPT_FORCE_CONFLICTS,
+    OPT_FORCE_CONFLICTS, OPT_WAIT_READY,
 };
 
 static const struct option long_options[] = {
@@ -45,6 +46,7 @@ static const struct option long_options[] = {
     {"dry-run", required_argument, NULL, OPT_DRY_RUN},
     {"diff", no_argument, NULL, OPT_DIFF},
     {"force-conflicts", no_argument, NULL, OPT_FORCE_CONFLICTS},
+    {"wait-ready", optional_argument, NULL, OPT_WAIT_READY},
     {NULL, 0, NULL, 0},
 };
 
@@ -52,7 +54,8 @@ struct ropts {
     struct k8tls_rotate_opts r;
     enum k8tls_rotate_phase phase;
     const char *output;
-    bool help, quiet, apply, dry_run_server, diff, force_conflicts;
+    bool help, quiet, apply, dry_run_server, diff, force_conflicts, wait_ready;
+    int wait_timeout;
     const char **contexts;
     size_t n_contexts;
 };
@@ -102,7 +105,16 @@ static void print_help(void)
             "      --dry-run=server      let the API server check without persisting\n"
             "      --diff                show what would change (Secret values masked)\n"
             "      --force-conflicts     take over fields another manager owns\n"
+            "      --wait-ready[=TIMEOUT]  cert-manager output: after applying, wait until its\n"
+            "                            Certificates are Ready and the Bundle Synced (300s)\n"
             "  -h, --help                show this help and exit\n"), stdout);
+    fputs("\n", stdout);
+    fputs(_("A cert-manager output (--from DIR whose answers.yaml says output.mode:\n"
+            "cert-manager): cert-manager renews the certificates itself; the CA rotation's\n"
+            "phases change the objects (trust: a new CA and the trust-manager Bundle trusting\n"
+            "both; reissue: the Certificates name the new CA Issuer; retire: the Bundle trusts\n"
+            "the new CA alone) and need output.trustManager: true. With an imported CA, the\n"
+            "trust phase makes the new CA on the key of --ca-key.\n"), stdout);
     fputs("\n", stdout);
     fputs(_("Exit status: 0 ok, 1 refused or invalid (nothing written), 2 usage, 3 kubectl or\n"
             "file system failure.\n"), stdout);
@@ -159,6 +171,17 @@ static int parse(int argc, char **argv, struct ropts *o)
             break;
         case OPT_DIFF: o->diff = true; break;
         case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
+        case OPT_WAIT_READY:
+            o->wait_ready = true;
+            if (optarg && k8tls_kube_parse_duration(optarg, &o->wait_timeout) < 0) {
+                char msg[512];
+                snprintf(msg, sizeof msg,
+                         _("--wait-ready=%s: expected a duration between 1s and 24h such as 90s, "
+                           "5m or 1h30m"), optarg);
+                usage_error(msg);
+                return K8TLS_EXIT_USAGE;
+            }
+            break;
         case ':': {
             char msg[256];
             snprintf(msg, sizeof msg, _("option '%s' needs a value"), argv[optind - 1]);
@@ -191,6 +214,10 @@ static int parse(int argc, char **argv, struct ropts *o)
     }
     if (o->r.ca_key_password && !o->r.ca_key) {
         usage_error(_("--ca-key-password needs --ca-key"));
+        return K8TLS_EXIT_USAGE;
+    }
+    if (o->wait_ready && (!o->apply || o->diff || o->dry_run_server)) {
+        usage_error(_("--wait-ready needs --apply, without --diff or --dry-run"));
         return K8TLS_EXIT_USAGE;
     }
     if (!o->apply && (o->n_contexts || o->dry_run_server || o->diff || o->force_conflicts)) {
@@ -245,6 +272,95 @@ static void print_command(const struct ropts *o, enum k8tls_rotate_phase ph)
     printf("\n");
 }
 
+/* A cert-manager output: its own reading, decision and phases (rotate_cm.h). */
+static int run_cert_manager(struct ropts *o)
+{
+    struct k8tls_diags d;
+    struct k8tls_rotate_cm *c = NULL;
+    struct k8tls_bundle *b = NULL;
+    int rc;
+    k8tls_diags_init(&d);
+    if (k8tls_rotate_cm_load(o->r.from_dir, &c, &d) < 0) {
+        k8tls_diags_print(&d, stderr);
+        fprintf(stderr, _("%s: nothing was written\n"), prog);
+        rc = K8TLS_EXIT_INVALID;
+        goto out;
+    }
+    char *sum = k8tls_rotate_cm_summary(c);
+    k8tls_text_fputs(sum ? sum : "", K8TLS_TEXT_MULTILINE, stdout);
+    free(sum);
+    printf("\n");
+    struct k8tls_rotate_decision dec;
+    if (k8tls_rotate_cm_plan(c, o->phase, &o->r, &dec, &d) < 0) {
+        k8tls_diags_print(&d, stderr);
+        fprintf(stderr, _("%s: nothing was written\n"), prog);
+        rc = K8TLS_EXIT_INVALID;
+        goto out;
+    }
+    if (o->phase == K8TLS_ROTATE_NONE) {
+        if (dec.phase == K8TLS_ROTATE_NONE) {
+            k8tls_text_fprintf(stdout, _("Proposed: %s.\n"), dec.reason);
+        } else {
+            k8tls_text_fprintf(stdout, _("Proposed next step: phase %s (%s): %s.\n"),
+                               k8tls_rotate_phase_name(dec.phase),
+                               k8tls_rotate_phase_title(dec.phase), dec.reason);
+            printf("%s\n", _("To run it:"));
+            print_command(o, dec.phase);
+        }
+        rc = K8TLS_EXIT_OK;
+        goto out;
+    }
+    struct k8tls_err oe;
+    k8tls_err_clear(&oe);
+    int crc = k8tls_output_check(o->output, o->r.force, &oe);
+    if (crc < 0) {
+        char buf[2048];
+        k8tls_text_fprintf(stderr, "%s: %s\n", prog, k8tls_err_format(&oe, buf, sizeof buf));
+        k8tls_text_fprintf(stderr, _("%s: nothing was written\n"), prog);
+        rc = crc == K8TLS_OUTPUT_ENV ? K8TLS_EXIT_ENV : K8TLS_EXIT_INVALID;
+        goto out;
+    }
+    fprintf(stderr, "%s: %s\n", prog, k8tls_rotate_phase_title(o->phase));
+    if (k8tls_rotate_cm_run(c, o->phase, &o->r, o->output, &b, &d) < 0 || !b) {
+        k8tls_diags_print(&d, stderr);
+        fprintf(stderr, _("%s: nothing was written\n"), prog);
+        rc = K8TLS_EXIT_INVALID;
+        goto out;
+    }
+    if (k8tls_cli_write_output(prog, b, o->output, o->r.force) < 0) {
+        rc = K8TLS_EXIT_ENV;
+        goto out;
+    }
+    rc = K8TLS_EXIT_OK;
+    if (o->apply) {
+        struct k8tls_apply_opts ao = {
+            .kubeconfig = o->r.kubeconfig,
+            .contexts = o->contexts,
+            .n_contexts = o->n_contexts,
+            .dry_run_server = o->dry_run_server,
+            .diff = o->diff,
+            .force_conflicts = o->force_conflicts,
+            .wait_ready = o->wait_ready,
+            .wait_timeout = o->wait_timeout,
+            .on_text = k8tls_cli_kube_text,
+        };
+        rc = k8tls_cli_exit_code(k8tls_kube_apply(b, k8tls_rotate_cm_plan_of(c), &ao));
+        fflush(stdout);
+    }
+    if (rc == K8TLS_EXIT_OK && !o->diff && !o->dry_run_server)
+        k8tls_text_fprintf(stderr, _("%s: next: see %s/NEXT-STEPS.md (%s)\n"), prog, o->output,
+                           o->phase == K8TLS_ROTATE_REISSUE
+                               ? _("have cert-manager issue the Certificates again, then restart "
+                                   "every pod")
+                               : _("restart every pod"));
+out:
+    k8tls_diags_free(&d);
+    k8tls_bundle_free(b);
+    k8tls_rotate_cm_free(c);
+    free(o->contexts);
+    return rc;
+}
+
 int k8tls_cli_rotate(int argc, char **argv)
 {
     struct ropts o;
@@ -258,6 +374,14 @@ int k8tls_cli_rotate(int argc, char **argv)
         print_help();
         free(o.contexts);
         return K8TLS_EXIT_OK;
+    }
+    if (o.r.from_dir && k8tls_rotate_cm_detect(o.r.from_dir) == 1)
+        return run_cert_manager(&o);
+    if (o.wait_ready) {
+        usage_error(_("--wait-ready is for a cert-manager output (its Certificates and Bundle): "
+                      "this one's Secrets are made by the wizard"));
+        free(o.contexts);
+        return K8TLS_EXIT_USAGE;
     }
 
     /* --apply checks the live Secrets: read them from the control-plane context */

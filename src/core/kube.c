@@ -20,6 +20,14 @@
  * the objects that were applied and those that were not (a re-run is safe: server-side apply is
  * idempotent).
  *
+ * A cert-manager output's Issuers, ClusterIssuers, Certificates and trust-manager Bundle go with
+ * the Secrets, in the bundle's order (the kustomization's), the cluster-scoped kinds without a
+ * namespace. With wait_ready (--wait-ready) the cluster's kubectl is not held: after those runs,
+ * `kubectl get certificates.cert-manager.io` per context and namespace (and `kubectl get
+ * bundles.trust.cert-manager.io` per context) every 2 s until each Certificate is Ready=True and
+ * each Bundle Synced=True (kube_wait.c reads the conditions), then the cluster's own run; at the
+ * timeout the cluster is not applied and each object not ready is reported with its status.
+ *
  * Diff: the reachability checks, then one `kubectl diff --server-side -f -` per object and
  * context, one after the other. */
 #include "config.h"
@@ -37,6 +45,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <time.h>
 #include <yaml.h>
 #include <openssl/crypto.h>
 
@@ -44,6 +54,38 @@
 #define CAPTURE_MAX (4u * 1024u * 1024u)
 
 /* ---- the objects to apply ----------------------------------------------------------------- */
+
+static bool kind_is(const struct k8tls_artifact *a, const char *k)
+{
+    return a->k8s_kind && strcmp(a->k8s_kind, k) == 0;
+}
+
+static bool is_cluster(const struct k8tls_artifact *a)
+{
+    return a->kind == K8TLS_ART_CLUSTER || kind_is(a, "K8ssandraCluster");
+}
+
+static bool is_namespace(const struct k8tls_artifact *a)
+{
+    return a->kind == K8TLS_ART_NAMESPACE || kind_is(a, "Namespace");
+}
+
+/* Applied before the cluster, in every context: the Secrets, and every other Kubernetes object
+ * of the bundle (a cert-manager output's Issuer, ClusterIssuer, Certificate, Bundle). */
+static bool is_before_cluster(const struct k8tls_artifact *a)
+{
+    if (is_cluster(a) || is_namespace(a))
+        return false;
+    return a->kind == K8TLS_ART_SECRET || (a->k8s_kind && *a->k8s_kind);
+}
+
+/* The kinds of a bundle that have no namespace: applied without one (a namespace on the command
+ * line does not apply to them either). */
+static bool cluster_scoped(const char *kind)
+{
+    return strcmp(kind, "Namespace") == 0 || strcmp(kind, "ClusterIssuer") == 0 ||
+           strcmp(kind, "Bundle") == 0 || strcmp(kind, "ClusterBundle") == 0;
+}
 
 struct object {
     const char *kind, *name, *ns;    /* ns NULL for cluster-scoped */
@@ -484,6 +526,203 @@ out:
     return code;
 }
 
+/* ---- --wait-ready: cert-manager's Certificates, trust-manager's Bundle ---------------------- */
+
+#define WAIT_POLL_DEFAULT_MS 2000
+
+/* The pause between two polls: 2 s. Test seam: K8TLS_TEST_WAIT_POLL_MS (10 to 60000). */
+static long poll_interval_ms(void)
+{
+    const char *t = getenv("K8TLS_TEST_WAIT_POLL_MS");
+    if (t && *t) {
+        char *end = NULL;
+        long v = strtol(t, &end, 10);
+        if (end && *end == '\0' && v >= 10 && v <= 60000)
+            return v;
+    }
+    return WAIT_POLL_DEFAULT_MS;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_s(double s)
+{
+    if (s <= 0)
+        return;
+    struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+    }
+}
+
+/* One line per object that is not ready, with what its status says (its words escaped). */
+static void report_not_ready(struct ctx *c, const struct k8tls_kube_waitable *w)
+{
+    char label[600];
+    if (*w->ns)
+        snprintf(label, sizeof label, "%s %s/%s", w->kind, w->ns, w->name);
+    else
+        snprintf(label, sizeof label, "%s %s", w->kind, w->name);
+    const char *cond = k8tls_kube_wait_condition(w->kind);
+    switch (w->state) {
+    case K8TLS_WAIT_READY:
+        return;
+    case K8TLS_WAIT_MISSING:
+        say_escaped(c, K8TLS_KUBE_TEXT_FAILURE,
+                    _("k8tls-wizard: context %s: %s: not found by the API server\n"),
+                    w->context, label);
+        return;
+    case K8TLS_WAIT_NO_CONDITION:
+        say_escaped(c, K8TLS_KUBE_TEXT_FAILURE,
+                    _("k8tls-wizard: context %s: %s: no %s condition yet (not processed: is "
+                      "%s running?)\n"),
+                    w->context, label, cond,
+                    strcmp(w->kind, "Bundle") == 0 ? "trust-manager" : "cert-manager");
+        return;
+    case K8TLS_WAIT_NOT_READY:
+        say_escaped(c, K8TLS_KUBE_TEXT_FAILURE,
+                    _("k8tls-wizard: context %s: %s: %s is %s, reason \"%s\": %s\n"),
+                    w->context, label, cond, w->status, w->reason[0] ? w->reason : "-",
+                    w->message[0] ? w->message : "-");
+        return;
+    }
+}
+
+/* One poll: per context, kind and namespace. */
+struct wait_group {
+    size_t first;             /* its first waitable */
+    char *nsarg;              /* "--namespace=NS", NULL for the cluster-scoped Bundles */
+};
+
+/* Waits until every Certificate among the applied steps (the first n, all applied) has
+ * Ready=True and every trust-manager Bundle Synced=True, in its context, polling `kubectl get
+ * certificates.cert-manager.io -n NS -o json` per context and namespace and `kubectl get
+ * bundles.trust.cert-manager.io -o json` per context (all at the same time) every
+ * poll_interval_ms(). Returns K8TLS_OK (also when there is nothing to wait for), or
+ * K8TLS_ENVIRONMENT at the timeout (each object not ready reported, c->reason set) or when
+ * memory runs out. */
+static enum k8tls_status wait_ready(struct ctx *c, const struct step *steps, size_t n)
+{
+    const struct k8tls_apply_opts *o = c->o;
+    int timeout = o->wait_timeout > 0 ? o->wait_timeout : K8TLS_KUBE_WAIT_DEFAULT;
+    struct k8tls_kube_waitable *w = calloc(n + 1, sizeof *w);
+    struct wait_group *group = calloc(n + 1, sizeof *group);
+    struct k8tls_proc_job *jobs = calloc(n + 1, sizeof *jobs);
+    size_t nw = 0, ng = 0, n_certs = 0, n_bundles = 0;
+    enum k8tls_status code = K8TLS_OK;
+    if (!w || !group || !jobs)
+        goto oom;
+    for (size_t i = 0; i < n; i++) {
+        const struct object *ob = steps[i].obj;
+        bool bundle = strcmp(ob->kind, "Bundle") == 0;
+        if (!bundle && strcmp(ob->kind, "Certificate") != 0)
+            continue;
+        w[nw] = (struct k8tls_kube_waitable){ .context = steps[i].context,
+                                              .ns = ob->ns && !bundle ? ob->ns : "",
+                                              .name = ob->name, .kind = ob->kind,
+                                              .state = K8TLS_WAIT_MISSING };
+        n_bundles += bundle;
+        n_certs += !bundle;
+        size_t g = 0;
+        while (g < ng && !(strcmp(w[group[g].first].context, w[nw].context) == 0 &&
+                           strcmp(w[group[g].first].ns, w[nw].ns) == 0 &&
+                           strcmp(w[group[g].first].kind, w[nw].kind) == 0))
+            g++;
+        if (g == ng) {
+            group[ng].first = nw;
+            if (!bundle && asprintf(&group[ng].nsarg, "--namespace=%s", w[nw].ns) < 0) {
+                group[ng].nsarg = NULL;
+                goto oom;
+            }
+            ng++;
+        }
+        nw++;
+    }
+    if (nw == 0)
+        goto out;
+    say(c, K8TLS_KUBE_TEXT_PROGRESS,
+        _("k8tls-wizard: waiting at most %d s before the K8ssandraCluster: Certificates Ready "
+          "(cert-manager): %zu; Bundles Synced (trust-manager): %zu\n"),
+        timeout, n_certs, n_bundles);
+    for (size_t g = 0; g < ng; g++) {
+        const struct k8tls_kube_waitable *f = &w[group[g].first];
+        bool bundle = strcmp(f->kind, "Bundle") == 0;
+        const char *cw[] = { "get", "certificates.cert-manager.io", group[g].nsarg, "-o", "json",
+                             "--request-timeout=30s", NULL };
+        const char *bw[] = { "get", "bundles.trust.cert-manager.io", "-o", "json",
+                             "--request-timeout=30s", NULL };
+        char **argv = kubectl_argv(c, f->context, bundle ? bw : cw);
+        if (!argv)
+            goto oom;
+        jobs[g] = (struct k8tls_proc_job){ .argv = argv, .out_max = CAPTURE_MAX,
+                                           .err_max = CAPTURE_MAX };
+    }
+    double deadline = now_s() + timeout;
+    double pause = (double)poll_interval_ms() / 1000.0;
+    char poll_error[sizeof c->reason];
+    poll_error[0] = '\0';
+    for (;;) {
+        k8tls_proc_run_all(jobs, ng);
+        for (size_t g = 0; g < ng; g++) {
+            const struct k8tls_proc *r = &jobs[g].r;
+            const struct k8tls_kube_waitable *f = &w[group[g].first];
+            if (jobs[g].rc != 0 || r->exit_code != 0 || !r->out.p ||
+                k8tls_kube_wait_read(r->out.p, r->out.len, f->context, f->ns, f->kind, w,
+                                     nw) < 0) {
+                /* a poll that failed is tried again: the last failure is said at the end */
+                const struct k8tls_kube_context *kx = k8tls_kubeconfig_find(c->kc, f->context);
+                k8tls_kube_explain(r, f->context, _("the status of the Certificates and Bundles"),
+                                   kx ? kx->server : NULL, poll_error, sizeof poll_error);
+            }
+            k8tls_proc_free(&jobs[g].r);
+        }
+        size_t ready = 0;
+        for (size_t k = 0; k < nw; k++)
+            ready += w[k].state == K8TLS_WAIT_READY;
+        if (ready == nw) {
+            say(c, K8TLS_KUBE_TEXT_PROGRESS, "k8tls-wizard: %s\n",
+                _("every Certificate is Ready and every Bundle Synced"));
+            goto out;
+        }
+        double left = deadline - now_s();
+        if (left <= 0) {
+            set_reason(c,
+                       _("not ready after %d s (%zu of %zu Certificates and Bundles): the "
+                         "K8ssandraCluster was not applied"),
+                       timeout, nw - ready, nw);
+            say(c, K8TLS_KUBE_TEXT_FAILURE, "k8tls-wizard: %s\n", c->reason);
+            for (size_t k = 0; k < nw; k++)
+                report_not_ready(c, &w[k]);
+            if (poll_error[0])
+                say_escaped(c, K8TLS_KUBE_TEXT_FAILURE,
+                            _("k8tls-wizard: the last poll that failed: %s\n"), poll_error);
+            say(c, K8TLS_KUBE_TEXT_FAILURE, "k8tls-wizard: %s\n",
+                _("see `kubectl describe certificate NAME` (and `kubectl describe bundle NAME`); "
+                  "re-run with --apply --wait-ready once they are ready"));
+            code = K8TLS_ENVIRONMENT;
+            goto out;
+        }
+        sleep_s(pause < left ? pause : left);
+    }
+oom:
+    set_reason(c, _("out of memory"));
+    say(c, K8TLS_KUBE_TEXT_FAILURE, "k8tls-wizard: %s\n", c->reason);
+    code = K8TLS_ENVIRONMENT;
+out:
+    for (size_t g = 0; jobs && g < ng; g++)
+        free((void *)jobs[g].argv);
+    for (size_t g = 0; group && g < ng; g++)
+        free(group[g].nsarg);
+    free(group);
+    free(jobs);
+    free(w);
+    return code;
+}
+
 /* The K8ssandraCluster's kubectl, started with the Secrets' runs and held at the end of its
  * input (k8tls_proc_start_held): it does its start-up, discovery and validation meanwhile, and
  * applies only once every Secret is in (released) — kubectl apply reads all of its input before
@@ -676,15 +915,12 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
         goto out;
     }
     const struct k8tls_artifact *cluster = NULL, *nsart = NULL;
-    size_t n_secrets = 0;
     for (size_t i = 0; i < b->n; i++) {
         const struct k8tls_artifact *a = &b->v[i];
-        if (a->kind == K8TLS_ART_CLUSTER && !cluster)
+        if (is_cluster(a) && !cluster)
             cluster = a;
-        else if (a->kind == K8TLS_ART_NAMESPACE && !nsart)
+        else if (is_namespace(a) && !nsart)
             nsart = a;
-        else if (a->kind == K8TLS_ART_SECRET)
-            n_secrets++;
     }
     /* the cluster's namespace: the manifest's (it may come from an existing manifest), else
      * the plan's */
@@ -710,14 +946,20 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
         }
     }
     size_t first_secret = n_objs;
+    /* the Secrets and a cert-manager output's Issuers, Certificates and Bundle, in the bundle's
+     * order (the kustomization's: an Issuer before the Certificates it signs) */
     for (size_t i = 0; i < b->n; i++) {
         const struct k8tls_artifact *a = &b->v[i];
-        if (a->kind != K8TLS_ART_SECRET)
+        if (!is_before_cluster(a))
             continue;
-        objs[n_objs] = (struct object){ a->k8s_kind ? a->k8s_kind : "Secret",
-            a->k8s_name ? a->k8s_name : a->path, a->k8s_namespace ? a->k8s_namespace : namespace_,
+        const char *kind = a->k8s_kind ? a->k8s_kind : "Secret";
+        objs[n_objs] = (struct object){ kind, a->k8s_name ? a->k8s_name : a->path,
+            cluster_scoped(kind) ? NULL
+                                 : a->k8s_namespace && *a->k8s_namespace ? a->k8s_namespace
+                                                                         : namespace_,
             a->data, a->len };
-        k8tls_kube_known_collect(a->data, a->len, &c.known);
+        if (strcmp(kind, "Secret") == 0)
+            k8tls_kube_known_collect(a->data, a->len, &c.known);
         n_objs++;
     }
     size_t end_secrets = n_objs;
@@ -840,14 +1082,23 @@ enum k8tls_status k8tls_kube_apply(const struct k8tls_bundle *b, const struct k8
     size_t n_differ = 0;
     size_t first_step = 0;
     struct held_cluster hc = { 0 };
+    /* --wait-ready: cert-manager must have issued every Certificate before the cluster goes,
+     * so that no pod mounts a Secret that does not exist yet */
+    bool waiting = o->wait_ready && !o->diff && !o->dry_run_server;
     if (!o->diff && end_secrets > 0) {
-        /* the cluster's kubectl starts now and waits for the end of its input (held_start) */
-        if (cluster_obj)
+        /* the cluster's kubectl starts now and waits for the end of its input (held_start);
+         * not while waiting for cert-manager (minutes): it runs after the wait */
+        if (cluster_obj && !waiting)
             held_start(&c, &hc, control, cluster_obj);
-        /* the Namespace and the Secrets: every context at the same time */
+        /* the Namespace, the Secrets, the Issuers, Certificates and Bundle: every context at the
+         * same time */
         code = apply_secrets(&c, steps, end_secrets, targets, n_targets);
         failed = code != K8TLS_OK;
         first_step = n_targets * end_secrets;
+        if (!failed && waiting) {
+            code = wait_ready(&c, steps, first_step);
+            failed = code != K8TLS_OK;
+        }
         /* every Secret is in: the cluster may go; else it never gets the end of its input */
         if (hc.h) {
             k8tls_proc_release(hc.h, !failed);

@@ -1,6 +1,7 @@
 /* Shared by the apply files of the core only: kube.c (the run) calls kube_mask.c (the secret
- * strings to keep out of every message, masking) and kube_explain.c (why a kubectl run failed);
- * those two call neither kube.c nor each other. */
+ * strings to keep out of every message, masking), kube_explain.c (why a kubectl run failed) and
+ * kube_wait.c (a cert-manager Certificate's Ready condition read from kubectl's output); those
+ * three call neither kube.c nor each other. */
 #ifndef K8TLS_KUBE_INT_H
 #define K8TLS_KUBE_INT_H
 
@@ -34,5 +35,32 @@ enum k8tls_status k8tls_kube_explain(const struct k8tls_proc *r, const char *con
 /* Did kubectl report a conflict of field managers (stderr text)? Then its own report is worth
  * showing in full. */
 bool k8tls_kube_is_conflict(const char *err);
+
+/* ---- kube_wait.c ---- */
+
+/* One object --wait-ready waits for, in one context: a cert-manager Certificate (condition
+ * Ready) or a trust-manager Bundle (cluster-scoped, ns "", condition Synced). */
+enum k8tls_wait_state {
+    K8TLS_WAIT_MISSING,        /* not (yet) listed by the API server */
+    K8TLS_WAIT_NO_CONDITION,   /* listed, without the condition: not reconciled yet */
+    K8TLS_WAIT_NOT_READY,      /* the condition is "False" or "Unknown" */
+    K8TLS_WAIT_READY,          /* the condition is "True" */
+};
+struct k8tls_kube_waitable {
+    const char *context, *ns, *name;
+    const char *kind;          /* "Certificate" or "Bundle" */
+    enum k8tls_wait_state state;
+    char status[16];           /* the Ready condition's status, its reason and message */
+    char reason[256];
+    char message[768];
+};
+/* The condition --wait-ready waits for on kind: "Ready" (Certificate), "Synced" (Bundle). */
+const char *k8tls_kube_wait_condition(const char *kind);
+/* Reads `kubectl get certificates.cert-manager.io -n NS -o json` or `kubectl get
+ * bundles.trust.cert-manager.io -o json` (a List) of context into the waitables of that context,
+ * namespace and kind: those listed get their condition, the others become K8TLS_WAIT_MISSING;
+ * objects not among w are ignored. Returns 0, or -1 when the text is no List (w untouched). */
+int k8tls_kube_wait_read(const char *json, size_t len, const char *context, const char *ns,
+                         const char *kind, struct k8tls_kube_waitable *w, size_t n);
 
 #endif

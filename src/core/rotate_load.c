@@ -620,6 +620,24 @@ static int load_plan(const struct k8tls_rotate_opts *o, struct k8tls_rotate_stat
             k8tls_rotate_err(d, NULL, "%s", _("out of memory"));
         return -1;
     }
+    /* cert-manager's Secrets are cert-manager's: its output rotates by its objects (rotate_cm.c,
+     * which the command line runs for --from DIR) */
+    if (s->plan->output.mode == K8TLS_OUTPUT_CERT_MANAGER) {
+        if (o->from_dir)
+            k8tls_rotate_err(d, "output.mode",
+                             _("%s is a cert-manager output: cert-manager makes and renews its "
+                               "keys and stores, and its CA rotation changes the Issuers, "
+                               "Certificates and trust-manager Bundle: run `k8tls-wizard rotate "
+                               "--from DIR` on it"), o->from_dir);
+        else
+            k8tls_rotate_err(d, "output.mode",
+                             _("%s plans a cert-manager output: cert-manager makes and renews its "
+                               "keys and stores, and its CA rotation changes the Issuers, "
+                               "Certificates and trust-manager Bundle: run `k8tls-wizard rotate "
+                               "--from DIR` on its output directory"),
+                             o->answers ? o->answers : "-");
+        return -1;
+    }
     if (o->from_dir) {
         char *name, *ns;
         cluster_identity(o->from_dir, &name, &ns);

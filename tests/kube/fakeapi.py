@@ -22,8 +22,47 @@ plugin only for an HTTPS server).
 Listener modes: ok (normal), forbidden (PATCH answers 403, as RBAC would), conflict (a PATCH of
 a K8ssandraCluster without force=true answers a field-manager conflict, 409), slow (as ok, but a
 PATCH of a Secret is answered 1 s after it arrived).
+
+cert-manager and trust-manager: the groups cert-manager.io/v1 (certificates, issuers,
+clusterissuers) and trust.cert-manager.io/v1alpha1 (bundles, cluster-scoped) are served like the
+others, and this server emulates what cert-manager does to a Certificate, as
+/work/shared/reference/cert-manager/FACTS.md states it (the section numbers are FACTS.md's):
+  * a Certificate is looked at each time a GET returns it (a poll): at the --cm-ready-after'th
+    poll (default 2) it is issued, if its issuer can issue: an Issuer (same namespace) or a
+    ClusterIssuer named by spec.issuerRef that is selfSigned, or ca with its spec.ca.secretName
+    Secret present (an Issuer's namespace; a ClusterIssuer's: --cm-cluster-resource-namespace,
+    default cert-manager, §8);
+  * issued: status.conditions gets Ready=True (the log gets an entry with method "EVENT",
+    event "issued"), and the Secret spec.secretName appears in the
+    Certificate's namespace (§1): type kubernetes.io/tls (an existing Secret keeps its type),
+    label controller.cert-manager.io/fao: "true", keys tls.crt, tls.key, ca.crt, plus
+    keystore.p12 and truststore.p12 with keystores.pkcs12.create, keystore.jks and
+    truststore.jks with keystores.jks.create. The values are placeholders (this server checks
+    order and status; tests/certmanager makes the real material);
+  * a CA issuer whose Secret is missing: FACTS.md §8 says the CertificateRequest stays pending
+    with reason SecretMissing and message "Referenced secret NS/NAME not found". FACTS.md does
+    not state the Certificate's own Ready reason: the emulation puts Ready=False with that
+    reason and message on the Certificate (the wizard reports whatever reason and message the
+    status holds, it does not interpret them);
+  * --cm-hold NAME (repeatable): that Certificate is never processed: no status at all (as when
+    cert-manager is not running), so it is never issued and its Secret never appears;
+  * an issuer that is not there: no status (FACTS.md states no reason for it).
+And what trust-manager does to a Bundle (FACTS.md §9), each time a GET returns it:
+  * Secret targets not enabled at trust-manager's install (--tm-secret-targets-disabled): a
+    Bundle with target.secret gets Synced=False, reason SecretTargetsDisabled, message "Bundle
+    has Secret targets but the feature is disabled";
+  * otherwise, once every source is there (a secret source in the trust namespace,
+    --tm-trust-namespace, default cert-manager; inLine ones always) and at the
+    --cm-ready-after'th poll: Synced=True (an "EVENT" "synced" log entry), and the target
+    Secret named after the Bundle appears in the namespace its namespaceSelector's matchLabels
+    kubernetes.io/metadata.name names (else in every namespace of the stored objects): the key
+    target.secret.key and those of additionalFormats, label trust.cert-manager.io/bundle, no type
+    set (the API server's default, Opaque); values are placeholders;
+  * a source that is not there: no status (FACTS.md states no reason for it).
+A re-apply keeps a stored object's status, as the API server does (status is not in the patch).
 """
 import argparse
+import base64
 import json
 import os
 import ssl
@@ -39,7 +78,16 @@ import yaml
 RESOURCES = {
     ("", "v1"): [("namespaces", "Namespace", False), ("secrets", "Secret", True)],
     ("k8ssandra.io", "v1alpha1"): [("k8ssandraclusters", "K8ssandraCluster", True)],
+    ("cert-manager.io", "v1"): [("certificates", "Certificate", True),
+                                ("issuers", "Issuer", True),
+                                ("clusterissuers", "ClusterIssuer", False)],
+    ("trust.cert-manager.io", "v1alpha1"): [("bundles", "Bundle", False)],
 }
+CM_READY_AFTER = 2
+CM_HOLD = set()
+CM_CLUSTER_RESOURCE_NS = "cert-manager"
+TM_TRUST_NS = "cert-manager"
+TM_SECRET_TARGETS = True
 VERBS = ["create", "delete", "get", "list", "patch", "update", "watch"]
 
 
@@ -118,7 +166,157 @@ class Listener:
         self.index = index
         self.mode = mode
         self.objects = {}          # (path of the object) -> dict
+        self.polls = {}            # path of a Certificate -> times a GET returned it
         self.lock = threading.Lock()
+
+    # --- cert-manager's emulation (see the module's description) --------------------------
+    def cert_manager_poll(self, ns, name=None):
+        """A GET is about to return the Certificates of ns (all of them, or the one named):
+        count the poll and issue those whose time has come."""
+        with self.lock:
+            prefix = "/apis/cert-manager.io/v1/namespaces/%s/certificates/" % ns
+            for path in sorted(self.objects):
+                if not path.startswith(prefix) or (name and path != prefix + name):
+                    continue
+                cert = self.objects[path]
+                if cert["metadata"]["name"] in CM_HOLD:
+                    continue
+                self.polls[path] = self.polls.get(path, 0) + 1
+                self.reconcile(cert, ns, self.polls[path])
+
+    def trust_manager_poll(self, name=None):
+        """A GET is about to return the Bundles (all, or the one named)."""
+        with self.lock:
+            prefix = "/apis/trust.cert-manager.io/v1alpha1/bundles/"
+            for path in sorted(self.objects):
+                if not path.startswith(prefix) or (name and path != prefix + name):
+                    continue
+                self.polls[path] = self.polls.get(path, 0) + 1
+                self.reconcile_bundle(self.objects[path], self.polls[path])
+
+    def reconcile_bundle(self, bundle, polls):
+        spec = bundle.get("spec") or {}
+        target = spec.get("target") or {}
+        name = bundle["metadata"]["name"]
+        if "secret" in target and not TM_SECRET_TARGETS:
+            # FACTS.md §9: Synced=False, SecretTargetsDisabled
+            self.set_condition(bundle, "Synced", "False", "SecretTargetsDisabled",
+                               "Bundle has Secret targets but the feature is disabled")
+            return
+        for src in spec.get("sources") or []:
+            if "secret" in src and self.secret(TM_TRUST_NS, src["secret"].get("name")) is None:
+                return                   # FACTS.md states no reason: no status
+            if not ("secret" in src or "inLine" in src):
+                return                   # configMap, useDefaultCAs: not emulated
+        if polls < CM_READY_AFTER:
+            return
+        if not self.set_condition(bundle, "Synced", "True", None, None):
+            return
+        if "secret" in target:
+            sel = ((target.get("namespaceSelector") or {}).get("matchLabels") or {}).get(
+                "kubernetes.io/metadata.name")
+            namespaces = [sel] if sel else sorted(set(
+                (o.get("metadata") or {}).get("namespace") for o in self.objects.values()
+                if (o.get("metadata") or {}).get("namespace")))
+            keys = [target["secret"].get("key")]
+            for fmt in ("jks", "pkcs12"):
+                k = ((target.get("additionalFormats") or {}).get(fmt) or {}).get("key")
+                if k:
+                    keys.append(k)
+            placeholder = base64.b64encode(b"fakeapi placeholder, not a truststore").decode()
+            for ns in namespaces:
+                self.objects["/api/v1/namespaces/%s/secrets/%s" % (ns, name)] = {
+                    "apiVersion": "v1", "kind": "Secret",
+                    "metadata": {"name": name, "namespace": ns,
+                                 "labels": {"trust.cert-manager.io/bundle": name},
+                                 "uid": "tm-%s-%s" % (ns, name), "resourceVersion": "1"},
+                    "type": "Opaque",
+                    "data": {k: placeholder for k in keys if k},
+                }
+        log_event({"server": self.index, "event": "synced", "bundle": name})
+
+    def secret(self, ns, name):
+        return self.objects.get("/api/v1/namespaces/%s/secrets/%s" % (ns, name))
+
+    def reconcile(self, cert, ns, polls):
+        spec = cert.get("spec") or {}
+        ref = spec.get("issuerRef") or {}
+        kind = ref.get("kind") or "Issuer"
+        if kind == "ClusterIssuer":
+            issuer = self.objects.get("/apis/cert-manager.io/v1/clusterissuers/%s"
+                                      % ref.get("name"))
+            issuer_ns = CM_CLUSTER_RESOURCE_NS
+        else:
+            issuer = self.objects.get("/apis/cert-manager.io/v1/namespaces/%s/issuers/%s"
+                                      % (ns, ref.get("name")))
+            issuer_ns = ns
+        if issuer is None:
+            return                       # FACTS.md states no reason: no status
+        ispec = issuer.get("spec") or {}
+        if "ca" in ispec:
+            ca_secret = (ispec.get("ca") or {}).get("secretName")
+            if self.secret(issuer_ns, ca_secret) is None:
+                # FACTS.md §8: pending, SecretMissing, "Referenced secret %s/%s not found"
+                self.set_ready(cert, "False", "SecretMissing",
+                               "Referenced secret %s/%s not found" % (issuer_ns, ca_secret))
+                return
+        elif "selfSigned" not in ispec:
+            return
+        if polls < CM_READY_AFTER:
+            return
+        # FACTS.md states no reason or message for an issued Certificate: none is set
+        if self.set_ready(cert, "True", None, None):
+            self.write_secret(cert, ns)
+            log_event({"server": self.index, "event": "issued", "namespace": ns,
+                       "certificate": cert["metadata"]["name"],
+                       "secret": spec.get("secretName")})
+
+    @staticmethod
+    def set_ready(cert, value, reason, message):
+        """Sets the Ready condition; True when it changed."""
+        return Listener.set_condition(cert, "Ready", value, reason, message)
+
+    @staticmethod
+    def set_condition(obj, ctype, value, reason, message):
+        """Sets a condition; True when it changed."""
+        st = obj.setdefault("status", {})
+        conds = [c for c in st.get("conditions", []) if c.get("type") != ctype]
+        old = [c for c in st.get("conditions", []) if c.get("type") == ctype]
+        if old and old[0].get("status") == value and old[0].get("reason") == reason:
+            return False
+        cond = {"type": ctype, "status": value,
+                "lastTransitionTime": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "observedGeneration": 1}
+        if reason is not None:
+            cond.update(reason=reason, message=message)
+        conds.append(cond)
+        st["conditions"] = conds
+        return True
+
+    def write_secret(self, cert, ns):
+        """The Secret cert-manager writes for an issued Certificate (FACTS.md §1)."""
+        spec = cert.get("spec") or {}
+        name = spec.get("secretName")
+        keys = ["tls.crt", "tls.key", "ca.crt"]
+        stores = spec.get("keystores") or {}
+        if (stores.get("pkcs12") or {}).get("create"):
+            keys += ["keystore.p12", "truststore.p12"]
+        if (stores.get("jks") or {}).get("create"):
+            keys += ["keystore.jks", "truststore.jks"]
+        path = "/api/v1/namespaces/%s/secrets/%s" % (ns, name)
+        old = self.objects.get(path)
+        placeholder = base64.b64encode(b"fakeapi placeholder, not a certificate").decode()
+        self.objects[path] = {
+            "apiVersion": "v1", "kind": "Secret",
+            # an existing Secret keeps its type (FACTS.md §1)
+            "type": (old or {}).get("type", "kubernetes.io/tls"),
+            "metadata": {"name": name, "namespace": ns,
+                         "labels": {"controller.cert-manager.io/fao": "true"},
+                         "annotations": {"cert-manager.io/certificate-name":
+                                         cert["metadata"]["name"]},
+                         "uid": "cm-%s-%s" % (ns, name), "resourceVersion": "1"},
+            "data": {k: placeholder for k in keys},
+        }
 
 
 def status(code, reason, message, details=None):
@@ -208,10 +406,10 @@ class Handler(BaseHTTPRequestHandler):
                               "serverAddress": "127.0.0.1:%d" % self.server.server_port}]}
         if path == "/apis":
             return 200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-                {"name": "k8ssandra.io",
-                 "versions": [{"groupVersion": "k8ssandra.io/v1alpha1", "version": "v1alpha1"}],
-                 "preferredVersion": {"groupVersion": "k8ssandra.io/v1alpha1",
-                                      "version": "v1alpha1"}}]}
+                {"name": g,
+                 "versions": [{"groupVersion": g + "/" + v, "version": v}],
+                 "preferredVersion": {"groupVersion": g + "/" + v, "version": v}}
+                for (g, v) in RESOURCES if g != ""]}
         for (group, version) in RESOURCES:
             if path == "/" + gv_path(group, version):
                 return 200, resource_list(group, version)
@@ -225,11 +423,19 @@ class Handler(BaseHTTPRequestHandler):
                 return 200, openapi_doc(group, version)
         coll = self.parse_collection_path(path)
         if coll is not None:
+            if coll[4] == "Certificate":
+                self.server.listener.cert_manager_poll(coll[3])
+            if coll[4] == "Bundle":
+                self.server.listener.trust_manager_poll()
             return 200, self.list_objects(path, *coll)
         target = self.parse_object_path(path)
         if target is None:
             return status(404, "NotFound", "the server could not find the requested resource")
         listener = self.server.listener
+        if target[5] == "Certificate":
+            listener.cert_manager_poll(target[4], target[3])
+        if target[5] == "Bundle":
+            listener.trust_manager_poll(target[3])
         with listener.lock:
             obj = listener.objects.get(path)
         if obj is None:
@@ -334,6 +540,8 @@ class Handler(BaseHTTPRequestHandler):
             if old is None or content(old) != content(obj):
                 rv += 1
             meta["resourceVersion"] = str(rv)
+            if old is not None and "status" in old and "status" not in obj:
+                obj["status"] = old["status"]   # status is not part of an apply
             if not dry:
                 listener.objects[path] = obj
         return (200 if old else 201), obj
@@ -342,6 +550,16 @@ class Handler(BaseHTTPRequestHandler):
 LOG = None
 LOG_LOCK = threading.Lock()
 SEQ = 0
+
+
+def log_event(entry):
+    """Records what the emulation did (method "EVENT"), in the request log's order."""
+    global SEQ
+    with LOG_LOCK:
+        SEQ += 1
+        entry.update(seq=SEQ, time=time.time(), method="EVENT")
+        LOG.write(json.dumps(entry) + "\n")
+        LOG.flush()
 
 
 def main():
@@ -353,7 +571,20 @@ def main():
     ap.add_argument("--timeout", type=float, default=120.0)
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
+    ap.add_argument("--cm-ready-after", type=int, default=2,
+                    help="the poll at which a Certificate that can be issued is issued")
+    ap.add_argument("--cm-hold", action="append", default=[],
+                    help="a Certificate never processed (no status, no Secret)")
+    ap.add_argument("--cm-cluster-resource-namespace", default="cert-manager")
+    ap.add_argument("--tm-trust-namespace", default="cert-manager")
+    ap.add_argument("--tm-secret-targets-disabled", action="store_true")
     args = ap.parse_args()
+    global CM_READY_AFTER, CM_CLUSTER_RESOURCE_NS, TM_TRUST_NS, TM_SECRET_TARGETS
+    TM_TRUST_NS = args.tm_trust_namespace
+    TM_SECRET_TARGETS = not args.tm_secret_targets_disabled
+    CM_READY_AFTER = args.cm_ready_after
+    CM_CLUSTER_RESOURCE_NS = args.cm_cluster_resource_namespace
+    CM_HOLD.update(args.cm_hold)
     tls = None
     if args.tls_cert:
         tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

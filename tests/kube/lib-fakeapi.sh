@@ -5,7 +5,9 @@
 #   fakeapi_start MODE...     starts the server (modes: ok forbidden conflict slow), one context per
 #                             listener named ctx0, ctx1...; sets T, KCFG, LOG, SHIMLOG, SCHEME;
 #                             with FAKEAPI_TLS=1 it speaks HTTPS (certificate $T/tls.crt, in the
-#                             kubeconfig as the clusters' certificate-authority)
+#                             kubeconfig as the clusters' certificate-authority); FAKEAPI_ARGS
+#                             adds options (cert-manager's emulation: --cm-ready-after N,
+#                             --cm-hold NAME; see fakeapi.py)
 #   patches [SERVER]          prints "server method path dryRun force fieldManager content-type"
 #                             of every PATCH, in arrival order
 need kubectl
@@ -60,7 +62,7 @@ fakeapi_start() {
   fi
   # shellcheck disable=SC2086
   "$PY" "$K8TLS_SRCDIR/tests/kube/fakeapi.py" --port-file "$T/ports" --log "$LOG" --timeout 120 \
-    $args 2>"$T/fakeapi.err" &
+    $args ${FAKEAPI_ARGS:-} 2>"$T/fakeapi.err" &
   FAKE_PID=$!
   i=0
   while [ ! -s "$T/ports" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
