@@ -68,4 +68,18 @@ check "files again" wait_re "Output mode: +< files +>"
 sleep 0.3
 check "files mode hides the issuer kind again" absent "Issuer kind"
 keys C-c
+
+# the same hint in French (the catalog built by make check), ASCII for CDK
+TUI_ENV="LANGUAGE=fr LANG=C.UTF-8" tui_start "$t" 80 24 --tui --answers answers.yaml
+wait_for "etape 1 sur 10" >/dev/null
+keys F10
+wait_for "etape 2 sur 10" >/dev/null
+keys F10
+check "French: the Encryption step" wait_for "etape 3 sur 10 : Chiffrement"
+keys Down Down Down Down Down Down Down Down Down Down
+check "French: the output mode's hint" wait_for "files : pas de cert-manager dans le cluster, ou il vous faut"
+keys Right
+keys Down Down
+check "French: trust-manager's hint" wait_for "oui : un Bundle trust-manager ecrit les truststores"
+keys C-c
 finish
