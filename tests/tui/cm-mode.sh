@@ -60,6 +60,11 @@ check "its hint: when to choose it" msgs_have "so that a CA rotation trusts the 
 check "its hint: what it needs" msgs_have "Needs trust-manager installed with Secret targets enabled."
 keys Right
 check "trust-manager on" wait_re "trust-manager truststores: +< yes +>"
+check "trust-manager shows where cert-manager runs" wait_re "cert-manager's namespace: +cert-manager"
+check "that field" focus "cert-manager's namespace"
+check "its hint: what goes there" msgs_have "the ClusterIssuer's CA Secret goes there, and trust-manager reads the Bundle's CA from there."
+check "every field still fits at 80x24, above the messages" row_at_most "cert-manager's namespace:" 17
+keys Up
 # back to files: the cert-manager fields go
 keys Up Up
 check "the output mode again" wait_for "> Output mode:"

@@ -19,7 +19,7 @@ SCREEN(CLUSTER, cluster, "cluster", N_("Cluster"), ON_WIZARD, k8tls_flow_no_mani
        "cluster")
 SCREEN(ENCRYPTION, encryption, "encryption", N_("Encryption"), ON_WIZARD, NULL,
        "encryption encryption.medusa.enabled stores output.mode output.issuerKind "
-       "output.trustManager")
+       "output.trustManager output.certManagerNamespace")
 SCREEN(CA, ca, "ca", N_("Certificate authority"), ON_WIZARD, k8tls_flow_needs_pki,
        "ca certificates")
 SCREEN(SERVER_STORES, server_stores, "server-stores", N_("Server stores"), ON_WIZARD,
