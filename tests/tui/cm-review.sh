@@ -76,7 +76,11 @@ check "trust-manager on" wait_re "trust-manager truststores: +< yes +>"
 keys F10
 check "the CA step" wait_for "step 4 of 10: Certificate authority"
 check "it says cert-manager makes the CA in the cluster" wait_for "cert-manager output: cert-manager makes this CA and every key"
-for s in "step 5 of 10" "step 6 of 10" "step 7 of 10" "step 8 of 10: Review"; do
+keys F10
+check "the Server stores step" wait_for "step 5 of 10: Server stores"
+check "it says cert-manager makes the stores, one password for both" wait_for "keystore password opens both (it writes the"
+check "no truststore password to type (cert-manager uses the keystore's)" absent "Truststore password"
+for s in "step 6 of 10" "step 7 of 10" "step 8 of 10: Review"; do
   keys F10
   wait_for "$s" >/dev/null
 done
