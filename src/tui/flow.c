@@ -423,6 +423,8 @@ char *k8tls_flow_pki_fingerprint(const struct k8tls_plan *p)
     sb_kv(&b, "reaperTls.managementSecretName", p->encryption.reaper.management_secret_name);
     sb_int(&b, "medusaGrpc.enabled", p->encryption.medusa_grpc.enabled);
     sb_int(&b, "output.clientFiles", p->output.client_files);
+    /* cert-manager mode generates no key: material made for one mode is no use to the other */
+    sb_int(&b, "output.mode", p->output.mode);
     sb_int(&b, "stores.format", p->stores.format);
     sb_int(&b, "stores.profile", p->stores.p12_profile);
     fp_store_set(&b, "stores.server", &p->stores.server);

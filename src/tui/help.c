@@ -250,6 +250,24 @@ static const struct help_row rows[] = {
         "password that opens your truststore."),
      N_("the truststore cannot be read or checked, and Cassandra could not open it.")},
 
+    /* Encryption: who makes the certificates */
+    {"output.mode", N_("what the bundle holds. files: the CA, the keys and the stores, made "
+                       "now. cert-manager: Issuers and Certificates that cert-manager makes "
+                       "into the same Secrets in the cluster, and renews."),
+     N_("files. Choose it without cert-manager, or to have the stores now or offline; choose "
+        "cert-manager when you run it and want the renewals in the cluster.")},
+    {"output.issuerKind", N_("the kind of the Issuers: Issuer (in the cluster's namespace) or "
+                             "ClusterIssuer (cluster-wide; cert-manager reads its CA Secret from "
+                             "its own cluster resource namespace)."),
+     N_("an Issuer in the cluster's namespace: right unless other namespaces must sign with the "
+        "same CA.")},
+    {"output.trustManager", N_("a trust-manager Bundle (trust.cert-manager.io/v1alpha1) that "
+                               "writes the truststores into a Secret of its own, holding every "
+                               "CA."),
+     N_("each truststore holds the one CA that signed it, so a CA rotation breaks the "
+        "connections between old and new nodes. Choose it for rotations without a break; it "
+        "needs trust-manager installed with Secret targets enabled.")},
+
     /* Output */
     {"output.directory", N_("where the bundle is written: kustomization.yaml, the manifests, the "
                             "Secrets and NEXT-STEPS.md."),

@@ -56,6 +56,7 @@ struct apply_work {
     struct k8tls_buf done, not_done, diff;
     size_t n_done, n_objects, n_differ;
     char *why;                      /* the rotation's live check refused */
+    size_t n_said;                  /* the core's own lines shown (the wait for Ready) */
 };
 
 static void on_object(void *ud, const char *context, const char *kind, const char *name, bool ok,
@@ -100,6 +101,32 @@ static void on_diff(void *ud, const char *context, const char *kind, const char 
     w->n_differ++;
 }
 
+/* The core's report while it waits for cert-manager (wait_ready): how long at most, then every
+ * Certificate Ready, or each one not ready with its condition's reason and what to look at. */
+static void on_text(void *ud, enum k8tls_kube_text kind, const char *text)
+{
+    struct apply_work *w = ud;
+    if (kind != K8TLS_KUBE_TEXT_PROGRESS && kind != K8TLS_KUBE_TEXT_FAILURE)
+        return;
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        /* the command line's prefix is no help in a panel */
+        static const char prefix[] = "k8tls-wizard: ";
+        if (len >= sizeof prefix - 1 && strncmp(p, prefix, sizeof prefix - 1) == 0) {
+            p += sizeof prefix - 1;
+            len -= sizeof prefix - 1;
+        }
+        if (len) {
+            tui_job_line(w->job, kind == K8TLS_KUBE_TEXT_FAILURE ? K8TLS_ROLE_ERROR
+                                                                : K8TLS_ROLE_TEXT,
+                         "%.*s", (int)len, p);
+            w->n_said += kind == K8TLS_KUBE_TEXT_FAILURE;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
 static int apply_main(struct tui_job *j, void *arg)
 {
     struct apply_work *w = arg;
@@ -134,7 +161,9 @@ static int apply_main(struct tui_job *j, void *arg)
     if (rc != 0) {
         char buf[1600];
         char *why = tui_fmt(_("Failed: %s"), k8tls_err_format(&w->err, buf, sizeof buf));
-        tui_job_line(j, K8TLS_ROLE_ERROR, "%s", why ? why : buf);
+        /* the wait for Ready said it already, with each object not ready */
+        if (!w->n_said)
+            tui_job_line(j, K8TLS_ROLE_ERROR, "%s", why ? why : buf);
         free(why);
         if (!w->o.diff && w->n_done == 0)
             tui_job_line(j, K8TLS_ROLE_ERROR, "%s", _("Nothing was applied."));
@@ -211,7 +240,7 @@ static const struct k8tls_plan *apply_plan(struct tui *t)
 }
 
 int tui_apply_run(struct tui *t, const char *const *contexts, size_t n, bool dry_run,
-                  bool create_namespace)
+                  bool create_namespace, bool wait_ready)
 {
     struct apply_work w;
     memset(&w, 0, sizeof w);
@@ -227,6 +256,11 @@ int tui_apply_run(struct tui *t, const char *const *contexts, size_t n, bool dry
     w.o.create_namespace = create_namespace && t->path == K8TLS_PATH_WIZARD;
     w.o.on_object = on_object;
     w.o.ud = &w;
+    /* a cert-manager output: the cluster only once cert-manager has issued the Certificates */
+    bool cm = !w.rotation && w.plan && w.plan->output.mode == K8TLS_OUTPUT_CERT_MANAGER;
+    w.o.wait_ready = cm && wait_ready && !dry_run;
+    if (w.o.wait_ready)
+        w.o.on_text = on_text;
     k8tls_err_clear(&w.err);
     char *where = describe_contexts(contexts, n, w.plan, t->kc ? t->kc->current_context : NULL);
     const char *ns = w.plan && w.plan->cluster.namespace_ ? w.plan->cluster.namespace_ : "?";
@@ -256,6 +290,8 @@ int tui_apply_run(struct tui *t, const char *const *contexts, size_t n, bool dry
         a->not_done = w.not_done.p ? strdup(w.not_done.p) : NULL;
         a->n_done = w.n_done;
         a->n_objects = w.n_objects;
+        a->cert_manager = cm;
+        a->waited = w.o.wait_ready;
         applied_free(t->applied);
         t->applied = a;
     }

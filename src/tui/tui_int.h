@@ -232,6 +232,8 @@ struct tui_applied {
     char *done;                     /* "Secret x (ctx0), ..." applied */
     char *not_done;                 /* ... not applied */
     size_t n_done, n_objects;
+    bool cert_manager;              /* a cert-manager output was applied */
+    bool waited;                    /* ... after waiting for its Certificates to be Ready */
 };
 
 struct tui_renew;                   /* the rotation state (rotation.c) */
@@ -489,9 +491,12 @@ void tui_session_free(struct tui *t);
 void tui_kube_load(struct tui *t);
 /* Applies t->bundle to the contexts (the first is the control plane) in a worker, showing each
  * object's result; the outcome goes to t->applied. Returns k8tls_kube_apply's code, -2 when the
- * user left. With rotate, the live Secrets of the contexts are checked first (rotation.c). */
+ * user left. With rotate, the live Secrets of the contexts are checked first (rotation.c).
+ * wait_ready (a cert-manager output): the K8ssandraCluster goes only once every Certificate is
+ * Ready and every trust-manager Bundle Synced (k8tls_apply_opts.wait_ready, its default
+ * timeout), the wait shown in the panel. */
 int tui_apply_run(struct tui *t, const char *const *contexts, size_t n, bool dry_run,
-                  bool create_namespace);
+                  bool create_namespace, bool wait_ready);
 /* kubectl diff --server-side of t->bundle against the contexts (else the current context),
  * shown in a viewer with Secret values masked. */
 void tui_kube_diff(struct tui *t, const char *const *contexts, size_t n);

@@ -211,7 +211,16 @@ static int ca_check(struct tui *t, struct form *f)
 static void ca_notes(struct tui *t, struct form *f, char **lines, int max, int *n)
 {
     tui_screen_warnings(t, K8TLS_SCR_CA, lines, max, n);
-    if (*n < max && f->f[A_SOURCE].choice == 0 && f->f[A_ALG].choice == 0)
+    bool cm = t->plan->output.mode == K8TLS_OUTPUT_CERT_MANAGER;
+    /* cert-manager output: no key is made here */
+    if (*n < max && cm && f->f[A_SOURCE].choice == 0)
+        lines[(*n)++] = strdup(_("cert-manager output: cert-manager makes this CA and every key "
+                                 "in the cluster, from these settings; its key never leaves "
+                                 "the cluster."));
+    else if (*n < max && cm)
+        lines[(*n)++] = strdup(_("cert-manager output: the CA and its key go into a Secret that "
+                                 "the CA Issuer signs with."));
+    else if (*n < max && f->f[A_SOURCE].choice == 0 && f->f[A_ALG].choice == 0)
         lines[(*n)++] = strdup(_("RSA keys take a second or two each: they are made in the "
                                  "background while you go on."));
 }

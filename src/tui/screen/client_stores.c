@@ -39,6 +39,7 @@ static int client_check(struct tui *t, struct form *f)
 static void client_notes(struct tui *t, struct form *f, char **lines, int max, int *n)
 {
     tui_screen_warnings(t, K8TLS_SCR_CLIENT_STORES, lines, max, n);
+    tui_stores_cm_note(t, lines, max, n);
     if (*n < max && f->f[S_SOURCE].choice == K8TLS_SOURCE_REUSE)
         lines[(*n)++] = strdup(_("The cluster's clientEncryptionStores will name the server "
                                  "stores' Secret: one pair of stores for both."));

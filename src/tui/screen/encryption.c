@@ -9,7 +9,7 @@
 #include <string.h>
 
 enum { E_MODE, E_IN_AUTH, E_IN_EPV, E_CLIENT, E_CL_OPT, E_CL_AUTH, E_MEDUSA, E_FORMAT, E_PROFILE,
-       E_MORE };
+       E_MORE, E_OUTPUT, E_ISSUER, E_TRUST, E_CM_NS };
 static const char *const internode_modes[] = {N_("none"), "dc", "rack", "all"};
 static const char *const formats[] = {"PKCS12", "JKS"};
 static const char *const profiles[] = {N_("modern (AES-256, SHA-256)"),
@@ -33,6 +33,24 @@ static void encryption_define(struct form *f)
     i = tui_field_yesno(f, N_("More TLS surfaces"), NULL, true);
     tui_field_hint(f, i, N_("The management API, Reaper's API and Medusa's gRPC service over "
                             "mutual TLS too: yes shows the More TLS step to choose them."));
+    /* who makes the certificates: asked here, before the CA and the Review, so that every step
+     * after it and the files Review shows follow the choice */
+    i = tui_field_key(f, "output.mode", true);
+    tui_field_hint(f, i, N_("files: no cert-manager in the cluster, or you need the stores now or "
+                            "offline. cert-manager: you run it already and want the certificates "
+                            "made and renewed inside the cluster (no keys are written here)."));
+    i = tui_field_key(f, "output.issuerKind", true);
+    tui_field_hint(f, i, N_("Issuer: the CA signs in the cluster's namespace only (the usual "
+                            "choice). ClusterIssuer: other namespaces may sign with it too; its "
+                            "Secret then lives in cert-manager's own namespace."));
+    i = tui_field_key(f, "output.trustManager", true);
+    tui_field_hint(f, i, N_("yes: a trust-manager Bundle writes the truststores, so that a CA "
+                            "rotation trusts the old and the new CA without a break. Needs "
+                            "trust-manager installed with Secret targets enabled."));
+    i = tui_field_key(f, "output.certManagerNamespace", false);
+    tui_field_hint(f, i, N_("The namespace cert-manager and trust-manager run in: the "
+                            "ClusterIssuer's CA Secret goes there, and trust-manager reads the "
+                            "Bundle's CA from there."));
 }
 
 /* The bound yes/no keys are loaded by the engine; these choices have labels of their own. */
@@ -57,6 +75,13 @@ static void encryption_sync(struct tui *t, struct form *f)
     f->f[E_PROFILE].hidden = !(in || cl) || f->f[E_FORMAT].choice != K8TLS_FORMAT_PKCS12;
     /* the More TLS step may have switched every surface off since */
     f->f[E_MORE].choice = k8tls_flow_more_tls(t->plan);
+    /* no certificate at all: nothing for cert-manager to make */
+    f->f[E_OUTPUT].hidden = !(in || cl || f->f[E_MORE].choice);
+    bool cm = !f->f[E_OUTPUT].hidden && t->plan->output.mode == K8TLS_OUTPUT_CERT_MANAGER;
+    f->f[E_ISSUER].hidden = f->f[E_TRUST].hidden = !cm;
+    /* only a ClusterIssuer and trust-manager look there */
+    f->f[E_CM_NS].hidden = !cm || (t->plan->output.issuer_kind != K8TLS_ISSUER_CLUSTER &&
+                                   !t->plan->output.trust_manager);
 }
 
 static int encryption_store(struct tui *t, struct form *f, bool strict)

@@ -18,7 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { O_DIR, O_NS, O_SAVE, O_ANSWERS, O_PWREF, O_APPLY, O_CTX, O_DRY };
+#if !ENABLE_NLS
+#define dngettext(domain, one, many, n) ((n) == 1 ? (one) : (many))
+#endif
+
+enum { O_DIR, O_NS, O_SAVE, O_ANSWERS, O_PWREF, O_APPLY, O_CTX, O_DRY, O_WAIT };
 
 /* What the saved answers file holds for a password typed on a step (a literal: never saved in
  * clear) */
@@ -108,6 +112,13 @@ static void output_define(struct form *f)
                   "gets the Secrets."));
     i = tui_field_yesno(f, N_("Server dry run"), NULL, false);
     tui_field_hint(f, i, N_("The API servers check every object (dryRun=All) and store nothing."));
+    /* cert-manager output: the cluster once its Secrets exist */
+    i = tui_field_yesno(f, N_("Wait until Ready"), NULL, false);
+    tui_field_hint(f, i, N_("yes: the K8ssandraCluster is applied only once cert-manager has "
+                            "issued every Certificate (Ready) and trust-manager synced the "
+                            "Bundle, at most 5 minutes. no: it goes at once, and its pods wait "
+                            "for their Secrets."));
+    f->f[i].choice = 1;
 }
 
 /* the kubeconfig's contexts in the list, the current one (or the rotation's source) chosen */
@@ -164,6 +175,7 @@ static void output_sync(struct tui *t, struct form *f)
         output_contexts_fill(t, f);
     f->f[O_CTX].hidden = !apply || !t->kc || f->f[O_CTX].n_items == 0;
     f->f[O_DRY].hidden = !apply;
+    f->f[O_WAIT].hidden = !apply || rot || t->plan->output.mode != K8TLS_OUTPUT_CERT_MANAGER;
     /* a kubeconfig that cannot be read: its file:line:col instead of the list */
     if (apply && !t->kc && !f->f[O_APPLY].error)
         tui_field_error(f, O_APPLY, t->kc_error ? t->kc_error : _("the kubeconfig cannot be read"));
@@ -547,7 +559,8 @@ static int output_check(struct tui *t, struct form *f)
     if (errs || !apply)
         goto out;
     int rc = tui_apply_run(t, ctx, n_ctx, f->f[O_DRY].choice,
-                           t->plan->output.create_namespace);
+                           t->plan->output.create_namespace,
+                           !f->f[O_WAIT].hidden && f->f[O_WAIT].choice);
     if (rc != 0) {
         /* stay here: the reason, and what was applied (the directory is written) */
         const struct tui_applied *a = t->applied;
@@ -594,7 +607,22 @@ static void output_notes(struct tui *t, struct form *f, char **lines, int max, i
         free(ans);
         free(what);
     }
-    if (*n < max && t->bundle)
+    bool cm = !rot && t->plan->output.mode == K8TLS_OUTPUT_CERT_MANAGER;
+    if (*n < max && cm)
+        lines[(*n)++] = tui_fmt("%s", _("Output mode: cert-manager (the Encryption step): "
+                                        "Issuers and Certificates, from which cert-manager makes "
+                                        "the keys and the stores in the cluster; no key is "
+                                        "written here."));
+    if (*n < max && t->bundle && cm)
+        lines[(*n)++] = tui_fmt(dngettext(PACKAGE, "%zu file will be written (the Issuers, the "
+                                         "Certificates, the password Secrets, the manifest, "
+                                         "NEXT-STEPS.md).",
+                                         "%zu files will be written (the Issuers, the "
+                                         "Certificates, the password Secrets, the manifest, "
+                                         "NEXT-STEPS.md).",
+                                         t->bundle->n),
+                                t->bundle->n);
+    else if (*n < max && t->bundle)
         lines[(*n)++] = t->path == K8TLS_PATH_ROTATE
                             ? tui_fmt(_("%zu files will be written (the Secrets, the stores, the "
                                         "CA, rotation.yaml, the restart task, NEXT-STEPS.md)."),

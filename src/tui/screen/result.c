@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if !ENABLE_NLS
+#define dngettext(domain, one, many, n) ((n) == 1 ? (one) : (many))
+#endif
+
 struct result_state {
     struct tui_viewer view;         /* NEXT-STEPS.md */
 };
@@ -31,9 +35,18 @@ static void result_build(struct tui *t, struct page *pg, int top, int bottom)
     char *para[8];
     st->view.item = st->view.pos_item = -1;
     int np = 0;
-    para[np++] = tui_fmt(_("Written: %s (%zu files; keys, stores and Secrets readable by you "
-                           "only)."),
-                         t->written_dir ? t->written_dir : "-", t->written_files);
+    if (t->bundle_plan && t->bundle_plan->output.mode == K8TLS_OUTPUT_CERT_MANAGER)
+        para[np++] = tui_fmt(dngettext(PACKAGE,
+                                       "Written: %s (%zu file; no key and no store: cert-manager "
+                                       "makes them in the cluster).",
+                                       "Written: %s (%zu files; no key and no store: "
+                                       "cert-manager makes them in the cluster).",
+                                       t->written_files),
+                             t->written_dir ? t->written_dir : "-", t->written_files);
+    else
+        para[np++] = tui_fmt(_("Written: %s (%zu files; keys, stores and Secrets readable by "
+                               "you only)."),
+                             t->written_dir ? t->written_dir : "-", t->written_files);
     int mode = t->answers_saved ? tui_output_typed_mode(t) : -1;
     char *typed = mode >= 0 ? tui_output_typed_list(t, mode) : NULL;
     if (t->answers_saved && mode == 0)
@@ -69,6 +82,18 @@ static void result_build(struct tui *t, struct page *pg, int top, int bottom)
         para[np++] = tui_fmt(_("Apply to %s failed: %s. Applied: %s. Not applied: %s."),
                              a->contexts, a->reason ? a->reason : "?",
                              a->done ? a->done : _("nothing"), a->not_done ? a->not_done : "-");
+    /* a cert-manager output: what the cluster waits for */
+    const char *ns = t->plan && t->plan->cluster.namespace_ ? t->plan->cluster.namespace_ : "?";
+    if (a && a->rc == 0 && !a->dry_run && a->cert_manager && a->waited)
+        para[np++] = tui_fmt(_("cert-manager issued every Certificate before the "
+                               "K8ssandraCluster was applied; it renews them in the cluster "
+                               "(kubectl get certificate -n %s)."),
+                             ns);
+    else if (a && a->rc == 0 && !a->dry_run && a->cert_manager)
+        para[np++] = tui_fmt(_("The K8ssandraCluster was applied without waiting for "
+                               "cert-manager: its pods start once their Secrets exist (kubectl "
+                               "get certificate -n %s shows them Ready)."),
+                             ns);
     int nr = tui_renew_result_lines(t, para + np, 8 - np);
     np += nr;
     if (!nr && !(a && a->rc == 0 && !a->dry_run))

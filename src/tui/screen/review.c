@@ -6,6 +6,7 @@
 #include "config.h"
 #include "../tui_int.h"
 #include "../rollout.h"
+#include "../cmview.h"
 #include "k8tls/i18n.h"
 #include "k8tls/pki.h"
 #include "k8tls/buf.h"
@@ -80,12 +81,41 @@ struct tab {
     char *title;
 };
 
-enum { TAB_CHANGES = -2, TAB_WARNINGS = -1 };
+enum { TAB_CERTS = -3, TAB_CHANGES = -2, TAB_WARNINGS = -1 };
 
-static bool tab_kind(enum k8tls_artifact_kind k)
+/* a file shown in a tab of its own: the Kubernetes objects (a cert-manager bundle's Issuers,
+ * Certificates and Bundle too) and NEXT-STEPS.md */
+static bool tab_kind(const struct k8tls_artifact *a)
 {
+    enum k8tls_artifact_kind k = a->kind;
     return k == K8TLS_ART_CLUSTER || k == K8TLS_ART_SECRET || k == K8TLS_ART_NAMESPACE ||
-           k == K8TLS_ART_DOC;
+           k == K8TLS_ART_DOC || (a->k8s_kind && (strcmp(a->k8s_kind, "Issuer") == 0 ||
+                                                 strcmp(a->k8s_kind, "ClusterIssuer") == 0 ||
+                                                 strcmp(a->k8s_kind, "Certificate") == 0 ||
+                                                 strcmp(a->k8s_kind, "Bundle") == 0));
+}
+
+/* the tab order of a file: the manifest, the Certificates summary (cert-manager), the Secrets,
+ * the Issuers, the Certificates, the Bundle, the namespace, NEXT-STEPS */
+static int tab_rank(const struct k8tls_artifact *a)
+{
+    if (a->k8s_kind && (strcmp(a->k8s_kind, "Issuer") == 0 ||
+                        strcmp(a->k8s_kind, "ClusterIssuer") == 0))
+        return 3;
+    if (a->k8s_kind && strcmp(a->k8s_kind, "Certificate") == 0)
+        return 4;
+    if (a->k8s_kind && strcmp(a->k8s_kind, "Bundle") == 0)
+        return 5;
+    switch (a->kind) {
+    case K8TLS_ART_CLUSTER:
+        return 0;
+    case K8TLS_ART_SECRET:
+        return 2;
+    case K8TLS_ART_NAMESPACE:
+        return 6;
+    default:
+        return 7;
+    }
 }
 
 /* the warnings, and the notes, the last tab lists (errors listed instead when there are any) */
@@ -114,16 +144,21 @@ static int tabs_of(struct tui *t, struct tab *v, int max)
 {
     int n = 0;
     if (t->bundle) {
-        /* the manifest first, then the Secrets, the namespace, NEXT-STEPS */
-        static const enum k8tls_artifact_kind order[] = {K8TLS_ART_CLUSTER, K8TLS_ART_SECRET,
-                                                         K8TLS_ART_NAMESPACE, K8TLS_ART_DOC};
-        for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
+        size_t n_certs = k8tls_cmview_count(t->bundle);
+        for (int rank = 0; rank <= 7; rank++) {
+            /* a cert-manager bundle: what each Certificate makes, after the manifest */
+            if (rank == 1 && n_certs && n < max - 2) {
+                v[n].art = TAB_CERTS;
+                v[n++].title = tui_fmt(_("Certificates (%zu)"), n_certs);
+            }
             for (size_t i = 0; i < t->bundle->n && n < max - 2; i++) {
                 const struct k8tls_artifact *a = &t->bundle->v[i];
-                if (a->kind != order[o] || !tab_kind(a->kind))
+                if (!tab_kind(a) || tab_rank(a) != rank)
                     continue;
                 v[n].art = (int)i;
-                if (a->kind == K8TLS_ART_SECRET && a->k8s_name)
+                if (rank >= 3 && rank <= 5 && a->k8s_name)
+                    v[n].title = tui_fmt("%s %s", a->k8s_kind, a->k8s_name);
+                else if (a->kind == K8TLS_ART_SECRET && a->k8s_name)
                     v[n].title = tui_fmt(_("Secret %s"), a->k8s_name);
                 else if (a->kind == K8TLS_ART_CLUSTER)
                     v[n].title = tui_fmt("%s", _("manifest"));
@@ -135,6 +170,7 @@ static int tabs_of(struct tui *t, struct tab *v, int max)
                 }
                 n++;
             }
+        }
     }
     size_t errs = k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR);
     /* what the wizard changes in an existing manifest: its own tab, with the diff */
@@ -273,6 +309,10 @@ static char *tab_text(struct tui *t, struct review_state *st, const struct tab *
     }
     if (tab->art == TAB_CHANGES)
         return changes_text(t);
+    if (tab->art == TAB_CERTS) {
+        char *c = k8tls_cmview_text(t->bundle);
+        return c ? c : strdup("");
+    }
     size_t errs = k8tls_diags_count(&t->review_diags, K8TLS_SEV_ERROR);
     char *text = strdup("");
     if (errs) {
@@ -604,7 +644,9 @@ const struct tui_screen tui_screen_review = {
     .private_size = sizeof(struct review_state),
     .fini = review_fini,
     .help = N_("Every file the bundle holds: the K8ssandraCluster manifest, each Secret and "
-               "NEXT-STEPS.md, one tab each (Left/Right or 1-9). Secret values are masked: move "
+               "NEXT-STEPS.md, one tab each (Left/Right or 1-9); with cert-manager output, a "
+               "Certificates tab says which Secret, with which keys, each Certificate makes, "
+               "and the Issuers and Certificates have tabs too. Secret values are masked: move "
                "the cursor to one and press r to reveal it, r again to hide it. The last tab "
                "lists the warnings (or the problems to fix). Nothing is written yet. d runs "
                "kubectl diff --server-side against the contexts chosen on the Output step (else "

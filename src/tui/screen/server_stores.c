@@ -40,6 +40,7 @@ static void server_notes(struct tui *t, struct form *f, char **lines, int max, i
 {
     (void)f;
     tui_screen_warnings(t, K8TLS_SCR_SERVER_STORES, lines, max, n);
+    tui_stores_cm_note(t, lines, max, n);
     if (*n < max)
         lines[(*n)++] = strdup(_("Internode encryption: every node gets a keystore (its key and "
                                  "certificate, signed by the CA) and a truststore (the CA)."));

@@ -70,6 +70,9 @@ void tui_stores_sync(struct tui *t, struct form *f, enum k8tls_screen s)
     int src = f->f[S_SOURCE].choice;
     f->f[S_SECRET].hidden = src == K8TLS_SOURCE_REUSE;
     f->f[S_KS_PW].hidden = f->f[S_TS_PW].hidden = src != K8TLS_SOURCE_GENERATE;
+    /* cert-manager writes the truststore with the keystore's password: no field of its own */
+    if (t->plan->output.mode == K8TLS_OUTPUT_CERT_MANAGER)
+        f->f[S_TS_PW].hidden = true;
     f->f[S_KS].hidden = f->f[S_KS_IPW].hidden = f->f[S_TS].hidden = f->f[S_TS_IPW].hidden =
         src != K8TLS_SOURCE_IMPORT;
 }
@@ -82,6 +85,9 @@ int tui_stores_store(struct tui *t, struct form *f, enum k8tls_screen s)
         tui_put_str(&ss->secret_name, f, S_SECRET);
     if (ss->source == K8TLS_SOURCE_GENERATE) {
         tui_put_password(&ss->keystore_password, f, S_KS_PW);
+        /* cert-manager: the keystore password opens both stores (the field is hidden) */
+        if (t->plan->output.mode == K8TLS_OUTPUT_CERT_MANAGER)
+            tui_field_set(f, S_TS_PW, "");
         tui_put_password(&ss->truststore_password, f, S_TS_PW);
     } else if (ss->source == K8TLS_SOURCE_IMPORT) {
         tui_put_opt(&ss->keystore_path, f, S_KS);
@@ -118,3 +124,11 @@ int tui_stores_check(struct tui *t, enum k8tls_screen s)
     return errs;
 }
 
+
+void tui_stores_cm_note(struct tui *t, char **lines, int max, int *n)
+{
+    if (*n < max && t->plan->output.mode == K8TLS_OUTPUT_CERT_MANAGER)
+        lines[(*n)++] = strdup(_("cert-manager output: cert-manager makes these stores in the "
+                                 "cluster; the keystore password opens both (it writes the "
+                                 "truststore with the same one)."));
+}

@@ -12,5 +12,7 @@ void tui_stores_load(struct tui *t, struct form *f, enum k8tls_screen s);
 void tui_stores_sync(struct tui *t, struct form *f, enum k8tls_screen s);
 int tui_stores_store(struct tui *t, struct form *f, enum k8tls_screen s);
 int tui_stores_check(struct tui *t, enum k8tls_screen s);
+/* cert-manager output: a note that cert-manager makes the stores, one password for both. */
+void tui_stores_cm_note(struct tui *t, char **lines, int max, int *n);
 
 #endif

@@ -19,7 +19,8 @@ SCREEN(WELCOME, welcome, "welcome", N_("Welcome"), ON_BOTH | ON_DOCTOR | ON_ENAB
 SCREEN(CLUSTER, cluster, "cluster", N_("Cluster"), ON_WIZARD, k8tls_flow_no_manifest,
        "cluster")
 SCREEN(ENCRYPTION, encryption, "encryption", N_("Encryption"), ON_WIZARD, NULL,
-       "encryption encryption.medusa.enabled stores")
+       "encryption encryption.medusa.enabled stores output.mode output.issuerKind "
+       "output.trustManager output.certManagerNamespace")
 /* adding encryption to a manifest that runs without it: staged phases or one shot */
 SCREEN(ROLLOUT, rollout, "rollout", N_("Rollout"), ON_WIZARD, k8tls_flow_rollout, "rollout")
 SCREEN(CA, ca, "ca", N_("Certificate authority"), ON_WIZARD, k8tls_flow_needs_pki,
