@@ -274,8 +274,9 @@ class Emulator:
             if "tls.crt" not in d or "tls.key" not in d:
                 return None, "CA Secret %s/%s has no tls.crt or tls.key" % (sns, spec["ca"].get("secretName"))
             chain = pem_certs(d["tls.crt"])
-            if d.get("ca.crt"):
-                chain.append(pem_certs(d["ca.crt"])[0])  # FACTS 8: first certificate of ca.crt
+            extra = pem_certs(d.get("ca.crt"))[:1]  # FACTS 8: the first certificate of ca.crt
+            if extra and extra[0] not in chain:
+                chain += extra
             key = serialization.load_pem_private_key(d["tls.key"], None)
             if chain[0].public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo) != \
                     key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo):
