@@ -26,7 +26,8 @@
  *                                        --client-files; key and properties 0600)
  *   answers.yaml                         passwords only as env:/file: references
  *   NEXT-STEPS.md
- * `kubectl apply -k DIR` or `kubectl apply -f DIR/manifests` applies it. */
+ * `kubectl apply -k DIR` or `kubectl apply -f DIR/manifests` applies it.
+ * With output.mode cert-manager the directory holds no keys: k8tls/certmanager.h. */
 enum k8tls_artifact_kind {
     K8TLS_ART_NAMESPACE,      /* a v1 Namespace manifest */
     K8TLS_ART_SECRET,         /* a v1 Secret manifest */
@@ -38,6 +39,8 @@ enum k8tls_artifact_kind {
     K8TLS_ART_ANSWERS,        /* the answers used (no clear passwords) */
     K8TLS_ART_DOC,            /* NEXT-STEPS.md */
     K8TLS_ART_PASSWORD,       /* a store password file (0600) */
+    K8TLS_ART_CM_OBJECT,      /* cert-manager mode: an Issuer, ClusterIssuer, Certificate or
+                                 trust-manager Bundle (k8s_kind says which; k8tls/certmanager.h) */
 };
 
 struct k8tls_artifact {
@@ -47,7 +50,8 @@ struct k8tls_artifact {
     mode_t mode;              /* 0600 for keys, stores, Secrets; 0644 otherwise */
     enum k8tls_artifact_kind kind;
     bool secret;              /* holds secret material: wiped on free, masked in previews */
-    char *k8s_kind;           /* "Secret", "K8ssandraCluster", "Namespace" or NULL */
+    char *k8s_kind;           /* "Secret", "K8ssandraCluster", "Namespace", in cert-manager mode
+                                 "Issuer", "ClusterIssuer", "Certificate", "Bundle"; or NULL */
     char *k8s_name;
     char *k8s_namespace;
 };

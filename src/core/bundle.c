@@ -9,6 +9,7 @@
 #include "bundle_int.h"
 #include "k8tls/answers.h"
 #include "k8tls/buf.h"
+#include "k8tls/certmanager.h"
 #include "k8tls/i18n.h"
 
 #include <stdio.h>
@@ -171,9 +172,11 @@ static bool safe_name(const char *s)
     return s && *s && s[0] != '.' && !strchr(s, '/') && strlen(s) <= 253;
 }
 
-/* dc: a datacenter to annotate the Secret with (K8TLS_DC_ANNOTATION), or NULL */
-static int add_secret_dc(struct build *c, const char *plan_path, const char *name,
-                         const char *type, const char *dc, const struct k8tls_kv *items, size_t n)
+/* dc: a datacenter to annotate the Secret with (K8TLS_DC_ANNOTATION), or NULL; ns: the
+ * Secret's namespace */
+static int add_secret_ns(struct build *c, const char *plan_path, const char *name,
+                         const char *type, const char *dc, const char *ns,
+                         const struct k8tls_kv *items, size_t n)
 {
     struct k8tls_err e;
     char *yaml = NULL, path[512];
@@ -199,7 +202,6 @@ static int add_secret_dc(struct build *c, const char *plan_path, const char *nam
     c->n_secret_names++;
 
     k8tls_err_clear(&e);
-    const char *ns = c->id.no_namespace ? NULL : c->id.namespace_;
     if (k8tls_secret_manifest_annotated(name, ns, type, dc ? K8TLS_DC_ANNOTATION : NULL,
                                         dc, items, n, &yaml, &len, &e) < 0) {
         error_e(c, &e);
@@ -210,6 +212,13 @@ static int add_secret_dc(struct build *c, const char *plan_path, const char *nam
         add_resource(c, path) < 0)
         return oom(c);
     return 0;
+}
+
+static int add_secret_dc(struct build *c, const char *plan_path, const char *name,
+                         const char *type, const char *dc, const struct k8tls_kv *items, size_t n)
+{
+    return add_secret_ns(c, plan_path, name, type, dc, c->id.no_namespace ? NULL : c->id.namespace_,
+                         items, n);
 }
 
 static int add_secret_typed(struct build *c, const char *plan_path, const char *name,
@@ -443,6 +452,30 @@ static int client_files(struct build *c)
     return 0;
 }
 
+/* ---- cert-manager mode: the sink of certmanager.c -------------------------------------- */
+
+static int cm_add(void *ud, const char *path, char *yaml, size_t len, const char *k8s_kind,
+                  const char *name, const char *ns)
+{
+    struct build *c = ud;
+    if (add_art(c->b, path, yaml, len, 0644, K8TLS_ART_CM_OBJECT, false, k8s_kind, name, ns) < 0 ||
+        add_resource(c, path) < 0)
+        return oom(c);
+    return 0;
+}
+
+static int cm_secret(void *ud, const char *plan_path, const char *name, const char *type,
+                     const char *ns, const struct k8tls_kv *items, size_t n)
+{
+    return add_secret_ns(ud, plan_path, name, type, NULL, ns, items, n);
+}
+
+static int cm_objects(struct build *c)
+{
+    const struct k8tls_cm_sink sink = {.ud = c, .add = cm_add, .secret = cm_secret};
+    return k8tls_cm_emit(c->p, c->m, &c->id, &sink, c->d);
+}
+
 static bool has_note_path(const struct k8tls_diags *d, const char *path)
 {
     for (size_t i = 0; i < d->n; i++)
@@ -548,14 +581,17 @@ static int build(struct build *c)
     }
 
     int rc = 0;
-    if (k8tls_plan_wants_server_stores(p))
+    bool cm = k8tls_plan_cert_manager(p);
+    if (cm)
+        rc = cm_objects(c) < 0 ? -1 : 0;
+    else if (k8tls_plan_wants_server_stores(p))
         rc |= store_secret(c, "stores.server", &p->stores.server, &m->server);
-    if (rc == 0 && k8tls_plan_wants_client_stores(p) &&
+    if (rc == 0 && !cm && k8tls_plan_wants_client_stores(p) &&
         p->stores.client.source != K8TLS_SOURCE_REUSE)
         rc |= store_secret(c, "stores.client", &p->stores.client, &m->client);
-    if (rc == 0 && k8tls_plan_wants_medusa_certs(p))
+    if (rc == 0 && !cm && k8tls_plan_wants_medusa_certs(p))
         rc |= medusa_secret(c);
-    if (rc == 0)
+    if (rc == 0 && !cm)
         rc |= surface_secrets(c);
     if (rc) {
         free(cluster_yaml);
@@ -587,14 +623,15 @@ static int build(struct build *c)
     if (add_art(c->b, "kustomization.yaml", text, len, 0644, K8TLS_ART_KUSTOMIZATION, false,
                 NULL, NULL, NULL) < 0)
         return oom(c);
-    if (p->output.client_files && k8tls_plan_wants_client_stores(p) && client_files(c) < 0)
+    if (!cm && p->output.client_files && k8tls_plan_wants_client_stores(p) && client_files(c) < 0)
         return -1;
 
-    if (m->ca_cert_pem &&
+    /* cert-manager mode: no keys in the directory (cert-manager makes them in the cluster) */
+    if (!cm && m->ca_cert_pem &&
         k8tls_bundle_add_copy(c->b, "ca/rootca.crt", m->ca_cert_pem, strlen(m->ca_cert_pem),
                               0644, K8TLS_ART_CA_CERT, false) < 0)
         return oom(c);
-    if (m->ca_key_pem &&
+    if (!cm && m->ca_key_pem &&
         k8tls_bundle_add_copy(c->b, "ca/rootca.key", m->ca_key_pem->data, m->ca_key_pem->len,
                               0600, K8TLS_ART_CA_KEY, true) < 0)
         return oom(c);
@@ -617,7 +654,8 @@ static int build(struct build *c)
     plan_notes(c);
 
     text = NULL;
-    if (k8tls_nextsteps_text(p, m, &c->id, c->b, &text, &len, &e) < 0) {
+    if (cm ? k8tls_cm_nextsteps_text(p, &c->id, c->b, &text, &len, &e) < 0
+           : k8tls_nextsteps_text(p, m, &c->id, c->b, &text, &len, &e) < 0) {
         error_e(c, &e);
         return -1;
     }

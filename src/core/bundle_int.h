@@ -4,6 +4,7 @@
  *   merge.c      calls manifest.c, changes.c
  *   manifest.c   calls changes.c, secrets.c
  *   nextsteps.c  calls changes.c, secrets.c
+ *   certmanager.c, certmanager_doc.c (cert-manager mode) call secrets.c through the sink
  *   secrets.c    calls no other file of the bundle
  *   changes.c    the bottom: calls no other file of the bundle */
 #ifndef K8TLS_BUNDLE_INT_H
@@ -93,5 +94,28 @@ void k8tls_bundle_clear_changes(struct k8tls_bundle *b);
 int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material *m,
                          const struct k8tls_identity *id, const struct k8tls_bundle *b,
                          char **out, size_t *len, struct k8tls_err *e);
+
+/* certmanager.c: cert-manager mode (SPEC §11). The emitter hands every object to the sink, in
+ * apply order: add takes a YAML text it now owns (path manifests/NN-kind-name.yaml, k8s_kind
+ * "Issuer", "ClusterIssuer", "Certificate" or "Bundle"); secret builds and adds a Secret (a
+ * password Secret, the imported CA's) in namespace ns (NULL: none), refusing a name used twice.
+ * Both return 0 or -1 with the error in the bundle's diagnostics. */
+struct k8tls_cm_sink {
+    void *ud;
+    int (*add)(void *ud, const char *path, char *yaml, size_t len, const char *k8s_kind,
+               const char *name, const char *ns);
+    int (*secret)(void *ud, const char *plan_path, const char *name, const char *type,
+                  const char *ns, const struct k8tls_kv *items, size_t n);
+};
+/* The Secrets, Issuers, Certificates and Bundle of a plan (the cluster is the caller's). Errors
+ * go to d with the plan key they concern. Returns 0 or -1. */
+int k8tls_cm_emit(const struct k8tls_plan *p, const struct k8tls_material *m,
+                  const struct k8tls_identity *id, const struct k8tls_cm_sink *sink,
+                  struct k8tls_diags *d);
+/* certmanager_doc.c: NEXT-STEPS.md of a cert-manager bundle (install checks, apply, waiting for
+ * the Certificates, renewal). */
+int k8tls_cm_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_identity *id,
+                            const struct k8tls_bundle *b, char **out, size_t *len,
+                            struct k8tls_err *e);
 
 #endif

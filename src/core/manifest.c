@@ -6,6 +6,7 @@
  * merge.c or nextsteps.c. */
 #include "config.h"
 #include "bundle_int.h"
+#include "k8tls/certmanager.h"
 #include "k8tls/i18n.h"
 
 #include <stdio.h>
@@ -116,9 +117,13 @@ static int ref(struct enc *c, const char *name, const char *key)
 /* K1, K2: both store refs with their keys, and the password refs. The operator reads a store's
  * password from the store ref's own key whenever that key is set (ReadEncryptionStorePassword),
  * so setting `key` (K1) makes the password refs mandatory: always emitted. */
+static int cm_store_refs(struct enc *c, const struct k8tls_store_set *s);
+
 static int store_refs(struct enc *c, const struct k8tls_store_set *s)
 {
     const struct k8tls_secret_keys *k = &s->keys;
+    if (k8tls_plan_cert_manager(c->p))
+        return cm_store_refs(c, s);
     int m = ydoc_map(c->y);
     ydoc_map_add(c->y, m, "keystoreSecretRef",
                  ref(c, s->secret_name, k8tls_store_key(k->keystore, K8TLS_SECRET_KEY_KEYSTORE)));
@@ -133,13 +138,47 @@ static int store_refs(struct enc *c, const struct k8tls_store_set *s)
     return m;
 }
 
-/* K8: the fixed, odd mapping; `key` on all three; keystorePasswordSecretRef is ignored. */
+/* C3: cert-manager's keys, named explicitly (keystore.p12 / truststore.p12, or .jks), and the
+ * password refs on the password Secret the output writes (cert-manager writes no password into
+ * the store Secret). With trustManager the truststore is the Bundle's target Secret (C6). */
+static int cm_store_refs(struct enc *c, const struct k8tls_store_set *s)
+{
+    const struct k8tls_plan *p = c->p;
+    const struct k8tls_secret_keys *k = &s->keys;
+    char *pw = k8tls_cm_password_secret(s->secret_name);
+    char *bundle = p->output.trust_manager ? k8tls_cm_name(p, K8TLS_CM_TRUST_BUNDLE) : NULL;
+    int m = ydoc_map(c->y);
+    if (!pw || (p->output.trust_manager && !bundle)) {
+        c->y->oom = true;
+    } else {
+        ydoc_map_add(c->y, m, "keystoreSecretRef",
+                     ref(c, s->secret_name, k8tls_cm_keystore_key(p)));
+        ydoc_map_add(c->y, m, "truststoreSecretRef",
+                     ref(c, bundle ? bundle : s->secret_name, k8tls_cm_truststore_key(p)));
+        ydoc_map_add(c->y, m, "keystorePasswordSecretRef",
+                     ref(c, pw, k8tls_store_key(k->keystore_password,
+                                                K8TLS_CM_KEY_KEYSTORE_PASSWORD)));
+        ydoc_map_add(c->y, m, "truststorePasswordSecretRef",
+                     ref(c, pw, k8tls_store_key(k->truststore_password,
+                                                K8TLS_CM_KEY_TRUSTSTORE_PASSWORD)));
+    }
+    free(pw);
+    free(bundle);
+    return m;
+}
+
+/* K8: the fixed, odd mapping; `key` on all three; keystorePasswordSecretRef is ignored. C4: in
+ * cert-manager mode the same roles on the keys cert-manager writes. */
 static int medusa_refs(struct enc *c, const char *secret)
 {
+    bool cm = k8tls_plan_cert_manager(c->p);
     int m = ydoc_map(c->y);
-    ydoc_map_add(c->y, m, "keystoreSecretRef", ref(c, secret, K8TLS_MEDUSA_KEY_CA));
-    ydoc_map_add(c->y, m, "truststoreSecretRef", ref(c, secret, K8TLS_MEDUSA_KEY_CERT));
-    ydoc_map_add(c->y, m, "truststorePasswordSecretRef", ref(c, secret, K8TLS_MEDUSA_KEY_KEY));
+    ydoc_map_add(c->y, m, "keystoreSecretRef",
+                 ref(c, secret, cm ? K8TLS_CM_KEY_CA : K8TLS_MEDUSA_KEY_CA));
+    ydoc_map_add(c->y, m, "truststoreSecretRef",
+                 ref(c, secret, cm ? K8TLS_CM_KEY_CERT : K8TLS_MEDUSA_KEY_CERT));
+    ydoc_map_add(c->y, m, "truststorePasswordSecretRef",
+                 ref(c, secret, cm ? K8TLS_CM_KEY_KEY : K8TLS_MEDUSA_KEY_KEY));
     return m;
 }
 

@@ -1,0 +1,269 @@
+/* NEXT-STEPS.md of a cert-manager bundle (SPEC §11): what must be installed (cert-manager; and
+ * trust-manager with Secret targets), the objects and the Secrets cert-manager will write, the
+ * order of applying and waiting for Ready, what renewal does to running pods.
+ * Called by bundle.c. Reads the bundle's artifacts (k8s_kind) and the plan; calls nothing of the
+ * bundle but the names of certmanager.c, and below it buf.c, the plan and err.c. */
+#include "config.h"
+#include "bundle_int.h"
+#include "k8tls/buf.h"
+#include "k8tls/certmanager.h"
+#include "k8tls/i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if !ENABLE_NLS
+#define dngettext(domain, one, many, n) ((n) == 1 ? (one) : (many))
+#endif
+
+static bool kind_is(const struct k8tls_artifact *a, const char *k)
+{
+    return a->k8s_kind && strcmp(a->k8s_kind, k) == 0;
+}
+
+static size_t count_kind(const struct k8tls_bundle *b, const char *k)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        n += kind_is(&b->v[i], k);
+    return n;
+}
+
+static const char *ns_or(const char *ns, const char *dflt)
+{
+    return ns && *ns ? ns : dflt;
+}
+
+/* The keys cert-manager writes into the Secret of a Certificate of the plan named secret. */
+static const char *keys_of(const struct k8tls_plan *p, const char *secret)
+{
+    const struct k8tls_tls_surface *rp = &p->encryption.reaper;
+    bool server = k8tls_plan_wants_server_stores(p) &&
+                  strcmp(secret, p->stores.server.secret_name) == 0;
+    bool client = k8tls_plan_wants_client_stores(p) &&
+                  p->stores.client.source != K8TLS_SOURCE_REUSE &&
+                  strcmp(secret, p->stores.client.secret_name) == 0;
+    bool reaper_jks = (k8tls_plan_wants_reaper_api(p) && strcmp(secret, rp->server_secret_name) == 0) ||
+                      (k8tls_plan_wants_reaper_mgmt(p) &&
+                       strcmp(secret, rp->management_secret_name) == 0);
+    if (reaper_jks || ((server || client) && p->stores.format == K8TLS_FORMAT_JKS))
+        return "ca.crt, tls.crt, tls.key, keystore.jks, truststore.jks";
+    if (server || client)
+        return "ca.crt, tls.crt, tls.key, keystore.p12, truststore.p12";
+    return "ca.crt, tls.crt, tls.key";
+}
+
+static void objects_table(struct k8tls_buf *t, const struct k8tls_plan *p,
+                          const struct k8tls_bundle *b)
+{
+    k8tls_buf_printf(t, "| %s | %s | %s | %s |\n|---|---|---|---|\n", _("object"), _("namespace"),
+                     _("Secret it makes"), _("keys"));
+    for (size_t i = 0; i < b->n; i++) {
+        const struct k8tls_artifact *a = &b->v[i];
+        if (a->kind != K8TLS_ART_CM_OBJECT)
+            continue;
+        const char *ns = ns_or(a->k8s_namespace, "-");
+        if (kind_is(a, "Certificate")) {
+            bool ca = strstr(a->path, "/12-certificate-") != NULL;
+            k8tls_buf_printf(t, "| Certificate `%s` | `%s` | `%s` | %s |\n", a->k8s_name, ns,
+                             a->k8s_name, ca ? "ca.crt, tls.crt, tls.key"
+                                             : keys_of(p, a->k8s_name));
+        } else if (kind_is(a, "Bundle")) {
+            k8tls_buf_printf(t, "| Bundle `%s` | `%s` | `%s` | %s%s |\n", a->k8s_name,
+                             p->cluster.namespace_, a->k8s_name, K8TLS_CM_KEY_CA ", ",
+                             k8tls_cm_truststore_key(p));
+        } else {
+            k8tls_buf_printf(t, "| %s `%s` | `%s` | - | - |\n", a->k8s_kind, a->k8s_name, ns);
+        }
+    }
+    k8tls_buf_puts(t, "\n");
+}
+
+int k8tls_cm_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_identity *id,
+                            const struct k8tls_bundle *b, char **out, size_t *len,
+                            struct k8tls_err *e)
+{
+    struct k8tls_buf t = {0};
+    const char *ns = id->namespace_;
+    bool cluster_issuer = p->output.issuer_kind == K8TLS_ISSUER_CLUSTER;
+    size_t ncert = count_kind(b, "Certificate");
+    char *bundle = k8tls_cm_name(p, K8TLS_CM_TRUST_BUNDLE);
+    if (!bundle) {
+        k8tls_err_set(e, NULL, 0, 0, _("out of memory"));
+        return -1;
+    }
+
+    k8tls_buf_printf(&t, "# %s\n\n", _("Next steps"));
+    k8tls_buf_printf(&t,
+                     dngettext(PACKAGE,
+                               "Cluster `%s` in namespace `%s`, for cert-manager: %zu Certificate "
+                               "that cert-manager issues and renews inside the cluster. This "
+                               "directory holds no key and no store: cert-manager makes them.",
+                               "Cluster `%s` in namespace `%s`, for cert-manager: %zu Certificates "
+                               "that cert-manager issues and renews inside the cluster. This "
+                               "directory holds no key and no store: cert-manager makes them.",
+                               ncert),
+                     id->name, ns, ncert);
+    k8tls_buf_puts(&t, "\n\n");
+    objects_table(&t, p, b);
+
+    /* ---- 1. install checks ---- */
+    k8tls_buf_printf(&t, "## 1. %s\n\n", _("Check what must be installed"));
+    k8tls_buf_printf(&t, "%s\n\n",
+                     _("cert-manager must run in every Kubernetes context that runs a "
+                       "datacenter (1.15 or later: the PKCS#12 profile needs 1.14, the JKS alias "
+                       "1.15). Its CRDs and its webhook must answer before anything is applied:"));
+    k8tls_buf_puts(&t, "```sh\nkubectl get crd certificates.cert-manager.io issuers.cert-manager.io "
+                       "clusterissuers.cert-manager.io\n"
+                       "kubectl -n cert-manager rollout status deploy/cert-manager-webhook\n```\n\n");
+    if (cluster_issuer)
+        k8tls_buf_printf(&t, _("A ClusterIssuer reads its CA Secret from cert-manager's cluster "
+                               "resource namespace, `%s` with the Helm chart's defaults: the CA "
+                               "Certificate and its Secret are written there. If cert-manager "
+                               "runs with another `--cluster-resource-namespace`, change the "
+                               "namespace of those two objects to it."),
+                         K8TLS_CM_CLUSTER_RESOURCE_NAMESPACE);
+    if (cluster_issuer)
+        k8tls_buf_puts(&t, "\n\n");
+    if (p->output.trust_manager) {
+        k8tls_buf_printf(&t, _("trust-manager must run too, with Secret targets turned on: the "
+                               "Bundle `%s` writes the Secret `%s` (the truststores). Without "
+                               "them the Bundle stays `Synced=False` with the reason "
+                               "`SecretTargetsDisabled`. Install or upgrade it with the Helm "
+                               "values `secretTargets.enabled=true` and "
+                               "`secretTargets.authorizedSecrets={%s}` (the controller flag "
+                               "`--secret-targets-enabled`); it reads the Bundle's sources from "
+                               "its trust namespace, `%s` by default:"),
+                         bundle, bundle, bundle, K8TLS_CM_CLUSTER_RESOURCE_NAMESPACE);
+        k8tls_buf_puts(&t, "\n\n```sh\nkubectl get crd bundles.trust.cert-manager.io\n");
+        k8tls_buf_printf(&t, "kubectl -n %s get deploy trust-manager "
+                             "-o jsonpath='{.spec.template.spec.containers[0].args}' "
+                             "| grep -e --secret-targets-enabled=true\n```\n\n",
+                         K8TLS_CM_CLUSTER_RESOURCE_NAMESPACE);
+        k8tls_buf_printf(&t, _("The Bundle's truststores hold CA certificates only; their "
+                               "password, `%s`, is written in the Bundle (it takes no Secret) "
+                               "and in the password Secrets, and guards nothing secret."),
+                         K8TLS_CM_TRUST_PASSWORD);
+        k8tls_buf_puts(&t, "\n\n");
+    }
+    const char *bucket = p->cluster.medusa.storage_secret;
+    bool merge = p->cluster.manifest && *p->cluster.manifest;
+    if (!merge && p->cluster.medusa.enabled && bucket && *bucket) {
+        k8tls_buf_printf(&t, _("Medusa reads its bucket credentials from the Secret `%s`, which "
+                               "the wizard does not write: create it in the namespace `%s` "
+                               "before the cluster, under the key `credentials`."),
+                         bucket, ns);
+        k8tls_buf_puts(&t, "\n\n");
+    }
+    if (!p->output.create_namespace) {
+        k8tls_buf_printf(&t, _("The namespace `%s` must exist (or run the wizard with "
+                               "--create-namespace)."),
+                         ns);
+        k8tls_buf_puts(&t, "\n\n");
+    }
+
+    /* ---- 2. apply and wait ---- */
+    k8tls_buf_printf(&t, "## 2. %s\n\n", _("Apply, and wait for the Certificates"));
+    k8tls_buf_printf(&t, "%s\n\n",
+                     _("The cluster must come after its Secrets exist: cass-operator checks the "
+                       "management API Secrets once and does not retry, and Cassandra pods wait "
+                       "for their Secret volumes. Apply everything but the cluster, wait until "
+                       "every Certificate is Ready, then apply the cluster (kustomization.yaml "
+                       "lists the same order for `kubectl apply -k .` once the Secrets exist):"));
+    k8tls_buf_puts(&t, "```sh\nkubectl apply");
+    for (size_t i = 0; i < b->n; i++)
+        if (b->v[i].kind == K8TLS_ART_NAMESPACE || b->v[i].kind == K8TLS_ART_SECRET ||
+            b->v[i].kind == K8TLS_ART_CM_OBJECT)
+            k8tls_buf_printf(&t, " \\\n  -f %s", b->v[i].path);
+    k8tls_buf_puts(&t, "\n");
+    for (size_t i = 0; i < b->n; i++) {
+        const struct k8tls_artifact *a = &b->v[i];
+        if (kind_is(a, "Certificate"))
+            k8tls_buf_printf(&t, "kubectl -n %s wait --for=condition=Ready certificate/%s "
+                                 "--timeout=5m\n",
+                             ns_or(a->k8s_namespace, ns), a->k8s_name);
+    }
+    if (p->output.trust_manager)
+        k8tls_buf_printf(&t, "kubectl wait --for=condition=Synced bundle/%s --timeout=5m\n"
+                             "kubectl -n %s get secret %s\n",
+                         bundle, ns, bundle);
+    k8tls_buf_puts(&t, "kubectl apply -f manifests/20-k8ssandracluster.yaml\n```\n\n");
+    k8tls_buf_printf(&t, "%s\n\n", _("To see where they stand, and why one is not Ready:"));
+    k8tls_buf_printf(&t, "```sh\nkubectl -n %s get certificate,certificaterequest\n"
+                         "kubectl -n %s describe certificate <name>\n```\n\n",
+                     ns, ns);
+    bool remote = false;
+    for (size_t i = 0; i < p->cluster.n_dcs; i++)
+        if (p->cluster.dcs[i].k8s_context && *p->cluster.dcs[i].k8s_context)
+            remote = true;
+    if (remote)
+        k8tls_buf_printf(&t, "%s\n\n",
+                         _("Every context that runs a datacenter needs the same objects (the "
+                           "cluster itself is applied once, in the control-plane context): "
+                           "apply the commands above with `--context` for each. The imported "
+                           "CA makes their certificates trust each other."));
+
+    /* ---- 3. renewal ---- */
+    k8tls_buf_printf(&t, "## 3. %s\n\n", _("What renewal does to running pods"));
+    k8tls_buf_printf(&t, "%s\n\n",
+                     _("cert-manager renews each Certificate before it expires (renewBefore) "
+                       "with a new key (rotationPolicy: Always) and rewrites its Secret in place, "
+                       "with the same password. The operator hashes no Secret content, so "
+                       "nothing restarts; kubelet refreshes the mounted files within about a "
+                       "minute."));
+    k8tls_buf_printf(&t, "- %s\n",
+                     _("Cassandra reads its keystores and truststores when it starts: plan a "
+                       "rolling restart (a K8ssandraTask with the command `restart`) after a "
+                       "renewal and before the old certificate expires; the internode truststore "
+                       "alone can be reloaded with the command `tsreload`."));
+    if (k8tls_plan_wants_mgmt_api(p))
+        k8tls_buf_printf(&t, "- %s\n",
+                         _("The management API may not notice its new certificate in place: the "
+                           "same rolling restart covers it."));
+    if (k8tls_plan_wants_reaper_mgmt(p) || k8tls_plan_wants_reaper_api(p))
+        k8tls_buf_printf(&t, "- %s\n",
+                         _("Reaper rebuilds its management API connections when its store files "
+                           "change; its own REST API certificate is read when it starts: restart "
+                           "Reaper after a renewal."));
+    if (k8tls_plan_wants_medusa_certs(p) || k8tls_plan_wants_medusa_grpc(p))
+        k8tls_buf_printf(&t, "- %s\n",
+                         _("Medusa reads its certificates when it starts: the rolling restart "
+                           "restarts it with Cassandra."));
+    k8tls_buf_printf(&t, "- %s\n",
+                     _("The CA Certificate keeps its key when it renews (rotationPolicy: Never), "
+                       "so the certificates it signed before still verify."));
+    if (p->output.trust_manager)
+        k8tls_buf_printf(&t, "- %s\n\n",
+                         _("A new CA: the truststores come from the trust-manager Bundle, which "
+                           "can hold the old and the new CA at once; `k8tls-wizard rotate` "
+                           "writes the Bundle change for each phase."));
+    else
+        k8tls_buf_printf(&t, "- %s\n\n",
+                         _("A new CA breaks the cluster while it rolls: cert-manager's "
+                           "truststores hold the issuing CA only, never the old and the new "
+                           "one. Use `trustManager: true` (a trust-manager Bundle) before a CA "
+                           "rotation."));
+
+    /* ---- notes ---- */
+    if (b->notes.n) {
+        k8tls_buf_printf(&t, "## %s\n\n", _("Warnings and notes"));
+        for (size_t i = 0; i < b->notes.n; i++) {
+            const struct k8tls_diag *g = &b->notes.v[i];
+            if (g->path)
+                k8tls_buf_printf(&t, "- `%s`: %s\n", g->path, g->msg);
+            else
+                k8tls_buf_printf(&t, "- %s\n", g->msg);
+        }
+        k8tls_buf_puts(&t, "\n");
+    }
+    free(bundle);
+    if (t.oom) {
+        k8tls_buf_free(&t);
+        k8tls_err_set(e, NULL, 0, 0, _("out of memory"));
+        return -1;
+    }
+    *out = t.p;
+    *len = t.len;
+    return 0;
+}
