@@ -129,7 +129,13 @@ done
 # ---- the judges are no rubber stamps: broken inputs fail ----------------------------------------
 # (1) a server Certificate without "client auth": JSSE refuses it as a client in internode mTLS
 cp -r p12 broken1
-f=$(grep -l "secretName: $(sed -n 's/^ *keystoreSecretRef: *{*name: *\([^,}]*\).*/\1/p;/serverEncryptionStores:/,/name:/s/^ *name: *//p' p12/manifests/20-k8ssandracluster.yaml | head -1)\$" broken1/manifests/15-*.yaml | head -1)
+ref() { # DIR PATH-IN-SPEC: a field of the K8ssandraCluster's spec
+  "$PY" -c 'import sys, yaml; d = yaml.safe_load(open(sys.argv[1]))["spec"]
+for k in sys.argv[2].split("."): d = d[k]
+print(d)' "$1/manifests/20-k8ssandracluster.yaml" "$2"
+}
+f=$(grep -l "^  secretName: $(ref p12 cassandra.serverEncryptionStores.keystoreSecretRef.name)\$" broken1/manifests/15-*.yaml)
+check "broken: the server Certificate found ($f)" [ -f "$f" ]
 sed -i '/^ *- client auth$/d; s/, *client auth//' "$f"
 "$PY" "$CM/emulate.py" broken1 broken1.emu > broken1.emu.log 2>&1
 "$PY" "$CM/cells.py" broken1 broken1.emu cells/broken1 > /dev/null 2>&1
