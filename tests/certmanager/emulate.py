@@ -6,7 +6,7 @@ Certificate is read as cert-manager reads it, and what cert-manager would refuse
 is an error here.
 
 usage: emulate.py OUTDIR EMUDIR [--cluster-resource-namespace NS] [--trust-namespace NS]
-                                 [--target-namespace NS]...
+                                 [--target-namespace NS]... [--state EMUDIR0 [--renew NAME]...]
   OUTDIR   the wizard's output (kustomization.yaml lists the objects in apply order)
   EMUDIR   written: EMUDIR/secrets/NS/NAME.yaml (the Secret as the API server would hold it) and
            EMUDIR/secrets/NS/NAME/KEY (each data key as a file, mode 0600)
@@ -15,6 +15,10 @@ usage: emulate.py OUTDIR EMUDIR [--cluster-resource-namespace NS] [--trust-names
   --trust-namespace   where trust-manager reads a Bundle's sources (FACTS 9, default cert-manager)
   --target-namespace  namespaces trust-manager writes Bundle targets into (default: every
            namespace of the output's objects)
+  --state  the Secrets of an earlier run (EMUDIR0) are in the cluster already: a Certificate
+           whose Secret exists there is not issued again, unless named by --renew (what
+           `cmctl renew` asks; FACTS 5: rotationPolicy Always gives it a new key); the objects of
+           OUTDIR are then applied over that state, and every Bundle is synced again
 Prints "ok: ..." per Secret written and "FAIL: ..." per refusal; exit 1 if anything failed.
 Secrets the output itself holds (password Secrets, an imported CA) are "applied" as they are."""
 import argparse
@@ -284,6 +288,25 @@ class Emulator:
             return ("ca", key, chain), None
         raise ValueError("Issuer %s: only selfSigned and ca issuers are emulated" % ref.get("name"))
 
+    def load_state(self, emu):
+        base = os.path.join(emu, "secrets")
+        for ns in sorted(os.listdir(base)):
+            for f in sorted(os.listdir(os.path.join(base, ns))):
+                if not f.endswith(".yaml"):
+                    continue
+                o = yaml.safe_load(open(os.path.join(base, ns, f)))
+                meta = o["metadata"]
+                self.secrets[(ns, meta["name"])] = {
+                    "data": secret_data(o), "type": o.get("type", "Opaque"), "labels": meta.get("labels") or {},
+                    "annotations": meta.get("annotations") or {}, "by": "state"}
+
+    def kept(self, obj):
+        """--state: the Certificate's Secret exists and no renewal was asked: kept as it is."""
+        ns, spec = obj["metadata"].get("namespace"), obj["spec"]
+        s = self.secrets.get((ns, spec["secretName"]))
+        return (s is not None and s["by"] == "state" and obj["metadata"]["name"] not in (self.args.renew or [])
+                and s["annotations"].get("cert-manager.io/certificate-name") == obj["metadata"]["name"])
+
     def certificate(self, src, obj, how):
         spec, meta = obj["spec"], obj["metadata"]
         ns = meta.get("namespace")
@@ -331,7 +354,7 @@ class Emulator:
                     "cert-manager.io/issuer-group": spec["issuerRef"].get("group") or "cert-manager.io"})
         self.secrets[(ns, name)] = {"data": data, "type": typ, "labels": labels, "annotations": ann,
                                     "by": "Certificate %s/%s" % (ns, meta["name"])}
-        if old:
+        if old and old["by"] != "state":
             fail("%s: Certificate %s/%s: its Secret %s is also written by the output (type %s kept, FACTS 1)"
                  % (src, ns, meta["name"], name, typ))
 
@@ -406,7 +429,15 @@ class Emulator:
             elif kind == "Certificate":
                 certs.append((src, o))
         # issue until nothing more can be issued (a CA Issuer waits for its CA Secret)
-        pending = list(certs)
+        pending = []
+        for src, o in certs:
+            if self.kept(o):
+                print("ok: %s: Certificate %s/%s kept: its Secret %s exists" % (
+                    src, o["metadata"].get("namespace"), o["metadata"]["name"], o["spec"]["secretName"]))
+                self.secrets[(o["metadata"].get("namespace"), o["spec"]["secretName"])]["by"] = \
+                    "Certificate %s/%s" % (o["metadata"].get("namespace"), o["metadata"]["name"])
+            else:
+                pending.append((src, o))
         while pending:
             progress, still, why = False, [], {}
             for src, o in pending:
@@ -465,6 +496,8 @@ def main():
     ap.add_argument("--cluster-resource-namespace", default="cert-manager")
     ap.add_argument("--trust-namespace", default="cert-manager")
     ap.add_argument("--target-namespace", action="append")
+    ap.add_argument("--state")
+    ap.add_argument("--renew", action="append")
     args = ap.parse_args()
     try:
         objs = load_objects(args.out)
@@ -472,6 +505,8 @@ def main():
         fail("%s: %s" % (args.out, e))
         return 1
     em = Emulator(args, objs)
+    if args.state:
+        em.load_state(args.state)
     em.run()
     em.write(args.emu)
     n = sum(1 for _, o in objs if o.get("kind") == "Certificate")
