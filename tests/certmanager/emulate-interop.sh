@@ -8,7 +8,8 @@
 #   Cassandra loads them; Python ssl with Medusa's three keys (medusa_client.py) talks to the
 #   client stores; the SPEC 10 surfaces (surfaces_tls.py, ReaperPeer.java): management API with
 #   PKCS#8 keys, Reaper's JKS with changeit, Medusa's gRPC on localhost.
-# Three plans: PKCS#12 + ECDSA + Issuer; JKS + RSA 2048 + ClusterIssuer; PKCS#12 + trustManager.
+# Four plans: PKCS#12 + ECDSA + Issuer; JKS + RSA 2048 + ClusterIssuer; PKCS#12 + trustManager;
+# an imported CA (P-384) + trustManager (the Bundle's truststores on every node).
 # Broken copies show the judges can fail: a server Certificate without "client auth", Medusa's
 # CA key pointing at a leaf, a password ref to a missing key.
 . "$K8TLS_SRCDIR/tests/lib.sh"
@@ -48,13 +49,18 @@ run p12 'ca: {key: {algorithm: ecdsa, curve: P-256}}' "$ALL" 'output: {mode: cer
 run jks 'ca: {key: {algorithm: rsa, size: 2048}}' 'stores: {format: jks}' "$ALL" \
   'output: {mode: cert-manager, issuerKind: ClusterIssuer}'
 run tm 'ca: {key: {algorithm: ecdsa, curve: P-256}}' "$ALL" 'output: {mode: cert-manager, trustManager: true}'
-for n in p12 jks tm; do emulate "$n"; done
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -keyout ca.key -out ca.crt \
+  -days 3650 -subj "/CN=imported CA" -addext basicConstraints=critical,CA:TRUE \
+  -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+run imp "ca: {source: import, import: {cert: $t/ca.crt, key: $t/ca.key}}" "$ALL" \
+  'output: {mode: cert-manager, trustManager: true}'
+for n in p12 jks tm imp; do emulate "$n"; done
 
 # ---- what cert-manager wrote, as FACTS.md says it writes it -----------------------------------
-for n in p12 jks tm; do
+for n in p12 jks tm imp; do
   S=$n.emu/secrets/cass
-  for s in $(cd "$S" && ls -d */ | tr -d /); do
-    [ -f "$S/$s/tls.crt" ] || continue
+  # the Secrets cert-manager wrote (not those of the output, like an imported CA's)
+  for s in $(grep -l 'cert-manager.io/certificate-name:' "$S"/*.yaml | xargs -n1 basename | sed 's/\.yaml$//'); do
     check "$n: $s: ca.crt holds exactly one certificate (FACTS 8)" \
       sh -c "[ \$(grep -c 'BEGIN CERTIFICATE' $S/$s/ca.crt) -eq 1 ]"
     check "$n: $s: ca.crt verifies tls.crt" \
@@ -63,7 +69,7 @@ for n in p12 jks tm; do
 done
 
 # ---- keytool: every store of the cells, with the passwords the K8ssandraCluster names ----------
-for n in p12 jks tm; do
+for n in p12 jks tm imp; do
   c=cells/$n
   type=$(cat "$c/store_type" 2>/dev/null)
   for w in server client; do
@@ -81,7 +87,7 @@ for n in p12 jks tm; do
 done
 check "p12: the stores are PKCS12" grep -qx PKCS12 cells/p12/store_type
 check "jks: the stores are JKS" grep -qx JKS cells/jks/store_type
-for n in p12 tm; do
+for n in p12 tm imp; do
   openssl pkcs12 -info -noout -in cells/$n/server/keystore -passin file:cells/$n/server/keystore-password > $n.info 2>&1
   check "$n: keystore.p12 is Modern2023 (HMAC-SHA-256 MAC, PBES2 AES-256), OpenSSL 3 reads it" \
     sh -c "grep -q '^MAC: sha256' $n.info && grep -q 'PBES2, PBKDF2, AES-256-CBC' $n.info"
@@ -90,7 +96,7 @@ done
 # ---- JSSE mTLS as Cassandra loads the stores, and Medusa's Python ssl on the client stores ------
 mkdir classes
 check "TlsPeer.java, ReaperPeer.java compile" javac -d classes "$IO/TlsPeer.java" "$IO/ReaperPeer.java"
-java -XX:TieredStopAtLevel=1 -cp classes TlsPeer --python-port-file ports cells/p12 cells/jks cells/tm \
+java -XX:TieredStopAtLevel=1 -cp classes TlsPeer --python-port-file ports cells/p12 cells/jks cells/tm cells/imp \
   > java.out 2>&1 &
 jpid=$!
 timeout 300 "$PY" "$IO/medusa_client.py" ports > py.out 2>&1
@@ -99,7 +105,7 @@ wait $jpid
 jrc=$?
 check "Java handshakes all succeed" [ $jrc -eq 0 ]
 check "Python (Medusa) handshakes all succeed" [ $pyrc -eq 0 ]
-for n in p12 jks tm; do
+for n in p12 jks tm imp; do
   check "$n: internode mTLS on the server stores, TLSv1.3" grep -q "^ok: $n server stores mTLS TLSv1.3 " java.out
   check "$n: internode mTLS on the server stores, TLSv1.2" grep -q "^ok: $n server stores mTLS TLSv1.2 " java.out
   check "$n: client-to-node mTLS on the client stores" grep -q "^ok: $n client stores mTLS " java.out
@@ -113,7 +119,7 @@ grep -q '^FAIL' java.out py.out && grep -h '^FAIL' java.out py.out | sed 's/^/  
 # ---- SPEC 10 surfaces: management API (PKCS#8), Reaper (JKS, changeit), Medusa gRPC ----------
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout foreign.key \
   -out foreign.crt -days 30 -subj "/CN=foreign" 2>/dev/null
-for n in p12 jks tm; do
+for n in p12 jks tm imp; do
   for s in mgmt-api-server-tls mgmt-api-client-tls; do
     check "$n: $s tls.key is PKCS#8 (cass-operator refuses PKCS#1)" \
       sh -c "head -1 $n.surf/tls/$s/tls.key | grep -qx -- '-----BEGIN PRIVATE KEY-----'"
