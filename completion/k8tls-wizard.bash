@@ -77,7 +77,7 @@ _k8tls_wizard()
     # One word per line (the lists are split on newlines only).
     local opts
     opts=$(printf '%s\n' --answers --defaults --print-answers --output --force \
-        --create-namespace --client-files --apply --context --kubeconfig --dry-run=server --diff \
+        --create-namespace --client-files --output-mode --apply --context --kubeconfig --dry-run=server --diff \
         --force-conflicts --tui --theme --no-color --help --version)
     local inspect_opts rotate_opts doctor_opts
     inspect_opts=$(printf '%s\n' --password --help)
@@ -108,6 +108,8 @@ _k8tls_wizard()
             _k8tls_wizard_words $'renew\ntrust\nreissue\nretire' "$cur" ;;
         --dry-run)
             _k8tls_wizard_words "server" "$cur" ;;
+        --output-mode)
+            _k8tls_wizard_words $'files\ncert-manager' "$cur" ;;
         --output | -o)
             if [[ $cmd == doctor ]]; then
                 _k8tls_wizard_words $'text\njson' "$cur"

@@ -103,6 +103,11 @@ void k8tls_bundle_remove_kind(struct k8tls_bundle *b, enum k8tls_artifact_kind k
  * (the bundle's own, and rotation's that lists the Secrets only). Returns 0 or -1 (e filled). */
 int k8tls_bundle_kustomization(const char *const *resources, size_t n, char **out, size_t *len,
                                struct k8tls_err *e);
+/* The same; fifo: with sortOptions {order: fifo}, so that kustomize (kubectl apply -k) keeps this
+ * order instead of sorting by kind (cert-manager mode: Issuers before Certificates, the trust
+ * Bundle before the cluster). */
+int k8tls_bundle_kustomization_ordered(const char *const *resources, size_t n, bool fifo,
+                                       char **out, size_t *len, struct k8tls_err *e);
 
 /* The verb of a change, translated: "added", "replaced", "migrated", "removed". */
 const char *k8tls_change_verb(int what);

@@ -15,6 +15,8 @@
 #define K8TLS_CERTMANAGER_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include "k8tls/bundle.h"
 #include "k8tls/plan.h"
 
 #define K8TLS_CM_API_VERSION "cert-manager.io/v1"
@@ -65,5 +67,19 @@ const char *k8tls_cm_truststore_key(const struct k8tls_plan *p);
 const char *k8tls_cm_p12_profile(const struct k8tls_plan *p);
 /* Is this plan in cert-manager mode? */
 bool k8tls_plan_cert_manager(const struct k8tls_plan *p);
+
+/* What an object of a cert-manager bundle makes in the cluster (for Review, apply, NEXT-STEPS):
+ * a Certificate its Secret (spec.secretName, in the Certificate's namespace), the trust Bundle
+ * its target Secret (named after it, in the cluster's namespace); keys are the data keys
+ * cert-manager or trust-manager writes there, comma-separated ("ca.crt, tls.crt, tls.key,
+ * keystore.p12, truststore.p12"). Returns false (out untouched) for an artifact that makes no
+ * Secret: Issuers, the wizard's own Secrets, the cluster, files. */
+struct k8tls_cm_product {
+    char secret[254];
+    char ns[254];           /* "" when written without a namespace */
+    char keys[160];
+};
+bool k8tls_cm_product_of(const struct k8tls_plan *p, const struct k8tls_artifact *a,
+                         struct k8tls_cm_product *out);
 
 #endif

@@ -38,7 +38,7 @@
 enum {
     OPT_PRINT_ANSWERS = 256, OPT_ANSWERS, OPT_DEFAULTS, OPT_FORCE, OPT_APPLY, OPT_CONTEXT,
     OPT_KUBECONFIG, OPT_DRY_RUN, OPT_DIFF, OPT_FORCE_CONFLICTS, OPT_CREATE_NAMESPACE, OPT_CLIENT_FILES, OPT_THEME,
-    OPT_NO_COLOR, OPT_TUI,
+    OPT_NO_COLOR, OPT_TUI, OPT_OUTPUT_MODE,
 };
 
 static const struct option long_options[] = {
@@ -57,6 +57,7 @@ static const struct option long_options[] = {
     {"force-conflicts", no_argument, NULL, OPT_FORCE_CONFLICTS},
     {"create-namespace", no_argument, NULL, OPT_CREATE_NAMESPACE},
     {"client-files", no_argument, NULL, OPT_CLIENT_FILES},
+    {"output-mode", required_argument, NULL, OPT_OUTPUT_MODE},
     {"theme", required_argument, NULL, OPT_THEME},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"tui", no_argument, NULL, OPT_TUI},
@@ -67,6 +68,7 @@ struct opts {
     bool help, version, print_answers, defaults, force, apply, dry_run_server, diff;
     bool force_conflicts, create_namespace, client_files, no_color, tui;
     const char *answers, *output, *kubeconfig, *theme;
+    int output_mode;            /* --output-mode: enum k8tls_output_mode, or -1 (the answers') */
     const char **contexts;
     size_t n_contexts;
 };
@@ -113,6 +115,10 @@ static void print_help(void)
             "      --create-namespace  also write (and apply) the cluster's Namespace\n"
             "      --client-files      also write clients/: the CA, cqlshrc and\n"
             "                          nodetool-ssl.properties for cqlsh and nodetool\n"), stdout);
+    fputs(_("      --output-mode MODE  files: keys, stores and Secrets made now (the default);\n"
+            "                          cert-manager: Issuers and Certificates that cert-manager\n"
+            "                          issues and renews in the cluster (overrides output.mode)\n"),
+          stdout);
     fputs(_("Kubernetes:\n"
             "      --apply             apply the Secrets and the cluster with kubectl server-side\n"
             "                          apply (field manager k8tls-wizard)\n"
@@ -188,6 +194,20 @@ static int parse(int argc, char **argv, struct opts *o)
         case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
         case OPT_CREATE_NAMESPACE: o->create_namespace = true; break;
         case OPT_CLIENT_FILES: o->client_files = true; break;
+        case OPT_OUTPUT_MODE:
+            if (strcmp(optarg, "files") == 0) {
+                o->output_mode = K8TLS_OUTPUT_FILES;
+            } else if (strcmp(optarg, "cert-manager") == 0) {
+                o->output_mode = K8TLS_OUTPUT_CERT_MANAGER;
+            } else {
+                char msg[512];
+                snprintf(msg, sizeof msg,
+                         _("--output-mode '%s' is not a mode: expected files or cert-manager"),
+                         optarg);
+                usage_error(msg);
+                return K8TLS_EXIT_USAGE;
+            }
+            break;
         case OPT_THEME: o->theme = optarg; break;
         case OPT_NO_COLOR: o->no_color = true; break;
         case OPT_TUI: o->tui = true; break;
@@ -215,6 +235,11 @@ static int parse(int argc, char **argv, struct opts *o)
     }
     /* the wizard reads the kubeconfig for its apply step and diff: --kubeconfig is for it too */
     bool wizard = !o->print_answers && (o->tui || !(o->answers || o->defaults));
+    if (wizard && o->output_mode >= 0) {
+        usage_error(_("--output-mode is for --answers, --defaults and --print-answers; in the "
+                      "interactive wizard, choose the mode on the Output step"));
+        return K8TLS_EXIT_USAGE;
+    }
     if (!o->apply && (o->n_contexts || (o->kubeconfig && !wizard) || o->dry_run_server || o->diff ||
                       o->force_conflicts)) {
         usage_error(_("--context, --kubeconfig, --dry-run, --diff and --force-conflicts need --apply"));
@@ -383,6 +408,8 @@ static int run_print_answers(const struct opts *o)
     k8tls_diags_free(&d);
     if (o->create_namespace)
         p->output.create_namespace = true;
+    if (o->output_mode >= 0)
+        p->output.mode = (enum k8tls_output_mode)o->output_mode;
     int rc = k8tls_answers_emit(p, K8TLS_EMIT_COMMENTS, stdout, &e);
     k8tls_plan_free(p);
     if (rc < 0) {
@@ -417,7 +444,21 @@ static int run_pipeline(const struct opts *o)
         p->output.create_namespace = true;
     if (o->client_files)
         p->output.client_files = true;
+    if (o->output_mode >= 0)
+        p->output.mode = (enum k8tls_output_mode)o->output_mode;
     p->allow_expired = o->force;
+
+    /* --apply knows Secrets, Namespaces and the cluster only: it would leave out the Issuers and
+     * Certificates of a cert-manager bundle (and apply the cluster before its Secrets exist).
+     * Remove this refusal when k8tls_kube_apply applies them in order and waits for Ready. */
+    if (o->apply && p->output.mode == K8TLS_OUTPUT_CERT_MANAGER) {
+        usage_error(_("--apply cannot apply cert-manager output yet: write the directory with "
+                      "--output and follow its NEXT-STEPS.md (apply, wait for the Certificates, "
+                      "then the cluster)"));
+        k8tls_plan_free(p);
+        k8tls_diags_free(&d);
+        return K8TLS_EXIT_USAGE;
+    }
 
     /* merge mode: the existing manifest's name, namespace and datacenters shape the plan; a
      * manifest that cannot be used leaves the plan to the defaults: the rules would only
@@ -460,7 +501,11 @@ static int run_pipeline(const struct opts *o)
         }
     }
 
-    fprintf(stderr, _("%s: generating the keys, stores, Secrets and manifest\n"), prog);
+    if (p->output.mode == K8TLS_OUTPUT_CERT_MANAGER)
+        fprintf(stderr, _("%s: writing the cert-manager Issuers, Certificates, Secrets and "
+                          "manifest\n"), prog);
+    else
+        fprintf(stderr, _("%s: generating the keys, stores, Secrets and manifest\n"), prog);
     k8tls_diags_init(&d);
     if (k8tls_bundle_from_plan(p, progress, NULL, &b, &d) < 0 || !b) {
         print_diags(&d, &seen);
@@ -536,7 +581,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "doctor") == 0)
         return finish(k8tls_cli_doctor(argc - 1, argv + 1));
 
-    struct opts o = {0};
+    struct opts o = {.output_mode = -1};
     int rc = parse(argc, argv, &o);
     if (rc >= 0) {
         free(o.contexts);

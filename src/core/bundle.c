@@ -604,8 +604,8 @@ static int build(struct build *c)
         add_resource(c, "manifests/20-k8ssandracluster.yaml") < 0)
         return oom(c);
 
-    if (k8tls_bundle_kustomization((const char *const *)c->resources, c->n_resources, &text,
-                                   &len, &e) < 0) {
+    if (k8tls_bundle_kustomization_ordered((const char *const *)c->resources, c->n_resources, cm,
+                                           &text, &len, &e) < 0) {
         error_e(c, &e);
         return -1;
     }

@@ -8,6 +8,7 @@
 #include "bundle_int.h"
 #include "k8tls/certmanager.h"
 #include "k8tls/i18n.h"
+#include "k8tls/store.h"
 #include "k8tls/strv.h"
 
 #include <stdio.h>
@@ -77,6 +78,49 @@ const char *k8tls_cm_p12_profile(const struct k8tls_plan *p)
     return p->stores.p12_profile == K8TLS_P12_LEGACY ? "LegacyDES" : "Modern2023";
 }
 
+/* The keys cert-manager writes into the Secret of a leaf Certificate of the plan named secret. */
+static const char *leaf_keys(const struct k8tls_plan *p, const char *secret)
+{
+    const struct k8tls_tls_surface *rp = &p->encryption.reaper;
+    bool server = k8tls_plan_wants_server_stores(p) &&
+                  strcmp(secret, p->stores.server.secret_name) == 0;
+    bool client = k8tls_plan_wants_client_stores(p) &&
+                  p->stores.client.source != K8TLS_SOURCE_REUSE &&
+                  strcmp(secret, p->stores.client.secret_name) == 0;
+    bool reaper_jks =
+        (k8tls_plan_wants_reaper_api(p) && strcmp(secret, rp->server_secret_name) == 0) ||
+        (k8tls_plan_wants_reaper_mgmt(p) && strcmp(secret, rp->management_secret_name) == 0);
+    if (reaper_jks || ((server || client) && p->stores.format == K8TLS_FORMAT_JKS))
+        return "ca.crt, tls.crt, tls.key, keystore.jks, truststore.jks";
+    if (server || client)
+        return "ca.crt, tls.crt, tls.key, keystore.p12, truststore.p12";
+    return "ca.crt, tls.crt, tls.key";
+}
+
+bool k8tls_cm_product_of(const struct k8tls_plan *p, const struct k8tls_artifact *a,
+                         struct k8tls_cm_product *out)
+{
+    if (!p || !a || a->kind != K8TLS_ART_CM_OBJECT || !a->k8s_kind || !a->k8s_name)
+        return false;
+    if (strcmp(a->k8s_kind, "Certificate") == 0) {
+        /* the wizard names each Certificate after its Secret; the CA's holds the CA */
+        bool ca = strstr(a->path, "/12-certificate-") != NULL;
+        snprintf(out->secret, sizeof out->secret, "%s", a->k8s_name);
+        snprintf(out->ns, sizeof out->ns, "%s", a->k8s_namespace ? a->k8s_namespace : "");
+        snprintf(out->keys, sizeof out->keys, "%s",
+                 ca ? "ca.crt, tls.crt, tls.key" : leaf_keys(p, a->k8s_name));
+        return true;
+    }
+    if (strcmp(a->k8s_kind, "Bundle") == 0) {
+        snprintf(out->secret, sizeof out->secret, "%s", a->k8s_name);
+        snprintf(out->ns, sizeof out->ns, "%s", p->cluster.namespace_ ? p->cluster.namespace_ : "");
+        snprintf(out->keys, sizeof out->keys, "%s, %s", K8TLS_CM_KEY_CA,
+                 k8tls_cm_truststore_key(p));
+        return true;
+    }
+    return false;
+}
+
 /* ---- the emitter ------------------------------------------------------------------------ */
 
 struct cm {
@@ -88,7 +132,12 @@ struct cm {
     const char *ns;            /* the cluster's objects' namespace (NULL: written without) */
     char *ca_issuer;           /* the CA Issuer's name */
     struct k8tls_key_spec leaf_key;
+    /* a CA imported for one surface (SPEC §10): its CA Issuer's name, or NULL (the cluster's) */
+    char *surface_issuer[3];
 };
+
+enum { SURF_MGMT, SURF_REAPER, SURF_GRPC };
+static const char *const surface_slug[3] = {"mgmt-api", "reaper-api", "medusa-grpc"};
 
 static int oom(struct cm *c)
 {
@@ -200,6 +249,58 @@ static int imported_ca_secret(struct cm *c)
     int rc = c->sink->secret(c->sink->ud, "ca.import", name, "kubernetes.io/tls",
                              k8tls_cm_ca_namespace(c->p), items, 2);
     free(name);
+    return rc;
+}
+
+/* SPEC §10: a surface that imports its own CA: that CA's Secret (tls.crt, tls.key, beside the
+ * cluster's CA) now, its CA Issuer with the others. Sets c->surface_issuer[i]. */
+static int surface_ca_secrets(struct cm *c)
+{
+    const struct k8tls_plan *p = c->p;
+    const struct { bool on; const struct k8tls_surface_ca *ca; const char *prefix; } v[3] = {
+        [SURF_MGMT] = {k8tls_plan_wants_mgmt_api(p), &p->encryption.management_api.ca,
+                       "encryption.managementApi.ca"},
+        [SURF_REAPER] = {k8tls_plan_wants_reaper_api(p), &p->encryption.reaper.ca,
+                         "encryption.reaper.ca"},
+        [SURF_GRPC] = {k8tls_plan_wants_medusa_grpc(p), &p->encryption.medusa_grpc.ca,
+                       "encryption.medusaGrpc.ca"},
+    };
+    int rc = 0;
+    for (int i = 0; i < 3 && rc == 0; i++) {
+        if (!v[i].on || v[i].ca->source != K8TLS_SURFACE_CA_IMPORT)
+            continue;
+        X509 *cert = NULL;
+        EVP_PKEY *key = NULL;
+        char *cert_pem = NULL, *name = NULL;
+        struct k8tls_secret *key_pem = NULL;
+        struct k8tls_err e;
+        k8tls_err_clear(&e);
+        if (k8tls_import_surface_ca(p, v[i].ca, v[i].prefix, &cert, &key, c->d) != 0 || !key) {
+            rc = -1;
+        } else if (!(cert_pem = k8tls_pki_cert_pem(cert, &e)) ||
+                   !(key_pem = k8tls_pki_key_pem(key, &e))) {
+            k8tls_diags_add_err(c->d, v[i].prefix, &e);
+            rc = -1;
+        } else if (asprintf(&name, "%s-%s-ca", c->id->name, surface_slug[i]) < 0 ||
+                   asprintf(&c->surface_issuer[i], "%s-%s-ca-issuer", c->id->name,
+                            surface_slug[i]) < 0) {
+            name = NULL;
+            c->surface_issuer[i] = NULL;
+            rc = oom(c);
+        } else {
+            struct k8tls_kv items[2] = {
+                {K8TLS_CM_KEY_CERT, (const unsigned char *)cert_pem, strlen(cert_pem)},
+                {K8TLS_CM_KEY_KEY, key_pem->data, key_pem->len},
+            };
+            rc = c->sink->secret(c->sink->ud, v[i].prefix, name, "kubernetes.io/tls",
+                                 k8tls_cm_ca_namespace(p), items, 2);
+        }
+        free(name);
+        free(cert_pem);
+        k8tls_secret_free(key_pem);
+        X509_free(cert);
+        EVP_PKEY_free(key);
+    }
     return rc;
 }
 
@@ -336,6 +437,7 @@ struct leaf {
     const char *alias;         /* JKS alias (lower case, S2) */
     const char *pw_secret, *pw_key;
     const char *dc;            /* secretTemplate annotation (M2), or NULL */
+    const char *issuer;        /* the CA Issuer; NULL: the cluster's */
 };
 
 static bool is_ip(const char *s)
@@ -343,13 +445,19 @@ static bool is_ip(const char *s)
     return strspn(s, "0123456789.") == strlen(s) || strchr(s, ':') != NULL;
 }
 
-/* The CA's O and OU, which files mode copies into every leaf (k8tls_pki_make_leaf). */
-static void ca_subject_field(const struct k8tls_material *m, int nid, char *buf, size_t len)
+/* The CA's O and OU, which files mode copies into every leaf (k8tls_pki_make_leaf): from the
+ * imported CA's certificate, else from the plan's CA subject (cert-manager makes that CA). */
+static void ca_subject_field(const struct cm *c, int nid, char *buf, size_t len)
 {
     buf[0] = '\0';
-    X509_NAME *n = m && m->ca_cert ? X509_get_subject_name(m->ca_cert) : NULL;
-    if (n && X509_NAME_get_text_by_NID(n, nid, buf, (int)len) < 0)
-        buf[0] = '\0';
+    X509_NAME *n = c->m && c->m->ca_cert ? X509_get_subject_name(c->m->ca_cert) : NULL;
+    if (n) {
+        if (X509_NAME_get_text_by_NID(n, nid, buf, (int)len) < 0)
+            buf[0] = '\0';
+        return;
+    }
+    const char *v = nid == NID_organizationName ? c->p->ca.subject.O : c->p->ca.subject.OU;
+    snprintf(buf, len, "%s", v ? v : "");
 }
 
 static int leaf_certificate(struct cm *c, const struct leaf *l)
@@ -374,8 +482,8 @@ static int leaf_certificate(struct cm *c, const struct leaf *l)
         ydoc_map_add(y, an, K8TLS_DC_ANNOTATION, ydoc_str(y, l->dc));
     }
     ydoc_map_add(y, spec, "commonName", ydoc_str(y, cn));
-    ca_subject_field(c->m, NID_organizationName, o, sizeof o);
-    ca_subject_field(c->m, NID_organizationalUnitName, ou, sizeof ou);
+    ca_subject_field(c, NID_organizationName, o, sizeof o);
+    ca_subject_field(c, NID_organizationalUnitName, ou, sizeof ou);
     if (*o || *ou) {
         int sub = ydoc_map_add(y, spec, "subject", ydoc_map(y));
         str_seq(y, sub, "organizations", o);
@@ -408,7 +516,7 @@ static int leaf_certificate(struct cm *c, const struct leaf *l)
             ydoc_seq_add(y, *seq, ydoc_str(y, l->sans[i]));
     }
     ydoc_map_add(y, spec, "issuerRef",
-                 issuer_ref(y, c->ca_issuer, k8tls_cm_issuer_kind(p)));
+                 issuer_ref(y, l->issuer ? l->issuer : c->ca_issuer, k8tls_cm_issuer_kind(p)));
     if (l->store != ST_NONE) {
         bool jks = l->store == ST_JKS_CHANGEIT || p->stores.format == K8TLS_FORMAT_JKS;
         int ks = ydoc_map_add(y, spec, "keystores", ydoc_map(y));
@@ -485,7 +593,8 @@ static int surface_certificates(struct cm *c)
     if (k8tls_plan_wants_mgmt_api(p)) {
         struct leaf s = {.plan_path = "encryption.managementApi.serverSecretName",
                          .secret = ma->server_secret_name, .cn_suffix = "mgmt-api-server",
-                         .server_auth = true, .dc = mgmt_dc(p)};
+                         .server_auth = true, .dc = mgmt_dc(p),
+                         .issuer = c->surface_issuer[SURF_MGMT]};
         struct leaf cl = s;
         cl.plan_path = "encryption.managementApi.clientSecretName";
         cl.secret = ma->client_secret_name;
@@ -497,7 +606,9 @@ static int surface_certificates(struct cm *c)
                          .secret = rp->management_secret_name,
                          .cn_suffix = "reaper-mgmt-api-client", .server_auth = true,
                          .store = ST_JKS_CHANGEIT, .alias = "reaper-mgmt-api-client",
-                         .pw_secret = reaper_pw, .pw_key = K8TLS_CM_KEY_KEYSTORE_PASSWORD};
+                         .pw_secret = reaper_pw, .pw_key = K8TLS_CM_KEY_KEYSTORE_PASSWORD,
+                         /* R2: a client of the management API, so from its CA */
+                         .issuer = c->surface_issuer[SURF_MGMT]};
         rc = leaf_certificate(c, &l);
     }
     if (rc == 0 && k8tls_plan_wants_reaper_api(p)) {
@@ -510,20 +621,22 @@ static int surface_certificates(struct cm *c)
                          .secret = rp->server_secret_name, .cn_suffix = "reaper-api-server",
                          .sans = sans, .server_auth = true, .store = ST_JKS_CHANGEIT,
                          .alias = "reaper-api-server", .pw_secret = reaper_pw,
-                         .pw_key = K8TLS_CM_KEY_KEYSTORE_PASSWORD};
+                         .pw_key = K8TLS_CM_KEY_KEYSTORE_PASSWORD,
+                         .issuer = c->surface_issuer[SURF_REAPER]};
         struct leaf cl = {.plan_path = "encryption.reaper.clientSecretName",
                           .secret = rp->client_secret_name, .cn_suffix = "reaper-api-client",
-                          .server_auth = true};
+                          .server_auth = true, .issuer = c->surface_issuer[SURF_REAPER]};
         rc = leaf_certificate(c, &s) < 0 || leaf_certificate(c, &cl) < 0 ? -1 : 0;
         k8tls_strv_free(sans);
     }
     if (rc == 0 && k8tls_plan_wants_medusa_grpc(p)) {
         struct leaf s = {.plan_path = "encryption.medusaGrpc.serverSecretName",
                          .secret = mg->server_secret_name, .cn_suffix = "medusa-grpc-server",
-                         .sans = localhost, .server_auth = true};
+                         .sans = localhost, .server_auth = true,
+                         .issuer = c->surface_issuer[SURF_GRPC]};
         struct leaf cl = {.plan_path = "encryption.medusaGrpc.clientSecretName",
                           .secret = mg->client_secret_name, .cn_suffix = "medusa-grpc-client",
-                          .server_auth = true};
+                          .server_auth = true, .issuer = c->surface_issuer[SURF_GRPC]};
         rc = leaf_certificate(c, &s) < 0 || leaf_certificate(c, &cl) < 0 ? -1 : 0;
     }
     free(reaper_pw);
@@ -614,6 +727,8 @@ static int emit_all(struct cm *c)
         return -1;
     if (imported && imported_ca_secret(c) < 0)
         return -1;
+    if (surface_ca_secrets(c) < 0)
+        return -1;
 
     /* 11- to 13-: the Issuer chain (C1) */
     char *selfsigned = k8tls_cm_name(p, K8TLS_CM_SELFSIGNED_ISSUER);
@@ -625,6 +740,16 @@ static int emit_all(struct cm *c)
                      ca_certificate(c, ca, selfsigned) < 0 ? -1 : 0;
     if (rc == 0)
         rc = issuer(c, "13-issuer", c->ca_issuer, ca);
+    for (int i = 0; i < 3 && rc == 0; i++) {
+        char *secret = NULL;
+        if (!c->surface_issuer[i])
+            continue;
+        if (asprintf(&secret, "%s-%s-ca", c->id->name, surface_slug[i]) < 0)
+            rc = oom(c);
+        else
+            rc = issuer(c, "13-issuer", c->surface_issuer[i], secret);
+        free(secret);
+    }
     free(selfsigned);
     free(ca);
     if (rc < 0)
@@ -658,7 +783,17 @@ int k8tls_cm_emit(const struct k8tls_plan *p, const struct k8tls_material *m,
 {
     struct cm c = {.p = p, .m = m, .id = id, .sink = sink, .d = d,
                    .ns = id->no_namespace ? NULL : id->namespace_};
+    if (id->no_namespace && p->output.issuer_kind == K8TLS_ISSUER_CLUSTER) {
+        /* kustomization.yaml's namespace: would move the CA out of cert-manager's namespace */
+        k8tls_diags_add(d, K8TLS_SEV_ERROR, p->source_file, 0, 0, "cluster.namespace", "%s",
+                        _("the manifest has no metadata.namespace, so kustomization.yaml gives "
+                          "every object one, which would also move the ClusterIssuer's CA out of "
+                          "cert-manager's namespace: set cluster.namespace in the answers"));
+        return -1;
+    }
     int rc = emit_all(&c);
     free(c.ca_issuer);
+    for (int i = 0; i < 3; i++)
+        free(c.surface_issuer[i]);
     return rc;
 }

@@ -35,25 +35,6 @@ static const char *ns_or(const char *ns, const char *dflt)
     return ns && *ns ? ns : dflt;
 }
 
-/* The keys cert-manager writes into the Secret of a Certificate of the plan named secret. */
-static const char *keys_of(const struct k8tls_plan *p, const char *secret)
-{
-    const struct k8tls_tls_surface *rp = &p->encryption.reaper;
-    bool server = k8tls_plan_wants_server_stores(p) &&
-                  strcmp(secret, p->stores.server.secret_name) == 0;
-    bool client = k8tls_plan_wants_client_stores(p) &&
-                  p->stores.client.source != K8TLS_SOURCE_REUSE &&
-                  strcmp(secret, p->stores.client.secret_name) == 0;
-    bool reaper_jks = (k8tls_plan_wants_reaper_api(p) && strcmp(secret, rp->server_secret_name) == 0) ||
-                      (k8tls_plan_wants_reaper_mgmt(p) &&
-                       strcmp(secret, rp->management_secret_name) == 0);
-    if (reaper_jks || ((server || client) && p->stores.format == K8TLS_FORMAT_JKS))
-        return "ca.crt, tls.crt, tls.key, keystore.jks, truststore.jks";
-    if (server || client)
-        return "ca.crt, tls.crt, tls.key, keystore.p12, truststore.p12";
-    return "ca.crt, tls.crt, tls.key";
-}
-
 static void objects_table(struct k8tls_buf *t, const struct k8tls_plan *p,
                           const struct k8tls_bundle *b)
 {
@@ -61,21 +42,15 @@ static void objects_table(struct k8tls_buf *t, const struct k8tls_plan *p,
                      _("Secret it makes"), _("keys"));
     for (size_t i = 0; i < b->n; i++) {
         const struct k8tls_artifact *a = &b->v[i];
+        struct k8tls_cm_product pr;
         if (a->kind != K8TLS_ART_CM_OBJECT)
             continue;
         const char *ns = ns_or(a->k8s_namespace, "-");
-        if (kind_is(a, "Certificate")) {
-            bool ca = strstr(a->path, "/12-certificate-") != NULL;
-            k8tls_buf_printf(t, "| Certificate `%s` | `%s` | `%s` | %s |\n", a->k8s_name, ns,
-                             a->k8s_name, ca ? "ca.crt, tls.crt, tls.key"
-                                             : keys_of(p, a->k8s_name));
-        } else if (kind_is(a, "Bundle")) {
-            k8tls_buf_printf(t, "| Bundle `%s` | `%s` | `%s` | %s%s |\n", a->k8s_name,
-                             p->cluster.namespace_, a->k8s_name, K8TLS_CM_KEY_CA ", ",
-                             k8tls_cm_truststore_key(p));
-        } else {
+        if (k8tls_cm_product_of(p, a, &pr))
+            k8tls_buf_printf(t, "| %s `%s` | `%s` | `%s` | %s |\n", a->k8s_kind, a->k8s_name,
+                             ns_or(pr.ns, "-"), pr.secret, pr.keys);
+        else
             k8tls_buf_printf(t, "| %s `%s` | `%s` | - | - |\n", a->k8s_kind, a->k8s_name, ns);
-        }
     }
     k8tls_buf_puts(t, "\n");
 }
@@ -156,6 +131,18 @@ int k8tls_cm_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_ident
                          bucket, ns);
         k8tls_buf_puts(&t, "\n\n");
     }
+    if (k8tls_plan_wants_reaper_api(p) || k8tls_plan_wants_reaper_mgmt(p)) {
+        char *rpw = k8tls_cm_name(p, K8TLS_CM_REAPER_PASSWORD);
+        k8tls_buf_printf(&t, _("Reaper's stores are written with the password `%s` (the Secret "
+                               "`%s`): Reaper hard-codes it, so it is not a secret."),
+                         K8TLS_REAPER_STORE_PASSWORD, rpw ? rpw : "?");
+        k8tls_buf_puts(&t, "\n\n");
+        free(rpw);
+    }
+    k8tls_buf_printf(&t, "%s\n\n",
+                     _("Secrets of the same names left by an earlier run in files mode must be "
+                       "deleted first: cert-manager keeps an existing Secret's type and rewrites "
+                       "its data only when it issues."));
     if (!p->output.create_namespace) {
         k8tls_buf_printf(&t, _("The namespace `%s` must exist (or run the wizard with "
                                "--create-namespace)."),
@@ -244,6 +231,59 @@ int k8tls_cm_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_ident
                            "truststores hold the issuing CA only, never the old and the new "
                            "one. Use `trustManager: true` (a trust-manager Bundle) before a CA "
                            "rotation."));
+
+    /* ---- 4. nodetool (K7): the operator mounts the stores as in files mode ---- */
+    if (k8tls_plan_wants_client_stores(p)) {
+        const struct k8tls_store_set *cset = p->stores.client.source == K8TLS_SOURCE_REUSE
+                                                 ? &p->stores.server : &p->stores.client;
+        const char *ft = p->stores.format == K8TLS_FORMAT_JKS ? "JKS" : "PKCS12";
+        const char *kpw = k8tls_store_key(cset->keys.keystore_password,
+                                          K8TLS_CM_KEY_KEYSTORE_PASSWORD);
+        const char *tpw = k8tls_store_key(cset->keys.truststore_password,
+                                          K8TLS_CM_KEY_TRUSTSTORE_PASSWORD);
+        char *pwsec = k8tls_cm_password_secret(cset->secret_name);
+        char pod[512];
+        snprintf(pod, sizeof pod, "%s-%s-default-sts-0", id->name,
+                 p->cluster.n_dcs ? p->cluster.dcs[0].name : "dc1");
+        k8tls_buf_printf(&t, "## 4. %s\n\n", _("nodetool over TLS"));
+        k8tls_buf_printf(&t, _("Client encryption also turns on JMX over TLS with client-certificate "
+                               "authentication. The operator mounts the client stores in each "
+                               "Cassandra pod as in files mode; their passwords are in the Secret "
+                               "`%s`. To write nodetool's properties into a pod (here `%s`) "
+                               "without the passwords appearing on a command line, then run it:"),
+                         pwsec ? pwsec : "?", pod);
+        k8tls_buf_puts(&t, "\n\n```sh\n");
+        k8tls_buf_printf(&t, "NS=%s POD=%s SECRET=%s\n", ns, pod, pwsec ? pwsec : "?");
+        k8tls_buf_printf(&t,
+                         "{\n"
+                         "  echo -Djavax.net.ssl.keyStore=/mnt/client-keystore/keystore\n"
+                         "  printf -- '-Djavax.net.ssl.keyStorePassword=%%s\\n' \"$(kubectl -n \"$NS\" "
+                         "get secret \"$SECRET\" -o jsonpath='{.data.%s}' | base64 -d)\"\n"
+                         "  echo -Djavax.net.ssl.keyStoreType=%s\n"
+                         "  echo -Djavax.net.ssl.trustStore=/mnt/client-truststore/truststore\n"
+                         "  printf -- '-Djavax.net.ssl.trustStorePassword=%%s\\n' \"$(kubectl -n \"$NS\" "
+                         "get secret \"$SECRET\" -o jsonpath='{.data.%s}' | base64 -d)\"\n"
+                         "  echo -Djavax.net.ssl.trustStoreType=%s\n"
+                         "} | kubectl -n \"$NS\" exec -i \"$POD\" -c cassandra -- sh -c "
+                         "'umask 077; mkdir -p \"$HOME/.cassandra\" && "
+                         "cat > \"$HOME/.cassandra/nodetool-ssl.properties\"'\n"
+                         "kubectl -n \"$NS\" exec \"$POD\" -c cassandra -- nodetool --ssl status\n",
+                         kpw, ft, tpw, ft);
+        k8tls_buf_puts(&t, "```\n\n");
+        free(pwsec);
+    }
+
+    /* ---- merge changes ---- */
+    if (merge && b->n_changes) {
+        k8tls_buf_printf(&t, "## %s\n\n", _("Changes to the existing manifest"));
+        k8tls_buf_printf(&t, _("Read from `%s`; everything else in it is kept as it was."),
+                         p->cluster.manifest);
+        k8tls_buf_puts(&t, "\n\n");
+        for (size_t i = 0; i < b->n_changes; i++)
+            k8tls_buf_printf(&t, "- %s: `%s`\n", k8tls_change_verb(b->changes[i].what),
+                             b->changes[i].path);
+        k8tls_buf_puts(&t, "\n");
+    }
 
     /* ---- notes ---- */
     if (b->notes.n) {

@@ -145,6 +145,19 @@ static char *blob_password(struct group *g, const struct blob *b0, bool *from_si
     return NULL;
 }
 
+/* A YAML file that carries a PEM block in a value (a trust-manager Bundle's inLine source) is
+ * YAML, not PEM: named .yaml/.yml and not starting with the PEM header. */
+static bool yaml_holding_pem(const char *name, const unsigned char *d, size_t len)
+{
+    size_t n = name ? strlen(name) : 0;
+    bool yaml = (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+                (n > 4 && strcmp(name + n - 4, ".yml") == 0);
+    size_t i = 0;
+    while (i < len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+        i++;
+    return yaml && !(len - i >= 10 && memcmp(d + i, "-----BEGIN", 10) == 0);
+}
+
 void insp_blob_parse(struct group *g, size_t idx)
 {
     struct blob *b = &g->v[idx];
@@ -199,6 +212,10 @@ void insp_blob_parse(struct group *g, size_t idx)
         return;
     }
     case K8TLS_SNIFF_PEM:
+        if (yaml_holding_pem(b->name, d, len)) {
+            b->type = BT_TEXT;
+            return;
+        }
         b->type = BT_PEM;
         if (k8tls_pem_read_certs(d, len, b->display, &b->certs, &e) && !strstr(e.msg, _("holds no certificate")))
             b->key_error = strdup(e.msg);   /* a corrupted certificate block */

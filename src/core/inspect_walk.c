@@ -9,6 +9,7 @@
 #include "k8tls/infile.h"
 #include "k8tls/i18n.h"
 #include "store_int.h"
+#include "ydoc.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +19,69 @@
 #include <sys/stat.h>
 
 static void process_group(struct k8tls_inspect_report *r, struct group *g, bool lenient);
+
+#if !ENABLE_NLS
+#define dngettext(domain, one, many, n) ((n) == 1 ? (one) : (many))
+#endif
+
+/* The kinds of a cert-manager output directory (k8tls/certmanager.h): they hold no key. */
+static bool cert_manager_kind(const char *k)
+{
+    return strcmp(k, "Certificate") == 0 || strcmp(k, "Issuer") == 0 ||
+           strcmp(k, "ClusterIssuer") == 0 || strcmp(k, "Bundle") == 0;
+}
+
+/* spec.secretName of a Certificate, or "" (copied into buf). */
+static void certificate_secret(const unsigned char *data, size_t len, char *buf, size_t n)
+{
+    yaml_parser_t parser;
+    struct ydoc y;
+    buf[0] = '\0';
+    if (!yaml_parser_initialize(&parser))
+        return;
+    memset(&y, 0, sizeof y);
+    yaml_parser_set_input_string(&parser, data, len);
+    int ok = yaml_parser_load(&parser, &y.doc);
+    yaml_parser_delete(&parser);
+    if (!ok)
+        return;
+    int root = ydoc_root(&y);
+    const char *v = root ? ydoc_scalar(&y, ydoc_map_get(&y, ydoc_map_get(&y, root, "spec"),
+                                                        "secretName"))
+                         : NULL;
+    if (v)
+        snprintf(buf, n, "%s", v);
+    ydoc_free(&y);
+}
+
+/* A cert-manager object (a file of a cert-manager output directory): what it is, and that the
+ * key and certificate are made by cert-manager in the cluster, not found here. */
+static void cert_manager_item(struct k8tls_inspect_report *r, const char *display,
+                              const unsigned char *data, size_t len, const char *kind)
+{
+    char secret[256];
+    long ix = insp_item_new(r, display, "");
+    if (ix < 0)
+        return;
+    struct k8tls_inspect_item *it = &r->v[ix];
+    if (strcmp(kind, "Certificate") == 0) {
+        certificate_secret(data, len, secret, sizeof secret);
+        insp_set_what(it, "%s", _("cert-manager Certificate"));
+        note(&it->notes, K8TLS_SEV_NOTE,
+             _("holds no key: cert-manager issues it inside the cluster into the Secret %s; "
+               "inspect that Secret there (kubectl get secret %s -o yaml > s.yaml, then "
+               "k8tls-wizard inspect s.yaml)"),
+             secret[0] ? secret : "?", secret[0] ? secret : "?");
+    } else if (strcmp(kind, "Bundle") == 0) {
+        insp_set_what(it, "%s", _("trust-manager Bundle"));
+        note(&it->notes, K8TLS_SEV_NOTE, "%s",
+             _("holds no key: trust-manager writes its truststores into a Secret inside the "
+               "cluster"));
+    } else {
+        insp_set_what(it, _("cert-manager %s"), kind);
+        note(&it->notes, K8TLS_SEV_NOTE, "%s", _("holds no key: it names who signs"));
+    }
+}
 
 /* A YAML file holding Secrets: each Secret's problems and data, in the order of the file, then
  * what is wrong with the file as a whole. */
@@ -36,6 +100,11 @@ static void secret_file(struct k8tls_inspect_report *r, const char *display, con
         process_group(r, &sec->g, true);
     }
     bool failed = f.err[0] != '\0';
+    if (!failed && f.count == 0 && cert_manager_kind(f.first_kind)) {
+        cert_manager_item(r, display, data, len, f.first_kind);
+        insp_secret_file_free(&f);
+        return;
+    }
     if ((f.count > 0 && !failed) || (quiet_if_none && !f.count)) {
         insp_secret_file_free(&f);
         return;
@@ -346,6 +415,52 @@ static void label_surfaces(struct k8tls_inspect_report *r, size_t from, const ch
     k8tls_plan_free(p);
 }
 
+/* A cert-manager output directory (k8tls/certmanager.h): its manifests/ has Certificates. */
+static bool is_cert_manager_dir(const char *manifests)
+{
+    struct dirent **names = NULL;
+    int n = scandir(manifests, &names, NULL, name_cmp);
+    bool found = false;
+    for (int i = 0; i < n; i++) {
+        if (strncmp(names[i]->d_name, "15-certificate-", 15) == 0)
+            found = true;
+        free(names[i]);
+    }
+    free(names);
+    return found;
+}
+
+/* Its Secrets (passwords, an imported CA) and its cert-manager objects, and a first item that
+ * says what the directory holds: no key, Certificates for cert-manager to issue. */
+static void cert_manager_dir(struct k8tls_inspect_report *r, const char *dir,
+                             const char *manifests, const struct k8tls_inspect_opts *o)
+{
+    long top = insp_item_new(r, dir, _("cert-manager output directory"));
+    size_t from = r->n;
+    group_dir(r, manifests, o, true, "1");
+    size_t certs = 0;
+    for (size_t i = from; i < r->n; i++) {
+        struct k8tls_inspect_item *it = &r->v[i];
+        if (it->what && strcmp(it->what, _("cert-manager Certificate")) == 0)
+            certs++;
+        /* a password Secret holds only passwords: that is what it is for */
+        for (size_t k = 0; k < it->notes.n; k++)
+            if (it->notes.v[k].sev == K8TLS_SEV_WARNING &&
+                strcmp(it->notes.v[k].msg,
+                       _("the Secret holds only passwords: no store or certificate to check")) == 0)
+                it->notes.v[k].sev = K8TLS_SEV_NOTE;
+    }
+    if (top >= 0)
+        note(&r->v[top].notes, K8TLS_SEV_NOTE,
+             dngettext(PACKAGE,
+                       "holds no key and no store: %zu Certificate for cert-manager to issue "
+                       "inside the cluster",
+                       "holds no key and no store: %zu Certificates for cert-manager to issue "
+                       "inside the cluster",
+                       certs),
+             certs);
+}
+
 /* An output directory (bundle.h): ca/, stores/<secret>/, medusa/, tls/<secret>/,
  * manifests/10-secret-*.yaml. */
 static void walk_output_dir(struct k8tls_inspect_report *r, const char *dir, const struct k8tls_inspect_opts *o)
@@ -365,7 +480,10 @@ static void walk_output_dir(struct k8tls_inspect_report *r, const char *dir, con
     }
     if (tls && is_dir(tls))
         group_subdirs(r, tls, o);
-    if (manifests && is_dir(manifests))
+    bool cm = manifests && is_cert_manager_dir(manifests);
+    if (cm)
+        cert_manager_dir(r, dir, manifests, o);
+    else if (manifests && is_dir(manifests))
         group_dir(r, manifests, o, true, "10-secret-");
     label_surfaces(r, before, dir);
     if (r->n == before) {

@@ -437,8 +437,10 @@ static void medusa_block(struct enc *c, int spec)
                             _("deprecated; replaced by spec.medusa.clientEncryptionStores "
                               "(Secret %s: keystoreSecretRef=%s, truststoreSecretRef=%s, "
                               "truststorePasswordSecretRef=%s)"),
-                            secret, K8TLS_MEDUSA_KEY_CA, K8TLS_MEDUSA_KEY_CERT,
-                            K8TLS_MEDUSA_KEY_KEY);
+                            secret,
+                            k8tls_plan_cert_manager(p) ? K8TLS_CM_KEY_CA : K8TLS_MEDUSA_KEY_CA,
+                            k8tls_plan_cert_manager(p) ? K8TLS_CM_KEY_CERT : K8TLS_MEDUSA_KEY_CERT,
+                            k8tls_plan_cert_manager(p) ? K8TLS_CM_KEY_KEY : K8TLS_MEDUSA_KEY_KEY);
     } else {
         set_tracked(c, med, "spec.medusa", "clientEncryptionStores", stores, false);
     }

@@ -764,6 +764,58 @@ static int surfaces(struct build *b)
     return rc;
 }
 
+/* output.mode cert-manager (SPEC §11): cert-manager makes the keys and certificates inside the
+ * cluster; the bundle needs only the store passwords (its password Secrets) and an imported CA
+ * with its key (the CA Issuer's Secret). No key is generated. */
+static int cert_manager_material(struct build *b, struct k8tls_material **out)
+{
+    const struct k8tls_plan *p = b->p;
+    struct k8tls_material *m = b->m;
+    struct k8tls_err e;
+    k8tls_err_clear(&e);
+    if (p->ca.source == K8TLS_SOURCE_IMPORT) {
+        if (k8tls_import_ca(p, &m->ca_cert, &m->ca_key, b->d) != 0 || !m->ca_cert)
+            goto fail;
+        if (!m->ca_key) {
+            k8tls_diags_add(b->d, K8TLS_SEV_ERROR, p->source_file, 0, 0, "ca.import.key", "%s",
+                            _("cert-manager's CA Issuer signs with the CA's private key: it is "
+                              "needed"));
+            goto fail;
+        }
+        if (!(m->ca_cert_pem = k8tls_pki_cert_pem(m->ca_cert, &e)) ||
+            !(m->ca_key_pem = k8tls_pki_key_pem(m->ca_key, &e))) {
+            k8tls_diags_add_err(b->d, "ca", &e);
+            goto fail;
+        }
+    }
+    struct { bool want; const struct k8tls_store_set *set; const char *path;
+             struct k8tls_store_pair *pair; } sets[2] = {
+        {k8tls_plan_wants_server_stores(p), &p->stores.server, "stores.server", &m->server},
+        {k8tls_plan_wants_client_stores(p) && p->stores.client.source != K8TLS_SOURCE_REUSE,
+         &p->stores.client, "stores.client", &m->client},
+    };
+    for (int i = 0; i < 2; i++) {
+        char path[128];
+        if (!sets[i].want)
+            continue;
+        snprintf(path, sizeof path, "%s.keystorePassword", sets[i].path);
+        sets[i].pair->keystore_password =
+            store_password(p, &sets[i].set->keystore_password, path, b->d);
+        if (!sets[i].pair->keystore_password)
+            goto fail;
+        sets[i].pair->format = p->stores.format;
+        sets[i].pair->present = true;
+    }
+    *out = m;
+    return 0;
+fail:
+    if (k8tls_diags_count(b->d, K8TLS_SEV_ERROR) == 0)
+        k8tls_diags_add(b->d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL, "%s",
+                        _("the certificates and stores could not be made"));
+    k8tls_material_free(m);
+    return -1;
+}
+
 int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void *ud,
                     struct k8tls_material **out, struct k8tls_diags *d)
 {
@@ -798,6 +850,8 @@ int k8tls_pki_build(const struct k8tls_plan *p, k8tls_progress_cb progress, void
         k8tls_diags_add(d, K8TLS_SEV_ERROR, NULL, 0, 0, NULL, "%s", _("out of memory"));
         return -1;
     }
+    if (p->output.mode == K8TLS_OUTPUT_CERT_MANAGER)
+        return cert_manager_material(&b, out);
 
     /* 1. an imported CA first: generated leaves follow its algorithm */
     if (p->ca.source == K8TLS_SOURCE_IMPORT) {

@@ -703,9 +703,101 @@ static void check_rows(struct vctx *v, const struct k8tls_key *t, const void *ba
     }
 }
 
+/* Does the plan's server run on Java 11 or later only (Cassandra 5.x; HCD, built on it)? */
+static bool java11_plus_only(const struct k8tls_plan *p)
+{
+    long n[3];
+    if (p->cluster.server_type == K8TLS_SERVER_HCD)
+        return true;
+    return p->cluster.server_type == K8TLS_SERVER_CASSANDRA &&
+           parse_version(p->cluster.server_version, n) == 0 && n[0] >= 5;
+}
+
+/* cert-manager mode (SPEC §11): what cert-manager would accept but the consumers would not, and
+ * what cannot be expressed as cert-manager resources; each refusal names its key. */
+static void cert_manager_store_rules(struct vctx *v, const char *base,
+                                     const struct k8tls_store_set *s)
+{
+    char path[128];
+    if (s->source == K8TLS_SOURCE_IMPORT) {
+        snprintf(path, sizeof path, "%s.source", base);
+        ERR(v, path, "%s",
+            _("cert-manager issues the certificates inside the cluster: it cannot take imported "
+              "stores; use source: generate, or output.mode: files"));
+    }
+    if (s->source == K8TLS_SOURCE_IMPORT || s->source == K8TLS_SOURCE_REUSE)
+        return;
+    if (!empty(s->keys.keystore) && strcmp(s->keys.keystore, K8TLS_SECRET_KEY_KEYSTORE) != 0) {
+        snprintf(path, sizeof path, "%s.keys.keystore", base);
+        ERR(v, path, "%s",
+            _("cert-manager writes the keystore under its own key (keystore.p12, or keystore.jks "
+              "with JKS), which cannot be chosen: remove this key"));
+    }
+    if (!empty(s->keys.truststore) &&
+        strcmp(s->keys.truststore, K8TLS_SECRET_KEY_TRUSTSTORE) != 0) {
+        snprintf(path, sizeof path, "%s.keys.truststore", base);
+        ERR(v, path, "%s",
+            _("cert-manager writes the truststore under its own key (truststore.p12, or "
+              "truststore.jks with JKS), which cannot be chosen: remove this key"));
+    }
+    if (s->truststore_password.ref) {
+        snprintf(path, sizeof path, "%s.truststorePassword", base);
+        ERR(v, path, "%s",
+            _("cert-manager writes the truststore with the keystore's password: leave "
+              "truststorePassword out (keystorePassword sets both)"));
+    }
+}
+
 static void output_rules(struct vctx *v)
 {
-    (void)v;
+    const struct k8tls_plan *p = v->p;
+    if (p->output.mode != K8TLS_OUTPUT_CERT_MANAGER)
+        return;
+    if (k8tls_plan_wants_server_stores(p))
+        cert_manager_store_rules(v, "stores.server", &p->stores.server);
+    if (k8tls_plan_wants_client_stores(p))
+        cert_manager_store_rules(v, "stores.client", &p->stores.client);
+    if (k8tls_plan_wants_medusa_certs(p) && p->encryption.medusa.source == K8TLS_SOURCE_IMPORT)
+        ERR(v, "encryption.medusa.source", "%s",
+            _("cert-manager issues Medusa's certificate inside the cluster: it cannot take an "
+              "imported one; use source: generate, or output.mode: files"));
+    /* cert-manager's legacy PKCS#12 profiles: LegacyRC2 (its default, which Java 20+ and
+     * OpenSSL 3 cannot read) and LegacyDES (3DES, SHA-1, which legacy maps to) exist for Java 8 */
+    if (p->stores.format == K8TLS_FORMAT_PKCS12 && p->stores.p12_profile == K8TLS_P12_LEGACY &&
+        (k8tls_plan_wants_server_stores(p) || k8tls_plan_wants_client_stores(p)) &&
+        java11_plus_only(p))
+        ERR(v, "stores.pkcs12Profile",
+            _("legacy makes cert-manager write a legacy PKCS#12 profile (3DES and SHA-1), which "
+              "is for Java 8; %s %s runs on Java 11 or 17, which reads modern (Modern2023): use "
+              "pkcs12Profile: modern"),
+            k8tls_server_type_name(p->cluster.server_type), p->cluster.server_version);
+    /* several Kubernetes clusters: each cert-manager would make its own CA */
+    size_t remote = p->cluster.n_dcs;
+    for (size_t i = 0; i < p->cluster.n_dcs && remote == p->cluster.n_dcs; i++)
+        if (!empty(p->cluster.dcs[i].k8s_context))
+            remote = i;
+    if (remote < p->cluster.n_dcs && p->ca.source != K8TLS_SOURCE_IMPORT) {
+        char path[96];
+        snprintf(path, sizeof path, "cluster.datacenters[%zu].k8sContext", remote);
+        ERR(v, path, "%s",
+            _("with datacenters in several Kubernetes contexts, the cert-manager of each would "
+              "make a CA of its own from the self-signed Issuer, and the datacenters would not "
+              "trust each other: import the CA (ca.source: import) so that every context signs "
+              "with the same one"));
+    }
+    /* trust-manager reads a Bundle's sources from its trust namespace only */
+    if (p->output.trust_manager && p->ca.source != K8TLS_SOURCE_IMPORT &&
+        p->output.issuer_kind == K8TLS_ISSUER_NAMESPACED)
+        ERR(v, "output.trustManager", "%s",
+            _("trust-manager reads the CA for its Bundle from its trust namespace (cert-manager) "
+              "only, and a namespaced Issuer keeps the CA Secret in the cluster's namespace: use "
+              "issuerKind: ClusterIssuer (its CA Secret is in cert-manager's namespace), or "
+              "import the CA"));
+    if (p->output.client_files)
+        ERR(v, "output.clientFiles", "%s",
+            _("the client files hold a key and stores made now, but in cert-manager mode "
+              "cert-manager makes them inside the cluster: leave out --client-files and read "
+              "the client Secret's tls.crt and tls.key instead"));
 }
 
 /* The hand-written rules, by section: run before or after its rows' basic checks. */

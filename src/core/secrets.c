@@ -151,6 +151,12 @@ int k8tls_namespace_manifest(const char *ns, char **out, size_t *len, struct k8t
 int k8tls_bundle_kustomization(const char *const *resources, size_t n, char **out, size_t *len,
                                struct k8tls_err *e)
 {
+    return k8tls_bundle_kustomization_ordered(resources, n, false, out, len, e);
+}
+
+int k8tls_bundle_kustomization_ordered(const char *const *resources, size_t n, bool fifo,
+                                       char **out, size_t *len, struct k8tls_err *e)
+{
     struct ydoc y;
     const char *why = NULL;
     if (ydoc_init(&y) < 0) {
@@ -163,6 +169,12 @@ int k8tls_bundle_kustomization(const char *const *resources, size_t n, char **ou
     int res = ydoc_map_add(&y, root, "resources", ydoc_seq(&y));
     for (size_t i = 0; i < n; i++)
         ydoc_seq_add(&y, res, ydoc_str(&y, resources[i]));
+    if (fifo) {
+        /* kustomize sorts by kind unless told otherwise, which would put Certificates before
+         * their Issuers and the cluster before the trust Bundle */
+        int so = ydoc_map_add(&y, root, "sortOptions", ydoc_map(&y));
+        ydoc_map_add(&y, so, "order", ydoc_str(&y, "fifo"));
+    }
     if (ydoc_emit(&y, 1, out, len, &why) < 0) {
         k8tls_err_set(e, NULL, 0, 0, _("kustomization.yaml: cannot write YAML: %s"), why);
         return -1;

@@ -1,0 +1,240 @@
+#!/bin/sh
+# cert-manager output (SPEC §11, C1-C6), with the real binary: the default plan, an imported CA,
+# ClusterIssuer, JKS stores, trustManager, every SPEC §10 surface. For each: the layout and the
+# objects (tests/cli/cm_check.py, with yaml), kubectl kustomize offline, NEXT-STEPS.md. Then
+# --output-mode overriding the answers, and the refusals: one error line each, naming the key.
+. "$K8TLS_SRCDIR/tests/lib.sh"
+need timeout kubectl openssl
+t=$(mktmp)
+trap 'rm -rf "$t"' EXIT
+trap 'exit 1' INT TERM
+cd "$t" || exit 1
+CHECK="$K8TLS_SRCDIR/tests/cli/cm_check.py"
+
+# run NAME ANSWER-LINES...: writes NAME.out from the answers (cert-manager mode)
+run() {
+  n=$1; shift
+  { echo "apiVersion: k8tls-wizard/v1"; for l in "$@"; do echo "$l"; done; } > "$n.yaml"
+  timeout 60 "$K8TLS_BIN" --answers "$n.yaml" --output "$n.out" > "$n.stdout" 2> "$n.err"
+  rc=$?
+  check "$n: exit 0 (got $rc)" [ $rc -eq 0 ]
+  [ $rc -eq 0 ] || sed 's/^/    /' "$n.err"
+}
+
+# verify CASE NAME [ARG]: the objects, kustomize, NEXT-STEPS
+verify() {
+  c=$1; n=$2; shift 2
+  "$PY" "$CHECK" "$c" "$n.out" "$@" > "$n.check" 2>&1
+  rc=$?
+  check "$n: the objects and refs are right" [ $rc -eq 0 ]
+  [ $rc -eq 0 ] || sed 's/^/    /' "$n.check"
+  kubectl kustomize "$n.out" > "$n.kust" 2> "$n.kerr"
+  rc=$?
+  check "$n: kubectl kustomize reads it offline" [ $rc -eq 0 ]
+  [ $rc -eq 0 ] || sed 's/^/    /' "$n.kerr"
+  # kustomize keeps the apply order of kustomization.yaml: the cluster last
+  check "$n: kustomize's last object is the cluster" \
+    [ "$(grep '^kind:' "$n.kust" | tail -n 1)" = "kind: K8ssandraCluster" ]
+  ns="$n.out/NEXT-STEPS.md"
+  check "$n: NEXT-STEPS checks cert-manager is installed" \
+    grep -q 'kubectl get crd certificates.cert-manager.io' "$ns"
+  check "$n: NEXT-STEPS waits for each Certificate" \
+    grep -q 'kubectl -n k8ssandra-operator wait --for=condition=Ready certificate/server-encryption-stores' "$ns"
+  check "$n: NEXT-STEPS applies the cluster after the wait" \
+    sh -c "grep -n 'wait --for=condition=Ready' '$ns' | tail -n 1 | cut -d: -f1 >w; \
+           grep -n 'kubectl apply -f manifests/20-k8ssandracluster.yaml' '$ns' | cut -d: -f1 >a; \
+           [ \"\$(cat a)\" -gt \"\$(cat w)\" ]"
+  check "$n: NEXT-STEPS says what renewal does to running pods" \
+    grep -q 'rotationPolicy: Always' "$ns"
+  check "$n: NEXT-STEPS has no '1 Certificates'" sh -c "! grep -q ' 1 Certificates' '$ns'"
+}
+
+run default 'output: {mode: cert-manager}'
+verify default default
+check "default: 4 Certificates counted in NEXT-STEPS" \
+  grep -q 'for cert-manager: 4 Certificates that' default.out/NEXT-STEPS.md
+check "default: NEXT-STEPS says a new CA breaks without trust-manager" \
+  grep -q 'Use `trustManager: true`' default.out/NEXT-STEPS.md
+check "default: NEXT-STEPS nodetool reads the password Secret" \
+  grep -q "SECRET=client-encryption-stores-password" default.out/NEXT-STEPS.md
+check "default: stderr says no keys are generated" \
+  sh -c "! grep -q 'keys 1/' default.err"
+
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt \
+  -days 3650 -subj "/O=Acme/CN=Acme CA" 2>/dev/null
+run imported 'ca: {source: import, import: {cert: ca.crt, key: ca.key}}' \
+  'output: {mode: cert-manager}'
+verify imported imported "$t/ca.crt"
+check "imported: the CA Secret is 0600" [ "$(stat -c %a imported.out/manifests/10-secret-test-ca.yaml)" = 600 ]
+
+run cluster-issuer 'output: {mode: cert-manager, issuerKind: ClusterIssuer}'
+verify cluster-issuer cluster-issuer
+check "cluster-issuer: NEXT-STEPS names the cluster resource namespace" \
+  grep -q -- '--cluster-resource-namespace' cluster-issuer.out/NEXT-STEPS.md
+
+run jks 'stores: {format: jks}' 'output: {mode: cert-manager}'
+verify jks jks
+
+run trust-manager 'output: {mode: cert-manager, issuerKind: ClusterIssuer, trustManager: true}'
+verify trust-manager trust-manager
+ns=trust-manager.out/NEXT-STEPS.md
+check "trust-manager: NEXT-STEPS names the Secret-target flag" \
+  grep -q -- '--secret-targets-enabled' "$ns"
+check "trust-manager: NEXT-STEPS names the Helm values" \
+  grep -q 'secretTargets.authorizedSecrets={test-ca-bundle}' "$ns"
+check "trust-manager: NEXT-STEPS lists the Bundle's target Secret" \
+  grep -q '| Bundle `test-ca-bundle` | `k8ssandra-operator` | `test-ca-bundle` | ca.crt, truststore.p12 |' "$ns"
+check "trust-manager: NEXT-STEPS waits for the Bundle" \
+  grep -q 'kubectl wait --for=condition=Synced bundle/test-ca-bundle' "$ns"
+
+run surfaces 'cluster: {reaper: {enabled: true}}' \
+  'encryption: {managementApi: {enabled: true}, reaper: {enabled: true}, medusaGrpc: {enabled: true}}' \
+  'output: {mode: cert-manager}'
+verify surfaces surfaces
+check "surfaces: NEXT-STEPS says Reaper's changeit is no secret" \
+  grep -q 'Reaper hard-codes it' surfaces.out/NEXT-STEPS.md
+
+# a CA imported for the management API: its Secret and CA Issuer; its Certificates (and Reaper's
+# client of the management API, R2) issued by it; the CA subject's O in the leaves
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout mca.key \
+  -out mca.crt -days 3650 -subj "/CN=Mgmt CA" 2>/dev/null
+run surface-ca 'cluster: {reaper: {enabled: true}}' 'ca: {subject: {O: Acme}}' \
+  'encryption: {managementApi: {enabled: true, ca: {source: import, import: {cert: mca.crt, key: mca.key}}}}' \
+  'output: {mode: cert-manager}'
+"$PY" - surface-ca.out > surface-ca.check 2>&1 <<'PYEOF'
+import base64, os, sys, yaml
+d = sys.argv[1]
+load = lambda f: yaml.safe_load(open(os.path.join(d, "manifests", f)))
+sec = load("10-secret-test-mgmt-api-ca.yaml")
+assert sec["type"] == "kubernetes.io/tls", sec
+assert base64.b64decode(sec["data"]["tls.crt"]).decode().strip() == open("mca.crt").read().strip()
+iss = load("13-issuer-test-mgmt-api-ca-issuer.yaml")
+assert iss["spec"] == {"ca": {"secretName": "test-mgmt-api-ca"}}, iss
+for n in ("mgmt-api-server-tls", "mgmt-api-client-tls", "reaper-mgmt-api-stores"):
+    ref = load("15-certificate-%s.yaml" % n)["spec"]["issuerRef"]["name"]
+    assert ref == "test-mgmt-api-ca-issuer", (n, ref)
+srv = load("15-certificate-server-encryption-stores.yaml")["spec"]
+assert srv["issuerRef"]["name"] == "test-ca-issuer", srv["issuerRef"]
+assert srv["subject"] == {"organizations": ["Acme"]}, srv.get("subject")
+PYEOF
+rc=$?
+check "surface-ca: its Secret, its Issuer, its Certificates" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || sed 's/^/    /' surface-ca.check
+check "surface-ca: kubectl kustomize reads it" sh -c 'kubectl kustomize surface-ca.out >/dev/null'
+
+# merge mode: an existing manifest gets cert-manager's refs (its Medusa Secret migrated to them)
+fx="$K8TLS_SRCDIR/tests/bundle/fixtures/real"
+run merge "cluster: {manifest: $fx/medusa-both.yaml}" 'output: {mode: cert-manager}'
+"$PY" - merge.out/manifests/20-k8ssandracluster.yaml > merge.check 2>&1 <<'PYEOF'
+import sys, yaml
+spec = yaml.safe_load(open(sys.argv[1]))["spec"]
+m = spec["medusa"]
+assert "certificatesSecretRef" not in m, m
+assert m["clientEncryptionStores"]["truststorePasswordSecretRef"] == \
+    {"name": "client-certificates", "key": "tls.key"}, m
+s = spec["cassandra"]["serverEncryptionStores"]
+assert s["keystoreSecretRef"] == {"name": "server-encryption-stores", "key": "keystore.p12"}, s
+assert s["keystorePasswordSecretRef"]["name"] == "server-encryption-stores-password", s
+PYEOF
+check "merge: the manifest's refs are cert-manager's" [ $? -eq 0 ]
+check "merge: the migration note names cert-manager's keys" \
+  grep -q 'truststorePasswordSecretRef=tls.key' merge.err
+check "merge: NEXT-STEPS lists the changes" grep -q '^- migrated: `spec.medusa.certificatesSecretRef`' merge.out/NEXT-STEPS.md
+echo "apiVersion: k8tls-wizard/v1
+cluster: {manifest: $fx/no-namespace.yaml}
+output: {mode: cert-manager, issuerKind: ClusterIssuer}" > nons.yaml
+timeout 60 "$K8TLS_BIN" --answers nons.yaml --output nons.out > nons.stdout 2> nons.err
+rc=$?
+check "merge without a namespace and ClusterIssuer: exit 1 (got $rc)" [ $rc -eq 1 ]
+check "merge without a namespace and ClusterIssuer: one error naming cluster.namespace" \
+  sh -c "[ \$(grep -c 'error:' nons.err) -eq 1 ] && grep -q 'error: cluster.namespace: the manifest has no metadata.namespace' nons.err"
+
+# inspect on a cert-manager directory: no key here, Certificates for cert-manager; exit 0
+for n in default imported trust-manager surfaces; do
+  timeout 60 "$K8TLS_BIN" inspect "$n.out" > "$n.insp" 2>&1
+  rc=$?
+  check "inspect $n: exit 0 (got $rc)" [ $rc -eq 0 ]
+  [ $rc -eq 0 ] || sed 's/^/    /' "$n.insp"
+  check "inspect $n: says the directory holds no key" \
+    grep -q "^$n.out: cert-manager output directory" "$n.insp"
+  check "inspect $n: no error, no warning" grep -q 'errors: 0, warnings: 0' "$n.insp"
+done
+check "inspect default: counts the Certificates" \
+  grep -q 'holds no key and no store: 4 Certificates for cert-manager to issue' default.insp
+check "inspect default: each Certificate names its Secret" \
+  grep -q 'into the Secret server-encryption-stores; inspect that Secret there' default.insp
+check "inspect trust-manager: the Bundle is no PEM file" \
+  grep -q 'manifests/17-bundle-test-ca-bundle.yaml: trust-manager Bundle' trust-manager.insp
+check "inspect imported: reads the imported CA's Secret" \
+  grep -q 'Secret test-ca: tls.key: PEM file: private key (EC P-256)' imported.insp
+timeout 60 "$K8TLS_BIN" inspect default.out/manifests/15-certificate-client-certificates.yaml \
+  > one.insp 2>&1
+check "inspect one Certificate file: exit 0" [ $? -eq 0 ]
+
+# --output-mode overrides output.mode, both ways
+echo 'apiVersion: k8tls-wizard/v1' > files.yaml
+timeout 60 "$K8TLS_BIN" --answers files.yaml --output-mode cert-manager --output om1 >/dev/null 2>&1
+check "--output-mode cert-manager over files answers: Certificates, no stores" \
+  sh -c '[ -f om1/manifests/15-certificate-server-encryption-stores.yaml ] && [ ! -d om1/stores ]'
+check "--output-mode cert-manager: answers.yaml records the mode" \
+  grep -q 'mode: cert-manager' om1/answers.yaml
+timeout 60 "$K8TLS_BIN" --answers default.yaml --output-mode files --output om2 >/dev/null 2>&1
+check "--output-mode files over cert-manager answers: stores, no Certificate" \
+  sh -c '[ -d om2/stores ] && ! ls om2/manifests | grep -q ^15-certificate'
+timeout 60 "$K8TLS_BIN" --defaults --output-mode nope --output om3 >/dev/null 2>om3.err
+rc=$?
+check "--output-mode nope: usage error 2 (got $rc)" [ $rc -eq 2 ]
+check "--output-mode nope: says the modes" grep -q "expected files or cert-manager" om3.err
+
+# --apply does not half-apply a cert-manager bundle (it knows no Certificate yet)
+timeout 60 "$K8TLS_BIN" --answers default.yaml --apply --dry-run=server > ap.out 2> ap.err
+rc=$?
+check "--apply with cert-manager output: refused, exit 2 (got $rc)" [ $rc -eq 2 ]
+check "--apply with cert-manager output: says to follow NEXT-STEPS.md" grep -q 'NEXT-STEPS.md' ap.err
+
+# --help, the man page and the completion know the option and its values
+"$K8TLS_BIN" --help > help.txt 2>&1
+check "--help documents --output-mode MODE" grep -q -- '--output-mode MODE' help.txt
+check "the man page documents --output-mode" \
+  grep -q -- 'output\\-mode' "$K8TLS_SRCDIR/doc/k8tls-wizard.1"
+got=$(bash --norc --noprofile -c '
+  source "$0" || exit 9
+  COMP_LINE="k8tls-wizard --output-mode c"; COMP_POINT=${#COMP_LINE}
+  COMP_WORDS=(k8tls-wizard --output-mode c); COMP_CWORD=2; COMPREPLY=()
+  _k8tls_wizard k8tls-wizard c --output-mode
+  printf "%s\n" "${COMPREPLY[@]}"' "$K8TLS_SRCDIR/completion/k8tls-wizard.bash")
+check "completion: --output-mode c completes to cert-manager (got: $got)" [ "$got" = "cert-manager" ]
+
+# refusals: exit 1, exactly one error line, file:line:col and the key, nothing written
+refused() { # NAME KEY-REGEX ANSWER-LINES...
+  n=$1; want=$2; shift 2
+  { echo "apiVersion: k8tls-wizard/v1"; for l in "$@"; do echo "$l"; done; } > "$n.yaml"
+  timeout 60 "$K8TLS_BIN" --answers "$n.yaml" --output "$n.out" > "$n.stdout" 2> "$n.err"
+  rc=$?
+  check "$n: exit 1 (got $rc)" [ $rc -eq 1 ]
+  check "$n: exactly one error line" [ "$(grep -c 'error:' "$n.err")" -eq 1 ]
+  check "$n: names the key at its place" grep -q -- "^$n.yaml:$want" "$n.err"
+  [ $rc -eq 1 ] && grep -q -- "^$n.yaml:$want" "$n.err" || sed 's/^/    /' "$n.err"
+  check "$n: writes nothing" [ ! -e "$n.out" ]
+}
+refused legacy-java17 '4:[0-9]*: error: stores.pkcs12Profile: legacy makes cert-manager write a legacy PKCS#12 profile' \
+  'cluster: {serverVersion: "5.0.4"}' 'output: {mode: cert-manager}' 'stores: {pkcs12Profile: legacy}'
+refused one-way-reaper '3:[0-9]*: error: encryption.reaper.clientSecretName: Reaper.s API TLS must be mutual' \
+  'cluster: {reaper: {enabled: true}}' 'encryption: {reaper: {enabled: true, clientSecretName: ""}}' \
+  'output: {mode: cert-manager}'
+refused imported-stores '4:[0-9]*: error: stores.server.source: cert-manager issues the certificates inside the cluster' \
+  'output: {mode: cert-manager}' 'stores:' \
+  '  server: {source: import, import: {keystore: ks.p12, keystorePassword: abcdefgh1234, truststore: ts.p12, truststorePassword: abcdefgh1234}}'
+refused custom-key '4:[0-9]*: error: stores.client.keys.keystore: cert-manager writes the keystore under its own key' \
+  'output: {mode: cert-manager}' 'stores:' '  client: {keys: {keystore: my-keystore}}'
+refused truststore-pw '4:[0-9]*: error: stores.server.truststorePassword: cert-manager writes the truststore with the keystore.s password' \
+  'output: {mode: cert-manager}' 'stores:' '  server: {truststorePassword: abcdefgh1234}'
+refused two-contexts '3:[0-9]*: error: cluster.datacenters\[1\].k8sContext: with datacenters in several Kubernetes contexts' \
+  'output: {mode: cert-manager}' \
+  'cluster: {datacenters: [{name: dc1, size: 3}, {name: dc2, size: 3, k8sContext: east}]}'
+refused tm-namespaced '2:[0-9]*: error: output.trustManager: trust-manager reads the CA for its Bundle from its trust namespace' \
+  'output: {mode: cert-manager, trustManager: true}'
+refused medusa-import '4:[0-9]*: error: encryption.medusa.source: cert-manager issues Medusa.s certificate' \
+  'output: {mode: cert-manager}' 'encryption:' \
+  '  medusa: {source: import, import: {ca: a.crt, cert: b.crt, key: c.key}}'
+finish
