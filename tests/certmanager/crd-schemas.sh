@@ -31,7 +31,7 @@ run() { # NAME ANSWER-LINES...
 ALL='encryption: {managementApi: {enabled: true}, reaper: {enabled: true}, medusaGrpc: {enabled: true}}'
 run surfaces 'cluster: {name: prod, namespace: cass}' 'stores: {format: jks}' "$ALL" \
   'output: {mode: cert-manager, issuerKind: ClusterIssuer}'
-run trust 'ca: {key: {algorithm: ecdsa, curve: P-384}}' "$ALL" 'output: {mode: cert-manager, trustManager: true}'
+run trust 'ca: {key: {algorithm: ecdsa, curve: P-384}}' "$ALL" 'output: {mode: cert-manager, issuerKind: ClusterIssuer, trustManager: true}'
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.crt \
   -days 3650 -subj "/CN=imported CA" -addext basicConstraints=critical,CA:TRUE \
   -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null

@@ -8,7 +8,8 @@
 #   Cassandra loads them; Python ssl with Medusa's three keys (medusa_client.py) talks to the
 #   client stores; the SPEC 10 surfaces (surfaces_tls.py, ReaperPeer.java): management API with
 #   PKCS#8 keys, Reaper's JKS with changeit, Medusa's gRPC on localhost.
-# Four plans: PKCS#12 + ECDSA + Issuer; JKS + RSA 2048 + ClusterIssuer; PKCS#12 + trustManager;
+# Four plans: PKCS#12 + ECDSA + Issuer; JKS + RSA 2048 + ClusterIssuer; PKCS#12 + ClusterIssuer +
+# trustManager;
 # an imported CA (P-384) + trustManager (the Bundle's truststores on every node).
 # Broken copies show the judges can fail: a server Certificate without "client auth", Medusa's
 # CA key pointing at a leaf, a password ref to a missing key.
@@ -48,7 +49,7 @@ ALL='encryption: {managementApi: {enabled: true}, reaper: {enabled: true}, medus
 run p12 'ca: {key: {algorithm: ecdsa, curve: P-256}}' "$ALL" 'output: {mode: cert-manager}'
 run jks 'ca: {key: {algorithm: rsa, size: 2048}}' 'stores: {format: jks}' "$ALL" \
   'output: {mode: cert-manager, issuerKind: ClusterIssuer}'
-run tm 'ca: {key: {algorithm: ecdsa, curve: P-256}}' "$ALL" 'output: {mode: cert-manager, trustManager: true}'
+run tm 'ca: {key: {algorithm: ecdsa, curve: P-256}}' "$ALL" 'output: {mode: cert-manager, issuerKind: ClusterIssuer, trustManager: true}'
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -keyout ca.key -out ca.crt \
   -days 3650 -subj "/CN=imported CA" -addext basicConstraints=critical,CA:TRUE \
   -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
