@@ -90,6 +90,12 @@ check "FACTS 9: bundle.p12 is passwordless: no MAC, no encryption" \
   sh -c "grep -q 'MAC is absent' bp.info && ! grep -q 'Encrypted data' bp.info"
 keytool -list -storetype PKCS12 -keystore $B/bundle.p12 -storepass '' > bp.out 2>&1
 check "FACTS 9: Java reads bundle.p12 as a truststore" grep -q "^$h|cn=facts root ca,o=facts, .*trustedCertEntry" bp.out
+check "FACTS 9: without a namespaceSelector, a target in every namespace" [ -f emu/secrets/cert-manager/facts-trust/bundle.pem ]
+rm -rf sel; cp -r "$FX" sel
+printf '    namespaceSelector:\n      matchLabels:\n        kubernetes.io/metadata.name: cass\n' >> sel/manifests/17-bundle-trust.yaml
+"$PY" "$CM/emulate.py" sel sel.emu > sel.log 2>&1
+check "FACTS 9: with namespaceSelector matching cass, a target in cass only" \
+  sh -c "[ -f sel.emu/secrets/cass/facts-trust/bundle.pem ] && [ ! -e sel.emu/secrets/cert-manager/facts-trust ]"
 
 # ---- what cert-manager refuses or leaves pending ------------------------------------------------
 refused() { # NAME FILE SED-EXPR EXPECTED [emulate options]

@@ -14,7 +14,7 @@ usage: emulate.py OUTDIR EMUDIR [--cluster-resource-namespace NS] [--trust-names
            chart's default is the cert-manager namespace)
   --trust-namespace   where trust-manager reads a Bundle's sources (FACTS 9, default cert-manager)
   --target-namespace  namespaces trust-manager writes Bundle targets into (default: every
-           namespace of the output's objects)
+           namespace of the output's objects), those the Bundle's namespaceSelector matches
   --state  the Secrets of an earlier run (EMUDIR0) are in the cluster already: a Certificate
            whose Secret exists there is not issued again, unless named by --renew (what
            `cmctl renew` asks; FACTS 5: rotationPolicy Always gives it a new key); the objects of
@@ -409,7 +409,14 @@ class Emulator:
             elif profile not in ("Modern2023", "LegacyDES"):
                 raise ValueError("Bundle %s: PKCS#12 profile %s is not emulated" % (name, profile))
             data[af["pkcs12"]["key"]] = stores.pkcs12_truststore(uniq, pw, profile, names)
+        sel = target.get("namespaceSelector") or {}
+        if sel.get("matchExpressions"):
+            raise ValueError("Bundle %s: namespaceSelector.matchExpressions is not emulated" % name)
+        # a namespace's only label known here: kubernetes.io/metadata.name, which Kubernetes sets
+        want = sel.get("matchLabels") or {}
         for ns in self.args.target_namespace or sorted(self.namespaces):
+            if any({"kubernetes.io/metadata.name": ns}.get(k) != v for k, v in want.items()):
+                continue
             # FACTS 9: type never set by trust-manager: a new Secret is Opaque
             self.secrets[(ns, name)] = {"data": data, "type": "Opaque", "labels": {"trust.cert-manager.io/bundle": name},
                                         "annotations": {}, "by": "Bundle %s" % name}
