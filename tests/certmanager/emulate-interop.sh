@@ -7,7 +7,8 @@
 #   JSSE (TlsPeer.java) completes internode and client mTLS handshakes on the stores loaded as
 #   Cassandra loads them; Python ssl with Medusa's three keys (medusa_client.py) talks to the
 #   client stores; the SPEC 10 surfaces (surfaces_tls.py, ReaperPeer.java): management API with
-#   PKCS#8 keys, Reaper's JKS with changeit, Medusa's gRPC on localhost.
+#   PKCS#8 keys, Reaper's JKS with changeit, Medusa's gRPC on localhost; and `doctor` on the
+#   K8ssandraCluster with those Secrets finds no trap.
 # Four plans: PKCS#12 + ECDSA + Issuer; JKS + RSA 2048 + ClusterIssuer; PKCS#12 + ClusterIssuer +
 # trustManager;
 # an imported CA (P-384) + trustManager (the Bundle's truststores on every node).
@@ -67,6 +68,15 @@ for n in p12 jks tm imp; do
     check "$n: $s: ca.crt verifies tls.crt" \
       sh -c "openssl verify -CAfile $S/$s/ca.crt $S/$s/tls.crt >/dev/null 2>&1"
   done
+done
+
+# ---- the doctor on the K8ssandraCluster and the Secrets cert-manager wrote -----------------------
+for n in p12 jks tm imp; do
+  timeout 120 "$K8TLS_BIN" doctor "$n/manifests/20-k8ssandracluster.yaml" "$n.emu/secrets/cass/"*.yaml > "$n.doctor" 2>&1
+  rc=$?
+  check "$n: doctor finds no problem in the cluster and the Secrets cert-manager wrote (exit $rc)" \
+    sh -c "[ $rc -eq 0 ] && grep -qi '^no problem found' $n.doctor"
+  grep -qi "^no problem found" "$n.doctor" || sed "s/^/    /" "$n.doctor"
 done
 
 # ---- keytool: every store of the cells, with the passwords the K8ssandraCluster names ----------
@@ -160,6 +170,9 @@ timeout 300 "$PY" "$IO/medusa_client.py" ports2 > broken2.py 2>&1
 wait $jpid
 check "broken: Medusa with a leaf as its CA fails to verify the node (Python ssl)" \
   grep -q "^FAIL: broken2 python handshake" broken2.py
+timeout 120 "$K8TLS_BIN" doctor broken2/manifests/20-k8ssandracluster.yaml p12.emu/secrets/cass/*.yaml > broken2.doctor 2>&1
+rc=$?
+check "broken: ... and the doctor names it (K8, exit $rc)" sh -c "[ $rc -eq 1 ] && grep -q '^error: \[K8\] Secret/' broken2.doctor"
 # (3) a keystore password ref to a key the password Secret does not hold: cert-manager refuses
 cp -r p12 broken3
 sed -i 's/^\( *key: \)keystore-password$/\1no-such-key/' broken3/manifests/15-*.yaml
