@@ -117,4 +117,7 @@ refused ca-elsewhere 12-certificate-ca.yaml 's/namespace: cert-manager/namespace
 refused ca-elsewhere-2 12-certificate-ca.yaml 's/^xx//' "stays pending: SecretMissing" \
   --cluster-resource-namespace kube-system
 refused bundle-source 17-bundle-trust.yaml 's/^xx//' "Secret cass/facts-ca not found" --trust-namespace cass
+refused short 15-certificate-ecdsa.yaml 's/duration: 720h/duration: 30m/' "the minimum accepted duration is 1 hour"
+refused renew-loop 15-certificate-ecdsa.yaml 's/duration: 720h/duration: 720h\n  renewBefore: 720h/' \
+  "spec.renewBefore 720h is not shorter than spec.duration 720h"
 finish

@@ -307,9 +307,27 @@ class Emulator:
         return (s is not None and s["by"] == "state" and obj["metadata"]["name"] not in (self.args.renew or [])
                 and s["annotations"].get("cert-manager.io/certificate-name") == obj["metadata"]["name"])
 
+    def lifetimes(self, spec):
+        """The field descriptions of the vendored Certificate CRD: duration at least 1 hour,
+        renewBefore at least 5 minutes and not with renewBeforePercentage; a renewBefore that is
+        not shorter than the lifetime would renew at once, again and again."""
+        d = duration(spec.get("duration"), 2160)
+        if d < datetime.timedelta(hours=1):
+            raise ValueError("spec.duration %s: the minimum accepted duration is 1 hour" % spec.get("duration"))
+        if spec.get("renewBefore") is not None:
+            if spec.get("renewBeforePercentage") is not None:
+                raise ValueError("spec.renewBefore cannot be set with spec.renewBeforePercentage")
+            rb = duration(spec["renewBefore"], 0)
+            if rb < datetime.timedelta(minutes=5):
+                raise ValueError("spec.renewBefore %s: the minimum accepted value is 5 minutes" % spec["renewBefore"])
+            if rb >= d:
+                raise ValueError("spec.renewBefore %s is not shorter than spec.duration %s: renewed at once, forever"
+                                 % (spec["renewBefore"], spec.get("duration", "2160h")))
+
     def certificate(self, src, obj, how):
         spec, meta = obj["spec"], obj["metadata"]
         ns = meta.get("namespace")
+        self.lifetimes(spec)
         if how[0] == "selfsigned":
             key, cert = issue(spec, None, None)
             tls_chain, ca = [cert], cert  # FACTS 8: ca.crt = the certificate itself
