@@ -3,9 +3,9 @@
 # cert-manager, emulate.py) gives equivalent trust: for every Secret the files mode writes, the
 # cert-manager mode has a Secret of the same name whose leaf has the same SANs and EKUs and whose
 # CA has the same subject, read by `k8tls-wizard inspect` on the Secret YAML files of both (EKUs,
-# which inspect does not print, from the same files by trust_facts.py). Two plans: every surface
-# with PKCS#12 and ECDSA; JKS with RSA. A broken copy (a SAN dropped from a Certificate) is
-# found.
+# which inspect does not print, from the same files by trust_facts.py). Three plans: every
+# surface with PKCS#12 and ECDSA; JKS with RSA; two datacenters, extra SANs and a CA subject with
+# O, OU, C. A broken copy (a SAN dropped from a Certificate) is found.
 . "$K8TLS_SRCDIR/tests/lib.sh"
 need timeout
 "$PY" -c 'import cryptography, yaml' 2>/dev/null || { echo "FAIL: $PY lacks cryptography/yaml"; exit 1; }
@@ -16,9 +16,9 @@ trap 'exit 1' INT TERM
 cd "$t" || exit 1
 
 ALL='encryption: {managementApi: {enabled: true}, reaper: {enabled: true}, medusaGrpc: {enabled: true}}'
-plan() { # NAME ANSWER-LINES...: NAME.yaml (files) and NAME-cm.yaml (the same plan, cert-manager)
-  n=$1; shift
-  { echo "apiVersion: k8tls-wizard/v1"; echo "cluster: {name: prod, namespace: cass}"
+plan() { # NAME CLUSTER-FIELDS ANSWER-LINES...: NAME.yaml (files), NAME-cm.yaml (cert-manager)
+  n=$1; cl=$2; shift 2
+  { echo "apiVersion: k8tls-wizard/v1"; echo "cluster: {name: prod, namespace: cass$cl}"
     for l in "$@"; do echo "$l"; done; } > "$n.yaml"
   { cat "$n.yaml"; echo "output: {mode: cert-manager}"; } > "$n-cm.yaml"
   timeout 120 "$K8TLS_BIN" --answers "$n.yaml" --output "$n.files" > "$n.files.log" 2>&1
@@ -42,6 +42,7 @@ for f in sorted(glob.glob(out + "/manifests/15-certificate-*.yaml")):
 PY
   : > "$1.inspect"
   rc=0
+  [ -s "$1.pw" ] || { echo "    no Certificate in $2" >&2; return 1; }
   while read -r f pw; do
     if [ -n "$pw" ]; then
       "$K8TLS_BIN" inspect --password "file:$pw" "$f" >> "$1.inspect" 2>&1 || rc=1
@@ -80,10 +81,16 @@ compare() { # NAME
     done
   done
 }
-plan p12 'ca: {key: {algorithm: ecdsa, curve: P-256}}' "$ALL"
-plan jks 'ca: {key: {algorithm: rsa, size: 2048}}' 'stores: {format: jks}' "$ALL"
+plan p12 '' 'ca: {key: {algorithm: ecdsa, curve: P-256}}' "$ALL"
+plan jks '' 'ca: {key: {algorithm: rsa, size: 2048}}' 'stores: {format: jks}' "$ALL"
+plan md ', datacenters: [{name: east, size: 3}, {name: west, size: 3}]' \
+  'ca: {subject: {O: Acme, OU: Data, C: FR}, key: {algorithm: rsa, size: 3072}}' \
+  'certificates: {extraSANs: [cassandra.example.org, 10.1.2.3]}'
 compare p12
 compare jks
+compare md
+check "md: both datacenters' Services in the server SANs" \
+  sh -c "grep '^server-encryption-stores sans=' md.cm.facts | grep -q 'prod-east-all-pods-service' && grep '^server-encryption-stores sans=' md.cm.facts | grep -q 'prod-west-all-pods-service'"
 check "p12: at least 10 Secrets compared" sh -c "[ \$(cut -d' ' -f1 p12.files.facts | sort -u | wc -l) -ge 10 ]"
 
 # a broken copy: a SAN dropped from the server Certificate is a difference
