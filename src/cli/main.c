@@ -73,6 +73,10 @@ struct opts {
     size_t n_contexts;
 };
 
+#if !ENABLE_NLS
+#define dngettext(domain, one, many, n) ((n) == 1 ? (one) : (many))
+#endif
+
 static const char *prog = PACKAGE;
 
 static void try_help(void)
@@ -448,18 +452,6 @@ static int run_pipeline(const struct opts *o)
         p->output.mode = (enum k8tls_output_mode)o->output_mode;
     p->allow_expired = o->force;
 
-    /* --apply knows Secrets, Namespaces and the cluster only: it would leave out the Issuers and
-     * Certificates of a cert-manager bundle (and apply the cluster before its Secrets exist).
-     * Remove this refusal when k8tls_kube_apply applies them in order and waits for Ready. */
-    if (o->apply && p->output.mode == K8TLS_OUTPUT_CERT_MANAGER) {
-        usage_error(_("--apply cannot apply cert-manager output yet: write the directory with "
-                      "--output and follow its NEXT-STEPS.md (apply, wait for the Certificates, "
-                      "then the cluster)"));
-        k8tls_plan_free(p);
-        k8tls_diags_free(&d);
-        return K8TLS_EXIT_USAGE;
-    }
-
     /* merge mode: the existing manifest's name, namespace and datacenters shape the plan; a
      * manifest that cannot be used leaves the plan to the defaults: the rules would only
      * report what the defaults say, so its error stands alone */
@@ -524,6 +516,19 @@ static int run_pipeline(const struct opts *o)
     if (dir && k8tls_cli_write_output(prog, b, dir, o->force) < 0) {
         rc = K8TLS_EXIT_ENV;
         goto out;
+    }
+    if (dir && p->output.mode == K8TLS_OUTPUT_CERT_MANAGER) {
+        size_t n = 0;
+        for (size_t i = 0; i < b->n; i++)
+            n += b->v[i].k8s_kind && strcmp(b->v[i].k8s_kind, "Certificate") == 0;
+        fprintf(stderr,
+                dngettext(PACKAGE,
+                          "%s: %zu Certificate for cert-manager to issue in the cluster; no key "
+                          "was made here\n",
+                          "%s: %zu Certificates for cert-manager to issue in the cluster; no key "
+                          "was made here\n",
+                          n),
+                prog, n);
     }
 
     if (o->apply) {

@@ -1,9 +1,10 @@
-/* cert-manager output (SPEC §11, C1-C6): the plan as Issuers, Certificates, password Secrets and
- * a trust-manager Bundle instead of generated stores. Every object through libyaml (ydoc).
- * Facts (field names, the keys cert-manager writes, profiles): reference in the repository's
- * doc/cert-manager.md; layout: include/k8tls/certmanager.h.
- * Called by bundle.c (k8tls_cm_emit) and manifest.c (the names); calls secrets.c (Secrets), and
- * below the bundle ydoc.c, sans.c, the plan and err.c. Never bundle.c, manifest.c or merge.c. */
+/* cert-manager output (SPEC §11, doc/rules.md C1-C8): the plan as Issuers, Certificates,
+ * password Secrets and a trust-manager Bundle instead of generated stores. Every object through
+ * libyaml (ydoc); the layout and the names are in include/k8tls/certmanager.h.
+ * Called by bundle.c (k8tls_cm_emit, through a sink that adds the artifacts and builds the
+ * Secrets with secrets.c), manifest.c and certmanager_doc.c (the names). Calls, below the bundle,
+ * ydoc.c, sans.c (the node SANs), the PKI (PEM of an imported CA), import.c (a surface's CA), the
+ * plan and err.c; never bundle.c, manifest.c or merge.c. */
 #include "config.h"
 #include "bundle_int.h"
 #include "k8tls/certmanager.h"

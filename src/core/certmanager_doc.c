@@ -220,6 +220,17 @@ int k8tls_cm_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_ident
     k8tls_buf_printf(&t, "- %s\n",
                      _("The CA Certificate keeps its key when it renews (rotationPolicy: Never), "
                        "so the certificates it signed before still verify."));
+    bool generated_pw =
+        (k8tls_plan_wants_server_stores(p) && !p->stores.server.keystore_password.ref) ||
+        (k8tls_plan_wants_client_stores(p) && p->stores.client.source != K8TLS_SOURCE_REUSE &&
+         !p->stores.client.keystore_password.ref);
+    if (generated_pw)
+        k8tls_buf_printf(&t, "- %s\n",
+                         _("The store passwords were generated for this run and are only in the "
+                           "password Secrets: running the wizard again makes new ones, and "
+                           "applying them changes the stores' passwords, which restarts every "
+                           "Cassandra pod. To keep them, give them in the answers as env:NAME or "
+                           "file:PATH."));
     if (p->output.trust_manager)
         k8tls_buf_printf(&t, "- %s\n\n",
                          _("A new CA: the truststores come from the trust-manager Bundle, which "

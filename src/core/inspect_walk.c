@@ -415,15 +415,19 @@ static void label_surfaces(struct k8tls_inspect_report *r, size_t from, const ch
     k8tls_plan_free(p);
 }
 
-/* A cert-manager output directory (k8tls/certmanager.h): its manifests/ has Certificates. */
+/* A cert-manager output directory (k8tls/certmanager.h): its manifests/ has Issuers,
+ * Certificates or a Bundle. */
 static bool is_cert_manager_dir(const char *manifests)
 {
+    static const char *const prefixes[] = {"11-issuer-", "12-certificate-", "13-issuer-",
+                                           "15-certificate-", "17-bundle-"};
     struct dirent **names = NULL;
     int n = scandir(manifests, &names, NULL, name_cmp);
     bool found = false;
     for (int i = 0; i < n; i++) {
-        if (strncmp(names[i]->d_name, "15-certificate-", 15) == 0)
-            found = true;
+        for (size_t k = 0; k < sizeof prefixes / sizeof prefixes[0]; k++)
+            if (strncmp(names[i]->d_name, prefixes[k], strlen(prefixes[k])) == 0)
+                found = true;
         free(names[i]);
     }
     free(names);

@@ -172,9 +172,16 @@ static int cm_store_refs(struct enc *c, const struct k8tls_store_set *s)
 static int medusa_refs(struct enc *c, const char *secret)
 {
     bool cm = k8tls_plan_cert_manager(c->p);
+    /* C6: with trustManager Medusa verifies the nodes with every CA of the Bundle's Secret (each
+     * ref is mounted on its own, so it may name another Secret), as the truststores do */
+    char *bundle = cm && c->p->output.trust_manager ? k8tls_cm_name(c->p, K8TLS_CM_TRUST_BUNDLE)
+                                                    : NULL;
+    if (cm && c->p->output.trust_manager && !bundle)
+        c->y->oom = true;
     int m = ydoc_map(c->y);
     ydoc_map_add(c->y, m, "keystoreSecretRef",
-                 ref(c, secret, cm ? K8TLS_CM_KEY_CA : K8TLS_MEDUSA_KEY_CA));
+                 ref(c, bundle ? bundle : secret, cm ? K8TLS_CM_KEY_CA : K8TLS_MEDUSA_KEY_CA));
+    free(bundle);
     ydoc_map_add(c->y, m, "truststoreSecretRef",
                  ref(c, secret, cm ? K8TLS_CM_KEY_CERT : K8TLS_MEDUSA_KEY_CERT));
     ydoc_map_add(c->y, m, "truststorePasswordSecretRef",

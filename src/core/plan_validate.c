@@ -748,11 +748,75 @@ static void cert_manager_store_rules(struct vctx *v, const char *base,
     }
 }
 
+/* cert-manager mode writes Secrets and objects of its own (k8tls/certmanager.h): the CA's
+ * "<cluster>-ca", "<cluster>-ca-bundle", "<cluster>-reaper-keystore-password", a surface CA's
+ * "<cluster>-<surface>-ca", and "<secret>-password" beside each store Secret. A Secret of the
+ * plan must not take one of those names, and "<secret>-password" must stay a name. */
+static void cert_manager_names(struct vctx *v)
+{
+    const struct k8tls_plan *p = v->p;
+    const char *c = p->cluster.name ? p->cluster.name : "";
+    const struct { bool used; const char *name, *path; } plan[] = {
+        {k8tls_plan_wants_server_stores(p), p->stores.server.secret_name, "stores.server.secretName"},
+        {k8tls_plan_wants_client_stores(p) && p->stores.client.source != K8TLS_SOURCE_REUSE,
+         p->stores.client.secret_name, "stores.client.secretName"},
+        {k8tls_plan_wants_medusa_certs(p), p->encryption.medusa.secret_name,
+         "encryption.medusa.secretName"},
+        {p->cluster.medusa.enabled, p->cluster.medusa.storage_secret, "cluster.medusa.storageSecret"},
+        {k8tls_plan_wants_mgmt_api(p), p->encryption.management_api.server_secret_name,
+         "encryption.managementApi.serverSecretName"},
+        {k8tls_plan_wants_mgmt_api(p), p->encryption.management_api.client_secret_name,
+         "encryption.managementApi.clientSecretName"},
+        {k8tls_plan_wants_reaper_api(p), p->encryption.reaper.server_secret_name,
+         "encryption.reaper.serverSecretName"},
+        {k8tls_plan_wants_reaper_api(p), p->encryption.reaper.client_secret_name,
+         "encryption.reaper.clientSecretName"},
+        {k8tls_plan_wants_reaper_mgmt(p), p->encryption.reaper.management_secret_name,
+         "encryption.reaper.managementSecretName"},
+        {k8tls_plan_wants_medusa_grpc(p), p->encryption.medusa_grpc.server_secret_name,
+         "encryption.medusaGrpc.serverSecretName"},
+        {k8tls_plan_wants_medusa_grpc(p), p->encryption.medusa_grpc.client_secret_name,
+         "encryption.medusaGrpc.clientSecretName"},
+    };
+    static const char *const own[] = {"ca", "ca-bundle", "reaper-keystore-password",
+                                      "mgmt-api-ca", "reaper-api-ca", "medusa-grpc-ca"};
+    size_t np = sizeof plan / sizeof plan[0];
+    for (size_t i = 0; i < np; i++) {
+        if (!plan[i].used || empty(plan[i].name))
+            continue;
+        char buf[600];
+        for (size_t k = 0; k < sizeof own / sizeof own[0]; k++) {
+            snprintf(buf, sizeof buf, "%s-%s", c, own[k]);
+            if (strcmp(plan[i].name, buf) == 0)
+                ERR(v, plan[i].path,
+                    _("'%s' is a name cert-manager mode writes for itself: choose another Secret "
+                      "name"), plan[i].name);
+        }
+        /* the password Secrets of the store Secrets (the first two) */
+        for (size_t j = 0; j < 2; j++) {
+            if (!plan[j].used || empty(plan[j].name))
+                continue;
+            snprintf(buf, sizeof buf, "%s-password", plan[j].name);
+            if (strcmp(plan[i].name, buf) == 0)
+                ERR(v, plan[i].path,
+                    _("'%s' is the password Secret cert-manager mode writes for %s: choose "
+                      "another Secret name"), plan[i].name, plan[j].path);
+        }
+        snprintf(buf, sizeof buf, "%s-password", plan[i].name);
+        if (i < 2 && k8tls_dns1123_subdomain(plan[i].name) && !k8tls_dns1123_subdomain(buf))
+            ERR(v, plan[i].path,
+                _("'%s' leaves no room for its password Secret '<name>-password' (a DNS-1123 "
+                  "subdomain: at most 253 characters, 63 per part): choose a shorter name"),
+                plan[i].name);
+    }
+}
+
 static void output_rules(struct vctx *v)
 {
     const struct k8tls_plan *p = v->p;
     if (p->output.mode != K8TLS_OUTPUT_CERT_MANAGER)
         return;
+    cert_manager_names(v);
     if (k8tls_plan_wants_server_stores(p))
         cert_manager_store_rules(v, "stores.server", &p->stores.server);
     if (k8tls_plan_wants_client_stores(p))

@@ -57,6 +57,10 @@ check "default: NEXT-STEPS says a new CA breaks without trust-manager" \
   grep -q 'Use `trustManager: true`' default.out/NEXT-STEPS.md
 check "default: NEXT-STEPS nodetool reads the password Secret" \
   grep -q "SECRET=client-encryption-stores-password" default.out/NEXT-STEPS.md
+check "default: NEXT-STEPS says a new run makes new passwords" \
+  grep -q 'running the wizard again makes new ones' default.out/NEXT-STEPS.md
+check "default: stderr counts the Certificates, no key made" \
+  grep -q '4 Certificates for cert-manager to issue in the cluster; no key was made here' default.err
 check "default: stderr says no keys are generated" \
   sh -c "! grep -q 'keys 1/' default.err"
 
@@ -72,8 +76,14 @@ verify cluster-issuer cluster-issuer
 check "cluster-issuer: NEXT-STEPS names the cluster resource namespace" \
   grep -q -- '--cluster-resource-namespace' cluster-issuer.out/NEXT-STEPS.md
 
-run jks 'stores: {format: jks}' 'output: {mode: cert-manager}'
+export CM_TEST_KS_PW=abcdefgh12345678
+run jks 'stores: {format: jks, server: {keystorePassword: env:CM_TEST_KS_PW}, client: {keystorePassword: env:CM_TEST_KS_PW}}' \
+  'output: {mode: cert-manager}'
 verify jks jks
+check "jks: the given password is in the password Secret" \
+  sh -c "grep 'keystore-password:' jks.out/manifests/10-secret-server-encryption-stores-password.yaml | awk '{print \$2}' | base64 -d | grep -qx abcdefgh12345678"
+check "jks (passwords given): NEXT-STEPS does not say they were generated" \
+  sh -c "! grep -q 'running the wizard again makes new ones' jks.out/NEXT-STEPS.md"
 
 run trust-manager 'output: {mode: cert-manager, issuerKind: ClusterIssuer, trustManager: true}'
 verify trust-manager trust-manager
@@ -171,6 +181,18 @@ timeout 60 "$K8TLS_BIN" inspect default.out/manifests/15-certificate-client-cert
   > one.insp 2>&1
 check "inspect one Certificate file: exit 0" [ $? -eq 0 ]
 
+# nothing encrypted: only the CA Certificate: one, in the singular
+run single 'cluster: {medusa: {enabled: false}}' \
+  'encryption: {internode: {mode: none}, client: {enabled: false}, medusa: {enabled: false}}' \
+  'output: {mode: cert-manager}'
+check "single: NEXT-STEPS says 1 Certificate" \
+  grep -q 'for cert-manager: 1 Certificate that cert-manager issues' single.out/NEXT-STEPS.md
+check "single: stderr says 1 Certificate" grep -q ': 1 Certificate for cert-manager to issue' single.err
+timeout 60 "$K8TLS_BIN" inspect single.out > single.insp 2>&1
+check "inspect single: exit 0" [ $? -eq 0 ]
+check "inspect single: 1 Certificate, in the singular" \
+  grep -q 'holds no key and no store: 1 Certificate for cert-manager to issue' single.insp
+
 # --output-mode overrides output.mode, both ways
 echo 'apiVersion: k8tls-wizard/v1' > files.yaml
 timeout 60 "$K8TLS_BIN" --answers files.yaml --output-mode cert-manager --output om1 >/dev/null 2>&1
@@ -185,12 +207,6 @@ timeout 60 "$K8TLS_BIN" --defaults --output-mode nope --output om3 >/dev/null 2>
 rc=$?
 check "--output-mode nope: usage error 2 (got $rc)" [ $rc -eq 2 ]
 check "--output-mode nope: says the modes" grep -q "expected files or cert-manager" om3.err
-
-# --apply does not half-apply a cert-manager bundle (it knows no Certificate yet)
-timeout 60 "$K8TLS_BIN" --answers default.yaml --apply --dry-run=server > ap.out 2> ap.err
-rc=$?
-check "--apply with cert-manager output: refused, exit 2 (got $rc)" [ $rc -eq 2 ]
-check "--apply with cert-manager output: says to follow NEXT-STEPS.md" grep -q 'NEXT-STEPS.md' ap.err
 
 # --help, the man page and the completion know the option and its values
 "$K8TLS_BIN" --help > help.txt 2>&1
@@ -237,4 +253,11 @@ refused tm-namespaced '2:[0-9]*: error: output.trustManager: trust-manager reads
 refused medusa-import '4:[0-9]*: error: encryption.medusa.source: cert-manager issues Medusa.s certificate' \
   'output: {mode: cert-manager}' 'encryption:' \
   '  medusa: {source: import, import: {ca: a.crt, cert: b.crt, key: c.key}}'
+refused own-name '4:[0-9]*: error: stores.server.secretName: .test-ca. is a name cert-manager mode writes for itself' \
+  'output: {mode: cert-manager}' 'stores:' '  server: {secretName: test-ca}'
+refused password-name '4:[0-9]*: error: encryption.medusa.secretName: .server-encryption-stores-password. is the password Secret' \
+  'output: {mode: cert-manager}' 'encryption:' '  medusa: {secretName: server-encryption-stores-password}'
+long=$(printf 'a%.0s' $(seq 1 60))
+refused long-name "4:[0-9]*: error: stores.server.secretName: '$long' leaves no room for its password Secret" \
+  'output: {mode: cert-manager}' 'stores:' "  server: {secretName: $long}"
 finish

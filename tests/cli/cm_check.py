@@ -143,7 +143,9 @@ for role in ("server", "client"):
 # C4: Medusa's certificate and its fixed mapping
 check_leaf("client-certificates", [], server_auth=False, alg=alg)
 med = cluster["spec"]["medusa"]["clientEncryptionStores"]
-expect(med == {"keystoreSecretRef": {"name": "client-certificates", "key": "ca.crt"},
+# with trustManager Medusa's CA is the Bundle's Secret: it trusts the old and the new CA (C6)
+expect(med == {"keystoreSecretRef": {"name": "test-ca-bundle" if CASE == "trust-manager"
+                                     else "client-certificates", "key": "ca.crt"},
                "truststoreSecretRef": {"name": "client-certificates", "key": "tls.crt"},
                "truststorePasswordSecretRef": {"name": "client-certificates", "key": "tls.key"}},
        "Medusa clientEncryptionStores maps ca.crt, tls.crt, tls.key: %s" % med)
