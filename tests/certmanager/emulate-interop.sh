@@ -9,9 +9,9 @@
 #   client stores; the SPEC 10 surfaces (surfaces_tls.py, ReaperPeer.java): management API with
 #   PKCS#8 keys, Reaper's JKS with changeit, Medusa's gRPC on localhost; and `doctor` on the
 #   K8ssandraCluster with those Secrets finds no trap.
-# Five plans: PKCS#12 + ECDSA + Issuer; JKS + RSA 2048 + ClusterIssuer; PKCS#12 + ClusterIssuer +
+# Six plans: PKCS#12 + ECDSA + Issuer; JKS + RSA 2048 + ClusterIssuer; PKCS#12 + ClusterIssuer +
 # trustManager; an imported CA (P-384) + trustManager; JKS + ClusterIssuer + trustManager (the
-# Bundle's JKS truststore on every node).
+# Bundle's JKS truststore on every node); a CA of their own imported for each SPEC 10 surface.
 # Broken copies show the judges can fail: a server Certificate without "client auth", Medusa's
 # CA key pointing at a leaf, a password ref to a missing key.
 . "$K8TLS_SRCDIR/tests/lib.sh"
@@ -58,10 +58,18 @@ run imp "ca: {source: import, import: {cert: $t/ca.crt, key: $t/ca.key}}" "$ALL"
   'output: {mode: cert-manager, trustManager: true}'
 run jkstm 'ca: {key: {algorithm: ecdsa, curve: P-256}}' 'stores: {format: jks}' "$ALL" \
   'output: {mode: cert-manager, issuerKind: ClusterIssuer, trustManager: true}'
-for n in p12 jks tm imp jkstm; do emulate "$n"; done
+for n in mgmt reaper grpc; do
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $n.key -out $n.crt \
+    -days 3650 -subj "/CN=$n CA" -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+done
+own() { echo "{enabled: true, ca: {source: import, import: {cert: $t/$1.crt, key: $t/$1.key}}}"; }
+run own 'ca: {key: {algorithm: ecdsa, curve: P-256}}' 'output: {mode: cert-manager}' \
+  "encryption: {managementApi: $(own mgmt), reaper: $(own reaper), medusaGrpc: $(own grpc)}"
+for n in p12 jks tm imp jkstm own; do emulate "$n"; done
 
 # ---- what cert-manager wrote, as FACTS.md says it writes it -----------------------------------
-for n in p12 jks tm imp jkstm; do
+for n in p12 jks tm imp jkstm own; do
   S=$n.emu/secrets/cass
   # the Secrets cert-manager wrote (not those of the output, like an imported CA's)
   for s in $(grep -l 'cert-manager.io/certificate-name:' "$S"/*.yaml | xargs -n1 basename | sed 's/\.yaml$//'); do
@@ -73,7 +81,7 @@ for n in p12 jks tm imp jkstm; do
 done
 
 # ---- the doctor on the K8ssandraCluster and the Secrets cert-manager wrote -----------------------
-for n in p12 jks tm imp jkstm; do
+for n in p12 jks tm imp jkstm own; do
   timeout 120 "$K8TLS_BIN" doctor "$n/manifests/20-k8ssandracluster.yaml" "$n.emu/secrets/cass/"*.yaml > "$n.doctor" 2>&1
   rc=$?
   check "$n: doctor finds no problem in the cluster and the Secrets cert-manager wrote (exit $rc)" \
@@ -82,7 +90,7 @@ for n in p12 jks tm imp jkstm; do
 done
 
 # ---- keytool: every store of the cells, with the passwords the K8ssandraCluster names ----------
-for n in p12 jks tm imp jkstm; do
+for n in p12 jks tm imp jkstm own; do
   c=cells/$n
   type=$(cat "$c/store_type" 2>/dev/null)
   for w in server client; do
@@ -109,7 +117,7 @@ done
 # ---- JSSE mTLS as Cassandra loads the stores, and Medusa's Python ssl on the client stores ------
 mkdir classes
 check "TlsPeer.java, ReaperPeer.java compile" javac -d classes "$IO/TlsPeer.java" "$IO/ReaperPeer.java"
-java -XX:TieredStopAtLevel=1 -cp classes TlsPeer --python-port-file ports cells/p12 cells/jks cells/tm cells/imp cells/jkstm \
+java -XX:TieredStopAtLevel=1 -cp classes TlsPeer --python-port-file ports cells/p12 cells/jks cells/tm cells/imp cells/jkstm cells/own \
   > java.out 2>&1 &
 jpid=$!
 timeout 300 "$PY" "$IO/medusa_client.py" ports > py.out 2>&1
@@ -118,7 +126,7 @@ wait $jpid
 jrc=$?
 check "Java handshakes all succeed" [ $jrc -eq 0 ]
 check "Python (Medusa) handshakes all succeed" [ $pyrc -eq 0 ]
-for n in p12 jks tm imp jkstm; do
+for n in p12 jks tm imp jkstm own; do
   check "$n: internode mTLS on the server stores, TLSv1.3" grep -q "^ok: $n server stores mTLS TLSv1.3 " java.out
   check "$n: internode mTLS on the server stores, TLSv1.2" grep -q "^ok: $n server stores mTLS TLSv1.2 " java.out
   check "$n: client-to-node mTLS on the client stores" grep -q "^ok: $n client stores mTLS " java.out
@@ -132,7 +140,7 @@ grep -q '^FAIL' java.out py.out && grep -h '^FAIL' java.out py.out | sed 's/^/  
 # ---- SPEC 10 surfaces: management API (PKCS#8), Reaper (JKS, changeit), Medusa gRPC ----------
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout foreign.key \
   -out foreign.crt -days 30 -subj "/CN=foreign" 2>/dev/null
-for n in p12 jks tm imp jkstm; do
+for n in p12 jks tm imp jkstm own; do
   for s in mgmt-api-server-tls mgmt-api-client-tls; do
     check "$n: $s tls.key is PKCS#8 (cass-operator refuses PKCS#1)" \
       sh -c "head -1 $n.surf/tls/$s/tls.key | grep -qx -- '-----BEGIN PRIVATE KEY-----'"
