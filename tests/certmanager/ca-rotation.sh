@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPEC 11 C6: a CA rotation with trustManager: true, emulated. The wizard's cert-manager output
-# (ECDSA, ClusterIssuer, trustManager) is issued by emulate.py (p0); then, phase by phase
+# (ECDSA, ClusterIssuer, trustManager) is issued by emulate.py (p0); renewed by cert-manager
+# (same CA, new keys: p9); then, phase by phase
 # (phase.py): trust (a second CA Certificate, the Bundle sources both CAs), reissue (the CA
 # Issuer signs with the new CA, every leaf renewed), retire (the Bundle drops the old CA). At each
 # step the nodes are laid out from the K8ssandraCluster's refs (cells.py: truststores from the
@@ -36,6 +37,14 @@ step() { # N OUT [emulate.py options]: emulate, lay the node out as cellN
   [ $rc -eq 0 ] || grep -v '^ok:' "cell$n.log" | sed 's/^/    /'
 }
 step 0 out0
+renew=""
+for f in out0/manifests/15-certificate-*.yaml; do
+  renew="$renew --renew $(sed -n 's/^  name: //p' "$f" | head -1)"
+done
+# a renewal by cert-manager (same CA; rotationPolicy Always: new keys, FACTS 5)
+# shellcheck disable=SC2086
+step 9 out0 --state e0 $renew
+check "renew: a new private key (rotationPolicy Always)" sh -c "! cmp -s e0/secrets/cass/server-encryption-stores/tls.key e9/secrets/cass/server-encryption-stores/tls.key"
 "$PY" "$CM/phase.py" out0 out1 trust > phase1.log 2>&1
 check "trust: a second CA Certificate and a second Bundle source" [ $? -eq 0 ]
 step 1 out1 --state e0
@@ -73,6 +82,7 @@ mkdir classes
 check "RotatePeer.java compiles" javac -d classes "$K8TLS_SRCDIR/tests/rotate/RotatePeer.java"
 cases="" serve="" pycases=""
 for w in server client; do
+  cases="$cases ok:renew-$w:cell0/$w:cell9/$w"
   cases="$cases ok:trust-$w:cell0/$w:cell1/$w ok:reissue-$w:cell1/$w:cell2/$w ok:retire-$w:cell2/$w:cell3/$w"
 done
 cases="$cases fail:p0-vs-p3:cell0/server:cell3/server fail:without-bundle:cell1/server:own2"
@@ -80,6 +90,8 @@ add_medusa() { # expect name node-cell medusa-cell
   serve="$serve $2=$3/client"
   pycases="$pycases $1:$2:$4/medusa"
 }
+add_medusa ok renew-new-medusa cell0 cell9
+add_medusa ok renew-old-medusa cell9 cell0
 add_medusa ok trust-new-medusa cell0 cell1
 add_medusa ok trust-old-medusa cell1 cell0
 add_medusa ok reissue-new-medusa cell1 cell2
@@ -93,7 +105,7 @@ jpid=$!
 # shellcheck disable=SC2086
 timeout 300 "$PY" "$K8TLS_SRCDIR/tests/rotate/medusa_mixed.py" ports $pycases > py.out 2>&1
 wait $jpid
-for ph in trust reissue retire; do
+for ph in renew trust reissue retire; do
   for w in server client; do
     for dir in "A serves, B connects" "B serves, A connects"; do
       check "$ph, $w stores: a node of the previous phase and one of the next complete mTLS ($dir)" \
