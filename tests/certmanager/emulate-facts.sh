@@ -96,6 +96,15 @@ printf '    namespaceSelector:\n      matchLabels:\n        kubernetes.io/metada
 "$PY" "$CM/emulate.py" sel sel.emu > sel.log 2>&1
 check "FACTS 9: with namespaceSelector matching cass, a target in cass only" \
   sh -c "[ -f sel.emu/secrets/cass/facts-trust/bundle.pem ] && [ ! -e sel.emu/secrets/cert-manager/facts-trust ]"
+# FACTS 5: a renewal under rotationPolicy Always (default) makes a new key, under Never keeps it
+rm -rf never; cp -r "$FX" never
+sed -i 's/^    size: 384$/&\n    rotationPolicy: Never/' never/manifests/12-certificate-ca.yaml
+"$PY" "$CM/emulate.py" --state emu --renew facts-ca --renew ecdsa never never.emu > never.log 2>&1
+check "FACTS 5: renewed under rotationPolicy Never: the same key, a new certificate" \
+  sh -c "cmp -s $CA/tls.key never.emu/secrets/cert-manager/facts-ca/tls.key && ! cmp -s $CA/tls.crt never.emu/secrets/cert-manager/facts-ca/tls.crt"
+check "FACTS 5: renewed under the default (Always): a new key" \
+  sh -c "! cmp -s $S/ecdsa/tls.key never.emu/secrets/cass/ecdsa/tls.key"
+check "a Certificate not renewed is kept as it was" cmp -s $S/jks/keystore.jks never.emu/secrets/cass/jks/keystore.jks
 
 # ---- what cert-manager refuses or leaves pending ------------------------------------------------
 refused() { # NAME FILE SED-EXPR EXPECTED [emulate options]

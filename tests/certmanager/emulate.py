@@ -200,10 +200,10 @@ def sign_hash(key):
     return hashes.SHA256()
 
 
-def issue(spec, signer_key, signer_cert):
+def issue(spec, signer_key, signer_cert, key=None):
     """A certificate for SPEC signed by (signer_key, signer_cert), or self-signed if signer_cert
-    is None. Returns (key, certificate)."""
-    key = new_key(spec.get("privateKey") or {})
+    is None; with KEY (a renewal under rotationPolicy Never), on that key. Returns (key, cert)."""
+    key = key or new_key(spec.get("privateKey") or {})
     name = subject(spec)
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     # the CRD's text for spec.duration: 90 days (2160h) when unset
@@ -328,12 +328,18 @@ class Emulator:
         spec, meta = obj["spec"], obj["metadata"]
         ns = meta.get("namespace")
         self.lifetimes(spec)
+        # FACTS 5: rotationPolicy Always (the default) makes a new key at each issuance; Never
+        # keeps the key of the Secret being renewed
+        prev, keep = self.secrets.get((ns, spec["secretName"])), None
+        if prev and prev["by"] == "state" and (spec.get("privateKey") or {}).get("rotationPolicy") == "Never" \
+                and "tls.key" in prev["data"]:
+            keep = serialization.load_pem_private_key(prev["data"]["tls.key"], None)
         if how[0] == "selfsigned":
-            key, cert = issue(spec, None, None)
+            key, cert = issue(spec, None, None, keep)
             tls_chain, ca = [cert], cert  # FACTS 8: ca.crt = the certificate itself
         else:
             _, ikey, ichain = how
-            key, cert = issue(spec, ikey, ichain[0])
+            key, cert = issue(spec, ikey, ichain[0], keep)
             tls_chain, ca = chain_and_ca([cert] + ichain)
         data = {"tls.crt": pem(tls_chain), "tls.key": key_pem(key, (spec.get("privateKey") or {}).get("encoding"))}
         cas = [ca] if ca is not None else []
