@@ -12,6 +12,7 @@
 #include "k8tls/store.h"
 #include "k8tls/strv.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -441,9 +442,11 @@ struct leaf {
     const char *issuer;        /* the CA Issuer; NULL: the cluster's */
 };
 
+/* An IP literal (ipAddresses), as k8tls_pki_make_leaf decides; anything else is a DNS name. */
 static bool is_ip(const char *s)
 {
-    return strspn(s, "0123456789.") == strlen(s) || strchr(s, ':') != NULL;
+    unsigned char buf[16];
+    return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
 }
 
 /* The CA's O and OU, which files mode copies into every leaf (k8tls_pki_make_leaf): from the

@@ -158,7 +158,11 @@ int k8tls_cm_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_ident
                        "for their Secret volumes. Apply everything but the cluster, wait until "
                        "every Certificate is Ready, then apply the cluster (kustomization.yaml "
                        "lists the same order for `kubectl apply -k .` once the Secrets exist):"));
-    k8tls_buf_puts(&t, "```sh\nkubectl apply");
+    /* objects written without a namespace (a merge of a manifest without one) need -n */
+    char nsopt[300] = "";
+    if (id->no_namespace)
+        snprintf(nsopt, sizeof nsopt, " -n %s", ns);
+    k8tls_buf_printf(&t, "```sh\nkubectl apply%s", nsopt);
     for (size_t i = 0; i < b->n; i++)
         if (b->v[i].kind == K8TLS_ART_NAMESPACE || b->v[i].kind == K8TLS_ART_SECRET ||
             b->v[i].kind == K8TLS_ART_CM_OBJECT)
@@ -175,7 +179,7 @@ int k8tls_cm_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_ident
         k8tls_buf_printf(&t, "kubectl wait --for=condition=Synced bundle/%s --timeout=5m\n"
                              "kubectl -n %s get secret %s\n",
                          bundle, ns, bundle);
-    k8tls_buf_puts(&t, "kubectl apply -f manifests/20-k8ssandracluster.yaml\n```\n\n");
+    k8tls_buf_printf(&t, "kubectl apply%s -f manifests/20-k8ssandracluster.yaml\n```\n\n", nsopt);
     k8tls_buf_printf(&t, "%s\n\n", _("To see where they stand, and why one is not Ready:"));
     k8tls_buf_printf(&t, "```sh\nkubectl -n %s get certificate,certificaterequest\n"
                          "kubectl -n %s describe certificate <name>\n```\n\n",

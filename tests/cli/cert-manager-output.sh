@@ -132,6 +132,19 @@ check "surface-ca: its Secret, its Issuer, its Certificates" [ $rc -eq 0 ]
 [ $rc -eq 0 ] || sed 's/^/    /' surface-ca.check
 check "surface-ca: kubectl kustomize reads it" sh -c 'kubectl kustomize surface-ca.out >/dev/null'
 
+# extraSANs: IP literals (v4 and v6) go to ipAddresses, names (even all digits) to dnsNames
+run sans 'certificates: {extraSANs: ["10.0.0.7", "fd00::1", "cassandra.example.com", "123"]}' \
+  'output: {mode: cert-manager}'
+"$PY" - sans.out/manifests/15-certificate-server-encryption-stores.yaml > sans.check 2>&1 <<'PYEOF'
+import sys, yaml
+s = yaml.safe_load(open(sys.argv[1]))["spec"]
+assert s["ipAddresses"] == ["127.0.0.1", "10.0.0.7", "fd00::1"], s["ipAddresses"]
+assert "cassandra.example.com" in s["dnsNames"] and "123" in s["dnsNames"], s["dnsNames"]
+PYEOF
+rc=$?
+check "sans: IP literals in ipAddresses, names in dnsNames" [ $rc -eq 0 ]
+[ $rc -eq 0 ] || sed 's/^/    /' sans.check
+
 # merge mode: an existing manifest gets cert-manager's refs (its Medusa Secret migrated to them)
 fx="$K8TLS_SRCDIR/tests/bundle/fixtures/real"
 run merge "cluster: {manifest: $fx/medusa-both.yaml}" 'output: {mode: cert-manager}'
@@ -158,6 +171,18 @@ rc=$?
 check "merge without a namespace and ClusterIssuer: exit 1 (got $rc)" [ $rc -eq 1 ]
 check "merge without a namespace and ClusterIssuer: one error naming cluster.namespace" \
   sh -c "[ \$(grep -c 'error:' nons.err) -eq 1 ] && grep -q 'error: cluster.namespace: the manifest has no metadata.namespace' nons.err"
+
+# a manifest without a namespace, namespaced Issuers: kustomize and NEXT-STEPS put them in one
+run nons2 "cluster: {manifest: $fx/no-namespace.yaml}" 'output: {mode: cert-manager}'
+check "nons2: NEXT-STEPS applies with -n" \
+  grep -q 'kubectl apply -n k8ssandra-operator -f manifests/20-k8ssandracluster.yaml' nons2.out/NEXT-STEPS.md
+kubectl kustomize nons2.out > nons2.kust 2>&1
+check "nons2: kustomize puts every Certificate in the namespace" \
+  "$PY" -c "
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open('nons2.kust')) if d]
+certs = [d for d in docs if d['kind'] in ('Certificate', 'Issuer', 'Secret')]
+sys.exit(not certs or any(d['metadata'].get('namespace') != 'k8ssandra-operator' for d in certs))"
 
 # inspect on a cert-manager directory: no key here, Certificates for cert-manager; exit 0
 for n in default imported trust-manager surfaces; do
