@@ -2,7 +2,8 @@
 see them, following the refs of the wizard's K8ssandraCluster, so that the existing interop judges
 (tests/interop/TlsPeer.java, medusa_client.py, surfaces_tls.py, ReaperPeer.java) run on them.
 
-usage: cells.py OUTDIR EMUDIR CELL [SURF]
+usage: cells.py [--namespace NS] OUTDIR EMUDIR CELL [SURF]
+  --namespace NS                  the namespace of a K8ssandraCluster written without one
   CELL/store_type                 cassandraYaml's server_encryption_options.store_type (the
                                   client block's must be the same)
   CELL/server/, CELL/client/      keystore, truststore, keystore-password, truststore-password of
@@ -25,8 +26,12 @@ import sys
 
 import yaml
 
-out, emu, cell = sys.argv[1:4]
-surf = sys.argv[4] if len(sys.argv) > 4 else None
+argv = sys.argv[1:]
+default_ns = None
+if argv[:1] == ["--namespace"]:
+    default_ns, argv = argv[1], argv[2:]
+out, emu, cell = argv[0:3]
+surf = argv[3] if len(argv) > 3 else None
 fails = 0
 
 
@@ -44,7 +49,7 @@ for f in sorted(os.listdir(os.path.join(out, "manifests"))):
 if k8c is None:
     print("FAIL: no K8ssandraCluster in %s/manifests" % out)
     sys.exit(1)
-ns = k8c["metadata"].get("namespace") or "_"
+ns = k8c["metadata"].get("namespace") or default_ns or "_"
 spec = k8c["spec"]
 
 

@@ -3,7 +3,8 @@
 # Issuers, ClusterIssuers and Certificates against cert-manager's, the Bundle against
 # trust-manager's, the K8ssandraCluster against the operator's (tests/reference/, vendored), with
 # objects closed and the CRDs' CEL rules evaluated (crd_check.py, Python jsonschema). Plans: the
-# defaults, every surface with JKS and a ClusterIssuer, trustManager, an imported CA. Broken
+# defaults, every surface with JKS and a ClusterIssuer, trustManager, an imported CA, a merge on a
+# manifest without a namespace (applied with -n, and issued by emulate.py there). Broken
 # copies (a misspelt field, a value outside an enum, a wrong type, two sources in one Bundle
 # entry, an unknown kind, a file left out of kustomization.yaml) are each found, by file, line
 # and field.
@@ -37,6 +38,19 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.
   -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
 run imported "ca: {source: import, import: {cert: $t/ca.crt, key: $t/ca.key}}" 'output: {mode: cert-manager}'
 
+# merge mode on a manifest without a namespace: objects written without one, applied with
+# `kubectl apply -n NS` (NEXT-STEPS.md names NS); checked as applied there
+cp "$K8TLS_SRCDIR/tests/fuzz/corpus/manifest/minimal.yaml" nons-manifest.yaml
+run nons "cluster: {manifest: $t/nons-manifest.yaml}" 'output: {mode: cert-manager}'
+NS=$(sed -n 's/^kubectl apply -n \([a-z0-9-]*\) .*/\1/p' nons/NEXT-STEPS.md | head -1)
+check "nons: NEXT-STEPS.md applies with -n a namespace ($NS)" [ -n "$NS" ]
+check "nons: objects written without a namespace" sh -c "! grep -q '^  namespace:' nons/manifests/15-certificate-server-encryption-stores.yaml"
+"$PY" "$K8TLS_SRCDIR/tests/certmanager/crd_check.py" --namespace "$NS" "$CRDS" "$K8C" nons > nons.crd 2>&1
+check "nons: every object valid against its CRD when applied with -n $NS ($(grep -c '^ok:' nons.crd) objects)" [ $? -eq 0 ]
+"$PY" "$K8TLS_SRCDIR/tests/certmanager/crd_check.py" "$CRDS" "$K8C" nons > nons-bare.crd 2>&1
+check "nons: ... and without -n the missing namespace is named" grep -q '^FAIL: .*needs metadata.namespace' nons-bare.crd
+"$PY" "$K8TLS_SRCDIR/tests/certmanager/emulate.py" --namespace "$NS" nons nons.emu > nons.emu.log 2>&1
+check "nons: cert-manager (emulated) issues every Certificate when applied with -n $NS" [ $? -eq 0 ]
 for n in defaults surfaces trust imported; do
   "$PY" "$K8TLS_SRCDIR/tests/certmanager/crd_check.py" "$CRDS" "$K8C" "$n" > "$n.crd" 2>&1
   rc=$?

@@ -1,6 +1,6 @@
 """Every object of a k8tls-wizard output directory against the schema the API server would apply.
 
-usage: crd_check.py CRD_DIR K8SSANDRA_CRD OUTDIR...
+usage: crd_check.py [--namespace NS] CRD_DIR K8SSANDRA_CRD OUTDIR...
 
 CRD_DIR holds the vendored CustomResourceDefinitions of cert-manager and trust-manager
 (tests/reference/cert-manager/*.yaml); K8SSANDRA_CRD is tests/reference/k8ssandraclusters.crd.yaml.
@@ -14,7 +14,7 @@ the served version, with two additions the API server makes:
     shape "[has(self.a),has(self.b)].filter(x,x==true).size() OP N" or
     "(has(self.a) ? 1 : 0) + ... OP N"; a rule of another shape is an error of this check, so
     that a new CRD cannot slip by unevaluated.
-Namespaced kinds need metadata.namespace; Secrets and Namespaces are checked for the fields the
+Namespaced kinds need metadata.namespace (or --namespace: applied with `kubectl apply -n NS`); Secrets and Namespaces are checked for the fields the
 API server checks (names, base64 data, type). An apiVersion/kind no CRD serves is an error.
 Prints one line per object ("ok: FILE Kind/name") or per error
 ("FAIL: FILE:LINE: Kind/name PATH: message"); exit 1 if any error."""
@@ -138,7 +138,7 @@ def builtin_errors(obj):
     return errs
 
 
-def check_file(path, crds, fails):
+def check_file(path, crds, fails, default_ns=None):
     text = open(path).read()
     nodes = list(yaml.compose_all(text))
     docs = list(yaml.safe_load_all(text))
@@ -155,7 +155,9 @@ def check_file(path, crds, fails):
         if not isinstance(name, str) or len(name) > 253 or not NAME_RE.match(name):
             errs.append((["metadata", "name"], "not a DNS-1123 subdomain: %r" % (name,)))
         ns = meta.get("namespace")
-        if ns is not None and (not isinstance(ns, str) or len(ns) > 63 or not LABEL_RE.match(ns)):
+        given = ns is not None
+        ns = ns if given else default_ns
+        if given and (not isinstance(ns, str) or len(ns) > 63 or not LABEL_RE.match(ns)):
             errs.append((["metadata", "namespace"], "not a DNS-1123 label: %r" % (ns,)))
         if av == "v1" and kind in ("Secret", "Namespace"):
             errs += builtin_errors(obj)
@@ -177,7 +179,11 @@ def check_file(path, crds, fails):
 
 
 def main():
-    crd_dir, k8c, outs = sys.argv[1], sys.argv[2], sys.argv[3:]
+    args = sys.argv[1:]
+    default_ns = None
+    if args[:1] == ["--namespace"]:
+        default_ns, args = args[1], args[2:]
+    crd_dir, k8c, outs = args[0], args[1], args[2:]
     crds = load_crds(sorted(glob.glob(os.path.join(crd_dir, "*.yaml"))) + [k8c])
     fails = []
     for out in outs:
@@ -199,7 +205,7 @@ def main():
         n = 0
         for p in files:
             if os.path.isfile(p):
-                n += check_file(p, crds, fails)
+                n += check_file(p, crds, fails, default_ns)
         if n == 0:
             fails.append("%s: no object found" % out)
         print("# %s: %d objects" % (out, n))

@@ -7,6 +7,7 @@ is an error here.
 
 usage: emulate.py OUTDIR EMUDIR [--cluster-resource-namespace NS] [--trust-namespace NS]
                                  [--target-namespace NS]... [--state EMUDIR0 [--renew NAME]...]
+                                 [--namespace NS]
   OUTDIR   the wizard's output (kustomization.yaml lists the objects in apply order)
   EMUDIR   written: EMUDIR/secrets/NS/NAME.yaml (the Secret as the API server would hold it) and
            EMUDIR/secrets/NS/NAME/KEY (each data key as a file, mode 0600)
@@ -15,6 +16,7 @@ usage: emulate.py OUTDIR EMUDIR [--cluster-resource-namespace NS] [--trust-names
   --trust-namespace   where trust-manager reads a Bundle's sources (FACTS 9, default cert-manager)
   --target-namespace  namespaces trust-manager writes Bundle targets into (default: every
            namespace of the output's objects), those the Bundle's namespaceSelector matches
+  --namespace  the namespace of the objects written without one (`kubectl apply -n NS`)
   --state  the Secrets of an earlier run (EMUDIR0) are in the cluster already: a Certificate
            whose Secret exists there is not issued again, unless named by --renew (what
            `cmctl renew` asks; FACTS 5: rotationPolicy Always gives it a new key); the objects of
@@ -48,12 +50,19 @@ def fail(msg):
 
 
 # ---- reading the output -----------------------------------------------------------------------
-def load_objects(out):
+CLUSTER_SCOPED = ("ClusterIssuer", "Bundle", "Namespace")
+
+
+def load_objects(out, namespace=None):
+    """The objects of kustomization.yaml's resources, in order; with NAMESPACE, a namespaced
+    object written without metadata.namespace gets it, as `kubectl apply -n NAMESPACE` does."""
     kust = yaml.safe_load(open(os.path.join(out, "kustomization.yaml")))
     objs = []
     for r in kust.get("resources") or []:
         for o in yaml.safe_load_all(open(os.path.join(out, r))):
             if o:
+                if namespace and o.get("kind") not in CLUSTER_SCOPED:
+                    o.setdefault("metadata", {}).setdefault("namespace", namespace)
                 objs.append((r, o))
     return objs
 
@@ -527,11 +536,12 @@ def main():
     ap.add_argument("--cluster-resource-namespace", default="cert-manager")
     ap.add_argument("--trust-namespace", default="cert-manager")
     ap.add_argument("--target-namespace", action="append")
+    ap.add_argument("--namespace")
     ap.add_argument("--state")
     ap.add_argument("--renew", action="append")
     args = ap.parse_args()
     try:
-        objs = load_objects(args.out)
+        objs = load_objects(args.out, args.namespace)
     except Exception as e:
         fail("%s: %s" % (args.out, e))
         return 1
