@@ -49,7 +49,9 @@ for f in sorted(os.listdir(os.path.join(out, "manifests"))):
 if k8c is None:
     print("FAIL: no K8ssandraCluster in %s/manifests" % out)
     sys.exit(1)
-ns = k8c["metadata"].get("namespace") or default_ns or "_"
+kust = yaml.safe_load(open(os.path.join(out, "kustomization.yaml"))) or {}
+# kubectl apply -k: kustomization.yaml's namespace: replaces the object's
+ns = kust.get("namespace") or k8c["metadata"].get("namespace") or default_ns or "_"
 spec = k8c["spec"]
 
 

@@ -14,7 +14,8 @@ the served version, with two additions the API server makes:
     shape "[has(self.a),has(self.b)].filter(x,x==true).size() OP N" or
     "(has(self.a) ? 1 : 0) + ... OP N"; a rule of another shape is an error of this check, so
     that a new CRD cannot slip by unevaluated.
-Namespaced kinds need metadata.namespace (or --namespace: applied with `kubectl apply -n NS`); Secrets and Namespaces are checked for the fields the
+Namespaced kinds need metadata.namespace (or kustomization.yaml's namespace:, or --namespace:
+applied with `kubectl apply -n NS`); Secrets and Namespaces are checked for the fields the
 API server checks (names, base64 data, type). An apiVersion/kind no CRD serves is an error.
 Prints one line per object ("ok: FILE Kind/name") or per error
 ("FAIL: FILE:LINE: Kind/name PATH: message"); exit 1 if any error."""
@@ -138,7 +139,7 @@ def builtin_errors(obj):
     return errs
 
 
-def check_file(path, crds, fails, default_ns=None):
+def check_file(path, crds, fails, default_ns=None, kust_ns=None):
     text = open(path).read()
     nodes = list(yaml.compose_all(text))
     docs = list(yaml.safe_load_all(text))
@@ -156,7 +157,7 @@ def check_file(path, crds, fails, default_ns=None):
             errs.append((["metadata", "name"], "not a DNS-1123 subdomain: %r" % (name,)))
         ns = meta.get("namespace")
         given = ns is not None
-        ns = ns if given else default_ns
+        ns = kust_ns or (ns if given else default_ns)
         if given and (not isinstance(ns, str) or len(ns) > 63 or not LABEL_RE.match(ns)):
             errs.append((["metadata", "namespace"], "not a DNS-1123 label: %r" % (ns,)))
         if av == "v1" and kind in ("Secret", "Namespace"):
@@ -203,9 +204,11 @@ def main():
                 fails.append("%s: not listed in %s" % (p, kust))
                 files.append(os.path.normpath(p))
         n = 0
+        # kustomization.yaml's namespace: replaces every object's (kubectl apply -k)
+        kns = (k.get("namespace") if os.path.exists(kust) else None) or None
         for p in files:
             if os.path.isfile(p):
-                n += check_file(p, crds, fails, default_ns)
+                n += check_file(p, crds, fails, default_ns, kns)
         if n == 0:
             fails.append("%s: no object found" % out)
         print("# %s: %d objects" % (out, n))

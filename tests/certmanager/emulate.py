@@ -54,15 +54,21 @@ CLUSTER_SCOPED = ("ClusterIssuer", "Bundle", "Namespace")
 
 
 def load_objects(out, namespace=None):
-    """The objects of kustomization.yaml's resources, in order; with NAMESPACE, a namespaced
-    object written without metadata.namespace gets it, as `kubectl apply -n NAMESPACE` does."""
+    """The objects of kustomization.yaml's resources, in order, as `kubectl apply -k` gives them
+    to the API server: its `namespace:` field replaces every object's namespace (kustomize does
+    so even where one is written); with NAMESPACE, a namespaced object written without
+    metadata.namespace gets it, as `kubectl apply -n NAMESPACE` does."""
     kust = yaml.safe_load(open(os.path.join(out, "kustomization.yaml")))
     objs = []
     for r in kust.get("resources") or []:
         for o in yaml.safe_load_all(open(os.path.join(out, r))):
             if o:
-                if namespace and o.get("kind") not in CLUSTER_SCOPED:
-                    o.setdefault("metadata", {}).setdefault("namespace", namespace)
+                if o.get("kind") not in CLUSTER_SCOPED:
+                    meta = o.setdefault("metadata", {})
+                    if kust.get("namespace"):
+                        meta["namespace"] = kust["namespace"]
+                    elif namespace:
+                        meta.setdefault("namespace", namespace)
                 objs.append((r, o))
     return objs
 
