@@ -93,16 +93,24 @@ check "md: both datacenters' Services in the server SANs" \
   sh -c "grep '^server-encryption-stores sans=' md.cm.facts | grep -q 'prod-east-all-pods-service' && grep '^server-encryption-stores sans=' md.cm.facts | grep -q 'prod-west-all-pods-service'"
 check "p12: at least 10 Secrets compared" sh -c "[ \$(cut -d' ' -f1 p12.files.facts | sort -u | wc -l) -ge 10 ]"
 
-# a broken copy: a SAN dropped from the server Certificate is a difference
+# a broken copy: a SAN dropped from the server Certificate, "client auth" from the client's, and
+# the CA's common name changed: each a difference the comparison finds
 cp -r p12.cm broken.cm
-sed -i '/^  - localhost$/d' broken.cm/manifests/15-certificate-server-encryption-stores.yaml
-check "broken: the copy differs" \
-  sh -c "! cmp -s p12.cm/manifests/15-certificate-server-encryption-stores.yaml broken.cm/manifests/15-certificate-server-encryption-stores.yaml"
+M=broken.cm/manifests
+sed -i '/^  - localhost$/d' $M/15-certificate-server-encryption-stores.yaml
+sed -i '/^  - client auth$/d' $M/15-certificate-client-encryption-stores.yaml
+sed -i 's/^  commonName: \(.*\) root CA$/  commonName: \1 other CA/' $M/12-certificate-*.yaml
+check "broken: the copies differ" sh -c "! diff -r p12.cm/manifests $M > /dev/null && [ \$(diff -r p12.cm/manifests $M | grep -c '^diff') -eq 3 ]"
 "$PY" "$CM/emulate.py" broken.cm broken.emu > broken.emu.log 2>&1
+check "broken: issued" [ $? -eq 0 ]
 inspect_cm broken broken.cm broken.emu
 # shellcheck disable=SC2046
 env $(env_pw broken) "$PY" "$CM/trust_facts.py" broken.inspect $(cut -d' ' -f1 broken.pw) > broken.cm.facts
-grep '^server-encryption-stores sans=' p12.files.facts > x1
-grep '^server-encryption-stores sans=' broken.cm.facts > x2
-check "broken: the dropped SAN is a difference in the server Secret" sh -c "[ -s x1 ] && [ -s x2 ] && ! cmp -s x1 x2"
+differs() { # SECRET KIND
+  grep "^$1 $2=" p12.files.facts > x1; grep "^$1 $2=" broken.cm.facts > x2
+  check "broken: $1: the $2 differ" sh -c "[ -s x1 ] && [ -s x2 ] && ! cmp -s x1 x2"
+}
+differs server-encryption-stores sans
+differs client-encryption-stores eku
+differs mgmt-api-server-tls ca
 finish
