@@ -22,9 +22,9 @@
 #define K8TLS_CM_API_VERSION "cert-manager.io/v1"
 #define K8TLS_CM_GROUP "cert-manager.io"
 #define K8TLS_TM_API_VERSION "trust.cert-manager.io/v1alpha1"
-/* Where the CA Secret of a ClusterIssuer lives: cert-manager's cluster resource namespace, which
- * its Helm chart sets to the namespace cert-manager runs in; trust-manager's trust namespace
- * (where a Bundle reads its sources) defaults to the same. */
+/* The default of output.certManagerNamespace: where the CA Secret of a ClusterIssuer lives
+ * (cert-manager's cluster resource namespace, which its Helm chart sets to the namespace
+ * cert-manager runs in) and trust-manager's trust namespace (where a Bundle reads its sources). */
 #define K8TLS_CM_CLUSTER_RESOURCE_NAMESPACE "cert-manager"
 /* Keys cert-manager writes into a Certificate's Secret. */
 #define K8TLS_CM_KEY_CA "ca.crt"
@@ -56,8 +56,10 @@ char *k8tls_cm_name(const struct k8tls_plan *p, enum k8tls_cm_name what);
 char *k8tls_cm_password_secret(const char *store_secret);
 /* "Issuer" or "ClusterIssuer". */
 const char *k8tls_cm_issuer_kind(const struct k8tls_plan *p);
-/* The namespace of the CA Certificate and CA Secret: the cluster's for an Issuer, the cluster
- * resource namespace for a ClusterIssuer. */
+/* output.certManagerNamespace, or its default. */
+const char *k8tls_cm_namespace(const struct k8tls_plan *p);
+/* The namespace of the CA Certificate and CA Secret: the cluster's for an Issuer, cert-manager's
+ * (k8tls_cm_namespace) for a ClusterIssuer. */
 const char *k8tls_cm_ca_namespace(const struct k8tls_plan *p);
 /* keystore.p12 / keystore.jks and truststore.p12 / truststore.jks for the plan's store format. */
 const char *k8tls_cm_keystore_key(const struct k8tls_plan *p);

@@ -149,6 +149,10 @@ struct k8tls_plan {
         enum k8tls_output_mode mode;        /* files | cert-manager (--output-mode) */
         enum k8tls_issuer_kind issuer_kind; /* cert-manager: Issuer | ClusterIssuer */
         bool trust_manager;   /* cert-manager: a trust-manager Bundle builds the truststores */
+        /* cert-manager: cert-manager's namespace, where a ClusterIssuer's CA Secret lives (its
+         * cluster resource namespace) and trust-manager reads a Bundle's sources (its trust
+         * namespace); "cert-manager" with the Helm charts' defaults */
+        char *cm_namespace;
     } output;
 
     /* Run-time switch, not part of the answers file: set by --force. Imported certificates that

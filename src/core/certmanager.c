@@ -57,9 +57,15 @@ const char *k8tls_cm_issuer_kind(const struct k8tls_plan *p)
     return p->output.issuer_kind == K8TLS_ISSUER_CLUSTER ? "ClusterIssuer" : "Issuer";
 }
 
+const char *k8tls_cm_namespace(const struct k8tls_plan *p)
+{
+    return p->output.cm_namespace && *p->output.cm_namespace ? p->output.cm_namespace
+                                                             : K8TLS_CM_CLUSTER_RESOURCE_NAMESPACE;
+}
+
 const char *k8tls_cm_ca_namespace(const struct k8tls_plan *p)
 {
-    return p->output.issuer_kind == K8TLS_ISSUER_CLUSTER ? K8TLS_CM_CLUSTER_RESOURCE_NAMESPACE
+    return p->output.issuer_kind == K8TLS_ISSUER_CLUSTER ? k8tls_cm_namespace(p)
                                                          : p->cluster.namespace_;
 }
 
@@ -651,8 +657,9 @@ static int surface_certificates(struct cm *c)
 
 /* C6: a Bundle whose target Secret (named after it, in the cluster's namespace only) holds every
  * CA as ca.crt and as the truststore of the plan's format. Its source is the CA Secret's tls.crt,
- * read from trust-manager's trust namespace: a ClusterIssuer's CA Secret lives there; an
- * imported CA is written inline (its certificate is public). Rotation adds the new CA as a
+ * read from trust-manager's trust namespace (output.certManagerNamespace): a ClusterIssuer's CA
+ * Secret lives there (validation refuses a namespaced Issuer's elsewhere); an imported CA is
+ * written inline (its certificate is public). Rotation adds the new CA as a
  * second source, so the truststores hold both. */
 static int trust_bundle(struct cm *c)
 {

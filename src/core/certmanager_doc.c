@@ -89,16 +89,17 @@ int k8tls_cm_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_ident
                      _("cert-manager must run in every Kubernetes context that runs a "
                        "datacenter (1.15 or later: the PKCS#12 profile needs 1.14, the JKS alias "
                        "1.15). Its CRDs and its webhook must answer before anything is applied:"));
-    k8tls_buf_puts(&t, "```sh\nkubectl get crd certificates.cert-manager.io issuers.cert-manager.io "
-                       "clusterissuers.cert-manager.io\n"
-                       "kubectl -n cert-manager rollout status deploy/cert-manager-webhook\n```\n\n");
+    k8tls_buf_printf(&t, "```sh\nkubectl get crd certificates.cert-manager.io issuers.cert-manager.io "
+                         "clusterissuers.cert-manager.io\n"
+                         "kubectl -n %s rollout status deploy/cert-manager-webhook\n```\n\n",
+                     k8tls_cm_namespace(p));
     if (cluster_issuer)
         k8tls_buf_printf(&t, _("A ClusterIssuer reads its CA Secret from cert-manager's cluster "
-                               "resource namespace, `%s` with the Helm chart's defaults: the CA "
-                               "Certificate and its Secret are written there. If cert-manager "
-                               "runs with another `--cluster-resource-namespace`, change the "
-                               "namespace of those two objects to it."),
-                         K8TLS_CM_CLUSTER_RESOURCE_NAMESPACE);
+                               "resource namespace: the CA Certificate and its Secret are written "
+                               "in `%s` (output.certManagerNamespace), which must be the "
+                               "`--cluster-resource-namespace` cert-manager runs with (with the "
+                               "Helm chart, the namespace it is installed in)."),
+                         k8tls_cm_namespace(p));
     if (cluster_issuer)
         k8tls_buf_puts(&t, "\n\n");
     if (p->output.trust_manager) {
@@ -109,13 +110,14 @@ int k8tls_cm_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_ident
                                "values `secretTargets.enabled=true` and "
                                "`secretTargets.authorizedSecrets={%s}` (the controller flag "
                                "`--secret-targets-enabled`); it reads the Bundle's sources from "
-                               "its trust namespace, `%s` by default:"),
-                         bundle, bundle, bundle, K8TLS_CM_CLUSTER_RESOURCE_NAMESPACE);
+                               "its trust namespace, which must be `%s` "
+                               "(output.certManagerNamespace):"),
+                         bundle, bundle, bundle, k8tls_cm_namespace(p));
         k8tls_buf_puts(&t, "\n\n```sh\nkubectl get crd bundles.trust.cert-manager.io\n");
         k8tls_buf_printf(&t, "kubectl -n %s get deploy trust-manager "
                              "-o jsonpath='{.spec.template.spec.containers[0].args}' "
                              "| grep -e --secret-targets-enabled=true\n```\n\n",
-                         K8TLS_CM_CLUSTER_RESOURCE_NAMESPACE);
+                         k8tls_cm_namespace(p));
         k8tls_buf_printf(&t, _("The Bundle's truststores hold CA certificates only; their "
                                "password, `%s`, is written in the Bundle (it takes no Secret) "
                                "and in the password Secrets, and guards nothing secret."),

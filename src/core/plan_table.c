@@ -560,6 +560,11 @@ static const struct k8tls_key output_table[] = {
      .dflt_int = 0, .shown = cert_manager_shown, .label = N_("trust-manager truststores"),
      .help = N_("A trust-manager Bundle writes the truststores, so that they can hold the old and "
                 "the new CA during a CA rotation.")},
+    {.name = "certManagerNamespace", .type = K8TLS_KT_STR, .off = P(output.cm_namespace),
+     .dflt_str = "cert-manager", .check = K8TLS_CHECK_LABEL, .shown = cert_manager_shown,
+     .label = N_("cert-manager's namespace"),
+     .help = N_("Where cert-manager keeps a ClusterIssuer's CA (its cluster resource namespace) "
+                "and trust-manager reads a Bundle's sources (its trust namespace).")},
     END};
 
 /* The sections; a section's help is the comment written above it in the template. */
@@ -599,6 +604,7 @@ const struct k8tls_key k8tls_plan_table[] = {
     {.name = "output", .type = K8TLS_KT_GROUP, .sub = output_table,
      .help = N_("Where --answers writes when --output is not given; createNamespace adds a Namespace.\n"
                 "mode: files | cert-manager (Issuers and Certificates; then issuerKind: Issuer |\n"
-                "ClusterIssuer, trustManager: true for a trust-manager Bundle of the CAs).")},
+                "ClusterIssuer, trustManager: true for a trust-manager Bundle of the CAs,\n"
+                "certManagerNamespace: where cert-manager and trust-manager run).")},
     END};
 

@@ -850,13 +850,15 @@ static void output_rules(struct vctx *v)
               "with the same one"));
     }
     /* trust-manager reads a Bundle's sources from its trust namespace only */
+    const char *cmns = !empty(p->output.cm_namespace) ? p->output.cm_namespace : "cert-manager";
     if (p->output.trust_manager && p->ca.source != K8TLS_SOURCE_IMPORT &&
-        p->output.issuer_kind == K8TLS_ISSUER_NAMESPACED)
-        ERR(v, "output.trustManager", "%s",
-            _("trust-manager reads the CA for its Bundle from its trust namespace (cert-manager) "
-              "only, and a namespaced Issuer keeps the CA Secret in the cluster's namespace: use "
-              "issuerKind: ClusterIssuer (its CA Secret is in cert-manager's namespace), or "
-              "import the CA"));
+        p->output.issuer_kind == K8TLS_ISSUER_NAMESPACED &&
+        strcmp(cmns, p->cluster.namespace_ ? p->cluster.namespace_ : "") != 0)
+        ERR(v, "output.trustManager",
+            _("trust-manager reads the CA for its Bundle from its trust namespace (%s) only, and "
+              "a namespaced Issuer keeps the CA Secret in the cluster's namespace: use "
+              "issuerKind: ClusterIssuer (its CA Secret is in %s), or import the CA"),
+            cmns, cmns);
     if (p->output.client_files)
         ERR(v, "output.clientFiles", "%s",
             _("the client files hold a key and stores made now, but in cert-manager mode "

@@ -145,6 +145,19 @@ rc=$?
 check "sans: IP literals in ipAddresses, names in dnsNames" [ $rc -eq 0 ]
 [ $rc -eq 0 ] || sed 's/^/    /' sans.check
 
+# output.certManagerNamespace: the ClusterIssuer's CA and trust-manager's sources live there
+run cmns 'output: {mode: cert-manager, issuerKind: ClusterIssuer, trustManager: true, certManagerNamespace: cm-system}'
+check "cmns: the CA Certificate is in cm-system" \
+  grep -q '^  namespace: cm-system$' cmns.out/manifests/12-certificate-test-ca.yaml
+check "cmns: NEXT-STEPS checks trust-manager in cm-system" \
+  grep -q 'kubectl -n cm-system get deploy trust-manager' cmns.out/NEXT-STEPS.md
+check "cmns: answers.yaml keeps it" grep -q 'certManagerNamespace: cm-system' cmns.out/answers.yaml
+# trustManager with a namespaced Issuer works when the cluster runs in trust-manager's namespace
+run tm-same-ns 'cluster: {namespace: cm-system}' \
+  'output: {mode: cert-manager, trustManager: true, certManagerNamespace: cm-system}'
+check "tm-same-ns: a Bundle reading the CA Secret of the Issuer" \
+  grep -q 'name: test-ca$' tm-same-ns.out/manifests/17-bundle-test-ca-bundle.yaml
+
 # merge mode: an existing manifest gets cert-manager's refs (its Medusa Secret migrated to them)
 fx="$K8TLS_SRCDIR/tests/bundle/fixtures/real"
 run merge "cluster: {manifest: $fx/medusa-both.yaml}" 'output: {mode: cert-manager}'
@@ -273,7 +286,7 @@ refused truststore-pw '4:[0-9]*: error: stores.server.truststorePassword: cert-m
 refused two-contexts '3:[0-9]*: error: cluster.datacenters\[1\].k8sContext: with datacenters in several Kubernetes contexts' \
   'output: {mode: cert-manager}' \
   'cluster: {datacenters: [{name: dc1, size: 3}, {name: dc2, size: 3, k8sContext: east}]}'
-refused tm-namespaced '2:[0-9]*: error: output.trustManager: trust-manager reads the CA for its Bundle from its trust namespace' \
+refused tm-namespaced '2:[0-9]*: error: output.trustManager: trust-manager reads the CA for its Bundle from its trust namespace (cert-manager) only' \
   'output: {mode: cert-manager, trustManager: true}'
 refused medusa-import '4:[0-9]*: error: encryption.medusa.source: cert-manager issues Medusa.s certificate' \
   'output: {mode: cert-manager}' 'encryption:' \
