@@ -59,7 +59,16 @@ sed -i '/^namespace:/d' nons-bare/kustomization.yaml
 "$PY" "$K8TLS_SRCDIR/tests/certmanager/crd_check.py" "$CRDS" "$K8C" nons-bare > nons-bare.crd 2>&1
 check "nons: ... and applied with no namespace at all, the missing namespace is named" \
   grep -q '^FAIL: .*needs metadata.namespace' nons-bare.crd
-for n in defaults surfaces trust imported; do
+# cert-manager and trust-manager installed in another namespace (output.certManagerNamespace):
+# the ClusterIssuer's CA and the Bundle's source live there
+run cmns 'output: {mode: cert-manager, issuerKind: ClusterIssuer, trustManager: true, certManagerNamespace: cm-system}'
+"$PY" "$K8TLS_SRCDIR/tests/certmanager/emulate.py" --cluster-resource-namespace cm-system \
+  --trust-namespace cm-system cmns cmns.emu > cmns.emu.log 2>&1
+check "cmns: issued by a cert-manager and a trust-manager running in cm-system" [ $? -eq 0 ]
+"$PY" "$K8TLS_SRCDIR/tests/certmanager/emulate.py" cmns cmns.emu2 > cmns.emu2.log 2>&1
+check "cmns: ... but not by ones running in cert-manager (the CA Secret is elsewhere)" \
+  grep -q 'SecretMissing: Referenced secret cert-manager/' cmns.emu2.log
+for n in defaults surfaces trust imported cmns; do
   "$PY" "$K8TLS_SRCDIR/tests/certmanager/crd_check.py" "$CRDS" "$K8C" "$n" > "$n.crd" 2>&1
   rc=$?
   check "$n: every object valid against its CRD ($(grep -c '^ok:' "$n.crd") objects)" [ $rc -eq 0 ]
