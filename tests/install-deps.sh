@@ -4,7 +4,7 @@
 set -e
 pkgs="gcc make autoconf automake autopoint gettext pkg-config libssl-dev libyaml-dev
 libcdk5-dev libncurses-dev check openssl tmux openjdk-17-jdk-headless python3 python3-yaml
-python3-jsonschema kubernetes-client valgrind clang libclang-rt-14-dev"
+python3-jsonschema python3-cryptography kubernetes-client valgrind clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
   case "$p" in
