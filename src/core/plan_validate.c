@@ -433,6 +433,38 @@ static void surface_rules(struct vctx *v)
 
 /* After the stores section's basic checks: the store sets, Medusa's certificate (K8), Secret
  * names that collide. */
+
+/* The Secrets a plan writes, each with its answers key; the two store Secrets first (the
+ * cert-manager rules count on it). */
+struct plan_secret { bool used; const char *name, *path; };
+enum { PLAN_SECRETS = 11 };
+static void plan_secrets(const struct k8tls_plan *p, struct plan_secret out[PLAN_SECRETS])
+{
+    const struct plan_secret v[PLAN_SECRETS] = {
+        {k8tls_plan_wants_server_stores(p), p->stores.server.secret_name, "stores.server.secretName"},
+        {k8tls_plan_wants_client_stores(p) && p->stores.client.source != K8TLS_SOURCE_REUSE,
+         p->stores.client.secret_name, "stores.client.secretName"},
+        {k8tls_plan_wants_medusa_certs(p), p->encryption.medusa.secret_name,
+         "encryption.medusa.secretName"},
+        {p->cluster.medusa.enabled, p->cluster.medusa.storage_secret, "cluster.medusa.storageSecret"},
+        {k8tls_plan_wants_mgmt_api(p), p->encryption.management_api.server_secret_name,
+         "encryption.managementApi.serverSecretName"},
+        {k8tls_plan_wants_mgmt_api(p), p->encryption.management_api.client_secret_name,
+         "encryption.managementApi.clientSecretName"},
+        {k8tls_plan_wants_reaper_api(p), p->encryption.reaper.server_secret_name,
+         "encryption.reaper.serverSecretName"},
+        {k8tls_plan_wants_reaper_api(p), p->encryption.reaper.client_secret_name,
+         "encryption.reaper.clientSecretName"},
+        {k8tls_plan_wants_reaper_mgmt(p), p->encryption.reaper.management_secret_name,
+         "encryption.reaper.managementSecretName"},
+        {k8tls_plan_wants_medusa_grpc(p), p->encryption.medusa_grpc.server_secret_name,
+         "encryption.medusaGrpc.serverSecretName"},
+        {k8tls_plan_wants_medusa_grpc(p), p->encryption.medusa_grpc.client_secret_name,
+         "encryption.medusaGrpc.clientSecretName"},
+    };
+    memcpy(out, v, sizeof v);
+}
+
 static void stores_rules(struct vctx *v)
 {
     const struct k8tls_plan *p = v->p;
@@ -473,30 +505,9 @@ static void stores_rules(struct vctx *v)
     }
 
     /* Secrets the wizard writes must not collide with each other or with Medusa's bucket key */
-    struct { bool used; const char *name, *path; } secrets[] = {
-        {k8tls_plan_wants_server_stores(p), p->stores.server.secret_name, "stores.server.secretName"},
-        {client && p->stores.client.source != K8TLS_SOURCE_REUSE, p->stores.client.secret_name,
-         "stores.client.secretName"},
-        {k8tls_plan_wants_medusa_certs(p), p->encryption.medusa.secret_name,
-         "encryption.medusa.secretName"},
-        {p->cluster.medusa.enabled, p->cluster.medusa.storage_secret, "cluster.medusa.storageSecret"},
-        {k8tls_plan_wants_mgmt_api(p), p->encryption.management_api.server_secret_name,
-         "encryption.managementApi.serverSecretName"},
-        {k8tls_plan_wants_mgmt_api(p), p->encryption.management_api.client_secret_name,
-         "encryption.managementApi.clientSecretName"},
-        {k8tls_plan_wants_reaper_api(p), p->encryption.reaper.server_secret_name,
-         "encryption.reaper.serverSecretName"},
-        {k8tls_plan_wants_reaper_api(p), p->encryption.reaper.client_secret_name,
-         "encryption.reaper.clientSecretName"},
-        {k8tls_plan_wants_reaper_mgmt(p), p->encryption.reaper.management_secret_name,
-         "encryption.reaper.managementSecretName"},
-        {k8tls_plan_wants_medusa_grpc(p), p->encryption.medusa_grpc.server_secret_name,
-         "encryption.medusaGrpc.serverSecretName"},
-        {k8tls_plan_wants_medusa_grpc(p), p->encryption.medusa_grpc.client_secret_name,
-         "encryption.medusaGrpc.clientSecretName"},
-    };
-    size_t ns = sizeof secrets / sizeof secrets[0];
-    for (size_t i = 0; i < ns; i++)
+    struct plan_secret secrets[PLAN_SECRETS];
+    plan_secrets(p, secrets);
+    for (size_t i = 0; i < PLAN_SECRETS; i++)
         for (size_t j = 0; j < i; j++)
             if (secrets[i].used && secrets[j].used && !empty(secrets[i].name) &&
                 secrets[j].name && strcmp(secrets[i].name, secrets[j].name) == 0)
@@ -776,32 +787,11 @@ static void cert_manager_names(struct vctx *v)
 {
     const struct k8tls_plan *p = v->p;
     const char *c = p->cluster.name ? p->cluster.name : "";
-    const struct { bool used; const char *name, *path; } plan[] = {
-        {k8tls_plan_wants_server_stores(p), p->stores.server.secret_name, "stores.server.secretName"},
-        {k8tls_plan_wants_client_stores(p) && p->stores.client.source != K8TLS_SOURCE_REUSE,
-         p->stores.client.secret_name, "stores.client.secretName"},
-        {k8tls_plan_wants_medusa_certs(p), p->encryption.medusa.secret_name,
-         "encryption.medusa.secretName"},
-        {p->cluster.medusa.enabled, p->cluster.medusa.storage_secret, "cluster.medusa.storageSecret"},
-        {k8tls_plan_wants_mgmt_api(p), p->encryption.management_api.server_secret_name,
-         "encryption.managementApi.serverSecretName"},
-        {k8tls_plan_wants_mgmt_api(p), p->encryption.management_api.client_secret_name,
-         "encryption.managementApi.clientSecretName"},
-        {k8tls_plan_wants_reaper_api(p), p->encryption.reaper.server_secret_name,
-         "encryption.reaper.serverSecretName"},
-        {k8tls_plan_wants_reaper_api(p), p->encryption.reaper.client_secret_name,
-         "encryption.reaper.clientSecretName"},
-        {k8tls_plan_wants_reaper_mgmt(p), p->encryption.reaper.management_secret_name,
-         "encryption.reaper.managementSecretName"},
-        {k8tls_plan_wants_medusa_grpc(p), p->encryption.medusa_grpc.server_secret_name,
-         "encryption.medusaGrpc.serverSecretName"},
-        {k8tls_plan_wants_medusa_grpc(p), p->encryption.medusa_grpc.client_secret_name,
-         "encryption.medusaGrpc.clientSecretName"},
-    };
+    struct plan_secret plan[PLAN_SECRETS];
+    plan_secrets(p, plan);
     static const char *const own[] = {"ca", "ca-bundle", "reaper-keystore-password",
                                       "mgmt-api-ca", "reaper-api-ca", "medusa-grpc-ca"};
-    size_t np = sizeof plan / sizeof plan[0];
-    for (size_t i = 0; i < np; i++) {
+    for (size_t i = 0; i < PLAN_SECRETS; i++) {
         if (!plan[i].used || empty(plan[i].name))
             continue;
         char buf[600];
