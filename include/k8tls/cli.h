@@ -43,6 +43,12 @@ int k8tls_cli_doctor(int argc, char **argv);
 /* The exit code of a core status (src/cli/common.c): the only place statuses become exit codes. */
 #include "k8tls/err.h"
 int k8tls_cli_exit_code(enum k8tls_status st);
+/* A subcommand's usage error: "PROG: MSG" and "Try 'PROG --help' ..." on stderr. */
+void k8tls_cli_usage_error(const char *prog, const char *msg);
+/* After getopt_long (optstring starting with ':'): c is ':' for an option without its value,
+ * 0 for an argument left at argv[optind], anything else for an unknown option. Prints the usage
+ * error and returns K8TLS_EXIT_USAGE. */
+int k8tls_cli_getopt_error(const char *prog, int c, char **argv);
 
 /* Shared by the command-line faces (defined in src/cli/common.c); prog starts their messages.
  * k8tls_cli_add_context appends a --context value to *v (*n items); -1 after printing

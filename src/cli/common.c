@@ -4,6 +4,7 @@
  * Called by main.c, rotate.c and inspect.c; calls only the core. */
 #include "config.h"
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -143,3 +144,22 @@ int k8tls_cli_write_output(const char *prog, const struct k8tls_bundle *b, const
 }
 
 /* Returns -1 on success, or the exit code to leave with. */
+
+void k8tls_cli_usage_error(const char *prog, const char *msg)
+{
+    k8tls_text_fprintf(stderr, "%s: %s\n", prog, msg);
+    fprintf(stderr, _("Try '%s --help' for more information.\n"), prog);
+}
+
+int k8tls_cli_getopt_error(const char *prog, int c, char **argv)
+{
+    char msg[512];
+    if (c == 0)
+        snprintf(msg, sizeof msg, _("unexpected argument '%s'"), argv[optind]);
+    else if (c == ':')
+        snprintf(msg, sizeof msg, _("option '%s' needs a value"), argv[optind - 1]);
+    else
+        snprintf(msg, sizeof msg, _("unknown option '%s'"), argv[optind - 1]);
+    k8tls_cli_usage_error(prog, msg);
+    return K8TLS_EXIT_USAGE;
+}

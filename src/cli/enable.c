@@ -62,8 +62,7 @@ static void one_shot_warning(const char *who);
 
 static void usage_error(const char *msg)
 {
-    k8tls_text_fprintf(stderr, "%s: %s\n", prog, msg);
-    fprintf(stderr, _("Try '%s --help' for more information.\n"), prog);
+    k8tls_cli_usage_error(prog, msg);
 }
 
 /* A refusal: exactly one line on stderr, the reason and what to do. */
@@ -179,28 +178,14 @@ static int parse(int argc, char **argv, struct eopts *o)
             break;
         case OPT_DIFF: o->diff = true; break;
         case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
-        case ':': {
-            char msg[256];
-            snprintf(msg, sizeof msg, _("option '%s' needs a value"), argv[optind - 1]);
-            usage_error(msg);
-            return K8TLS_EXIT_USAGE;
-        }
-        default: {
-            char msg[256];
-            snprintf(msg, sizeof msg, _("unknown option '%s'"), argv[optind - 1]);
-            usage_error(msg);
-            return K8TLS_EXIT_USAGE;
-        }
+        default:
+            return k8tls_cli_getopt_error(prog, c, argv);
         }
     }
     if (o->help)
         return -1;
-    if (optind < argc) {
-        char msg[512];
-        snprintf(msg, sizeof msg, _("unexpected argument '%s'"), argv[optind]);
-        usage_error(msg);
-        return K8TLS_EXIT_USAGE;
-    }
+    if (optind < argc)
+        return k8tls_cli_getopt_error(prog, 0, argv);
     if (!o->answers && !o->from && !o->from_context) {
         usage_error(_("say where to start from: --answers FILE, --from DIR or --from-context NAME"));
         return K8TLS_EXIT_USAGE;
