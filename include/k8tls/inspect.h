@@ -28,6 +28,7 @@ struct k8tls_inspect_entry {
     char *subject, *issuer;   /* RFC 2253; NULL for a bare key */
     bool self_signed, is_ca;
     char **sans;              /* NULL-terminated "DNS:x", "IP:y"; NULL for a bare key */
+    char **ekus;              /* extended key usages ("server auth", ...); NULL when none */
     char *key;                /* "RSA 3072", "EC P-256" (the key, or the certificate's public key);
                                * "encrypted" for a key that could not be opened */
     char *not_before, *not_after;   /* "2036-05-01 12:00:00 UTC"; NULL for a bare key */

@@ -35,8 +35,8 @@ static void print_notes(const struct k8tls_diags *d, FILE *out, const char *inde
     }
 }
 
-/* "SAN, SAN, ..." (the first SANS_SHOWN, then ", ... (N more)"), heap; NULL when out of memory. */
-static char *join_sans(char *const *sans)
+/* "A, B, ..." (SANs or EKUs: the first SANS_SHOWN, then ", ... (N more)"), heap; NULL when out of memory. */
+static char *join_names(char *const *sans)
 {
     struct k8tls_buf b = { 0 };
     size_t n = 0;
@@ -75,8 +75,13 @@ static void print_entry(const struct k8tls_inspect_entry *en, FILE *out)
         else
             fprintf(out, _("      issuer:   %s\n"), en->issuer ? en->issuer : "?");
         if (en->sans && en->sans[0]) {
-            char *j = join_sans(en->sans);
+            char *j = join_names(en->sans);
             fprintf(out, _("      SANs:     %s\n"), j ? j : "");
+            free(j);
+        }
+        if (en->ekus && en->ekus[0]) {
+            char *j = join_names(en->ekus);
+            fprintf(out, _("      EKUs:     %s\n"), j ? j : "");
             free(j);
         }
         fprintf(out, _("      key:      %s%s\n"), en->key ? en->key : "?", en->is_ca ? _(", CA") : "");

@@ -120,6 +120,40 @@ char **k8tls_x509_sans(X509 *x)
     return sv_done(&s);
 }
 
+char **k8tls_x509_ekus(X509 *x)
+{
+    EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
+    ERR_clear_error();
+    if (!eku)
+        return NULL;
+    /* cert-manager's words for the usages it writes (spec.usages), else the OID */
+    static const struct { int nid; const char *name; } known[] = {
+        {NID_server_auth, "server auth"}, {NID_client_auth, "client auth"},
+        {NID_code_sign, "code signing"}, {NID_email_protect, "email protection"},
+        {NID_time_stamp, "timestamping"}, {NID_OCSP_sign, "ocsp signing"},
+        {NID_anyExtendedKeyUsage, "any"},
+    };
+    struct sv s = { 0 };
+    for (int i = 0; i < sk_ASN1_OBJECT_num(eku) && i < 100; i++) {
+        const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
+        int nid = OBJ_obj2nid(o);
+        const char *name = NULL;
+        for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+            if (known[k].nid == nid)
+                name = known[k].name;
+        if (name) {
+            sv_add(&s, "%s", name);
+        } else {
+            char oid[128];
+            OBJ_obj2txt(oid, sizeof oid, o, 1);
+            sv_add(&s, "%s", oid);
+        }
+    }
+    EXTENDED_KEY_USAGE_free(eku);
+    ERR_clear_error();
+    return sv_done(&s);
+}
+
 bool k8tls_x509_is_ca(X509 *x)
 {
     uint32_t f = X509_get_extension_flags(x);

@@ -44,6 +44,7 @@ static void describe_cert(struct k8tls_inspect_entry *en, X509 *x, EVP_PKEY *key
     en->self_signed = X509_check_issued(x, x) == X509_V_OK;
     en->is_ca = k8tls_x509_is_ca(x);
     en->sans = k8tls_x509_sans(x);
+    en->ekus = k8tls_x509_ekus(x);
     en->key = strdup(k8tls_pkey_describe(key ? key : X509_get0_pubkey(x), kd, sizeof kd));
     ERR_clear_error();
     check_dates(en, x);

@@ -21,6 +21,7 @@ static void entry_free(struct k8tls_inspect_entry *en)
     free(en->subject);
     free(en->issuer);
     k8tls_strv_free(en->sans);
+    k8tls_strv_free(en->ekus);
     free(en->key);
     free(en->not_before);
     free(en->not_after);

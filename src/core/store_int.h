@@ -40,6 +40,10 @@ char *k8tls_x509_name(const X509_NAME *n);
 /* "DNS:name" / "IP:1.2.3.4" / "email:..." entries of the subjectAltName (NULL-terminated heap
  * array, free with k8tls_strv_free; an empty array when there are none). */
 char **k8tls_x509_sans(X509 *x);
+/* The extended key usages ("server auth", "client auth", ..., else the dotted OID), a
+ * NULL-terminated heap array (k8tls_strv_free), or NULL when the certificate has no such
+ * extension. */
+char **k8tls_x509_ekus(X509 *x);
 /* basicConstraints CA:TRUE present. */
 bool k8tls_x509_is_ca(X509 *x);
 /* The extended key usage allows nid (NID_server_auth / NID_client_auth); true without EKU. */

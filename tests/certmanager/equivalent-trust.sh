@@ -2,8 +2,8 @@
 # SPEC 11: the same plan in files mode and in cert-manager mode (issued by the emulation of
 # cert-manager, emulate.py) gives equivalent trust: for every Secret the files mode writes, the
 # cert-manager mode has a Secret of the same name whose leaf has the same SANs and EKUs and whose
-# CA has the same subject, read by `k8tls-wizard inspect` on the Secret YAML files of both (EKUs,
-# which inspect does not print, from the same files by trust_facts.py). Three plans: every
+# CA has the same subject, each read by `k8tls-wizard inspect` on the Secret YAML files of both
+# (its SANs:, EKUs: and subject: lines, gathered by trust_facts.py). Three plans: every
 # surface with PKCS#12 and ECDSA; JKS with RSA; two datacenters, extra SANs and a CA subject with
 # O, OU, C. A broken copy (a SAN dropped from a Certificate) is found.
 . "$K8TLS_SRCDIR/tests/lib.sh"

@@ -134,4 +134,14 @@ openssl x509 -in medusa/client.crt_signed -outform DER -out client.der
 run der client.der
 check "DER certificate: read" grep -q "^client.der: DER certificate" der.out
 check "DER certificate: exit 0" rc_is der 0
+# extended key usages: cert-manager's words for the known ones, the OID for another; no line
+# for a certificate without the extension (the CA here)
+eckey eku.key
+openssl req -new -x509 -key eku.key -subj /CN=eku -days 30 -out eku.crt \
+  -addext "extendedKeyUsage=serverAuth,clientAuth,1.3.6.1.4.1.99999.1" 2>/dev/null
+run eku eku.crt
+check "EKUs: named, the unknown one as its OID" \
+  grep -q "^      EKUs:     server auth, client auth, 1.3.6.1.4.1.99999.1$" eku.out
+run ekuca ca.crt
+check "EKUs: no line for a certificate without the extension" sh -c "! grep -q 'EKUs:' ekuca.out"
 finish
