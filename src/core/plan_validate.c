@@ -840,10 +840,10 @@ static void output_rules(struct vctx *v)
     if (p->stores.format == K8TLS_FORMAT_PKCS12 && p->stores.p12_profile == K8TLS_P12_LEGACY &&
         (k8tls_plan_wants_server_stores(p) || k8tls_plan_wants_client_stores(p)) &&
         java11_plus_only(p))
-        ERR(v, "stores.pkcs12Profile",
-            _("legacy makes cert-manager write a legacy PKCS#12 profile (3DES and SHA-1), which "
-              "is for Java 8; %s %s runs on Java 11 or 17, which reads modern (Modern2023): use "
-              "pkcs12Profile: modern"),
+        WARN(v, "stores.pkcs12Profile",
+             _("legacy makes cert-manager write a legacy PKCS#12 profile (3DES and SHA-1), which "
+               "is for Java 8; %s %s runs on Java 11 or 17, which reads modern (Modern2023): use "
+               "pkcs12Profile: modern"),
             k8tls_server_type_name(p->cluster.server_type), p->cluster.server_version);
     /* several Kubernetes clusters: each cert-manager would make its own CA */
     size_t remote = p->cluster.n_dcs;

@@ -283,8 +283,16 @@ refused() { # NAME KEY-REGEX ANSWER-LINES...
   [ $rc -eq 1 ] && grep -q -- "^$n.yaml:$want" "$n.err" || sed 's/^/    /' "$n.err"
   check "$n: writes nothing" [ ! -e "$n.out" ]
 }
-refused legacy-java17 '4:[0-9]*: error: stores.pkcs12Profile: legacy makes cert-manager write a legacy PKCS#12 profile' \
-  'cluster: {serverVersion: "5.0.4"}' 'output: {mode: cert-manager}' 'stores: {pkcs12Profile: legacy}'
+# legacy on a Java 11+ server: readable there (3DES, SHA-1: Java 17 and OpenSSL 3 read it), so
+# a warning naming the key, and LegacyDES, never cert-manager's default LegacyRC2
+run legacy-java17 'cluster: {serverVersion: "5.0.4"}' 'output: {mode: cert-manager}' \
+  'stores: {pkcs12Profile: legacy}'
+check "legacy-java17: one warning naming the key at its place" \
+  sh -c "[ \$(grep -c 'warning:' legacy-java17.err) -eq 1 ] && grep -q '^legacy-java17.yaml:4:[0-9]*: warning: stores.pkcs12Profile: legacy makes cert-manager write a legacy PKCS#12 profile' legacy-java17.err"
+check "legacy-java17: the Certificates ask for LegacyDES" \
+  grep -q '^      profile: LegacyDES$' legacy-java17.out/manifests/15-certificate-server-encryption-stores.yaml
+check "legacy-java17: no Certificate asks for LegacyRC2" \
+  sh -c "! grep -rq 'LegacyRC2' legacy-java17.out/manifests"
 refused one-way-reaper '3:[0-9]*: error: encryption.reaper.clientSecretName: Reaper.s API TLS must be mutual' \
   'cluster: {reaper: {enabled: true}}' 'encryption: {reaper: {enabled: true, clientSecretName: ""}}' \
   'output: {mode: cert-manager}'
