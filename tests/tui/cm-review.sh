@@ -110,6 +110,7 @@ check "no row of the tab is cut" sh -c "! grep -q '[.][.][.] *\$' '$t'/.page.*"
 keys 7
 check "the Certificates have tabs of their own (the CA's)" wait_for "manifests/12-certificate-test-ca.yaml"
 check "its YAML: a CA certificate" wait_for "isCA: true"
+keys 1   # back to the manifest's tab, which leave_review waits for
 leave_review
 check "Output names the mode and where it was chosen" wait_for "Output mode: cert-manager (the Encryption step)"
 check "and counts the files (dngettext)" wait_re "[0-9]+ files will be written \(the Issuers, the"
@@ -199,6 +200,7 @@ check "the keys are made for it" wait_for "Keys: ready" 60
 check "no Certificates tab in files mode" absent "Certificates ("
 keys Right
 check "its second tab is the server stores' Secret" wait_for "manifests/10-secret-server-encryption-stores.yaml"
+keys 1
 leave_review
 check "Output: no cert-manager note" absent "Output mode: cert-manager"
 keys F10
