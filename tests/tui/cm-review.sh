@@ -203,6 +203,9 @@ check "its second tab is the server stores' Secret" wait_for "manifests/10-secre
 keys 1
 leave_review
 check "Output: no cert-manager note" absent "Output mode: cert-manager"
+check "Output: names the files mode, where it is chosen, and when cert-manager suits" \
+  wait_for "Output mode: files (the Encryption step)"
+check "Output: ... the other mode's use" wait_for "suits a cluster that runs"
 keys F10
 check "written" wait_for "Written: k8tls-out"
 keys Enter

@@ -613,6 +613,12 @@ static void output_notes(struct tui *t, struct form *f, char **lines, int max, i
                                         "Issuers and Certificates, from which cert-manager makes "
                                         "the keys and the stores in the cluster; no key is "
                                         "written here."));
+    else if (*n < max && !rot)
+        lines[(*n)++] = tui_fmt("%s", _("Output mode: files (the Encryption step): the keys and "
+                                        "stores are made here. The other mode, cert-manager, "
+                                        "suits a cluster that runs cert-manager: it writes "
+                                        "Issuers and Certificates, and the certificates are made "
+                                        "and renewed in the cluster."));
     if (*n < max && t->bundle && cm)
         lines[(*n)++] = tui_fmt(dngettext(PACKAGE, "%zu file will be written (the Issuers, the "
                                          "Certificates, the password Secrets, the manifest, "
