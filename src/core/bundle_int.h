@@ -90,6 +90,10 @@ int k8tls_bundle_add_change(struct k8tls_bundle *b, int what, const char *path);
 /* changes.c: frees the changes of b; b has none afterwards. */
 void k8tls_bundle_clear_changes(struct k8tls_bundle *b);
 
+/* nextsteps.c: the end of NEXT-STEPS.md (a merge's changes, the notes), for both modes. */
+struct k8tls_buf;
+void k8tls_nextsteps_tail(struct k8tls_buf *t, const struct k8tls_plan *p,
+                          const struct k8tls_bundle *b);
 /* nextsteps.c: NEXT-STEPS.md for this plan and material. */
 int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material *m,
                          const struct k8tls_identity *id, const struct k8tls_bundle *b,

@@ -290,30 +290,7 @@ int k8tls_cm_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_ident
         free(pwsec);
     }
 
-    /* ---- merge changes ---- */
-    if (merge && b->n_changes) {
-        k8tls_buf_printf(&t, "## %s\n\n", _("Changes to the existing manifest"));
-        k8tls_buf_printf(&t, _("Read from `%s`; everything else in it is kept as it was."),
-                         p->cluster.manifest);
-        k8tls_buf_puts(&t, "\n\n");
-        for (size_t i = 0; i < b->n_changes; i++)
-            k8tls_buf_printf(&t, "- %s: `%s`\n", k8tls_change_verb(b->changes[i].what),
-                             b->changes[i].path);
-        k8tls_buf_puts(&t, "\n");
-    }
-
-    /* ---- notes ---- */
-    if (b->notes.n) {
-        k8tls_buf_printf(&t, "## %s\n\n", _("Warnings and notes"));
-        for (size_t i = 0; i < b->notes.n; i++) {
-            const struct k8tls_diag *g = &b->notes.v[i];
-            if (g->path)
-                k8tls_buf_printf(&t, "- `%s`: %s\n", g->path, g->msg);
-            else
-                k8tls_buf_printf(&t, "- %s\n", g->msg);
-        }
-        k8tls_buf_puts(&t, "\n");
-    }
+    k8tls_nextsteps_tail(&t, p, b);
     free(bundle);
     if (t.oom) {
         k8tls_buf_free(&t);

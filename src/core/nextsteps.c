@@ -205,6 +205,34 @@ static void staged_section(struct k8tls_buf *t, const struct k8tls_plan *p,
     }
 }
 
+/* The end of NEXT-STEPS.md in both output modes: what a merge changed, then the warnings and
+ * notes of the bundle. */
+void k8tls_nextsteps_tail(struct k8tls_buf *t, const struct k8tls_plan *p,
+                          const struct k8tls_bundle *b)
+{
+    if (p->cluster.manifest && *p->cluster.manifest && b->n_changes) {
+        k8tls_buf_printf(t, "## %s\n\n", _("Changes to the existing manifest"));
+        k8tls_buf_printf(t, _("Read from `%s`; everything else in it is kept as it was."),
+                         p->cluster.manifest);
+        k8tls_buf_puts(t, "\n\n");
+        for (size_t i = 0; i < b->n_changes; i++)
+            k8tls_buf_printf(t, "- %s: `%s`\n", k8tls_change_verb(b->changes[i].what),
+                             b->changes[i].path);
+        k8tls_buf_puts(t, "\n");
+    }
+    if (b->notes.n) {
+        k8tls_buf_printf(t, "## %s\n\n", _("Warnings and notes"));
+        for (size_t i = 0; i < b->notes.n; i++) {
+            const struct k8tls_diag *g = &b->notes.v[i];
+            if (g->path)
+                k8tls_buf_printf(t, "- `%s`: %s\n", g->path, g->msg);
+            else
+                k8tls_buf_printf(t, "- %s\n", g->msg);
+        }
+        k8tls_buf_puts(t, "\n");
+    }
+}
+
 int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material *m,
                          const struct k8tls_identity *id, const struct k8tls_bundle *b,
                          char **out, size_t *len, struct k8tls_err *e)
@@ -453,30 +481,7 @@ int k8tls_nextsteps_text(const struct k8tls_plan *p, const struct k8tls_material
                       "certificates and update its Secret."));
     k8tls_buf_puts(&t, "\n");
 
-    /* ---- merge changes ---- */
-    if (merge && b->n_changes) {
-        k8tls_buf_printf(&t, "## %s\n\n", _("Changes to the existing manifest"));
-        k8tls_buf_printf(&t, _("Read from `%s`; everything else in it is kept as it was."),
-                    p->cluster.manifest);
-        k8tls_buf_puts(&t, "\n\n");
-        for (size_t i = 0; i < b->n_changes; i++)
-            k8tls_buf_printf(&t, "- %s: `%s`\n", k8tls_change_verb(b->changes[i].what),
-                        b->changes[i].path);
-        k8tls_buf_puts(&t, "\n");
-    }
-
-    /* ---- notes ---- */
-    if (b->notes.n) {
-        k8tls_buf_printf(&t, "## %s\n\n", _("Warnings and notes"));
-        for (size_t i = 0; i < b->notes.n; i++) {
-            const struct k8tls_diag *g = &b->notes.v[i];
-            if (g->path)
-                k8tls_buf_printf(&t, "- `%s`: %s\n", g->path, g->msg);
-            else
-                k8tls_buf_printf(&t, "- %s\n", g->msg);
-        }
-        k8tls_buf_puts(&t, "\n");
-    }
+    k8tls_nextsteps_tail(&t, p, b);
 
     if (t.oom) {
         k8tls_buf_free(&t);
